@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace V2V.Cli;
+
+/// <summary>Entry point of the <c>v2v</c> command: each verb lives in a file of its own.</summary>
+public static class Program
+{
+    /// <summary>Runs the command line.</summary>
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("v2v: a realtime voice-to-voice agent for .NET (OpenAI Realtime, Azure OpenAI, or the local realtime server).");
+        return root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command of the README: installs what the tests need on a fresh Debian machine, then runs them.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the tests use: sox and espeak-ng make spoken test audio, chromium is the real browser.
+need=()
+for pkg in sox espeak-ng chromium fonts-liberation; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+dotnet test V2V.slnx -c Release "$@"
