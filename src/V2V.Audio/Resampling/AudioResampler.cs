@@ -1,0 +1,249 @@
+namespace V2V.Audio;
+
+/// <summary>
+/// A streaming, band-limited sample-rate converter for mono audio: a polyphase Kaiser-windowed sinc filter
+/// (flat within 0.1 dB up to 45% of the lower rate, at least 90 dB of stopband rejection).
+/// </summary>
+/// <remarks>
+/// <para>Frames of any size go in one at a time; the output is the same, sample for sample, as if the whole
+/// signal had been resampled in one call, delayed by <see cref="DelayInOutputSamples"/>. The rate ratio is
+/// reduced to an exact fraction (44100 -> 24000 is 80/147), so output counts never drift: after N input
+/// samples in total, exactly ceil(N * out / in) output samples have come out.</para>
+/// <para>Equal rates pass samples through untouched with no delay. One instance serves one stream and is not
+/// thread-safe; instances are cheap, because the filter tables of a rate pair are computed once and shared.
+/// After the first call no call allocates.</para>
+/// </remarks>
+public sealed class AudioResampler
+{
+    /// <summary>Lowest sample rate accepted, in Hz.</summary>
+    public const int MinSampleRate = 1000;
+
+    /// <summary>Highest sample rate accepted, in Hz.</summary>
+    public const int MaxSampleRate = 384_000;
+
+    // Input is filtered in blocks of this many samples, whatever the caller's frame size.
+    private const int BlockSize = 4096;
+
+    private readonly PolyphaseFilterBank? _bank;
+    private readonly float[] _buffer = [];
+    private readonly int _taps;
+    private readonly int _interpolation;
+    private readonly int _wholeStep;
+    private readonly int _phaseStep;
+    private int _filled;
+    private int _newest;
+    private int _phase;
+
+    /// <summary>Creates a resampler from <paramref name="inputSampleRate"/> to <paramref name="outputSampleRate"/>.</summary>
+    /// <param name="inputSampleRate">Rate of the samples given to <c>Process</c>, in Hz (1000 to 384000).</param>
+    /// <param name="outputSampleRate">Rate of the samples produced, in Hz (1000 to 384000).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A rate is outside 1000..384000 Hz.</exception>
+    /// <exception cref="NotSupportedException">The reduced ratio needs more than 2048 filter phases.</exception>
+    public AudioResampler(int inputSampleRate, int outputSampleRate)
+    {
+        CheckRate(inputSampleRate, nameof(inputSampleRate));
+        CheckRate(outputSampleRate, nameof(outputSampleRate));
+        InputSampleRate = inputSampleRate;
+        OutputSampleRate = outputSampleRate;
+        if (inputSampleRate == outputSampleRate)
+        {
+            return;
+        }
+
+        _bank = PolyphaseFilterBank.For(inputSampleRate, outputSampleRate);
+        _taps = _bank.TapsPerPhase;
+        _interpolation = _bank.Interpolation;
+        _wholeStep = _bank.Decimation / _interpolation;
+        _phaseStep = _bank.Decimation % _interpolation;
+        _buffer = new float[_taps - 1 + BlockSize];
+        Reset();
+    }
+
+    /// <summary>Rate of the input, in Hz.</summary>
+    public int InputSampleRate { get; }
+
+    /// <summary>Rate of the output, in Hz.</summary>
+    public int OutputSampleRate { get; }
+
+    /// <summary>True when both rates are equal and samples are copied unchanged.</summary>
+    public bool IsPassThrough => _bank is null;
+
+    /// <summary>
+    /// How far the output lags the input, in output samples (may be fractional): a click at input time t
+    /// comes out centred at output sample t * out / in + this delay.
+    /// </summary>
+    public double DelayInOutputSamples => _bank?.DelayInOutputSamples ?? 0;
+
+    /// <summary>The delay of <see cref="DelayInOutputSamples"/> as a duration.</summary>
+    public TimeSpan Delay => TimeSpan.FromSeconds(DelayInOutputSamples / OutputSampleRate);
+
+    /// <summary>Filter taps used per output sample (0 when passing through); a measure of the cost.</summary>
+    public int TapsPerOutputSample => _taps;
+
+    /// <summary>
+    /// The largest number of samples one call with <paramref name="inputCount"/> input samples can produce:
+    /// size the output span with it.
+    /// </summary>
+    public int GetMaxOutputCount(int inputCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(inputCount);
+        if (_bank is null)
+        {
+            return inputCount;
+        }
+
+        // ceil(a + b) <= ceil(a) + ceil(b): a call never yields more than ceil(count * L / M).
+        long max = ((long)inputCount * _bank.Interpolation + _bank.Decimation - 1) / _bank.Decimation;
+        return checked((int)max);
+    }
+
+    /// <summary>Resamples mono pcm16 samples; the output is rounded and saturated to the pcm16 range.</summary>
+    /// <param name="input">The next samples of the stream, any count (zero included).</param>
+    /// <param name="output">Room for at least <see cref="GetMaxOutputCount"/>(input.Length) samples.</param>
+    /// <returns>The number of samples written to <paramref name="output"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is too small.</exception>
+    public int Process(ReadOnlySpan<short> input, Span<short> output)
+    {
+        CheckOutput(input.Length, output.Length);
+        if (_bank is null)
+        {
+            input.CopyTo(output);
+            return input.Length;
+        }
+
+        int written = 0;
+        while (!input.IsEmpty)
+        {
+            int take = Math.Min(input.Length, _buffer.Length - _filled);
+            Pcm16Convert.ToFloat(input[..take], _buffer.AsSpan(_filled, take));
+            _filled += take;
+            input = input[take..];
+            written += FilterBlock(output[written..]);
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Resamples mono float samples. The filter is linear, so any scale works (1.0 or 32768 as full scale);
+    /// nothing is clipped.
+    /// </summary>
+    /// <param name="input">The next samples of the stream, any count (zero included).</param>
+    /// <param name="output">Room for at least <see cref="GetMaxOutputCount"/>(input.Length) samples.</param>
+    /// <returns>The number of samples written to <paramref name="output"/>.</returns>
+    /// <remarks>Calls of both overloads may be mixed on one instance only if the float samples use the pcm16 scale.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is too small.</exception>
+    public int Process(ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckOutput(input.Length, output.Length);
+        if (_bank is null)
+        {
+            input.CopyTo(output);
+            return input.Length;
+        }
+
+        int written = 0;
+        while (!input.IsEmpty)
+        {
+            int take = Math.Min(input.Length, _buffer.Length - _filled);
+            input[..take].CopyTo(_buffer.AsSpan(_filled, take));
+            _filled += take;
+            input = input[take..];
+            written += FilterBlock(output[written..]);
+        }
+
+        return written;
+    }
+
+    /// <summary>Forgets all past input, as if newly created (for a new stream or after a seek).</summary>
+    public void Reset()
+    {
+        if (_bank is null)
+        {
+            return;
+        }
+
+        // taps-1 zeros of history: the first output sample sees silence before the stream's first sample.
+        Array.Clear(_buffer);
+        _filled = _taps - 1;
+        _newest = _taps - 1;
+        _phase = 0;
+    }
+
+    private int FilterBlock(Span<short> output)
+    {
+        int count = 0;
+        float[] coefficients = _bank!.Coefficients;
+        while (_newest < _filled)
+        {
+            float value = DotProduct.Compute(
+                coefficients.AsSpan(_phase * _taps, _taps), _buffer.AsSpan(_newest - _taps + 1, _taps));
+            output[count++] = Pcm16Convert.Saturate(value);
+            Advance();
+        }
+
+        Compact();
+        return count;
+    }
+
+    private int FilterBlock(Span<float> output)
+    {
+        int count = 0;
+        float[] coefficients = _bank!.Coefficients;
+        while (_newest < _filled)
+        {
+            output[count++] = DotProduct.Compute(
+                coefficients.AsSpan(_phase * _taps, _taps), _buffer.AsSpan(_newest - _taps + 1, _taps));
+            Advance();
+        }
+
+        Compact();
+        return count;
+    }
+
+    // Output n sits at input position n * M / L: whole samples in _newest, the remainder in _phase (0..L-1).
+    private void Advance()
+    {
+        _newest += _wholeStep;
+        _phase += _phaseStep;
+        if (_phase >= _interpolation)
+        {
+            _phase -= _interpolation;
+            _newest++;
+        }
+    }
+
+    // Keeps the last taps-1 samples as history. _newest >= _filled here, so every later window still fits.
+    private void Compact()
+    {
+        int start = _filled - (_taps - 1);
+        if (start <= 0)
+        {
+            return;
+        }
+
+        _buffer.AsSpan(start, _taps - 1).CopyTo(_buffer);
+        _filled -= start;
+        _newest -= start;
+    }
+
+    private void CheckOutput(int inputCount, int outputCount)
+    {
+        int needed = GetMaxOutputCount(inputCount);
+        if (outputCount < needed)
+        {
+            throw new ArgumentException(
+                $"The output span holds {outputCount} samples but {inputCount} input samples can produce up to {needed}; " +
+                "size it with GetMaxOutputCount(input.Length).", "output");
+        }
+    }
+
+    private static void CheckRate(int rate, string parameterName)
+    {
+        if (rate is < MinSampleRate or > MaxSampleRate)
+        {
+            throw new ArgumentOutOfRangeException(
+                parameterName, rate, $"The sample rate must be between {MinSampleRate} and {MaxSampleRate} Hz (e.g. 16000, 24000, 48000).");
+        }
+    }
+}
