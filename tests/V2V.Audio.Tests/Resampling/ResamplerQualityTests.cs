@@ -1,0 +1,95 @@
+namespace V2V.Audio.Tests;
+
+/// <summary>What the filter does to tones: passband kept within 0.1 dB, aliases and images 90 dB down.</summary>
+public sealed class ResamplerQualityTests
+{
+    private const int AnalysisLength = 16384;
+    private const double Amplitude = 0.5;
+
+    /// <summary>The product's pairs: every input rate to 24 kHz, and 24 kHz to every output rate.</summary>
+    public static TheoryData<int, int> KeyPairs => new()
+    {
+        { 8000, 24000 }, { 16000, 24000 }, { 44100, 24000 }, { 48000, 24000 },
+        { 24000, 8000 }, { 24000, 16000 }, { 24000, 44100 }, { 24000, 48000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyPairs))]
+    public void Passband_tones_keep_amplitude_within_0_1_dB_and_their_frequency(int inputRate, int outputRate)
+    {
+        double lowerRate = Math.Min(inputRate, outputRate);
+        foreach (double frequency in new[] { 100, 997, 0.3 * lowerRate, 0.45 * lowerRate })
+        {
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+
+            double level = Spectrum.Db(Spectrum.ToneAmplitude(output, frequency, outputRate), Amplitude);
+            Assert.True(Math.Abs(level) < 0.1, $"{inputRate}->{outputRate}: {frequency} Hz came out at {level:F4} dB");
+            var peak = Spectrum.StrongestComponent(output, outputRate);
+            double binWidth = (double)outputRate / AnalysisLength;
+            Assert.True(Math.Abs(peak.Frequency - frequency) <= binWidth,
+                $"{inputRate}->{outputRate}: {frequency} Hz came out at {peak.Frequency} Hz");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyPairs))]
+    public void Everything_but_the_tone_is_more_than_90_dB_down(int inputRate, int outputRate)
+    {
+        // A tone at the passband edge puts its image (upsampling) or alias (downsampling) nearest the band.
+        double lowerRate = Math.Min(inputRate, outputRate);
+        foreach (double frequency in new[] { 1000, 0.45 * lowerRate })
+        {
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+            var spur = Spectrum.StrongestComponent(output, outputRate, frequency, excludeWidthHz: 30.0 * outputRate / AnalysisLength);
+            double level = Spectrum.Db(spur.Amplitude, Amplitude);
+            Assert.True(level < -90, $"{inputRate}->{outputRate}, tone {frequency} Hz: spur at {spur.Frequency:F0} Hz, {level:F1} dB");
+        }
+    }
+
+    [Theory]
+    [InlineData(48000, 24000)]
+    [InlineData(44100, 24000)]
+    [InlineData(24000, 16000)]
+    [InlineData(24000, 8000)]
+    [InlineData(16000, 8000)]
+    public void Tones_above_the_new_Nyquist_are_attenuated_more_than_90_dB(int inputRate, int outputRate)
+    {
+        double nyquistIn = inputRate / 2.0, nyquistOut = outputRate / 2.0;
+        foreach (double frequency in new[] { nyquistOut * 1.02, (nyquistIn + nyquistOut) / 2, nyquistIn * 0.98 })
+        {
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+            var strongest = Spectrum.StrongestComponent(output, outputRate);
+            double level = Spectrum.Db(strongest.Amplitude, Amplitude);
+            Assert.True(level < -90, $"{inputRate}->{outputRate}: {frequency:F0} Hz leaked at {strongest.Frequency:F0} Hz, {level:F1} dB");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(KeyPairs))]
+    public void Pcm16_path_keeps_a_passband_tone_within_0_1_dB(int inputRate, int outputRate)
+    {
+        const double amplitude = 16000;
+        int inputCount = (int)((AnalysisLength + 4096L) * inputRate / outputRate);
+        short[] input = Spectrum.SinePcm16(1000, inputRate, inputCount, amplitude);
+        var resampler = new AudioResampler(inputRate, outputRate);
+        var output = new short[resampler.GetMaxOutputCount(input.Length)];
+        int written = resampler.Process(input, output);
+
+        float[] steady = Array.ConvertAll(output[(written - AnalysisLength)..written], s => (float)s);
+        double level = Spectrum.Db(Spectrum.ToneAmplitude(steady, 1000, outputRate), amplitude);
+        Assert.True(Math.Abs(level) < 0.1, $"{inputRate}->{outputRate}: 1 kHz came out at {level:F4} dB");
+    }
+
+    /// <summary>Resamples enough of a sine that the last <see cref="AnalysisLength"/> outputs are past the start-up transient.</summary>
+    private static float[] ResampleSteadyState(int inputRate, int outputRate, double frequency)
+    {
+        var resampler = new AudioResampler(inputRate, outputRate);
+        int settle = (int)Math.Ceiling(2 * resampler.DelayInOutputSamples) + 64;
+        int inputCount = (int)((long)(AnalysisLength + settle) * inputRate / outputRate) + 2;
+        float[] input = Spectrum.Sine(frequency, inputRate, inputCount, Amplitude);
+        var output = new float[resampler.GetMaxOutputCount(input.Length)];
+        int written = resampler.Process(input, output);
+        Assert.True(written >= AnalysisLength + settle, $"only {written} samples came out");
+        return output[(written - AnalysisLength)..written];
+    }
+}
