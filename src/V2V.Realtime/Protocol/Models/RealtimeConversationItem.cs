@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using V2V.Realtime.Protocol.Serialization;
+
+namespace V2V.Realtime.Protocol.Models;
+
+/// <summary>
+/// An item of the conversation: a message (system, user, assistant), a function call, or a function call
+/// output (GA also has MCP items, kept with their fields in <see cref="AdditionalProperties"/>).
+/// </summary>
+public sealed class RealtimeConversationItem
+{
+    /// <summary>The item id, e.g. <c>item_...</c>.</summary>
+    [JsonPropertyName("id")] public string? Id { get; set; }
+
+    /// <summary>The object type, <c>realtime.item</c>.</summary>
+    [JsonPropertyName("object")] public string? Object { get; set; }
+
+    /// <summary><c>message</c>, <c>function_call</c>, <c>function_call_output</c>, <c>item_reference</c>, ...</summary>
+    [JsonPropertyName("type")] public string? Type { get; set; }
+
+    /// <summary><c>completed</c>, <c>incomplete</c> or <c>in_progress</c>.</summary>
+    [JsonPropertyName("status")] public string? Status { get; set; }
+
+    /// <summary>The role of a message: <c>system</c>, <c>user</c> or <c>assistant</c>.</summary>
+    [JsonPropertyName("role")] public string? Role { get; set; }
+
+    /// <summary>The content of a message.</summary>
+    [JsonPropertyName("content")] public List<RealtimeContentPart>? Content { get; set; }
+
+    /// <summary>The call id of a function call or its output.</summary>
+    [JsonPropertyName("call_id")] public string? CallId { get; set; }
+
+    /// <summary>The function name of a function call.</summary>
+    [JsonPropertyName("name")] public string? Name { get; set; }
+
+    /// <summary>The arguments of a function call, as JSON text.</summary>
+    [JsonPropertyName("arguments")] public string? Arguments { get; set; }
+
+    /// <summary>The output of a function call, as text (usually JSON).</summary>
+    [JsonPropertyName("output")] public string? Output { get; set; }
+
+    /// <summary>Fields this model does not know, with their raw JSON.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+
+    /// <summary>A user message with text content.</summary>
+    public static RealtimeConversationItem UserText(string text) => Message("user", RealtimeContentPart.InputTextType, text);
+
+    /// <summary>A system message with text content.</summary>
+    public static RealtimeConversationItem SystemText(string text) => Message("system", RealtimeContentPart.InputTextType, text);
+
+    /// <summary>An assistant message with text content (e.g. a replayed turn).</summary>
+    public static RealtimeConversationItem AssistantText(string text) => Message("assistant", RealtimeContentPart.OutputTextType, text);
+
+    /// <summary>The output of a function call, answering <paramref name="callId"/>.</summary>
+    public static RealtimeConversationItem FunctionCallOutput(string callId, string output) =>
+        new() { Type = "function_call_output", CallId = callId, Output = output };
+
+    /// <summary>A function call, e.g. to replay history after a reconnect.</summary>
+    public static RealtimeConversationItem FunctionCall(string callId, string name, string arguments) =>
+        new() { Type = "function_call", CallId = callId, Name = name, Arguments = arguments };
+
+    private static RealtimeConversationItem Message(string role, string partType, string text) =>
+        new() { Type = "message", Role = role, Content = [new RealtimeContentPart { Type = partType, Text = text }] };
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace V2V.Realtime.Protocol;
+
+/// <summary>
+/// An event of the OpenAI Realtime protocol, in either direction. One typed model serves both dialects:
+/// <see cref="Type"/> holds the name as it was on the wire (or the GA name for events built in code), and
+/// fields the model does not know are kept in <see cref="AdditionalProperties"/> so nothing is lost.
+/// </summary>
+public abstract class RealtimeEvent
+{
+    /// <summary>Creates an event with the given wire name.</summary>
+    protected RealtimeEvent(string type) => Type = type;
+
+    /// <summary>The event type as on the wire, e.g. <c>response.output_audio.delta</c>.</summary>
+    [JsonPropertyName("type"), JsonPropertyOrder(-2)]
+    public string Type { get; init; }
+
+    /// <summary>The event id: set by the server on server events; optional and chosen by the client on client events.</summary>
+    [JsonPropertyName("event_id"), JsonPropertyOrder(-1)]
+    public string? EventId { get; init; }
+
+    /// <summary>Fields of the event that this model does not know, with their raw JSON.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
+}
+
+/// <summary>An event the client sends to the server.</summary>
+public abstract class RealtimeClientEvent : RealtimeEvent
+{
+    /// <summary>Creates a client event with the given wire name.</summary>
+    protected RealtimeClientEvent(string type) : base(type) { }
+}
+
+/// <summary>An event the server sends to the client.</summary>
+public abstract class RealtimeServerEvent : RealtimeEvent
+{
+    /// <summary>Creates a server event with the given wire name.</summary>
+    protected RealtimeServerEvent(string type) : base(type) { }
+}

@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using V2V.Realtime.Protocol.ServerEvents;
+
+namespace V2V.Realtime.Protocol.Serialization;
+
+/// <summary>
+/// The hot path of the receive side: reads an audio delta without building a string of its base64, decoding
+/// it from the message bytes into a buffer rented from the shared pool.
+/// </summary>
+internal static class AudioDeltaReader
+{
+    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, string type)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        reader.Read();
+        string? eventId = null, responseId = null, itemId = null;
+        int? outputIndex = null, contentIndex = null;
+        byte[]? audio = null;
+        var audioLength = 0;
+        Dictionary<string, JsonElement>? extra = null;
+        try
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                var escapedName = reader.ValueIsEscaped;
+                reader.Read();
+                if (escapedName)
+                {
+                    (extra ??= [])[reader.GetString() ?? ""] = JsonElement.ParseValue(ref reader);
+                    continue;
+                }
+                if (name.SequenceEqual("type"u8)) continue;
+                else if (name.SequenceEqual("event_id"u8)) eventId = reader.GetString();
+                else if (name.SequenceEqual("response_id"u8)) responseId = reader.GetString();
+                else if (name.SequenceEqual("item_id"u8)) itemId = reader.GetString();
+                else if (name.SequenceEqual("output_index"u8)) outputIndex = reader.GetInt32();
+                else if (name.SequenceEqual("content_index"u8)) contentIndex = reader.GetInt32();
+                else if (name.SequenceEqual("delta"u8)) audioLength = Decode(ref reader, ref audio);
+                else (extra ??= [])[System.Text.Encoding.UTF8.GetString(name)] = JsonElement.ParseValue(ref reader);
+            }
+            if (audio is null || responseId is null || itemId is null || outputIndex is null || contentIndex is null)
+            {
+                throw new JsonException($"{type} is missing a required field (response_id, item_id, output_index, content_index, delta).");
+            }
+            var evt = new ResponseOutputAudioDeltaEvent(type, eventId, responseId, itemId, outputIndex.Value, contentIndex.Value, audio, audioLength)
+            {
+                AdditionalProperties = extra,
+            };
+            audio = null;
+            return evt;
+        }
+        finally
+        {
+            if (audio is not null)
+            {
+                ArrayPool<byte>.Shared.Return(audio);
+            }
+        }
+    }
+
+    private static int Decode(ref Utf8JsonReader reader, ref byte[]? buffer)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException("\"delta\" must be a base64 string.");
+        }
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            // Rare: a JSON escape inside base64 (e.g. "\/"); take the slow, correct path.
+            var bytes = reader.GetBytesFromBase64();
+            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
+            bytes.CopyTo(buffer, 0);
+            return bytes.Length;
+        }
+        var base64 = reader.ValueSpan;
+        buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(base64.Length), 1));
+        var status = Base64.DecodeFromUtf8(base64, buffer, out _, out var written);
+        if (status != OperationStatus.Done)
+        {
+            throw new JsonException($"\"delta\" is not valid base64 ({status}).");
+        }
+        return written;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+
+namespace V2V.Realtime.Protocol.ServerEvents;
+
+/// <summary>
+/// A chunk of the model's audio. The client decodes the base64 straight from the received bytes into a
+/// pooled buffer (<see cref="Audio"/>); the base64 text (<see cref="Delta"/>) is made only if asked for.
+/// Disposing the event returns its buffer to the pool; an event that is not disposed is simply collected.
+/// </summary>
+/// <remarks>Wire names: ga <c>response.output_audio.delta</c>, beta <c>response.audio.delta</c>. Schema: <c>RealtimeServerEventResponseAudioDelta</c>.</remarks>
+public sealed class ResponseOutputAudioDeltaEvent : RealtimeServerEvent, IDisposable
+{
+    /// <summary>The name of this event in the GA dialect.</summary>
+    public const string? GaName = "response.output_audio.delta";
+
+    /// <summary>The name of this event in the beta dialect.</summary>
+    public const string? BetaName = "response.audio.delta";
+
+    private string? _delta;
+    private byte[]? _pooled;
+    private ReadOnlyMemory<byte> _audio;
+    private bool _audioDecoded;
+
+    /// <summary>Creates the event with its GA wire name.</summary>
+    public ResponseOutputAudioDeltaEvent() : base(GaName!) { }
+
+    // Delta is computed from the decoded audio on demand, so this constructor does not set it.
+#pragma warning disable CS8618
+    [SetsRequiredMembers]
+    internal ResponseOutputAudioDeltaEvent(string type, string? eventId, string responseId, string itemId, int outputIndex, int contentIndex, byte[] pooled, int length)
+        : base(type)
+    {
+        EventId = eventId;
+        ResponseId = responseId;
+        ItemId = itemId;
+        OutputIndex = outputIndex;
+        ContentIndex = contentIndex;
+        _pooled = pooled;
+        _audio = pooled.AsMemory(0, length);
+        _audioDecoded = true;
+    }
+#pragma warning restore CS8618
+
+    /// <summary>The ID of the response.</summary>
+    [JsonPropertyName("response_id")]
+    public required string ResponseId { get; init; }
+
+    /// <summary>The ID of the item.</summary>
+    [JsonPropertyName("item_id")]
+    public required string ItemId { get; init; }
+
+    /// <summary>The index of the output item in the response.</summary>
+    [JsonPropertyName("output_index")]
+    public required int OutputIndex { get; init; }
+
+    /// <summary>The index of the content part in the item's content array.</summary>
+    [JsonPropertyName("content_index")]
+    public required int ContentIndex { get; init; }
+
+    /// <summary>The audio as base64 text, as on the wire.</summary>
+    [JsonPropertyName("delta")]
+    public required string Delta
+    {
+        get => _delta ??= Convert.ToBase64String(_audio.Span);
+        init
+        {
+            _delta = value;
+            _audioDecoded = false;
+        }
+    }
+
+    /// <summary>The decoded audio bytes (pcm16 little-endian at the session's output rate, or G.711).</summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> Audio
+    {
+        get
+        {
+            if (!_audioDecoded)
+            {
+                _audio = Convert.FromBase64String(_delta ?? string.Empty);
+                _audioDecoded = true;
+            }
+            return _audio;
+        }
+    }
+
+    /// <summary>Returns the pooled audio buffer; <see cref="Audio"/> must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        var pooled = Interlocked.Exchange(ref _pooled, null);
+        if (pooled is not null)
+        {
+            _audio = default;
+            ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
+}
