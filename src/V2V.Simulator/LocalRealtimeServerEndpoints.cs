@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using V2V.Simulator.Endpoints;
+
+namespace V2V.Simulator;
+
+/// <summary>Hosts the local realtime server inside an existing ASP.NET Core application.</summary>
+public static class LocalRealtimeServerEndpoints
+{
+    /// <summary>
+    /// Maps the realtime endpoints (<c>/v1/realtime</c>, <c>/openai/realtime</c>, <c>/openai/v1/realtime</c>) onto
+    /// <paramref name="endpoints"/>. The application must call <c>app.UseWebSockets()</c> before its endpoints.
+    /// <see cref="LocalRealtimeServerOptions.Port"/> is ignored: the host's own addresses apply.
+    /// </summary>
+    /// <returns>The group of the mapped endpoints, for conventions (authorization, CORS, ...).</returns>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public static IEndpointConventionBuilder MapLocalRealtimeServer(this IEndpointRouteBuilder endpoints, LocalRealtimeServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var loggerFactory = options.LoggerFactory
+            ?? endpoints.ServiceProvider.GetService<ILoggerFactory>()
+            ?? NullLoggerFactory.Instance;
+        var endpoint = new RealtimeEndpoint(options, options.ResolveScript(), loggerFactory);
+
+        var group = endpoints.MapGroup(string.Empty);
+        group.Map("/v1/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.OpenAi));
+        group.Map("/openai/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.AzurePreview));
+        group.Map("/openai/v1/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.AzureV1));
+        return group;
+    }
+}

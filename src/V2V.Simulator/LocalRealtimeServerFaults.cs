@@ -1,0 +1,61 @@
+namespace V2V.Simulator;
+
+/// <summary>
+/// Faults the server injects on demand, so that clients can be tested against a peer that misbehaves the way
+/// the real service sometimes does. Counts are per connection. All off by default.
+/// </summary>
+public sealed class LocalRealtimeServerFaults
+{
+    /// <summary>Close the connection after this many server events have been sent (null: never).</summary>
+    public int? CloseAfterEvents { get; set; }
+
+    /// <summary>
+    /// With <see cref="CloseAfterEvents"/>: drop the connection without a close handshake (as a network loss does)
+    /// instead of closing it with status 1011 (internal error).
+    /// </summary>
+    public bool AbortInsteadOfClose { get; set; }
+
+    /// <summary>Wait this long, in wall-clock time, before the first response of a connection starts (null: no wait).</summary>
+    public TimeSpan? FirstResponseDelay { get; set; }
+
+    /// <summary>Send an <c>error</c> event once, right after this many server events (null: never).</summary>
+    public int? ErrorAfterEvents { get; set; }
+
+    /// <summary>Type of the injected error (<c>server_error</c> by default).</summary>
+    public string ErrorType { get; set; } = "server_error";
+
+    /// <summary>Code of the injected error (null by default).</summary>
+    public string? ErrorCode { get; set; }
+
+    /// <summary>Message of the injected error.</summary>
+    public string ErrorMessage { get; set; } = "The server had an error while processing your request. Sorry about that!";
+
+    /// <summary>Send <c>rate_limits.updated</c> at the start of each response, as OpenAI does.</summary>
+    public bool SendRateLimits { get; set; }
+
+    /// <summary>Refuse every WebSocket handshake with this HTTP status (e.g. 429, 500, 503) and an OpenAI-shaped error body.</summary>
+    public int? RefuseHandshakeStatusCode { get; set; }
+
+    internal void Validate()
+    {
+        if (CloseAfterEvents is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CloseAfterEvents), CloseAfterEvents, "Faults.CloseAfterEvents must be at least 1, or null.");
+        }
+
+        if (ErrorAfterEvents is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ErrorAfterEvents), ErrorAfterEvents, "Faults.ErrorAfterEvents must be at least 1, or null.");
+        }
+
+        if (FirstResponseDelay is { } d && d < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FirstResponseDelay), d, "Faults.FirstResponseDelay must not be negative.");
+        }
+
+        if (RefuseHandshakeStatusCode is { } s && (s < 400 || s > 599))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefuseHandshakeStatusCode), s, "Faults.RefuseHandshakeStatusCode must be an HTTP error status (400-599).");
+        }
+    }
+}

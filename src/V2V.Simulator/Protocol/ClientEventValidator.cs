@@ -1,0 +1,153 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
+
+namespace V2V.Simulator.Protocol;
+
+/// <summary>
+/// Checks a client event against its schema in the dialect's file and words the first problem as OpenAI
+/// does: <c>invalid_request_error</c> with the offending param as a dotted path (e.g.
+/// <c>session.audio.input.turn_detection.threshold</c>) and the client's <c>event_id</c>.
+/// </summary>
+internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
+{
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>Returns null when the event is valid, else the error to send.</summary>
+    public RealtimeError? Validate(string type, JsonElement root, string? eventId)
+    {
+        if (!schemas.ClientEventSchemas.TryGetValue(type, out var schemaName))
+        {
+            return RealtimeError.Invalid(
+                "invalid_value",
+                $"Invalid value: '{type}'. Supported values are: {string.Join(", ", schemas.ClientEventSchemas.Keys.Select(k => $"'{k}'"))}.",
+                "type",
+                eventId);
+        }
+
+        if (FindUnknownParameter(schemas.Raw(schemaName), root, prefix: null) is { } unknown)
+        {
+            return RealtimeError.Invalid("unknown_parameter", $"Unknown parameter: '{unknown}'.", unknown, eventId);
+        }
+
+        var results = schemas.Get(schemaName).Evaluate(root, Options);
+        return results.IsValid ? null : ToError(results, eventId);
+    }
+
+    private static RealtimeError ToError(EvaluationResults results, string? eventId)
+    {
+        // Under oneOf/anyOf every branch reports; the deepest location is the one the client got wrong.
+        EvaluationResults? best = null;
+        var bestDepth = -1;
+        foreach (var detail in results.Details ?? [])
+        {
+            if (detail.Errors is not { Count: > 0 })
+            {
+                continue;
+            }
+
+            var depth = Segments(detail).Count;
+            if (depth > bestDepth)
+            {
+                best = detail;
+                bestDepth = depth;
+            }
+        }
+
+        if (best is null)
+        {
+            return RealtimeError.Invalid("invalid_value", "The event does not match the schema of its type.", null, eventId);
+        }
+
+        var segments = Segments(best);
+        var (keyword, message) = best.Errors!.First();
+        if (keyword == "required")
+        {
+            var missing = QuotedName().Match(message) is { Success: true } m ? m.Groups[1].Value : "?";
+            var param = Join(segments.Append(missing));
+            return RealtimeError.Invalid("missing_required_parameter", $"Missing required parameter: '{param}'.", param, eventId);
+        }
+
+        var path = segments.Count == 0 ? null : Join(segments);
+        var code = keyword == "type" ? "invalid_type" : "invalid_value";
+        return RealtimeError.Invalid(code, $"Invalid value for '{path ?? "event"}': {message}", path, eventId);
+    }
+
+    private static List<string> Segments(EvaluationResults detail) =>
+        detail.InstanceLocation.ToString()
+            .Split('/', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))
+            .ToList();
+
+    private static string Join(IEnumerable<string> segments) =>
+        string.Join('.', segments.Select(s => s.All(char.IsAsciiDigit) ? $"[{s}]" : s)).Replace(".[", "[", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The schemas do not forbid extra properties, but OpenAI rejects them ("Unknown parameter"). Walks the
+    /// instance where the schema says which properties exist; through oneOf/anyOf only when the instance's
+    /// <c>type</c> picks exactly one branch.
+    /// </summary>
+    private string? FindUnknownParameter(JsonObject? schema, JsonElement instance, string? prefix)
+    {
+        schema = Resolve(schema);
+        if (schema is null || instance.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (schema["properties"] is not JsonObject properties)
+        {
+            var branch = PickBranch(schema, instance);
+            return branch is null ? null : FindUnknownParameter(branch, instance, prefix);
+        }
+
+        foreach (var property in instance.EnumerateObject())
+        {
+            var path = prefix is null ? property.Name : $"{prefix}.{property.Name}";
+            if (!properties.ContainsKey(property.Name))
+            {
+                return path;
+            }
+
+            if (FindUnknownParameter(properties[property.Name] as JsonObject, property.Value, path) is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        return null;
+    }
+
+    private JsonObject? PickBranch(JsonObject schema, JsonElement instance)
+    {
+        var branches = (schema["oneOf"] ?? schema["anyOf"]) as JsonArray;
+        if (branches is null || !instance.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var type = typeElement.GetString();
+        var matches = branches
+            .Select(b => Resolve(b as JsonObject))
+            .Where(b => b?["properties"]?["type"] is JsonObject t
+                && ((t["const"] is JsonValue c && c.GetValue<string>() == type)
+                    || (t["enum"] is JsonArray e && e.Any(v => v?.GetValue<string>() == type))))
+            .ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    private JsonObject? Resolve(JsonObject? schema)
+    {
+        for (var hops = 0; hops < 8 && schema?["$ref"] is JsonValue reference; hops++)
+        {
+            var name = reference.GetValue<string>().Split('/')[^1];
+            schema = schemas.Raw(name);
+        }
+
+        return schema;
+    }
+
+    [GeneratedRegex("\"([^\"]+)\"")]
+    private static partial Regex QuotedName();
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Simulator.Scripting;
+using V2V.Simulator.Session;
+
+namespace V2V.Simulator.Responses;
+
+/// <summary>
+/// The deterministic local agent: it answers the latest turn. A user audio turn is spoken back as it was
+/// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
+/// a user text gets a text answer quoting it, or a function call when it names a configured tool;
+/// a function output gets a text answer reporting it. A script, when loaded, answers first.
+/// </summary>
+internal sealed class EchoAgent(SimulatorScript? script)
+{
+    private int _scriptIndex;
+
+    public IReadOnlyList<PlannedOutput> Plan(IReadOnlyList<ConversationItem> context, SessionConfig config, bool speaksAudio)
+    {
+        if (script is not null && _scriptIndex < script.Responses.Count)
+        {
+            var entry = script.Responses[_scriptIndex++];
+            if (!entry.Echo)
+            {
+                return [FromScript(entry, speaksAudio)];
+            }
+        }
+
+        var last = context.LastOrDefault(i => i.Role != "assistant" && i.Type != "function_call");
+        if (last is null)
+        {
+            return [Say("Hello from the local realtime server. Speak, and I will say it back.", speaksAudio)];
+        }
+
+        if (last.Type == "function_call_output")
+        {
+            var call = context.LastOrDefault(i => i.Type == "function_call" && i.CallId == last.CallId);
+            return [new PlannedText($"The function {call?.Name ?? "call"} returned: {last.Output}")];
+        }
+
+        var audio = last.Content.LastOrDefault(p => p.Kind == ContentKind.InputAudio);
+        if (audio is not null)
+        {
+            var seconds = (audio.AudioMs / 1000.0).ToString("0.00", CultureInfo.InvariantCulture);
+            var transcript = $"I heard {seconds} seconds of your speech, and here it is back.";
+            return speaksAudio && audio.Audio is { Length: > 0 }
+                ? [new PlannedAudio(audio.Audio, transcript)]
+                : [new PlannedText(transcript)];
+        }
+
+        var text = string.Join(' ', last.Content.Where(p => p.Text is not null).Select(p => p.Text));
+        if (FindTool(text, config) is { } tool)
+        {
+            return [new PlannedFunctionCall(tool.Name, tool.Arguments)];
+        }
+
+        return [new PlannedText($"You said: {text}")];
+    }
+
+    /// <summary>The transcript a user audio turn gets when input transcription is on.</summary>
+    public static string DescribeUserAudio(int ms) =>
+        $"[{(ms / 1000.0).ToString("0.00", CultureInfo.InvariantCulture)} s of speech]";
+
+    private static PlannedOutput FromScript(ScriptedResponse entry, bool speaksAudio)
+    {
+        if (entry.FunctionName is not null)
+        {
+            return new PlannedFunctionCall(entry.FunctionName, entry.FunctionArguments);
+        }
+
+        var text = entry.Text ?? string.Empty;
+        return speaksAudio && entry.AudioMs > 0 ? new PlannedAudio(Tone.Make(entry.AudioMs), text) : new PlannedText(text);
+    }
+
+    private static PlannedOutput Say(string text, bool speaksAudio) =>
+        speaksAudio ? new PlannedAudio(Tone.Make(600), text) : new PlannedText(text);
+
+    /// <summary>
+    /// A tool is called when the user's text names it. Its required string parameters get the rest of the text
+    /// after the name ("get_weather Paris" gives {"city":"Paris"}); other parameters are left out.
+    /// </summary>
+    private static (string Name, string Arguments)? FindTool(string text, SessionConfig config)
+    {
+        if (config.ToolChoice is JsonValue choice && choice.GetValue<string>() == "none")
+        {
+            return null;
+        }
+
+        foreach (var tool in config.Tools.OfType<JsonObject>())
+        {
+            var name = tool["name"]?.GetValue<string>();
+            var at = name is null ? -1 : text.IndexOf(name, StringComparison.OrdinalIgnoreCase);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var rest = text[(at + name!.Length)..].Trim(' ', '.', '?', '!', ',', ':');
+            var arguments = new JsonObject();
+            if (tool["parameters"]?["required"] is JsonArray required)
+            {
+                foreach (var parameter in required.Select(r => r?.GetValue<string>()).OfType<string>())
+                {
+                    if (tool["parameters"]?["properties"]?[parameter]?["type"]?.GetValue<string>() is "string" or null)
+                    {
+                        arguments[parameter] = rest;
+                    }
+                }
+            }
+
+            return (name, arguments.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        }
+
+        return null;
+    }
+}

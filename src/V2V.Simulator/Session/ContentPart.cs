@@ -1,0 +1,45 @@
+namespace V2V.Simulator.Session;
+
+/// <summary>What a content part is, independent of how each dialect names it on the wire.</summary>
+internal enum ContentKind
+{
+    InputText,
+    InputAudio,
+    OutputText,
+    OutputAudio,
+}
+
+/// <summary>One part of a message item. Audio is held as 24 kHz pcm16 samples, whatever the wire format.</summary>
+internal sealed class ContentPart
+{
+    public required ContentKind Kind { get; init; }
+
+    public string? Text { get; set; }
+
+    public string? Transcript { get; set; }
+
+    public short[]? Audio { get; set; }
+
+    /// <summary>The whole transcript the audio was planned with; its words are spread evenly over <see cref="PlannedMs"/>.</summary>
+    public string? TimedTranscript { get; init; }
+
+    public int PlannedMs { get; init; }
+
+    public int AudioMs => Audio is null ? 0 : V2V.Simulator.Audio.Pcm.Ms(Audio.Length);
+
+    /// <summary>Number of words of <paramref name="words"/> whose audio has started by <paramref name="ms"/>.</summary>
+    public static int WordsStartedBy(int ms, int words, int plannedMs) =>
+        plannedMs <= 0 ? words : (int)Math.Clamp(Math.Ceiling(ms * (double)words / plannedMs), 0, words);
+
+    /// <summary>The transcript of the first <paramref name="ms"/> of the audio.</summary>
+    public string HeardTranscript(int ms)
+    {
+        if (TimedTranscript is null)
+        {
+            return string.Empty;
+        }
+
+        var words = TimedTranscript.Split(' ');
+        return string.Join(' ', words.Take(WordsStartedBy(ms, words.Length, PlannedMs)));
+    }
+}

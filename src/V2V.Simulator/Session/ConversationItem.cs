@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using V2V.Simulator.Protocol;
+
+namespace V2V.Simulator.Session;
+
+/// <summary>An item of the conversation: a message, a function call or a function call's output.</summary>
+internal sealed class ConversationItem
+{
+    public string Id { get; init; } = EventIds.Item();
+
+    public required string Type { get; init; }
+
+    public string? Role { get; init; }
+
+    public string Status { get; set; } = "completed";
+
+    public List<ContentPart> Content { get; } = [];
+
+    public string? CallId { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Arguments { get; set; }
+
+    public string? Output { get; init; }
+
+    /// <summary>The item as the server shows it, in the dialect's names; audio bytes are never included (as OpenAI).</summary>
+    public JsonObject ToJson(DialectProfile profile)
+    {
+        var json = new JsonObject { ["id"] = Id, ["object"] = "realtime.item", ["type"] = Type };
+        switch (Type)
+        {
+            case "message":
+                json["status"] = Status;
+                json["role"] = Role;
+                var content = new JsonArray();
+                foreach (var part in Content)
+                {
+                    content.Add(PartToJson(part, profile));
+                }
+
+                json["content"] = content;
+                break;
+            case "function_call":
+                json["status"] = Status;
+                json["call_id"] = CallId;
+                json["name"] = Name;
+                json["arguments"] = Arguments ?? string.Empty;
+                break;
+            default:
+                json["call_id"] = CallId;
+                json["output"] = Output;
+                break;
+        }
+
+        return json;
+    }
+
+    public static JsonObject PartToJson(ContentPart part, DialectProfile profile)
+    {
+        var json = new JsonObject();
+        switch (part.Kind)
+        {
+            case ContentKind.InputText:
+                json["type"] = "input_text";
+                json["text"] = part.Text ?? string.Empty;
+                break;
+            case ContentKind.InputAudio:
+                json["type"] = "input_audio";
+                if (part.Transcript is not null)
+                {
+                    json["transcript"] = part.Transcript;
+                }
+
+                break;
+            case ContentKind.OutputText:
+                json["type"] = profile.AssistantTextContent;
+                json["text"] = part.Text ?? string.Empty;
+                break;
+            default:
+                json["type"] = profile.AssistantAudioContent;
+                json["transcript"] = part.Transcript ?? string.Empty;
+                break;
+        }
+
+        return json;
+    }
+}

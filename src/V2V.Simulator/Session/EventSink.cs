@@ -1,0 +1,49 @@
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using V2V.Simulator.Protocol;
+
+namespace V2V.Simulator.Session;
+
+/// <summary>
+/// The one writer of a connection: gives each server event its <c>event_id</c>, sends it, counts it, and
+/// injects the count-based faults. Callers hold the session's gate, so sends never overlap.
+/// </summary>
+internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faults, ILogger logger, CancellationTokenSource session)
+{
+    private int _sent;
+    private bool _errorInjected;
+
+    public int Sent => _sent;
+
+    public async Task SendAsync(JsonObject evt, CancellationToken cancellationToken)
+    {
+        evt.Insert(0, "event_id", EventIds.Event());
+        var bytes = System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString());
+        await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        _sent++;
+
+        if (faults.ErrorAfterEvents == _sent && !_errorInjected)
+        {
+            _errorInjected = true;
+            logger.LogInformation("Fault: error event after {Count} events", _sent);
+            await SendAsync(new RealtimeError(faults.ErrorType, faults.ErrorCode, faults.ErrorMessage, null, null).ToEvent(), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (faults.CloseAfterEvents == _sent)
+        {
+            logger.LogInformation("Fault: closing the connection after {Count} events", _sent);
+            if (faults.AbortInsteadOfClose)
+            {
+                socket.Abort();
+            }
+            else
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, "fault: close after events", cancellationToken).ConfigureAwait(false);
+            }
+
+            await session.CancelAsync().ConfigureAwait(false);
+            throw new OperationCanceledException("The connection was closed by an injected fault.");
+        }
+    }
+}

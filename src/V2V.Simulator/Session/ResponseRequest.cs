@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace V2V.Simulator.Session;
+
+/// <summary>What a <c>response.create</c> asks beyond the session's defaults.</summary>
+internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand, JsonNode? Metadata, List<string> InputTexts)
+{
+    public static readonly ResponseRequest Default = new(null, false, null, []);
+
+    public static ResponseRequest Parse(JsonElement root, bool ga)
+    {
+        if (!root.TryGetProperty("response", out var r) || r.ValueKind != JsonValueKind.Object)
+        {
+            return Default;
+        }
+
+        List<string>? modalities = r.TryGetProperty(ga ? "output_modalities" : "modalities", out var m)
+            ? m.EnumerateArray().Select(x => x.GetString()!).ToList()
+            : null;
+        var outOfBand = r.TryGetProperty("conversation", out var c) && c.GetString() == "none";
+        var metadata = r.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object ? JsonNode.Parse(md.GetRawText()) : null;
+
+        // Input given with the request (out-of-band answers): its text parts are what the agent answers.
+        var texts = new List<string>();
+        if (r.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in input.EnumerateArray())
+            {
+                if (item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+                {
+                    texts.AddRange(content.EnumerateArray()
+                        .Where(p => p.TryGetProperty("text", out _))
+                        .Select(p => p.GetProperty("text").GetString() ?? string.Empty));
+                }
+            }
+        }
+
+        return new ResponseRequest(modalities, outOfBand, metadata, texts);
+    }
+}
