@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace V2V.Audio;
 
 /// <summary>
@@ -173,13 +177,14 @@ public sealed class AudioResampler
     private int FilterBlock(Span<short> output)
     {
         int count = 0;
-        float[] coefficients = _bank!.Coefficients;
+        Span<float> results = stackalloc float[4];
         while (_newest < _filled)
         {
-            float value = DotProduct.Compute(
-                coefficients.AsSpan(_phase * _taps, _taps), _buffer.AsSpan(_newest - _taps + 1, _taps));
-            output[count++] = Pcm16Convert.Saturate(value);
-            Advance();
+            int ready = FilterFour(results);
+            for (int k = 0; k < ready; k++)
+            {
+                output[count++] = Pcm16Convert.Saturate(results[k]);
+            }
         }
 
         Compact();
@@ -189,16 +194,57 @@ public sealed class AudioResampler
     private int FilterBlock(Span<float> output)
     {
         int count = 0;
-        float[] coefficients = _bank!.Coefficients;
+        Span<float> results = stackalloc float[4];
         while (_newest < _filled)
         {
-            output[count++] = DotProduct.Compute(
-                coefficients.AsSpan(_phase * _taps, _taps), _buffer.AsSpan(_newest - _taps + 1, _taps));
-            Advance();
+            int ready = FilterFour(results);
+            results[..ready].CopyTo(output[count..]);
+            count += ready;
         }
 
         Compact();
         return count;
+    }
+
+    // Computes up to four outputs at once (as many as the buffered input allows). Missing lanes repeat the
+    // last real one: the lanes are independent, so every output is bit-identical however frames are cut.
+    private int FilterFour(Span<float> results)
+    {
+        int c0 = _phase * _taps, x0 = _newest - _taps + 1;
+        Advance();
+        int c1 = c0, x1 = x0, c2 = c0, x2 = x0, c3 = c0, x3 = x0, ready = 1;
+        if (_newest < _filled)
+        {
+            c1 = c2 = c3 = _phase * _taps;
+            x1 = x2 = x3 = _newest - _taps + 1;
+            Advance();
+            ready = 2;
+            if (_newest < _filled)
+            {
+                c2 = c3 = _phase * _taps;
+                x2 = x3 = _newest - _taps + 1;
+                Advance();
+                ready = 3;
+                if (_newest < _filled)
+                {
+                    c3 = _phase * _taps;
+                    x3 = _newest - _taps + 1;
+                    Advance();
+                    ready = 4;
+                }
+            }
+        }
+
+        ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_bank!.Coefficients);
+        ref float buffer = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        Vector128<float> sums = DotProduct.Compute4(
+            ref Unsafe.Add(ref coefficients, c0), ref Unsafe.Add(ref buffer, x0),
+            ref Unsafe.Add(ref coefficients, c1), ref Unsafe.Add(ref buffer, x1),
+            ref Unsafe.Add(ref coefficients, c2), ref Unsafe.Add(ref buffer, x2),
+            ref Unsafe.Add(ref coefficients, c3), ref Unsafe.Add(ref buffer, x3),
+            _taps);
+        sums.CopyTo(results);
+        return ready;
     }
 
     // Output n sits at input position n * M / L: whole samples in _newest, the remainder in _phase (0..L-1).
