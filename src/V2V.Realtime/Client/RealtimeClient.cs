@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ServerEvents;
+
+namespace V2V.Realtime.Client;
+
+/// <summary>
+/// One WebSocket connection to a realtime endpoint (OpenAI, Azure OpenAI, the local realtime server) in
+/// either dialect. Send typed events or raw audio; read server events as an <see cref="IAsyncEnumerable{T}"/>
+/// of one typed model. Sends from any thread go through one bounded queue to a single writer; one reader at a time.
+/// </summary>
+public sealed class RealtimeClient : IAsyncDisposable
+{
+    /// <summary>OpenAI's limit on the audio of one append.</summary>
+    public const int MaxAudioBytesPerAppend = 15 * 1024 * 1024;
+
+    private readonly ClientWebSocket _socket;
+    private readonly RealtimeClientOptions _options;
+    private readonly RealtimeEventParser _parser;
+    private readonly ILogger _logger;
+    private readonly Channel<OutboundMessage> _outbound;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Task _sendLoop;
+    private Exception? _sendFault;
+    private int _reading;
+    private int _disposed;
+
+    private RealtimeClient(ClientWebSocket socket, RealtimeEndpoint endpoint, RealtimeClientOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _options = options;
+        _logger = logger;
+        Endpoint = endpoint.DisplayUrl;
+        Dialect = options.Dialect;
+        _parser = new RealtimeEventParser(options.Dialect);
+        // Wait when full: nothing is dropped at this layer, the sender feels the back-pressure.
+        _outbound = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _sendLoop = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>The dialect spoken on this connection.</summary>
+    public RealtimeDialect Dialect { get; }
+
+    /// <summary>The URL connected to, with secrets in its query replaced by <c>***</c>.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The close status the server sent, once it closed the connection.</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <summary>The close reason the server sent, once it closed the connection.</summary>
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
+    /// <summary>Whether the connection is open for sending and receiving.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>
+    /// Connects. Throws <see cref="RealtimeConfigurationException"/> for bad options,
+    /// <see cref="RealtimeAuthenticationException"/> when the key is refused (401/403), and
+    /// <see cref="RealtimeHandshakeException"/> for other failures (with the URL, without secrets, and the HTTP status).
+    /// </summary>
+    public static async Task<RealtimeClient> ConnectAsync(RealtimeClientOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxMessageBytes < 1024)
+        {
+            throw new RealtimeConfigurationException(nameof(options.MaxMessageBytes), $"MaxMessageBytes must be at least 1024 (got {options.MaxMessageBytes}).");
+        }
+        if (options.SendQueueCapacity < 1)
+        {
+            throw new RealtimeConfigurationException(nameof(options.SendQueueCapacity), $"SendQueueCapacity must be at least 1 (got {options.SendQueueCapacity}).");
+        }
+        var endpoint = RealtimeEndpoint.Create(options);
+        var logger = options.LoggerFactory?.CreateLogger<RealtimeClient>() ?? (ILogger)NullLogger.Instance;
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
+        foreach (var (name, value) in endpoint.Headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        RealtimeLog.Connecting(logger, endpoint.DisplayUrl, options.Dialect.ToString());
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint.Uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var status = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, status == 0 ? null : status);
+            throw HandshakeFailure(endpoint, status, ex, options);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        RealtimeLog.Connected(logger, endpoint.DisplayUrl, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new RealtimeClient(socket, endpoint, options, logger);
+    }
+
+    /// <summary>
+    /// Sends a client event, serialized for this connection's dialect into a pooled buffer. Returns once the
+    /// event is queued for the single writer; waits while the send queue is full.
+    /// </summary>
+    public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientEvent);
+        ThrowIfUnusable();
+        var writer = new PooledBufferWriter();
+        RealtimeEventWriter.Write(clientEvent, Dialect, writer);
+        var (buffer, length) = writer.Detach();
+        return EnqueueAsync(new OutboundMessage(buffer, length, clientEvent.Type), cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends audio to the input buffer (<c>input_audio_buffer.append</c>): raw bytes in the session's input
+    /// format (pcm16 little-endian 24 kHz mono by default). The base64 is written straight into a pooled buffer.
+    /// </summary>
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
+    {
+        if (audio.Length > MaxAudioBytesPerAppend)
+        {
+            throw new ArgumentException($"One append carries at most {MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", nameof(audio));
+        }
+        ThrowIfUnusable();
+        if (audio.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+        return EnqueueAsync(AudioAppendWriter.Rent(audio.Span), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads server events until the server closes the connection (the enumeration then ends; see
+    /// <see cref="CloseStatus"/>). Unknown events and malformed messages are yielded, not thrown. Throws
+    /// <see cref="RealtimeConnectionLostException"/> when the connection drops without a close. One reader at a time.
+    /// </summary>
+    public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _reading, 1) == 1)
+        {
+            throw new InvalidOperationException("Another reader is already reading this connection's events; read them in one place.");
+        }
+        using var buffer = new ReceiveBuffer(_options.MaxMessageBytes);
+        try
+        {
+            while (await ReceiveEventAsync(buffer, cancellationToken).ConfigureAwait(false) is { } serverEvent)
+            {
+                yield return serverEvent;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+
+    /// <summary>Sends what is queued, then closes the connection with a normal close handshake.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        _outbound.Writer.TryComplete();
+        try
+        {
+            await _sendLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            // The peer is gone already: closing has nothing left to do.
+        }
+    }
+
+    /// <summary>Stops the writer and closes the socket; pending sends are dropped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _outbound.Writer.TryComplete();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _sendLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client disposed", grace.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                _socket.Abort();
+            }
+        }
+        _socket.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private async ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        if (_outbound.Writer.TryWrite(message))
+        {
+            return;
+        }
+        try
+        {
+            await _outbound.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            message.Return();
+            throw Unusable();
+        }
+        catch (OperationCanceledException)
+        {
+            message.Return();
+            throw;
+        }
+    }
+
+    // The single writer: the socket allows one send at a time, and a queue keeps senders from waiting on each other.
+    private async Task SendLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var message))
+                {
+                    try
+                    {
+                        await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+                        RealtimeLog.Sent(_logger, message.Type, message.Length);
+                    }
+                    finally
+                    {
+                        message.Return();
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            _sendFault = ex;
+            _outbound.Writer.TryComplete();
+            if (ex is not OperationCanceledException)
+            {
+                RealtimeLog.ConnectionLost(_logger, ex.Message);
+            }
+        }
+        finally
+        {
+            while (reader.TryRead(out var dropped))
+            {
+                dropped.Return();
+            }
+        }
+    }
+
+    private async ValueTask<RealtimeServerEvent?> ReceiveEventAsync(ReceiveBuffer buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        long total = 0;
+        var oversized = false;
+        while (true)
+        {
+            if (!oversized && !buffer.TryGrow(length))
+            {
+                oversized = true; // keep reading to the end of the message, discarding it
+            }
+            var target = oversized ? buffer.Array.AsMemory() : buffer.Array.AsMemory(length);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException || (ex is OperationCanceledException && _lifetime.IsCancellationRequested))
+            {
+                RealtimeLog.ConnectionLost(_logger, ex.Message);
+                throw new RealtimeConnectionLostException($"The connection to {Endpoint} was lost: {ex.Message}", ex);
+            }
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                RealtimeLog.ServerClosed(_logger, _socket.CloseStatus?.ToString(), _socket.CloseStatusDescription);
+                await AnswerCloseAsync().ConfigureAwait(false);
+                return null;
+            }
+            total += result.Count;
+            if (!oversized)
+            {
+                length += result.Count;
+            }
+            if (result.EndOfMessage)
+            {
+                return Parse(buffer, length, total, oversized, result.MessageType);
+            }
+        }
+    }
+
+    private RealtimeServerEvent Parse(ReceiveBuffer buffer, int length, long total, bool oversized, WebSocketMessageType type)
+    {
+        RealtimeServerEvent parsed;
+        if (oversized)
+        {
+            parsed = new MalformedServerEvent($"the message of {total} bytes exceeds MaxMessageBytes ({_options.MaxMessageBytes}); it was skipped", "");
+        }
+        else if (type == WebSocketMessageType.Binary)
+        {
+            parsed = new MalformedServerEvent("a binary message; the protocol sends JSON text", "");
+        }
+        else
+        {
+            parsed = _parser.Parse(buffer.Array.AsSpan(0, length));
+        }
+        buffer.ShrinkIfLarge();
+        Report(parsed, (int)Math.Min(total, int.MaxValue));
+        return parsed;
+    }
+
+    private void Report(RealtimeServerEvent parsed, int bytes)
+    {
+        switch (parsed)
+        {
+            case MalformedServerEvent malformed:
+                RealtimeLog.Malformed(_logger, bytes, malformed.Reason);
+                break;
+            case UnknownServerEvent unknown:
+                RealtimeLog.Unknown(_logger, unknown.Type);
+                break;
+            case ErrorEvent error:
+                RealtimeLog.ServerError(_logger, error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
+                break;
+            default:
+                RealtimeLog.Received(_logger, parsed.Type, bytes);
+                break;
+        }
+    }
+
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The server has gone; nothing more to say to it.
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (Volatile.Read(ref _disposed) == 1 || _sendFault is not null || _socket.State is not WebSocketState.Open)
+        {
+            throw Unusable();
+        }
+    }
+
+    private RealtimeException Unusable() => Volatile.Read(ref _disposed) == 1
+        ? new RealtimeException("The realtime client has been disposed.")
+        : new RealtimeConnectionLostException($"The connection to {Endpoint} is closed ({_socket.State}{(_sendFault is null ? "" : ": " + _sendFault.Message)}); connect again.", _sendFault);
+
+    private static RealtimeHandshakeException HandshakeFailure(RealtimeEndpoint endpoint, int status, Exception ex, RealtimeClientOptions options)
+    {
+        var url = endpoint.DisplayUrl;
+        var detail = SecretRedactor.Redact(ex.Message, options.ApiKey);
+        return status switch
+        {
+            401 or 403 => new RealtimeAuthenticationException(
+                $"The realtime endpoint {url} refused the credentials (HTTP {status}). Check api_key{(options.Vendor == RealtimeVendor.Azure ? " (Azure: the resource's key, sent as api-key)" : "")}.",
+                url, status),
+            0 when ex is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
+            0 => new RealtimeHandshakeException($"Could not connect to {url}: {detail}", url, null),
+            _ => new RealtimeHandshakeException($"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}.", url, status),
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace V2V.Realtime.Client;
+
+/// <summary>The client's log messages (source-generated, structured). None of them takes a header or a key.</summary>
+internal static partial class RealtimeLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connecting to {Endpoint} ({Dialect} dialect)")]
+    public static partial void Connecting(ILogger logger, string endpoint, string dialect);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Connected to {Endpoint} in {ElapsedMs:F0} ms")]
+    public static partial void Connected(ILogger logger, string endpoint, double elapsedMs);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}")]
+    public static partial void HandshakeFailed(ILogger logger, string endpoint, int? statusCode);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} ({Bytes} bytes)")]
+    public static partial void Sent(ILogger logger, string type, int bytes);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Trace, Message = "Received {Type} ({Bytes} bytes)")]
+    public static partial void Received(ILogger logger, string type, int bytes);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Malformed server message ({Bytes} bytes): {Reason}")]
+    public static partial void Malformed(ILogger logger, int bytes, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Server error {ErrorType}/{Code}: {ErrorMessage} (param {Param}, event {ClientEventId})")]
+    public static partial void ServerError(ILogger logger, string? errorType, string? code, string? errorMessage, string? param, string? clientEventId);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Server closed the connection: {Status} {Description}")]
+    public static partial void ServerClosed(ILogger logger, string? status, string? description);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Connection lost: {Reason}")]
+    public static partial void ConnectionLost(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Unknown server event {Type}")]
+    public static partial void Unknown(ILogger logger, string type);
+}

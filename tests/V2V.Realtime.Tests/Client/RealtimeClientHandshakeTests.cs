@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Tests.Support;
+
+namespace V2V.Realtime.Tests.Client;
+
+/// <summary>The handshake as a real server on loopback sees it, and the failures of a refused one.</summary>
+public sealed class RealtimeClientHandshakeTests
+{
+    private const string Key = "sk-live-THIS-KEY-MUST-NEVER-BE-LOGGED-1234";
+
+    [Theory]
+    [InlineData(RealtimeDialect.GA)]
+    [InlineData(RealtimeDialect.Beta)]
+    public async Task OpenAIForm_SendsPathModelBearerKey_AndTheDialectHeader(RealtimeDialect dialect)
+    {
+        await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
+        await using (var client = await RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        {
+            BaseUri = server.BaseUri, ApiKey = Key, Model = "gpt-realtime", Dialect = dialect,
+        }, TestContext.Current.CancellationToken))
+        {
+            await client.CloseAsync(TestContext.Current.CancellationToken);
+        }
+
+        var handshake = Assert.Single(server.Handshakes);
+        Assert.Equal("/v1/realtime", handshake.Path);
+        Assert.Equal("?model=gpt-realtime", handshake.Query);
+        Assert.Equal("Bearer " + Key, handshake.Headers["Authorization"]);
+        Assert.False(handshake.Headers.ContainsKey("api-key"));
+        if (dialect == RealtimeDialect.Beta)
+        {
+            Assert.Equal("realtime=v1", handshake.Headers["OpenAI-Beta"]);
+        }
+        else
+        {
+            Assert.False(handshake.Headers.ContainsKey("OpenAI-Beta"));
+        }
+    }
+
+    [Fact]
+    public async Task AzureForm_SendsApiKeyHeader_AndTheDeploymentPath()
+    {
+        await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
+        await using (var client = await RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        {
+            Vendor = RealtimeVendor.Azure, BaseUri = server.BaseUri, ApiKey = Key,
+            Path = "/openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview",
+            Dialect = RealtimeDialect.Beta,
+        }, TestContext.Current.CancellationToken))
+        {
+            await client.CloseAsync(TestContext.Current.CancellationToken);
+        }
+
+        var handshake = Assert.Single(server.Handshakes);
+        Assert.Equal("/openai/realtime", handshake.Path);
+        Assert.Contains("api-version=2024-10-01-preview", handshake.Query, StringComparison.Ordinal);
+        Assert.Contains("deployment=gpt-4o-realtime-preview", handshake.Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("model=", handshake.Query, StringComparison.Ordinal);
+        Assert.Equal(Key, handshake.Headers["api-key"]);
+        Assert.False(handshake.Headers.ContainsKey("Authorization"));
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task RefusedKey_IsAnAuthenticationFailure_WithoutTheKeyAnywhere(int status)
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        await using var server = await LoopbackWebSocketServer.StartAsync((_, _, _) => Task.CompletedTask, refuseWith: status);
+
+        var ex = await Assert.ThrowsAsync<RealtimeAuthenticationException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        {
+            BaseUri = server.BaseUri, ApiKey = Key, Model = "m", LoggerFactory = loggerFactory,
+        }, TestContext.Current.CancellationToken));
+
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Contains(server.BaseUri.Authority, ex.Endpoint, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, ex.ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, line => line.Contains(Key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task OtherRefusal_NamesTheUrlAndStatus()
+    {
+        await using var server = await LoopbackWebSocketServer.StartAsync((_, _, _) => Task.CompletedTask, refuseWith: 503);
+
+        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        {
+            BaseUri = server.BaseUri, ApiKey = Key, Path = "/openai/realtime?api-version=1&deployment=d&api-key=" + Key, Vendor = RealtimeVendor.Azure,
+        }, TestContext.Current.CancellationToken));
+
+        Assert.IsNotType<RealtimeAuthenticationException>(ex);
+        Assert.Equal(503, ex.StatusCode);
+        Assert.Contains("HTTP 503", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/openai/realtime", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NothingListening_IsAHandshakeFailureWithoutStatus()
+    {
+        var port = FreePort();
+
+        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        {
+            BaseUri = new Uri($"ws://127.0.0.1:{port}"), ApiKey = Key,
+        }, TestContext.Current.CancellationToken));
+
+        Assert.Null(ex.StatusCode);
+        Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
