@@ -30,6 +30,7 @@ public sealed class AudioResampler
 
     private readonly PolyphaseFilterBank? _bank;
     private readonly float[] _buffer = [];
+    private readonly float[] _scratch = [];
     private readonly int _taps;
     private readonly int _interpolation;
     private readonly int _wholeStep;
@@ -60,6 +61,7 @@ public sealed class AudioResampler
         _wholeStep = _bank.Decimation / _interpolation;
         _phaseStep = _bank.Decimation % _interpolation;
         _buffer = new float[_taps - 1 + BlockSize];
+        _scratch = new float[GetMaxOutputCount(BlockSize)];
         Reset();
     }
 
@@ -122,7 +124,9 @@ public sealed class AudioResampler
             Pcm16Convert.ToFloat(input[..take], _buffer.AsSpan(_filled, take));
             _filled += take;
             input = input[take..];
-            written += FilterBlock(output[written..]);
+            int count = FilterBlock(_scratch);
+            Pcm16Convert.FromFloat(_scratch.AsSpan(0, count), output[written..]);
+            written += count;
         }
 
         return written;
@@ -172,23 +176,6 @@ public sealed class AudioResampler
         _filled = _taps - 1;
         _newest = _taps - 1;
         _phase = 0;
-    }
-
-    private int FilterBlock(Span<short> output)
-    {
-        int count = 0;
-        Span<float> results = stackalloc float[4];
-        while (_newest < _filled)
-        {
-            int ready = FilterFour(results);
-            for (int k = 0; k < ready; k++)
-            {
-                output[count++] = Pcm16Convert.Saturate(results[k]);
-            }
-        }
-
-        Compact();
-        return count;
     }
 
     private int FilterBlock(Span<float> output)
