@@ -24,7 +24,8 @@ public static class RealtimeEventWriter
         var writer = RentWriter(output);
         try
         {
-            if (name == evt.Type && !(dialect == RealtimeDialect.Beta && BetaShape.Applies(descriptor)))
+            var gaSessionWithoutType = dialect == RealtimeDialect.GA && evt is ClientEvents.SessionUpdateEvent { Session.Type: null };
+            if (name == evt.Type && !gaSessionWithoutType && !(dialect == RealtimeDialect.Beta && BetaShape.Applies(descriptor)))
             {
                 JsonSerializer.Serialize(writer, evt, descriptor.TypeInfo);
             }
@@ -36,9 +37,10 @@ public static class RealtimeEventWriter
                 {
                     BetaShape.ToBeta(tree, descriptor);
                 }
-                else if (evt.Type == descriptor.BetaName && evt.Type != descriptor.GaName)
+                else if (gaSessionWithoutType)
                 {
-                    // An event read from beta keeps the GA shape in the model, so only its name changes.
+                    // GA requires the session type; a realtime session is what this library speaks.
+                    tree["session"]!["type"] = "realtime";
                 }
                 tree.WriteTo(writer);
             }

@@ -84,9 +84,11 @@ internal static class ProtocolSchemas
 
     // The file is an OpenAPI components section: its refs point at #/components/schemas and OpenAPI 3.0 says
     // "nullable: true" where JSON Schema says type [.., "null"]. Both are rewritten into a 2020-12 schema.
+    // Some settings are documented as "can be set to `null` to turn off" (turn_detection, transcription,
+    // noise_reduction) while their type omits null; the documented meaning wins, as the live API accepts it.
     private static JsonSchema Compile(RealtimeDialect dialect, string schemaName)
     {
-        var defs = SchemasOf(dialect);
+        var defs = SchemasOf(dialect).DeepClone().AsObject();
         RewriteOpenApi(defs);
         var root = new JsonObject
         {
@@ -103,7 +105,9 @@ internal static class ProtocolSchemas
     {
         if (node is JsonObject obj)
         {
-            if (obj["nullable"]?.GetValue<bool>() == true)
+            var documentedNull = obj["description"] is JsonValue d && d.TryGetValue<string>(out var text)
+                && text.Contains("set to `null`", StringComparison.Ordinal);
+            if (obj["nullable"]?.GetValue<bool>() == true || documentedNull)
             {
                 obj.Remove("nullable");
                 if (obj["type"] is JsonValue t && t.TryGetValue<string>(out var type))
