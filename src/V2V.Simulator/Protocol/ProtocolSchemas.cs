@@ -29,6 +29,10 @@ internal sealed class ProtocolSchemas
         {
             ApplyErrata(document);
         }
+        else
+        {
+            ApplyGaErrata(document);
+        }
 
         _schemas = document["components"]!["schemas"]!.AsObject();
         _documentUri = new Uri($"https://v2v.local/protocol/{profile.Dialect.ToString().ToLowerInvariant()}.json");
@@ -133,6 +137,19 @@ internal sealed class ProtocolSchemas
             {
                 MakeNullable(props, "previous_item_id");
             }
+        }
+    }
+
+    /// <summary>
+    /// The GA request schema types <c>audio.input.transcription</c> and <c>noise_reduction</c> as objects, yet
+    /// OpenAI documents null as the way to turn them off (and the latter's default is null).
+    /// </summary>
+    internal static void ApplyGaErrata(JsonObject document)
+    {
+        if (document["components"]?["schemas"]?["RealtimeSessionCreateRequestGA"]?["properties"]?["audio"]?["properties"]?["input"]?["properties"] is JsonObject input)
+        {
+            MakeNullable(input, "transcription");
+            MakeNullable(input, "noise_reduction");
         }
     }
 

@@ -73,7 +73,8 @@ public sealed class SimulatorScript
 
             if (call.TryGetProperty("arguments", out var a))
             {
-                arguments = a.ValueKind == JsonValueKind.String ? a.GetString()! : a.GetRawText();
+                // Compact, as a model writes arguments.
+                arguments = a.ValueKind == JsonValueKind.String ? a.GetString()! : System.Text.Json.Nodes.JsonNode.Parse(a.GetRawText())!.ToJsonString();
             }
         }
 

@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using V2V.Simulator.Tests.Support;
+
+namespace V2V.Simulator.Tests.Responses;
+
+internal static class ConversationHelpers
+{
+    public static JsonObject UserText(string text) => new()
+    {
+        ["type"] = "conversation.item.create",
+        ["item"] = new JsonObject
+        {
+            ["type"] = "message",
+            ["role"] = "user",
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "input_text", ["text"] = text }),
+        },
+    };
+
+    /// <summary>A manual audio turn (VAD off) of <paramref name="speechMs"/>, then response.create.</summary>
+    public static async Task AskWithAudioAsync(RealtimeTestClient client, bool beta, int speechMs)
+    {
+        await client.SendRawAsync(beta
+            ? """{"type":"session.update","session":{"turn_detection":null}}"""
+            : """{"type":"session.update","session":{"type":"realtime","audio":{"input":{"turn_detection":null}}}}""");
+        await client.UntilAsync("session.updated");
+        await client.AppendAudioAsync(TestAudio.Turn(0, speechMs, 0));
+        await client.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.commit" });
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using V2V.Simulator.Tests.Support;
+
+namespace V2V.Simulator.Tests.Responses;
+
+public sealed class TextAndToolTests
+{
+    [Theory]
+    [InlineData(false, "response.output_text")]
+    [InlineData(true, "response.text")]
+    public async Task TextItem_GetsATextAnswer(bool beta, string textEvent)
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
+        await using var _c = client;
+
+        await client.SendAsync(ConversationHelpers.UserText("hello there"));
+        var created = await client.UntilAsync("conversation.item.created");
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var events = await client.UntilAsync("response.done");
+
+        Assert.Null(created.Last()["previous_item_id"]?.GetValue<string>());
+        Assert.Equal("You said: hello there", string.Concat(events.OfType(textEvent + ".delta").Select(e => e.Str("delta"))));
+        Assert.Equal("You said: hello there", events.OfType(textEvent + ".done").Single().Str("text"));
+        var assistant = events.OfType("conversation.item.created").First()["item"]!;
+        Assert.Equal("assistant", assistant.Str("role"));
+        Assert.Equal(created.Last()["item"]!.Str("id"), events.OfType("conversation.item.created").First().Str("previous_item_id"));
+    }
+
+    [Fact]
+    public async Task UserTextNamingATool_CallsIt_AndTheAnswerUsesItsOutput()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""
+            {"type":"session.update","session":{"type":"realtime","tools":[{"type":"function","name":"get_weather",
+             "description":"Weather of a city","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}]}}
+            """);
+        await client.UntilAsync("session.updated");
+
+        await client.SendAsync(ConversationHelpers.UserText("please get_weather Paris"));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var call = await client.UntilAsync("response.done");
+        var done = call.OfType("response.function_call_arguments.done").Single();
+        Assert.Equal("get_weather", done.Str("name"));
+        Assert.Equal("""{"city":"Paris"}""", done.Str("arguments"));
+        Assert.Equal(done.Str("arguments"), string.Concat(call.OfType("response.function_call_arguments.delta").Select(e => e.Str("delta"))));
+        Assert.Equal("function_call", call.Last()["response"]!["output"]![0]!.Str("type"));
+
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = done.Str("call_id"), ["output"] = "sunny, 21 C" },
+        });
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var answer = await client.UntilAsync("response.done");
+
+        Assert.Equal("The function get_weather returned: sunny, 21 C", answer.OfType("response.output_text.done").Single().Str("text"));
+    }
+
+    [Fact]
+    public async Task ScriptedSession_FromAJsonFile_IsFollowedInOrder_ThenEchoes()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"v2v-script-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """
+            { "responses": [
+                { "text": "Hello from the script", "audio_ms": 300 },
+                { "function_call": { "name": "lookup", "arguments": { "q": "x" } } },
+                { "text": "Just text" } ] }
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            await using var server = await Servers.StartAsync(o => o.ScriptPath = path);
+            var (client, _) = await RealtimeTestClient.StartAsync(server);
+            await using var _c = client;
+
+            await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+            var first = await client.UntilAsync("response.done");
+            Assert.Equal(300 * 24 * 2, first.AudioBytes("response.output_audio.delta"));
+            Assert.Equal("Hello from the script", first.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
+
+            await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+            var second = await client.UntilAsync("response.done");
+            Assert.Equal("""{"q":"x"}""", second.OfType("response.function_call_arguments.done").Single().Str("arguments"));
+
+            await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+            var third = await client.UntilAsync("response.done");
+            Assert.Equal("Just text", third.OfType("response.output_text.done").Single().Str("text"));
+
+            await client.SendAsync(ConversationHelpers.UserText("after the script"));
+            await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+            var fourth = await client.UntilAsync("response.done");
+            Assert.Equal("You said: after the script", fourth.OfType("response.output_text.done").Single().Str("text"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void BadScript_IsRefused_NamingTheEntry()
+    {
+        var e = Assert.Throws<FormatException>(() => Scripting.SimulatorScript.Parse("""{"responses":[{"text":"ok"},{"function_call":{}}]}"""));
+        Assert.Contains("responses[1].function_call.name", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using V2V.Simulator.Tests.Support;
+
+namespace V2V.Simulator.Tests.Responses;
+
+public sealed class TruncateTests
+{
+    private static async Task<(RealtimeTestClient Client, string ItemId, string Transcript)> AnsweredAsync(LocalRealtimeServer server)
+    {
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await ConversationHelpers.AskWithAudioAsync(client, beta: false, speechMs: 1500);
+        var events = await client.UntilAsync("response.done");
+        var item = events.Last()["response"]!["output"]![0]!;
+        return (client, item.Str("id"), item["content"]![0]!.Str("transcript"));
+    }
+
+    [Fact]
+    public async Task ValidTruncate_TrimsAudioAndTranscript_ToWhatWasHeard()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, itemId, transcript) = await AnsweredAsync(server);
+        await using var _c = client;
+
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.truncate", ["item_id"] = itemId, ["content_index"] = 0, ["audio_end_ms"] = 500 });
+        var truncated = await client.NextAsync();
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.retrieve", ["item_id"] = itemId });
+        var retrieved = await client.NextAsync();
+
+        Assert.Equal("conversation.item.truncated", truncated.Type());
+        Assert.Equal(500, truncated.Int("audio_end_ms"));
+        var heard = retrieved["item"]!["content"]![0]!.Str("transcript");
+        Assert.StartsWith(heard, transcript, StringComparison.Ordinal);
+        Assert.InRange(heard.Split(' ').Length, 1, (transcript.Split(' ').Length / 2) - 1); // a third of the audio: under half the words
+
+        // The audio is now 500 ms long: truncating past it is refused.
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.truncate", ["item_id"] = itemId, ["content_index"] = 0, ["audio_end_ms"] = 800 });
+        Assert.Equal("Audio content of 500ms is already shorter than 800ms", (await client.NextAsync())["error"]!.Str("message"));
+    }
+
+    [Fact]
+    public async Task TruncateBeyondTheAudio_GetsOpenAisError()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, itemId, _) = await AnsweredAsync(server);
+        await using var _c = client;
+
+        await client.SendRawAsync($$"""{"type":"conversation.item.truncate","event_id":"t1","item_id":"{{itemId}}","content_index":0,"audio_end_ms":5000}""");
+        var error = (await client.NextAsync())["error"]!;
+
+        Assert.Equal("invalid_request_error", error.Str("type"));
+        Assert.Equal("Audio content of 1500ms is already shorter than 5000ms", error.Str("message"));
+        Assert.Equal("t1", error.Str("event_id"));
+    }
+
+    [Fact]
+    public async Task TruncateOfAnUnknownItem_GetsAnError()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+
+        await client.SendRawAsync("""{"type":"conversation.item.truncate","item_id":"item_nope","content_index":0,"audio_end_ms":10}""");
+        var error = (await client.NextAsync())["error"]!;
+
+        Assert.Equal("item_not_found", error.Str("code"));
+        Assert.Equal("item_id", error.Str("param"));
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace V2V.Simulator.Tests.Schema;
+
+/// <summary>
+/// Validates server events against the dialect's schema file in protocol/ (copied beside the tests), independently
+/// of the server's own loading. The document is registered whole under a base URI and each event is checked
+/// against a schema that <c>$ref</c>s its <c>#/components/schemas/RealtimeServerEvent...</c>.
+/// Read as JSON Schema 2020-12 plus OpenAPI 3.0's <c>nullable</c>; for beta, the errata listed in
+/// <see cref="ApplyBetaErrata"/>, each evidenced by the file's own example payloads.
+/// </summary>
+internal sealed class ProtocolSchemaValidator
+{
+    private readonly Dictionary<string, JsonSchema> _byEventType = new(StringComparer.Ordinal);
+
+    public ProtocolSchemaValidator(string fileName, bool beta)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Protocol", fileName);
+        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        ApplyNullable(document);
+        if (beta)
+        {
+            ApplyBetaErrata(document);
+        }
+
+        var baseUri = new Uri($"https://tests.v2v.local/{fileName}");
+        var registry = new SchemaRegistry();
+        registry.Register(baseUri, new JsonElementBaseDocument(JsonSerializer.SerializeToElement(document), baseUri));
+        var options = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
+        foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject())
+        {
+            if (name.StartsWith("RealtimeServerEvent", StringComparison.Ordinal)
+                && schema?["properties"]?["type"]?["enum"] is JsonArray { Count: > 0 } types)
+            {
+                var text = $$"""{"$schema":"https://json-schema.org/draft/2020-12/schema","$ref":"{{baseUri}}#/components/schemas/{{name}}"}""";
+                _byEventType[types[0]!.GetValue<string>()] = JsonSchema.FromText(text, options, new Uri(baseUri, $"event/{name}"));
+            }
+        }
+    }
+
+    public static ProtocolSchemaValidator Ga { get; } = new("openai-realtime-ga.schema.json", beta: false);
+
+    public static ProtocolSchemaValidator Beta { get; } = new("openai-realtime-beta.schema.json", beta: true);
+
+    public IReadOnlyCollection<string> EventTypes => _byEventType.Keys;
+
+    /// <summary>Problems of one event (empty when valid), each as "location: message".</summary>
+    public IReadOnlyList<string> Validate(JsonObject evt)
+    {
+        var type = evt["type"]?.GetValue<string>() ?? "(no type)";
+        if (!_byEventType.TryGetValue(type, out var schema))
+        {
+            return [$"'{type}' is not a server event of this dialect"];
+        }
+
+        var results = schema.Evaluate(JsonSerializer.SerializeToElement(evt), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (results.IsValid)
+        {
+            return [];
+        }
+
+        return (results.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{type} {d.InstanceLocation}: {e.Key}: {e.Value}"))
+            .DefaultIfEmpty($"{type}: invalid")
+            .ToList();
+    }
+
+    private static void ApplyNullable(JsonNode? node)
+    {
+        if (node is JsonArray array)
+        {
+            foreach (var child in array)
+            {
+                ApplyNullable(child);
+            }
+        }
+
+        if (node is not JsonObject obj)
+        {
+            return;
+        }
+
+        foreach (var (_, child) in obj.ToList())
+        {
+            ApplyNullable(child);
+        }
+
+        if (obj["nullable"] is JsonValue v && v.GetValue<bool>())
+        {
+            var copy = obj.DeepClone().AsObject();
+            copy.Remove("nullable");
+            obj.Clear();
+            obj["anyOf"] = new JsonArray(copy, new JsonObject { ["type"] = "null" });
+        }
+    }
+
+    /// <summary>
+    /// The beta file is stricter than its own examples: session.created's example has
+    /// <c>input_audio_transcription: null</c>, session.updated's <c>turn_detection: null</c>; response.created's has
+    /// status <c>in_progress</c>; output_item.added's has item status <c>in_progress</c>; the file's content_part
+    /// schema names assistant audio parts <c>audio</c>; and previous_item_id is null for a first item (the GA file
+    /// says so). Everything else is held to the file as written.
+    /// </summary>
+    private static void ApplyBetaErrata(JsonObject document)
+    {
+        var s = document["components"]!["schemas"]!.AsObject();
+        Nullable(s["RealtimeSession"]!["properties"]!.AsObject(), "turn_detection", "input_audio_transcription");
+        ((JsonArray)s["RealtimeResponse"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
+        ((JsonArray)s["RealtimeConversationItem"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
+        ((JsonArray)s["RealtimeConversationItem"]!["properties"]!["content"]!["items"]!["properties"]!["type"]!["enum"]!).Add("audio");
+        Nullable(s["RealtimeServerEventConversationItemCreated"]!["properties"]!.AsObject(), "previous_item_id");
+        Nullable(s["RealtimeServerEventInputAudioBufferCommitted"]!["properties"]!.AsObject(), "previous_item_id");
+    }
+
+    private static void Nullable(JsonObject properties, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            properties[name] = new JsonObject { ["anyOf"] = new JsonArray(properties[name]!.DeepClone(), new JsonObject { ["type"] = "null" }) };
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace V2V.Simulator.Tests.Support;
+
+/// <summary>
+/// A plain System.Net.WebSockets client speaking raw JSON, so the tests hold the server to the wire and not to
+/// any client library. Every event received is kept (for the schema proof); reads time out instead of hanging.
+/// </summary>
+internal sealed class RealtimeTestClient : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
+    private readonly ClientWebSocket _socket;
+
+    private RealtimeTestClient(ClientWebSocket socket) => _socket = socket;
+
+    public List<JsonObject> Received { get; } = [];
+
+    public WebSocketState State => _socket.State;
+
+    public static async Task<RealtimeTestClient> ConnectAsync(Uri uri, bool beta = false, string? bearer = null, string? apiKey = null)
+    {
+        var socket = new ClientWebSocket();
+        if (beta)
+        {
+            socket.Options.SetRequestHeader("OpenAI-Beta", "realtime=v1");
+        }
+
+        if (bearer is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", $"Bearer {bearer}");
+        }
+
+        if (apiKey is not null)
+        {
+            socket.Options.SetRequestHeader("api-key", apiKey);
+        }
+
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        await socket.ConnectAsync(uri, timeout.Token);
+        return new RealtimeTestClient(socket);
+    }
+
+    /// <summary>Connects to <c>/v1/realtime</c> and reads <c>session.created</c>.</summary>
+    public static async Task<(RealtimeTestClient Client, JsonObject Session)> StartAsync(LocalRealtimeServer server, bool beta = false, string model = "gpt-realtime")
+    {
+        var client = await ConnectAsync(new Uri(server.RealtimeUri + $"?model={(beta ? "gpt-4o-realtime-preview" : model)}"), beta);
+        var created = await client.NextAsync();
+        Assert.Equal("session.created", created["type"]!.GetValue<string>());
+        return (client, created["session"]!.AsObject());
+    }
+
+    public Task SendAsync(JsonObject evt) => SendRawAsync(evt.ToJsonString());
+
+    public async Task SendRawAsync(string text)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, timeout.Token);
+    }
+
+    /// <summary>Appends pcm16 audio in 100 ms events, as a live client would.</summary>
+    public async Task AppendAudioAsync(byte[] pcm, int chunkBytes = 4800)
+    {
+        for (var at = 0; at < pcm.Length; at += chunkBytes)
+        {
+            var chunk = pcm.AsSpan(at, Math.Min(chunkBytes, pcm.Length - at)).ToArray();
+            await SendAsync(new JsonObject { ["type"] = "input_audio_buffer.append", ["audio"] = Convert.ToBase64String(chunk) });
+        }
+    }
+
+    /// <summary>The next event, or null when the server closed the connection.</summary>
+    public async Task<JsonObject> NextAsync() =>
+        await TryNextAsync() ?? throw new InvalidOperationException("The server closed the connection.");
+
+    public async Task<JsonObject?> TryNextAsync()
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                var evt = JsonNode.Parse(message.ToArray())!.AsObject();
+                Received.Add(evt);
+                return evt;
+            }
+        }
+    }
+
+    /// <summary>Reads events up to and including the first of type <paramref name="type"/>; returns them all.</summary>
+    public async Task<List<JsonObject>> UntilAsync(string type)
+    {
+        var seen = new List<JsonObject>();
+        while (true)
+        {
+            var evt = await NextAsync();
+            seen.Add(evt);
+            if (evt.Type() == type)
+            {
+                return seen;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The server may already be gone; nothing to tidy.
+        }
+
+        _socket.Dispose();
+    }
+}
