@@ -9,6 +9,7 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         var root = new RootCommand("v2v: a realtime voice-to-voice agent for .NET (OpenAI Realtime, Azure OpenAI, or the local realtime server).");
+        root.Subcommands.Add(Commands.SimulatorCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
