@@ -44,8 +44,8 @@ internal sealed class EchoAgent(SimulatorScript? script)
         {
             var seconds = (audio.AudioMs / 1000.0).ToString("0.00", CultureInfo.InvariantCulture);
             var transcript = $"I heard {seconds} seconds of your speech, and here it is back.";
-            return speaksAudio && audio.Audio is { Length: > 0 }
-                ? [new PlannedAudio(audio.Audio, transcript)]
+            return speaksAudio && audio.Audio is not null && audio.AudioSamples > 0
+                ? [new PlannedAudio(audio.Audio[..audio.AudioSamples], transcript)]
                 : [new PlannedText(transcript)];
         }
 

@@ -46,12 +46,12 @@ internal sealed class Conversation
             _items.RemoveAt(0);
         }
 
-        var total = _items.Sum(i => i.Content.Sum(p => (long)(p.Audio?.Length ?? 0)));
+        var total = _items.Sum(i => i.Content.Sum(p => (long)p.AudioSamples));
         for (var i = 0; i < _items.Count && total > MaxAudioSamples; i++)
         {
             foreach (var part in _items[i].Content.Where(p => p.Audio is not null))
             {
-                total -= part.Audio!.Length;
+                total -= part.AudioSamples;
                 part.Audio = null;
             }
         }

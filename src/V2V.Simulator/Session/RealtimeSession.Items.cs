@@ -150,7 +150,7 @@ internal sealed partial class RealtimeSession
             return;
         }
 
-        part.Audio = part.Audio?[..(audioEndMs * Pcm.SamplesPerMs)];
+        part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
         part.Transcript = part.HeardTranscript(audioEndMs);
         await SendAsync(new JsonObject
         {

@@ -125,7 +125,7 @@ internal sealed partial class RealtimeSession
     private async Task<bool> StreamAudioAsync(ActiveResponse r, int index, ConversationItem item, PlannedAudio planned, Pacer pacer, int offsetMs)
     {
         var totalMs = Pcm.Ms(planned.Audio.Length);
-        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = [], Transcript = string.Empty, TimedTranscript = planned.Transcript, PlannedMs = totalMs };
+        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, TimedTranscript = planned.Transcript, PlannedMs = totalMs };
         item.Content.Add(part);
         if (!await BeginItemAsync(r, index, item, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }).ConfigureAwait(false))
         {
@@ -143,7 +143,7 @@ internal sealed partial class RealtimeSession
             {
                 var end = Math.Min(planned.Audio.Length, chunkStart + chunkSamples);
                 var chunk = planned.Audio.AsSpan(chunkStart, end - chunkStart);
-                part.Audio = [.. part.Audio!, .. chunk];
+                part.AudioSamples = end;
                 _assistantAudioSent = true;
                 await SendAsync(Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, _config.OutputFormat)))).ConfigureAwait(false);
 
