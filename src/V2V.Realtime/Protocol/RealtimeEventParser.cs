@@ -15,28 +15,27 @@ public sealed class RealtimeEventParser
 {
     private const int RawTextLimit = 4096;
     private readonly RealtimeDialect _dialect;
+    private readonly RepeatedStringCache _responseIds = new();
+    private readonly RepeatedStringCache _itemIds = new();
 
     /// <summary>Creates a parser for the dialect on the wire (it decides how nested objects are read).</summary>
     public RealtimeEventParser(RealtimeDialect dialect) => _dialect = dialect;
 
-    /// <summary>Parses one complete server message (UTF-8 JSON).</summary>
+    /// <summary>Parses one complete server message (UTF-8 JSON). One parser serves one reader at a time.</summary>
     public RealtimeServerEvent Parse(ReadOnlySpan<byte> utf8)
     {
         string? type = null;
         try
         {
-            type = ReadType(utf8);
-            if (type is null)
+            if (!TryFindKnownType(utf8, out var descriptor, out type))
             {
-                return Malformed("the message has no string field \"type\"", utf8, null);
-            }
-            if (!RealtimeEventCatalog.TryGetServerEvent(type, out var descriptor))
-            {
-                return new UnknownServerEvent(type, JsonElement.Parse(utf8));
+                return type is null
+                    ? Malformed("the message has no string field \"type\"", utf8, null)
+                    : new UnknownServerEvent(type, JsonElement.Parse(utf8));
             }
             if (descriptor.ClrType == typeof(ResponseOutputAudioDeltaEvent))
             {
-                return AudioDeltaReader.Read(utf8, type);
+                return AudioDeltaReader.Read(utf8, type!, _responseIds, _itemIds);
             }
             return (RealtimeServerEvent)Deserialize(utf8, descriptor);
         }
@@ -69,6 +68,48 @@ public sealed class RealtimeEventParser
             return tree.Deserialize(descriptor.TypeInfo)!;
         }
         return JsonSerializer.Deserialize(utf8, descriptor.TypeInfo)!;
+    }
+
+    /// <summary>
+    /// Finds the event type without making a string for it when it is known: the name is decoded onto the
+    /// stack and looked up, and the catalogue's own string is used.
+    /// </summary>
+    private static bool TryFindKnownType(ReadOnlySpan<byte> utf8, out RealtimeEventDescriptor descriptor, out string? type)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("the message is not a JSON object");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            reader.Read();
+            if (!isType)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                break;
+            }
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= 128)
+            {
+                Span<char> name = stackalloc char[128];
+                var length = Encoding.UTF8.GetChars(reader.ValueSpan, name);
+                if (RealtimeEventCatalog.TryGetServerEvent(name[..length], out descriptor))
+                {
+                    type = descriptor.GaName is not null && reader.ValueTextEquals(descriptor.GaName) ? descriptor.GaName : descriptor.BetaName;
+                    return true;
+                }
+            }
+            type = reader.GetString();
+            return RealtimeEventCatalog.TryGetServerEvent(type, out descriptor);
+        }
+        descriptor = null!;
+        type = null;
+        return false;
     }
 
     /// <summary>Finds the top-level <c>type</c> field wherever it is in the object.</summary>

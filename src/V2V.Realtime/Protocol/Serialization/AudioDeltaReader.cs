@@ -11,7 +11,7 @@ namespace V2V.Realtime.Protocol.Serialization;
 /// </summary>
 internal static class AudioDeltaReader
 {
-    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, string type)
+    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, string type, RepeatedStringCache responseIds, RepeatedStringCache itemIds)
     {
         var reader = new Utf8JsonReader(utf8);
         reader.Read();
@@ -34,8 +34,8 @@ internal static class AudioDeltaReader
                 }
                 if (name.SequenceEqual("type"u8)) continue;
                 else if (name.SequenceEqual("event_id"u8)) eventId = reader.GetString();
-                else if (name.SequenceEqual("response_id"u8)) responseId = reader.GetString();
-                else if (name.SequenceEqual("item_id"u8)) itemId = reader.GetString();
+                else if (name.SequenceEqual("response_id"u8)) responseId = ReadId(ref reader, responseIds);
+                else if (name.SequenceEqual("item_id"u8)) itemId = ReadId(ref reader, itemIds);
                 else if (name.SequenceEqual("output_index"u8)) outputIndex = reader.GetInt32();
                 else if (name.SequenceEqual("content_index"u8)) contentIndex = reader.GetInt32();
                 else if (name.SequenceEqual("delta"u8)) audioLength = Decode(ref reader, ref audio);
@@ -60,6 +60,11 @@ internal static class AudioDeltaReader
             }
         }
     }
+
+    private static string? ReadId(ref Utf8JsonReader reader, RepeatedStringCache cache) =>
+        reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+            ? cache.Get(reader.ValueSpan)
+            : reader.GetString();
 
     private static int Decode(ref Utf8JsonReader reader, ref byte[]? buffer)
     {
