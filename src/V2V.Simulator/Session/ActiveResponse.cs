@@ -32,10 +32,18 @@ internal sealed class ActiveResponse(CancellationToken session) : IDisposable
 
     public Task Streaming { get; set; } = Task.CompletedTask;
 
+    /// <summary>Marks the response ended and stops its pacing; safe after the streamer has already disposed it.</summary>
     public void Finish()
     {
         Finished = true;
-        _cts.Cancel();
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The streamer ended on its own (socket gone) and released the source: nothing left to stop.
+        }
     }
 
     public void Dispose() => _cts.Dispose();
