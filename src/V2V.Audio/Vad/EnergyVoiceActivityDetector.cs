@@ -85,9 +85,9 @@ public sealed class EnergyVoiceActivityDetector : IVoiceActivityDetector
         double rms = Math.Sqrt(_sumOfSquares / _chunkSamples) / Pcm16.FullScale;
         double db = 20 * Math.Log10(Math.Max(rms, 1e-6));
 
-        // The floor drops at once to quieter chunks and creeps up slowly (about 5 dB per second), so steady
+        // The floor drops at once to quieter chunks and creeps up (at most 25 dB per second), so steady
         // noise becomes "silence" while a sentence does not.
-        _noiseFloorDb = db < _noiseFloorDb ? db : _noiseFloorDb + Math.Min(db - _noiseFloorDb, 0.1);
+        _noiseFloorDb = db < _noiseFloorDb ? db : _noiseFloorDb + Math.Min(db - _noiseFloorDb, 0.5);
         double threshold = Math.Max(_minimumSpeechDb, _noiseFloorDb + 12);
         float probability = (float)(1 / (1 + Math.Exp(-(db - threshold) / 2)));
         LastProbability = probability;
