@@ -1,0 +1,33 @@
+namespace V2V.Ten.Messages;
+
+/// <summary>Whether a command succeeded.</summary>
+public enum StatusCode
+{
+    /// <summary>Done.</summary>
+    Ok = 0,
+
+    /// <summary>Failed; <see cref="CmdResult.Detail"/> says why.</summary>
+    Error = 1,
+}
+
+/// <summary>The answer to a <see cref="Cmd"/>: a status, a detail text, and properties (e.g. <c>response</c> of a tool call).</summary>
+public sealed class CmdResult : TenMessage
+{
+    private CmdResult(StatusCode status, string? detail) : base("cmd_result")
+    {
+        Status = status;
+        Detail = detail;
+    }
+
+    /// <summary>The status.</summary>
+    public StatusCode Status { get; }
+
+    /// <summary>What went wrong (errors) or a short note (OK).</summary>
+    public string? Detail { get; }
+
+    /// <summary>Success, with an optional detail.</summary>
+    public static CmdResult Ok(string? detail = null) => new(StatusCode.Ok, detail);
+
+    /// <summary>Failure, with the reason.</summary>
+    public static CmdResult Error(string detail) => new(StatusCode.Error, detail);
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+
+namespace V2V.Ten.Messages;
+
+/// <summary>
+/// A message between extensions, as in TEN: a name (e.g. <c>text_data</c>, <c>flush</c>, <c>pcm_frame</c>) and
+/// a bag of named properties. Typed accessors read the properties with errors that name the property.
+/// </summary>
+public abstract class TenMessage
+{
+    /// <summary>Creates a message with a name.</summary>
+    protected TenMessage(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+    }
+
+    /// <summary>The message name, which the graph routes by.</summary>
+    public string Name { get; }
+
+    /// <summary>The instance name of the extension that sent it (set by the graph host).</summary>
+    public string? Source { get; set; }
+
+    /// <summary>The properties of the message.</summary>
+    public JsonObject Properties { get; } = [];
+
+    /// <summary>A string property, or null when absent.</summary>
+    public string? GetString(string property) => Get<string>(property);
+
+    /// <summary>An int64 property, or null when absent.</summary>
+    public long? GetInt64(string property) => Properties[property] is null ? null : Get<long>(property);
+
+    /// <summary>A bool property, or null when absent.</summary>
+    public bool? GetBool(string property) => Properties[property] is null ? null : Get<bool>(property);
+
+    /// <summary>Sets a property (fluent).</summary>
+    public TenMessage Set(string property, JsonNode? value)
+    {
+        Properties[property] = value;
+        return this;
+    }
+
+    private T? Get<T>(string property)
+    {
+        var node = Properties[property];
+        if (node is null)
+        {
+            return default;
+        }
+        if (node is JsonValue value && value.TryGetValue<T>(out var result))
+        {
+            return result;
+        }
+        throw new TenPropertyException(property, $"property '{property}' of {Name} must be {typeof(T).Name}, got {node.GetValueKind()}: {Truncate(node.ToJsonString())}");
+    }
+
+    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "...";
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace V2V.Ten;
+
+/// <summary>
+/// Resolves and checks an extension's properties as TEN does: property.json defaults overlaid by the graph
+/// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced, then every value checked
+/// against the manifest's type. Errors name the property and say what was expected.
+/// </summary>
+public static partial class TenProperties
+{
+    [GeneratedRegex(@"^\$\{env:([A-Za-z_][A-Za-z0-9_]*)(\|(.*))?\}$", RegexOptions.Singleline)]
+    private static partial Regex EnvReference();
+
+    /// <summary>Merges, resolves and validates. <paramref name="environment"/> defaults to the process environment.</summary>
+    public static JsonObject Resolve(TenManifest manifest, JsonObject? defaults, JsonObject? overrides, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        environment ??= Environment.GetEnvironmentVariable;
+        var merged = new JsonObject();
+        foreach (var source in new[] { defaults, overrides })
+        {
+            foreach (var (name, value) in source ?? [])
+            {
+                merged[name] = value?.DeepClone();
+            }
+        }
+        var result = new JsonObject();
+        foreach (var (name, value) in merged)
+        {
+            if (!manifest.PropertyTypes.TryGetValue(name, out var type))
+            {
+                throw new TenPropertyException(name, $"{manifest.Name}: unknown property '{name}'. Known properties: {string.Join(", ", manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
+            }
+            result[name] = Check(manifest.Name, name, type, Substitute(manifest.Name, name, value, environment));
+        }
+        foreach (var name in manifest.RequiredProperties)
+        {
+            if (result[name] is null)
+            {
+                throw new TenPropertyException(name, $"{manifest.Name}: property '{name}' is required.");
+            }
+        }
+        return result;
+    }
+
+    private static JsonNode? Substitute(string addon, string name, JsonNode? value, Func<string, string?> environment)
+    {
+        if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
+        {
+            return value;
+        }
+        var match = EnvReference().Match(text);
+        if (!match.Success)
+        {
+            return value;
+        }
+        var variable = match.Groups[1].Value;
+        var resolved = environment(variable);
+        if (resolved is null)
+        {
+            if (!match.Groups[2].Success)
+            {
+                throw new TenPropertyException(name, $"{addon}: property '{name}' refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}.");
+            }
+            resolved = match.Groups[3].Value;
+        }
+        return JsonValue.Create(resolved);
+    }
+
+    // A value from the environment is always text; it is read as the declared type. Anything else must already be of it.
+    private static JsonNode? Check(string addon, string name, string type, JsonNode? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var kind = value.GetValueKind();
+        var text = value is JsonValue sv && sv.TryGetValue<string>(out var s) ? s : null;
+        switch (type)
+        {
+            case "string":
+                return kind == System.Text.Json.JsonValueKind.String ? value : throw Expected(addon, name, "a string", value);
+            case "bool":
+                if (kind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False) return value;
+                if (bool.TryParse(text, out var b)) return JsonValue.Create(b);
+                throw Expected(addon, name, "true or false", value);
+            case "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64":
+                if (kind == System.Text.Json.JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _)) return value;
+                if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
+                throw Expected(addon, name, "an integer", value);
+            case "float32" or "float64":
+                if (kind == System.Text.Json.JsonValueKind.Number) return value;
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
+                throw Expected(addon, name, "a number", value);
+            case "object":
+                return kind == System.Text.Json.JsonValueKind.Object ? value : throw Expected(addon, name, "an object", value);
+            case "array":
+                return kind == System.Text.Json.JsonValueKind.Array ? value : throw Expected(addon, name, "an array", value);
+            default:
+                return value;
+        }
+    }
+
+    private static TenPropertyException Expected(string addon, string name, string expected, JsonNode value) =>
+        new(name, $"{addon}: property '{name}' must be {expected}, got {(LooksSecret(name) ? "a " + value.GetValueKind().ToString().ToLowerInvariant() + " (value hidden)" : value.ToJsonString())}.");
+
+    /// <summary>Properties whose values must never be shown in messages or logs.</summary>
+    public static bool LooksSecret(string name) =>
+        name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase);
+}
