@@ -31,6 +31,8 @@ public sealed class AudioResampler
     private readonly PolyphaseFilterBank? _bank;
     private readonly float[] _buffer = [];
     private readonly float[] _scratch = [];
+    private readonly int[] _coefficientAt = [];
+    private readonly int[] _inputAt = [];
     private readonly int _taps;
     private readonly int _interpolation;
     private readonly int _wholeStep;
@@ -62,6 +64,8 @@ public sealed class AudioResampler
         _phaseStep = _bank.Decimation % _interpolation;
         _buffer = new float[_taps - 1 + BlockSize];
         _scratch = new float[GetMaxOutputCount(BlockSize)];
+        _coefficientAt = new int[_scratch.Length];
+        _inputAt = new int[_scratch.Length];
         Reset();
     }
 
@@ -178,60 +182,59 @@ public sealed class AudioResampler
         _phase = 0;
     }
 
+    // Filters every output the buffered input allows. Outputs n, n+L, n+2L, n+3L share a phase and so a
+    // coefficient vector: those go four at a time through the shared-coefficient kernel; the few left over
+    // go through the general one.
     private int FilterBlock(Span<float> output)
     {
         int count = 0;
-        Span<float> results = stackalloc float[4];
         while (_newest < _filled)
         {
-            int ready = FilterFour(results);
-            results[..ready].CopyTo(output[count..]);
-            count += ready;
-        }
-
-        Compact();
-        return count;
-    }
-
-    // Computes up to four outputs at once (as many as the buffered input allows). Missing lanes repeat the
-    // last real one: the lanes are independent, so every output is bit-identical however frames are cut.
-    private int FilterFour(Span<float> results)
-    {
-        int c0 = _phase * _taps, x0 = _newest - _taps + 1;
-        Advance();
-        int c1 = c0, x1 = x0, c2 = c0, x2 = x0, c3 = c0, x3 = x0, ready = 1;
-        if (_newest < _filled)
-        {
-            c1 = c2 = c3 = _phase * _taps;
-            x1 = x2 = x3 = _newest - _taps + 1;
+            _coefficientAt[count] = _phase * _taps;
+            _inputAt[count] = _newest - _taps + 1;
+            count++;
             Advance();
-            ready = 2;
-            if (_newest < _filled)
-            {
-                c2 = c3 = _phase * _taps;
-                x2 = x3 = _newest - _taps + 1;
-                Advance();
-                ready = 3;
-                if (_newest < _filled)
-                {
-                    c3 = _phase * _taps;
-                    x3 = _newest - _taps + 1;
-                    Advance();
-                    ready = 4;
-                }
-            }
         }
 
         ref float coefficients = ref MemoryMarshal.GetArrayDataReference(_bank!.Coefficients);
         ref float buffer = ref MemoryMarshal.GetArrayDataReference(_buffer);
-        Vector128<float> sums = DotProduct.Compute4(
-            ref Unsafe.Add(ref coefficients, c0), ref Unsafe.Add(ref buffer, x0),
-            ref Unsafe.Add(ref coefficients, c1), ref Unsafe.Add(ref buffer, x1),
-            ref Unsafe.Add(ref coefficients, c2), ref Unsafe.Add(ref buffer, x2),
-            ref Unsafe.Add(ref coefficients, c3), ref Unsafe.Add(ref buffer, x3),
-            _taps);
-        sums.CopyTo(results);
-        return ready;
+        int l = _interpolation, done = 0;
+        for (; done + 4 * l <= count; done += 4 * l)
+        {
+            for (int j = done; j < done + l; j++)
+            {
+                Vector128<float> sums = DotProduct.Compute4SharedCoefficients(
+                    ref Unsafe.Add(ref coefficients, _coefficientAt[j]),
+                    ref Unsafe.Add(ref buffer, _inputAt[j]),
+                    ref Unsafe.Add(ref buffer, _inputAt[j + l]),
+                    ref Unsafe.Add(ref buffer, _inputAt[j + 2 * l]),
+                    ref Unsafe.Add(ref buffer, _inputAt[j + 3 * l]),
+                    _taps);
+                output[j] = sums.GetElement(0);
+                output[j + l] = sums.GetElement(1);
+                output[j + 2 * l] = sums.GetElement(2);
+                output[j + 3 * l] = sums.GetElement(3);
+            }
+        }
+
+        for (; done < count; done += 4)
+        {
+            // Lanes past the end repeat the last output; they are computed and dropped.
+            int j0 = done, j1 = Math.Min(done + 1, count - 1), j2 = Math.Min(done + 2, count - 1), j3 = Math.Min(done + 3, count - 1);
+            Vector128<float> sums = DotProduct.Compute4(
+                ref Unsafe.Add(ref coefficients, _coefficientAt[j0]), ref Unsafe.Add(ref buffer, _inputAt[j0]),
+                ref Unsafe.Add(ref coefficients, _coefficientAt[j1]), ref Unsafe.Add(ref buffer, _inputAt[j1]),
+                ref Unsafe.Add(ref coefficients, _coefficientAt[j2]), ref Unsafe.Add(ref buffer, _inputAt[j2]),
+                ref Unsafe.Add(ref coefficients, _coefficientAt[j3]), ref Unsafe.Add(ref buffer, _inputAt[j3]),
+                _taps);
+            output[j0] = sums.GetElement(0);
+            output[j1] = sums.GetElement(1);
+            output[j2] = sums.GetElement(2);
+            output[j3] = sums.GetElement(3);
+        }
+
+        Compact();
+        return count;
     }
 
     // Output n sits at input position n * M / L: whole samples in _newest, the remainder in _phase (0..L-1).
