@@ -23,6 +23,7 @@ public sealed class ResamplerQualityTests
             float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
 
             double level = Spectrum.Db(Spectrum.ToneAmplitude(output, frequency, outputRate), Amplitude);
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} passband {frequency:F0} Hz: {level:+0.0000;-0.0000} dB");
             Assert.True(Math.Abs(level) < 0.1, $"{inputRate}->{outputRate}: {frequency} Hz came out at {level:F4} dB");
             var peak = Spectrum.StrongestComponent(output, outputRate);
             double binWidth = (double)outputRate / AnalysisLength;
@@ -42,6 +43,7 @@ public sealed class ResamplerQualityTests
             float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
             var spur = Spectrum.StrongestComponent(output, outputRate, frequency, excludeWidthHz: 30.0 * outputRate / AnalysisLength);
             double level = Spectrum.Db(spur.Amplitude, Amplitude);
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} tone {frequency:F0} Hz: strongest spur {level:F1} dB at {spur.Frequency:F0} Hz");
             Assert.True(level < -90, $"{inputRate}->{outputRate}, tone {frequency} Hz: spur at {spur.Frequency:F0} Hz, {level:F1} dB");
         }
     }
@@ -60,6 +62,7 @@ public sealed class ResamplerQualityTests
             float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
             var strongest = Spectrum.StrongestComponent(output, outputRate);
             double level = Spectrum.Db(strongest.Amplitude, Amplitude);
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} tone {frequency:F0} Hz above Nyquist: {level:F1} dB");
             Assert.True(level < -90, $"{inputRate}->{outputRate}: {frequency:F0} Hz leaked at {strongest.Frequency:F0} Hz, {level:F1} dB");
         }
     }
