@@ -34,7 +34,9 @@ public static partial class TenProperties
             {
                 throw new TenPropertyException(name, $"{manifest.Name}: unknown property '{name}'. Known properties: {string.Join(", ", manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
             }
-            result[name] = Check(manifest.Name, name, type, Substitute(manifest.Name, name, value, environment));
+            // A value that passes unchanged still belongs to 'merged': a JsonNode has one parent, so it is copied.
+            var resolved = Check(manifest.Name, name, type, Substitute(manifest.Name, name, value, environment));
+            result[name] = resolved?.Parent is null ? resolved : resolved.DeepClone();
         }
         foreach (var name in manifest.RequiredProperties)
         {
