@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using V2V.Ten;
+
+namespace V2V.Ten.Tests;
+
+public sealed class TenPropertiesTests
+{
+    private static readonly TenManifest Manifest = TenManifest.Parse("""
+        { "name": "openai_v2v", "api": { "property": { "properties": {
+            "api_key": { "type": "string" }, "model": { "type": "string" }, "temperature": { "type": "float64" },
+            "max_tokens": { "type": "int64" }, "server_vad": { "type": "bool" }, "tools": { "type": "array" }, "extra": { "type": "object" } },
+          "required": ["model"] } } }
+        """);
+
+    private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    private static JsonObject Obj(string json) => (JsonObject)JsonNode.Parse(json)!;
+
+    [Fact]
+    public void Resolve_OverlaysGraphPropertiesOnDefaults()
+    {
+        var result = TenProperties.Resolve(Manifest, Obj("""{ "model": "gpt-realtime", "temperature": 0.8 }"""), Obj("""{ "temperature": 0.6 }"""), Env());
+
+        Assert.Equal("gpt-realtime", result["model"]!.GetValue<string>());
+        Assert.Equal(0.6, result["temperature"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Resolve_LeavesItsInputsUntouched_AndCanRunTwice()
+    {
+        var defaults = Obj("""{ "model": "gpt-realtime", "tools": [1, 2] }""");
+
+        var first = TenProperties.Resolve(Manifest, defaults, null, Env());
+        var second = TenProperties.Resolve(Manifest, defaults, null, Env());
+
+        Assert.Equal(first.ToJsonString(), second.ToJsonString());
+        Assert.Equal("""{"model":"gpt-realtime","tools":[1,2]}""", defaults.ToJsonString());
+    }
+
+    [Fact]
+    public void Resolve_ReplacesEnvReference()
+    {
+        var result = TenProperties.Resolve(Manifest, Obj("""{ "model": "m", "api_key": "${env:OPENAI_API_KEY}" }"""), null, Env(("OPENAI_API_KEY", "sk-123")));
+
+        Assert.Equal("sk-123", result["api_key"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Resolve_UsesTheDefaultOfAnEnvReferenceWhenTheVariableIsUnset()
+    {
+        var result = TenProperties.Resolve(Manifest, Obj("""{ "model": "${env:V2V_MODEL|gpt-realtime}", "api_key": "${env:OPENAI_API_KEY|}" }"""), null, Env());
+
+        Assert.Equal("gpt-realtime", result["model"]!.GetValue<string>());
+        Assert.Equal("", result["api_key"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Resolve_PrefersTheVariableOverTheDefault()
+    {
+        var result = TenProperties.Resolve(Manifest, Obj("""{ "model": "${env:V2V_MODEL|gpt-realtime}" }"""), null, Env(("V2V_MODEL", "gpt-4o-realtime")));
+
+        Assert.Equal("gpt-4o-realtime", result["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Resolve_ReadsEnvTextAsTheDeclaredType()
+    {
+        var result = TenProperties.Resolve(
+            Manifest,
+            Obj("""{ "model": "m", "server_vad": "${env:VAD}", "max_tokens": "${env:MAX}", "temperature": "${env:T|0.5}" }"""),
+            null,
+            Env(("VAD", "true"), ("MAX", "4096")));
+
+        Assert.True(result["server_vad"]!.GetValue<bool>());
+        Assert.Equal(4096L, result["max_tokens"]!.GetValue<long>());
+        Assert.Equal(0.5, result["temperature"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Resolve_MissingVariableWithoutDefault_NamesThePropertyAndTheVariable()
+    {
+        var ex = Assert.Throws<TenPropertyException>(() =>
+            TenProperties.Resolve(Manifest, Obj("""{ "model": "m", "api_key": "${env:OPENAI_API_KEY}" }"""), null, Env()));
+
+        Assert.Equal("api_key", ex.Property);
+        Assert.Contains("'api_key'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("OPENAI_API_KEY", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "model": "m", "max_tokens": "many" }""", "max_tokens", "an integer")]
+    [InlineData("""{ "model": "m", "max_tokens": 1.5 }""", "max_tokens", "an integer")]
+    [InlineData("""{ "model": "m", "server_vad": "maybe" }""", "server_vad", "true or false")]
+    [InlineData("""{ "model": "m", "temperature": "warm" }""", "temperature", "a number")]
+    [InlineData("""{ "model": 42 }""", "model", "a string")]
+    [InlineData("""{ "model": "m", "tools": {} }""", "tools", "an array")]
+    [InlineData("""{ "model": "m", "extra": [] }""", "extra", "an object")]
+    public void Resolve_WrongType_NamesThePropertyAndTheExpectedType(string overrides, string property, string expected)
+    {
+        var ex = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj(overrides), Env()));
+
+        Assert.Equal(property, ex.Property);
+        Assert.Contains($"'{property}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_UnknownProperty_ListsTheKnownOnes()
+    {
+        var ex = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "voise": "alloy" }"""), Env()));
+
+        Assert.Equal("voise", ex.Property);
+        Assert.Contains("'voise'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("api_key, extra, max_tokens, model, server_vad, temperature, tools", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_MissingRequiredProperty_NamesIt()
+    {
+        var ex = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj("""{ "temperature": 0.5 }"""), Env()));
+
+        Assert.Equal("model", ex.Property);
+        Assert.Contains("required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_WrongTypeOfASecret_HidesTheValue()
+    {
+        var ex = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "api_key": 123456789 }"""), Env()));
+
+        Assert.Contains("'api_key'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("value hidden", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("123456789", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Resolve_SecretFromTheEnvironment_NeverAppearsInMessages()
+    {
+        var manifest = TenManifest.Parse("""{ "name": "x", "api": { "property": { "secret_token": { "type": "int64" } } } }""");
+
+        var ex = Assert.Throws<TenPropertyException>(() =>
+            TenProperties.Resolve(manifest, Obj("""{ "secret_token": "${env:TOKEN}" }"""), null, Env(("TOKEN", "sk-do-not-show"))));
+
+        Assert.DoesNotContain("sk-do-not-show", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("api_key", true)]
+    [InlineData("client_secret", true)]
+    [InlineData("access_token", true)]
+    [InlineData("password", true)]
+    [InlineData("model", false)]
+    public void LooksSecret_RecognisesSecretNames(string name, bool secret) => Assert.Equal(secret, TenProperties.LooksSecret(name));
+}
