@@ -43,6 +43,12 @@ public sealed class LocalRealtimeServerOptions
     /// <summary>Where the server logs (nothing by default). API keys are never logged.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Called with every client event the server receives (after it is parsed, before it is handled), on the
+    /// session's receive loop. For tests and diagnostics: clone the element to keep it.
+    /// </summary>
+    public Action<System.Text.Json.JsonElement>? ClientEventObserver { get; set; }
+
     internal void Validate()
     {
         if (Port is < 0 or > 65535)

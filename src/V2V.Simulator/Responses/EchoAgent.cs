@@ -16,8 +16,15 @@ internal sealed class EchoAgent(SimulatorScript? script)
 {
     private int _scriptIndex;
 
-    public IReadOnlyList<PlannedOutput> Plan(IReadOnlyList<ConversationItem> context, SessionConfig config, bool speaksAudio)
+    public IReadOnlyList<PlannedOutput> Plan(IReadOnlyList<ConversationItem> context, SessionConfig config, bool speaksAudio, string? responseInstructions = null)
     {
+        // Instructions of one response that ask for exact words (a greeting, an announcement) are obeyed:
+        // the words become the transcript, spoken as a tone as long as speech of them would take.
+        if (responseInstructions is not null && QuotedWords(responseInstructions) is { } words)
+        {
+            return [speaksAudio ? new PlannedAudio(Tone.Make(Math.Clamp(words.Length * 60, 300, 10_000)), words) : new PlannedText(words)];
+        }
+
         if (script is not null && _scriptIndex < script.Responses.Count)
         {
             var entry = script.Responses[_scriptIndex++];
@@ -56,6 +63,15 @@ internal sealed class EchoAgent(SimulatorScript? script)
         }
 
         return [new PlannedText($"You said: {text}")];
+    }
+
+    /// <summary>The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!"</summary>
+    private static string? QuotedWords(string instructions)
+    {
+        var exactly = instructions.IndexOf("exactly", StringComparison.OrdinalIgnoreCase);
+        var open = exactly < 0 ? -1 : instructions.IndexOf('"', exactly);
+        var close = open < 0 ? -1 : instructions.LastIndexOf('"');
+        return close > open + 1 ? instructions[(open + 1)..close] : null;
     }
 
     /// <summary>The transcript a user audio turn gets when input transcription is on.</summary>

@@ -47,7 +47,7 @@ internal sealed partial class RealtimeSession
 
         var response = new ActiveResponse(Token)
         {
-            Plan = _agent.Plan(context, _config, modalities.Contains("audio")),
+            Plan = _agent.Plan(context, _config, modalities.Contains("audio"), request.Instructions),
             Context = context,
             Modalities = modalities,
             OutOfBand = request.OutOfBand,

@@ -156,6 +156,7 @@ internal sealed partial class RealtimeSession
             }
 
             var type = typeElement.GetString()!;
+            _options.ClientEventObserver?.Invoke(root);
             try
             {
                 await DispatchAsync(type, root, eventId).ConfigureAwait(false);

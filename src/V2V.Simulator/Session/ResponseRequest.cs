@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace V2V.Simulator.Session;
 
 /// <summary>What a <c>response.create</c> asks beyond the session's defaults.</summary>
-internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand, JsonNode? Metadata, List<string> InputTexts)
+internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand, JsonNode? Metadata, List<string> InputTexts, string? Instructions = null)
 {
     public static readonly ResponseRequest Default = new(null, false, null, []);
 
@@ -36,6 +36,7 @@ internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand,
             }
         }
 
-        return new ResponseRequest(modalities, outOfBand, metadata, texts);
+        var instructions = r.TryGetProperty("instructions", out var ins) && ins.ValueKind == JsonValueKind.String ? ins.GetString() : null;
+        return new ResponseRequest(modalities, outOfBand, metadata, texts, instructions);
     }
 }

@@ -1,0 +1,117 @@
+using V2V.Audio;
+
+namespace V2V.Voice.Input;
+
+/// <summary>
+/// The way in for the user's audio: frames of any rate (8 to 48 kHz), mono or stereo, are downmixed and
+/// resampled (band-limited) to the model's 24 kHz mono, gathered into chunks of the send size, and shown to
+/// the local voice activity detector when there is one. One producer at a time; allocation-free after the
+/// first frames of a given size.
+/// </summary>
+internal sealed class InputAudioPath : IDisposable
+{
+    /// <summary>The model's input rate.</summary>
+    public const int ModelRate = 24000;
+
+    /// <summary>The longest frame accepted, in seconds of audio.</summary>
+    public const double MaxFrameSeconds = 2;
+
+    private readonly short[] _chunk;
+    private readonly IVoiceActivityDetector? _vad;
+    private readonly List<VoiceActivityEvent> _vadEvents = [];
+    private AudioResampler? _resampler;
+    private short[] _mono = [];
+    private short[] _resampled = [];
+    private int _chunkFill;
+
+    public InputAudioPath(int chunkMs, IVoiceActivityDetector? vad)
+    {
+        _chunk = new short[ModelRate * chunkMs / 1000];
+        _vad = vad;
+    }
+
+    /// <summary>Samples at 24 kHz taken so far: the clock of the input buffer, as the server counts it.</summary>
+    public long SamplesIn { get; private set; }
+
+    /// <summary>Speech boundaries the local detector found in the last <see cref="Push"/>.</summary>
+    public IReadOnlyList<VoiceActivityEvent> VadEvents => _vadEvents;
+
+    /// <summary>Checks a frame; the message names what is wrong and what is accepted.</summary>
+    public static void Validate(int byteCount, int sampleRate, int channels)
+    {
+        if (sampleRate is < 8000 or > 48000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"sample_rate {sampleRate} Hz is not supported: frames must be 8000 to 48000 Hz.");
+        }
+        if (channels is < 1 or > 8)
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, $"number_of_channels {channels} is not supported: frames must have 1 to 8 channels.");
+        }
+        if (byteCount % (2 * channels) != 0)
+        {
+            throw new ArgumentException($"a pcm16 frame of {channels} channel(s) must hold a whole number of {2 * channels}-byte sample frames; got {byteCount} bytes.", "pcm16");
+        }
+        if (byteCount > MaxFrameSeconds * sampleRate * channels * 2)
+        {
+            throw new ArgumentException($"a frame of {byteCount} bytes is {byteCount / (2.0 * channels * sampleRate):F1} s of audio; frames must be at most {MaxFrameSeconds} s (10 to 100 ms is usual).", "pcm16");
+        }
+    }
+
+    /// <summary>Takes a frame (already validated); <paramref name="onChunk"/> gets each full 24 kHz chunk, which is only valid during the call.</summary>
+    public void Push(ReadOnlySpan<byte> pcm16, int sampleRate, int channels, Action<ReadOnlyMemory<short>> onChunk)
+    {
+        _vadEvents.Clear();
+        var samples = Pcm16.AsSamples(pcm16);
+        var mono = samples;
+        if (channels > 1)
+        {
+            var frames = samples.Length / channels;
+            EnsureSize(ref _mono, frames);
+            ChannelDownmixer.ToMono(samples, channels, _mono);
+            mono = _mono.AsSpan(0, frames);
+        }
+        if (_resampler is null || _resampler.InputSampleRate != sampleRate)
+        {
+            // A source that changes its rate mid-stream gets a new filter: a click at the change, no error.
+            _resampler = new AudioResampler(sampleRate, ModelRate);
+        }
+        EnsureSize(ref _resampled, _resampler.GetMaxOutputCount(mono.Length));
+        var count = _resampler.Process(mono, _resampled);
+        var at24k = _resampled.AsSpan(0, count);
+        SamplesIn += count;
+        _vad?.Process(at24k, _vadEvents);
+
+        while (!at24k.IsEmpty)
+        {
+            var take = Math.Min(at24k.Length, _chunk.Length - _chunkFill);
+            at24k[..take].CopyTo(_chunk.AsSpan(_chunkFill));
+            _chunkFill += take;
+            at24k = at24k[take..];
+            if (_chunkFill == _chunk.Length)
+            {
+                onChunk(_chunk);
+                _chunkFill = 0;
+            }
+        }
+    }
+
+    /// <summary>Gives out what is gathered, however short (at the end of a turn); nothing when empty.</summary>
+    public void FlushPartial(Action<ReadOnlyMemory<short>> onChunk)
+    {
+        if (_chunkFill > 0)
+        {
+            onChunk(_chunk.AsMemory(0, _chunkFill));
+            _chunkFill = 0;
+        }
+    }
+
+    public void Dispose() => _vad?.Dispose();
+
+    private static void EnsureSize(ref short[] buffer, int size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new short[size];
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace V2V.Voice.Outputs;
+
+/// <summary>Something the session gives out, in order: audio, transcripts, flushes, tool calls, state changes, errors.</summary>
+public abstract record VoiceSessionOutput;
+
+/// <summary>A frame of the agent's voice: pcm16 mono at the configured output rate, released in real time when paced.</summary>
+/// <param name="Pcm16">The samples (little-endian bytes); owned by the reader.</param>
+/// <param name="SampleRate">The sample rate.</param>
+/// <param name="ItemId">The conversation item the audio belongs to.</param>
+public sealed record AudioOutput(ReadOnlyMemory<byte> Pcm16, int SampleRate, string ItemId) : VoiceSessionOutput;
+
+/// <summary>Who is speaking in a transcript.</summary>
+public enum TranscriptRole
+{
+    /// <summary>The person.</summary>
+    User,
+
+    /// <summary>The agent.</summary>
+    Assistant,
+}
+
+/// <summary>
+/// A piece of transcript. The agent's turn comes as sentences (not final) then one final piece that closes the
+/// turn (end of segment); the user's turn as one final piece. An interrupted turn's final piece says so.
+/// </summary>
+public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsFinal, bool EndOfSegment, bool Interrupted, string? ItemId) : VoiceSessionOutput;
+
+/// <summary>Barge-in: drop every frame of the agent's voice not yet played.</summary>
+public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionOutput;
+
+/// <summary>The session's connection state changed.</summary>
+public sealed record StateOutput(VoiceSessionState State, string? Detail) : VoiceSessionOutput;
+
+/// <summary>An error: from the server (recoverable) or fatal (the session ends).</summary>
+public sealed record ErrorOutput(string Message, string? Code, bool Fatal) : VoiceSessionOutput;
+
+/// <summary>The state of a session's connection.</summary>
+public enum VoiceSessionState
+{
+    /// <summary>Connecting for the first time.</summary>
+    Connecting,
+
+    /// <summary>Connected and configured.</summary>
+    Connected,
+
+    /// <summary>The connection dropped; reconnecting.</summary>
+    Reconnecting,
+
+    /// <summary>Stopped (by the caller or a fatal error).</summary>
+    Stopped,
+}

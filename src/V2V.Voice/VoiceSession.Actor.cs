@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Voice.Outputs;
+
+namespace V2V.Voice;
+
+public sealed partial class VoiceSession
+{
+    private abstract record SessionWork;
+
+    private sealed record ServerEventWork(int Generation, RealtimeServerEvent Event) : SessionWork;
+
+    private sealed record ConnectionEndedWork(int Generation, Exception? Error) : SessionWork;
+
+    private sealed record ActionWork(Func<CancellationToken, ValueTask> Action, TaskCompletionSource? Done, string? Reason) : SessionWork;
+
+    /// <summary>The one loop that owns the conversation state: nothing else touches it, so it needs no lock.</summary>
+    private async Task RunActorAsync()
+    {
+        var ct = _lifetime.Token;
+        try
+        {
+            await foreach (var work in _work.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    switch (work)
+                    {
+                        case ServerEventWork { Generation: var g, Event: var e } when g == _generation:
+                            await HandleServerEventAsync(e, ct).ConfigureAwait(false);
+                            break;
+                        case ServerEventWork stale:
+                            // An event of a connection already replaced: its output must not leak into the new one.
+                            (stale.Event as IDisposable)?.Dispose();
+                            break;
+                        case ConnectionEndedWork ended when ended.Generation == _generation:
+                            await OnConnectionEndedAsync(ended.Error, ct).ConfigureAwait(false);
+                            break;
+                        case ActionWork action:
+                            await RunActionAsync(action, ct).ConfigureAwait(false);
+                            break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // A bad event or a failed action never ends the session.
+                    _logger.LogWarning(ex, "Session work {Work} failed", work.GetType().Name);
+                    await EmitAsync(new ErrorOutput($"{work.GetType().Name} failed: {ex.Message}", null, Fatal: false), ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static async ValueTask RunActionAsync(ActionWork action, CancellationToken ct)
+    {
+        try
+        {
+            await action.Action(ct).ConfigureAwait(false);
+            action.Done?.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            if (action.Done is null)
+            {
+                throw;
+            }
+            action.Done.TrySetException(ex);
+        }
+    }
+
+    /// <summary>Queues an action for the actor without waiting (from the input path or a tool task).</summary>
+    private void Post(Func<CancellationToken, ValueTask> action, string? reason = null)
+    {
+        if (!_work.Writer.TryWrite(new ActionWork(action, null, reason)))
+        {
+            _ = _work.Writer.WriteAsync(new ActionWork(action, null, reason), _lifetime.Token).AsTask()
+                .ContinueWith(t => _logger.LogDebug(t.Exception, "An action was not queued: the session is stopping"), TaskContinuationOptions.OnlyOnFaulted);
+        }
+    }
+
+    private void Post(Func<string, CancellationToken, ValueTask> action, string reason) => Post(ct => action(reason, ct), reason);
+
+    /// <summary>Queues an action for the actor and waits until it has run (its exception comes back here).</summary>
+    private async Task PostAndWaitAsync(Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken)
+    {
+        ThrowIfStopped();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _work.Writer.WriteAsync(new ActionWork(action, done, null), cancellationToken).ConfigureAwait(false);
+        using var registration = _lifetime.Token.Register(() => done.TrySetCanceled());
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives an output to the reader, waiting while the reader is behind.</summary>
+    private ValueTask EmitAsync(VoiceSessionOutput output, CancellationToken ct) =>
+        _outputs.Writer.TryWrite(output) ? ValueTask.CompletedTask : _outputs.Writer.WriteAsync(output, ct);
+
+    /// <summary>Sends a client event on the current connection; while disconnected it is dropped (the reconnect re-sends the configuration).</summary>
+    private async ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken ct)
+    {
+        var client = _client;
+        if (client is null || !client.IsOpen)
+        {
+            _logger.LogDebug("Not connected: {Type} not sent", clientEvent.Type);
+            return;
+        }
+        try
+        {
+            await client.SendAsync(clientEvent, ct).ConfigureAwait(false);
+        }
+        catch (RealtimeException ex)
+        {
+            // The reader notices the broken connection too, and reconnects.
+            _logger.LogDebug(ex, "{Type} not sent: the connection is closing", clientEvent.Type);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Outputs;
+
+namespace V2V.Voice;
+
+public sealed partial class VoiceSession
+{
+    // Actor-owned state of the response being heard.
+    private string? _responseId;
+    private readonly Dictionary<string, double> _itemReceivedMs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _itemContentIndex = new(StringComparer.Ordinal);
+    private string? _unpacedItem;
+    private double _unpacedItemMs;
+    private long? _endOfSpeech;
+    private bool _waitingForFirstAudio;
+    private double _turnAudioMs;
+
+    private async ValueTask HandleServerEventAsync(RealtimeServerEvent serverEvent, CancellationToken ct)
+    {
+        switch (serverEvent)
+        {
+            case ResponseOutputAudioDeltaEvent audio:
+                using (audio)
+                {
+                    await OnAudioDeltaAsync(audio, ct).ConfigureAwait(false);
+                }
+                break;
+            case ResponseOutputAudioTranscriptDeltaEvent delta when !_cancelled.Contains(delta.ResponseId):
+                await OnAssistantTextAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputTextDeltaEvent delta when !_cancelled.Contains(delta.ResponseId):
+                await OnAssistantTextAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputAudioTranscriptDoneEvent done when !_cancelled.Contains(done.ResponseId):
+                await CloseAssistantTurnAsync(done.Transcript, interrupted: false, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputTextDoneEvent done when !_cancelled.Contains(done.ResponseId):
+                await CloseAssistantTurnAsync(done.Text, interrupted: false, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputAudioDoneEvent done when !_cancelled.Contains(done.ResponseId):
+                _frameScratch.Clear();
+                _cutter.Finish(_frameScratch);
+                await DeliverFramesAsync(ct).ConfigureAwait(false);
+                break;
+            case InputAudioBufferSpeechStartedEvent when _options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad:
+                await BargeInAsync("the server heard speech", ct).ConfigureAwait(false);
+                break;
+            case InputAudioBufferSpeechStoppedEvent stopped:
+                // The server's clock is the input buffer: the end of speech was sent (now - the audio since) ago.
+                var behindMs = Math.Max(0, InputMs - stopped.AudioEndMs);
+                _endOfSpeech = Stopwatch.GetTimestamp() - (long)(behindMs / 1000 * Stopwatch.Frequency);
+                _waitingForFirstAudio = true;
+                break;
+            case ConversationItemInputAudioTranscriptionCompletedEvent transcript:
+                _history.AddUser(transcript.Transcript);
+                await EmitAsync(new TranscriptOutput(TranscriptRole.User, transcript.Transcript, true, true, false, transcript.ItemId), ct).ConfigureAwait(false);
+                break;
+            case ConversationItemInputAudioTranscriptionFailedEvent failed:
+                _logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
+                break;
+            case ResponseCreatedEvent created:
+                _responseId = created.Response.Id;
+                _turnAudioMs = 0;
+                break;
+            case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
+                _callNames[callId] = added.Item.Name ?? "";
+                break;
+            case ResponseFunctionCallArgumentsDoneEvent call when !_cancelled.Contains(call.ResponseId):
+                StartToolCall(call.CallId, call.Name ?? _callNames.GetValueOrDefault(call.CallId, ""), call.Arguments);
+                break;
+            case ResponseDoneEvent done:
+                await OnResponseDoneAsync(done, ct).ConfigureAwait(false);
+                break;
+            case ErrorEvent error:
+                await OnServerErrorAsync(error, ct).ConfigureAwait(false);
+                break;
+            case MalformedServerEvent malformed:
+                await EmitAsync(new ErrorOutput($"malformed message from the server: {malformed.Reason}", "malformed_event", Fatal: false), ct).ConfigureAwait(false);
+                break;
+            default:
+                // Lifecycle acknowledgements (session.updated, committed, item created, ...) and late deltas of
+                // cancelled responses need nothing.
+                (serverEvent as IDisposable)?.Dispose();
+                break;
+        }
+    }
+
+    private async ValueTask OnAudioDeltaAsync(ResponseOutputAudioDeltaEvent audio, CancellationToken ct)
+    {
+        if (_cancelled.Contains(audio.ResponseId) || !_options.AudioOut)
+        {
+            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "cancelled_response"));
+            return;
+        }
+        _dump?.WriteOutput(audio.Audio.Span);
+        var ms = audio.Audio.Length / 48.0; // pcm16 at 24 kHz: 48 bytes per ms
+        _itemReceivedMs[audio.ItemId] = _itemReceivedMs.GetValueOrDefault(audio.ItemId) + ms;
+        _itemContentIndex[audio.ItemId] = audio.ContentIndex;
+        TrimItemMemory();
+        _turnAudioMs += ms;
+        _frameScratch.Clear();
+        _cutter.Add(audio.ItemId, audio.Audio.Span, _frameScratch);
+        await DeliverFramesAsync(ct).ConfigureAwait(false);
+        if (_waitingForFirstAudio && _endOfSpeech is long end)
+        {
+            VoiceMetrics.TimeToFirstAudio.Record(Stopwatch.GetElapsedTime(end).TotalMilliseconds);
+            _waitingForFirstAudio = false;
+        }
+    }
+
+    /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>
+    private async ValueTask DeliverFramesAsync(CancellationToken ct)
+    {
+        if (_frameScratch.Count == 0)
+        {
+            return;
+        }
+        if (_playout is not null)
+        {
+            _playout.Enqueue(_frameScratch);
+            return;
+        }
+        foreach (var frame in _frameScratch)
+        {
+            await EmitAsync(new AudioOutput(frame.Pcm16, _options.OutputSampleRate, frame.ItemId), ct).ConfigureAwait(false);
+            _unpacedItem = frame.ItemId;
+            _unpacedItemMs = frame.ItemEndMs;
+        }
+    }
+
+    private async ValueTask OnResponseDoneAsync(ResponseDoneEvent done, CancellationToken ct)
+    {
+        var response = done.Response;
+        if (response.Usage is { } usage)
+        {
+            VoiceMetrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
+            VoiceMetrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
+        }
+        if (response.Id == _responseId)
+        {
+            _responseId = null;
+            if (_turnAudioMs > 0)
+            {
+                VoiceMetrics.TurnLength.Record(_turnAudioMs);
+            }
+        }
+        if (response.Status is "failed" or "incomplete" && _assistantTurnOpen)
+        {
+            await CloseAssistantTurnAsync(null, interrupted: true, ct).ConfigureAwait(false);
+        }
+        if (response.Status == "failed")
+        {
+            var error = response.StatusDetails?.Error;
+            await EmitAsync(new ErrorOutput($"the response failed: {error?.Message ?? error?.Type ?? "no reason given"}", error?.Code, Fatal: false), ct).ConfigureAwait(false);
+        }
+        await AnswerToolOutputsIfReadyAsync(ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask OnServerErrorAsync(ErrorEvent error, CancellationToken ct)
+    {
+        // Cancelling a response that has just ended is a race every barge-in can lose; it is harmless.
+        if (error.Error.Code is "response_cancel_not_active")
+        {
+            _logger.LogDebug("Cancel arrived after the response ended");
+            return;
+        }
+        await EmitAsync(new ErrorOutput(error.Error.ToString(), error.Error.Code, Fatal: false), ct).ConfigureAwait(false);
+    }
+
+    // Only the items of the last few responses matter for truncation; older ones are forgotten (bounded memory).
+    private void TrimItemMemory()
+    {
+        if (_itemReceivedMs.Count <= 32)
+        {
+            return;
+        }
+        foreach (var key in _itemReceivedMs.Keys.Take(_itemReceivedMs.Count - 16).ToList())
+        {
+            _itemReceivedMs.Remove(key);
+            _itemContentIndex.Remove(key);
+        }
+    }
+}

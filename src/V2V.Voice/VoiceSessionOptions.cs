@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Client;
+
+namespace V2V.Voice;
+
+/// <summary>Settings of a <see cref="VoiceSession"/>, checked by <see cref="Validate"/> with messages that name the setting.</summary>
+public sealed class VoiceSessionOptions
+{
+    /// <summary>Where to connect and in which dialect (api key, base URI, path, vendor, model).</summary>
+    public RealtimeClientOptions Connection { get; set; } = new();
+
+    /// <summary>The system instructions; <c>{language}</c> and <c>{model}</c> are replaced.</summary>
+    public string? Instructions { get; set; }
+
+    /// <summary>The voice, e.g. <c>alloy</c>, <c>marin</c>.</summary>
+    public string? Voice { get; set; }
+
+    /// <summary>The sampling temperature (sent in the beta dialect only; GA models fix it).</summary>
+    public double? Temperature { get; set; }
+
+    /// <summary>The maximum output tokens of a response; null: no limit.</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>The conversation language (e.g. <c>en</c>, <c>zh-CN</c>): for input transcription and <c>{language}</c>.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>Who ends the user's turns.</summary>
+    public TurnMode TurnMode { get; set; } = TurnMode.ServerVad;
+
+    /// <summary>Server VAD threshold 0..1.</summary>
+    public double VadThreshold { get; set; } = 0.5;
+
+    /// <summary>Server VAD audio kept before speech, in ms.</summary>
+    public int VadPrefixPaddingMs { get; set; } = 300;
+
+    /// <summary>Silence that ends a turn, in ms (server VAD and local VAD).</summary>
+    public int VadSilenceDurationMs { get; set; } = 500;
+
+    /// <summary>Semantic VAD eagerness: <c>low</c>, <c>medium</c>, <c>high</c>, <c>auto</c>.</summary>
+    public string SemanticVadEagerness { get; set; } = "auto";
+
+    /// <summary>False: text only (no audio out; transcripts from the model's text).</summary>
+    public bool AudioOut { get; set; } = true;
+
+    /// <summary>Transcribe the user's speech (sent out as final user transcripts).</summary>
+    public bool InputTranscript { get; set; }
+
+    /// <summary>The transcription model when <see cref="InputTranscript"/> is on.</summary>
+    public string TranscriptionModel { get; set; } = "whisper-1";
+
+    /// <summary>The sample rate of the audio frames out (8000 to 48000).</summary>
+    public int OutputSampleRate { get; set; } = 24000;
+
+    /// <summary>The length of each audio frame out.</summary>
+    public TimeSpan OutputFrameDuration { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Pace audio out in real time (true), or give it out as fast as it comes (files, tests).</summary>
+    public bool PaceOutput { get; set; } = true;
+
+    /// <summary>How much audio is gathered into one append, in ms (smaller: lower latency, more messages).</summary>
+    public int InputChunkMs { get; set; } = 40;
+
+    /// <summary>What the agent says when the first user joins; empty: nothing.</summary>
+    public string? Greeting { get; set; }
+
+    /// <summary>How many turns of history are kept and replayed after a reconnect (0: none).</summary>
+    public int MaxHistory { get; set; } = 20;
+
+    /// <summary>How long a tool call may take before an error output is returned to the model.</summary>
+    public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most audio waiting to be played out; beyond it the oldest is dropped and counted.</summary>
+    public TimeSpan MaxQueuedOutput { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How many outputs may wait for the reader; audio beyond it is dropped and counted, other outputs wait.</summary>
+    public int OutputCapacity { get; set; } = 1024;
+
+    /// <summary>Audio kept while reconnecting and sent after; older audio is dropped and counted.</summary>
+    public TimeSpan ReconnectAudioBuffer { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reconnect when the connection drops (capped exponential backoff with jitter).</summary>
+    public bool Reconnect { get; set; } = true;
+
+    /// <summary>The longest wait between reconnect attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many reconnect attempts in a row before the session gives up.</summary>
+    public int MaxReconnectAttempts { get; set; } = 10;
+
+    /// <summary>Write input and output audio as WAV files into <see cref="DumpFolder"/>.</summary>
+    public bool Dump { get; set; }
+
+    /// <summary>The folder of the dumps.</summary>
+    public string DumpFolder { get; set; } = "dumps";
+
+    /// <summary>The stream id of the agent's own outputs (text_data of the assistant).</summary>
+    public long StreamId { get; set; }
+
+    /// <summary>Logging.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the setting and the allowed values.</summary>
+    public void Validate()
+    {
+        Check(OutputSampleRate is >= 8000 and <= 48000, nameof(OutputSampleRate), $"must be 8000 to 48000 Hz (got {OutputSampleRate})");
+        Check(OutputFrameDuration >= TimeSpan.FromMilliseconds(5) && OutputFrameDuration <= TimeSpan.FromMilliseconds(100), nameof(OutputFrameDuration), $"must be 5 to 100 ms (got {OutputFrameDuration.TotalMilliseconds} ms)");
+        Check(InputChunkMs is >= 10 and <= 1000, nameof(InputChunkMs), $"must be 10 to 1000 ms (got {InputChunkMs})");
+        Check(VadThreshold is >= 0 and <= 1, nameof(VadThreshold), $"must be 0 to 1 (got {VadThreshold})");
+        Check(VadPrefixPaddingMs >= 0, nameof(VadPrefixPaddingMs), $"must not be negative (got {VadPrefixPaddingMs})");
+        Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");
+        Check(SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(SemanticVadEagerness), $"must be low, medium, high or auto (got '{SemanticVadEagerness}')");
+        Check(MaxHistory >= 0, nameof(MaxHistory), $"must not be negative (got {MaxHistory})");
+        Check(MaxTokens is null or > 0, nameof(MaxTokens), $"must be positive (got {MaxTokens})");
+        Check(Temperature is null or (>= 0 and <= 2), nameof(Temperature), $"must be 0 to 2 (got {Temperature})");
+        Check(ToolTimeout > TimeSpan.Zero, nameof(ToolTimeout), "must be positive");
+        Check(OutputCapacity >= 16, nameof(OutputCapacity), $"must be at least 16 (got {OutputCapacity})");
+        Check(MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(MaxQueuedOutput), "must be at least 1 s");
+        Check(MaxReconnectAttempts >= 0, nameof(MaxReconnectAttempts), "must not be negative");
+    }
+
+    private static void Check(bool ok, string name, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{name} {message}.", name);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using V2V.Realtime.Protocol;
+using V2V.Simulator;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tools;
+
+namespace V2V.Voice.Tests.Support;
+
+/// <summary>
+/// A voice session against the local realtime server on a real loopback WebSocket: the outputs the session
+/// gives, and every client event the server received (the server's own record, not the client's word).
+/// </summary>
+internal sealed class SessionHarness : IAsyncDisposable
+{
+    private readonly List<VoiceSessionOutput> _outputs = [];
+    private readonly object _gate = new();
+    private Task _reader = Task.CompletedTask;
+
+    private SessionHarness(LocalRealtimeServer server) => Server = server;
+
+    public LocalRealtimeServer Server { get; }
+
+    public VoiceSession Session { get; private set; } = null!;
+
+    public ConcurrentQueue<JsonElement> ClientEvents { get; } = new();
+
+    public static async Task<SessionHarness> StartAsync(
+        Action<VoiceSessionOptions>? configure = null,
+        Action<LocalRealtimeServerOptions>? configureServer = null,
+        RealtimeDialect dialect = RealtimeDialect.GA,
+        ToolInvoker? tools = null)
+    {
+        var events = new ConcurrentQueue<JsonElement>();
+        var serverOptions = new LocalRealtimeServerOptions { SpeedFactor = 20, ClientEventObserver = e => events.Enqueue(e.Clone()) };
+        configureServer?.Invoke(serverOptions);
+        var server = await LocalRealtimeServer.StartAsync(serverOptions, TestContext.Current.CancellationToken);
+        var harness = new SessionHarness(server);
+        while (events.TryDequeue(out var e))
+        {
+            harness.ClientEvents.Enqueue(e);
+        }
+        serverOptions.ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone());
+        var options = new VoiceSessionOptions
+        {
+            Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect },
+            PaceOutput = false,
+        };
+        configure?.Invoke(options);
+        harness.Session = await VoiceSession.StartAsync(options, tools, cancellationToken: TestContext.Current.CancellationToken);
+        harness._reader = Task.Run(harness.ReadAllAsync);
+        return harness;
+    }
+
+    public IReadOnlyList<VoiceSessionOutput> Outputs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _outputs];
+            }
+        }
+    }
+
+    /// <summary>Client events of a type, as the server received them.</summary>
+    public IReadOnlyList<JsonElement> Sent(string type) =>
+        [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
+
+    /// <summary>Waits until the outputs satisfy <paramref name="condition"/>; fails after a generous guard time (not a timing assertion).</summary>
+    public async Task<IReadOnlyList<VoiceSessionOutput>> WaitForAsync(Func<IReadOnlyList<VoiceSessionOutput>, bool> condition, string what, int guardSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            var outputs = Outputs;
+            if (condition(outputs))
+            {
+                return outputs;
+            }
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        var seen = string.Join("\n", Outputs.Where(o => o is not AudioOutput).Select(o => o.ToString()));
+        throw new TimeoutException($"Waited {guardSeconds} s for {what}. Outputs other than audio:\n{seen}\nAudio frames: {Outputs.OfType<AudioOutput>().Count()}");
+    }
+
+    /// <summary>Sends audio frame by frame, as fast as the session takes it.</summary>
+    public async Task SendAsync(byte[] pcm16, int rate, int channels, int frameMs = 20)
+    {
+        foreach (var frame in V2V.Testing.Speech.Frames(pcm16, rate, channels, frameMs))
+        {
+            await Session.SendAudioAsync(frame, rate, channels, TestContext.Current.CancellationToken);
+        }
+    }
+
+    public static bool HasFinalAssistantTranscript(IReadOnlyList<VoiceSessionOutput> outputs) =>
+        outputs.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Session.DisposeAsync();
+        await _reader;
+        await Server.DisposeAsync();
+    }
+
+    private async Task ReadAllAsync()
+    {
+        await foreach (var output in Session.ReadOutputsAsync())
+        {
+            lock (_gate)
+            {
+                _outputs.Add(output);
+            }
+        }
+    }
+}
