@@ -4,34 +4,36 @@ namespace V2V.Voice.Transcripts;
 
 /// <summary>
 /// Cuts a stream of transcript deltas into sentences at sentence-ending punctuation, Latin and CJK
-/// (<c>. ! ? … 。 ！ ？ ；</c>) and line breaks. A period between digits ("3.14") does not end a sentence.
+/// (<c>. ! ? … 。 ！ ？ ；</c>) and line breaks. A period between digits ("3.14") does not end a sentence, and an
+/// ellipsis stays whole; a period is decided when the next character comes.
 /// The unfinished rest is kept for the next delta, or taken when the turn ends.
 /// </summary>
 internal sealed class SentenceSplitter
 {
     private readonly StringBuilder _pending = new();
 
-    // A period right after a digit may be a decimal point ("3.14" can arrive as "3." then "14"): the next
-    // character decides.
-    private bool _periodAfterDigit;
+    // A period is decided by the character after it: a digit makes it a decimal point ("3.14" may arrive as
+    // "3." then "14"), another period an ellipsis; anything else ends the sentence.
+    private bool _periodPending;
 
     /// <summary>Adds a delta and appends every sentence it completes to <paramref name="sentences"/>.</summary>
     public void Add(string delta, List<string> sentences)
     {
         foreach (var c in delta)
         {
-            if (_periodAfterDigit)
+            if (_periodPending && c != '.' && !char.IsDigit(c))
             {
-                _periodAfterDigit = false;
-                if (!char.IsDigit(c))
-                {
-                    TakeIfWordy(sentences);
-                }
+                _periodPending = false;
+                TakeIfWordy(sentences);
+            }
+            else if (_periodPending && char.IsDigit(c))
+            {
+                _periodPending = false;
             }
             _pending.Append(c);
-            if (c == '.' && _pending.Length > 1 && char.IsDigit(_pending[^2]))
+            if (c == '.')
             {
-                _periodAfterDigit = true;
+                _periodPending = true;
             }
             else if (EndsSentence(c))
             {
@@ -45,11 +47,11 @@ internal sealed class SentenceSplitter
     {
         var rest = _pending.ToString();
         _pending.Clear();
-        _periodAfterDigit = false;
+        _periodPending = false;
         return rest;
     }
 
-    private static bool EndsSentence(char c) => c is '.' or '!' or '?' or '…' or '。' or '！' or '？' or '；' or '\n';
+    private static bool EndsSentence(char c) => c is '!' or '?' or '…' or '。' or '！' or '？' or '；' or '\n';
 
     private void TakeIfWordy(List<string> sentences)
     {

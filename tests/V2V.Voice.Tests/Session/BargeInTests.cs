@@ -1,0 +1,61 @@
+using V2V.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>The user speaking over the agent: flush at once, cancel, truncate at what was actually played.</summary>
+public sealed class BargeInTests
+{
+    private const string Question = "Tell me a long story about the sea.";
+
+    [Fact]
+    public async Task BargeIn_FlushesCancelsAndTruncatesAtThePlayedPosition_AndDropsLateDeltas()
+    {
+        // Real-time server and paced output: the answer is still being generated when the user speaks again.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
+        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is AudioOutput)).ItemId;
+
+        await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Count(t => t.IsFinal && t.Role == TranscriptRole.Assistant) >= 2,
+            "the interrupted turn closed and the second answer finished");
+
+        var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
+        Assert.True(flushAt > 0, "a flush came out");
+        Assert.Equal(firstItem, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
+
+        // What the listener heard of the item: the frames given out before the flush.
+        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == firstItem).Sum(a => a.Pcm16.Length / 48.0);
+        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
+        Assert.Equal(firstItem, truncate.GetProperty("item_id").GetString());
+        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
+
+        var cancel = Assert.Single(harness.Sent("response.cancel"));
+        Assert.StartsWith("resp_", cancel.GetProperty("response_id").GetString(), StringComparison.Ordinal);
+
+        // Nothing of the interrupted item comes after the flush: late deltas were dropped.
+        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
+        var interrupted = outputs.OfType<TranscriptOutput>().First(t => t.IsFinal && t.Role == TranscriptRole.Assistant);
+        Assert.True(interrupted.Interrupted);
+        var second = outputs.OfType<TranscriptOutput>().Last(t => t.IsFinal && t.Role == TranscriptRole.Assistant);
+        Assert.False(second.Interrupted);
+        Assert.Contains(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId != firstItem);
+    }
+
+    [Fact]
+    public async Task SpeechWhileTheAgentIsSilent_InterruptsNothing()
+    {
+        await using var harness = await SessionHarness.StartAsync();
+        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the first answer");
+
+        await harness.SendAsync(Speech.Pcm16("And another thing.", 16000, 1), 16000, 1);
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Count(t => t.IsFinal && t.Role == TranscriptRole.Assistant) >= 2, "the second answer");
+
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.Empty(harness.Sent("response.cancel"));
+    }
+}

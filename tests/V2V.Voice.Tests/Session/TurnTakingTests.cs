@@ -1,0 +1,47 @@
+using V2V.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>Turns ended by the caller, or by the local Silero detector, instead of the server.</summary>
+public sealed class TurnTakingTests
+{
+    [Fact]
+    public async Task ManualTurns_CommitAndAskForAResponse_WithServerVadOff()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => o.TurnMode = TurnMode.Manual);
+        await harness.SendAsync(Speech.Pcm16("Hello there, agent.", 24000, 1, trailingSilenceMs: 200), 24000, 1);
+
+        Assert.True(await harness.Session.EndTurnAsync(TestContext.Current.CancellationToken));
+        var outputs = await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer");
+
+        Assert.NotEmpty(outputs.OfType<AudioOutput>());
+        Assert.Single(harness.Sent("input_audio_buffer.commit"));
+        Assert.Single(harness.Sent("response.create"));
+        var audioInput = harness.Sent("session.update")[0].GetProperty("session").GetProperty("audio").GetProperty("input");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, audioInput.GetProperty("turn_detection").ValueKind);
+    }
+
+    [Fact]
+    public async Task ManualTurn_WithTooLittleAudio_IsNotCommitted()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => o.TurnMode = TurnMode.Manual);
+        await harness.Session.SendAudioAsync(new byte[320], 16000, 1, TestContext.Current.CancellationToken);
+
+        Assert.False(await harness.Session.EndTurnAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(harness.Sent("input_audio_buffer.commit"));
+    }
+
+    [Fact]
+    public async Task LocalVad_EndsTheTurn_WhenTheUserStopsSpeaking()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => o.TurnMode = TurnMode.LocalVad);
+        await harness.SendAsync(Speech.Pcm16("What time is it in Tokyo?", 16000, 1, trailingSilenceMs: 1500), 16000, 1);
+
+        var outputs = await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer after the local VAD ended the turn");
+
+        Assert.Single(harness.Sent("input_audio_buffer.commit"));
+        Assert.NotEmpty(outputs.OfType<AudioOutput>());
+    }
+}
