@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using V2V.Ten;
+
+namespace V2V.Extension;
+
+/// <summary>The addon <c>openai_v2v</c>: its manifest, its property.json defaults, and a factory of instances.</summary>
+public static class OpenAIV2VAddon
+{
+    /// <summary>The addon name graphs refer to.</summary>
+    public const string Name = "openai_v2v";
+
+    /// <summary>The addon, ready to register with a graph host.</summary>
+    public static ExtensionAddon Create() =>
+        new(Name, TenManifest.Parse(Resource("manifest.json"), "openai_v2v/manifest.json"),
+            JsonNode.Parse(Resource("property.json"))!.AsObject(), () => new OpenAIV2VExtension());
+
+    private static string Resource(string file)
+    {
+        using var stream = typeof(OpenAIV2VAddon).Assembly.GetManifestResourceStream($"{Name}.{file}")
+            ?? throw new InvalidOperationException($"{Name}/{file} is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Logging;
+using V2V.Ten;
+using V2V.Ten.Messages;
+using V2V.Voice;
+using V2V.Voice.Outputs;
+
+namespace V2V.Extension;
+
+/// <summary>
+/// The session's outputs as TEN messages, in order: voice as pcm_frame, transcripts as text_data, barge-in
+/// as the flush cmd (sent at once; its result is not awaited, so a slow consumer cannot hold the voice back),
+/// errors as data <c>error</c> and in the log.
+/// </summary>
+internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> userStreamId)
+{
+    public async Task RunAsync(VoiceSession session, CancellationToken cancellationToken)
+    {
+        await foreach (var output in session.ReadOutputsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await SendAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                env.Logger.LogWarning(ex, "{Name}: could not send {Output}", env.Name, output.GetType().Name);
+            }
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await env.SendCmdAsync(new Cmd("flush"), cancellationToken).ConfigureAwait(false);
+            if (result.Status != StatusCode.Ok)
+            {
+                env.Logger.LogDebug("{Name}: flush answered {Detail}", env.Name, result.Detail);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            env.Logger.LogDebug(ex, "{Name}: flush was not delivered", env.Name);
+        }
+    }
+
+    private async ValueTask SendAsync(VoiceSessionOutput output, CancellationToken cancellationToken)
+    {
+        switch (output)
+        {
+            case AudioOutput audio:
+                var frame = new AudioFrame("pcm_frame", audio.Pcm16, audio.SampleRate, 1);
+                frame.Set("stream_id", agentStreamId);
+                await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+                break;
+            case TranscriptOutput transcript:
+                var data = new DataMessage("text_data");
+                data.Set("text", transcript.Text)
+                    .Set("is_final", transcript.IsFinal)
+                    .Set("end_of_segment", transcript.EndOfSegment)
+                    .Set("role", transcript.Role == TranscriptRole.User ? "user" : "assistant")
+                    .Set("stream_id", transcript.Role == TranscriptRole.User ? userStreamId() : agentStreamId);
+                if (transcript.Interrupted)
+                {
+                    data.Set("interrupted", true);
+                }
+                await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
+                break;
+            case FlushOutput:
+                _ = FlushAsync(cancellationToken);
+                break;
+            case ErrorOutput error:
+                if (error.Fatal)
+                {
+                    env.Logger.LogError("{Name}: {Message}", env.Name, error.Message);
+                }
+                else
+                {
+                    env.Logger.LogWarning("{Name}: {Message}", env.Name, error.Message);
+                }
+                var message = new DataMessage("error");
+                message.Set("message", error.Message).Set("code", error.Code).Set("fatal", error.Fatal);
+                await env.SendDataAsync(message, cancellationToken).ConfigureAwait(false);
+                break;
+            case StateOutput state:
+                env.Logger.LogInformation("{Name}: {State} {Detail}", env.Name, state.State, state.Detail);
+                break;
+        }
+    }
+}
