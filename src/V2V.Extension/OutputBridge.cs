@@ -28,6 +28,18 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         }
     }
 
+    /// <summary>Session events beyond the original contract (data <c>session_event</c>): state, speech boundaries, time to first audio; for timelines and dashboards.</summary>
+    private ValueTask SendEventAsync(string kind, CancellationToken cancellationToken, params (string Name, System.Text.Json.Nodes.JsonNode? Value)[] properties)
+    {
+        var data = new DataMessage("session_event");
+        data.Set("kind", kind);
+        foreach (var (name, value) in properties)
+        {
+            data.Set(name, value);
+        }
+        return env.SendDataAsync(data, cancellationToken);
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         try
@@ -84,6 +96,13 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 break;
             case StateOutput state:
                 env.Logger.LogInformation("{Name}: {State} {Detail}", env.Name, state.State, state.Detail);
+                await SendEventAsync("state", cancellationToken, ("state", state.State.ToString().ToLowerInvariant()), ("detail", state.Detail)).ConfigureAwait(false);
+                break;
+            case UserSpeechOutput speech:
+                await SendEventAsync(speech.Started ? "user_speech_started" : "user_speech_stopped", cancellationToken, ("audio_ms", speech.AudioMs)).ConfigureAwait(false);
+                break;
+            case FirstAudioOutput first:
+                await SendEventAsync("first_audio", cancellationToken, ("latency_ms", first.LatencyMs), ("item_id", first.ItemId)).ConfigureAwait(false);
                 break;
         }
     }

@@ -46,10 +46,15 @@ public sealed partial class VoiceSession
                 _cutter.Finish(_frameScratch);
                 await DeliverFramesAsync(ct).ConfigureAwait(false);
                 break;
-            case InputAudioBufferSpeechStartedEvent when _options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad:
-                await BargeInAsync("the server heard speech", ct).ConfigureAwait(false);
+            case InputAudioBufferSpeechStartedEvent started:
+                await EmitAsync(new UserSpeechOutput(true, started.AudioStartMs), ct).ConfigureAwait(false);
+                if (_options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad)
+                {
+                    await BargeInAsync("the server heard speech", ct).ConfigureAwait(false);
+                }
                 break;
             case InputAudioBufferSpeechStoppedEvent stopped:
+                await EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 // The server's clock is the input buffer: the end of speech was sent (now - the audio since) ago.
                 var behindMs = Math.Max(0, InputMs - stopped.AudioEndMs);
                 _endOfSpeech = Stopwatch.GetTimestamp() - (long)(behindMs / 1000 * Stopwatch.Frequency);
@@ -107,8 +112,10 @@ public sealed partial class VoiceSession
         await DeliverFramesAsync(ct).ConfigureAwait(false);
         if (_waitingForFirstAudio && _endOfSpeech is long end)
         {
-            VoiceMetrics.TimeToFirstAudio.Record(Stopwatch.GetElapsedTime(end).TotalMilliseconds);
+            var latency = Stopwatch.GetElapsedTime(end).TotalMilliseconds;
+            VoiceMetrics.TimeToFirstAudio.Record(latency);
             _waitingForFirstAudio = false;
+            await EmitAsync(new FirstAudioOutput(latency, audio.ItemId), ct).ConfigureAwait(false);
         }
     }
 

@@ -126,6 +126,8 @@ public sealed partial class VoiceSession : IAsyncDisposable
             await DrainPendingSendsAsync().ConfigureAwait(false);
             foreach (var vadEvent in _input.VadEvents)
             {
+                var boundary = new UserSpeechOutput(vadEvent.Kind == VoiceActivityEventKind.SpeechStarted, vadEvent.Position.TotalMilliseconds);
+                Post(ct => EmitAsync(boundary, ct), "local VAD boundary");
                 if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
                 {
                     Post(BargeInAsync, "local VAD heard speech");

@@ -28,6 +28,14 @@ public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsF
 /// <summary>Barge-in: drop every frame of the agent's voice not yet played.</summary>
 public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionOutput;
 
+/// <summary>The user started or stopped speaking (as the server's or the local detector heard it): for timelines.</summary>
+/// <param name="Started">True at the start of speech, false at its end.</param>
+/// <param name="AudioMs">Where in the input (ms since the session's first audio) the boundary lies.</param>
+public sealed record UserSpeechOutput(bool Started, double AudioMs) : VoiceSessionOutput;
+
+/// <summary>The first audio of an answer left the session: how long after the end of the user's speech.</summary>
+public sealed record FirstAudioOutput(double LatencyMs, string ItemId) : VoiceSessionOutput;
+
 /// <summary>The session's connection state changed.</summary>
 public sealed record StateOutput(VoiceSessionState State, string? Detail) : VoiceSessionOutput;
 
