@@ -62,7 +62,9 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         {
             case AudioOutput audio:
                 var frame = new AudioFrame("pcm_frame", audio.Pcm16, audio.SampleRate, 1);
-                frame.Set("stream_id", agentStreamId);
+                // Beyond the original contract: which item the frame is of and where in it the frame ends, so that
+                // a consumer (or a test) can tell exactly what was heard of an interrupted answer.
+                frame.Set("stream_id", agentStreamId).Set("item_id", audio.ItemId).Set("end_ms", audio.ItemEndMs);
                 await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
                 break;
             case TranscriptOutput transcript:

@@ -117,7 +117,7 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
         }
         catch (RealtimeConfigurationException ex)
         {
-            throw new TenPropertyException(ex.PropertyName, $"openai_v2v: {ex.Message}");
+            throw new TenPropertyException(ex.PropertyName, $"openai_v2v: property '{ex.PropertyName}': {ex.Message}");
         }
     }
 

@@ -133,7 +133,7 @@ public sealed partial class VoiceSession
         }
         foreach (var frame in _frameScratch)
         {
-            await EmitAsync(new AudioOutput(frame.Pcm16, _options.OutputSampleRate, frame.ItemId), ct).ConfigureAwait(false);
+            await EmitAsync(new AudioOutput(frame.Pcm16, _options.OutputSampleRate, frame.ItemId, frame.ItemEndMs), ct).ConfigureAwait(false);
             _unpacedItem = frame.ItemId;
             _unpacedItemMs = frame.ItemEndMs;
         }

@@ -7,7 +7,8 @@ public abstract record VoiceSessionOutput;
 /// <param name="Pcm16">The samples (little-endian bytes); owned by the reader.</param>
 /// <param name="SampleRate">The sample rate.</param>
 /// <param name="ItemId">The conversation item the audio belongs to.</param>
-public sealed record AudioOutput(ReadOnlyMemory<byte> Pcm16, int SampleRate, string ItemId) : VoiceSessionOutput;
+/// <param name="ItemEndMs">How far into the item's audio this frame ends, in ms (what a truncate after it would keep).</param>
+public sealed record AudioOutput(ReadOnlyMemory<byte> Pcm16, int SampleRate, string ItemId, double ItemEndMs) : VoiceSessionOutput;
 
 /// <summary>Who is speaking in a transcript.</summary>
 public enum TranscriptRole

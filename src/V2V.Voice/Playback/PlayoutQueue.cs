@@ -79,7 +79,7 @@ internal sealed class PlayoutQueue
                 _nextDue += _frameTicks;
                 _playingItem = frame.ItemId;
                 _playingItemMs = frame.ItemEndMs;
-                if (!_output.TryWrite(new AudioOutput(frame.Pcm16, _sampleRate, frame.ItemId)))
+                if (!_output.TryWrite(new AudioOutput(frame.Pcm16, _sampleRate, frame.ItemId, frame.ItemEndMs)))
                 {
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "slow_reader"));
                 }

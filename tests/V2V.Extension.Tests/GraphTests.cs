@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Graph;
+using V2V.Graph.Definition;
+using V2V.Graph.Hosting;
+using V2V.Extension.Tests.Support;
+using V2V.Testing;
+using V2V.Ten;
+using V2V.Ten.Messages;
+
+namespace V2V.Extension.Tests;
+
+/// <summary>openai_v2v in real graphs, over loopback WebSockets to the local realtime server.</summary>
+public sealed class GraphTests
+{
+    private static JsonObject V2VProperties(string dialect = "ga", bool audioOut = true, bool paced = false) => new()
+    {
+        ["api_key"] = "",
+        ["dialect"] = dialect,
+        ["input_transcript"] = true,
+        ["audio_out"] = audioOut,
+        ["pace_output"] = paced,
+        ["stream_id"] = 9,
+    };
+
+    [Theory]
+    [InlineData(16000, 1, "ga")]
+    [InlineData(48000, 2, "ga")]
+    [InlineData(16000, 1, "beta")]
+    [InlineData(48000, 2, "beta")]
+    public async Task SpokenQuestionWav_GoesThroughTheGraph_AndComesBackAsAudioAndTranscripts(int rate, int channels, string dialect)
+    {
+        var folder = Directory.CreateTempSubdirectory("v2v-wav-").FullName;
+        var wav = Speech.WriteWav(Path.Combine(folder, "question.wav"), "What is the weather in Paris today?", rate, channels);
+        await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(dialect));
+
+        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 1), "the answer");
+
+        var frames = harness.Probe.Frames.ToList();
+        Assert.NotEmpty(frames);
+        Assert.All(frames, f => Assert.Equal((24000, 1, 9L), (f.SampleRate, f.Channels, f.GetInt64("stream_id")!.Value)));
+        var answerSeconds = frames.Sum(f => f.Duration.TotalSeconds);
+        Assert.InRange(answerSeconds, Speech.Say("What is the weather in Paris today?").Duration.TotalSeconds * 0.8, 6);
+
+        var texts = harness.Probe.Texts.ToList();
+        var user = Assert.Single(texts, t => t.GetString("role") == "user");
+        Assert.Equal((true, true, 77L), (user.GetBool("is_final")!.Value, user.GetBool("end_of_segment")!.Value, user.GetInt64("stream_id")!.Value));
+        var assistant = texts.Where(t => t.GetString("role") == "assistant").ToList();
+        Assert.Contains("seconds of your speech", string.Concat(assistant.Select(t => t.GetString("text"))), StringComparison.Ordinal);
+        Assert.All(assistant, t => Assert.Equal(9L, t.GetInt64("stream_id")));
+        Assert.True(assistant[^1].GetBool("end_of_segment"));
+
+        var lines = File.ReadAllLines(Path.Combine(harness.Folder, "transcript.jsonl"));
+        Assert.Contains(lines, l => l.Contains("\"role\":\"user\"", StringComparison.Ordinal));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task BargeIn_GivesFlushCancelAndTruncateAtTheAudioDelivered()
+    {
+        var folder = Directory.CreateTempSubdirectory("v2v-wav-").FullName;
+        var question = Speech.Pcm16("Tell me everything about the history of the sea and its ships.", 16000, 1, 300, 1500);
+        var interruption = Speech.Pcm16("Wait, stop.", 16000, 1, 0, 1500);
+        var wav = Path.Combine(folder, "barge-in.wav");
+        using (var writer = global::V2V.Audio.WavWriter.Create(wav, 16000))
+        {
+            writer.Write(global::V2V.Audio.Pcm16.AsSamples(question));
+            writer.Write(global::V2V.Audio.Pcm16.AsSamples(interruption));
+        }
+        // Real time everywhere: the source speaks at its pace, the server answers at its pace, the voice is paced out.
+        await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(paced: true), speed: 1, realtimeSource: true);
+
+        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 2), "the interrupted answer and the next one", guardSeconds: 90);
+
+        var flush = Assert.Single(harness.Probe.Received.OfType<Cmd>(), c => c.Name == "flush");
+        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
+        Assert.Single(harness.Sent("response.cancel"));
+        var item = truncate.GetProperty("item_id").GetString();
+        var delivered = harness.Probe.Frames.Where(f => f.GetString("item_id") == item).ToList();
+        var deliveredMs = delivered.Sum(f => f.Duration.TotalMilliseconds);
+        Assert.True(deliveredMs > 100, $"some of the answer was heard before the barge-in ({deliveredMs} ms)");
+        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), deliveredMs - 10, deliveredMs + 10);
+        Assert.Equal(delivered.Max(f => f.Properties["end_ms"]!.GetValue<double>()), deliveredMs, 1.0);
+
+        var interrupted = harness.Probe.Texts.First(t => t.GetString("role") == "assistant" && t.GetBool("is_final") == true);
+        Assert.True(interrupted.GetBool("interrupted"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task ToolCall_RoundTripsThroughTheTimeTool()
+    {
+        await using var harness = await GraphHarness.StartAsync(null, V2VProperties(audioOut: false), textSource: "get_current_time Europe/Paris");
+
+        await harness.WaitForAsync(p => p.Texts.Any(t => (t.GetString("text") ?? "").Contains("returned", StringComparison.Ordinal)), "the answer with the tool's output");
+
+        var answer = string.Concat(harness.Probe.Texts.Where(t => t.GetString("role") == "assistant").Select(t => t.GetString("text")));
+        Assert.Contains("Europe/Paris", answer, StringComparison.Ordinal);
+        Assert.Contains("local_time", answer, StringComparison.Ordinal);
+        var output = Assert.Single(harness.Sent("conversation.item.create"), e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output");
+        using var result = JsonDocument.Parse(output.GetProperty("item").GetProperty("output").GetString()!);
+        Assert.True(DateTimeOffset.TryParse(result.RootElement.GetProperty("local_time").GetString(), out _));
+    }
+
+    [Theory]
+    [InlineData("sample_rate", "96000", "sample_rate")]
+    [InlineData("vendor", "\"aws\"", "vendor")]
+    [InlineData("temperature", "\"hot\"", "temperature")]
+    [InlineData("base_uri", "\"ws://example.com\"", "base_uri")]
+    [InlineData("dialect", "\"v2\"", "dialect")]
+    [InlineData("no_such_property", "1", "no_such_property")]
+    public async Task BadProperty_IsRefused_WithAMessageNamingIt(string property, string value, string named)
+    {
+        var v2v = V2VProperties();
+        v2v[property] = JsonNode.Parse(value);
+        v2v["api_key"] = "sk-test-not-used";
+        var graph = GraphJson.Parse(new JsonObject
+        {
+            ["nodes"] = new JsonArray(new JsonObject { ["type"] = "extension", ["name"] = "v2v", ["addon"] = "openai_v2v", ["property"] = v2v }),
+            ["connections"] = new JsonArray(),
+        }.ToJsonString());
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var running = await host.StartAsync(graph, TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains($"'{named}'", ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-test-not-used", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryCommand_GetsAResult()
+    {
+        await using var harness = await GraphHarness.StartAsync(null, V2VProperties());
+        var v2v = (Ten.Extension)harness.Graph.GetExtension("v2v");
+        var env = new DirectEnv();
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal(StatusCode.Ok, (await v2v.OnCmdAsync(env, new Cmd("flush"), ct)).Status);
+        Assert.Equal(StatusCode.Ok, (await v2v.OnCmdAsync(env, new Cmd("on_user_joined"), ct)).Status);
+        Assert.Equal(StatusCode.Ok, (await v2v.OnCmdAsync(env, new Cmd("on_user_left"), ct)).Status);
+        var badTool = new Cmd("tool_register");
+        badTool.Set("name", "x").Set("description", "d").Set("parameters", "{not json");
+        var refused = await v2v.OnCmdAsync(env, badTool, ct);
+        Assert.Equal(StatusCode.Error, refused.Status);
+        Assert.Contains("parameters", refused.Detail, StringComparison.Ordinal);
+        var unknown = await v2v.OnCmdAsync(env, new Cmd("dance"), ct);
+        Assert.Equal(StatusCode.Error, unknown.Status);
+        Assert.Contains("dance", unknown.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>The environment a command handler gets when called straight, outside routing (results only).</summary>
+    private sealed class DirectEnv : ITenEnv
+    {
+        public string Name => "direct";
+
+        public JsonObject Properties { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public Task<CmdResult> SendCmdAsync(Cmd cmd, CancellationToken cancellationToken = default) => Task.FromResult(CmdResult.Ok());
+
+        public ValueTask SendDataAsync(DataMessage data, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask SendAudioFrameAsync(AudioFrame frame, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Graph;
+using V2V.Graph.Definition;
+using V2V.Graph.Hosting;
+using V2V.Simulator;
+
+namespace V2V.Extension.Tests.Support;
+
+/// <summary>
+/// A real graph around openai_v2v: a WAV source (or none), the extension talking to the local realtime
+/// server over loopback, the time tool, a transcript collector and a probe at the end.
+/// </summary>
+internal sealed class GraphHarness : IAsyncDisposable
+{
+    private readonly ConcurrentBag<ProbeSink> _probes = [];
+
+    public LocalRealtimeServer Server { get; private set; } = null!;
+
+    public RunningGraph Graph { get; private set; } = null!;
+
+    public ConcurrentQueue<JsonElement> ClientEvents { get; } = new();
+
+    public ProbeSink Probe => _probes.Single();
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("v2v-graph-").FullName;
+
+    public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null)
+    {
+        var harness = new GraphHarness();
+        harness.Server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        {
+            SpeedFactor = speed,
+            ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone()),
+        }, TestContext.Current.CancellationToken);
+        v2vProperties["base_uri"] = harness.Server.BaseUri.ToString();
+        var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()).Add(ProbeSink.Addon(harness._probes));
+        if (textSource is not null)
+        {
+            registry.Add(TextSource.Addon(textSource));
+        }
+        var graph = global::V2V.Graph.Definition.GraphJson.Parse(harness.BuildGraphJson(wavPath, v2vProperties, realtimeSource, textSource is not null));
+        harness.Graph = await new GraphHost(registry).StartAsync(graph, TestContext.Current.CancellationToken);
+        return harness;
+    }
+
+    /// <summary>The client events of a type, as the server received them.</summary>
+    public IReadOnlyList<JsonElement> Sent(string type) => [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
+
+    public async Task WaitForAsync(Func<ProbeSink, bool> condition, string what, int guardSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_probes.Count == 1 && condition(Probe))
+            {
+                return;
+            }
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        var texts = _probes.Count == 1 ? string.Join("\n", Probe.Texts.Select(t => t.Properties.ToJsonString())) : "(no probe)";
+        throw new TimeoutException($"Waited {guardSeconds} s for {what}. text_data so far:\n{texts}");
+    }
+
+    public static bool AssistantTurnsClosed(ProbeSink probe, int count) =>
+        probe.Texts.Count(t => t.GetString("role") == "assistant" && t.GetBool("is_final") == true) >= count;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Graph.DisposeAsync();
+        await Server.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+
+    private string BuildGraphJson(string? wavPath, JsonObject v2v, bool realtime, bool withText)
+    {
+        var nodes = new JsonArray
+        {
+            new JsonObject { ["type"] = "extension", ["name"] = "v2v", ["addon"] = "openai_v2v", ["property"] = v2v },
+            new JsonObject { ["type"] = "extension", ["name"] = "probe", ["addon"] = ProbeSink.AddonName },
+            new JsonObject { ["type"] = "extension", ["name"] = "time", ["addon"] = "time_tool" },
+            new JsonObject { ["type"] = "extension", ["name"] = "transcript", ["addon"] = "transcript_collector", ["property"] = new JsonObject { ["path"] = Path.Combine(Folder, "transcript.jsonl") } },
+        };
+        var connections = new JsonArray
+        {
+            new JsonObject
+            {
+                ["extension"] = "v2v",
+                ["cmd"] = new JsonArray(Route("flush", "probe"), Route("tool_call", "time")),
+                ["data"] = new JsonArray(Route("text_data", "probe", "transcript"), Route("session_event", "probe")),
+                ["audio_frame"] = new JsonArray(Route("pcm_frame", "probe")),
+            },
+            new JsonObject { ["extension"] = "time", ["cmd"] = new JsonArray(Route("tool_register", "v2v")) },
+        };
+        if (wavPath is not null)
+        {
+            nodes.Add(new JsonObject
+            {
+                ["type"] = "extension", ["name"] = "source", ["addon"] = "wav_file_source",
+                ["property"] = new JsonObject { ["path"] = wavPath, ["realtime"] = realtime, ["trailing_silence_ms"] = 1000, ["stream_id"] = 77 },
+            });
+            connections.Add(new JsonObject
+            {
+                ["extension"] = "source",
+                ["cmd"] = new JsonArray(Route("on_user_joined", "v2v")),
+                ["audio_frame"] = new JsonArray(Route("pcm_frame", "v2v")),
+            });
+        }
+        if (withText)
+        {
+            nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "text", ["addon"] = TextSource.AddonName });
+            connections.Add(new JsonObject { ["extension"] = "text", ["data"] = new JsonArray(Route("text_data", "v2v")) });
+        }
+        return new JsonObject { ["nodes"] = nodes, ["connections"] = connections }.ToJsonString();
+    }
+
+    private static JsonObject Route(string name, params string[] destinations) => new()
+    {
+        ["name"] = name,
+        ["dest"] = new JsonArray([.. destinations.Select(d => (JsonNode)new JsonObject { ["extension"] = d })]),
+    };
+}
