@@ -1,0 +1,13 @@
+namespace V2V.Cli.Talk;
+
+/// <summary>The exit codes of <c>v2v talk</c>, for scripts.</summary>
+internal static class TalkExitCode
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadInput = 2;
+    public const int Unreachable = 3;
+    public const int KeyRefused = 4;
+    public const int NoAnswer = 5;
+    public const int NoSpeech = 6;
+}
