@@ -11,6 +11,7 @@ public static class Program
         var root = new RootCommand("v2v: a realtime voice-to-voice agent for .NET (OpenAI Realtime, Azure OpenAI, or the local realtime server).");
         root.Subcommands.Add(Commands.SimulatorCommand.Create());
         root.Subcommands.Add(Commands.GraphCommand.Create());
+        root.Subcommands.Add(Commands.ServeCommand.Create());
         root.Subcommands.Add(Commands.TalkCommand.Create());
         return root.Parse(args).InvokeAsync();
     }

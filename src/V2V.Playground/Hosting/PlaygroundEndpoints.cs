@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using V2V.Playground.Security;
+using V2V.Playground.Sessions;
+
+namespace V2V.Playground.Hosting;
+
+/// <summary>
+/// The routes: <c>GET /</c> and <c>GET /NAME</c> (the page's files), <c>GET /api/info</c> (the backend and the choices
+/// of the settings; never the key), and <c>/ws</c> (one browser session per WebSocket; same origin only).
+/// </summary>
+internal sealed partial class PlaygroundEndpoints(SessionContext context, int maxSessions, ILogger logger)
+{
+    private readonly EmbeddedAssets _assets = new();
+    private int _sessions;
+
+    public void Map(WebApplication app)
+    {
+        app.MapGet("/", (HttpContext c) => _assets.ServeAsync(c, "index.html"));
+        foreach (var name in _assets.Names.Where(n => n != "index.html"))
+        {
+            app.MapGet("/" + name, (HttpContext c) => _assets.ServeAsync(c, name));
+        }
+        app.MapGet("/api/info", Info);
+        app.Map("/ws", SessionAsync);
+    }
+
+    private IResult Info() => Results.Text(new JsonObject
+    {
+        ["backend"] = context.Backend.Kind,
+        ["model"] = context.Backend.Model,
+        ["endpoint"] = context.Backend.Endpoint,
+        ["description"] = context.Backend.Describe(),
+        ["voices"] = new JsonArray([.. SessionSettings.Voices.Select(v => (JsonNode?)v)]),
+        ["turnModes"] = new JsonArray([.. SessionSettings.TurnModes.Select(v => (JsonNode?)v)]),
+        ["outputSampleRate"] = SessionGraph.OutputSampleRate,
+        ["sessions"] = Volatile.Read(ref _sessions),
+        ["maxSessions"] = maxSessions,
+    }.ToJsonString(), "application/json; charset=utf-8");
+
+    private async Task SessionAsync(HttpContext http)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            return;
+        }
+        if (!OriginPolicy.IsSameOrigin(http.Request))
+        {
+            LogForeignOrigin(logger, http.Request.Headers.Origin.ToString());
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await http.Response.WriteAsync("Cross-origin WebSocket refused: the playground talks to its own page only.\n", http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        if (Interlocked.Increment(ref _sessions) > maxSessions)
+        {
+            Interlocked.Decrement(ref _sessions);
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await http.Response.WriteAsync($"The playground is running {maxSessions} sessions, its limit; try again later.\n", http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            await new BrowserSession(socket, context, logger).RunAsync(http.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sessions);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a WebSocket from the foreign origin {Origin}.")]
+    private static partial void LogForeignOrigin(ILogger logger, string origin);
+}

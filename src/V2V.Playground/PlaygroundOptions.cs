@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace V2V.Playground;
+
+/// <summary>Settings of the <see cref="PlaygroundServer"/>, checked when it starts.</summary>
+public sealed class PlaygroundOptions
+{
+    /// <summary>The default address: loopback only, so nobody else on the network can spend the API key.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>The environment variable that holds the access token when none is given in code or on the command line.</summary>
+    public const string TokenVariable = "V2V_PLAYGROUND_TOKEN";
+
+    /// <summary>
+    /// Where to listen, as Kestrel URLs (<c>http://127.0.0.1:8080</c>; port 0 takes any free port). An address that is not
+    /// loopback needs <see cref="AccessToken"/>: the server refuses to start without one.
+    /// </summary>
+    public IList<string> Urls { get; } = [];
+
+    /// <summary>
+    /// The access token: required when listening on a non-loopback address, enforced whenever set. The page is opened
+    /// once as <c>/?token=T</c>; the server then keeps it in an HttpOnly cookie. Scripts may send <c>Authorization: Bearer T</c>.
+    /// </summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>
+    /// Properties of every session's <c>openai_v2v</c> node chosen by the server, never by the page: <c>api_key</c>
+    /// (default <c>${env:OPENAI_API_KEY|}</c>: empty starts the local realtime server), <c>base_uri</c>, <c>path</c>,
+    /// <c>vendor</c>, <c>model</c>, <c>dialect</c>, ... The page may set only <c>voice</c>, <c>system_message</c> and <c>turn_detection</c>.
+    /// </summary>
+    public JsonObject ExtensionProperties { get; } = [];
+
+    /// <summary>How many browser sessions may run at once (each is a graph and a realtime connection). Default 8.</summary>
+    public int MaxSessions { get; set; } = 8;
+
+    /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
+    public Func<string, string?>? Environment { get; set; }
+
+    /// <summary>Where the server, the graphs and the extensions log.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    internal Func<string, string?> ResolveEnvironment => Environment ?? System.Environment.GetEnvironmentVariable;
+
+    internal IReadOnlyList<string> EffectiveUrls => Urls.Count > 0 ? [.. Urls] : [DefaultUrl];
+
+    internal string? EffectiveToken
+    {
+        get
+        {
+            var token = string.IsNullOrEmpty(AccessToken) ? ResolveEnvironment(TokenVariable) : AccessToken;
+            return string.IsNullOrEmpty(token) ? null : token;
+        }
+    }
+
+    internal void Validate()
+    {
+        if (MaxSessions < 1)
+        {
+            throw new PlaygroundConfigurationException($"MaxSessions must be at least 1, got {MaxSessions}.");
+        }
+        ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
+        if (EffectiveToken is { Length: < 16 })
+        {
+            throw new PlaygroundConfigurationException($"The access token (--token or {TokenVariable}) must be at least 16 characters long; a short one can be guessed.");
+        }
+    }
+}

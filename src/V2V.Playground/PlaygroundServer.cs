@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using V2V.Extension;
+using V2V.Playground.Backend;
+using V2V.Playground.Hosting;
+using V2V.Playground.Security;
+using V2V.Playground.Sessions;
+using V2V.Ten;
+
+namespace V2V.Playground;
+
+/// <summary>
+/// The web playground: a page to talk with the agent through the browser's microphone and speakers, with live
+/// transcripts and a timeline; each browser session runs a graph of its own in this process. Backend: OpenAI when
+/// the agent has an API key, Azure when configured so, otherwise the local realtime server, started here.
+/// </summary>
+/// <example>
+/// <code>
+/// var options = new PlaygroundOptions();
+/// options.Urls.Add("http://127.0.0.1:0");
+/// await using var playground = await PlaygroundServer.StartAsync(options, cancellationToken);
+/// Console.WriteLine(playground.PageUrl);
+/// </code>
+/// </example>
+public sealed partial class PlaygroundServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string? _token;
+    private int _disposed;
+
+    private PlaygroundServer(WebApplication app, IReadOnlyList<Uri> addresses, BackendInfo backend, string? token)
+    {
+        _app = app;
+        Addresses = addresses;
+        Backend = backend;
+        _token = token;
+    }
+
+    /// <summary>The addresses Kestrel listens on (ports resolved).</summary>
+    public IReadOnlyList<Uri> Addresses { get; }
+
+    /// <summary>Which backend the sessions use.</summary>
+    public BackendInfo Backend { get; }
+
+    /// <summary>The page's address to open, with the access token when there is one (it moves to a cookie on first use).</summary>
+    public Uri PageUrl => _token is null ? Addresses[0] : new Uri(Addresses[0], "/?token=" + Uri.EscapeDataString(_token));
+
+    /// <summary>Checks the options, starts the local realtime server if no key is configured, and starts listening.</summary>
+    /// <exception cref="PlaygroundConfigurationException">An option is invalid, or a non-loopback address was asked for without an access token.</exception>
+    /// <exception cref="IOException">An address is taken.</exception>
+    public static async Task<PlaygroundServer> StartAsync(PlaygroundOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var urls = options.EffectiveUrls;
+        var token = options.EffectiveToken;
+        ListenAddresses.Check(urls, token is not null);
+
+        var agent = OpenAIV2VAddon.Create();
+        var resolved = Resolve(agent, options.ExtensionProperties, options.ResolveEnvironment);
+        var backend = BackendInfo.From(resolved);
+        var logger = options.LoggerFactory.CreateLogger("V2V.Playground");
+        if (backend.Kind == "local")
+        {
+            // Started now, not at the first session: the log says where it is, and the first session does not wait for it.
+            var local = await EmbeddedRealtimeServer.GetAsync(options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            LogLocalServer(logger, local);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(options.LoggerFactory);
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+        app.Use(SecurityHeaders.InvokeAsync);
+        app.Use(new AccessGate(token).InvokeAsync);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
+            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory);
+        new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => new Uri(a.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal) + "/")).ToList()
+            ?? throw new InvalidOperationException("Kestrel reported no address.");
+        var server = new PlaygroundServer(app, addresses, backend, token);
+        LogListening(logger, string.Join(", ", addresses), backend.Describe());
+        return server;
+    }
+
+    /// <summary>Stops listening and ends every browser session (each one's graph is stopped).</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Stops the server and releases it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // The agent's properties resolved as the graph host will resolve them: a mistake is reported now, naming the property.
+    private static JsonObject Resolve(ExtensionAddon agent, JsonObject serverProperties, Func<string, string?> environment)
+    {
+        try
+        {
+            return TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
+        }
+        catch (TenPropertyException ex)
+        {
+            throw new PlaygroundConfigurationException(ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No API key configured: the local realtime server answers at {Uri} (in-process).")]
+    private static partial void LogLocalServer(ILogger logger, Uri uri);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Playground listening on {Addresses}; backend: {Backend}.")]
+    private static partial void LogListening(ILogger logger, string addresses, string backend);
+}

@@ -1,0 +1,224 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using V2V.Graph;
+using V2V.Graph.Hosting;
+using V2V.Playground.Backend;
+using V2V.Ten;
+
+namespace V2V.Playground.Sessions;
+
+/// <summary>
+/// One browser tab, from its <c>start</c> message to the socket's close: a graph of its own (browser node, agent,
+/// tool), the socket's reader here, its writer in <see cref="PageWriter"/>. The graph is stopped when the page stops
+/// or goes away.
+/// </summary>
+internal sealed partial class BrowserSession(WebSocket socket, SessionContext context, ILogger logger)
+{
+    private const int MaxMessageBytes = 64 * 1024;
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(10);
+
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxMessageBytes];
+        await using var page = new PageWriter(socket, context.Secret);
+        RunningGraph? graph = null;
+        try
+        {
+            using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            startTimeout.CancelAfter(StartPatience);
+            var first = await ReceiveAsync(buffer, startTimeout.Token).ConfigureAwait(false);
+            if (first is not { Type: WebSocketMessageType.Text } start)
+            {
+                await CloseAsync(page, WebSocketCloseStatus.PolicyViolation, "expected a start message").ConfigureAwait(false);
+                return;
+            }
+            var settings = SessionSettings.Parse(buffer.AsSpan(0, start.Count), out var problem);
+            if (problem is not null)
+            {
+                await page.SendJsonAsync(PageMessages.Error(problem, "bad_start", fatal: true), cancellationToken).ConfigureAwait(false);
+                await CloseAsync(page, WebSocketCloseStatus.PolicyViolation, "bad start message").ConfigureAwait(false);
+                return;
+            }
+            var browser = new BrowserExtension(page);
+            graph = await StartGraphAsync(settings, browser, page, cancellationToken).ConfigureAwait(false);
+            if (graph is null)
+            {
+                await CloseAsync(page, WebSocketCloseStatus.InternalServerError, "the session could not start").ConfigureAwait(false);
+                return;
+            }
+            await page.SendJsonAsync(PageMessages.Ready(_id, context.Backend, SessionGraph.OutputSampleRate), cancellationToken).ConfigureAwait(false);
+            await browser.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
+            var reason = await PumpAsync(buffer, settings, browser, cancellationToken).ConfigureAwait(false);
+            LogEnded(logger, _id, reason, browser.MicFrames, page.AudioDropped);
+            await StopGraphAsync(graph, browser).ConfigureAwait(false);
+            graph = null;
+            await CloseAsync(page, WebSocketCloseStatus.NormalClosure, reason).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            LogEnded(logger, _id, ex is OperationCanceledException ? "server stopping or start timed out" : "connection lost", 0, page.AudioDropped);
+        }
+        finally
+        {
+            if (graph is not null)
+            {
+                await graph.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RunningGraph?> StartGraphAsync(SessionSettings settings, BrowserExtension browser, PageWriter page, CancellationToken cancellationToken)
+    {
+        var host = new GraphHost(SessionGraph.Registry(context.Agent, context.Tool, browser), new GraphHostOptions
+        {
+            LoggerFactory = context.LoggerFactory,
+            Environment = context.Environment,
+        });
+        try
+        {
+            var graph = await host.StartAsync(SessionGraph.Build(settings, context.ServerProperties), cancellationToken).ConfigureAwait(false);
+            LogStarted(logger, _id, settings.Voice, settings.TurnMode, settings.SampleRate, context.Backend.Kind);
+            return graph;
+        }
+        catch (Exception ex) when (ex is GraphValidationException or GraphRunException or TenPropertyException)
+        {
+            // Messages of the realtime client and the properties never hold the key; the page writer masks it anyway.
+            LogStartFailed(logger, _id, ex.Message);
+            await page.SendJsonAsync(PageMessages.Error($"The session could not start: {ex.Message}", "start_failed", fatal: true), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    // Reads the page until it stops or leaves: binary messages are microphone audio, text messages are JSON commands.
+    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, BrowserExtension browser, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (message is not { } m || m.Type == WebSocketMessageType.Close)
+            {
+                return "the page closed the connection";
+            }
+            if (m.Type == WebSocketMessageType.Binary)
+            {
+                // Whole pcm16 samples only; the frame owns its bytes because the graph queues it.
+                var count = m.Count & ~1;
+                if (count > 0)
+                {
+                    await browser.SendMicAsync(buffer.AsSpan(0, count).ToArray(), settings.SampleRate, cancellationToken).ConfigureAwait(false);
+                }
+                continue;
+            }
+            switch (ReadCommand(buffer.AsSpan(0, m.Count), out var text))
+            {
+                case "stop":
+                    return "the page stopped the session";
+                case "text" when text is { Length: > 0 }:
+                    await browser.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
+                    break;
+                case "interrupt":
+                    await browser.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private static string? ReadCommand(ReadOnlySpan<byte> utf8Json, out string? text)
+    {
+        text = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            if (root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
+            {
+                text = t.GetString();
+            }
+            return root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<WebSocketReceiveResult?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (true)
+        {
+            if (count == buffer.Length)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {MaxMessageBytes} bytes", cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return null;
+            }
+            count += result.Count;
+            if (result.EndOfMessage)
+            {
+                return new WebSocketReceiveResult(count, result.MessageType, true);
+            }
+        }
+    }
+
+    private async Task StopGraphAsync(RunningGraph graph, BrowserExtension browser)
+    {
+        using var patience = new CancellationTokenSource(StopPatience);
+        try
+        {
+            await browser.SendCmdAsync("on_user_left", patience.Token).ConfigureAwait(false);
+            await graph.StopAsync(patience.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is GraphRunException or OperationCanceledException)
+        {
+            LogStopFailed(logger, _id, ex.Message);
+        }
+        await graph.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task CloseAsync(PageWriter page, WebSocketCloseStatus status, string reason)
+    {
+        // The writer sends what it holds first: a WebSocket takes one send at a time, and the close is a send.
+        await page.DrainAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await socket.CloseOutputAsync(status, reason.Length > 120 ? reason[..120] : reason, patience.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // The page is gone already.
+            }
+        }
+    }
+
+    private readonly record struct WebSocketReceiveResult(int Count, WebSocketMessageType Type, bool EndOfMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: started (voice {Voice}, {TurnMode}, microphone at {SampleRate} Hz, backend {Backend}).")]
+    private static partial void LogStarted(ILogger logger, string session, string voice, string turnMode, int sampleRate, string backend);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session}: could not start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string session, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: ended, {Reason} ({MicFrames} microphone frames in, {Dropped} output frames dropped).")]
+    private static partial void LogEnded(ILogger logger, string session, string reason, long micFrames, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session}: the graph did not stop cleanly: {Reason}")]
+    private static partial void LogStopFailed(ILogger logger, string session, string reason);
+}

@@ -1,0 +1,131 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+
+namespace V2V.Playground.Sessions;
+
+/// <summary>
+/// The one writer of a page's WebSocket (a WebSocket takes one send at a time). Two queues feed it: control (JSON
+/// events, never dropped; full: the sender waits) is always served first, so a flush overtakes queued audio; audio
+/// (pcm16 frames; bounded to one second, full: the oldest frame is dropped and counted) is cleared by
+/// <see cref="FlushAudio"/>. The API key, should any text contain it, is masked here, the last stop before the browser.
+/// </summary>
+internal sealed class PageWriter : IAsyncDisposable
+{
+    private const int AudioCapacity = 100;
+    private const int ControlCapacity = 256;
+
+    private readonly WebSocket _socket;
+    private readonly string? _secret;
+    private readonly byte[]? _secretUtf8;
+    private readonly Channel<byte[]> _control = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ControlCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+    private readonly Channel<ReadOnlyMemory<byte>> _audio;
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private long _audioDropped;
+
+    public PageWriter(WebSocket socket, string? secret)
+    {
+        _socket = socket;
+        _secret = string.IsNullOrEmpty(secret) ? null : secret;
+        _secretUtf8 = _secret is null ? null : Encoding.UTF8.GetBytes(_secret);
+        _audio = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+            new BoundedChannelOptions(AudioCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _audioDropped));
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>Audio frames dropped because the page read too slowly, or cleared by a flush.</summary>
+    public long AudioDropped => Interlocked.Read(ref _audioDropped);
+
+    /// <summary>Queues a JSON event (UTF-8).</summary>
+    public async ValueTask SendJsonAsync(byte[] utf8Json, CancellationToken cancellationToken)
+    {
+        await _control.Writer.WriteAsync(Mask(utf8Json), cancellationToken).ConfigureAwait(false);
+        _signal.Release();
+    }
+
+    /// <summary>Queues an audio frame (the frame's memory must not be reused by the caller).</summary>
+    public void SendAudio(ReadOnlyMemory<byte> pcm16)
+    {
+        if (_audio.Writer.TryWrite(pcm16))
+        {
+            _signal.Release();
+        }
+    }
+
+    /// <summary>Drops the audio not yet sent (barge-in); returns how many frames.</summary>
+    public int FlushAudio()
+    {
+        var dropped = 0;
+        while (_audio.Reader.TryRead(out _))
+        {
+            dropped++;
+        }
+        Interlocked.Add(ref _audioDropped, dropped);
+        return dropped;
+    }
+
+    /// <summary>Sends what is queued, then stops the loop; the socket is left open for the caller to close.</summary>
+    public async Task DrainAsync(TimeSpan patience)
+    {
+        _control.Writer.TryComplete();
+        _audio.Writer.TryComplete();
+        _signal.Release();
+        await _loop.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                if (_control.Reader.TryRead(out var json))
+                {
+                    await _socket.SendAsync(json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_audio.Reader.TryRead(out var pcm))
+                {
+                    await _socket.SendAsync(pcm, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+                }
+                else if (_control.Reader.Completion.IsCompleted && _audio.Reader.Completion.IsCompleted)
+                {
+                    return;
+                }
+                else
+                {
+                    await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The page went away or the session is over: what was not sent has no reader any more.
+        }
+    }
+
+    // Keys are plain ASCII tokens, so the key's JSON form is the key itself.
+    private byte[] Mask(byte[] utf8Json)
+    {
+        if (_secret is null || _secretUtf8 is null || utf8Json.AsSpan().IndexOf(_secretUtf8) < 0)
+        {
+            return utf8Json;
+        }
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8Json).Replace(_secret, "***", StringComparison.Ordinal));
+    }
+}

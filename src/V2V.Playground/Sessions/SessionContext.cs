@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using V2V.Playground.Backend;
+using V2V.Ten;
+
+namespace V2V.Playground.Sessions;
+
+/// <summary>What every browser session of one server shares: the addons, the server's agent properties, the backend.</summary>
+/// <param name="Agent">The openai_v2v addon.</param>
+/// <param name="Tool">The time_tool addon.</param>
+/// <param name="ServerProperties">The agent properties the server sets (key, endpoint, model...).</param>
+/// <param name="Backend">Which backend they select, for the page.</param>
+/// <param name="Secret">The resolved API key, masked in anything sent to a page; null when there is none.</param>
+/// <param name="Environment">Resolves <c>${env:NAME}</c>.</param>
+/// <param name="LoggerFactory">Loggers for the graphs.</param>
+internal sealed record SessionContext(
+    ExtensionAddon Agent,
+    ExtensionAddon Tool,
+    JsonObject ServerProperties,
+    BackendInfo Backend,
+    string? Secret,
+    Func<string, string?> Environment,
+    ILoggerFactory LoggerFactory);

@@ -1,0 +1,238 @@
+// The playground page: settings, start/stop, the microphone to the server, the agent's voice back, transcript and
+// timeline. The wire protocol is described in src/V2V.Playground/PROTOCOL.md.
+import { Transcript } from './transcript.js';
+import { Timeline } from './timeline.js';
+
+const CHUNK_MS = 20;
+
+// What the page measured, for people with devtools open and for the end-to-end tests.
+const stats = {
+  state: 'idle',
+  backend: null,
+  playedSamples: 0,
+  bufferedSamples: 0,
+  framesReceived: 0,
+  micChunksSent: 0,
+  flushes: 0,
+  lastFlush: null, // { droppedSamples, bufferedAfter } as the player reported it
+  transcript: [],
+  events: [],
+  errors: [],
+  timeline: { userSpans: [], agentSpans: [], interruptions: [], ttfa: [] },
+};
+window.v2vStats = stats;
+
+const $ = (id) => document.getElementById(id);
+const transcript = new Transcript($('transcript'), stats.transcript);
+const timeline = new Timeline($('timeline'), stats.timeline);
+let session = null;
+
+function setState(state) {
+  stats.state = state;
+  $('state').textContent = state;
+  const busy = state !== 'idle' && state !== 'stopped' && state !== 'failed';
+  $('start').disabled = busy;
+  $('stop').disabled = !busy;
+  for (const id of ['voice', 'turn-mode', 'instructions']) $(id).disabled = busy;
+}
+
+function showError(message) {
+  stats.errors.push(message);
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+async function loadInfo() {
+  try {
+    const response = await fetch('api/info', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+    const info = await response.json();
+    stats.backend = info.backend;
+    $('backend').textContent = `Backend: ${info.description}`;
+    $('backend').dataset.backend = info.backend;
+    fill($('voice'), info.voices, 'alloy');
+    fill($('turn-mode'), info.turnModes, 'server_vad');
+  } catch (error) {
+    $('backend').textContent = 'Backend: unknown (the server did not answer)';
+    showError(`Could not reach the server: ${error.message}`);
+  }
+}
+
+function fill(select, values, selected) {
+  select.replaceChildren(...values.map((v) => new Option(v.replaceAll('_', ' '), v, v === selected, v === selected)));
+}
+
+class Session {
+  constructor(settings) {
+    this.settings = settings;
+    this.closed = false;
+  }
+
+  async open() {
+    setState('starting');
+    this.stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    });
+    this.capture = new AudioContext();
+    if (this.capture.sampleRate > 48000 || this.capture.sampleRate < 8000) {
+      await this.capture.close();
+      this.capture = new AudioContext({ sampleRate: 48000 });
+    }
+    this.playback = new AudioContext({ sampleRate: 24000, latencyHint: 'interactive' });
+    await Promise.all([
+      this.capture.audioWorklet.addModule('capture-worklet.js'),
+      this.playback.audioWorklet.addModule('player-worklet.js'),
+    ]);
+    this.player = new AudioWorkletNode(this.playback, 'v2v-player', { outputChannelCount: [1] });
+    this.player.port.onmessage = (e) => this.onPlayer(e.data);
+    this.player.connect(this.playback.destination);
+    await Promise.all([this.capture.resume(), this.playback.resume()]);
+
+    const url = new URL('ws', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.ws = new WebSocket(url);
+    this.ws.binaryType = 'arraybuffer';
+    this.ws.onopen = () => this.ws.send(JSON.stringify({
+      type: 'start',
+      sampleRate: this.capture.sampleRate,
+      voice: this.settings.voice,
+      instructions: this.settings.instructions,
+      turnMode: this.settings.turnMode,
+    }));
+    this.ws.onmessage = (e) => (typeof e.data === 'string' ? this.onEvent(JSON.parse(e.data)) : this.onAudio(e.data));
+    this.ws.onclose = (e) => this.close(e.code === 1000 || this.closed ? null : `The connection closed (${e.code} ${e.reason || 'no reason'}).`);
+  }
+
+  // The microphone is connected only once the server's graph is ready: nothing is captured for nobody.
+  startMicrophone(sampleRate) {
+    const source = this.capture.createMediaStreamSource(this.stream);
+    this.captureNode = new AudioWorkletNode(this.capture, 'v2v-capture', {
+      numberOfOutputs: 1,
+      processorOptions: { chunkSamples: Math.round((sampleRate * CHUNK_MS) / 1000) },
+    });
+    this.captureNode.port.onmessage = (e) => {
+      $('mic-level').value = e.data.peak;
+      if (this.ws.readyState === WebSocket.OPEN) {
+        this.ws.send(e.data.pcm);
+        stats.micChunksSent++;
+      }
+    };
+    // A node nobody listens to may not be pulled: route it, muted, to the output.
+    const mute = new GainNode(this.capture, { gain: 0 });
+    source.connect(this.captureNode).connect(mute).connect(this.capture.destination);
+  }
+
+  onAudio(data) {
+    stats.framesReceived++;
+    this.player.port.postMessage({ type: 'audio', pcm: data }, [data]);
+  }
+
+  onEvent(message) {
+    switch (message.type) {
+      case 'ready':
+        $('backend').textContent = `Backend: ${message.description}`;
+        setState('listening');
+        this.startMicrophone(this.capture.sampleRate);
+        this.micStart = timeline.now();
+        break;
+      case 'transcript':
+        transcript.update(message);
+        break;
+      case 'flush':
+        stats.flushes++;
+        this.player.port.postMessage({ type: 'flush' });
+        timeline.interruption(timeline.now());
+        break;
+      case 'event':
+        this.onSessionEvent(message);
+        break;
+      case 'error':
+        showError(message.message);
+        if (message.fatal) this.close(message.message);
+        break;
+    }
+  }
+
+  onSessionEvent(event) {
+    stats.events.push(event);
+    switch (event.kind) {
+      case 'user_speech_started':
+      case 'user_speech_stopped': {
+        // audio_ms is a position in the audio sent since the microphone started; arrival time is the fallback.
+        const now = timeline.now();
+        const at = typeof event.audioMs === 'number' && this.micStart + event.audioMs <= now ? this.micStart + event.audioMs : now;
+        timeline.userSpeech(event.kind === 'user_speech_started', at);
+        if (event.kind === 'user_speech_started') setState('hearing you');
+        break;
+      }
+      case 'first_audio':
+        timeline.firstAudio(event.latencyMs);
+        break;
+      case 'state':
+        if (event.state && !['connected', 'ready'].includes(event.state)) stats.sessionState = event.state;
+        break;
+    }
+  }
+
+  onPlayer(message) {
+    switch (message.type) {
+      case 'stats':
+        stats.playedSamples = message.played;
+        stats.bufferedSamples = message.buffered;
+        break;
+      case 'flushed':
+        stats.playedSamples = message.played;
+        stats.bufferedSamples = message.buffered;
+        stats.lastFlush = { droppedSamples: message.dropped, bufferedAfter: message.buffered };
+        break;
+      case 'started':
+        timeline.agentSpeech(true, timeline.now());
+        setState('agent speaking');
+        break;
+      case 'stopped':
+        timeline.agentSpeech(false, timeline.now() - message.lateMs);
+        if (stats.state === 'agent speaking') setState('listening');
+        break;
+    }
+  }
+
+  stop() {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'stop' }));
+    this.close(null);
+  }
+
+  close(error) {
+    if (this.closed) return;
+    this.closed = true;
+    if (error) showError(error);
+    for (const track of this.stream ? this.stream.getTracks() : []) track.stop();
+    this.capture?.close();
+    this.playback?.close();
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) setTimeout(() => this.ws.close(1000), 2000);
+    timeline.stop();
+    setState(error ? 'failed' : 'stopped');
+    if (session === this) session = null;
+  }
+}
+
+async function start(event) {
+  event.preventDefault();
+  if (session) return;
+  $('error').hidden = true;
+  transcript.clear();
+  Object.assign(stats, { playedSamples: 0, bufferedSamples: 0, framesReceived: 0, micChunksSent: 0, flushes: 0, lastFlush: null });
+  stats.events.length = 0;
+  stats.errors.length = 0;
+  timeline.start();
+  session = new Session({ voice: $('voice').value, turnMode: $('turn-mode').value, instructions: $('instructions').value.trim() });
+  try {
+    await session.open();
+  } catch (error) {
+    session?.close(`Could not start: ${error.message}`);
+  }
+}
+
+$('settings').addEventListener('submit', start);
+$('stop').addEventListener('click', () => session?.stop());
+setState('idle');
+loadInfo();

@@ -1,0 +1,68 @@
+// The transcript panel: one line per turn. A user line is replaced by each newer text and closed by the final one;
+// an agent line grows sentence by sentence and is closed by its final piece, marked when the turn was interrupted.
+// Every line is also kept in `entries` ({ role, text, final, interrupted }) for window.v2vStats.
+export class Transcript {
+  constructor(list, entries) {
+    this.list = list;
+    this.entries = entries;
+    this.open = { user: null, assistant: null };
+  }
+
+  clear() {
+    this.list.replaceChildren();
+    this.entries.length = 0;
+    this.open = { user: null, assistant: null };
+  }
+
+  update(message) {
+    const role = message.role === 'user' ? 'user' : 'assistant';
+    let line = this.open[role];
+    if (!line) {
+      line = this.addLine(role);
+      this.open[role] = line;
+    }
+    const entry = line.entry;
+    if (role === 'user') {
+      entry.text = message.text;
+    } else if (message.text) {
+      entry.text = join(entry.text, message.text);
+    }
+    if (message.final) {
+      entry.final = true;
+      entry.interrupted = Boolean(message.interrupted);
+      this.open[role] = null;
+    }
+    this.render(line);
+  }
+
+  addLine(role) {
+    const item = document.createElement('li');
+    item.className = `line ${role}`;
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = role === 'user' ? 'You' : 'Agent';
+    const text = document.createElement('span');
+    text.className = 'text';
+    const mark = document.createElement('span');
+    mark.className = 'mark';
+    item.append(who, text, mark);
+    this.list.append(item);
+    const entry = { role, text: '', final: false, interrupted: false };
+    this.entries.push(entry);
+    return { item, text, mark, entry };
+  }
+
+  render(line) {
+    const { item, text, mark, entry } = line;
+    text.textContent = entry.text;
+    item.classList.toggle('partial', !entry.final);
+    item.classList.toggle('interrupted', entry.interrupted);
+    mark.textContent = entry.interrupted ? 'interrupted' : '';
+    item.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+function join(before, piece) {
+  if (!before) return piece.trimStart();
+  return /\s$/.test(before) || /^\s/.test(piece) ? before + piece : `${before} ${piece}`;
+}
