@@ -23,11 +23,15 @@ public sealed class LocalRealtimeServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _disposed;
 
-    private LocalRealtimeServer(WebApplication app, Uri baseUri)
+    private LocalRealtimeServer(WebApplication app, Uri baseUri, LocalRealtimeServerOptions options)
     {
         _app = app;
         BaseUri = baseUri;
+        Options = options;
     }
+
+    /// <summary>The options the server runs with; its faults are read live, so a test may switch one on mid-session.</summary>
+    public LocalRealtimeServerOptions Options { get; }
 
     /// <summary>Where the server listens: <c>ws://127.0.0.1:PORT</c>.</summary>
     public Uri BaseUri { get; }
@@ -60,7 +64,7 @@ public sealed class LocalRealtimeServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         var port = new Uri(address).Port;
-        return new LocalRealtimeServer(app, new Uri($"ws://127.0.0.1:{port}"));
+        return new LocalRealtimeServer(app, new Uri($"ws://127.0.0.1:{port}"), options);
     }
 
     /// <summary>Stops listening and ends every open session.</summary>

@@ -29,19 +29,19 @@ public sealed partial class VoiceSession
                     await OnAudioDeltaAsync(audio, ct).ConfigureAwait(false);
                 }
                 break;
-            case ResponseOutputAudioTranscriptDeltaEvent delta when !_cancelled.Contains(delta.ResponseId):
+            case ResponseOutputAudioTranscriptDeltaEvent delta when Live(delta.ResponseId):
                 await OnAssistantTextAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
                 break;
-            case ResponseOutputTextDeltaEvent delta when !_cancelled.Contains(delta.ResponseId):
+            case ResponseOutputTextDeltaEvent delta when Live(delta.ResponseId):
                 await OnAssistantTextAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
                 break;
-            case ResponseOutputAudioTranscriptDoneEvent done when !_cancelled.Contains(done.ResponseId):
+            case ResponseOutputAudioTranscriptDoneEvent done when Live(done.ResponseId):
                 await CloseAssistantTurnAsync(done.Transcript, interrupted: false, ct).ConfigureAwait(false);
                 break;
-            case ResponseOutputTextDoneEvent done when !_cancelled.Contains(done.ResponseId):
+            case ResponseOutputTextDoneEvent done when Live(done.ResponseId):
                 await CloseAssistantTurnAsync(done.Text, interrupted: false, ct).ConfigureAwait(false);
                 break;
-            case ResponseOutputAudioDoneEvent done when !_cancelled.Contains(done.ResponseId):
+            case ResponseOutputAudioDoneEvent done when Live(done.ResponseId):
                 _frameScratch.Clear();
                 _cutter.Finish(_frameScratch);
                 await DeliverFramesAsync(ct).ConfigureAwait(false);
@@ -67,14 +67,15 @@ public sealed partial class VoiceSession
             case ConversationItemInputAudioTranscriptionFailedEvent failed:
                 _logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
                 break;
-            case ResponseCreatedEvent created:
-                _responseId = created.Response.Id;
+            case ResponseCreatedEvent created when created.Response.Id is { } createdId:
+                _announced.Add(createdId);
+                _responseId = createdId;
                 _turnAudioMs = 0;
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
                 _callNames[callId] = added.Item.Name ?? "";
                 break;
-            case ResponseFunctionCallArgumentsDoneEvent call when !_cancelled.Contains(call.ResponseId):
+            case ResponseFunctionCallArgumentsDoneEvent call when Live(call.ResponseId):
                 StartToolCall(call.CallId, call.Name ?? _callNames.GetValueOrDefault(call.CallId, ""), call.Arguments);
                 break;
             case ResponseDoneEvent done:
@@ -96,9 +97,9 @@ public sealed partial class VoiceSession
 
     private async ValueTask OnAudioDeltaAsync(ResponseOutputAudioDeltaEvent audio, CancellationToken ct)
     {
-        if (_cancelled.Contains(audio.ResponseId) || !_options.AudioOut)
+        if (!Live(audio.ResponseId) || !_options.AudioOut)
         {
-            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "cancelled_response"));
+            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _cancelled.Contains(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
             return;
         }
         _dump?.WriteOutput(audio.Audio.Span);
@@ -177,6 +178,12 @@ public sealed partial class VoiceSession
         }
         await EmitAsync(new ErrorOutput(error.Error.ToString(), error.Error.Code, Fatal: false), ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Output of a response counts only when the server announced the response (response.created) on this
+    /// connection and it was not cancelled: late deltas of a barge-in and deltas out of order are dropped.
+    /// </summary>
+    private bool Live(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
 
     // Only the items of the last few responses matter for truncation; older ones are forgotten (bounded memory).
     private void TrimItemMemory()

@@ -9,12 +9,18 @@ public sealed partial class VoiceSession
     private string? _assistantItemId;
     private readonly StringBuilder _assistantText = new();
 
+    // The whole text of a turn is kept for the history; a turn that never ends must not grow it without bound.
+    private const int MaxTurnText = 64 * 1024;
+
     /// <summary>A delta of the agent's words: each completed sentence goes out as a not-final piece.</summary>
     private async ValueTask OnAssistantTextAsync(string itemId, string delta, CancellationToken ct)
     {
         _assistantTurnOpen = true;
         _assistantItemId = itemId;
-        _assistantText.Append(delta);
+        if (_assistantText.Length + delta.Length <= MaxTurnText)
+        {
+            _assistantText.Append(delta);
+        }
         _sentenceScratch.Clear();
         _sentences.Add(delta, _sentenceScratch);
         foreach (var sentence in _sentenceScratch)

@@ -34,7 +34,8 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly PlayoutQueue? _playout;
     private readonly AudioDump? _dump;
     private readonly List<VoiceTool> _tools = [];
-    private readonly CancelledResponses _cancelled = new();
+    private readonly RecentIds _cancelled = new();
+    private readonly RecentIds _announced = new();
     private readonly ConversationHistory _history;
     private readonly SentenceSplitter _sentences = new();
     private readonly List<PlayoutFrame> _frameScratch = [];

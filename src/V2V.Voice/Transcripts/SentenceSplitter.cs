@@ -10,6 +10,9 @@ namespace V2V.Voice.Transcripts;
 /// </summary>
 internal sealed class SentenceSplitter
 {
+    /// <summary>A text this long without an end of sentence goes out anyway: the pending text is bounded.</summary>
+    public const int MaxPending = 2000;
+
     private readonly StringBuilder _pending = new();
 
     // A period is decided by the character after it: a digit makes it a decimal point ("3.14" may arrive as
@@ -35,7 +38,7 @@ internal sealed class SentenceSplitter
             {
                 _periodPending = true;
             }
-            else if (EndsSentence(c))
+            else if (EndsSentence(c) || _pending.Length >= MaxPending)
             {
                 TakeIfWordy(sentences);
             }

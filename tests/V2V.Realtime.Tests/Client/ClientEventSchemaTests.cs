@@ -5,6 +5,7 @@ using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
 using V2V.Realtime.Tests.Support;
+using V2V.Testing;
 
 namespace V2V.Realtime.Tests.Client;
 

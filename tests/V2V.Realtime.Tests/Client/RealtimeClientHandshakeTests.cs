@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Tests.Support;
+using V2V.Testing;
 
 namespace V2V.Realtime.Tests.Client;
 

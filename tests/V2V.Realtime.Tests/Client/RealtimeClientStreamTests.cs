@@ -5,6 +5,7 @@ using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Realtime.Tests.Support;
+using V2V.Testing;
 
 namespace V2V.Realtime.Tests.Client;
 

@@ -25,3 +25,19 @@ public sealed class SentenceSplitterTests
         Assert.Equal(rest, splitter.TakeRest());
     }
 }
+
+public sealed class SentenceSplitterBoundTests
+{
+    [Fact]
+    public void TextWithoutPunctuation_IsCutAtTheBound()
+    {
+        var splitter = new SentenceSplitter();
+        var found = new List<string>();
+
+        splitter.Add(new string('a', SentenceSplitter.MaxPending * 3 + 5), found);
+
+        Assert.Equal(3, found.Count);
+        Assert.All(found, s => Assert.Equal(SentenceSplitter.MaxPending, s.Length));
+        Assert.Equal(5, splitter.TakeRest().Length);
+    }
+}

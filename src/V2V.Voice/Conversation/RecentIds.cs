@@ -1,10 +1,10 @@
 namespace V2V.Voice.Conversation;
 
 /// <summary>
-/// The ids of responses cancelled by barge-in, whose late deltas must be dropped. Bounded: the oldest id is
-/// forgotten first (a response cancelled that long ago has long stopped sending).
+/// A bounded set of recent ids (responses announced, responses cancelled): the oldest id is forgotten first,
+/// since a response that old has long stopped sending.
 /// </summary>
-internal sealed class CancelledResponses(int capacity = 64)
+internal sealed class RecentIds(int capacity = 64)
 {
     private readonly Queue<string> _order = new();
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);

@@ -10,13 +10,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace V2V.Realtime.Tests.Support;
+namespace V2V.Testing;
 
 /// <summary>
 /// A real Kestrel WebSocket server on a free loopback port, scripted by the test: it records each handshake
 /// (path, query, headers) and every text message the client sends, and runs the test's conversation.
 /// </summary>
-internal sealed class LoopbackWebSocketServer : IAsyncDisposable
+public sealed class LoopbackWebSocketServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -96,4 +96,4 @@ internal sealed class LoopbackWebSocketServer : IAsyncDisposable
     }
 }
 
-internal sealed record HandshakeRecord(string Path, string Query, IReadOnlyDictionary<string, string> Headers);
+public sealed record HandshakeRecord(string Path, string Query, IReadOnlyDictionary<string, string> Headers);
