@@ -97,7 +97,7 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 await env.SendDataAsync(message, cancellationToken).ConfigureAwait(false);
                 break;
             case StateOutput state:
-                env.Logger.LogInformation("{Name}: {State} {Detail}", env.Name, state.State, state.Detail);
+                env.Logger.LogInformation("{Name}: {State} {Detail}", env.Name, state.State, state.Detail ?? "");
                 await SendEventAsync("state", cancellationToken, ("state", state.State.ToString().ToLowerInvariant()), ("detail", state.Detail)).ConfigureAwait(false);
                 break;
             case UserSpeechOutput speech:

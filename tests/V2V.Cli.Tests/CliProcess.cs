@@ -5,10 +5,12 @@ namespace V2V.Cli.Tests;
 /// <summary>Runs the v2v command line as its own process, as a user would, and returns its exit code and output.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
+
+    public static async Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(cli);
         foreach (var arg in args)
         {

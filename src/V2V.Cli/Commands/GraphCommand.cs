@@ -17,11 +17,11 @@ internal static class GraphCommand
     private const int RuntimeFailure = 1;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    // The addons every graph can use. One line per addon package; openai_v2v registers with:
-    // registry => registry.Add(V2V.Extension.OpenAIV2VAddon.Create()),
+    // The addons every graph can use: one line per addon package.
     private static readonly Action<AddonRegistry>[] Registrations =
     [
         registry => registry.AddBuiltIns(),
+        registry => registry.Add(V2V.Extension.OpenAIV2VAddon.Create()),
     ];
 
     public static Command Create()

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using V2V.Audio;
+using V2V.Simulator;
+
+namespace V2V.Cli.Tests;
+
+/// <summary><c>v2v graph run</c> on the repository's default graph: WAV source → openai_v2v → WAV sink + transcript + tool.</summary>
+public sealed class GraphRunTests
+{
+    [Fact]
+    public async Task DefaultGraph_AnswersTheQuestion_AndEndsOnItsOwn()
+    {
+        var repository = FindRepository();
+        var work = Directory.CreateTempSubdirectory("v2v-graph-run-").FullName;
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 20 }, TestContext.Current.CancellationToken);
+
+        var (code, output) = await CliProcess.RunInAsync(work, "graph", "run", Path.Combine(repository, "graphs", "default.json"),
+            "--set", $"source.path={Path.Combine(repository, "graphs", "audio", "question.wav")}",
+            "--set", "source.realtime=false",
+            "--set", $"v2v.base_uri={server.BaseUri}");
+
+        Assert.True(code == 0, output);
+        var answer = WavReader.ReadFile(Path.Combine(work, "out", "answer.wav"));
+        Assert.True(answer.Duration > TimeSpan.FromSeconds(1), $"answer of {answer.Duration}");
+        var lines = File.ReadAllLines(Path.Combine(work, "out", "transcript.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "user");
+        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "assistant");
+        Directory.Delete(work, recursive: true);
+    }
+
+    [Fact]
+    public async Task InvalidGraph_ExitsWith2_NamingTheProblem()
+    {
+        var work = Directory.CreateTempSubdirectory("v2v-graph-bad-").FullName;
+        var graph = Path.Combine(work, "bad.json");
+        await File.WriteAllTextAsync(graph, """
+            {"nodes":[{"type":"extension","name":"v2v","addon":"openai_v2v","property":{"temperature":"hot"}}],
+             "connections":[{"extension":"v2v","cmd":[{"name":"flush","dest":[{"extension":"nowhere"}]}]}]}
+            """, TestContext.Current.CancellationToken);
+
+        var (code, output) = await CliProcess.RunInAsync(work, "graph", "run", graph);
+
+        Assert.Equal(2, code);
+        Assert.Contains("temperature", output, StringComparison.Ordinal);
+        Assert.Contains("nowhere", output, StringComparison.Ordinal);
+        Directory.Delete(work, recursive: true);
+    }
+
+    private static string FindRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "V2V.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("the repository root (V2V.slnx) was not found above the test output");
+    }
+}
