@@ -3,11 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: sox and espeak-ng make spoken test audio, chromium is the real browser.
+# Debian packages the tests use: sox and espeak-ng make spoken test audio, chromium is the real browser of
+# the playground tests, npm fetches the Silero VAD model at build time (when the machine has no npm yet).
 need=()
 for pkg in sox espeak-ng chromium fonts-liberation; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
@@ -15,4 +17,4 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-dotnet test V2V.slnx -c Release "$@"
+dotnet test --solution V2V.slnx -c Release "$@"
