@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.ClientEvents;
 
@@ -30,7 +29,7 @@ public sealed partial class VoiceSession
         try
         {
             // The bytes are copied into a pooled message before this returns, so the chunk can be reused.
-            var send = client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.Span).ToArray(), _lifetime.Token);
+            var send = client.SendAudioAsync(chunk.Span, _lifetime.Token);
             if (!send.IsCompletedSuccessfully)
             {
                 _pendingSends.Add(send.AsTask());

@@ -111,6 +111,7 @@ public sealed partial class VoiceSession
         _frameScratch.Clear();
         _cutter.Add(audio.ItemId, audio.Audio.Span, _frameScratch);
         await DeliverFramesAsync(ct).ConfigureAwait(false);
+        V2V.Realtime.Diagnostics.RealtimeProbe.OutputReady(audio.ReceivedTimestamp);
         if (_waitingForFirstAudio && _endOfSpeech is long end)
         {
             var latency = Stopwatch.GetElapsedTime(end).TotalMilliseconds;
@@ -168,8 +169,20 @@ public sealed partial class VoiceSession
         await AnswerToolOutputsIfReadyAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Error codes after which going on (or reconnecting) cannot help: the session ends with them.</summary>
+    private static readonly HashSet<string> FatalErrorCodes = new(StringComparer.Ordinal)
+    {
+        "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found", "unsupported_country_region_territory",
+    };
+
     private async ValueTask OnServerErrorAsync(ErrorEvent error, CancellationToken ct)
     {
+        if (error.Error.Code is { } code && FatalErrorCodes.Contains(code))
+        {
+            await FailAsync($"the server ended the session: {error.Error}", ct).ConfigureAwait(false);
+            await CloseClientAsync().ConfigureAwait(false);
+            return;
+        }
         // Cancelling a response that has just ended is a race every barge-in can lose; it is harmless.
         if (error.Error.Code is "response_cancel_not_active")
         {

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using V2V.Realtime.Diagnostics;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ServerEvents;
 
@@ -141,7 +142,32 @@ public sealed class RealtimeClient : IAsyncDisposable
         {
             return ValueTask.CompletedTask;
         }
-        return EnqueueAsync(AudioAppendWriter.Rent(audio.Span), cancellationToken);
+        return EnqueueAudio(audio.Span, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends pcm16 samples to the input buffer, as <see cref="SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// does: the samples are copied (as base64) into a pooled message before this returns, so the caller may reuse them.
+    /// </summary>
+    public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
+    {
+        var audio = System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples);
+        if (audio.Length > MaxAudioBytesPerAppend)
+        {
+            throw new ArgumentException($"One append carries at most {MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", nameof(samples));
+        }
+        ThrowIfUnusable();
+        return audio.IsEmpty ? ValueTask.CompletedTask : EnqueueAudio(audio, cancellationToken);
+    }
+
+    private ValueTask EnqueueAudio(ReadOnlySpan<byte> audio, CancellationToken cancellationToken)
+    {
+        var message = AudioAppendWriter.Rent(audio);
+        if (RealtimeProbe.IsEnabled)
+        {
+            message = message with { Origin = RealtimeProbe.TakeOrigin() };
+        }
+        return EnqueueAsync(message, cancellationToken);
     }
 
     /// <summary>
@@ -249,6 +275,10 @@ public sealed class RealtimeClient : IAsyncDisposable
                     {
                         await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
                         RealtimeLog.Sent(_logger, message.Type, message.Length);
+                        if (message.Origin != 0)
+                        {
+                            RealtimeProbe.InputSent(message.Origin);
+                        }
                     }
                     finally
                     {
@@ -310,7 +340,13 @@ public sealed class RealtimeClient : IAsyncDisposable
             }
             if (result.EndOfMessage)
             {
-                return Parse(buffer, length, total, oversized, result.MessageType);
+                var arrived = RealtimeProbe.IsEnabled ? Stopwatch.GetTimestamp() : 0;
+                var parsed = Parse(buffer, length, total, oversized, result.MessageType);
+                if (arrived != 0)
+                {
+                    RealtimeProbe.Received(_options, parsed, arrived);
+                }
+                return parsed;
             }
         }
     }

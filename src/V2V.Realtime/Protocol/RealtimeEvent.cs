@@ -38,4 +38,8 @@ public abstract class RealtimeServerEvent : RealtimeEvent
 {
     /// <summary>Creates a server event with the given wire name.</summary>
     protected RealtimeServerEvent(string type) : base(type) { }
+
+    /// <summary>Stopwatch timestamp of the message's arrival, set only while <see cref="Diagnostics.RealtimeProbe"/> is enabled (else 0).</summary>
+    [JsonIgnore]
+    public long ReceivedTimestamp { get; internal set; }
 }
