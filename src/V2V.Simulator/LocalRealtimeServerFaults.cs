@@ -36,8 +36,29 @@ public sealed class LocalRealtimeServerFaults
     /// <summary>Refuse every WebSocket handshake with this HTTP status (e.g. 429, 500, 503) and an OpenAI-shaped error body.</summary>
     public int? RefuseHandshakeStatusCode { get; set; }
 
+    /// <summary>
+    /// After each server event sent, drop the connection with this probability (0..1; 0: never), as
+    /// <see cref="CloseAfterEvents"/> does (an abort with <see cref="AbortInsteadOfClose"/>): connections lost at
+    /// random points, for chaos tests.
+    /// </summary>
+    public double DropProbabilityPerEvent { get; set; }
+
+    /// <summary>Seed of the random drops (connection k uses seed + k), so a chaos run can be repeated.</summary>
+    public int DropSeed { get; set; } = 1;
+
+    private int _connections;
+
+    /// <summary>A random source for the next connection's drops, or null when random drops are off.</summary>
+    internal Random? NextDropRandom() =>
+        DropProbabilityPerEvent > 0 ? new Random(DropSeed + Interlocked.Increment(ref _connections)) : null;
+
     internal void Validate()
     {
+        if (DropProbabilityPerEvent is < 0 or > 1 || double.IsNaN(DropProbabilityPerEvent))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DropProbabilityPerEvent), DropProbabilityPerEvent, "Faults.DropProbabilityPerEvent must be between 0 and 1.");
+        }
+
         if (CloseAfterEvents is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(CloseAfterEvents), CloseAfterEvents, "Faults.CloseAfterEvents must be at least 1, or null.");

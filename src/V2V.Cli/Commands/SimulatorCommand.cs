@@ -14,10 +14,14 @@ internal static class SimulatorCommand
         var speed = new Option<double>("--speed") { Description = "Pacing of responses: 1 = real time, 0 = no pacing.", DefaultValueFactory = _ => 1.0 };
         var script = new Option<FileInfo?>("--script") { Description = "JSON file of scripted responses." };
         var verbose = new Option<bool>("--verbose") { Description = "Log each connection and fault." };
+        var chunkMs = new Option<int>("--audio-chunk-ms") { Description = "Length of each audio delta, in ms.", DefaultValueFactory = _ => 100 };
+        var dropProbability = new Option<double>("--drop-probability") { Description = "Fault: drop the connection after each event with this probability (0..1).", DefaultValueFactory = _ => 0 };
+        var dropSeed = new Option<int>("--drop-seed") { Description = "Seed of the random drops.", DefaultValueFactory = _ => 1 };
+        var abort = new Option<bool>("--abort") { Description = "Fault drops abort the connection (no close handshake)." };
 
         var command = new Command("simulator", "Run the local realtime server: the OpenAI Realtime protocol (GA and beta) on loopback, no API key needed.")
         {
-            port, apiKey, speed, script, verbose,
+            port, apiKey, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -31,6 +35,13 @@ internal static class SimulatorCommand
                 SpeedFactor = result.GetValue(speed),
                 ScriptPath = result.GetValue(script)?.FullName,
                 LoggerFactory = loggerFactory,
+                AudioChunkMs = result.GetValue(chunkMs),
+                Faults = new LocalRealtimeServerFaults
+                {
+                    DropProbabilityPerEvent = result.GetValue(dropProbability),
+                    DropSeed = result.GetValue(dropSeed),
+                    AbortInsteadOfClose = result.GetValue(abort),
+                },
             };
 
             await using var server = await LocalRealtimeServer.StartAsync(options, cancellationToken).ConfigureAwait(false);

@@ -13,6 +13,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
 {
     private int _sent;
     private bool _errorInjected;
+    private readonly Random? _drops = faults.NextDropRandom();
 
     public int Sent => _sent;
 
@@ -30,7 +31,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
             await SendAsync(new RealtimeError(faults.ErrorType, faults.ErrorCode, faults.ErrorMessage, null, null).ToEvent(), cancellationToken).ConfigureAwait(false);
         }
 
-        if (faults.CloseAfterEvents == _sent)
+        if (faults.CloseAfterEvents == _sent || (_drops is not null && _drops.NextDouble() < faults.DropProbabilityPerEvent))
         {
             logger.LogInformation("Fault: closing the connection after {Count} events", _sent);
             if (faults.AbortInsteadOfClose)
