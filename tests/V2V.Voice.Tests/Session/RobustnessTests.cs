@@ -153,3 +153,74 @@ public sealed class RobustnessTests
         }
     }
 }
+
+/// <summary>Errors that no retry can fix, and readers that do not keep up.</summary>
+public sealed class FatalAndSlowReaderTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task FatalErrorCode_EndsTheSession_WithAClearError()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false, s =>
+        {
+            s.Faults.ErrorAfterEvents = 2;
+            s.Faults.ErrorType = "insufficient_quota";
+            s.Faults.ErrorCode = "insufficient_quota";
+            s.Faults.ErrorMessage = "You exceeded your current quota.";
+        });
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<Outputs.StateOutput>().Any(s => s.State == Outputs.VoiceSessionState.Stopped), "the session to stop");
+
+        var fatal = Assert.Single(outputs.OfType<Outputs.ErrorOutput>(), e => e.Fatal);
+        Assert.Contains("exceeded your current quota", fatal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(outputs, o => o is Outputs.StateOutput { State: Outputs.VoiceSessionState.Reconnecting });
+    }
+
+    [Fact]
+    public async Task ReaderThatNeverReads_CausesCountedDrops_NotUnboundedMemory()
+    {
+        long slowReaderDrops = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Diagnostics.VoiceMetrics.MeterName && instrument.Name == "v2v.frames_dropped")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason" && (string?)tag.Value == "slow_reader")
+                {
+                    Interlocked.Add(ref slowReaderDrops, value);
+                }
+            }
+        });
+        listener.Start();
+        await using var server = await V2V.Simulator.LocalRealtimeServer.StartAsync(new V2V.Simulator.LocalRealtimeServerOptions { SpeedFactor = 20 }, Ct);
+        await using var session = await VoiceSession.StartAsync(new VoiceSessionOptions
+        {
+            Connection = new V2V.Realtime.Client.RealtimeClientOptions { BaseUri = server.BaseUri },
+            PaceOutput = true,
+            OutputCapacity = 16,
+            OutputFrameDuration = TimeSpan.FromMilliseconds(5),
+        }, cancellationToken: Ct);
+
+        // Nobody reads the outputs: two seconds of answer must not pile up anywhere.
+        foreach (var frame in V2V.Testing.Speech.Frames(V2V.Testing.Speech.Pcm16("Nobody is listening to me at all.", 16000, 1), 16000, 1, 20))
+        {
+            await session.SendAudioAsync(frame, 16000, 1, Ct);
+        }
+        for (var i = 0; i < 600 && Interlocked.Read(ref slowReaderDrops) < 50; i++)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.True(Interlocked.Read(ref slowReaderDrops) >= 50, $"{slowReaderDrops} frames counted as dropped for the slow reader");
+    }
+}
