@@ -77,6 +77,22 @@ for dialect, schemas in (('beta', beta), ('ga', ga)):
                 wire = s['properties']['type']['enum'][0]
                 events.setdefault(key, {'side': side, 'schema': key})[dialect] = (wire, s)
 
+# Field groups that many events share get a base class of their own, written once (Protocol/ResponseEvents.cs).
+BASES = [
+    ('RealtimeResponseContentEvent', ['response_id', 'item_id', 'output_index', 'content_index']),
+    ('RealtimeResponseItemEvent', ['response_id', 'item_id', 'output_index']),
+]
+
+
+def base_for(side, props, required):
+    if side != 'Server':
+        return None, []
+    for name, fields in BASES:
+        if all(f in props and f in required for f in fields):
+            return name, fields
+    return None, []
+
+
 generated = []
 for key, e in sorted(events.items()):
     ga_name = e['ga'][0] if 'ga' in e else None
@@ -103,6 +119,7 @@ for key, e in sorted(events.items()):
             if nullable_anyof(v):
                 props[p] = v
     required = set.intersection(*required_sets) if required_sets else set()
+    base, inherited = base_for(side, props, required)
     desc = doc((e.get('ga') or e.get('beta'))[1].get('description'), canonical)
     dialects = ', '.join(f'{d} <c>{e[d][0]}</c>' for d in ('ga', 'beta') if d in e)
     lines = [
@@ -116,7 +133,7 @@ for key, e in sorted(events.items()):
         '',
         f'/// <summary>{desc}</summary>',
         f'/// <remarks>Wire names: {dialects}. Schema: <c>{key}</c>.</remarks>',
-        f'public sealed partial class {cls} : Realtime{side}Event',
+        f'public sealed partial class {cls} : {base or "Realtime" + side + "Event"}',
         '{',
         f'    /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>',
         f'    public const string? GaName = {json.dumps(ga_name) if ga_name else "null"};',
@@ -128,6 +145,8 @@ for key, e in sorted(events.items()):
         f'    public {cls}() : base({json.dumps(canonical)}) {{ }}',
     ]
     for p, v in props.items():
+        if p in inherited:
+            continue
         t = cs_type(canonical, p, v)
         is_req = p in required and not nullable_anyof(v) and p != 'previous_item_id'
         nullable = '' if (is_req or t == 'JsonElement') else '?'

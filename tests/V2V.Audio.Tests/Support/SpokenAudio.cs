@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace V2V.Audio.Tests;
 
@@ -61,44 +60,14 @@ internal static class SpokenAudio
         }
     }
 
+    // The sentence from the shared test speech (espeak-ng), brought to 16 kHz mono.
     private static short[] Synthesize(string text)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"v2v-vad-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        string wav = Path.Combine(dir, "speech.wav");
-        try
-        {
-            var start = new ProcessStartInfo("espeak-ng") { RedirectStandardError = true, RedirectStandardOutput = true };
-            start.ArgumentList.Add("-w");
-            start.ArgumentList.Add(wav);
-            start.ArgumentList.Add(text);
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException(
-                    "espeak-ng is needed to synthesize test speech: apt-get install -y --no-install-recommends espeak-ng sox (test.sh does this).", e);
-            }
-
-            using (process)
-            {
-                process.WaitForExit(30_000);
-                Assert.True(process.ExitCode == 0, $"espeak-ng failed: {process.StandardError.ReadToEnd()}");
-            }
-
-            WavAudio audio = WavReader.ReadFile(wav);
-            short[] mono = audio.ToMono();
-            var resampler = new AudioResampler(audio.SampleRate, SampleRate);
-            var output = new short[resampler.GetMaxOutputCount(mono.Length)];
-            int count = resampler.Process(mono, output);
-            return output[..count];
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        WavAudio audio = V2V.Testing.Speech.Say(text);
+        short[] mono = audio.ToMono();
+        var resampler = new AudioResampler(audio.SampleRate, SampleRate);
+        var output = new short[resampler.GetMaxOutputCount(mono.Length)];
+        int count = resampler.Process(mono, output);
+        return output[..count];
     }
 }

@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when a new content part is added to an assistant message item during response generation.</summary>
 /// <remarks>Wire names: ga <c>response.content_part.added</c>, beta <c>response.content_part.added</c>. Schema: <c>RealtimeServerEventResponseContentPartAdded</c>.</remarks>
-public sealed partial class ResponseContentPartAddedEvent : RealtimeServerEvent
+public sealed partial class ResponseContentPartAddedEvent : RealtimeResponseContentEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.content_part.added";
@@ -18,22 +18,6 @@ public sealed partial class ResponseContentPartAddedEvent : RealtimeServerEvent
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseContentPartAddedEvent() : base("response.content_part.added") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item to which the content part was added.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 
     /// <summary>The content part that was added.</summary>
     [JsonPropertyName("part")]

@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when a content part is done streaming in an assistant message item. Also emitted when a Response is interrupted, incomplete, or cancelled.</summary>
 /// <remarks>Wire names: ga <c>response.content_part.done</c>, beta <c>response.content_part.done</c>. Schema: <c>RealtimeServerEventResponseContentPartDone</c>.</remarks>
-public sealed partial class ResponseContentPartDoneEvent : RealtimeServerEvent
+public sealed partial class ResponseContentPartDoneEvent : RealtimeResponseContentEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.content_part.done";
@@ -18,22 +18,6 @@ public sealed partial class ResponseContentPartDoneEvent : RealtimeServerEvent
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseContentPartDoneEvent() : base("response.content_part.done") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 
     /// <summary>The content part that is done.</summary>
     [JsonPropertyName("part")]

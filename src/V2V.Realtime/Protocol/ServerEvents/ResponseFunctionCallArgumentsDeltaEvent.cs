@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when the model-generated function call arguments are updated.</summary>
 /// <remarks>Wire names: ga <c>response.function_call_arguments.delta</c>, beta <c>response.function_call_arguments.delta</c>. Schema: <c>RealtimeServerEventResponseFunctionCallArgumentsDelta</c>.</remarks>
-public sealed partial class ResponseFunctionCallArgumentsDeltaEvent : RealtimeServerEvent
+public sealed partial class ResponseFunctionCallArgumentsDeltaEvent : RealtimeResponseItemEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.function_call_arguments.delta";
@@ -18,18 +18,6 @@ public sealed partial class ResponseFunctionCallArgumentsDeltaEvent : RealtimeSe
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseFunctionCallArgumentsDeltaEvent() : base("response.function_call_arguments.delta") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the function call item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
 
     /// <summary>The ID of the function call.</summary>
     [JsonPropertyName("call_id")]

@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when the model-generated function call arguments are done streaming. Also emitted when a Response is interrupted, incomplete, or cancelled.</summary>
 /// <remarks>Wire names: ga <c>response.function_call_arguments.done</c>, beta <c>response.function_call_arguments.done</c>. Schema: <c>RealtimeServerEventResponseFunctionCallArgumentsDone</c>.</remarks>
-public sealed partial class ResponseFunctionCallArgumentsDoneEvent : RealtimeServerEvent
+public sealed partial class ResponseFunctionCallArgumentsDoneEvent : RealtimeResponseItemEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.function_call_arguments.done";
@@ -18,18 +18,6 @@ public sealed partial class ResponseFunctionCallArgumentsDoneEvent : RealtimeSer
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseFunctionCallArgumentsDoneEvent() : base("response.function_call_arguments.done") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the function call item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
 
     /// <summary>The ID of the function call.</summary>
     [JsonPropertyName("call_id")]

@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when MCP tool call arguments are updated during response generation.</summary>
 /// <remarks>Wire names: ga <c>response.mcp_call_arguments.delta</c>. Schema: <c>RealtimeServerEventResponseMCPCallArgumentsDelta</c>.</remarks>
-public sealed partial class ResponseMcpCallArgumentsDeltaEvent : RealtimeServerEvent
+public sealed partial class ResponseMcpCallArgumentsDeltaEvent : RealtimeResponseItemEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.mcp_call_arguments.delta";
@@ -18,18 +18,6 @@ public sealed partial class ResponseMcpCallArgumentsDeltaEvent : RealtimeServerE
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseMcpCallArgumentsDeltaEvent() : base("response.mcp_call_arguments.delta") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the MCP tool call item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
 
     /// <summary>The JSON-encoded arguments delta.</summary>
     [JsonPropertyName("delta")]

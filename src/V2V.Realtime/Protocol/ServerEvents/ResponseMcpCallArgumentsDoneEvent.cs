@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when MCP tool call arguments are finalized during response generation.</summary>
 /// <remarks>Wire names: ga <c>response.mcp_call_arguments.done</c>. Schema: <c>RealtimeServerEventResponseMCPCallArgumentsDone</c>.</remarks>
-public sealed partial class ResponseMcpCallArgumentsDoneEvent : RealtimeServerEvent
+public sealed partial class ResponseMcpCallArgumentsDoneEvent : RealtimeResponseItemEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.mcp_call_arguments.done";
@@ -18,18 +18,6 @@ public sealed partial class ResponseMcpCallArgumentsDoneEvent : RealtimeServerEv
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseMcpCallArgumentsDoneEvent() : base("response.mcp_call_arguments.done") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the MCP tool call item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
 
     /// <summary>The final JSON-encoded arguments string.</summary>
     [JsonPropertyName("arguments")]

@@ -10,7 +10,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 /// Disposing the event returns its buffer to the pool; an event that is not disposed is simply collected.
 /// </summary>
 /// <remarks>Wire names: ga <c>response.output_audio.delta</c>, beta <c>response.audio.delta</c>. Schema: <c>RealtimeServerEventResponseAudioDelta</c>.</remarks>
-public sealed class ResponseOutputAudioDeltaEvent : RealtimeServerEvent, IDisposable
+public sealed class ResponseOutputAudioDeltaEvent : RealtimeResponseContentEvent, IDisposable
 {
     /// <summary>The name of this event in the GA dialect.</summary>
     public const string? GaName = "response.output_audio.delta";
@@ -42,22 +42,6 @@ public sealed class ResponseOutputAudioDeltaEvent : RealtimeServerEvent, IDispos
         _audioDecoded = true;
     }
 #pragma warning restore CS8618
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 
     /// <summary>The audio as base64 text, as on the wire.</summary>
     [JsonPropertyName("delta")]

@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when the model-generated audio is done. Also emitted when a Response is interrupted, incomplete, or cancelled.</summary>
 /// <remarks>Wire names: ga <c>response.output_audio.done</c>, beta <c>response.audio.done</c>. Schema: <c>RealtimeServerEventResponseAudioDone</c>.</remarks>
-public sealed partial class ResponseOutputAudioDoneEvent : RealtimeServerEvent
+public sealed partial class ResponseOutputAudioDoneEvent : RealtimeResponseContentEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.output_audio.done";
@@ -18,20 +18,4 @@ public sealed partial class ResponseOutputAudioDoneEvent : RealtimeServerEvent
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseOutputAudioDoneEvent() : base("response.output_audio.done") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 }

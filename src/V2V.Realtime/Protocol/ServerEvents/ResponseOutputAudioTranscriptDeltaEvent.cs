@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when the model-generated transcription of audio output is updated.</summary>
 /// <remarks>Wire names: ga <c>response.output_audio_transcript.delta</c>, beta <c>response.audio_transcript.delta</c>. Schema: <c>RealtimeServerEventResponseAudioTranscriptDelta</c>.</remarks>
-public sealed partial class ResponseOutputAudioTranscriptDeltaEvent : RealtimeServerEvent
+public sealed partial class ResponseOutputAudioTranscriptDeltaEvent : RealtimeResponseContentEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.output_audio_transcript.delta";
@@ -18,22 +18,6 @@ public sealed partial class ResponseOutputAudioTranscriptDeltaEvent : RealtimeSe
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseOutputAudioTranscriptDeltaEvent() : base("response.output_audio_transcript.delta") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 
     /// <summary>The transcript delta.</summary>
     [JsonPropertyName("delta")]

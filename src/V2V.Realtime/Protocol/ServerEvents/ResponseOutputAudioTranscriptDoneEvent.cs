@@ -8,7 +8,7 @@ namespace V2V.Realtime.Protocol.ServerEvents;
 
 /// <summary>Returned when the model-generated transcription of audio output is done streaming. Also emitted when a Response is interrupted, incomplete, or cancelled.</summary>
 /// <remarks>Wire names: ga <c>response.output_audio_transcript.done</c>, beta <c>response.audio_transcript.done</c>. Schema: <c>RealtimeServerEventResponseAudioTranscriptDone</c>.</remarks>
-public sealed partial class ResponseOutputAudioTranscriptDoneEvent : RealtimeServerEvent
+public sealed partial class ResponseOutputAudioTranscriptDoneEvent : RealtimeResponseContentEvent
 {
     /// <summary>The name of this event in the GA dialect, or null where only beta has it.</summary>
     public const string? GaName = "response.output_audio_transcript.done";
@@ -18,22 +18,6 @@ public sealed partial class ResponseOutputAudioTranscriptDoneEvent : RealtimeSer
 
     /// <summary>Creates the event with its GA wire name.</summary>
     public ResponseOutputAudioTranscriptDoneEvent() : base("response.output_audio_transcript.done") { }
-
-    /// <summary>The ID of the response.</summary>
-    [JsonPropertyName("response_id")]
-    public required string ResponseId { get; init; }
-
-    /// <summary>The ID of the item.</summary>
-    [JsonPropertyName("item_id")]
-    public required string ItemId { get; init; }
-
-    /// <summary>The index of the output item in the response.</summary>
-    [JsonPropertyName("output_index")]
-    public required int OutputIndex { get; init; }
-
-    /// <summary>The index of the content part in the item's content array.</summary>
-    [JsonPropertyName("content_index")]
-    public required int ContentIndex { get; init; }
 
     /// <summary>The final transcript of the audio.</summary>
     [JsonPropertyName("transcript")]
