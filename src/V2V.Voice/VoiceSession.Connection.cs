@@ -38,6 +38,7 @@ public sealed partial class VoiceSession
         }
         await SendBufferedAudioThenGoLiveAsync(client, ct).ConfigureAwait(false);
         VoiceMetrics.ConnectTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Interlocked.Exchange(ref _connectedAt, Stopwatch.GetTimestamp());
         State = VoiceSessionState.Connected;
         await EmitAsync(new StateOutput(VoiceSessionState.Connected, client.Endpoint), ct).ConfigureAwait(false);
         _ = Task.Run(() => PumpAsync(client, generation), CancellationToken.None);

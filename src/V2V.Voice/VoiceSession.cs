@@ -100,6 +100,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
             AudioPacer.Shared.Add(session._playout);
         }
         session._actor = Task.Run(session.RunActorAsync);
+        _ = Task.Run(session.WatchConnectionAgeAsync);
         return session;
     }
 

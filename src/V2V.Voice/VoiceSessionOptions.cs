@@ -87,6 +87,13 @@ public sealed class VoiceSessionOptions
     /// <summary>How many reconnect attempts in a row before the session gives up.</summary>
     public int MaxReconnectAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// Renew the connection before the server ends it: OpenAI ends realtime sessions after 60 minutes. At this
+    /// age the session opens a new connection at the next quiet moment (no answer in progress), replays the
+    /// history and switches over; after five more minutes it switches even mid-answer.
+    /// </summary>
+    public TimeSpan MaxConnectionAge { get; set; } = TimeSpan.FromMinutes(50);
+
     /// <summary>Write input and output audio as WAV files into <see cref="DumpFolder"/>.</summary>
     public bool Dump { get; set; }
 
@@ -116,6 +123,7 @@ public sealed class VoiceSessionOptions
         Check(OutputCapacity >= 16, nameof(OutputCapacity), $"must be at least 16 (got {OutputCapacity})");
         Check(MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(MaxQueuedOutput), "must be at least 1 s");
         Check(MaxReconnectAttempts >= 0, nameof(MaxReconnectAttempts), "must not be negative");
+        Check(MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(MaxConnectionAge), "must be at least 1 s");
     }
 
     private static void Check(bool ok, string name, string message)

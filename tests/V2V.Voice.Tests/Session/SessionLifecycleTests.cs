@@ -108,3 +108,29 @@ public sealed class SessionLifecycleTests
         Assert.StartsWith(setting, ex.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The connection is renewed before the server's session limit, at a quiet moment, with the history.</summary>
+public sealed class RenewalTests
+{
+    [Fact]
+    public async Task OldConnection_IsRenewedAtAQuietMoment_WithHistory_AndTheSessionGoesOn()
+    {
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.MaxConnectionAge = TimeSpan.FromSeconds(1);
+        });
+        await harness.Session.SendTextAsync("remember the colour blue", TestContext.Current.CancellationToken);
+        await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the first answer");
+
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "a renewed connection");
+        await harness.Session.SendTextAsync("what colour?", TestContext.Current.CancellationToken);
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Count(t => t.IsFinal && t.Role == TranscriptRole.Assistant) >= 2, "an answer on the new connection");
+
+        Assert.DoesNotContain(outputs, o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        // Sent once as the user's message, and again on the new connection as history.
+        Assert.True(harness.Sent("conversation.item.create").Count(e => e.GetProperty("item").GetProperty("role").GetString() == "user"
+            && e.GetProperty("item").GetProperty("content")[0].GetProperty("text").GetString() == "remember the colour blue") >= 2);
+        Assert.True(harness.Sent("session.update").Count >= 2);
+    }
+}
