@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using V2V.Realtime.Diagnostics;
+using V2V.Voice.Diagnostics;
+
+namespace V2V.Load;
+
+/// <summary>The figures of one run: N sessions of one bridge for a fixed time.</summary>
+internal sealed record LoadResult(
+    string Bridge, int Sessions, double Seconds,
+    double ClientCpuMsPerAudioSecond, double ServerCpuMsPerAudioSecond, double ClientCorePercentPerSession,
+    double AllocatedBytesPerAudioSecond, double ClientMemoryMiBPerSession, double ServerMemoryMiBPerSession,
+    double InputP50Ms, double InputP99Ms, double OutputP50Ms, double OutputP99Ms, double TickLagP99Ms,
+    long FramesIn, long FramesOut, long InputStalls, long FramesDroppedOverflow, long LateDeltasDropped,
+    long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "");
+
+/// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
+internal static class LoadRunner
+{
+    private static readonly object DropGate = new();
+    private static readonly Dictionary<string, long> Dropped = [];
+
+    static LoadRunner()
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == VoiceMetrics.MeterName && instrument.Name == "v2v.frames_dropped")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var reason = "unknown";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    reason = tag.Value?.ToString() ?? reason;
+                }
+            }
+            lock (DropGate)
+            {
+                Dropped[reason] = Dropped.GetValueOrDefault(reason) + value;
+            }
+        });
+        listener.Start();
+    }
+
+    public static async Task<LoadResult> RunAsync(string bridge, int sessions, TimeSpan duration, short[] speech)
+    {
+        await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
+        var baseUri = new Uri(server.RealtimeUri, "/");
+        var stats = new LoadStats();
+        if (bridge == "v2v")
+        {
+            RealtimeProbe.Enable(
+                (origin, sent) => stats.InputLatency.RecordTicks(sent - origin),
+                (received, ready) => stats.OutputLatency.RecordTicks(ready - received));
+        }
+        ForceGc();
+        var clientBaseline = Process.GetCurrentProcess().WorkingSet64;
+        var serverBaseline = server.WorkingSet;
+
+        var all = new ILoadSession[sessions];
+        using (var gate = new SemaphoreSlim(16))
+        {
+            var starts = Enumerable.Range(0, sessions).Select(async i =>
+            {
+                await gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    // Users start at different points of the cycle and of the speech, as real callers do.
+                    var script = new TurnScript(speech, offsetFrames: i * 37);
+                    all[i] = bridge == "v2v"
+                        ? await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false)
+                        : await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            });
+            await Task.WhenAll(starts).ConfigureAwait(false);
+        }
+
+        using var ticker = new Ticker(all, stats, releaseOutput: bridge != "v2v");
+        // Warm up: JIT, pools and the first turns, then measure a window.
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(6, 2 + sessions / 100.0))).ConfigureAwait(false);
+        stats.ResetWindow();
+        long droppedOverflowBefore, lateBefore;
+        lock (DropGate)
+        {
+            droppedOverflowBefore = Dropped.Where(d => d.Key is not ("cancelled_response" or "unknown_response" or "barge_in")).Sum(d => d.Value);
+            lateBefore = Dropped.Where(d => d.Key is "cancelled_response" or "unknown_response" or "barge_in").Sum(d => d.Value);
+        }
+        long flushesBefore = Interlocked.Read(ref stats.Flushes), finalsBefore = Interlocked.Read(ref stats.AssistantFinals), errorsBefore = Interlocked.Read(ref stats.Errors);
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var clientCpu0 = process.TotalProcessorTime;
+        var serverCpu0 = server.TotalProcessorTime;
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
+        var started = Stopwatch.GetTimestamp();
+
+        await Task.Delay(duration).ConfigureAwait(false);
+
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        process.Refresh();
+        var clientCpu = (process.TotalProcessorTime - clientCpu0).TotalMilliseconds;
+        var serverCpu = (server.TotalProcessorTime - serverCpu0).TotalMilliseconds;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated0;
+        var clientMemory = process.WorkingSet64 - clientBaseline;
+        var serverMemory = server.WorkingSet - serverBaseline;
+        long droppedOverflow, late;
+        string reasons;
+        lock (DropGate)
+        {
+            droppedOverflow = Dropped.Where(d => d.Key is not ("cancelled_response" or "unknown_response" or "barge_in")).Sum(d => d.Value) - droppedOverflowBefore;
+            late = Dropped.Where(d => d.Key is "cancelled_response" or "unknown_response" or "barge_in").Sum(d => d.Value) - lateBefore;
+            reasons = string.Join(", ", Dropped.Select(d => $"{d.Key}={d.Value}"));
+        }
+        var audioSeconds = sessions * seconds;
+        var load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var result = new LoadResult(
+            bridge, sessions, seconds,
+            clientCpu / audioSeconds, serverCpu / audioSeconds, clientCpu / (seconds * 1000) / sessions * 100,
+            allocated / audioSeconds, clientMemory / 1048576.0 / sessions, serverMemory / 1048576.0 / sessions,
+            stats.InputLatency.PercentileMs(50), stats.InputLatency.PercentileMs(99), stats.OutputLatency.PercentileMs(50), stats.OutputLatency.PercentileMs(99),
+            stats.TickLag.PercentileMs(99),
+            Interlocked.Read(ref stats.FramesIn), Interlocked.Read(ref stats.FramesOut), Interlocked.Read(ref stats.InputStalls), droppedOverflow, late,
+            Interlocked.Read(ref stats.AssistantFinals) - finalsBefore, Interlocked.Read(ref stats.Flushes) - flushesBefore, Interlocked.Read(ref stats.Errors) - errorsBefore, load, reasons);
+
+        ticker.Dispose();
+        RealtimeProbe.Enable(null, null);
+        await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+        return result;
+    }
+
+    public static void ForceGc()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+}

@@ -1,0 +1,37 @@
+namespace V2V.Load;
+
+/// <summary>What all sessions of one run add up to: latency histograms and counters.</summary>
+internal sealed class LoadStats
+{
+    public Histogram InputLatency { get; } = new();
+    public Histogram OutputLatency { get; } = new();
+    public Histogram TickLag { get; } = new();
+    public long FramesIn;
+    public long InputStalls;
+    public long FramesOut;
+    public long Flushes;
+    public long AssistantFinals;
+    public long AssistantInterrupted;
+    public long Errors;
+    public long Connects;
+
+    public void ResetWindow()
+    {
+        InputLatency.Reset();
+        OutputLatency.Reset();
+        TickLag.Reset();
+        Interlocked.Exchange(ref FramesIn, 0);
+        Interlocked.Exchange(ref InputStalls, 0);
+        Interlocked.Exchange(ref FramesOut, 0);
+    }
+}
+
+/// <summary>One user talking through one bridge (ours or the OpenAI SDK's), fed by the shared ticker.</summary>
+internal interface ILoadSession : IAsyncDisposable
+{
+    /// <summary>Sends the next 10 ms frame. Called by the ticker thread, never concurrently for one session.</summary>
+    void Tick();
+
+    /// <summary>Releases paced output due by <paramref name="now"/> (SDK bridge; ours has its own pacer).</summary>
+    void Release(long now);
+}

@@ -1,0 +1,98 @@
+using V2V.Realtime.Client;
+using V2V.Realtime.Diagnostics;
+using V2V.Voice;
+using V2V.Voice.Outputs;
+
+namespace V2V.Load;
+
+/// <summary>Our bridge: a <see cref="VoiceSession"/> (resampling, chunking, paced output, barge-in) per user.</summary>
+internal sealed class OursSession : ILoadSession
+{
+    private readonly VoiceSession _session;
+    private readonly TurnScript _script;
+    private readonly LoadStats _stats;
+    private readonly Task _reader;
+    private long _index;
+    private Task? _pending;
+
+    private OursSession(VoiceSession session, TurnScript script, LoadStats stats)
+    {
+        _session = session;
+        _script = script;
+        _stats = stats;
+        _reader = Task.Run(ReadAsync);
+    }
+
+    public RealtimeClientOptions Connection { get; private init; } = null!;
+
+    public static async Task<OursSession> StartAsync(Uri baseUri, TurnScript script, LoadStats stats, Action<VoiceSessionOptions>? configure = null, CancellationToken ct = default)
+    {
+        var connection = new RealtimeClientOptions { BaseUri = baseUri, Model = "gpt-realtime" };
+        var options = new VoiceSessionOptions { Connection = connection, OutputSampleRate = 24000 };
+        configure?.Invoke(options);
+        var session = await VoiceSession.StartAsync(options, cancellationToken: ct).ConfigureAwait(false);
+        return new OursSession(session, script, stats) { Connection = connection };
+    }
+
+    public Action<VoiceSessionOutput>? OnOutput { get; set; }
+
+    public void Tick()
+    {
+        if (_pending is { IsCompleted: false })
+        {
+            Interlocked.Increment(ref _stats.InputStalls);
+            return;
+        }
+        var frame = _script.Frame(_index++);
+        RealtimeProbe.MarkFrameIn();
+        try
+        {
+            var send = _session.SendAudioAsync(frame, SpeechSignal.SampleRate);
+            _pending = send.IsCompletedSuccessfully ? null : send.AsTask();
+            Interlocked.Increment(ref _stats.FramesIn);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Release(long now)
+    {
+    }
+
+    private async Task ReadAsync()
+    {
+        await foreach (var output in _session.ReadOutputsAsync().ConfigureAwait(false))
+        {
+            switch (output)
+            {
+                case AudioOutput:
+                    Interlocked.Increment(ref _stats.FramesOut);
+                    break;
+                case FlushOutput:
+                    Interlocked.Increment(ref _stats.Flushes);
+                    break;
+                case TranscriptOutput { Role: TranscriptRole.Assistant, IsFinal: true } t:
+                    Interlocked.Increment(ref t.Interrupted ? ref _stats.AssistantInterrupted : ref _stats.AssistantFinals);
+                    break;
+                case ErrorOutput:
+                    Interlocked.Increment(ref _stats.Errors);
+                    break;
+                case StateOutput { State: VoiceSessionState.Connected }:
+                    Interlocked.Increment(ref _stats.Connects);
+                    break;
+            }
+            OnOutput?.Invoke(output);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_pending is not null)
+        {
+            await _pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        await _session.DisposeAsync().ConfigureAwait(false);
+        await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+}

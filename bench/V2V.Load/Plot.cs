@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text;
+
+namespace V2V.Load;
+
+/// <summary>The load figures against N as an SVG: three panels, one line per bridge, log scale of N.</summary>
+internal static class Plot
+{
+    private const int PanelWidth = 300, PanelHeight = 220, Margin = 50;
+    private static readonly (string Bridge, string Color)[] Bridges = [("v2v", "#1f77b4"), ("openai", "#d62728")];
+
+    public static string Render(IReadOnlyList<LoadResult> results)
+    {
+        var panels = new (string Title, string Unit, Func<LoadResult, double> Value, double? Goal)[]
+        {
+            ("client CPU per session", "% of a core", r => r.ClientCorePercentPerSession, 0.2),
+            ("added latency p99 (max of in, out)", "ms", r => Math.Max(r.InputP99Ms, r.OutputP99Ms), 5),
+            ("client memory per session", "MiB", r => r.ClientMemoryMiBPerSession, null),
+        };
+        var width = panels.Length * (PanelWidth + Margin) + Margin;
+        var height = PanelHeight + 2 * Margin + 30;
+        var svg = new StringBuilder();
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+        var ns = results.Select(r => r.Sessions).Distinct().Order().ToArray();
+        double logMin = Math.Log10(Math.Max(1, ns.Min())), logMax = Math.Log10(Math.Max(ns.Max(), 10));
+        for (int p = 0; p < panels.Length; p++)
+        {
+            var (title, unit, value, goal) = panels[p];
+            int x0 = Margin + p * (PanelWidth + Margin), y0 = Margin;
+            var values = results.Select(value).Where(v => !double.IsNaN(v)).ToList();
+            if (goal is { } g)
+            {
+                values.Add(g);
+            }
+            double max = Nice(values.Count == 0 ? 1 : values.Max() * 1.1);
+            double X(int n) => x0 + (Math.Log10(Math.Max(1, n)) - logMin) / (logMax - logMin) * PanelWidth;
+            double Y(double v) => y0 + PanelHeight - v / max * PanelHeight;
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0}\" y=\"{y0 - 12}\" font-size=\"13\" font-weight=\"bold\">{title}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x0}\" y=\"{y0}\" width=\"{PanelWidth}\" height=\"{PanelHeight}\" fill=\"none\" stroke=\"#888\"/>");
+            for (int t = 0; t <= 4; t++)
+            {
+                double v = max * t / 4;
+                svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" x2=\"{x0 + PanelWidth}\" y1=\"{Y(v):F1}\" y2=\"{Y(v):F1}\" stroke=\"#eee\"/>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 - 4}\" y=\"{Y(v) + 4:F1}\" text-anchor=\"end\">{v:G3}</text>");
+            }
+            foreach (var n in ns)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(n):F1}\" y=\"{y0 + PanelHeight + 14}\" text-anchor=\"middle\">{n}</text>");
+            }
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + PanelWidth / 2}\" y=\"{y0 + PanelHeight + 30}\" text-anchor=\"middle\">sessions (N, log scale)</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + 4}\" y=\"{y0 + 12}\" fill=\"#555\">{unit}</text>");
+            if (goal is { } goalValue)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" x2=\"{x0 + PanelWidth}\" y1=\"{Y(goalValue):F1}\" y2=\"{Y(goalValue):F1}\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + PanelWidth - 4}\" y=\"{Y(goalValue) - 4:F1}\" text-anchor=\"end\" fill=\"#2ca02c\">goal {goalValue:G3}</text>");
+            }
+            foreach (var (bridge, color) in Bridges)
+            {
+                var points = results.Where(r => r.Bridge == bridge && !double.IsNaN(value(r))).OrderBy(r => r.Sessions).Select(r => (X(r.Sessions), Y(value(r)))).ToList();
+                if (points.Count == 0)
+                {
+                    continue;
+                }
+                svg.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{string.Join(' ', points.Select(pt => $"{pt.Item1:F1},{pt.Item2:F1}"))}\"/>");
+                foreach (var (x, y) in points)
+                {
+                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{x:F1}\" cy=\"{y:F1}\" r=\"3\" fill=\"{color}\"/>");
+                }
+            }
+        }
+        int lx = Margin;
+        foreach (var (bridge, color) in Bridges)
+        {
+            var label = bridge == "v2v" ? "v2v VoiceSession" : "OpenAI .NET SDK 2.15.0 bridge";
+            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{height - 22}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{lx + 16}\" y=\"{height - 12}\">{label}</text>");
+            lx += 220;
+        }
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    private static double Nice(double v)
+    {
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(v)));
+        foreach (var step in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (step * magnitude >= v)
+            {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using V2V.Load;
+
+// dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai --out docs/perf
+//   ttfa  --turns 40
+//   soak  --minutes 60 --speed 50
+//   chaos --sessions 50 --seconds 60 --drop-probability 0.002
+//   plot  --out docs/perf   (redraws the picture from load.json)
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "load";
+string Arg(string name, string fallback)
+{
+    var at = Array.IndexOf(args, "--" + name);
+    return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+}
+
+Console.WriteLine($"machine: {Machine.Describe()}");
+switch (mode)
+{
+    case "load":
+    {
+        var counts = Arg("sessions", "1,10,100,500").Split(',').Select(int.Parse).ToArray();
+        var bridges = Arg("bridges", "v2v,openai").Split(',');
+        var seconds = double.Parse(Arg("seconds", "20"));
+        var outDir = Arg("out", "docs/perf");
+        var speech = SpeechSignal.Make(30);
+        var results = new List<LoadResult>();
+        foreach (var n in counts)
+        {
+            foreach (var bridge in bridges)
+            {
+                Console.WriteLine($"-- {bridge}, {n} sessions, {seconds} s (load before: {Machine.LoadAverage()})");
+                var result = await LoadRunner.RunAsync(bridge, n, TimeSpan.FromSeconds(seconds), speech);
+                results.Add(result);
+                Console.WriteLine(JsonSerializer.Serialize(result));
+                LoadRunner.ForceGc();
+            }
+        }
+        Report.PrintLoad(results);
+        Directory.CreateDirectory(outDir);
+        var jsonPath = Path.Combine(outDir, "load.json");
+        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(new LoadFile(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), string.Join(' ', args), results), new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(results));
+        Console.WriteLine($"wrote {jsonPath} and load.svg");
+        break;
+    }
+    case "plot":
+    {
+        var outDir = Arg("out", "docs/perf");
+        var file = JsonSerializer.Deserialize<LoadFile>(await File.ReadAllTextAsync(Path.Combine(outDir, "load.json")))!;
+        Report.PrintLoad(file.Results);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(file.Results));
+        break;
+    }
+    case "ttfa":
+        await TtfaRunner.RunAsync(int.Parse(Arg("turns", "40")));
+        break;
+    case "soak":
+        await SoakRunner.RunAsync(double.Parse(Arg("minutes", "60")), double.Parse(Arg("speed", "50")));
+        break;
+    case "chaos":
+        await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")));
+        break;
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}: load, plot, ttfa, soak or chaos");
+        return 2;
+}
+return 0;
+
+internal sealed record LoadFile(string Machine, string Date, string Arguments, List<LoadResult> Results);

@@ -1,0 +1,53 @@
+namespace V2V.Load;
+
+/// <summary>
+/// What each user says, as 10 ms frames at 16 kHz: 2 s of speech then 3.2 s of silence (the echo answer,
+/// 2 s, is heard to its end), then 2 s of speech and 1.2 s of silence, and the next speech barges into that
+/// answer. One cycle is 8.4 s: a turn every 4.2 s, a barge-in every 8.4 s.
+/// </summary>
+internal sealed class TurnScript(short[] speech, int offsetFrames)
+{
+    public const int FrameSamples = SpeechSignal.SampleRate / 100;
+    private static readonly byte[] Silence = new byte[FrameSamples * 2];
+    private static readonly (int Frames, bool Speech)[] Cycle = [(200, true), (320, false), (200, true), (120, false)];
+    public static readonly int CycleFrames = Cycle.Sum(c => c.Frames);
+
+    private readonly byte[] _speechBytes = ToBytes(speech);
+
+    /// <summary>Turns that complete per cycle, and barge-ins per cycle.</summary>
+    public const int TurnsPerCycle = 2;
+
+    /// <summary>Frame <paramref name="index"/> of this user's audio.</summary>
+    public ReadOnlyMemory<byte> Frame(long index)
+    {
+        int inCycle = (int)(index % CycleFrames);
+        foreach (var (frames, isSpeech) in Cycle)
+        {
+            if (inCycle < frames)
+            {
+                if (!isSpeech)
+                {
+                    return Silence;
+                }
+                long at = (offsetFrames + index) % (_speechBytes.Length / (FrameSamples * 2));
+                return _speechBytes.AsMemory((int)at * FrameSamples * 2, FrameSamples * 2);
+            }
+            inCycle -= frames;
+        }
+        return Silence;
+    }
+
+    /// <summary>True when frame <paramref name="index"/> is the last speech frame of a talk spurt.</summary>
+    public static bool IsEndOfSpeech(long index)
+    {
+        int inCycle = (int)(index % CycleFrames);
+        return inCycle == 199 || inCycle == 200 + 320 + 199;
+    }
+
+    private static byte[] ToBytes(short[] samples)
+    {
+        var bytes = new byte[samples.Length * 2];
+        Buffer.BlockCopy(samples, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+}
