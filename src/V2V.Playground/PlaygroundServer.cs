@@ -68,7 +68,8 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         if (backend.Kind == "local")
         {
             // Started now, not at the first session: the log says where it is, and the first session does not wait for it.
-            var local = await EmbeddedRealtimeServer.GetAsync(options.LoggerFactory, cancellationToken).ConfigureAwait(false);
+            // It is the process's, shared with every extension, and may outlive this server and its logger factory: no logger.
+            var local = await EmbeddedRealtimeServer.GetAsync(null, cancellationToken).ConfigureAwait(false);
             LogLocalServer(logger, local);
         }
 

@@ -10,8 +10,8 @@ using V2V.Ten;
 namespace V2V.Playground.Sessions;
 
 /// <summary>
-/// One browser tab, from its <c>start</c> message to the socket's close: a graph of its own (browser node, agent,
-/// tool), the socket's reader here, its writer in <see cref="PageWriter"/>. The graph is stopped when the page stops
+/// One mic tab, from its <c>start</c> message to the socket's close: a graph of its own (mic and page nodes,
+/// agent, tool), the socket's reader here, its writer in <see cref="PageWriter"/>. The graph is stopped when the page stops
 /// or goes away.
 /// </summary>
 internal sealed partial class BrowserSession(WebSocket socket, SessionContext context, ILogger logger)
@@ -44,18 +44,18 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 await CloseAsync(page, WebSocketCloseStatus.PolicyViolation, "bad start message").ConfigureAwait(false);
                 return;
             }
-            var browser = new BrowserExtension(page);
-            graph = await StartGraphAsync(settings, browser, page, cancellationToken).ConfigureAwait(false);
+            var mic = new MicExtension();
+            graph = await StartGraphAsync(settings, mic, new PageExtension(page), page, cancellationToken).ConfigureAwait(false);
             if (graph is null)
             {
                 await CloseAsync(page, WebSocketCloseStatus.InternalServerError, "the session could not start").ConfigureAwait(false);
                 return;
             }
             await page.SendJsonAsync(PageMessages.Ready(_id, context.Backend, SessionGraph.OutputSampleRate), cancellationToken).ConfigureAwait(false);
-            await browser.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
-            var reason = await PumpAsync(buffer, settings, browser, cancellationToken).ConfigureAwait(false);
-            LogEnded(logger, _id, reason, browser.MicFrames, page.AudioDropped);
-            await StopGraphAsync(graph, browser).ConfigureAwait(false);
+            await mic.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
+            var reason = await PumpAsync(buffer, settings, mic, cancellationToken).ConfigureAwait(false);
+            LogEnded(logger, _id, reason, mic.Frames, page.AudioDropped);
+            await StopGraphAsync(graph, mic).ConfigureAwait(false);
             graph = null;
             await CloseAsync(page, WebSocketCloseStatus.NormalClosure, reason).ConfigureAwait(false);
         }
@@ -72,9 +72,9 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
         }
     }
 
-    private async Task<RunningGraph?> StartGraphAsync(SessionSettings settings, BrowserExtension browser, PageWriter page, CancellationToken cancellationToken)
+    private async Task<RunningGraph?> StartGraphAsync(SessionSettings settings, MicExtension mic, PageExtension pageNode, PageWriter page, CancellationToken cancellationToken)
     {
-        var host = new GraphHost(SessionGraph.Registry(context.Agent, context.Tool, browser), new GraphHostOptions
+        var host = new GraphHost(SessionGraph.Registry(context.Agent, context.Tool, mic, pageNode), new GraphHostOptions
         {
             LoggerFactory = context.LoggerFactory,
             Environment = context.Environment,
@@ -95,7 +95,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     }
 
     // Reads the page until it stops or leaves: binary messages are microphone audio, text messages are JSON commands.
-    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, BrowserExtension browser, CancellationToken cancellationToken)
+    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -110,7 +110,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 var count = m.Count & ~1;
                 if (count > 0)
                 {
-                    await browser.SendMicAsync(buffer.AsSpan(0, count).ToArray(), settings.SampleRate, cancellationToken).ConfigureAwait(false);
+                    await mic.SendAudioAsync(buffer.AsSpan(0, count).ToArray(), settings.SampleRate, cancellationToken).ConfigureAwait(false);
                 }
                 continue;
             }
@@ -119,10 +119,10 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 case "stop":
                     return "the page stopped the session";
                 case "text" when text is { Length: > 0 }:
-                    await browser.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
+                    await mic.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
                     break;
                 case "interrupt":
-                    await browser.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
+                    await mic.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -175,12 +175,12 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
         }
     }
 
-    private async Task StopGraphAsync(RunningGraph graph, BrowserExtension browser)
+    private async Task StopGraphAsync(RunningGraph graph, MicExtension mic)
     {
         using var patience = new CancellationTokenSource(StopPatience);
         try
         {
-            await browser.SendCmdAsync("on_user_left", patience.Token).ConfigureAwait(false);
+            await mic.SendCmdAsync("on_user_left", patience.Token).ConfigureAwait(false);
             await graph.StopAsync(patience.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is GraphRunException or OperationCanceledException)

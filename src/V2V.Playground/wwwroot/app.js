@@ -9,6 +9,7 @@ const CHUNK_MS = 20;
 const stats = {
   state: 'idle',
   backend: null,
+  session: null,
   playedSamples: 0,
   bufferedSamples: 0,
   framesReceived: 0,
@@ -130,6 +131,7 @@ class Session {
   onEvent(message) {
     switch (message.type) {
       case 'ready':
+        stats.session = message.session;
         $('backend').textContent = `Backend: ${message.description}`;
         setState('listening');
         this.startMicrophone(this.capture.sampleRate);
@@ -148,7 +150,7 @@ class Session {
         break;
       case 'error':
         showError(message.message);
-        if (message.fatal) this.close(message.message);
+        if (message.fatal) this.close(message.message, { shown: true });
         break;
     }
   }
@@ -201,10 +203,10 @@ class Session {
     this.close(null);
   }
 
-  close(error) {
+  close(error, { shown = false } = {}) {
     if (this.closed) return;
     this.closed = true;
-    if (error) showError(error);
+    if (error && !shown) showError(error);
     for (const track of this.stream ? this.stream.getTracks() : []) track.stop();
     this.capture?.close();
     this.playback?.close();

@@ -1,0 +1,48 @@
+using V2V.Ten;
+using V2V.Ten.Messages;
+
+namespace V2V.Playground.Sessions;
+
+/// <summary>
+/// <c>playground_mic</c>: what one browser tab sends into its graph. The session's socket reader calls it: the
+/// microphone as <c>pcm_frame</c> (pcm16 mono at the page's rate), typed text as <c>text_data</c>, and the commands
+/// <c>on_user_joined</c>, <c>on_user_left</c> and <c>flush</c> (the page's own interrupt).
+/// </summary>
+internal sealed class MicExtension : Ten.Extension
+{
+    private readonly TaskCompletionSource<ITenEnv> _env = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _frames;
+
+    /// <summary>Microphone frames sent into the graph.</summary>
+    public long Frames => Interlocked.Read(ref _frames);
+
+    public override Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
+    {
+        _env.TrySetResult(env);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends a microphone frame into the graph (waits when the agent's queue is full: back-pressure to the socket).</summary>
+    public async ValueTask SendAudioAsync(byte[] pcm16, int sampleRate, CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await env.SendAudioFrameAsync(new AudioFrame("pcm_frame", pcm16, sampleRate, 1), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _frames);
+    }
+
+    /// <summary>Sends text the user typed, as <c>text_data</c>.</summary>
+    public async ValueTask SendTextAsync(string text, CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var data = new DataMessage("text_data");
+        data.Set("text", text).Set("is_final", true);
+        await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a command without properties (<c>on_user_joined</c>, <c>on_user_left</c>, <c>flush</c>) and returns its result.</summary>
+    public async Task<CmdResult> SendCmdAsync(string name, CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await env.SendCmdAsync(new Cmd(name), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,60 @@
+using V2V.Ten;
+using V2V.Ten.Messages;
+
+namespace V2V.Playground.Sessions;
+
+/// <summary>
+/// <c>playground_page</c>: what one browser tab receives. The agent's <c>pcm_frame</c>s go to the page as binary
+/// messages; <c>text_data</c>, <c>session_event</c> and <c>error</c> as JSON events; the <c>flush</c> cmd as a
+/// <c>flush</c> event that overtakes the audio still queued, which is dropped here too.
+/// </summary>
+internal sealed class PageExtension(PageWriter page) : Ten.Extension
+{
+    private long _staleFrames;
+    private string? _playingItem;
+    private string? _flushedItem;
+
+    /// <summary>Frames of an interrupted answer that arrived after its flush and were dropped.</summary>
+    public long StaleFrames => Interlocked.Read(ref _staleFrames);
+
+    public override ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        // The flush cmd overtakes frames already queued to this node; those belong to the interrupted item and go.
+        var item = frame.GetString("item_id");
+        if (item is not null && item == _flushedItem)
+        {
+            Interlocked.Increment(ref _staleFrames);
+            return ValueTask.CompletedTask;
+        }
+        _playingItem = item;
+        page.SendAudio(frame.Buffer);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask OnDataAsync(ITenEnv env, DataMessage data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Name switch
+        {
+            "text_data" => page.SendJsonAsync(PageMessages.Transcript(data), cancellationToken),
+            "session_event" => page.SendJsonAsync(PageMessages.Event(data), cancellationToken),
+            "error" => page.SendJsonAsync(PageMessages.Error(data.GetString("message") ?? "error", data.GetString("code"), data.GetBool("fatal") ?? false), cancellationToken),
+            _ => ValueTask.CompletedTask,
+        };
+    }
+
+    public override async Task<CmdResult> OnCmdAsync(ITenEnv env, Cmd cmd, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        if (cmd.Name != "flush")
+        {
+            return await base.OnCmdAsync(env, cmd, cancellationToken).ConfigureAwait(false);
+        }
+        // Barge-in: what this node still holds is stale; the page drops what it holds when the event arrives.
+        _flushedItem = _playingItem;
+        var dropped = page.FlushAudio();
+        await page.SendJsonAsync(PageMessages.Flush(dropped), cancellationToken).ConfigureAwait(false);
+        return CmdResult.Ok();
+    }
+}

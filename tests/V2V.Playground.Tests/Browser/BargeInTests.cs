@@ -1,0 +1,30 @@
+using V2V.Playground.Tests.Support;
+
+namespace V2V.Playground.Tests.Browser;
+
+/// <summary>Speech while the agent talks: the server flushes, the page drops what it had buffered at once.</summary>
+public sealed class BargeInTests
+{
+    [Fact]
+    public async Task SpeechDuringTheAnswer_FlushesThePlayer_AndMarksTheTurnInterrupted()
+    {
+        using var loggers = TestLogging.Create();
+        await using var server = await LocalPlayground.StartAsync(loggers);
+        await using var chromium = await Chromium.LaunchAsync(TestAudio.BargeIn());
+        var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
+        await page.OpenAsync(server.PageUrl);
+
+        await page.StartAsync();
+
+        await page.WaitForAsync("s.flushes >= 1 && s.lastFlush !== null", "a flush reaching the player");
+        var stats = await page.StatsAsync();
+        var flush = stats.GetProperty("lastFlush");
+        Assert.Equal(0, flush.GetProperty("bufferedAfter").GetInt32());
+        Assert.True(stats.GetProperty("timeline").GetProperty("interruptions").GetArrayLength() >= 1);
+
+        await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final && t.interrupted)", "the interrupted agent turn marked");
+        Assert.Equal(1, await page.Page.Locator("#transcript .line.assistant.interrupted").CountAsync());
+        // The conversation goes on: the barge-in's own turn is answered in full.
+        await page.WaitForAsync("s.transcript.filter(t => t.role === 'assistant' && t.final && !t.interrupted).length >= 1", "the answer after the barge-in");
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+
+namespace V2V.Playground.Tests.Support;
+
+/// <summary>
+/// Debian's chromium, headless, driven by Playwright (no browser download), with a fake microphone that plays one WAV
+/// once (<c>%noloop</c>; after it, the microphone is silent and the page keeps running).
+/// </summary>
+internal sealed class Chromium : IAsyncDisposable
+{
+    private const string ExecutablePath = "/usr/bin/chromium";
+    private readonly IPlaywright _playwright;
+
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync(string microphoneWav)
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException("Debian's chromium is needed: apt-get install -y --no-install-recommends chromium fonts-liberation (test.sh does this).");
+        }
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            // Playwright gives every launch a fresh, empty profile of its own (its --user-data-dir).
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                ChromiumSandbox = false,
+                Timeout = 60_000,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    $"--use-file-for-fake-audio-capture={microphoneWav}%noloop",
+                    "--autoplay-policy=no-user-gesture-required",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            });
+            return new Chromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new browser context (its own cookies) with the microphone allowed, and a page in it.</summary>
+    public async Task<IPage> NewPageAsync(Uri origin)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
+        await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = origin.GetLeftPart(UriPartial.Authority) });
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        _playwright.Dispose();
+    }
+}

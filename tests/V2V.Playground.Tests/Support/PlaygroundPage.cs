@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using Xunit.Sdk;
+
+namespace V2V.Playground.Tests.Support;
+
+/// <summary>The playground page as a test drives it: settings, Start and Stop, and waits on what the page measured (window.v2vStats).</summary>
+internal sealed class PlaygroundPage(IPage page)
+{
+    /// <summary>A guard only: a test that works finishes far sooner; one that does not fails with the page's state.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    public IPage Page { get; } = page;
+
+    public async Task OpenAsync(Uri url)
+    {
+        await Page.GotoAsync(url.ToString());
+        await WaitForAsync("window.v2vStats && window.v2vStats.backend !== null", "the backend label from /api/info");
+    }
+
+    public async Task StartAsync(string voice = "alloy", string turnMode = "server_vad", string instructions = "")
+    {
+        await Page.GetByLabel("Voice").SelectOptionAsync(voice);
+        await Page.GetByLabel("Turn detection").SelectOptionAsync(turnMode);
+        await Page.GetByLabel("Instructions").FillAsync(instructions);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
+    }
+
+    public Task StopAsync() => Page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+    /// <summary>Waits until <paramref name="predicate"/> (JavaScript over <c>s</c> = window.v2vStats) is true.</summary>
+    public async Task WaitForAsync(string predicate, string what)
+    {
+        var script = predicate.Contains("window.", StringComparison.Ordinal) ? $"() => {predicate}" : $"() => {{ const s = window.v2vStats; return {predicate}; }}";
+        try
+        {
+            await Page.WaitForFunctionAsync(script, null, new PageWaitForFunctionOptions { Timeout = (float)Patience.TotalMilliseconds, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            throw new XunitException($"The page never showed {what} within {Patience.TotalSeconds:F0} s. Its stats: {await StatsJsonAsync()}");
+        }
+    }
+
+    public Task<string> StatsJsonAsync() => Page.EvaluateAsync<string>("() => JSON.stringify(window.v2vStats)");
+
+    public async Task<JsonElement> StatsAsync() => JsonDocument.Parse(await StatsJsonAsync()).RootElement;
+
+    public Task<string> TextAsync(string selector) => Page.Locator(selector).InnerTextAsync();
+}
