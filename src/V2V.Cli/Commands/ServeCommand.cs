@@ -38,7 +38,8 @@ internal static class ServeCommand
             using var loggerFactory = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
-                .AddFilter("Microsoft.AspNetCore", result.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning));
+                .AddFilter("Microsoft.AspNetCore", result.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
+                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning));
             var options = new PlaygroundOptions
             {
                 AccessToken = result.GetValue(token),

@@ -18,10 +18,11 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, int ma
 
     public void Map(WebApplication app)
     {
-        app.MapGet("/", (HttpContext c) => _assets.ServeAsync(c, "index.html"));
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/", getOrHead, (HttpContext c) => _assets.ServeAsync(c, "index.html"));
         foreach (var name in _assets.Names.Where(n => n != "index.html"))
         {
-            app.MapGet("/" + name, (HttpContext c) => _assets.ServeAsync(c, name));
+            app.MapMethods("/" + name, getOrHead, (HttpContext c) => _assets.ServeAsync(c, name));
         }
         app.MapGet("/api/info", Info);
         app.Map("/ws", SessionAsync);

@@ -26,5 +26,6 @@ public sealed class BargeInTests
         Assert.Equal(1, await page.Page.Locator("#transcript .line.assistant.interrupted").CountAsync());
         // The conversation goes on: the barge-in's own turn is answered in full.
         await page.WaitForAsync("s.transcript.filter(t => t.role === 'assistant' && t.final && !t.interrupted).length >= 1", "the answer after the barge-in");
+        TestContext.Current.TestOutputHelper?.WriteLine($"page stats: {await page.StatsJsonAsync()}");
     }
 }
