@@ -1,2 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using V2V.Realtime.Client;
+using V2V.Realtime.Diagnostics;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice;
+using V2V.Voice.Outputs;
+
 namespace V2V.Load;
-internal static class ChaosRunner { public static Task RunAsync(int sessions, double seconds, double p, int seed) => Task.CompletedTask; }
+
+/// <summary>
+/// N sessions in real time while the simulator drops connections at random points (after each event, with a
+/// given probability, without a close handshake). Checks that every session reconnects after every drop, and
+/// that every turn the server completed on a connection (its transcript done and response.done "completed"
+/// received on the wire) reached the session's reader as the same final transcript.
+/// </summary>
+internal static class ChaosRunner
+{
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed)
+    {
+        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort").ConfigureAwait(false);
+        var wire = new ConcurrentDictionary<RealtimeClientOptions, Wire>();
+        RealtimeProbe.Enable(null, null, (options, e) => wire.GetOrAdd(options, _ => new Wire()).Add(e));
+        var stats = new LoadStats();
+        var speech = SpeechSignal.Make(30);
+        var all = new OursSession[sessions];
+        var heard = new Heard[sessions];
+        for (int i = 0; i < sessions; i++)
+        {
+            var index = i;
+            heard[i] = new Heard();
+            all[i] = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, i * 37), stats, o =>
+            {
+                o.MaxReconnectAttempts = 1000;
+                o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
+            }, heard[i].Add).ConfigureAwait(false);
+        }
+        using (var ticker = new Ticker(all, stats, releaseOutput: false))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        }
+        // Let answers in flight finish and reconnects settle.
+        var settle = Stopwatch.StartNew();
+        while (settle.Elapsed < TimeSpan.FromSeconds(15) && heard.Any(h => h.State != VoiceSessionState.Connected))
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+        await Task.Delay(3000).ConfigureAwait(false);
+
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, lost = 0, mismatched = 0;
+        for (int i = 0; i < sessions; i++)
+        {
+            var h = heard[i];
+            drops += h.Reconnecting;
+            recovered += h.Connected - 1;
+            if (h.State != VoiceSessionState.Connected)
+            {
+                stuck++;
+            }
+            var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
+            foreach (var (item, text) in w.Completed)
+            {
+                completed++;
+                if (!h.Finals.TryGetValue(item, out var said))
+                {
+                    lost++;
+                    Console.WriteLine($"session {i}: completed turn {item} \"{text}\" never came out final");
+                }
+                else if (Normalize(said) != Normalize(text))
+                {
+                    mismatched++;
+                    Console.WriteLine($"session {i}: turn {item}: wire \"{text}\" but the session said \"{said}\"");
+                }
+                else
+                {
+                    delivered++;
+                }
+            }
+        }
+        RealtimeProbe.Enable(null, null);
+        await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+
+        Console.WriteLine();
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | lost | text differs | interrupted finals | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {stats.Errors} |");
+    }
+
+    private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>What one session's connections received: turns completed by the server, by item id.</summary>
+    private sealed class Wire
+    {
+        private readonly Dictionary<string, (string Item, string Text)> _transcripts = [];
+
+        public List<(string Item, string Text)> Completed { get; } = [];
+
+        public void Add(V2V.Realtime.Protocol.RealtimeServerEvent e)
+        {
+            lock (this)
+            {
+                switch (e)
+                {
+                    case ResponseOutputAudioTranscriptDoneEvent done:
+                        _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
+                        break;
+                    case ResponseDoneEvent { Response: { Status: "completed", Id: { } id } } when _transcripts.Remove(id, out var t):
+                        Completed.Add(t);
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>What one session's reader got: states and final assistant transcripts, by item id.</summary>
+    private sealed class Heard
+    {
+        private readonly Dictionary<string, string> _pieces = [];
+
+        public Dictionary<string, string> Finals { get; } = [];
+        public VoiceSessionState State { get; private set; }
+        public int Connected { get; private set; }
+        public int Reconnecting { get; private set; }
+
+        public void Add(VoiceSessionOutput output)
+        {
+            switch (output)
+            {
+                case StateOutput s:
+                    State = s.State;
+                    if (s.State == VoiceSessionState.Connected)
+                    {
+                        Connected++;
+                    }
+                    else if (s.State == VoiceSessionState.Reconnecting)
+                    {
+                        Reconnecting++;
+                    }
+                    break;
+                case TranscriptOutput { Role: TranscriptRole.Assistant, ItemId: { } item } t:
+                    _pieces[item] = _pieces.GetValueOrDefault(item, "") + " " + t.Text;
+                    if (t.IsFinal && !t.Interrupted)
+                    {
+                        Finals[item] = _pieces[item];
+                    }
+                    break;
+            }
+        }
+    }
+}

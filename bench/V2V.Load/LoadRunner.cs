@@ -122,7 +122,8 @@ internal static class LoadRunner
             late = Dropped.Where(d => d.Key is "cancelled_response" or "unknown_response" or "barge_in").Sum(d => d.Value) - lateBefore;
             reasons = string.Join(", ", Dropped.Select(d => $"{d.Key}={d.Value}"));
         }
-        var audioSeconds = sessions * seconds;
+        // Audio actually sent: a saturated machine sends less than N x seconds, and the cost is per audio second.
+        var audioSeconds = Math.Max(1, Interlocked.Read(ref stats.FramesIn)) / 100.0;
         var load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         var result = new LoadResult(
             bridge, sessions, seconds,

@@ -15,9 +15,10 @@ internal sealed class OursSession : ILoadSession
     private long _index;
     private Task? _pending;
 
-    private OursSession(VoiceSession session, TurnScript script, LoadStats stats)
+    private OursSession(VoiceSession session, TurnScript script, LoadStats stats, Action<VoiceSessionOutput>? onOutput)
     {
         _session = session;
+        _onOutput = onOutput;
         _script = script;
         _stats = stats;
         _reader = Task.Run(ReadAsync);
@@ -25,16 +26,16 @@ internal sealed class OursSession : ILoadSession
 
     public RealtimeClientOptions Connection { get; private init; } = null!;
 
-    public static async Task<OursSession> StartAsync(Uri baseUri, TurnScript script, LoadStats stats, Action<VoiceSessionOptions>? configure = null, CancellationToken ct = default)
+    public static async Task<OursSession> StartAsync(Uri baseUri, TurnScript script, LoadStats stats, Action<VoiceSessionOptions>? configure = null, Action<VoiceSessionOutput>? onOutput = null, CancellationToken ct = default)
     {
         var connection = new RealtimeClientOptions { BaseUri = baseUri, Model = "gpt-realtime" };
         var options = new VoiceSessionOptions { Connection = connection, OutputSampleRate = 24000 };
         configure?.Invoke(options);
         var session = await VoiceSession.StartAsync(options, cancellationToken: ct).ConfigureAwait(false);
-        return new OursSession(session, script, stats) { Connection = connection };
+        return new OursSession(session, script, stats, onOutput) { Connection = connection };
     }
 
-    public Action<VoiceSessionOutput>? OnOutput { get; set; }
+    private readonly Action<VoiceSessionOutput>? _onOutput;
 
     public void Tick()
     {
@@ -82,7 +83,7 @@ internal sealed class OursSession : ILoadSession
                     Interlocked.Increment(ref _stats.Connects);
                     break;
             }
-            OnOutput?.Invoke(output);
+            _onOutput?.Invoke(output);
         }
     }
 

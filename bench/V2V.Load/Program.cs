@@ -4,6 +4,7 @@ using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
 //   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai --out docs/perf
+//   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
@@ -55,6 +56,9 @@ switch (mode)
         await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(file.Results));
         break;
     }
+    case "quality":
+        QualityRunner.Run();
+        break;
     case "ttfa":
         await TtfaRunner.RunAsync(int.Parse(Arg("turns", "40")));
         break;

@@ -1,2 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using V2V.Extension;
+using V2V.Graph;
+using V2V.Graph.Hosting;
+using V2V.Ten;
+using V2V.Ten.Messages;
+
 namespace V2V.Load;
-internal static class TtfaRunner { public static Task RunAsync(int turns) => Task.CompletedTask; }
+
+/// <summary>
+/// Time to first audio through the whole product: a TEN graph (a real-time source extension -> openai_v2v ->
+/// a sink extension) talking to the simulator in its own process. Each turn is 2 s of speech, then silence
+/// until the answer has been heard. The server answers once it has seen <see cref="SilenceMs"/> of silence
+/// (its VAD's silence_duration_ms) and adds no delay of its own (no FirstResponseDelay): so what the product adds
+/// is the time from the moment the source handed over the frame that completed that silence to the first
+/// pcm_frame reaching the sink.
+/// </summary>
+internal static class TtfaRunner
+{
+    private const int SilenceMs = 500;
+    private const int SpeechFrames = 200;
+    private const int SilenceFrames = 350;
+
+    public static async Task RunAsync(int turns)
+    {
+        await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
+        var speech = SpeechSignal.Make(10);
+        var bytes = new byte[speech.Length * 2];
+        Buffer.BlockCopy(speech, 0, bytes, 0, bytes.Length);
+        var sink = new TimingSink();
+        var source = new PacedSource(bytes, turns, sink);
+        var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create())
+            .Add(new ExtensionAddon("ttfa_source", Manifest("ttfa_source", audioOut: true), [], () => source))
+            .Add(new ExtensionAddon("ttfa_sink", Manifest("ttfa_sink", audioIn: true), [], () => sink));
+        var graph = new JsonObject
+        {
+            ["nodes"] = new JsonArray
+            {
+                new JsonObject { ["type"] = "extension", ["name"] = "v2v", ["addon"] = "openai_v2v", ["property"] = new JsonObject { ["base_uri"] = new Uri(server.RealtimeUri, "/").ToString(), ["vad_silence_duration_ms"] = SilenceMs } },
+                new JsonObject { ["type"] = "extension", ["name"] = "sink", ["addon"] = "ttfa_sink" },
+                new JsonObject { ["type"] = "extension", ["name"] = "source", ["addon"] = "ttfa_source" },
+            },
+            ["connections"] = new JsonArray
+            {
+                new JsonObject { ["extension"] = "source", ["audio_frame"] = new JsonArray(Route("pcm_frame", "v2v")) },
+                new JsonObject { ["extension"] = "v2v", ["audio_frame"] = new JsonArray(Route("pcm_frame", "sink")) },
+            },
+        };
+        await using (var running = await new GraphHost(registry).StartAsync(V2V.Graph.Definition.GraphJson.Parse(graph.ToJsonString())).ConfigureAwait(false))
+        {
+            await source.Done.ConfigureAwait(false);
+            await running.StopAsync().ConfigureAwait(false);
+        }
+
+        var overhead = new Histogram();
+        var naive = new Histogram();
+        var rows = sink.Turns.Where(t => t.FirstAudio != 0).ToList();
+        foreach (var t in rows.Skip(1)) // the first turn warms up (JIT, pools)
+        {
+            overhead.RecordTicks(t.FirstAudio - t.SilenceComplete);
+            naive.RecordTicks(t.FirstAudio - t.SpeechEnd - Stopwatch.Frequency * SilenceMs / 1000);
+        }
+        Console.WriteLine();
+        Console.WriteLine($"| turns measured | overhead p50 ms | overhead p99 ms | overhead max ms | end of speech -> first frame, minus {SilenceMs} ms, p50 / p99 ms | turns without audio |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {overhead.Count} | {overhead.PercentileMs(50):F2} | {overhead.PercentileMs(99):F2} | {overhead.MaxMs:F2} | {naive.PercentileMs(50):F2} / {naive.PercentileMs(99):F2} | {sink.Turns.Count - rows.Count} |");
+        Console.WriteLine();
+        Console.WriteLine("overhead: from the source handing over the frame that completes the server's silence window to the first pcm_frame at the sink.");
+    }
+
+    private static JsonObject Route(string name, string destination) => new()
+    {
+        ["name"] = name,
+        ["dest"] = new JsonArray(new JsonObject { ["extension"] = destination }),
+    };
+
+    private static TenManifest Manifest(string name, bool audioIn = false, bool audioOut = false)
+    {
+        static JsonArray Names(bool on) => on ? new JsonArray(new JsonObject { ["name"] = "pcm_frame" }) : [];
+        var manifest = new JsonObject
+        {
+            ["type"] = "extension",
+            ["name"] = name,
+            ["version"] = "0.0.1",
+            ["api"] = new JsonObject { ["property"] = new JsonObject(), ["audio_frame_in"] = Names(audioIn), ["audio_frame_out"] = Names(audioOut) },
+        };
+        return TenManifest.Parse(manifest.ToJsonString(), name);
+    }
+
+    internal sealed class Turn
+    {
+        public long SpeechEnd;
+        public long SilenceComplete;
+        public long FirstAudio;
+    }
+
+    /// <summary>The user: 10 ms pcm_frame at 16 kHz in real time, turns of speech and silence.</summary>
+    private sealed class PacedSource(byte[] speech, int turns, TimingSink sink) : Ten.Extension
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => _done.Task;
+
+        public override Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
+        {
+            _ = Task.Run(() => RunAsync(env));
+            return Task.CompletedTask;
+        }
+
+        private async Task RunAsync(ITenEnv env)
+        {
+            try
+            {
+                var silence = new byte[320];
+                long frameTicks = Stopwatch.Frequency / 100, next = Stopwatch.GetTimestamp();
+                int at = 0;
+                for (int turn = 0; turn < turns; turn++)
+                {
+                    var record = new Turn();
+                    for (int f = 0; f < SpeechFrames + SilenceFrames; f++)
+                    {
+                        next += frameTicks;
+                        var wait = (next - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+                        if (wait > 0)
+                        {
+                            await Task.Delay((int)wait).ConfigureAwait(false);
+                        }
+                        ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
+                        await env.SendAudioFrameAsync(new AudioFrame("pcm_frame", frame, 16000, 1)).ConfigureAwait(false);
+                        var sent = Stopwatch.GetTimestamp();
+                        if (f == SpeechFrames - 1)
+                        {
+                            record.SpeechEnd = sent;
+                            sink.Expect(record);
+                        }
+                        else if (f == SpeechFrames - 1 + SilenceMs / 10)
+                        {
+                            record.SilenceComplete = sent;
+                        }
+                    }
+                }
+                _done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                _done.TrySetException(ex);
+            }
+        }
+    }
+
+    /// <summary>The listener: notes when the first frame of each answer arrives.</summary>
+    private sealed class TimingSink : Ten.Extension
+    {
+        private Turn? _waiting;
+
+        public List<Turn> Turns { get; } = [];
+
+        public void Expect(Turn turn)
+        {
+            lock (Turns)
+            {
+                Turns.Add(turn);
+                _waiting = turn;
+            }
+        }
+
+        public override ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (Turns)
+            {
+                if (_waiting is { } turn && now > turn.SpeechEnd)
+                {
+                    turn.FirstAudio = now;
+                    _waiting = null;
+                }
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
+}
