@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using V2V.Playground.Security;
 using V2V.Playground.Sessions;
@@ -64,8 +66,11 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, int ma
         }
         try
         {
+            // A session ends when its page goes away or when the server stops, whichever comes first.
+            var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
             using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await new BrowserSession(socket, context, logger).RunAsync(http.RequestAborted).ConfigureAwait(false);
+            await new BrowserSession(socket, context, logger).RunAsync(ended.Token).ConfigureAwait(false);
         }
         finally
         {
