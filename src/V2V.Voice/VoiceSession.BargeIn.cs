@@ -28,14 +28,18 @@ public sealed partial class VoiceSession
             VoiceMetrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
         }
 
-        if (_responseId is { } responseId)
+        var cancelledResponse = _responseId;
+        if (cancelledResponse is not null)
         {
-            _cancelled.Add(responseId);
+            _cancelled.Add(cancelledResponse);
             _responseId = null;
-            await SendAsync(new ResponseCancelEvent { ResponseId = responseId }, ct).ConfigureAwait(false);
+            await SendAsync(new ResponseCancelEvent { ResponseId = cancelledResponse }, ct).ConfigureAwait(false);
         }
 
-        if (itemId is not null && _itemReceivedMs.TryGetValue(itemId, out var receivedMs) && receivedMs > 0)
+        // An item is truncated when part of it went unheard: audio was dropped, or its response was still
+        // generating more. An item heard to its end needs nothing; an item with no audio cannot be truncated.
+        if (itemId is not null && _itemReceivedMs.TryGetValue(itemId, out var receivedMs) && receivedMs > 0
+            && (Math.Round(playedMs) < Math.Floor(receivedMs) || _itemResponse.GetValueOrDefault(itemId) == cancelledResponse))
         {
             var endMs = (int)Math.Clamp(Math.Round(playedMs), 0, Math.Floor(receivedMs));
             await SendAsync(new ConversationItemTruncateEvent

@@ -13,6 +13,7 @@ public sealed partial class VoiceSession
     private string? _responseId;
     private readonly Dictionary<string, double> _itemReceivedMs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _itemContentIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _itemResponse = new(StringComparer.Ordinal);
     private string? _unpacedItem;
     private double _unpacedItemMs;
     private long? _endOfSpeech;
@@ -106,6 +107,7 @@ public sealed partial class VoiceSession
         var ms = audio.Audio.Length / 48.0; // pcm16 at 24 kHz: 48 bytes per ms
         _itemReceivedMs[audio.ItemId] = _itemReceivedMs.GetValueOrDefault(audio.ItemId) + ms;
         _itemContentIndex[audio.ItemId] = audio.ContentIndex;
+        _itemResponse[audio.ItemId] = audio.ResponseId;
         TrimItemMemory();
         _turnAudioMs += ms;
         _frameScratch.Clear();
@@ -209,6 +211,7 @@ public sealed partial class VoiceSession
         {
             _itemReceivedMs.Remove(key);
             _itemContentIndex.Remove(key);
+            _itemResponse.Remove(key);
         }
     }
 }
