@@ -34,7 +34,7 @@ public sealed class OpenAIV2VExtension : Ten.Extension
         var options = properties.Session;
         if (properties.UseLocalServer)
         {
-            options.Connection.BaseUri = await EmbeddedRealtimeServer.GetAsync(null, cancellationToken).ConfigureAwait(false);
+            options.Connection.BaseUri = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
             env.Logger.LogInformation("{Name}: no api_key, so the local realtime server answers at {Uri}", env.Name, options.Connection.BaseUri);
         }
         else

@@ -40,11 +40,17 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         return env.SendDataAsync(data, cancellationToken);
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(string? interruptedItemId, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await env.SendCmdAsync(new Cmd("flush"), cancellationToken).ConfigureAwait(false);
+            // The flush overtakes frames already queued downstream: the item id lets a consumer drop those too.
+            var flush = new Cmd("flush");
+            if (interruptedItemId is not null)
+            {
+                flush.Set("item_id", interruptedItemId);
+            }
+            var result = await env.SendCmdAsync(flush, cancellationToken).ConfigureAwait(false);
             if (result.Status != StatusCode.Ok)
             {
                 env.Logger.LogDebug("{Name}: flush answered {Detail}", env.Name, result.Detail);
@@ -80,8 +86,8 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 }
                 await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
                 break;
-            case FlushOutput:
-                _ = FlushAsync(cancellationToken);
+            case FlushOutput flush:
+                _ = FlushAsync(flush.InterruptedItemId, cancellationToken);
                 break;
             case ErrorOutput error:
                 if (error.Fatal)

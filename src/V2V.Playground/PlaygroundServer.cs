@@ -69,7 +69,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         {
             // Started now, not at the first session: the log says where it is, and the first session does not wait for it.
             // It is the process's, shared with every extension, and may outlive this server and its logger factory: no logger.
-            var local = await EmbeddedRealtimeServer.GetAsync(null, cancellationToken).ConfigureAwait(false);
+            var local = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
             LogLocalServer(logger, local);
         }
 

@@ -76,6 +76,7 @@ public sealed class GraphTests
         var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
         Assert.Single(harness.Sent("response.cancel"));
         var item = truncate.GetProperty("item_id").GetString();
+        Assert.Equal(item, flush.GetString("item_id"));
         var delivered = harness.Probe.Frames.Where(f => f.GetString("item_id") == item).ToList();
         var deliveredMs = delivered.Sum(f => f.Duration.TotalMilliseconds);
         Assert.True(deliveredMs > 100, $"some of the answer was heard before the barge-in ({deliveredMs} ms)");

@@ -37,7 +37,7 @@ internal static class TalkRunner
 
         if (settings.UseLocalServer)
         {
-            settings.Connection.BaseUri = await EmbeddedRealtimeServer.GetAsync(null, cancellationToken).ConfigureAwait(false);
+            settings.Connection.BaseUri = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
             console.WriteLine($"No API key: the local realtime server answers ({settings.Connection.BaseUri}).");
         }
 
