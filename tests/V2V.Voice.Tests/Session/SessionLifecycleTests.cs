@@ -134,3 +134,28 @@ public sealed class RenewalTests
         Assert.True(harness.Sent("session.update").Count >= 2);
     }
 }
+
+/// <summary>What the server is told about the session, as it received it.</summary>
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task Instructions_HaveLanguageAndModelFilledIn_AndTextOnlyAsksForText()
+    {
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.Instructions = "Speak {language}. You are {model}.";
+            o.Language = "fr";
+            o.AudioOut = false;
+            o.InputTranscript = true;
+            o.Voice = "marin";
+        });
+
+        var session = (await harness.WaitForSentAsync("session.update")).GetProperty("session");
+
+        Assert.Equal("Speak fr. You are gpt-realtime.", session.GetProperty("instructions").GetString());
+        Assert.Equal("text", Assert.Single(session.GetProperty("output_modalities").EnumerateArray()).GetString());
+        var transcription = session.GetProperty("audio").GetProperty("input").GetProperty("transcription");
+        Assert.Equal("fr", transcription.GetProperty("language").GetString());
+        Assert.Equal("marin", session.GetProperty("audio").GetProperty("output").GetProperty("voice").GetString());
+    }
+}

@@ -19,7 +19,7 @@ public sealed class TurnTakingTests
         Assert.NotEmpty(outputs.OfType<AudioOutput>());
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
         Assert.Single(harness.Sent("response.create"));
-        var audioInput = harness.Sent("session.update")[0].GetProperty("session").GetProperty("audio").GetProperty("input");
+        var audioInput = (await harness.WaitForSentAsync("session.update")).GetProperty("session").GetProperty("audio").GetProperty("input");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, audioInput.GetProperty("turn_detection").ValueKind);
     }
 

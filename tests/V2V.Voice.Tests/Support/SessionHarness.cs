@@ -67,6 +67,21 @@ internal sealed class SessionHarness : IAsyncDisposable
     public IReadOnlyList<JsonElement> Sent(string type) =>
         [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
 
+    /// <summary>Waits until the server has received a client event of <paramref name="type"/>, and returns the first.</summary>
+    public async Task<JsonElement> WaitForSentAsync(string type, int guardSeconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Sent(type) is { Count: > 0 } sent)
+            {
+                return sent[0];
+            }
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        throw new TimeoutException($"The server received no {type} within {guardSeconds} s.");
+    }
+
     /// <summary>Waits until the outputs satisfy <paramref name="condition"/>; fails after a generous guard time (not a timing assertion).</summary>
     public async Task<IReadOnlyList<VoiceSessionOutput>> WaitForAsync(Func<IReadOnlyList<VoiceSessionOutput>, bool> condition, string what, int guardSeconds = 60)
     {
