@@ -37,6 +37,7 @@ public sealed class AudioResampler
     private readonly int _interpolation;
     private readonly int _wholeStep;
     private readonly int _phaseStep;
+    private readonly DecimatingKernel? _decimating;
     private int _filled;
     private int _newest;
     private int _phase;
@@ -66,6 +67,10 @@ public sealed class AudioResampler
         _scratch = new float[GetMaxOutputCount(BlockSize)];
         _coefficientAt = new int[_scratch.Length];
         _inputAt = new int[_scratch.Length];
+        if (_interpolation == 1 && DecimatingKernel.IsSupported)
+        {
+            _decimating = new DecimatingKernel(_bank.Coefficients, _wholeStep, _taps, _buffer.Length);
+        }
         Reset();
     }
 
@@ -187,6 +192,11 @@ public sealed class AudioResampler
     // go through the general one.
     private int FilterBlock(Span<float> output)
     {
+        if (_decimating is not null)
+        {
+            return FilterBlockDecimating(_decimating, output);
+        }
+
         int count = 0;
         while (_newest < _filled)
         {
@@ -231,6 +241,20 @@ public sealed class AudioResampler
             output[j1] = sums.GetElement(1);
             output[j2] = sums.GetElement(2);
             output[j3] = sums.GetElement(3);
+        }
+
+        Compact();
+        return count;
+    }
+
+    // Integer decimation: outputs are M input samples apart, all with phase 0.
+    private int FilterBlockDecimating(DecimatingKernel kernel, Span<float> output)
+    {
+        int count = _newest < _filled ? ((_filled - 1 - _newest) / _wholeStep) + 1 : 0;
+        if (count > 0)
+        {
+            kernel.Run(_bank!.Coefficients, _buffer, _newest - _taps + 1, _filled, count, output);
+            _newest += count * _wholeStep;
         }
 
         Compact();
