@@ -191,10 +191,15 @@ public sealed partial class VoiceSession
     {
         var client = _client;
         _client = null;
-        if (client is null)
+        if (client is not null)
         {
-            return;
+            await CloseQuietlyAsync(client).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
+    private async Task CloseQuietlyAsync(RealtimeClient client)
+    {
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {

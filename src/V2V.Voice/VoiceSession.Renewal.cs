@@ -59,15 +59,6 @@ public sealed partial class VoiceSession
             return;
         }
         // Events still in flight from the old connection carry its generation and are dropped by the actor.
-        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
-        {
-            await old.CloseAsync(grace.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or RealtimeException)
-        {
-            _logger.LogDebug(ex, "The old connection did not close cleanly");
-        }
-        await old.DisposeAsync().ConfigureAwait(false);
+        await CloseQuietlyAsync(old).ConfigureAwait(false);
     }
 }

@@ -77,45 +77,36 @@ public sealed class RealtimeEventParser
     private static bool TryFindKnownType(ReadOnlySpan<byte> utf8, out RealtimeEventDescriptor descriptor, out string? type)
     {
         var reader = new Utf8JsonReader(utf8);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException("the message is not a JSON object");
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (!isType)
-            {
-                reader.Skip();
-                continue;
-            }
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                break;
-            }
-            if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= 128)
-            {
-                Span<char> name = stackalloc char[128];
-                var length = Encoding.UTF8.GetChars(reader.ValueSpan, name);
-                if (RealtimeEventCatalog.TryGetServerEvent(name[..length], out descriptor))
-                {
-                    type = descriptor.GaName is not null && reader.ValueTextEquals(descriptor.GaName) ? descriptor.GaName : descriptor.BetaName;
-                    return true;
-                }
-            }
-            type = reader.GetString();
-            return RealtimeEventCatalog.TryGetServerEvent(type, out descriptor);
-        }
         descriptor = null!;
         type = null;
-        return false;
+        if (!MoveToType(ref reader))
+        {
+            return false;
+        }
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= 128)
+        {
+            Span<char> name = stackalloc char[128];
+            var length = Encoding.UTF8.GetChars(reader.ValueSpan, name);
+            if (RealtimeEventCatalog.TryGetServerEvent(name[..length], out descriptor))
+            {
+                type = descriptor.GaName is not null && reader.ValueTextEquals(descriptor.GaName) ? descriptor.GaName : descriptor.BetaName;
+                return true;
+            }
+        }
+        type = reader.GetString();
+        return RealtimeEventCatalog.TryGetServerEvent(type, out descriptor);
     }
 
-    /// <summary>Finds the top-level <c>type</c> field wherever it is in the object.</summary>
+    /// <summary>The top-level <c>type</c> field as a string, wherever it is in the object; null when it is missing or not a string.</summary>
     private static string? ReadType(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8);
+        return MoveToType(ref reader) ? reader.GetString() : null;
+    }
+
+    /// <summary>Moves the reader onto the value of the top-level <c>type</c> field; false when there is no string one.</summary>
+    private static bool MoveToType(ref Utf8JsonReader reader)
+    {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new JsonException("the message is not a JSON object");
@@ -126,11 +117,11 @@ public sealed class RealtimeEventParser
             reader.Read();
             if (isType)
             {
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                return reader.TokenType == JsonTokenType.String;
             }
             reader.Skip();
         }
-        return null;
+        return false;
     }
 
     private static MalformedServerEvent Malformed(string reason, ReadOnlySpan<byte> utf8, string? type)

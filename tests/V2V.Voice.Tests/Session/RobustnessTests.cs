@@ -90,8 +90,9 @@ public sealed class RobustnessTests
     public async Task WholeSessionAtTraceLevel_NeverLogsTheKey()
     {
         const string key = "sk-proj-SECRET-never-in-a-log-0123456789";
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new LineCollector(lines)));
+        var logs = new CapturingLoggerProvider();
+        var lines = logs.Lines;
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         await using var harness = await SessionHarness.StartAsync(o =>
         {
             o.Connection.ApiKey = key;
@@ -132,25 +133,6 @@ public sealed class RobustnessTests
         await harness.SendAsync(Speech.Pcm16("Are you still there?", 16000, 1), 16000, 1);
         Assert.True(await harness.Session.EndTurnAsync(Ct));
         await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "an answer after the fuzzing");
-    }
-
-    private sealed class LineCollector(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Collector(lines, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Collector(System.Collections.Concurrent.ConcurrentQueue<string> lines, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
-        }
     }
 }
 

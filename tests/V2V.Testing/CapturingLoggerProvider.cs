@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace V2V.Realtime.Tests.Support;
+namespace V2V.Testing;
 
 /// <summary>Keeps every formatted log line (with its exception text) at every level, to search them for secrets.</summary>
-internal sealed class CapturingLoggerProvider : ILoggerProvider
+public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
