@@ -38,6 +38,7 @@ public sealed class AudioResampler
     private readonly int _wholeStep;
     private readonly int _phaseStep;
     private readonly DecimatingKernel? _decimating;
+    private readonly InterpolatingKernel? _interpolating;
     private int _filled;
     private int _newest;
     private int _phase;
@@ -70,6 +71,10 @@ public sealed class AudioResampler
         if (_interpolation == 1 && DecimatingKernel.IsSupported)
         {
             _decimating = new DecimatingKernel(_bank.Coefficients, _wholeStep, _taps, _buffer.Length);
+        }
+        else if (_bank.Decimation == 1 && InterpolatingKernel.Fits(_taps))
+        {
+            _interpolating = new InterpolatingKernel(_bank.Coefficients, _interpolation, _taps, _buffer.Length);
         }
         Reset();
     }
@@ -197,6 +202,11 @@ public sealed class AudioResampler
             return FilterBlockDecimating(_decimating, output);
         }
 
+        if (_interpolating is not null)
+        {
+            return FilterBlockInterpolating(_interpolating, output);
+        }
+
         int count = 0;
         while (_newest < _filled)
         {
@@ -255,6 +265,21 @@ public sealed class AudioResampler
         {
             kernel.Run(_bank!.Coefficients, _buffer, _newest - _taps + 1, _filled, count, output);
             _newest += count * _wholeStep;
+        }
+
+        Compact();
+        return count;
+    }
+
+    // Integer interpolation: L outputs per input sample, phases 0..L-1 in turn.
+    private int FilterBlockInterpolating(InterpolatingKernel kernel, Span<float> output)
+    {
+        int count = _newest < _filled ? ((_filled - _newest) * _interpolation) - _phase : 0;
+        if (count > 0)
+        {
+            kernel.Run(_buffer, _newest - _taps + 1, _filled, _phase, count, output);
+            _newest += (_phase + count) / _interpolation;
+            _phase = (_phase + count) % _interpolation;
         }
 
         Compact();

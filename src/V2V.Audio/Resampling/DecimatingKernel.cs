@@ -15,7 +15,7 @@ namespace V2V.Audio;
 /// </summary>
 internal sealed class DecimatingKernel
 {
-    private const int Lanes = 16;
+    internal const int Lanes = 16;
     private readonly int _decimation;
     private readonly int _taps;
     private readonly int _stride;
@@ -23,7 +23,7 @@ internal sealed class DecimatingKernel
     private readonly float[] _results;
 
     // Taps of one stream padded to nine vectors: the register-blocked kernel serves streams of up to 144 taps.
-    private const int StreamTaps = 9 * Lanes;
+    internal const int StreamTaps = 9 * Lanes;
     private readonly float[]? _streamCoefficients;
 
     public DecimatingKernel(ReadOnlySpan<float> coefficients, int decimation, int taps, int maxInput)
@@ -125,25 +125,7 @@ internal sealed class DecimatingKernel
                 Block8Stream(ref c, ref x, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
                 continue;
             }
-            for (int v = 0; v < vectors; v++)
-            {
-                ref float xv = ref Unsafe.Add(ref x, v * Lanes);
-                var sum = v switch { 0 => a0, 1 => a1, 2 => a2, _ => a3 };
-                for (int j = 0; j < Lanes; j++)
-                {
-                    for (int i = 0; i < 9; i++)
-                    {
-                        sum = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref c, j + (16 * i))), Vector512.LoadUnsafe(ref xv, (nuint)(j + (16 * i))), sum);
-                    }
-                }
-                switch (v)
-                {
-                    case 0: a0 = sum; break;
-                    case 1: a1 = sum; break;
-                    case 2: a2 = sum; break;
-                    default: a3 = sum; break;
-                }
-            }
+            SmallStream(ref c, ref x, vectors, ref a0, ref a1, ref a2, ref a3);
         }
         a0.StoreUnsafe(ref y, 0);
         if (vectors >= 4)
@@ -161,10 +143,34 @@ internal sealed class DecimatingKernel
         }
     }
 
+    /// <summary>One to four vectors of one stream's taps, summed in the order of <see cref="Block8Stream"/>.</summary>
+    internal static void SmallStream(ref float c, ref float x, int vectors, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3)
+    {
+        for (int v = 0; v < vectors; v++)
+        {
+            ref float xv = ref Unsafe.Add(ref x, v * Lanes);
+            var sum = v switch { 0 => a0, 1 => a1, 2 => a2, _ => a3 };
+            for (int j = 0; j < Lanes; j++)
+            {
+                for (int i = 0; i < 9; i++)
+                {
+                    sum = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref c, j + (16 * i))), Vector512.LoadUnsafe(ref xv, (nuint)(j + (16 * i))), sum);
+                }
+            }
+            switch (v)
+            {
+                case 0: a0 = sum; break;
+                case 1: a1 = sum; break;
+                case 2: a2 = sum; break;
+                default: a3 = sum; break;
+            }
+        }
+    }
+
     // Eight vectors (128 outputs) of one stream's taps: for each j < 16, the nine coefficients of taps j + 16i stay in
     // registers, and the seventeen windows stream[first + j + 16q] are loaded once each: vector v at tap j + 16i
     // reads window q = v + i. 26 loads for 72 multiply-adds, where one load per multiply-add was the limit.
-    private static void Block8Stream(ref float c, ref float x, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7)
+    internal static void Block8Stream(ref float c, ref float x, ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7)
     {
         Vector512<float> s0 = a0, s1 = a1, s2 = a2, s3 = a3, s4 = a4, s5 = a5, s6 = a6, s7 = a7;
         for (int j = 0; j < Lanes; j++)
