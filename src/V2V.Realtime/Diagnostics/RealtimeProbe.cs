@@ -41,6 +41,15 @@ public static class RealtimeProbe
         }
     }
 
+    /// <summary>As <see cref="MarkFrameIn()"/>, with the frame's arrival given (e.g. when a real-time source was due to deliver it).</summary>
+    public static void MarkFrameIn(long timestamp)
+    {
+        if (s_sink is not null)
+        {
+            t_frameOrigin = timestamp;
+        }
+    }
+
     /// <summary>Called by the session when the frames of an audio delta are queued for playout.</summary>
     public static void OutputReady(long receivedTimestamp)
     {
