@@ -30,7 +30,8 @@ internal sealed class LoadStats
 internal interface ILoadSession : IAsyncDisposable
 {
     /// <summary>Sends the next 10 ms frame. Called by the ticker thread, never concurrently for one session.</summary>
-    void Tick();
+    /// <param name="due">When the frame was due (Stopwatch ticks): the added latency counts from here.</param>
+    void Tick(long due);
 
     /// <summary>Releases paced output due by <paramref name="now"/> (SDK bridge; ours has its own pacer).</summary>
     void Release(long now);

@@ -26,6 +26,9 @@ internal sealed class OursSession : ILoadSession
 
     public RealtimeClientOptions Connection { get; private init; } = null!;
 
+    /// <summary>The session itself, for harnesses that feed it directly.</summary>
+    public VoiceSession Voice => _session;
+
     public static async Task<OursSession> StartAsync(Uri baseUri, TurnScript script, LoadStats stats, Action<VoiceSessionOptions>? configure = null, Action<VoiceSessionOutput>? onOutput = null, CancellationToken ct = default)
     {
         var connection = new RealtimeClientOptions { BaseUri = baseUri, Model = "gpt-realtime" };
@@ -37,7 +40,7 @@ internal sealed class OursSession : ILoadSession
 
     private readonly Action<VoiceSessionOutput>? _onOutput;
 
-    public void Tick()
+    public void Tick(long due)
     {
         if (_pending is { IsCompleted: false })
         {
@@ -45,7 +48,7 @@ internal sealed class OursSession : ILoadSession
             return;
         }
         var frame = _script.Frame(_index++);
-        RealtimeProbe.MarkFrameIn();
+        RealtimeProbe.MarkFrameIn(due);
         try
         {
             var send = _session.SendAudioAsync(frame, SpeechSignal.SampleRate);

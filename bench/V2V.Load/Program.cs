@@ -5,7 +5,7 @@ using V2V.Load;
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
 //   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai --out docs/perf
 //   quality               (resampler against sox rate -v)
-//   ttfa  --turns 40
+//   ttfa  --turns 40 [--direct --chunk-ms 40]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
 //   plot  --out docs/perf   (redraws the picture from load.json)
@@ -60,7 +60,14 @@ switch (mode)
         QualityRunner.Run();
         break;
     case "ttfa":
-        await TtfaRunner.RunAsync(int.Parse(Arg("turns", "40")));
+        if (args.Contains("--direct"))
+        {
+            await TtfaRunner.RunDirectAsync(int.Parse(Arg("turns", "40")), int.Parse(Arg("chunk-ms", "40")));
+        }
+        else
+        {
+            await TtfaRunner.RunAsync(int.Parse(Arg("turns", "40")));
+        }
         break;
     case "soak":
         await SoakRunner.RunAsync(double.Parse(Arg("minutes", "60")), double.Parse(Arg("speed", "50")));

@@ -5,7 +5,7 @@ internal static class Report
     public static void PrintLoad(IReadOnlyList<LoadResult> results)
     {
         Console.WriteLine();
-        Console.WriteLine("| bridge | N | client CPU ms/audio s | % core/session | server CPU ms/audio s | alloc KB/audio s | client MiB/session | server MiB/session | in p50/p99 ms | out p50/p99 ms | frames in/out | dropped (overflow, slow reader) | dropped by design (barge-in flush, late deltas) | answers completed / flushes | input stalls | ticker lag p99 ms | load avg |");
+        Console.WriteLine("| bridge | N | client CPU ms/audio s | % core/session | server CPU ms/audio s | alloc KB/audio s | client MiB/session | server MiB/session | frame due -> on socket p50/p99 ms | delta received -> frames queued p50/p99 ms | frames in/out | dropped (overflow, slow reader) | dropped by design (barge-in flush, late deltas) | answers completed / flushes | input stalls | ticker lag p99 ms | load avg |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {

@@ -67,14 +67,14 @@ internal sealed class SdkSession : ILoadSession
         return new SdkSession(client, session, script, stats);
     }
 
-    public void Tick()
+    public void Tick(long due)
     {
         if (Volatile.Read(ref _sending) > 2)
         {
             Interlocked.Increment(ref _stats.InputStalls);
             return;
         }
-        var origin = Stopwatch.GetTimestamp();
+        var origin = due;
         var frame = _script.Frame(_index++);
         var count = _resampler.Process(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(frame.Span), _resampled);
         Interlocked.Increment(ref _stats.FramesIn);

@@ -31,7 +31,7 @@ internal static class SoakRunner
             var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * speed * 100);
             while (sent < Math.Min(due, totalFrames))
             {
-                session.Tick();
+                session.Tick(Stopwatch.GetTimestamp());
                 sent++;
                 if (sent >= nextSample)
                 {

@@ -5,7 +5,8 @@ namespace V2V.Load;
 /// <summary>
 /// Real-time input for every session from one thread: every 10 ms each session sends its next frame. The
 /// sessions are spread over five 2 ms slots so that 500 sessions are not one burst. How late each slot starts
-/// is recorded (a late ticker is the harness, not the bridge, falling behind). A second loop, every 5 ms,
+/// is recorded. Added input latency counts from when a frame was due, so a bridge whose sends hold up the caller
+/// (the ticker thread) pays for the frames it delays. A second loop, every 5 ms,
 /// releases the SDK bridge's paced output (ours has its own pacer).
 /// </summary>
 internal sealed class Ticker : IDisposable
@@ -47,7 +48,7 @@ internal sealed class Ticker : IDisposable
             _stats.TickLag.RecordTicks(now - next);
             for (int i = slot; i < _sessions.Length; i += Slots)
             {
-                _sessions[i].Tick();
+                _sessions[i].Tick(next);
             }
             slot = (slot + 1) % Slots;
             next += slotTicks;

@@ -22,6 +22,54 @@ internal static class TtfaRunner
     private const int SpeechFrames = 200;
     private const int SilenceFrames = 350;
 
+    /// <summary>
+    /// The same turns straight into a <see cref="V2V.Voice.VoiceSession"/> (no graph), with a chosen input chunk:
+    /// how much of the overhead is the graph, and how much the chunking of the input.
+    /// </summary>
+    public static async Task RunDirectAsync(int turns, int chunkMs)
+    {
+        await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
+        var speech = SpeechSignal.Make(10);
+        var bytes = new byte[speech.Length * 2];
+        Buffer.BlockCopy(speech, 0, bytes, 0, bytes.Length);
+        var sink = new TimingSink();
+        var stats = new LoadStats();
+        var session = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, 0), stats,
+            o => { o.InputChunkMs = chunkMs; o.VadSilenceDurationMs = SilenceMs; },
+            o => { if (o is V2V.Voice.Outputs.AudioOutput) { sink.OnFrame(); } }).ConfigureAwait(false);
+        var voice = session.Voice;
+        var silence = new byte[320];
+        long frameTicks = Stopwatch.Frequency / 100, next = Stopwatch.GetTimestamp();
+        int at = 0;
+        for (int turn = 0; turn < turns; turn++)
+        {
+            var record = new Turn();
+            for (int f = 0; f < SpeechFrames + SilenceFrames; f++)
+            {
+                next += frameTicks;
+                var wait = (next - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+                if (wait > 0)
+                {
+                    await Task.Delay((int)wait).ConfigureAwait(false);
+                }
+                ReadOnlyMemory<byte> frame = f < SpeechFrames ? bytes.AsMemory(at++ % (bytes.Length / 320) * 320, 320) : silence;
+                await voice.SendAudioAsync(frame, 16000).ConfigureAwait(false);
+                var sent = Stopwatch.GetTimestamp();
+                if (f == SpeechFrames - 1)
+                {
+                    record.SpeechEnd = sent;
+                    sink.Expect(record);
+                }
+                else if (f == SpeechFrames - 1 + SilenceMs / 10)
+                {
+                    record.SilenceComplete = sent;
+                }
+            }
+        }
+        await session.DisposeAsync().ConfigureAwait(false);
+        Print(sink, $"VoiceSession alone, input chunks of {chunkMs} ms");
+    }
+
     public static async Task RunAsync(int turns)
     {
         await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
@@ -53,6 +101,11 @@ internal static class TtfaRunner
             await running.StopAsync().ConfigureAwait(false);
         }
 
+        Print(sink, "through the graph (source -> openai_v2v -> sink), input chunks of 40 ms");
+    }
+
+    private static void Print(TimingSink sink, string what)
+    {
         var overhead = new Histogram();
         var naive = new Histogram();
         var rows = sink.Turns.Where(t => t.FirstAudio != 0).ToList();
@@ -62,11 +115,12 @@ internal static class TtfaRunner
             naive.RecordTicks(t.FirstAudio - t.SpeechEnd - Stopwatch.Frequency * SilenceMs / 1000);
         }
         Console.WriteLine();
+        Console.WriteLine(what);
         Console.WriteLine($"| turns measured | overhead p50 ms | overhead p99 ms | overhead max ms | end of speech -> first frame, minus {SilenceMs} ms, p50 / p99 ms | turns without audio |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {overhead.Count} | {overhead.PercentileMs(50):F2} | {overhead.PercentileMs(99):F2} | {overhead.MaxMs:F2} | {naive.PercentileMs(50):F2} / {naive.PercentileMs(99):F2} | {sink.Turns.Count - rows.Count} |");
         Console.WriteLine();
-        Console.WriteLine("overhead: from the source handing over the frame that completes the server's silence window to the first pcm_frame at the sink.");
+        Console.WriteLine("overhead: from the hand-over of the input frame that completes the server's silence window to the first output frame.");
     }
 
     private static JsonObject Route(string name, string destination) => new()
@@ -167,6 +221,12 @@ internal static class TtfaRunner
 
         public override ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
         {
+            OnFrame();
+            return ValueTask.CompletedTask;
+        }
+
+        public void OnFrame()
+        {
             var now = Stopwatch.GetTimestamp();
             lock (Turns)
             {
@@ -176,7 +236,6 @@ internal static class TtfaRunner
                     _waiting = null;
                 }
             }
-            return ValueTask.CompletedTask;
         }
     }
 }
