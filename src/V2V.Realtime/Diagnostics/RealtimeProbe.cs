@@ -23,7 +23,7 @@ public static class RealtimeProbe
     /// Installs the callbacks (or removes them with nulls). Each gets Stopwatch timestamps and runs on the audio
     /// path (socket send loop, reader, session actor), so it must be cheap and thread-safe.
     /// </summary>
-    /// <param name="inputSent">(frame in, bytes handed to the socket): an append sent, from the frame marked by <see cref="MarkFrameIn"/>.</param>
+    /// <param name="inputSent">(frame in, bytes handed to the socket): an append sent, from the frame marked by <see cref="MarkFrameIn()"/>.</param>
     /// <param name="outputReady">(message received, frames queued for playout): an audio delta turned into output frames.</param>
     /// <param name="received">Every server event as received, with the options of the client that received it.</param>
     public static void Enable(Action<long, long>? inputSent, Action<long, long>? outputReady, Action<RealtimeClientOptions, RealtimeServerEvent>? received = null) =>
