@@ -6,16 +6,17 @@ namespace V2V.Load;
 /// <summary>The load figures against N as an SVG: three panels, one line per bridge, log scale of N.</summary>
 internal static class Plot
 {
-    private const int PanelWidth = 300, PanelHeight = 220, Margin = 50;
+    private const int PanelWidth = 280, PanelHeight = 220, Margin = 50;
     private static readonly (string Bridge, string Color)[] Bridges = [("v2v", "#1f77b4"), ("openai", "#d62728")];
 
     public static string Render(IReadOnlyList<LoadResult> results)
     {
-        var panels = new (string Title, string Unit, Func<LoadResult, double> Value, double? Goal)[]
+        var panels = new (string Title, string Unit, Func<LoadResult, double> Value, double? Goal, bool Log)[]
         {
-            ("client CPU per session", "% of a core", r => r.ClientCorePercentPerSession, 0.2),
-            ("added latency p99 (max of in, out)", "ms", r => Math.Max(r.InputP99Ms, r.OutputP99Ms), 5),
-            ("client memory per session", "MiB", r => r.ClientMemoryMiBPerSession, null),
+            ("CPU, client + server", "cores (this machine: 2)", r => (r.ClientCpuMsPerAudioSecond + r.ServerCpuMsPerAudioSecond) * r.FramesIn / 100.0 / r.Seconds / 1000, 2, false),
+            ("client CPU per session", "% of a core (log)", r => r.ClientCorePercentPerSession, 0.2, true),
+            ("added latency p99, max of in and out", "ms (log)", r => Math.Max(r.InputP99Ms, r.OutputP99Ms), 5, true),
+            ("client memory per session", "MiB (log)", r => r.ClientMemoryMiBPerSession, null, true),
         };
         var width = panels.Length * (PanelWidth + Margin) + Margin;
         var height = PanelHeight + 2 * Margin + 30;
@@ -26,7 +27,7 @@ internal static class Plot
         double logMin = Math.Log10(Math.Max(1, ns.Min())), logMax = Math.Log10(Math.Max(ns.Max(), 10));
         for (int p = 0; p < panels.Length; p++)
         {
-            var (title, unit, value, goal) = panels[p];
+            var (title, unit, value, goal, log) = panels[p];
             int x0 = Margin + p * (PanelWidth + Margin), y0 = Margin;
             var values = results.Select(value).Where(v => !double.IsNaN(v)).ToList();
             if (goal is { } g)
@@ -34,15 +35,25 @@ internal static class Plot
                 values.Add(g);
             }
             double max = Nice(values.Count == 0 ? 1 : values.Max() * 1.1);
+            double decadeMax = Math.Ceiling(Math.Log10(Math.Max(values.Max(), 1e-9)));
+            double decadeMin = Math.Floor(Math.Log10(Math.Max(values.Where(v => v > 0).DefaultIfEmpty(1).Min(), 1e-9)));
+            if (decadeMax - decadeMin < 1)
+            {
+                decadeMin = decadeMax - 1;
+            }
             double X(int n) => x0 + (Math.Log10(Math.Max(1, n)) - logMin) / (logMax - logMin) * PanelWidth;
-            double Y(double v) => y0 + PanelHeight - v / max * PanelHeight;
+            double Y(double v) => log
+                ? y0 + PanelHeight - (Math.Log10(Math.Max(v, Math.Pow(10, decadeMin))) - decadeMin) / (decadeMax - decadeMin) * PanelHeight
+                : y0 + PanelHeight - v / max * PanelHeight;
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0}\" y=\"{y0 - 12}\" font-size=\"13\" font-weight=\"bold\">{title}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x0}\" y=\"{y0}\" width=\"{PanelWidth}\" height=\"{PanelHeight}\" fill=\"none\" stroke=\"#888\"/>");
-            for (int t = 0; t <= 4; t++)
+            var ticks = log
+                ? Enumerable.Range(0, (int)(decadeMax - decadeMin) + 1).Select(d => Math.Pow(10, decadeMin + d)).ToArray()
+                : Enumerable.Range(0, 5).Select(t => max * t / 4).ToArray();
+            foreach (var v in ticks)
             {
-                double v = max * t / 4;
                 svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" x2=\"{x0 + PanelWidth}\" y1=\"{Y(v):F1}\" y2=\"{Y(v):F1}\" stroke=\"#eee\"/>");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 - 4}\" y=\"{Y(v) + 4:F1}\" text-anchor=\"end\">{v:G3}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 - 4}\" y=\"{Y(v) + 4:F1}\" text-anchor=\"end\">{v:0.###}</text>");
             }
             foreach (var n in ns)
             {
@@ -53,7 +64,7 @@ internal static class Plot
             if (goal is { } goalValue)
             {
                 svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" x2=\"{x0 + PanelWidth}\" y1=\"{Y(goalValue):F1}\" y2=\"{Y(goalValue):F1}\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + PanelWidth - 4}\" y=\"{Y(goalValue) - 4:F1}\" text-anchor=\"end\" fill=\"#2ca02c\">goal {goalValue:G3}</text>");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + PanelWidth - 4}\" y=\"{Y(goalValue) - 4:F1}\" text-anchor=\"end\" fill=\"#2ca02c\">{(p == 0 ? "this machine" : "goal")} {goalValue:0.###}</text>");
             }
             foreach (var (bridge, color) in Bridges)
             {
