@@ -11,6 +11,25 @@ namespace V2V.Load;
 /// </summary>
 internal static class SoakRunner
 {
+    // What each open descriptor is, by kind (socket, pipe, anon_inode:[eventpoll], a file path).
+    private static List<string> OpenFiles()
+    {
+        var kinds = new List<string>();
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                var target = new FileInfo(fd).LinkTarget ?? "?";
+                var bracket = target.IndexOf(":[", StringComparison.Ordinal);
+                kinds.Add(target.StartsWith("socket:", StringComparison.Ordinal) || target.StartsWith("pipe:", StringComparison.Ordinal) ? target[..bracket] : target);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return kinds;
+    }
+
     public static async Task RunAsync(double minutes, double speed)
     {
         await using var server = await SimulatorProcess.StartAsync(speed).ConfigureAwait(false);
@@ -46,6 +65,7 @@ internal static class SoakRunner
             Thread.Sleep(1);
         }
         var wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var fdsBefore = OpenFiles();
         await Task.Delay(2000).ConfigureAwait(false);
         process.Refresh();
         var cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
@@ -56,6 +76,13 @@ internal static class SoakRunner
         process.Refresh();
         var afterDispose = (Heap: GC.GetTotalMemory(true), Fds: Directory.GetFiles("/proc/self/fd").Length, Threads: process.Threads.Count, Timers: Timer.ActiveCount);
 
+        var fdsAfter = OpenFiles();
+        Console.WriteLine();
+        var changed = fdsBefore.Concat(fdsAfter).Distinct()
+            .Select(kind => (kind, Before: fdsBefore.Count(f => f == kind), After: fdsAfter.Count(f => f == kind)))
+            .Where(k => k.Before != k.After)
+            .Select(k => $"{k.kind}: {k.Before} -> {k.After}");
+        Console.WriteLine($"open descriptors, end of the hour -> after dispose: {fdsBefore.Count} -> {fdsAfter.Count} ({string.Join(", ", changed)})");
         Console.WriteLine();
         Console.WriteLine($"{minutes} min of audio at {speed}x: {wall:F1} s of wall time; client CPU {cpu:F1} s, server CPU {serverCpu:F1} s; input stalls {stats.InputStalls}, errors {stats.Errors}");
         Console.WriteLine();
