@@ -58,7 +58,7 @@ public sealed class VoiceSessionOptions
     public bool PaceOutput { get; set; } = true;
 
     /// <summary>How much audio is gathered into one append, in ms (smaller: lower latency, more messages).</summary>
-    public int InputChunkMs { get; set; } = 40;
+    public int InputChunkMs { get; set; } = 20;
 
     /// <summary>What the agent says when the first user joins; empty: nothing.</summary>
     public string? Greeting { get; set; }

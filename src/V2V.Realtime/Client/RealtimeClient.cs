@@ -27,6 +27,9 @@ public sealed class RealtimeClient : IAsyncDisposable
     private readonly Channel<OutboundMessage> _outbound;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task _sendLoop;
+
+    // Whose turn it is to write to the socket: the send loop, or a caller on the fast path. One writer at a time.
+    private readonly SemaphoreSlim _socketTurn = new(1, 1);
     private Exception? _sendFault;
     private int _reading;
     private int _disposed;
@@ -202,9 +205,18 @@ public sealed class RealtimeClient : IAsyncDisposable
         try
         {
             await _sendLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            // A caller may still be writing on the fast path: the close waits for its turn, as any send does.
+            await _socketTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cancellationToken).ConfigureAwait(false);
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _socketTurn.Release();
             }
         }
         catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
@@ -239,12 +251,41 @@ public sealed class RealtimeClient : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private async ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    private ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
-        if (_outbound.Writer.TryWrite(message))
+        // Fast path: when nobody is writing and nothing waits, the caller writes the message itself; no hop to
+        // the send loop's thread (most appends of a live session go this way). The loop takes the turn before
+        // it reads the queue, so a message written here can never overtake one queued before it.
+        if (_socketTurn.Wait(0))
         {
-            return;
+            if (_outbound.Reader.Count == 0 && _sendFault is null && Volatile.Read(ref _disposed) == 0)
+            {
+                return SendOnCallerAsync(message);
+            }
+            _socketTurn.Release();
         }
+        return _outbound.Writer.TryWrite(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
+    }
+
+    private async ValueTask SendOnCallerAsync(OutboundMessage message)
+    {
+        try
+        {
+            await SendOneAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fault(ex);
+            throw Unusable();
+        }
+        finally
+        {
+            _socketTurn.Release();
+        }
+    }
+
+    private async ValueTask EnqueueSlowAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
         try
         {
             await _outbound.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
@@ -261,7 +302,7 @@ public sealed class RealtimeClient : IAsyncDisposable
         }
     }
 
-    // The single writer: the socket allows one send at a time, and a queue keeps senders from waiting on each other.
+    // The single writer for queued messages: the socket allows one send at a time, and a queue keeps senders from waiting on each other.
     private async Task SendLoopAsync()
     {
         var reader = _outbound.Reader;
@@ -269,32 +310,23 @@ public sealed class RealtimeClient : IAsyncDisposable
         {
             while (await reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var message))
+                await _socketTurn.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+                try
                 {
-                    try
+                    while (reader.TryRead(out var message))
                     {
-                        await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-                        RealtimeLog.Sent(_logger, message.Type, message.Length);
-                        if (message.Origin != 0)
-                        {
-                            RealtimeProbe.InputSent(message.Origin);
-                        }
+                        await SendOneAsync(message).ConfigureAwait(false);
                     }
-                    finally
-                    {
-                        message.Return();
-                    }
+                }
+                finally
+                {
+                    _socketTurn.Release();
                 }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            _sendFault = ex;
-            _outbound.Writer.TryComplete();
-            if (ex is not OperationCanceledException)
-            {
-                RealtimeLog.ConnectionLost(_logger, ex.Message);
-            }
+            Fault(ex);
         }
         finally
         {
@@ -302,6 +334,35 @@ public sealed class RealtimeClient : IAsyncDisposable
             {
                 dropped.Return();
             }
+        }
+    }
+
+    /// <summary>Writes one message to the socket and returns its buffer to the pool. The caller holds the socket's turn.</summary>
+    private async ValueTask SendOneAsync(OutboundMessage message)
+    {
+        try
+        {
+            // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
+            await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+            RealtimeLog.Sent(_logger, message.Type, message.Length);
+            if (message.Origin != 0)
+            {
+                RealtimeProbe.InputSent(message.Origin);
+            }
+        }
+        finally
+        {
+            message.Return();
+        }
+    }
+
+    private void Fault(Exception ex)
+    {
+        _sendFault ??= ex;
+        _outbound.Writer.TryComplete();
+        if (ex is not OperationCanceledException)
+        {
+            RealtimeLog.ConnectionLost(_logger, ex.Message);
         }
     }
 

@@ -32,9 +32,11 @@ public sealed class SessionLifecycleTests
         var outputs = await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "a reconnect");
 
         Assert.Contains(outputs, o => o is StateOutput { State: VoiceSessionState.Reconnecting });
-        var updates = harness.Sent("session.update");
-        Assert.True(updates.Count >= 2, "the new connection was configured");
-        var replayed = harness.Sent("conversation.item.create").Select(e => e.GetProperty("item")).ToList();
+        // The server's record lags the client's sends a little: wait for the re-anchor to arrive there.
+        var created = await harness.WaitForSentAsync("conversation.item.create",
+            sent => sent.Any(e => e.GetProperty("item").GetProperty("role").GetString() == "system"), "the re-anchor");
+        Assert.True(harness.Sent("session.update").Count >= 2, "the new connection was configured");
+        var replayed = created.Select(e => e.GetProperty("item")).ToList();
         Assert.Contains(replayed, i => i.GetProperty("role").GetString() == "user"
             && i.GetProperty("content")[0].GetProperty("text").GetString() == "remember the word pineapple");
         var reanchor = replayed.Last();

@@ -68,18 +68,23 @@ internal sealed class SessionHarness : IAsyncDisposable
         [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
 
     /// <summary>Waits until the server has received a client event of <paramref name="type"/>, and returns the first.</summary>
-    public async Task<JsonElement> WaitForSentAsync(string type, int guardSeconds = 30)
+    public async Task<JsonElement> WaitForSentAsync(string type, int guardSeconds = 30) =>
+        (await WaitForSentAsync(type, sent => sent.Count > 0, $"a {type}", guardSeconds))[0];
+
+    /// <summary>Waits until the client events of <paramref name="type"/> the server received satisfy <paramref name="condition"/>.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForSentAsync(string type, Func<IReadOnlyList<JsonElement>, bool> condition, string what, int guardSeconds = 30)
     {
         var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
         while (DateTime.UtcNow < deadline)
         {
-            if (Sent(type) is { Count: > 0 } sent)
+            var sent = Sent(type);
+            if (condition(sent))
             {
-                return sent[0];
+                return sent;
             }
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
-        throw new TimeoutException($"The server received no {type} within {guardSeconds} s.");
+        throw new TimeoutException($"The server did not receive {what} within {guardSeconds} s.");
     }
 
     /// <summary>Waits until the outputs satisfy <paramref name="condition"/>; fails after a generous guard time (not a timing assertion).</summary>
