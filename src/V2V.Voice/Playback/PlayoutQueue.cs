@@ -52,9 +52,11 @@ internal sealed class PlayoutQueue
     {
         lock (_gate)
         {
-            if (_frames.Count == 0)
+            var now = Stopwatch.GetTimestamp();
+            var wasIdle = _frames.Count == 0;
+            if (wasIdle)
             {
-                _nextDue = Math.Max(_nextDue, Stopwatch.GetTimestamp());
+                _nextDue = Math.Max(_nextDue, now);
             }
             foreach (var frame in frames)
             {
@@ -64,6 +66,12 @@ internal sealed class PlayoutQueue
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "playout_queue_full"));
                 }
                 _frames.Enqueue(frame);
+            }
+            if (wasIdle)
+            {
+                // The first frame after silence is due now: it goes out at once instead of at the pacer's next
+                // tick (up to a tick sooner to the listener); the pacer keeps the pace from there.
+                Release(now);
             }
         }
     }
