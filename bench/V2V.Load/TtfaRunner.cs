@@ -101,7 +101,7 @@ internal static class TtfaRunner
             await running.StopAsync().ConfigureAwait(false);
         }
 
-        Print(sink, "through the graph (source -> openai_v2v -> sink), input chunks of 40 ms");
+        Print(sink, $"through the graph (source -> openai_v2v -> sink), input chunks of {new V2V.Voice.VoiceSessionOptions().InputChunkMs} ms (the default)");
     }
 
     private static void Print(TimingSink sink, string what)
