@@ -15,43 +15,92 @@ public sealed partial class VoiceSession
 
     private sealed record ActionWork(Func<CancellationToken, ValueTask> Action, TaskCompletionSource? Done, string? Reason) : SessionWork;
 
-    /// <summary>The one loop that owns the conversation state: nothing else touches it, so it needs no lock.</summary>
+    // Whose turn it is to touch the conversation state: the actor loop, or the reader of the live connection
+    // on its fast path. One at a time, so the state needs no other lock.
+    private readonly SemaphoreSlim _actorTurn = new(1, 1);
+
+    /// <summary>
+    /// The one loop that owns the conversation state. It takes the turn before it reads the queue, so work
+    /// handled on the reader's fast path can never overtake work queued before it.
+    /// </summary>
     private async Task RunActorAsync()
     {
         var ct = _lifetime.Token;
+        var reader = _work.Reader;
         try
         {
-            await foreach (var work in _work.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
+                await _actorTurn.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    switch (work)
+                    while (reader.TryRead(out var work))
                     {
-                        case ServerEventWork { Generation: var g, Event: var e } when g == _generation:
-                            await HandleServerEventAsync(e, ct).ConfigureAwait(false);
-                            break;
-                        case ServerEventWork stale:
-                            // An event of a connection already replaced: its output must not leak into the new one.
-                            (stale.Event as IDisposable)?.Dispose();
-                            break;
-                        case ConnectionEndedWork ended when ended.Generation == _generation:
-                            await OnConnectionEndedAsync(ended.Error, ct).ConfigureAwait(false);
-                            break;
-                        case ActionWork action:
-                            await RunActionAsync(action, ct).ConfigureAwait(false);
-                            break;
+                        await HandleWorkAsync(work, ct).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                finally
                 {
-                    // A bad event or a failed action never ends the session.
-                    _logger.LogWarning(ex, "Session work {Work} failed", work.GetType().Name);
-                    await EmitAsync(new ErrorOutput($"{work.GetType().Name} failed: {ex.Message}", null, Fatal: false), ct).ConfigureAwait(false);
+                    _actorTurn.Release();
                 }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>
+    /// A server event from the reader: handled on the reader's own thread when nothing else is in hand or
+    /// queued (no hop to the actor for most audio deltas), queued for the actor otherwise.
+    /// </summary>
+    private async ValueTask DeliverServerEventAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct)
+    {
+        var work = new ServerEventWork(generation, serverEvent);
+        if (_actorTurn.Wait(0))
+        {
+            try
+            {
+                if (_work.Reader.Count == 0 && Volatile.Read(ref _stopped) == 0)
+                {
+                    await HandleWorkAsync(work, ct).ConfigureAwait(false);
+                    return;
+                }
+            }
+            finally
+            {
+                _actorTurn.Release();
+            }
+        }
+        await _work.Writer.WriteAsync(work, ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask HandleWorkAsync(SessionWork work, CancellationToken ct)
+    {
+        try
+        {
+            switch (work)
+            {
+                case ServerEventWork { Generation: var g, Event: var e } when g == _generation:
+                    await HandleServerEventAsync(e, ct).ConfigureAwait(false);
+                    break;
+                case ServerEventWork stale:
+                    // An event of a connection already replaced: its output must not leak into the new one.
+                    (stale.Event as IDisposable)?.Dispose();
+                    break;
+                case ConnectionEndedWork ended when ended.Generation == _generation:
+                    await OnConnectionEndedAsync(ended.Error, ct).ConfigureAwait(false);
+                    break;
+                case ActionWork action:
+                    await RunActionAsync(action, ct).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A bad event or a failed action never ends the session.
+            _logger.LogWarning(ex, "Session work {Work} failed", work.GetType().Name);
+            await EmitAsync(new ErrorOutput($"{work.GetType().Name} failed: {ex.Message}", null, Fatal: false), ct).ConfigureAwait(false);
         }
     }
 

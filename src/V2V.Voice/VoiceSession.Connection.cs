@@ -56,7 +56,7 @@ public sealed partial class VoiceSession
         {
             await foreach (var serverEvent in client.ReadEventsAsync(_lifetime.Token).ConfigureAwait(false))
             {
-                await _work.Writer.WriteAsync(new ServerEventWork(generation, serverEvent), _lifetime.Token).ConfigureAwait(false);
+                await DeliverServerEventAsync(generation, serverEvent, _lifetime.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
