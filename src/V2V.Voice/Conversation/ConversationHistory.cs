@@ -12,8 +12,6 @@ internal sealed class ConversationHistory(int maxTurns)
     private readonly LinkedList<RealtimeConversationItem> _items = new();
     private int _turns;
 
-    public int Turns => _turns;
-
     public void AddUser(string text) => AddMessage(RealtimeConversationItem.UserText(text));
 
     public void AddAssistant(string text) => AddMessage(RealtimeConversationItem.AssistantText(text));

@@ -24,9 +24,6 @@ internal sealed class OutputFrameCutter
         _resampler = new AudioResampler(ModelRate, outputRate);
     }
 
-    /// <summary>Samples per frame out.</summary>
-    public int FrameSamples => _frame.Length;
-
     /// <summary>Cuts the next audio of <paramref name="itemId"/> (pcm16 at 24 kHz) into frames.</summary>
     public void Add(string itemId, ReadOnlySpan<byte> pcm16At24k, List<PlayoutFrame> frames)
     {

@@ -32,9 +32,6 @@ internal sealed class PlayoutQueue
         _maxFrames = Math.Max(1, (int)(maxQueued / frameDuration));
     }
 
-    /// <summary>Called (on the pacer's thread) when a frame has been released.</summary>
-    public Action<PlayoutFrame>? Released { get; set; }
-
     /// <summary>Frames waiting.</summary>
     public int Count
     {
@@ -91,7 +88,6 @@ internal sealed class PlayoutQueue
                 {
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "slow_reader"));
                 }
-                Released?.Invoke(frame);
             }
             if (_frames.Count == 0 && _nextDue < now - _frameTicks)
             {
@@ -120,15 +116,6 @@ internal sealed class PlayoutQueue
             }
             _frames.Clear();
             return (item, played, dropped);
-        }
-    }
-
-    /// <summary>How many ms of <paramref name="itemId"/> have been played.</summary>
-    public double PlayedMs(string itemId)
-    {
-        lock (_gate)
-        {
-            return _playingItem == itemId ? _playingItemMs : 0;
         }
     }
 }
