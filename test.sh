@@ -13,8 +13,12 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+  if [ -n "$sudo_cmd" ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "test.sh: cannot install ${need[*]} (not root, no sudo); the tests that need them will say so." >&2
+  else
+    $sudo_cmd apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+  fi
 fi
 
 dotnet test --solution V2V.slnx -c Release "$@"
