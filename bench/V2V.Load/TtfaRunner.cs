@@ -38,34 +38,7 @@ internal static class TtfaRunner
             o => { o.InputChunkMs = chunkMs; o.VadSilenceDurationMs = SilenceMs; },
             o => { if (o is V2V.Voice.Outputs.AudioOutput) { sink.OnFrame(); } }).ConfigureAwait(false);
         var voice = session.Voice;
-        var silence = new byte[320];
-        long frameTicks = Stopwatch.Frequency / 100, next = Stopwatch.GetTimestamp();
-        int at = 0;
-        for (int turn = 0; turn < turns; turn++)
-        {
-            var record = new Turn();
-            for (int f = 0; f < SpeechFrames + SilenceFrames; f++)
-            {
-                next += frameTicks;
-                var wait = (next - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
-                if (wait > 0)
-                {
-                    await Task.Delay((int)wait).ConfigureAwait(false);
-                }
-                ReadOnlyMemory<byte> frame = f < SpeechFrames ? bytes.AsMemory(at++ % (bytes.Length / 320) * 320, 320) : silence;
-                await voice.SendAudioAsync(frame, 16000).ConfigureAwait(false);
-                var sent = Stopwatch.GetTimestamp();
-                if (f == SpeechFrames - 1)
-                {
-                    record.SpeechEnd = sent;
-                    sink.Expect(record);
-                }
-                else if (f == SpeechFrames - 1 + SilenceMs / 10)
-                {
-                    record.SilenceComplete = sent;
-                }
-            }
-        }
+        await SpeakTurnsAsync(bytes, turns, sink, frame => voice.SendAudioAsync(frame, 16000)).ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
         Print(sink, $"VoiceSession alone, input chunks of {chunkMs} ms");
     }
@@ -142,6 +115,43 @@ internal static class TtfaRunner
         return TenManifest.Parse(manifest.ToJsonString(), name);
     }
 
+    /// <summary>
+    /// The user's side, in real time: 10 ms frames at 16 kHz, each turn <see cref="SpeechFrames"/> of speech then
+    /// <see cref="SilenceFrames"/> of silence, noting when the speech ended and when the server's silence window
+    /// was complete. Both the graph's source and the direct run speak through this.
+    /// </summary>
+    private static async Task SpeakTurnsAsync(byte[] speech, int turns, TimingSink sink, Func<ReadOnlyMemory<byte>, ValueTask> send)
+    {
+        var silence = new byte[320];
+        long frameTicks = Stopwatch.Frequency / 100, next = Stopwatch.GetTimestamp();
+        int at = 0;
+        for (int turn = 0; turn < turns; turn++)
+        {
+            var record = new Turn();
+            for (int f = 0; f < SpeechFrames + SilenceFrames; f++)
+            {
+                next += frameTicks;
+                var wait = (next - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
+                if (wait > 0)
+                {
+                    await Task.Delay((int)wait).ConfigureAwait(false);
+                }
+                ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
+                await send(frame).ConfigureAwait(false);
+                var sent = Stopwatch.GetTimestamp();
+                if (f == SpeechFrames - 1)
+                {
+                    record.SpeechEnd = sent;
+                    sink.Expect(record);
+                }
+                else if (f == SpeechFrames - 1 + SilenceMs / 10)
+                {
+                    record.SilenceComplete = sent;
+                }
+            }
+        }
+    }
+
     internal sealed class Turn
     {
         public long SpeechEnd;
@@ -166,34 +176,7 @@ internal static class TtfaRunner
         {
             try
             {
-                var silence = new byte[320];
-                long frameTicks = Stopwatch.Frequency / 100, next = Stopwatch.GetTimestamp();
-                int at = 0;
-                for (int turn = 0; turn < turns; turn++)
-                {
-                    var record = new Turn();
-                    for (int f = 0; f < SpeechFrames + SilenceFrames; f++)
-                    {
-                        next += frameTicks;
-                        var wait = (next - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency;
-                        if (wait > 0)
-                        {
-                            await Task.Delay((int)wait).ConfigureAwait(false);
-                        }
-                        ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
-                        await env.SendAudioFrameAsync(new AudioFrame("pcm_frame", frame, 16000, 1)).ConfigureAwait(false);
-                        var sent = Stopwatch.GetTimestamp();
-                        if (f == SpeechFrames - 1)
-                        {
-                            record.SpeechEnd = sent;
-                            sink.Expect(record);
-                        }
-                        else if (f == SpeechFrames - 1 + SilenceMs / 10)
-                        {
-                            record.SilenceComplete = sent;
-                        }
-                    }
-                }
+                await SpeakTurnsAsync(speech, turns, sink, frame => env.SendAudioFrameAsync(new AudioFrame("pcm_frame", frame, 16000, 1))).ConfigureAwait(false);
                 _done.TrySetResult();
             }
             catch (Exception ex)
