@@ -20,25 +20,11 @@ public static class MuLaw
 
     /// <summary>Encodes <paramref name="samples"/> into <paramref name="codes"/> (one byte per sample).</summary>
     /// <exception cref="ArgumentException"><paramref name="codes"/> is shorter than <paramref name="samples"/>.</exception>
-    public static void Encode(ReadOnlySpan<short> samples, Span<byte> codes)
-    {
-        G711Checks.Room(samples.Length, codes.Length, nameof(codes));
-        for (int i = 0; i < samples.Length; i++)
-        {
-            codes[i] = EncodeTable[(ushort)samples[i] >> 2];
-        }
-    }
+    public static void Encode(ReadOnlySpan<short> samples, Span<byte> codes) => G711Tables.Encode(samples, codes, EncodeTable, 2);
 
     /// <summary>Decodes <paramref name="codes"/> into <paramref name="samples"/> (one sample per byte).</summary>
     /// <exception cref="ArgumentException"><paramref name="samples"/> is shorter than <paramref name="codes"/>.</exception>
-    public static void Decode(ReadOnlySpan<byte> codes, Span<short> samples)
-    {
-        G711Checks.Room(codes.Length, samples.Length, nameof(samples));
-        for (int i = 0; i < codes.Length; i++)
-        {
-            samples[i] = DecodeTable[codes[i]];
-        }
-    }
+    public static void Decode(ReadOnlySpan<byte> codes, Span<short> samples) => G711Tables.Decode(codes, samples, DecodeTable);
 
     /// <summary>The reference encoder (G.191 ulaw_compress), used once to fill the table.</summary>
     internal static byte EncodeByFormula(short sample)
