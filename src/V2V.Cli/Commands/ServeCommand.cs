@@ -39,7 +39,9 @@ internal static class ServeCommand
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
                 .AddFilter("Microsoft.AspNetCore", result.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
-                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning));
+                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+                // A failed start is said once, plainly, below; the host's own stack trace only with --verbose.
+                .AddFilter("Microsoft.Extensions.Hosting", result.GetValue(verbose) ? LogLevel.Information : LogLevel.None));
             var options = new PlaygroundOptions
             {
                 AccessToken = result.GetValue(token),
@@ -73,7 +75,7 @@ internal static class ServeCommand
         }
         catch (IOException ex)
         {
-            Console.Error.WriteLine($"v2v serve: cannot listen: {ex.Message}");
+            Console.Error.WriteLine($"v2v serve: cannot listen: {ex.Message} Choose another port with --port N (or --urls).");
             return Failed;
         }
         await using (server.ConfigureAwait(false))

@@ -12,6 +12,7 @@ internal static class ListenAddresses
         foreach (var url in urls)
         {
             var host = HostOf(url);
+            CheckPort(url, host);
             if (!IsLoopbackHost(host) && !hasToken)
             {
                 throw new PlaygroundConfigurationException(
@@ -31,6 +32,21 @@ internal static class ListenAddresses
         host = host.Trim('[', ']');
         return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
             || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+    }
+
+    // A port outside 0..65535 would otherwise surface as a stack trace from deep inside Kestrel.
+    private static void CheckPort(string url, string host)
+    {
+        var afterHost = url[(url.IndexOf(host, url.IndexOf("://", StringComparison.Ordinal) + 3, StringComparison.Ordinal) + host.Length)..];
+        if (!afterHost.StartsWith(':'))
+        {
+            return;
+        }
+        var digits = afterHost[1..].Split('/')[0];
+        if (!int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new PlaygroundConfigurationException($"'{url}' has the port '{digits}'; a port is a number from 0 to 65535 (0: any free port).");
+        }
     }
 
     // Kestrel's wildcards (*, +) are not valid URI hosts, so the host is cut out by hand.

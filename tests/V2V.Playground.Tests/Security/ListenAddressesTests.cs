@@ -36,4 +36,14 @@ public sealed class ListenAddressesTests
         var error = Assert.Throws<PlaygroundConfigurationException>(() => ListenAddresses.Check(["127.0.0.1:8080"], hasToken: false));
         Assert.Contains("127.0.0.1:8080", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:70000")]
+    [InlineData("http://127.0.0.1:-1")]
+    [InlineData("http://localhost:eighty")]
+    public void BadPort_IsNamed(string url)
+    {
+        var error = Assert.Throws<PlaygroundConfigurationException>(() => ListenAddresses.Check([url], hasToken: false));
+        Assert.Contains("0 to 65535", error.Message, StringComparison.Ordinal);
+    }
 }
