@@ -15,7 +15,20 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
 
     /// <summary>Returns null when the event is valid, else the error to send.</summary>
+    /// <remarks>
+    /// The schemas are shared by every session of the process, and neither the JSON tree (whose nodes materialize
+    /// on first read) nor the schema library's lazily resolved references may be used from two threads at once:
+    /// under load, concurrent first uses made sound events fail as server errors. One validation at a time.
+    /// </remarks>
     public RealtimeError? Validate(string type, JsonElement root, string? eventId)
+    {
+        lock (schemas)
+        {
+            return ValidateUnderLock(type, root, eventId);
+        }
+    }
+
+    private RealtimeError? ValidateUnderLock(string type, JsonElement root, string? eventId)
     {
         if (!schemas.ClientEventSchemas.TryGetValue(type, out var schemaName))
         {
