@@ -56,6 +56,8 @@ public sealed class SessionUpdateTests
     [InlineData("""{"type":"session.update","event_id":"e1","session":{"type":"realtime","output_modalities":["video"]}}""", "invalid_value", "session.output_modalities[0]")]
     [InlineData("""{"type":"conversation.item.truncate","event_id":"e1","item_id":"item_x","content_index":0}""", "missing_required_parameter", "audio_end_ms")]
     [InlineData("""{"type":"session.dance","event_id":"e1"}""", "invalid_value", "type")]
+    [InlineData("""{"type":"input_audio_buffer.append","event_id":"e1","audio":"AAAA","pitch":"high"}""", "unknown_parameter", "pitch")]
+    [InlineData("""{"type":"input_audio_buffer.append","event_id":"e1","audio":5}""", "invalid_type", "audio")]
     public async Task BadEvents_GetErrorsNamingTheParam(string json, string code, string param)
     {
         await using var server = await Servers.StartAsync();
