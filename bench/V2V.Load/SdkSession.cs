@@ -8,13 +8,14 @@ namespace V2V.Load;
 
 /// <summary>
 /// The same bridge built on the official OpenAI .NET library (<c>OpenAI.Realtime</c>): our resampler for the
-/// input (the SDK has none), 40 ms chunks through <c>SendInputAudioAsync</c>, updates read from
+/// input (the SDK has none), chunks of ours' default size through <c>SendInputAudioAsync</c>, updates read from
 /// <c>ReceiveUpdatesAsync</c>, audio deltas cut into 10 ms frames and paced by the harness's clock, barge-in as
 /// cancel + truncate. What a careful user of the SDK writes, kept minimal.
 /// </summary>
 internal sealed class SdkSession : ILoadSession
 {
-    private const int ChunkSamples = 960; // 40 ms at 24 kHz, as ours
+    // The same chunk as ours by default, so both bridges send the same number of appends.
+    private static readonly int ChunkSamples = 24 * new V2V.Voice.VoiceSessionOptions().InputChunkMs;
     private const int FrameBytes = 480;   // 10 ms at 24 kHz
     private static readonly long FrameTicks = Stopwatch.Frequency / 100;
 
