@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace V2V.Audio;
 
 /// <summary>
-/// The precomputed filter of one rate pair, split into its polyphase branches. Immutable and shared: every
-/// resampler of the same pair (one per session and direction) uses the same tables.
+/// The precomputed filter of one rate pair and phase response, split into its polyphase branches. Immutable and
+/// shared: every resampler of the same pair and phase (one per session and direction) uses the same tables.
 /// </summary>
 internal sealed class PolyphaseFilterBank
 {
@@ -20,14 +20,17 @@ internal sealed class PolyphaseFilterBank
     // Taps per phase are padded to a whole number of 512-bit vectors, so dot products need no scalar tail.
     private const int TapAlignment = 16;
 
-    private static readonly ConcurrentDictionary<(int In, int Out), PolyphaseFilterBank> Cache = new();
+    // Lazy, so that sessions starting together on a new pair wait for one design instead of each running their own
+    // (a minimum-phase design of a 44.1 kHz pair takes up to a second or two).
+    private static readonly ConcurrentDictionary<(int In, int Out, ResamplerPhase Phase), Lazy<PolyphaseFilterBank>> Cache = new();
 
-    private PolyphaseFilterBank(int interpolation, int decimation, int tapsPerPhase, float[] coefficients)
+    private PolyphaseFilterBank(int interpolation, int decimation, int tapsPerPhase, float[] coefficients, double delayInOutputSamples)
     {
         Interpolation = interpolation;
         Decimation = decimation;
         TapsPerPhase = tapsPerPhase;
         Coefficients = coefficients;
+        DelayInOutputSamples = delayInOutputSamples;
     }
 
     /// <summary>L: the output advances L phases for every input sample (output rate / gcd).</summary>
@@ -48,14 +51,23 @@ internal sealed class PolyphaseFilterBank
     /// <summary>The prototype filter's length L * taps per phase.</summary>
     public int PrototypeLength => Interpolation * TapsPerPhase;
 
-    /// <summary>Group delay in output samples: half the prototype, counted at the output rate.</summary>
-    public double DelayInOutputSamples => (PrototypeLength - 1) / (2.0 * Decimation);
+    /// <summary>
+    /// Group delay in output samples. Linear phase: half the prototype, the same at every frequency. Minimum
+    /// phase: the group delay at <see cref="DelayReferenceFrequency"/>, where it is nearly flat.
+    /// </summary>
+    public double DelayInOutputSamples { get; }
 
-    /// <summary>The shared bank for a rate pair, designed on first use.</summary>
-    public static PolyphaseFilterBank For(int inputRate, int outputRate)
-        => Cache.GetOrAdd((inputRate, outputRate), static key => Design(key.In, key.Out));
+    /// <summary>The shared bank for a rate pair and phase response, designed on first use.</summary>
+    public static PolyphaseFilterBank For(int inputRate, int outputRate, ResamplerPhase phase)
+        => Cache.GetOrAdd((inputRate, outputRate, phase), static key => new(() => Design(key.In, key.Out, key.Phase))).Value;
 
-    private static PolyphaseFilterBank Design(int inputRate, int outputRate)
+    /// <summary>
+    /// The frequency at which a minimum-phase filter's delay is reported: 1 kHz, in the middle of the speech band
+    /// and inside the passband of every rate from 8 kHz up; an eighth of the lower rate below that.
+    /// </summary>
+    public static double DelayReferenceFrequency(int inputRate, int outputRate) => Math.Min(1000, Math.Min(inputRate, outputRate) / 8.0);
+
+    private static PolyphaseFilterBank Design(int inputRate, int outputRate, ResamplerPhase phase)
     {
         int gcd = GreatestCommonDivisor(inputRate, outputRate);
         int l = outputRate / gcd, m = inputRate / gcd;
@@ -79,27 +91,40 @@ internal sealed class PolyphaseFilterBank
         double beta = KaiserWindow.BetaForAttenuation(StopbandAttenuationDb);
 
         var prototype = new double[length];
-        double center = (length - 1) / 2.0, sum = 0;
+        double center = (length - 1) / 2.0;
         for (int n = 0; n < length; n++)
         {
             double x = n - center;
             double sinc = x == 0 ? 2 * cutoff : Math.Sin(2 * Math.PI * cutoff * x) / (Math.PI * x);
             prototype[n] = sinc * KaiserWindow.At(n, length, beta);
+        }
+
+        // The delay counts prototype samples (at L * input rate); each output sample is M of them.
+        double delay = (length - 1) / (2.0 * m);
+        if (phase == ResamplerPhase.Minimum)
+        {
+            prototype = MinimumPhase.From(prototype);
+            delay = GroupDelay.At(prototype, DelayReferenceFrequency(inputRate, outputRate) / filterRate) / m;
+        }
+
+        double sum = 0;
+        for (int n = 0; n < length; n++)
+        {
             sum += prototype[n];
         }
 
         // Zero-stuffing by L divides the signal's level by L; a DC gain of L restores it.
         double gain = l / sum;
         var coefficients = new float[length];
-        for (int phase = 0; phase < l; phase++)
+        for (int branch = 0; branch < l; branch++)
         {
             for (int k = 0; k < taps; k++)
             {
-                coefficients[phase * taps + (taps - 1 - k)] = (float)(prototype[phase + k * l] * gain);
+                coefficients[branch * taps + (taps - 1 - k)] = (float)(prototype[branch + k * l] * gain);
             }
         }
 
-        return new PolyphaseFilterBank(l, m, taps, coefficients);
+        return new PolyphaseFilterBank(l, m, taps, coefficients, delay);
     }
 
     private static int GreatestCommonDivisor(int a, int b)
