@@ -84,10 +84,12 @@ public sealed class ResamplerQualityTests
     }
 
     /// <summary>Resamples enough of a sine that the last <see cref="AnalysisLength"/> outputs are past the start-up transient.</summary>
-    private static float[] ResampleSteadyState(int inputRate, int outputRate, double frequency)
+    internal static float[] ResampleSteadyState(
+        int inputRate, int outputRate, double frequency, ResamplerPhase phase = ResamplerPhase.Linear)
     {
-        var resampler = new AudioResampler(inputRate, outputRate);
-        int settle = (int)Math.Ceiling(2 * resampler.DelayInOutputSamples) + 64;
+        var resampler = new AudioResampler(inputRate, outputRate, phase);
+        // The transient lasts as long as the filter spans: its taps per output, counted in output samples.
+        int settle = (int)Math.Ceiling((double)resampler.TapsPerOutputSample * outputRate / inputRate) + 64;
         int inputCount = (int)((long)(AnalysisLength + settle) * inputRate / outputRate) + 2;
         float[] input = Spectrum.Sine(frequency, inputRate, inputCount, Amplitude);
         var output = new float[resampler.GetMaxOutputCount(input.Length)];

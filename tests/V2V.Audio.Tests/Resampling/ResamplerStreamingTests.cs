@@ -147,9 +147,10 @@ public sealed class ResamplerStreamingTests
         Assert.Throws<NotSupportedException>(() => new AudioResampler(47999, 48000));
     }
 
-    internal static short[] ResampleInFrames(int inputRate, int outputRate, short[] input, int[] frameSizes)
+    internal static short[] ResampleInFrames(
+        int inputRate, int outputRate, short[] input, int[] frameSizes, ResamplerPhase phase = ResamplerPhase.Linear)
     {
-        var resampler = new AudioResampler(inputRate, outputRate);
+        var resampler = new AudioResampler(inputRate, outputRate, phase);
         var result = new List<short>();
         var output = new short[resampler.GetMaxOutputCount(input.Length)];
         int offset = 0;
@@ -164,7 +165,7 @@ public sealed class ResamplerStreamingTests
         return [.. result];
     }
 
-    private static short[] Noise(int count, int seed)
+    internal static short[] Noise(int count, int seed)
     {
         var random = new Random(seed);
         var samples = new short[count];
