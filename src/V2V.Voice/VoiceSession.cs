@@ -57,7 +57,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
             SingleReader = true,
         });
         _work = Channel.CreateBounded<SessionWork>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-        _input = new InputAudioPath(options.InputChunkMs, options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
+        _input = new InputAudioPath(options.InputChunkMs, options.InputQuietDbfs, options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
         _cutter = new OutputFrameCutter(options.OutputSampleRate, options.OutputFrameDuration);
         if (options.PaceOutput)
         {

@@ -57,8 +57,16 @@ public sealed class VoiceSessionOptions
     /// <summary>Pace audio out in real time (true), or give it out as fast as it comes (files, tests).</summary>
     public bool PaceOutput { get; set; } = true;
 
-    /// <summary>How much audio is gathered into one append, in ms (smaller: lower latency, more messages).</summary>
+    /// <summary>How much audio is gathered into one append while the user speaks, in ms (smaller: more messages).</summary>
     public int InputChunkMs { get; set; } = 20;
+
+    /// <summary>
+    /// Input frames quieter than this (RMS, dB below full scale) are sent at once, with whatever was gathered before
+    /// them, instead of waiting to fill <see cref="InputChunkMs"/>: the server sees the pause that ends a turn as it
+    /// happens, so the answer starts up to one chunk sooner. Speech is far louder (-35 to -15 dBFS); set it below the
+    /// noise floor of your input to turn it off (-120: never).
+    /// </summary>
+    public double InputQuietDbfs { get; set; } = -45;
 
     /// <summary>What the agent says when the first user joins; empty: nothing.</summary>
     public string? Greeting { get; set; }
@@ -112,6 +120,7 @@ public sealed class VoiceSessionOptions
         Check(OutputSampleRate is >= 8000 and <= 48000, nameof(OutputSampleRate), $"must be 8000 to 48000 Hz (got {OutputSampleRate})");
         Check(OutputFrameDuration >= TimeSpan.FromMilliseconds(5) && OutputFrameDuration <= TimeSpan.FromMilliseconds(100), nameof(OutputFrameDuration), $"must be 5 to 100 ms (got {OutputFrameDuration.TotalMilliseconds} ms)");
         Check(InputChunkMs is >= 10 and <= 1000, nameof(InputChunkMs), $"must be 10 to 1000 ms (got {InputChunkMs})");
+        Check(InputQuietDbfs is >= -120 and <= 0, nameof(InputQuietDbfs), $"must be -120 to 0 dBFS (got {InputQuietDbfs})");
         Check(VadThreshold is >= 0 and <= 1, nameof(VadThreshold), $"must be 0 to 1 (got {VadThreshold})");
         Check(VadPrefixPaddingMs >= 0, nameof(VadPrefixPaddingMs), $"must not be negative (got {VadPrefixPaddingMs})");
         Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");

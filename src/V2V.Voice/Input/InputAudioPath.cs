@@ -8,15 +8,24 @@ namespace V2V.Voice.Input;
 /// the local voice activity detector when there is one. One producer at a time; allocation-free after the
 /// first frames of a given size.
 /// </summary>
+/// <remarks>
+/// Chunks save messages while the user speaks; in a pause they only cost time. The server ends a turn once it has
+/// seen its silence window, so the frame that completes that window must not wait for the next one: a quiet frame
+/// (below the quiet level) goes out at once with whatever was gathered before it.
+/// </remarks>
 internal sealed class InputAudioPath : IDisposable
 {
     /// <summary>The model's input rate.</summary>
     public const int ModelRate = 24000;
 
+    /// <summary>A quiet level at or below this turns the early send of quiet frames off.</summary>
+    public const double MinQuietDbfs = -120;
+
     /// <summary>The longest frame accepted, in seconds of audio.</summary>
     public const double MaxFrameSeconds = 2;
 
     private readonly short[] _chunk;
+    private readonly double _quietSumOfSquaresPerSample;
     private readonly IVoiceActivityDetector? _vad;
     private readonly List<VoiceActivityEvent> _vadEvents = [];
     private AudioResampler? _resampler;
@@ -24,9 +33,14 @@ internal sealed class InputAudioPath : IDisposable
     private short[] _resampled = [];
     private int _chunkFill;
 
-    public InputAudioPath(int chunkMs, IVoiceActivityDetector? vad)
+    /// <param name="chunkMs">Audio per append while the input is loud.</param>
+    /// <param name="quietDbfs">Frames with an RMS level below this go out at once (-120 or lower: never).</param>
+    /// <param name="vad">The local voice activity detector, if turns are detected here.</param>
+    public InputAudioPath(int chunkMs, double quietDbfs, IVoiceActivityDetector? vad)
     {
         _chunk = new short[ModelRate * chunkMs / 1000];
+        var quietRms = 32768 * Math.Pow(10, quietDbfs / 20);
+        _quietSumOfSquaresPerSample = quietDbfs <= MinQuietDbfs ? -1 : quietRms * quietRms;
         _vad = vad;
     }
 
@@ -80,6 +94,7 @@ internal sealed class InputAudioPath : IDisposable
         var at24k = _resampled.AsSpan(0, count);
         SamplesIn += count;
         _vad?.Process(at24k, _vadEvents);
+        var quiet = IsQuiet(at24k);
 
         while (!at24k.IsEmpty)
         {
@@ -93,6 +108,27 @@ internal sealed class InputAudioPath : IDisposable
                 _chunkFill = 0;
             }
         }
+
+        if (quiet)
+        {
+            FlushPartial(onChunk);
+        }
+    }
+
+    private bool IsQuiet(ReadOnlySpan<short> samples)
+    {
+        if (samples.IsEmpty)
+        {
+            return false;
+        }
+
+        long sum = 0;
+        foreach (var s in samples)
+        {
+            sum += s * s;
+        }
+
+        return sum < _quietSumOfSquaresPerSample * samples.Length;
     }
 
     /// <summary>Gives out what is gathered, however short (at the end of a turn); nothing when empty.</summary>
