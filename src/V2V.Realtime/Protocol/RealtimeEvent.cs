@@ -17,9 +17,21 @@ public abstract class RealtimeEvent
     [JsonPropertyName("type"), JsonPropertyOrder(-2)]
     public string Type { get; init; }
 
+    private string? _eventId;
+
     /// <summary>The event id: set by the server on server events; optional and chosen by the client on client events.</summary>
     [JsonPropertyName("event_id"), JsonPropertyOrder(-1)]
-    public string? EventId { get; init; }
+    public string? EventId
+    {
+        get => _eventId ??= MaterializeEventId();
+        init => _eventId = value;
+    }
+
+    /// <summary>An event that keeps its id as received bytes (the audio delta) makes the string only when asked.</summary>
+    private protected virtual string? MaterializeEventId() => null;
+
+    /// <summary>For an event instance that is reused: forgets the id string of its previous use.</summary>
+    private protected void ForgetEventId() => _eventId = null;
 
     /// <summary>Fields of the event that this model does not know, with their raw JSON.</summary>
     [JsonExtensionData]

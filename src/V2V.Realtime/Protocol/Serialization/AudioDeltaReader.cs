@@ -11,11 +11,15 @@ namespace V2V.Realtime.Protocol.Serialization;
 /// </summary>
 internal static class AudioDeltaReader
 {
-    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, string type, RepeatedStringCache responseIds, RepeatedStringCache itemIds)
+    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, AudioDeltaPool pool, RepeatedStringCache responseIds, RepeatedStringCache itemIds)
     {
         var reader = new Utf8JsonReader(utf8);
         reader.Read();
-        string? eventId = null, responseId = null, itemId = null;
+        string? responseId = null, itemId = null;
+        // The event id is kept as its bytes (a string only if someone asks): an escaped or split id is rare enough to decode now.
+        ReadOnlySpan<byte> eventId = default;
+        byte[]? unescapedEventId = null;
+        var hasEventId = false;
         int? outputIndex = null, contentIndex = null;
         byte[]? audio = null;
         var audioLength = 0;
@@ -33,7 +37,7 @@ internal static class AudioDeltaReader
                     continue;
                 }
                 if (name.SequenceEqual("type"u8)) continue;
-                else if (name.SequenceEqual("event_id"u8)) eventId = reader.GetString();
+                else if (name.SequenceEqual("event_id"u8)) hasEventId = ReadEventId(ref reader, ref eventId, ref unescapedEventId);
                 else if (name.SequenceEqual("response_id"u8)) responseId = ReadId(ref reader, responseIds);
                 else if (name.SequenceEqual("item_id"u8)) itemId = ReadId(ref reader, itemIds);
                 else if (name.SequenceEqual("output_index"u8)) outputIndex = reader.GetInt32();
@@ -43,12 +47,11 @@ internal static class AudioDeltaReader
             }
             if (audio is null || responseId is null || itemId is null || outputIndex is null || contentIndex is null)
             {
-                throw new JsonException($"{type} is missing a required field (response_id, item_id, output_index, content_index, delta).");
+                throw new JsonException("The audio delta is missing a required field (response_id, item_id, output_index, content_index, delta).");
             }
-            var evt = new ResponseOutputAudioDeltaEvent(type, eventId, responseId, itemId, outputIndex.Value, contentIndex.Value, audio, audioLength)
-            {
-                AdditionalProperties = extra,
-            };
+            var evt = pool.Rent();
+            evt.Fill(unescapedEventId ?? eventId, hasEventId, responseId, itemId, outputIndex.Value, contentIndex.Value, audio, audioLength);
+            evt.AdditionalProperties = extra;
             audio = null;
             return evt;
         }
@@ -59,6 +62,27 @@ internal static class AudioDeltaReader
                 ArrayPool<byte>.Shared.Return(audio);
             }
         }
+    }
+
+    private static bool ReadEventId(ref Utf8JsonReader reader, ref ReadOnlySpan<byte> raw, ref byte[]? unescaped)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException("\"event_id\" must be a string.");
+        }
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            unescaped = System.Text.Encoding.UTF8.GetBytes(reader.GetString()!);
+        }
+        else
+        {
+            raw = reader.ValueSpan;
+        }
+        return true;
     }
 
     private static string? ReadId(ref Utf8JsonReader reader, RepeatedStringCache cache) =>
