@@ -57,7 +57,12 @@ public sealed partial class VoiceSession : IAsyncDisposable
             SingleReader = true,
         });
         _work = Channel.CreateBounded<SessionWork>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-        _input = new InputAudioPath(options.InputChunkMs, options.InputQuietDbfs, options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
+        _input = new InputAudioPath(
+            options.InputChunkMs,
+            // Only the server's turn detection needs the end of a turn sent at once; our own commits flush what is gathered.
+            options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : InputAudioPath.MinQuietDbfs,
+            options.TurnMode == TurnMode.ServerVad ? options.VadSilenceDurationMs : null,
+            options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
         _cutter = new OutputFrameCutter(options.OutputSampleRate, options.OutputFrameDuration);
         if (options.PaceOutput)
         {

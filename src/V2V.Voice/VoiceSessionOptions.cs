@@ -61,10 +61,12 @@ public sealed class VoiceSessionOptions
     public int InputChunkMs { get; set; } = 20;
 
     /// <summary>
-    /// Input frames quieter than this (RMS, dB below full scale) are sent at once, with whatever was gathered before
-    /// them, instead of waiting to fill <see cref="InputChunkMs"/>: the server sees the pause that ends a turn as it
-    /// happens, so the answer starts up to one chunk sooner. Speech is far louder (-35 to -15 dBFS); set it below the
-    /// noise floor of your input to turn it off (-120: never).
+    /// With the server's turn detection, input frames quieter than this (RMS, dB below full scale) near the end of its
+    /// silence window (server VAD: from 100 ms before <see cref="VadSilenceDurationMs"/> of quiet to 50 ms after it;
+    /// semantic VAD: any quiet frame) are sent at once, with whatever was gathered before them, instead of waiting to
+    /// fill <see cref="InputChunkMs"/>: the server sees the pause that ends a turn as it happens, so the answer starts
+    /// up to one chunk sooner, for a few more messages per pause. Speech is far louder (-35 to -15 dBFS); -120 turns
+    /// it off.
     /// </summary>
     public double InputQuietDbfs { get; set; } = -45;
 

@@ -9,9 +9,12 @@ namespace V2V.Voice.Input;
 /// first frames of a given size.
 /// </summary>
 /// <remarks>
-/// Chunks save messages while the user speaks; in a pause they only cost time. The server ends a turn once it has
-/// seen its silence window, so the frame that completes that window must not wait for the next one: a quiet frame
-/// (below the quiet level) goes out at once with whatever was gathered before it.
+/// Chunks save messages; at the end of a turn they cost time. The server ends a turn once it has seen its silence
+/// window, so the frame that completes that window must not wait for the next one: a quiet frame (below the quiet
+/// level) goes out at once with whatever was gathered before it. When the window is known (server VAD's
+/// silence_duration_ms), only the quiet frames around its end go at once (from 100 ms before to 50 ms after, for
+/// the server's own idea of where speech ended); the rest of a pause is chunked like speech, so a pause costs a
+/// few more messages, not twice as many. With an unknown window (semantic VAD) every quiet frame goes at once.
 /// </remarks>
 internal sealed class InputAudioPath : IDisposable
 {
@@ -26,6 +29,8 @@ internal sealed class InputAudioPath : IDisposable
 
     private readonly short[] _chunk;
     private readonly double _quietSumOfSquaresPerSample;
+    private readonly int? _silenceWindowMs;
+    private double _quietRunMs;
     private readonly IVoiceActivityDetector? _vad;
     private readonly List<VoiceActivityEvent> _vadEvents = [];
     private AudioResampler? _resampler;
@@ -35,9 +40,11 @@ internal sealed class InputAudioPath : IDisposable
 
     /// <param name="chunkMs">Audio per append while the input is loud.</param>
     /// <param name="quietDbfs">Frames with an RMS level below this go out at once (-120 or lower: never).</param>
+    /// <param name="silenceWindowMs">The server's silence window when it is known, else null (every quiet frame goes at once).</param>
     /// <param name="vad">The local voice activity detector, if turns are detected here.</param>
-    public InputAudioPath(int chunkMs, double quietDbfs, IVoiceActivityDetector? vad)
+    public InputAudioPath(int chunkMs, double quietDbfs, int? silenceWindowMs, IVoiceActivityDetector? vad)
     {
+        _silenceWindowMs = silenceWindowMs;
         _chunk = new short[ModelRate * chunkMs / 1000];
         var quietRms = 32768 * Math.Pow(10, quietDbfs / 20);
         _quietSumOfSquaresPerSample = quietDbfs <= MinQuietDbfs ? -1 : quietRms * quietRms;
@@ -94,7 +101,7 @@ internal sealed class InputAudioPath : IDisposable
         var at24k = _resampled.AsSpan(0, count);
         SamplesIn += count;
         _vad?.Process(at24k, _vadEvents);
-        var quiet = IsQuiet(at24k);
+        var sendNow = IsQuiet(at24k) && NearTheEndOfTheSilenceWindow(count / 24.0);
 
         while (!at24k.IsEmpty)
         {
@@ -109,10 +116,18 @@ internal sealed class InputAudioPath : IDisposable
             }
         }
 
-        if (quiet)
+        if (sendNow)
         {
             FlushPartial(onChunk);
         }
+    }
+
+    /// <summary>Counts the quiet run this quiet frame extends; true when the server's window may end within it.</summary>
+    private bool NearTheEndOfTheSilenceWindow(double frameMs)
+    {
+        var before = _quietRunMs;
+        _quietRunMs += frameMs;
+        return _silenceWindowMs is not { } window || (_quietRunMs >= window - 100 && before <= window + 50);
     }
 
     private bool IsQuiet(ReadOnlySpan<short> samples)
@@ -121,6 +136,10 @@ internal sealed class InputAudioPath : IDisposable
         {
             return false;
         }
+        if (_quietSumOfSquaresPerSample < 0)
+        {
+            return false; // the early send is off: no need to measure
+        }
 
         long sum = 0;
         foreach (var s in samples)
@@ -128,7 +147,12 @@ internal sealed class InputAudioPath : IDisposable
             sum += s * s;
         }
 
-        return sum < _quietSumOfSquaresPerSample * samples.Length;
+        var quiet = sum < _quietSumOfSquaresPerSample * samples.Length;
+        if (!quiet)
+        {
+            _quietRunMs = 0;
+        }
+        return quiet;
     }
 
     /// <summary>

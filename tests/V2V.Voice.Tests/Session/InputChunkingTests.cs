@@ -12,12 +12,28 @@ public sealed class InputChunkingTests
     private const int FrameSamples = 240;
 
     [Fact]
-    public async Task LoudAudio_GoesInWholeChunks_QuietFrames_GoAtOnce()
+    public async Task ServerVad_QuietFramesAroundTheEndOfItsWindow_GoAtOnce_TheRestOfThePauseIsChunked()
     {
-        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = TurnMode.Manual; o.InputChunkMs = 100; });
+        await using var harness = await SessionHarness.StartAsync(o => { o.InputChunkMs = 100; o.VadSilenceDurationMs = 500; });
 
-        // 55 loud frames (-20 dBFS): five whole chunks of 100 ms and 5 frames left over; then 20 quiet frames of
-        // low noise (about -64 dBFS), each of which must leave at once, the first taking the 5 left-over frames along.
+        // 50 loud frames (-20 dBFS): five chunks of 100 ms. Then 80 quiet frames of low noise (about -64 dBFS): the
+        // pause is chunked until 400 ms of it (four chunks), its frames from 410 to 560 ms go one by one (16), and
+        // from there it is chunked again (two chunks, four frames left gathered).
+        await SendFramesAsync(harness, Tone(frames: 50, amplitude: 4600));
+        await SendFramesAsync(harness, Noise(frames: 80, amplitude: 36));
+
+        var appends = await harness.WaitForSentAsync("input_audio_buffer.append", a => a.Sum(SamplesOf) == 126 * FrameSamples, "126 frames of audio");
+        var sizes = appends.Select(SamplesOf).ToArray();
+        Assert.Equal([.. Enumerable.Repeat(2400, 9), .. Enumerable.Repeat(FrameSamples, 16), 2400, 2400], sizes);
+    }
+
+    [Fact]
+    public async Task SemanticVad_EveryQuietFrame_GoesAtOnce_WithWhatWasGatheredBeforeIt()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = TurnMode.SemanticVad; o.InputChunkMs = 100; });
+
+        // 55 loud frames: five whole chunks and 5 frames left over; then 20 quiet frames, each of which leaves at
+        // once, the first taking the 5 left-over frames along.
         await SendFramesAsync(harness, Tone(frames: 55, amplitude: 4600));
         await SendFramesAsync(harness, Noise(frames: 20, amplitude: 36));
 
@@ -26,15 +42,17 @@ public sealed class InputChunkingTests
         Assert.Equal([2400, 2400, 2400, 2400, 2400, 6 * FrameSamples, .. Enumerable.Repeat(FrameSamples, 19)], sizes);
     }
 
-    [Fact]
-    public async Task QuietLevelOff_QuietFrames_WaitForWholeChunks()
+    [Theory]
+    [InlineData(TurnMode.ServerVad, -120.0)]
+    [InlineData(TurnMode.Manual, -45.0)]
+    public async Task QuietLevelOff_OrTurnsEndedHere_QuietFramesWaitForWholeChunks(TurnMode mode, double quietDbfs)
     {
-        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = TurnMode.Manual; o.InputChunkMs = 100; o.InputQuietDbfs = -120; });
+        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = mode; o.InputChunkMs = 100; o.InputQuietDbfs = quietDbfs; o.VadSilenceDurationMs = 500; });
 
         await SendFramesAsync(harness, Tone(frames: 50, amplitude: 4600));
-        await SendFramesAsync(harness, Noise(frames: 30, amplitude: 36));
+        await SendFramesAsync(harness, Noise(frames: 80, amplitude: 36));
 
-        var appends = await harness.WaitForSentAsync("input_audio_buffer.append", a => a.Sum(SamplesOf) >= 80 * FrameSamples, "all 800 ms of audio");
+        var appends = await harness.WaitForSentAsync("input_audio_buffer.append", a => a.Sum(SamplesOf) >= 130 * FrameSamples, "all 1300 ms of audio");
         Assert.All(appends, a => Assert.Equal(2400, SamplesOf(a)));
     }
 
@@ -42,7 +60,7 @@ public sealed class InputChunkingTests
     public async Task SpeechJustAboveTheQuietLevel_IsStillChunked()
     {
         // -40 dBFS is soft speech, above the default quiet level of -45 dBFS.
-        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = TurnMode.Manual; o.InputChunkMs = 100; });
+        await using var harness = await SessionHarness.StartAsync(o => { o.TurnMode = TurnMode.SemanticVad; o.InputChunkMs = 100; });
 
         await SendFramesAsync(harness, Tone(frames: 40, amplitude: 463));
 
