@@ -69,13 +69,16 @@ internal sealed class FlatStringSchema
                 return false;
             }
 
-            if (rule.Allowed is not null && !rule.Allowed.Any(property.Value.ValueEquals))
+            if (rule.Allowed is not null && !IsOneOf(property.Value, rule.Allowed))
             {
                 return false;
             }
 
-            // Only short strings are measured: the audio has no maxLength, so it is never decoded here.
-            if (rule.MaxLength != int.MaxValue && property.Value.GetString()!.Length > rule.MaxLength)
+            // The audio has no maxLength, so it is never measured. A UTF-8 string has at least as many bytes as UTF-16
+            // chars, so a raw value within the limit needs no decoding.
+            if (rule.MaxLength != int.MaxValue
+                && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(property.Value).Length - 2 > rule.MaxLength
+                && property.Value.GetString()!.Length > rule.MaxLength)
             {
                 return false;
             }
@@ -93,5 +96,18 @@ internal sealed class FlatStringSchema
         }
 
         return requiredSeen == (1L << _required.Length) - 1;
+    }
+
+    private static bool IsOneOf(JsonElement value, string[] allowed)
+    {
+        foreach (var candidate in allowed)
+        {
+            if (value.ValueEquals(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
