@@ -68,6 +68,11 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
         SetIf(p, "vad_prefix_padding_ms", v => options.VadPrefixPaddingMs = checked((int)v));
         SetIf(p, "vad_silence_duration_ms", v => options.VadSilenceDurationMs = checked((int)v));
         SetIf(p, "tool_timeout_ms", v => options.ToolTimeout = TimeSpan.FromMilliseconds(v));
+        SetIf(p, "input_chunk_ms", v => options.InputChunkMs = checked((int)v));
+        if (p["input_quiet_dbfs"] is { } quiet)
+        {
+            options.InputQuietDbfs = quiet.GetValue<double>();
+        }
         if (p["vad_threshold"] is { } threshold)
         {
             options.VadThreshold = threshold.GetValue<double>();
@@ -109,6 +114,8 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
                 nameof(VoiceSessionOptions.MaxTokens) => "max_tokens",
                 nameof(VoiceSessionOptions.Temperature) => "temperature",
                 nameof(VoiceSessionOptions.ToolTimeout) => "tool_timeout_ms",
+                nameof(VoiceSessionOptions.InputChunkMs) => "input_chunk_ms",
+                nameof(VoiceSessionOptions.InputQuietDbfs) => "input_quiet_dbfs",
                 _ => ex.ParamName ?? "property",
             };
             var detail = ex.Message.Replace(ex.ParamName ?? "\0", property, StringComparison.Ordinal);

@@ -109,6 +109,8 @@ public sealed class GraphTests
     [InlineData("temperature", "\"hot\"", "temperature")]
     [InlineData("base_uri", "\"ws://example.com\"", "base_uri")]
     [InlineData("dialect", "\"v2\"", "dialect")]
+    [InlineData("input_quiet_dbfs", "3.5", "input_quiet_dbfs")]
+    [InlineData("input_chunk_ms", "5", "input_chunk_ms")]
     [InlineData("no_such_property", "1", "no_such_property")]
     public async Task BadProperty_IsRefused_WithAMessageNamingIt(string property, string value, string named)
     {
