@@ -1,8 +1,10 @@
-using System.Security.Cryptography;
-
 namespace V2V.Simulator.Protocol;
 
-/// <summary>Ids shaped as OpenAI's: a prefix and 21 base-62 characters (e.g. <c>event_C9G5RJeJ2gF77mV7f2B1j</c>).</summary>
+/// <summary>
+/// Ids shaped as OpenAI's: a prefix and 21 base-62 characters (e.g. <c>event_C9G5RJeJ2gF77mV7f2B1j</c>). Every
+/// server event gets one, so they come from <see cref="Random.Shared"/>: ids must be unique, not secret, and 21
+/// calls into the system's cryptographic generator per event were a visible part of the server's CPU under load.
+/// </summary>
 internal static class EventIds
 {
     private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -22,11 +24,7 @@ internal static class EventIds
     private static string New(string prefix)
     {
         Span<char> chars = stackalloc char[21];
-        for (var i = 0; i < chars.Length; i++)
-        {
-            chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
-
+        Random.Shared.GetItems(Alphabet, chars);
         return string.Concat(prefix, chars);
     }
 }
