@@ -75,9 +75,12 @@ internal static class LoadRunner
                 {
                     // Users start at different points of the cycle and of the speech, as real callers do.
                     var script = new TurnScript(speech, offsetFrames: i * 37);
-                    all[i] = bridge == "v2v"
-                        ? await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false)
-                        : await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false);
+                    all[i] = bridge switch
+                    {
+                        "v2v" => await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false),
+                        "none" => new HarnessOnlySession(script, stats),
+                        _ => await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
+                    };
                 }
                 finally
                 {
@@ -87,7 +90,7 @@ internal static class LoadRunner
             await Task.WhenAll(starts).ConfigureAwait(false);
         }
 
-        using var ticker = new Ticker(all, stats, releaseOutput: bridge != "v2v");
+        using var ticker = new Ticker(all, stats, releaseOutput: bridge == "openai");
         // Warm up: JIT, pools and the first turns, then measure a window.
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(6, 2 + sessions / 100.0))).ConfigureAwait(false);
         stats.ResetWindow();

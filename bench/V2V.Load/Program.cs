@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai --out docs/perf
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,none] --out docs/perf   (none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--fade-ms 10]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
@@ -29,6 +29,8 @@ switch (mode)
         var outDir = Arg("out", "docs/perf");
         var speech = SpeechSignal.Make(30);
         var results = new List<LoadResult>();
+        // A run without a bridge (none) has no latencies: NaN, written as such.
+        var json = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
         foreach (var n in counts)
         {
             foreach (var bridge in bridges)
@@ -36,14 +38,14 @@ switch (mode)
                 Console.WriteLine($"-- {bridge}, {n} sessions, {seconds} s (load before: {Machine.LoadAverage()})");
                 var result = await LoadRunner.RunAsync(bridge, n, TimeSpan.FromSeconds(seconds), speech);
                 results.Add(result);
-                Console.WriteLine(JsonSerializer.Serialize(result));
+                Console.WriteLine(JsonSerializer.Serialize(result, json));
                 LoadRunner.ForceGc();
             }
         }
         Report.PrintLoad(results);
         Directory.CreateDirectory(outDir);
         var jsonPath = Path.Combine(outDir, "load.json");
-        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(new LoadFile(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), string.Join(' ', args), results), new JsonSerializerOptions { WriteIndented = true }));
+        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(new LoadFile(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), string.Join(' ', args), results), new JsonSerializerOptions(json) { WriteIndented = true }));
         await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(results));
         Console.WriteLine($"wrote {jsonPath} and load.svg");
         break;
