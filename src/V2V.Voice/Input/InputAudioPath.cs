@@ -101,7 +101,12 @@ internal sealed class InputAudioPath : IDisposable
         var at24k = _resampled.AsSpan(0, count);
         SamplesIn += count;
         _vad?.Process(at24k, _vadEvents);
-        var sendNow = IsQuiet(at24k) && NearTheEndOfTheSilenceWindow(count / 24.0);
+        var quiet = IsQuiet(at24k);
+        if (!quiet)
+        {
+            _quietRunMs = 0;
+        }
+        var sendNow = quiet && NearTheEndOfTheSilenceWindow(count / 24.0);
 
         while (!at24k.IsEmpty)
         {
@@ -122,7 +127,7 @@ internal sealed class InputAudioPath : IDisposable
         }
     }
 
-    /// <summary>Counts the quiet run this quiet frame extends; true when the server's window may end within it.</summary>
+    /// <summary>Lengthens the quiet run by this quiet frame; true when the server's window may end within it.</summary>
     private bool NearTheEndOfTheSilenceWindow(double frameMs)
     {
         var before = _quietRunMs;
@@ -130,6 +135,7 @@ internal sealed class InputAudioPath : IDisposable
         return _silenceWindowMs is not { } window || (_quietRunMs >= window - 100 && before <= window + 50);
     }
 
+    /// <summary>True when the RMS level of <paramref name="samples"/> is below the quiet level (never when the early send is off).</summary>
     private bool IsQuiet(ReadOnlySpan<short> samples)
     {
         if (samples.IsEmpty)
@@ -147,12 +153,7 @@ internal sealed class InputAudioPath : IDisposable
             sum += s * s;
         }
 
-        var quiet = sum < _quietSumOfSquaresPerSample * samples.Length;
-        if (!quiet)
-        {
-            _quietRunMs = 0;
-        }
-        return quiet;
+        return sum < _quietSumOfSquaresPerSample * samples.Length;
     }
 
     /// <summary>
