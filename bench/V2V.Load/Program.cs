@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,none] --out docs/perf   (none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,none] --out docs/perf [--server-yields]   (none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--fade-ms 10]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
@@ -19,6 +19,7 @@ string Arg(string name, string fallback)
 }
 
 Console.WriteLine($"machine: {Machine.Describe()}");
+SimulatorProcess.ServerYields = args.Contains("--server-yields");
 switch (mode)
 {
     case "load":
