@@ -13,17 +13,42 @@ public sealed class ResamplerQualityTests
         { 24000, 8000 }, { 24000, 16000 }, { 24000, 44100 }, { 24000, 48000 },
     };
 
+    /// <summary>The pairs of the voice agent's input (mic rates to 24 kHz) and output paths, for the minimum-phase filter.</summary>
+    public static TheoryData<int, int> MinimumPhasePairs => new()
+    {
+        { 16000, 24000 }, { 24000, 16000 }, { 48000, 24000 }, { 24000, 48000 }, { 8000, 24000 }, { 44100, 24000 },
+    };
+
+    /// <summary>Every key pair through the linear filter, and the minimum-phase pairs through the minimum-phase one.</summary>
+    public static TheoryData<int, int, ResamplerPhase> KeyPairsAndPhases
+    {
+        get
+        {
+            var data = new TheoryData<int, int, ResamplerPhase>();
+            foreach (var (phase, pairs) in new[] { (ResamplerPhase.Linear, KeyPairs), (ResamplerPhase.Minimum, MinimumPhasePairs) })
+            {
+                foreach (var row in pairs)
+                {
+                    var (inputRate, outputRate) = row.Data;
+                    data.Add(inputRate, outputRate, phase);
+                }
+            }
+
+            return data;
+        }
+    }
+
     [Theory]
-    [MemberData(nameof(KeyPairs))]
-    public void Passband_tones_keep_amplitude_within_0_1_dB_and_their_frequency(int inputRate, int outputRate)
+    [MemberData(nameof(KeyPairsAndPhases))]
+    public void Passband_tones_keep_amplitude_within_0_1_dB_and_their_frequency(int inputRate, int outputRate, ResamplerPhase phase)
     {
         double lowerRate = Math.Min(inputRate, outputRate);
-        foreach (double frequency in new[] { 100, 997, 0.3 * lowerRate, 0.45 * lowerRate })
+        foreach (double frequency in new[] { 100, 997, 0.3 * lowerRate, 0.4 * lowerRate, 0.45 * lowerRate })
         {
-            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency, phase);
 
             double level = Spectrum.Db(Spectrum.ToneAmplitude(output, frequency, outputRate), Amplitude);
-            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} passband {frequency:F0} Hz: {level:+0.0000;-0.0000} dB");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} {phase} phase, passband {frequency:F0} Hz: {level:+0.0000;-0.0000} dB");
             Assert.True(Math.Abs(level) < 0.1, $"{inputRate}->{outputRate}: {frequency} Hz came out at {level:F4} dB");
             var peak = Spectrum.StrongestComponent(output, outputRate);
             double binWidth = (double)outputRate / AnalysisLength;
@@ -33,36 +58,39 @@ public sealed class ResamplerQualityTests
     }
 
     [Theory]
-    [MemberData(nameof(KeyPairs))]
-    public void Everything_but_the_tone_is_more_than_90_dB_down(int inputRate, int outputRate)
+    [MemberData(nameof(KeyPairsAndPhases))]
+    public void Everything_but_the_tone_is_more_than_90_dB_down(int inputRate, int outputRate, ResamplerPhase phase)
     {
         // A tone at the passband edge puts its image (upsampling) or alias (downsampling) nearest the band.
         double lowerRate = Math.Min(inputRate, outputRate);
         foreach (double frequency in new[] { 1000, 0.45 * lowerRate })
         {
-            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency, phase);
             var spur = Spectrum.StrongestComponent(output, outputRate, frequency, excludeWidthHz: 30.0 * outputRate / AnalysisLength);
             double level = Spectrum.Db(spur.Amplitude, Amplitude);
-            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} tone {frequency:F0} Hz: strongest spur {level:F1} dB at {spur.Frequency:F0} Hz");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} {phase} phase, tone {frequency:F0} Hz: strongest spur {level:F1} dB at {spur.Frequency:F0} Hz");
             Assert.True(level < -90, $"{inputRate}->{outputRate}, tone {frequency} Hz: spur at {spur.Frequency:F0} Hz, {level:F1} dB");
         }
     }
 
     [Theory]
-    [InlineData(48000, 24000)]
-    [InlineData(44100, 24000)]
-    [InlineData(24000, 16000)]
-    [InlineData(24000, 8000)]
-    [InlineData(16000, 8000)]
-    public void Tones_above_the_new_Nyquist_are_attenuated_more_than_90_dB(int inputRate, int outputRate)
+    [InlineData(48000, 24000, ResamplerPhase.Linear)]
+    [InlineData(44100, 24000, ResamplerPhase.Linear)]
+    [InlineData(24000, 16000, ResamplerPhase.Linear)]
+    [InlineData(24000, 8000, ResamplerPhase.Linear)]
+    [InlineData(16000, 8000, ResamplerPhase.Linear)]
+    [InlineData(24000, 16000, ResamplerPhase.Minimum)]
+    [InlineData(48000, 24000, ResamplerPhase.Minimum)]
+    [InlineData(44100, 24000, ResamplerPhase.Minimum)]
+    public void Tones_above_the_new_Nyquist_are_attenuated_more_than_90_dB(int inputRate, int outputRate, ResamplerPhase phase)
     {
         double nyquistIn = inputRate / 2.0, nyquistOut = outputRate / 2.0;
         foreach (double frequency in new[] { nyquistOut * 1.02, (nyquistIn + nyquistOut) / 2, nyquistIn * 0.98 })
         {
-            float[] output = ResampleSteadyState(inputRate, outputRate, frequency);
+            float[] output = ResampleSteadyState(inputRate, outputRate, frequency, phase);
             var strongest = Spectrum.StrongestComponent(output, outputRate);
             double level = Spectrum.Db(strongest.Amplitude, Amplitude);
-            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} tone {frequency:F0} Hz above Nyquist: {level:F1} dB");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{inputRate}->{outputRate} {phase} phase, tone {frequency:F0} Hz above Nyquist: {level:F1} dB");
             Assert.True(level < -90, $"{inputRate}->{outputRate}: {frequency:F0} Hz leaked at {strongest.Frequency:F0} Hz, {level:F1} dB");
         }
     }
@@ -85,16 +113,24 @@ public sealed class ResamplerQualityTests
 
     /// <summary>Resamples enough of a sine that the last <see cref="AnalysisLength"/> outputs are past the start-up transient.</summary>
     internal static float[] ResampleSteadyState(
-        int inputRate, int outputRate, double frequency, ResamplerPhase phase = ResamplerPhase.Linear)
+        int inputRate, int outputRate, double frequency, ResamplerPhase phase = ResamplerPhase.Linear) =>
+        ResampleSteadyState(inputRate, outputRate, frequency, phase, AnalysisLength, Amplitude).Samples;
+
+    /// <summary>
+    /// The last <paramref name="length"/> outputs of a sine of <paramref name="amplitude"/>, past the start-up
+    /// transient, and the index of the first of them in the whole output (for a phase reference).
+    /// </summary>
+    internal static (float[] Samples, int Start) ResampleSteadyState(
+        int inputRate, int outputRate, double frequency, ResamplerPhase phase, int length, double amplitude)
     {
         var resampler = new AudioResampler(inputRate, outputRate, phase);
         // The transient lasts as long as the filter spans: its taps per output, counted in output samples.
         int settle = (int)Math.Ceiling((double)resampler.TapsPerOutputSample * outputRate / inputRate) + 64;
-        int inputCount = (int)((long)(AnalysisLength + settle) * inputRate / outputRate) + 2;
-        float[] input = Spectrum.Sine(frequency, inputRate, inputCount, Amplitude);
+        int inputCount = (int)((long)(length + settle) * inputRate / outputRate) + 2;
+        float[] input = Spectrum.Sine(frequency, inputRate, inputCount, amplitude);
         var output = new float[resampler.GetMaxOutputCount(input.Length)];
         int written = resampler.Process(input, output);
-        Assert.True(written >= AnalysisLength + settle, $"only {written} samples came out");
-        return output[(written - AnalysisLength)..written];
+        Assert.True(written >= length + settle, $"only {written} samples came out");
+        return (output[(written - length)..written], written - length);
     }
 }

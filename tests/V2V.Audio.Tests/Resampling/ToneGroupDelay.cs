@@ -28,14 +28,7 @@ internal static class ToneGroupDelay
     // radians (modulo a whole turn). Output n stands for input time n / out, so an ideal resampler would give it.
     private static double PhaseLag(int inputRate, int outputRate, ResamplerPhase phase, double frequency)
     {
-        var resampler = new AudioResampler(inputRate, outputRate, phase);
-        int settle = (int)Math.Ceiling((double)resampler.TapsPerOutputSample * outputRate / inputRate) + 64;
-        int inputCount = (int)((long)(AnalysisLength + settle) * inputRate / outputRate) + 2;
-        float[] input = Spectrum.Sine(frequency, inputRate, inputCount, Amplitude);
-        var output = new float[resampler.GetMaxOutputCount(input.Length)];
-        int written = resampler.Process(input, output);
-
-        int start = written - AnalysisLength;
+        var (output, start) = ResamplerQualityTests.ResampleSteadyState(inputRate, outputRate, frequency, phase, AnalysisLength, Amplitude);
         double omega = 2 * Math.PI * frequency / outputRate;
         Complex measured = 0, ideal = 0;
         for (int n = 0; n < AnalysisLength; n++)
@@ -43,7 +36,7 @@ internal static class ToneGroupDelay
             // A Hann window: the tone's mirror image at -f lies thousands of bins away, its leakage negligible.
             double w = 0.5 - 0.5 * Math.Cos(2 * Math.PI * n / AnalysisLength);
             var probe = Complex.FromPolarCoordinates(w, -omega * (start + n));
-            measured += output[start + n] * probe;
+            measured += output[n] * probe;
             ideal += Amplitude * Math.Sin(omega * (start + n)) * probe;
         }
 
