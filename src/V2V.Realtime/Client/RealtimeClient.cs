@@ -134,37 +134,29 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// Appends audio to the input buffer (<c>input_audio_buffer.append</c>): raw bytes in the session's input
     /// format (pcm16 little-endian 24 kHz mono by default). The base64 is written straight into a pooled buffer.
     /// </summary>
-    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
+        EnqueueAudio(audio.Span, nameof(audio), cancellationToken);
+
+    /// <summary>
+    /// Appends pcm16 samples to the input buffer, as <see cref="SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// does: the samples are copied (as base64) into a pooled message before this returns, so the caller may reuse them.
+    /// </summary>
+    public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default) =>
+        EnqueueAudio(System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples), nameof(samples), cancellationToken);
+
+    // Both overloads: checked, then written as base64 into a pooled message; nothing to send for no audio.
+    private ValueTask EnqueueAudio(ReadOnlySpan<byte> audio, string paramName, CancellationToken cancellationToken)
     {
         if (audio.Length > MaxAudioBytesPerAppend)
         {
-            throw new ArgumentException($"One append carries at most {MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", nameof(audio));
+            throw new ArgumentException($"One append carries at most {MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", paramName);
         }
         ThrowIfUnusable();
         if (audio.IsEmpty)
         {
             return ValueTask.CompletedTask;
         }
-        return EnqueueAudio(audio.Span, cancellationToken);
-    }
 
-    /// <summary>
-    /// Appends pcm16 samples to the input buffer, as <see cref="SendAudioAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
-    /// does: the samples are copied (as base64) into a pooled message before this returns, so the caller may reuse them.
-    /// </summary>
-    public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
-    {
-        var audio = System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples);
-        if (audio.Length > MaxAudioBytesPerAppend)
-        {
-            throw new ArgumentException($"One append carries at most {MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", nameof(samples));
-        }
-        ThrowIfUnusable();
-        return audio.IsEmpty ? ValueTask.CompletedTask : EnqueueAudio(audio, cancellationToken);
-    }
-
-    private ValueTask EnqueueAudio(ReadOnlySpan<byte> audio, CancellationToken cancellationToken)
-    {
         var message = AudioAppendWriter.Rent(audio);
         if (RealtimeProbe.IsEnabled)
         {
