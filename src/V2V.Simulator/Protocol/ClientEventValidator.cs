@@ -13,10 +13,6 @@ namespace V2V.Simulator.Protocol;
 internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
 {
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
-    private readonly Dictionary<string, FlatStringSchema> _flat = schemas.ClientEventSchemas
-        .Select(e => (e.Key, Schema: FlatStringSchema.TryCompile(schemas.Raw(e.Value))))
-        .Where(e => e.Schema is not null)
-        .ToDictionary(e => e.Key, e => e.Schema!, StringComparer.Ordinal);
 
     /// <summary>Returns null when the event is valid, else the error to send.</summary>
     /// <remarks>
@@ -26,7 +22,7 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
     /// </remarks>
     public RealtimeError? Validate(string type, JsonElement root, string? eventId)
     {
-        if (_flat.TryGetValue(type, out var flat) && flat.Accepts(root))
+        if (schemas.FlatClientEventSchemas.TryGetValue(type, out var flat) && flat.Accepts(root))
         {
             return null;
         }

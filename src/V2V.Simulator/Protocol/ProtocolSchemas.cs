@@ -42,10 +42,18 @@ internal sealed class ProtocolSchemas
         _buildOptions = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
 
         ClientEventSchemas = IndexByEventType("RealtimeClientEvent");
+        // Compiled here, once per dialect and before any session shares the tree (reading it is not thread-safe).
+        FlatClientEventSchemas = ClientEventSchemas
+            .Select(e => (e.Key, Schema: FlatStringSchema.TryCompile(Raw(e.Value))))
+            .Where(e => e.Schema is not null)
+            .ToDictionary(e => e.Key, e => e.Schema!, StringComparer.Ordinal);
     }
 
     /// <summary>Client event type (e.g. <c>session.update</c>) to its schema name.</summary>
     public IReadOnlyDictionary<string, string> ClientEventSchemas { get; }
+
+    /// <summary>The quick checks of the client events whose schema is a flat object of strings (e.g. appends).</summary>
+    public IReadOnlyDictionary<string, FlatStringSchema> FlatClientEventSchemas { get; }
 
     public static ProtocolSchemas For(RealtimeDialect dialect) => Cache.GetOrAdd(dialect, d => new ProtocolSchemas(DialectProfile.For(d)));
 
