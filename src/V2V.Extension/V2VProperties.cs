@@ -69,18 +69,9 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
         SetIf(p, "vad_silence_duration_ms", v => options.VadSilenceDurationMs = checked((int)v));
         SetIf(p, "tool_timeout_ms", v => options.ToolTimeout = TimeSpan.FromMilliseconds(v));
         SetIf(p, "input_chunk_ms", v => options.InputChunkMs = checked((int)v));
-        if (p["input_quiet_dbfs"] is { } quiet)
-        {
-            options.InputQuietDbfs = quiet.GetValue<double>();
-        }
-        if (p["vad_threshold"] is { } threshold)
-        {
-            options.VadThreshold = threshold.GetValue<double>();
-        }
-        if (p["pace_output"] is { } pace)
-        {
-            options.PaceOutput = pace.GetValue<bool>();
-        }
+        SetIf<double>(p, "input_quiet_dbfs", v => options.InputQuietDbfs = v);
+        SetIf<double>(p, "vad_threshold", v => options.VadThreshold = v);
+        SetIf<bool>(p, "pace_output", v => options.PaceOutput = v);
         if (NullIfEmpty(p["transcription_model"]?.GetValue<string>()) is { } transcription)
         {
             options.TranscriptionModel = transcription;
@@ -151,11 +142,14 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
 
     private static int? Positive(JsonObject p, string name) => Long(p, name) is long v && v > 0 ? checked((int)v) : null;
 
-    private static void SetIf(JsonObject p, string name, Action<long> set)
+    private static void SetIf(JsonObject p, string name, Action<long> set) => SetIf<long>(p, name, set);
+
+    /// <summary>Sets an option from a property that is present; its type is the manifest's, checked before this runs.</summary>
+    private static void SetIf<T>(JsonObject p, string name, Action<T> set)
     {
-        if (Long(p, name) is long value)
+        if (p[name] is { } node)
         {
-            set(value);
+            set(node.GetValue<T>());
         }
     }
 }
