@@ -5,7 +5,7 @@ using V2V.Load;
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
 //   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,none] --out docs/perf [--server-yields]   (none: the harness alone)
 //   quality               (resampler against sox rate -v)
-//   ttfa  --turns 40 [--direct --chunk-ms 40] [--fade-ms 10]   (through a graph, or a VoiceSession alone)
+//   ttfa  --turns 40 [--direct --chunk-ms 40]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
 //   plot  --out docs/perf   (redraws the picture from load.json)
@@ -63,7 +63,6 @@ switch (mode)
         QualityRunner.Run();
         break;
     case "ttfa":
-        TtfaRunner.FadeMs = int.Parse(Arg("fade-ms", "0"));
         if (args.Contains("--direct"))
         {
             await TtfaRunner.RunDirectAsync(int.Parse(Arg("turns", "40")), int.Parse(Arg("chunk-ms", "40")));

@@ -115,11 +115,10 @@ internal static class TtfaRunner
         Console.WriteLine($"| {overhead.Count} | {overhead.PercentileMs(50):F2} | {overhead.PercentileMs(99):F2} | {overhead.MaxMs:F2} | {naive.PercentileMs(50):F2} / {naive.PercentileMs(99):F2} | {sink.Turns.Count - rows.Count} |");
         Console.WriteLine();
         Console.WriteLine("overhead: from the hand-over of the input frame that completes the server's silence window to the first output frame.");
-        var each = rows.Skip(1).Select(t => (t.FirstAudio - t.SilenceComplete) * 1000.0 / Stopwatch.Frequency);
-        Console.WriteLine($"each turn from the second, in order (ms): {string.Join(' ', each.Select(ms => ms.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+        static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"each turn from the second, in order (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - t.SilenceComplete)))}");
         if (rows.Any(t => t.SpeechStoppedSeen != 0))
         {
-            static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
             Console.WriteLine($"  of which: frame handed over -> speech_stopped read (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.SpeechStoppedSeen - t.SilenceComplete)))}");
             Console.WriteLine($"  and: speech_stopped read -> first frame out (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - t.SpeechStoppedSeen)))}");
         }
@@ -166,10 +165,6 @@ internal static class TtfaRunner
                     await Task.Delay((int)wait).ConfigureAwait(false);
                 }
                 ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
-                if (f < SpeechFrames && (SpeechFrames - f) * 10 <= FadeMs)
-                {
-                    frame = FadeOut(frame.Span, f * 160 - (SpeechFrames * 160 - FadeMs * 16));
-                }
                 await send(frame).ConfigureAwait(false);
                 var sent = Stopwatch.GetTimestamp();
                 if (f == SpeechFrames - 1)
@@ -183,27 +178,6 @@ internal static class TtfaRunner
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The last ms of each talk spurt fade out (raised cosine) instead of stopping dead at full level: a voice
-    /// decays over a few ms, and a dead stop is a click whose filter ringing a strict energy VAD may count as speech.
-    /// </summary>
-    public static int FadeMs { get; set; }
-
-    private static byte[] FadeOut(ReadOnlySpan<byte> frame, int startSample)
-    {
-        // A fresh array per faded frame: the graph may still hold the previous one.
-        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(frame);
-        var faded = new short[samples.Length];
-        for (int n = 0; n < samples.Length; n++)
-        {
-            var x = Math.Clamp((startSample + n) / (FadeMs * 16.0), 0, 1);
-            faded[n] = (short)Math.Round(samples[n] * 0.5 * (1 + Math.Cos(Math.PI * x)));
-        }
-        var bytes = new byte[frame.Length];
-        Buffer.BlockCopy(faded, 0, bytes, 0, bytes.Length);
-        return bytes;
     }
 
     internal sealed class Turn
