@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Numerics;
 using V2V.Audio;
 using V2V.Audio.Tests;
 
@@ -56,7 +55,12 @@ internal static class QualityRunner
                 }
                 double thdn = ThdN(resample(Spectrum.Sine(1000, input, Length(input, output), Amplitude)), output, 1000);
                 // sox runs offline and trims its filter's delay from the output, so a delay of its would mean nothing here.
-                string delay = name.StartsWith("v2v", StringComparison.Ordinal) ? GroupDelayMs(resample, input, output).ToString("F3") : "-";
+                string delay = name switch
+                {
+                    "v2v" => (ToneGroupDelay.Measure(input, output, ResamplerPhase.Linear, 1000) * 1000).ToString("F3"),
+                    "v2v minimum phase" => (ToneGroupDelay.Measure(input, output, ResamplerPhase.Minimum, 1000) * 1000).ToString("F3"),
+                    _ => "-",
+                };
                 Console.WriteLine($"| {input / 1000} -> {output / 1000} kHz | {name} | {ripple:F4} | {sweepRipple:F4} | {(worst < -200 ? "< -200" : worst.ToString("F1"))} | {thdn:F1} | {delay} |");
             }
         }
@@ -105,31 +109,6 @@ internal static class QualityRunner
             levels.Add(10 * Math.Log10(sum / window / (Amplitude * Amplitude / 2)));
         }
         return levels.Max() - levels.Min();
-    }
-
-    // The lag of the output's envelope around 1 kHz, in ms: the phase of tones 40 Hz apart against sines at the output
-    // rate that were never delayed (output n stands for input time n / out), differenced over the frequency step.
-    private static double GroupDelayMs(Func<float[], float[]> resample, int input, int output)
-    {
-        const double below = 980, above = 1020;
-        double difference = Math.IEEERemainder(PhaseLag(resample, input, output, above) - PhaseLag(resample, input, output, below), 2 * Math.PI);
-        return difference / (2 * Math.PI * (above - below)) * 1000;
-    }
-
-    private static double PhaseLag(Func<float[], float[]> resample, int input, int output, double f)
-    {
-        var y = resample(Spectrum.Sine(f, input, Length(input, output), Amplitude));
-        int start = y.Length / 2 - Analysis / 2;
-        double omega = 2 * Math.PI * f / output;
-        Complex measured = 0, ideal = 0;
-        for (int n = start; n < start + Analysis; n++)
-        {
-            double w = 0.5 - 0.5 * Math.Cos(2 * Math.PI * (n - start) / Analysis);
-            var probe = Complex.FromPolarCoordinates(w, -omega * n);
-            measured += y[n] * probe;
-            ideal += Amplitude * Math.Sin(omega * n) * probe;
-        }
-        return -(measured / ideal).Phase;
     }
 
     // Everything but the tone (its main lobe), relative to the tone, over the whole output band.

@@ -113,24 +113,10 @@ public sealed class ResamplerQualityTests
 
     /// <summary>Resamples enough of a sine that the last <see cref="AnalysisLength"/> outputs are past the start-up transient.</summary>
     internal static float[] ResampleSteadyState(
-        int inputRate, int outputRate, double frequency, ResamplerPhase phase = ResamplerPhase.Linear) =>
-        ResampleSteadyState(inputRate, outputRate, frequency, phase, AnalysisLength, Amplitude).Samples;
-
-    /// <summary>
-    /// The last <paramref name="length"/> outputs of a sine of <paramref name="amplitude"/>, past the start-up
-    /// transient, and the index of the first of them in the whole output (for a phase reference).
-    /// </summary>
-    internal static (float[] Samples, int Start) ResampleSteadyState(
-        int inputRate, int outputRate, double frequency, ResamplerPhase phase, int length, double amplitude)
+        int inputRate, int outputRate, double frequency, ResamplerPhase phase = ResamplerPhase.Linear)
     {
-        var resampler = new AudioResampler(inputRate, outputRate, phase);
-        // The transient lasts as long as the filter spans: its taps per output, counted in output samples.
-        int settle = (int)Math.Ceiling((double)resampler.TapsPerOutputSample * outputRate / inputRate) + 64;
-        int inputCount = (int)((long)(length + settle) * inputRate / outputRate) + 2;
-        float[] input = Spectrum.Sine(frequency, inputRate, inputCount, amplitude);
-        var output = new float[resampler.GetMaxOutputCount(input.Length)];
-        int written = resampler.Process(input, output);
-        Assert.True(written >= length + settle, $"only {written} samples came out");
-        return (output[(written - length)..written], written - length);
+        var (samples, start, settle) = SteadyState.Resample(inputRate, outputRate, phase, frequency, AnalysisLength, Amplitude);
+        Assert.True(start >= settle, $"only {start + samples.Length} samples came out");
+        return samples;
     }
 }

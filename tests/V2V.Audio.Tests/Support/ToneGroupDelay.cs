@@ -28,7 +28,7 @@ internal static class ToneGroupDelay
     // radians (modulo a whole turn). Output n stands for input time n / out, so an ideal resampler would give it.
     private static double PhaseLag(int inputRate, int outputRate, ResamplerPhase phase, double frequency)
     {
-        var (output, start) = ResamplerQualityTests.ResampleSteadyState(inputRate, outputRate, frequency, phase, AnalysisLength, Amplitude);
+        var (output, start, _) = SteadyState.Resample(inputRate, outputRate, phase, frequency, AnalysisLength, Amplitude);
         double omega = 2 * Math.PI * frequency / outputRate;
         Complex measured = 0, ideal = 0;
         for (int n = 0; n < AnalysisLength; n++)
