@@ -79,6 +79,7 @@ internal static class LoadRunner
                     {
                         "v2v" => await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false),
                         "none" => new HarnessOnlySession(script, stats),
+                        "raw" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                         _ => await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                     };
                 }

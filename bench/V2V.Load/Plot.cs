@@ -7,7 +7,12 @@ namespace V2V.Load;
 internal static class Plot
 {
     private const int PanelWidth = 280, PanelHeight = 220, Margin = 50;
-    private static readonly (string Bridge, string Color)[] Bridges = [("v2v", "#1f77b4"), ("openai", "#d62728")];
+    private static readonly (string Bridge, string Color, string Label)[] Bridges =
+    [
+        ("v2v", "#1f77b4", "v2v VoiceSession"),
+        ("openai", "#d62728", "OpenAI .NET SDK 2.15.0 bridge"),
+        ("raw", "#7f7f7f", "socket traffic alone (floor)"),
+    ];
 
     public static string Render(IReadOnlyList<LoadResult> results)
     {
@@ -15,7 +20,8 @@ internal static class Plot
         {
             ("CPU, client + server", "cores (this machine: 2)", r => (r.ClientCpuMsPerAudioSecond + r.ServerCpuMsPerAudioSecond) * r.FramesIn / 100.0 / r.Seconds / 1000, 2, false),
             ("client CPU per session", "% of a core (log)", r => r.ClientCorePercentPerSession, 0.2, true),
-            ("added latency p99, max of in and out", "ms (log)", r => Math.Max(r.InputP99Ms, r.OutputP99Ms), 5, true),
+            // The floor has no output, so its figure is the input's alone.
+            ("added latency p99, max of in and out", "ms (log)", r => double.IsNaN(r.OutputP99Ms) ? r.InputP99Ms : Math.Max(r.InputP99Ms, r.OutputP99Ms), 5, true),
             ("client memory per session", "MiB (log)", r => r.ClientMemoryMiBPerSession, null, true),
         };
         var width = panels.Length * (PanelWidth + Margin) + Margin;
@@ -66,7 +72,7 @@ internal static class Plot
                 svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" x2=\"{x0 + PanelWidth}\" y1=\"{Y(goalValue):F1}\" y2=\"{Y(goalValue):F1}\" stroke=\"#2ca02c\" stroke-dasharray=\"5,4\"/>");
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + PanelWidth - 4}\" y=\"{Y(goalValue) - 4:F1}\" text-anchor=\"end\" fill=\"#2ca02c\">{(p == 0 ? "this machine" : "goal")} {goalValue:0.###}</text>");
             }
-            foreach (var (bridge, color) in Bridges)
+            foreach (var (bridge, color, _) in Bridges)
             {
                 var points = results.Where(r => r.Bridge == bridge && !double.IsNaN(value(r))).OrderBy(r => r.Sessions).Select(r => (X(r.Sessions), Y(value(r)))).ToList();
                 if (points.Count == 0)
@@ -81,9 +87,8 @@ internal static class Plot
             }
         }
         int lx = Margin;
-        foreach (var (bridge, color) in Bridges)
+        foreach (var (bridge, color, label) in Bridges.Where(b => results.Any(r => r.Bridge == b.Bridge)))
         {
-            var label = bridge == "v2v" ? "v2v VoiceSession" : "OpenAI .NET SDK 2.15.0 bridge";
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{height - 22}\" width=\"12\" height=\"12\" fill=\"{color}\"/><text x=\"{lx + 16}\" y=\"{height - 12}\">{label}</text>");
             lx += 220;
         }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,none] --out docs/perf [--server-yields]   (none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--server-yields]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
@@ -19,6 +19,8 @@ string Arg(string name, string fallback)
 }
 
 Console.WriteLine($"machine: {Machine.Describe()}");
+// A run without a bridge (none) or without output (raw) has latencies it cannot measure: NaN, written and read as such.
+var json = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 SimulatorProcess.ServerYields = args.Contains("--server-yields");
 switch (mode)
 {
@@ -30,8 +32,6 @@ switch (mode)
         var outDir = Arg("out", "docs/perf");
         var speech = SpeechSignal.Make(30);
         var results = new List<LoadResult>();
-        // A run without a bridge (none) has no latencies: NaN, written as such.
-        var json = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
         foreach (var n in counts)
         {
             foreach (var bridge in bridges)
@@ -54,7 +54,7 @@ switch (mode)
     case "plot":
     {
         var outDir = Arg("out", "docs/perf");
-        var file = JsonSerializer.Deserialize<LoadFile>(await File.ReadAllTextAsync(Path.Combine(outDir, "load.json")))!;
+        var file = JsonSerializer.Deserialize<LoadFile>(await File.ReadAllTextAsync(Path.Combine(outDir, "load.json")), json)!;
         Report.PrintLoad(file.Results);
         await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(file.Results));
         break;
