@@ -53,9 +53,10 @@ internal static class TtfaRunner
                 }
             }).ConfigureAwait(false);
         var voice = session.Voice;
+        using var probe = new WakeupProbe();
         await SpeakTurnsAsync(bytes, turns, sink, frame => voice.SendAudioAsync(frame, 16000)).ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
-        Print(sink, $"VoiceSession alone, input chunks of {chunkMs} ms");
+        Print(sink, probe, $"VoiceSession alone, input chunks of {chunkMs} ms");
 
         // Where the server put each end of speech, against the end of the spoken audio + the silence window: the
         // turns whose window the server closed late (its VAD judged a frame after the speech as speech) stand out.
@@ -89,16 +90,17 @@ internal static class TtfaRunner
                 new JsonObject { ["extension"] = "v2v", ["audio_frame"] = new JsonArray(Route("pcm_frame", "sink")) },
             },
         };
+        using var probe = new WakeupProbe();
         await using (var running = await new GraphHost(registry).StartAsync(V2V.Graph.Definition.GraphJson.Parse(graph.ToJsonString())).ConfigureAwait(false))
         {
             await source.Done.ConfigureAwait(false);
             await running.StopAsync().ConfigureAwait(false);
         }
 
-        Print(sink, $"through the graph (source -> openai_v2v -> sink), input chunks of {new V2V.Voice.VoiceSessionOptions().InputChunkMs} ms (the default)");
+        Print(sink, probe, $"through the graph (source -> openai_v2v -> sink), input chunks of {new V2V.Voice.VoiceSessionOptions().InputChunkMs} ms (the default)");
     }
 
-    private static void Print(TimingSink sink, string what)
+    private static void Print(TimingSink sink, WakeupProbe probe, string what)
     {
         var overhead = new Histogram();
         var naive = new Histogram();
@@ -122,6 +124,13 @@ internal static class TtfaRunner
             Console.WriteLine($"  of which: frame handed over -> speech_stopped read (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.SpeechStoppedSeen - t.SilenceComplete)))}");
             Console.WriteLine($"  and: speech_stopped read -> first frame out (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - t.SpeechStoppedSeen)))}");
         }
+
+        // Each turn over 10 ms next to the machine's own hold-up in the same interval, seen by the probe.
+        Console.WriteLine(probe.Summary());
+        var slow = rows.Skip(1).Select((t, i) => (Turn: i + 2, t)).Where(x => x.t.FirstAudio - x.t.SilenceComplete > Stopwatch.Frequency / 100).ToList();
+        Console.WriteLine(slow.Count == 0
+            ? "no turn over 10 ms"
+            : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - x.t.SilenceComplete)} / {probe.LongestGapMs(x.t.SilenceComplete, x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}"))}");
     }
 
     private static JsonObject Route(string name, string destination) => new()
