@@ -22,7 +22,8 @@ internal static class Plot
             ("client CPU per session", "% of a core (log)", r => r.ClientCorePercentPerSession, 0.2, true),
             // The floor has no output, so its figure is the input's alone.
             ("added latency p99, max of in and out", "ms (log)", r => double.IsNaN(r.OutputP99Ms) ? r.InputP99Ms : Math.Max(r.InputP99Ms, r.OutputP99Ms), 5, true),
-            ("client memory per session", "MiB (log)", r => r.ClientMemoryMiBPerSession, null, true),
+            // The floor keeps next to nothing per session: its figure is the noise of a working set.
+            ("client memory per session", "MiB (log)", r => r.Bridge == "raw" ? double.NaN : r.ClientMemoryMiBPerSession, null, true),
         };
         var width = panels.Length * (PanelWidth + Margin) + Margin;
         var height = PanelHeight + 2 * Margin + 30;

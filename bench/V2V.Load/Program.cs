@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--server-yields]   (raw: socket traffic only; none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40]   (through a graph, or a VoiceSession alone)
 //   soak  --minutes 60 --speed 50
@@ -29,6 +29,7 @@ switch (mode)
         var counts = Arg("sessions", "1,10,100,500").Split(',').Select(int.Parse).ToArray();
         var bridges = Arg("bridges", "v2v,openai").Split(',');
         var seconds = double.Parse(Arg("seconds", "20"));
+        var warmUp = double.Parse(Arg("warmup", "15"));
         var outDir = Arg("out", "docs/perf");
         var speech = SpeechSignal.Make(30);
         var results = new List<LoadResult>();
@@ -37,7 +38,7 @@ switch (mode)
             foreach (var bridge in bridges)
             {
                 Console.WriteLine($"-- {bridge}, {n} sessions, {seconds} s (load before: {Machine.LoadAverage()})");
-                var result = await LoadRunner.RunAsync(bridge, n, TimeSpan.FromSeconds(seconds), speech);
+                var result = await LoadRunner.RunAsync(bridge, n, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), speech);
                 results.Add(result);
                 Console.WriteLine(JsonSerializer.Serialize(result, json));
                 LoadRunner.ForceGc();
