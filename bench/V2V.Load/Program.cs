@@ -5,7 +5,7 @@ using V2V.Load;
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
 //   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
-//   ttfa  --turns 40 [--direct --chunk-ms 40]   (through a graph, or a VoiceSession alone)
+//   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
 //   plot  --out docs/perf   (redraws the picture from load.json)
@@ -64,6 +64,12 @@ switch (mode)
         QualityRunner.Run();
         break;
     case "ttfa":
+    {
+        using var keeper = args.Contains("--keep-awake") ? new CoreKeeper() : null;
+        if (keeper is not null)
+        {
+            Console.WriteLine($"keep-awake: {Environment.ProcessorCount} busy loops at nice 19 keep every core out of idle (a control, not a way to run)");
+        }
         if (args.Contains("--direct"))
         {
             await TtfaRunner.RunDirectAsync(int.Parse(Arg("turns", "40")), int.Parse(Arg("chunk-ms", "40")));
@@ -73,6 +79,7 @@ switch (mode)
             await TtfaRunner.RunAsync(int.Parse(Arg("turns", "40")));
         }
         break;
+    }
     case "soak":
         await SoakRunner.RunAsync(double.Parse(Arg("minutes", "60")), double.Parse(Arg("speed", "50")));
         break;
