@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields]   (raw: socket traffic only; none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   soak  --minutes 60 --speed 50
@@ -22,6 +22,11 @@ Console.WriteLine($"machine: {Machine.Describe()}");
 // A run without a bridge (none) or without output (raw) has latencies it cannot measure: NaN, written and read as such.
 var json = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 SimulatorProcess.ServerYields = args.Contains("--server-yields");
+using var keeper = args.Contains("--keep-awake") ? new CoreKeeper() : null;
+if (keeper is not null)
+{
+    Console.WriteLine($"keep-awake: {Environment.ProcessorCount} busy loops at nice 19 keep every core out of idle (a control, not a way to run)");
+}
 switch (mode)
 {
     case "load":
@@ -65,11 +70,6 @@ switch (mode)
         break;
     case "ttfa":
     {
-        using var keeper = args.Contains("--keep-awake") ? new CoreKeeper() : null;
-        if (keeper is not null)
-        {
-            Console.WriteLine($"keep-awake: {Environment.ProcessorCount} busy loops at nice 19 keep every core out of idle (a control, not a way to run)");
-        }
         if (args.Contains("--direct"))
         {
             await TtfaRunner.RunDirectAsync(int.Parse(Arg("turns", "40")), int.Parse(Arg("chunk-ms", "40")));
