@@ -32,9 +32,8 @@ internal static class TtfaRunner
         var speech = SpeechSignal.Make(10);
         var bytes = new byte[speech.Length * 2];
         Buffer.BlockCopy(speech, 0, bytes, 0, bytes.Length);
-        var sink = new TimingSink();
+        var sink = new TimingSink(turns);
         var stats = new LoadStats();
-        var speechEnds = new List<double>();
         var session = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, 0), stats,
             o => { o.InputChunkMs = chunkMs; o.VadSilenceDurationMs = SilenceMs; },
             o =>
@@ -45,11 +44,7 @@ internal static class TtfaRunner
                 }
                 else if (o is V2V.Voice.Outputs.UserSpeechOutput { Started: false } stopped)
                 {
-                    sink.OnSpeechStopped();
-                    lock (speechEnds)
-                    {
-                        speechEnds.Add(stopped.AudioMs);
-                    }
+                    sink.OnSpeechStopped((int)stopped.AudioMs);
                 }
             }).ConfigureAwait(false);
         var voice = session.Voice;
@@ -57,12 +52,6 @@ internal static class TtfaRunner
         await SpeakTurnsAsync(bytes, turns, sink, frame => voice.SendAudioAsync(frame, 16000)).ConfigureAwait(false);
         await session.DisposeAsync().ConfigureAwait(false);
         Print(sink, probe, $"VoiceSession alone, input chunks of {chunkMs} ms");
-
-        // Where the server put each end of speech, against the end of the spoken audio + the silence window: the
-        // turns whose window the server closed late (its VAD judged a frame after the speech as speech) stand out.
-        var turnMs = (SpeechFrames + SilenceFrames) * 10;
-        var late = speechEnds.Select((ms, turn) => ms - ((turn * turnMs) + (SpeechFrames * 10) + SilenceMs));
-        Console.WriteLine($"server's end of each turn minus (end of speech + {SilenceMs} ms), ms: {string.Join(' ', late.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
     public static async Task RunAsync(int turns)
@@ -71,8 +60,17 @@ internal static class TtfaRunner
         var speech = SpeechSignal.Make(10);
         var bytes = new byte[speech.Length * 2];
         Buffer.BlockCopy(speech, 0, bytes, 0, bytes.Length);
-        var sink = new TimingSink();
+        var sink = new TimingSink(turns);
         var source = new PacedSource(bytes, turns, sink);
+        // The graph's sink sees only audio: the server's speech_stopped (where it closed each turn) comes from the
+        // client's probe, which sees every server event of this process.
+        V2V.Realtime.Diagnostics.RealtimeProbe.Enable(null, null, (_, serverEvent) =>
+        {
+            if (serverEvent is V2V.Realtime.Protocol.ServerEvents.InputAudioBufferSpeechStoppedEvent stopped)
+            {
+                sink.OnSpeechStopped(stopped.AudioEndMs);
+            }
+        });
         var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create())
             .Add(new ExtensionAddon("ttfa_source", Manifest("ttfa_source", audioOut: true), [], () => source))
             .Add(new ExtensionAddon("ttfa_sink", Manifest("ttfa_sink", audioIn: true), [], () => sink));
@@ -96,6 +94,7 @@ internal static class TtfaRunner
             await source.Done.ConfigureAwait(false);
             await running.StopAsync().ConfigureAwait(false);
         }
+        V2V.Realtime.Diagnostics.RealtimeProbe.Enable(null, null);
 
         Print(sink, probe, $"through the graph (source -> openai_v2v -> sink), input chunks of {new V2V.Voice.VoiceSessionOptions().InputChunkMs} ms (the default)");
     }
@@ -107,7 +106,7 @@ internal static class TtfaRunner
         var rows = sink.Turns.Where(t => t.FirstAudio != 0).ToList();
         foreach (var t in rows.Skip(1)) // the first turn warms up (JIT, pools)
         {
-            overhead.RecordTicks(t.FirstAudio - t.SilenceComplete);
+            overhead.RecordTicks(t.FirstAudio - sink.WindowClosed(t));
             naive.RecordTicks(t.FirstAudio - t.SpeechEnd - Stopwatch.Frequency * SilenceMs / 1000);
         }
         Console.WriteLine();
@@ -116,21 +115,24 @@ internal static class TtfaRunner
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {overhead.Count} | {overhead.PercentileMs(50):F2} | {overhead.PercentileMs(99):F2} | {overhead.MaxMs:F2} | {naive.PercentileMs(50):F2} / {naive.PercentileMs(99):F2} | {sink.Turns.Count - rows.Count} |");
         Console.WriteLine();
-        Console.WriteLine("overhead: from the hand-over of the input frame that completes the server's silence window to the first output frame.");
+        Console.WriteLine("overhead: from the hand-over of the input frame that completed the server's silence window (where its speech_stopped says it closed it) to the first output frame.");
         static string Ms(long ticks) => (ticks * 1000.0 / Stopwatch.Frequency).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"each turn from the second, in order (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - t.SilenceComplete)))}");
+        Console.WriteLine($"each turn from the second, in order (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - sink.WindowClosed(t))))}");
+        // Where the server closed each turn, against the end of the spoken audio + the silence window: a turn its VAD
+        // ended a frame early or late stands out (and is measured from the frame that really closed it, above).
+        Console.WriteLine($"server's end of each turn minus (end of speech + {SilenceMs} ms), ms: {string.Join(' ', sink.Turns.Select((t, i) => t.ServerEndMs is { } end ? (end - ((i * (SpeechFrames + SilenceFrames) + SpeechFrames) * 10 + SilenceMs)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "?"))}");
         if (rows.Any(t => t.SpeechStoppedSeen != 0))
         {
-            Console.WriteLine($"  of which: frame handed over -> speech_stopped read (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.SpeechStoppedSeen - t.SilenceComplete)))}");
+            Console.WriteLine($"  of which: frame handed over -> speech_stopped read (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.SpeechStoppedSeen - sink.WindowClosed(t))))}");
             Console.WriteLine($"  and: speech_stopped read -> first frame out (ms): {string.Join(' ', rows.Skip(1).Select(t => Ms(t.FirstAudio - t.SpeechStoppedSeen)))}");
         }
 
         // Each turn over 10 ms next to the machine's own hold-up in the same interval, seen by the probe.
         Console.WriteLine(probe.Summary());
-        var slow = rows.Skip(1).Select((t, i) => (Turn: i + 2, t)).Where(x => x.t.FirstAudio - x.t.SilenceComplete > Stopwatch.Frequency / 100).ToList();
+        var slow = rows.Skip(1).Select((t, i) => (Turn: i + 2, t)).Where(x => x.t.FirstAudio - sink.WindowClosed(x.t) > Stopwatch.Frequency / 100).ToList();
         Console.WriteLine(slow.Count == 0
             ? "no turn over 10 ms"
-            : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - x.t.SilenceComplete)} / {probe.LongestGapMs(x.t.SilenceComplete, x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}"))}");
+            : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - sink.WindowClosed(x.t))} / {probe.LongestGapMs(sink.WindowClosed(x.t), x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}"))}");
     }
 
     private static JsonObject Route(string name, string destination) => new()
@@ -176,6 +178,7 @@ internal static class TtfaRunner
                 ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
                 await send(frame).ConfigureAwait(false);
                 var sent = Stopwatch.GetTimestamp();
+                sink.HandedOver(turn * (SpeechFrames + SilenceFrames) + f, sent);
                 if (f == SpeechFrames - 1)
                 {
                     record.SpeechEnd = sent;
@@ -195,6 +198,9 @@ internal static class TtfaRunner
         public long SilenceComplete;
         public long FirstAudio;
         public long SpeechStoppedSeen;
+
+        /// <summary>The server's audio_end_ms for this turn: where it closed the turn (speech end + its window).</summary>
+        public int? ServerEndMs;
     }
 
     /// <summary>The user: 10 ms pcm_frame at 16 kHz in real time, turns of speech and silence.</summary>
@@ -225,11 +231,29 @@ internal static class TtfaRunner
     }
 
     /// <summary>The listener: notes when the first frame of each answer arrives.</summary>
-    private sealed class TimingSink : Ten.Extension
+    private sealed class TimingSink(int turns) : Ten.Extension
     {
+        private readonly long[] _handOver = new long[turns * (SpeechFrames + SilenceFrames)];
         private Turn? _waiting;
 
         public List<Turn> Turns { get; } = [];
+
+        /// <summary>Frame <paramref name="index"/> (10 ms each, from the first) was handed over at <paramref name="timestamp"/>.</summary>
+        public void HandedOver(int index, long timestamp) => _handOver[index] = timestamp;
+
+        /// <summary>
+        /// When the frame that completed the server's silence window was handed over: the frame that holds the
+        /// server's audio_end_ms, when the server said it; else the frame <see cref="SilenceMs"/> after the speech.
+        /// </summary>
+        public long WindowClosed(Turn turn)
+        {
+            if (turn.ServerEndMs is not { } end)
+            {
+                return turn.SilenceComplete;
+            }
+            var index = Math.Clamp((end + 9) / 10 - 1, 0, _handOver.Length - 1);
+            return _handOver[index] != 0 ? _handOver[index] : turn.SilenceComplete;
+        }
 
         public void Expect(Turn turn)
         {
@@ -246,8 +270,8 @@ internal static class TtfaRunner
             return ValueTask.CompletedTask;
         }
 
-        /// <summary>The server's speech_stopped reached the reader (direct runs only): splits the overhead in two.</summary>
-        public void OnSpeechStopped()
+        /// <summary>The server's speech_stopped reached the client: where it closed the turn, and when we knew.</summary>
+        public void OnSpeechStopped(int audioEndMs)
         {
             var now = Stopwatch.GetTimestamp();
             lock (Turns)
@@ -255,6 +279,7 @@ internal static class TtfaRunner
                 if (_waiting is { } turn && turn.SpeechStoppedSeen == 0)
                 {
                     turn.SpeechStoppedSeen = now;
+                    turn.ServerEndMs = audioEndMs;
                 }
             }
         }
