@@ -132,8 +132,17 @@ internal static class TtfaRunner
         var slow = rows.Skip(1).Select((t, i) => (Turn: i + 2, t)).Where(x => x.t.FirstAudio - sink.WindowClosed(x.t) > Stopwatch.Frequency / 100).ToList();
         Console.WriteLine(slow.Count == 0
             ? "no turn over 10 ms"
-            : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - sink.WindowClosed(x.t))} / {probe.LongestGapMs(sink.WindowClosed(x.t), x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}"))}");
+            : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms; collections of this process between the end of speech and the answer): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - sink.WindowClosed(x.t))} / {probe.LongestGapMs(sink.WindowClosed(x.t), x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}{Collections(x.t)}"))}");
     }
+
+    /// <summary>The collections this process made while a turn waited for its answer, if any.</summary>
+    private static string Collections(Turn t) =>
+        (t.CollectionsAtAnswer.Gen2 - t.CollectionsAtEnd.Gen2, t.CollectionsAtAnswer.Gen1 - t.CollectionsAtEnd.Gen1) switch
+        {
+            (> 0, _) => " (a gen2 collection here)",
+            (_, > 0) => " (a gen1 collection here)",
+            _ => "",
+        };
 
     private static JsonObject Route(string name, string destination) => new()
     {
@@ -203,6 +212,9 @@ internal static class TtfaRunner
 
         /// <summary>The server's audio_end_ms for this turn: where it closed the turn (speech end + its window).</summary>
         public int? ServerEndMs;
+
+        /// <summary>This process's gen1 and gen2 collections so far, when the turn ended and when its answer began.</summary>
+        public (int Gen1, int Gen2) CollectionsAtEnd, CollectionsAtAnswer;
     }
 
     /// <summary>The user: 10 ms pcm_frame at 16 kHz in real time, turns of speech and silence.</summary>
@@ -259,6 +271,7 @@ internal static class TtfaRunner
 
         public void Expect(Turn turn)
         {
+            turn.CollectionsAtEnd = (GC.CollectionCount(1), GC.CollectionCount(2));
             lock (Turns)
             {
                 Turns.Add(turn);
@@ -294,6 +307,7 @@ internal static class TtfaRunner
                 if (_waiting is { } turn && now > turn.SpeechEnd)
                 {
                     turn.FirstAudio = now;
+                    turn.CollectionsAtAnswer = (GC.CollectionCount(1), GC.CollectionCount(2));
                     _waiting = null;
                 }
             }
