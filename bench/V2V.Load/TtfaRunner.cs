@@ -135,14 +135,21 @@ internal static class TtfaRunner
             : $"turns over 10 ms (turn: overhead / the probe's longest late wake-up in the same interval, ms; collections of this process between the end of speech and the answer): {string.Join(", ", slow.Select(x => $"{x.Turn}: {Ms(x.t.FirstAudio - sink.WindowClosed(x.t))} / {probe.LongestGapMs(sink.WindowClosed(x.t), x.t.FirstAudio).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}{Collections(x.t)}"))}");
     }
 
-    /// <summary>The collections this process made while a turn waited for its answer, if any.</summary>
-    private static string Collections(Turn t) =>
-        (t.CollectionsAtAnswer.Gen2 - t.CollectionsAtEnd.Gen2, t.CollectionsAtAnswer.Gen1 - t.CollectionsAtEnd.Gen1) switch
+    private static (int, int, int, TimeSpan) Collections() =>
+        (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+    /// <summary>The collections this process made while a turn waited for its answer, and how long they paused it.</summary>
+    private static string Collections(Turn t)
+    {
+        var (end, answer) = (t.CollectionsAtEnd, t.CollectionsAtAnswer);
+        var count = answer.Gen0 - end.Gen0;
+        if (count == 0)
         {
-            (> 0, _) => " (a gen2 collection here)",
-            (_, > 0) => " (a gen1 collection here)",
-            _ => "",
-        };
+            return "";
+        }
+        var deepest = answer.Gen2 > end.Gen2 ? 2 : answer.Gen1 > end.Gen1 ? 1 : 0;
+        return $" ({count} collection(s) here, up to gen{deepest}, paused {(answer.Paused - end.Paused).TotalMilliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)} ms)";
+    }
 
     private static JsonObject Route(string name, string destination) => new()
     {
@@ -213,8 +220,8 @@ internal static class TtfaRunner
         /// <summary>The server's audio_end_ms for this turn: where it closed the turn (speech end + its window).</summary>
         public int? ServerEndMs;
 
-        /// <summary>This process's gen1 and gen2 collections so far, when the turn ended and when its answer began.</summary>
-        public (int Gen1, int Gen2) CollectionsAtEnd, CollectionsAtAnswer;
+        /// <summary>This process's collections (gen0, gen1, gen2, total pause) so far, when the turn ended and when its answer began.</summary>
+        public (int Gen0, int Gen1, int Gen2, TimeSpan Paused) CollectionsAtEnd, CollectionsAtAnswer;
     }
 
     /// <summary>The user: 10 ms pcm_frame at 16 kHz in real time, turns of speech and silence.</summary>
@@ -271,7 +278,7 @@ internal static class TtfaRunner
 
         public void Expect(Turn turn)
         {
-            turn.CollectionsAtEnd = (GC.CollectionCount(1), GC.CollectionCount(2));
+            turn.CollectionsAtEnd = Collections();
             lock (Turns)
             {
                 Turns.Add(turn);
@@ -307,7 +314,7 @@ internal static class TtfaRunner
                 if (_waiting is { } turn && now > turn.SpeechEnd)
                 {
                     turn.FirstAudio = now;
-                    turn.CollectionsAtAnswer = (GC.CollectionCount(1), GC.CollectionCount(2));
+                    turn.CollectionsAtAnswer = Collections();
                     _waiting = null;
                 }
             }
