@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using V2V.Audio;
 
 namespace V2V.Load;
 
@@ -17,20 +16,16 @@ namespace V2V.Load;
 /// </summary>
 internal sealed class RawSocketSession : ILoadSession
 {
-    private static readonly int ChunkSamples = 24 * new V2V.Voice.VoiceSessionOptions().InputChunkMs;
     private static readonly byte[] Prefix = Encoding.UTF8.GetBytes("{\"type\":\"input_audio_buffer.append\",\"audio\":\"");
     private static readonly byte[] Suffix = Encoding.UTF8.GetBytes("\"}");
 
     private readonly ClientWebSocket _socket;
     private readonly TurnScript _script;
     private readonly LoadStats _stats;
-    private readonly AudioResampler _resampler = new(SpeechSignal.SampleRate, 24000);
-    private readonly short[] _resampled = new short[480];
-    private readonly short[] _chunk = new short[ChunkSamples];
-    private readonly byte[] _message = new byte[Prefix.Length + Base64.GetMaxEncodedToUtf8Length(ChunkSamples * 2) + Suffix.Length];
+    private readonly InputChunker _input = new();
+    private readonly byte[] _message = new byte[Prefix.Length + Base64.GetMaxEncodedToUtf8Length(InputChunker.ChunkSamples * 2) + Suffix.Length];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
-    private int _chunkFill;
     private long _index;
     private Task? _pending;
 
@@ -60,26 +55,13 @@ internal sealed class RawSocketSession : ILoadSession
             return;
         }
         var frame = _script.Frame(_index++);
-        var count = _resampler.Process(MemoryMarshal.Cast<byte, short>(frame.Span), _resampled);
         Interlocked.Increment(ref _stats.FramesIn);
-        var samples = _resampled.AsSpan(0, count);
-        while (!samples.IsEmpty)
-        {
-            var take = Math.Min(samples.Length, ChunkSamples - _chunkFill);
-            samples[..take].CopyTo(_chunk.AsSpan(_chunkFill));
-            _chunkFill += take;
-            samples = samples[take..];
-            if (_chunkFill == ChunkSamples)
-            {
-                _chunkFill = 0;
-                Send(due);
-            }
-        }
+        _input.Add(frame.Span, (Session: this, Origin: due), static (s, chunk) => s.Session.Send(chunk, s.Origin));
     }
 
-    private void Send(long origin)
+    private void Send(short[] chunk, long origin)
     {
-        Base64.EncodeToUtf8(MemoryMarshal.AsBytes(_chunk.AsSpan()), _message.AsSpan(Prefix.Length), out _, out var written);
+        Base64.EncodeToUtf8(MemoryMarshal.AsBytes(chunk.AsSpan()), _message.AsSpan(Prefix.Length), out _, out var written);
         Suffix.CopyTo(_message, Prefix.Length + written);
         try
         {

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using OpenAI.Realtime;
-using V2V.Audio;
 
 namespace V2V.Load;
 
@@ -14,17 +13,13 @@ namespace V2V.Load;
 /// </summary>
 internal sealed class SdkSession : ILoadSession
 {
-    // The same chunk as ours by default, so both bridges send the same number of appends.
-    private static readonly int ChunkSamples = 24 * new V2V.Voice.VoiceSessionOptions().InputChunkMs;
     private const int FrameBytes = 480;   // 10 ms at 24 kHz
     private static readonly long FrameTicks = Stopwatch.Frequency / 100;
 
     private readonly RealtimeSessionClient _session;
     private readonly TurnScript _script;
     private readonly LoadStats _stats;
-    private readonly AudioResampler _resampler = new(SpeechSignal.SampleRate, 24000);
-    private readonly short[] _resampled = new short[480];
-    private readonly short[] _chunk = new short[ChunkSamples];
+    private readonly InputChunker _input = new();
     private readonly ConcurrentQueue<long> _chunkOrigins = new();
     private readonly ConcurrentQueue<(byte[] Frame, string ItemId)> _playout = new();
     private readonly CancellationTokenSource _stop = new();
@@ -33,7 +28,6 @@ internal sealed class SdkSession : ILoadSession
     // The frames go to the application through a channel read by a task, as VoiceSession.ReadOutputsAsync does.
     private readonly System.Threading.Channels.Channel<byte[]> _outputs = System.Threading.Channels.Channel.CreateBounded<byte[]>(
         new System.Threading.Channels.BoundedChannelOptions(1024) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
-    private int _chunkFill;
     private long _index;
     private long _lastReceived;
     private long _nextDue;
@@ -75,28 +69,19 @@ internal sealed class SdkSession : ILoadSession
             Interlocked.Increment(ref _stats.InputStalls);
             return;
         }
-        var origin = due;
         var frame = _script.Frame(_index++);
-        var count = _resampler.Process(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(frame.Span), _resampled);
         Interlocked.Increment(ref _stats.FramesIn);
-        var samples = _resampled.AsSpan(0, count);
-        while (!samples.IsEmpty)
-        {
-            var take = Math.Min(samples.Length, ChunkSamples - _chunkFill);
-            samples[..take].CopyTo(_chunk.AsSpan(_chunkFill));
-            _chunkFill += take;
-            samples = samples[take..];
-            if (_chunkFill == ChunkSamples)
-            {
-                _chunkFill = 0;
-                var bytes = new byte[ChunkSamples * 2];
-                Buffer.BlockCopy(_chunk, 0, bytes, 0, bytes.Length);
-                _chunkOrigins.Enqueue(origin);
-                Interlocked.Increment(ref _sending);
-                _session.SendInputAudioAsync(BinaryData.FromBytes(bytes), _stop.Token)
-                    .ContinueWith(static (task, state) => ((SdkSession)state!).OnSent(task), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
+        _input.Add(frame.Span, (Session: this, Origin: due), static (s, chunk) => s.Session.Send(chunk, s.Origin));
+    }
+
+    private void Send(short[] chunk, long origin)
+    {
+        var bytes = new byte[chunk.Length * 2];
+        Buffer.BlockCopy(chunk, 0, bytes, 0, bytes.Length);
+        _chunkOrigins.Enqueue(origin);
+        Interlocked.Increment(ref _sending);
+        _session.SendInputAudioAsync(BinaryData.FromBytes(bytes), _stop.Token)
+            .ContinueWith(static (task, state) => ((SdkSession)state!).OnSent(task), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void OnSent(Task task)

@@ -194,17 +194,17 @@ internal static class TtfaRunner
                 ReadOnlyMemory<byte> frame = f < SpeechFrames ? speech.AsMemory(at++ % (speech.Length / 320) * 320, 320) : silence;
                 // Timed as the frame is handed over, before the send: what the product does with it on the way in
                 // (inline, on this thread) is part of the overhead.
-                var sent = Stopwatch.GetTimestamp();
-                sink.HandedOver(turn * (SpeechFrames + SilenceFrames) + f, sent);
+                var handed = Stopwatch.GetTimestamp();
+                sink.HandedOver(turn * (SpeechFrames + SilenceFrames) + f, handed);
                 await send(frame).ConfigureAwait(false);
                 if (f == SpeechFrames - 1)
                 {
-                    record.SpeechEnd = sent;
+                    record.SpeechEnd = handed;
                     sink.Expect(record);
                 }
                 else if (f == SpeechFrames - 1 + SilenceMs / 10)
                 {
-                    record.SilenceComplete = sent;
+                    record.SilenceComplete = handed;
                 }
             }
         }
