@@ -30,8 +30,20 @@ public sealed class LocalRealtimeServerFaults
     /// <summary>Message of the injected error.</summary>
     public string ErrorMessage { get; set; } = "The server had an error while processing your request. Sorry about that!";
 
-    /// <summary>Send <c>rate_limits.updated</c> at the start of each response, as OpenAI does.</summary>
-    public bool SendRateLimits { get; set; }
+    /// <summary>
+    /// Fail the user's transcription: each committed turn gets <c>conversation.item.input_audio_transcription.failed</c>
+    /// instead of <c>.completed</c>, as the service reports audio it could not transcribe.
+    /// </summary>
+    public bool FailTranscriptions { get; set; }
+
+    /// <summary>
+    /// Fail responses as the service does: <c>response.done</c> with status <c>failed</c> and <c>status_details.error</c>
+    /// of this code: <c>insufficient_quota</c>, <c>rate_limit_exceeded</c> or <c>server_error</c> (null: never).
+    /// </summary>
+    public string? FailResponsesWith { get; set; }
+
+    /// <summary>With <see cref="FailResponsesWith"/>: how many responses of a connection succeed before they fail.</summary>
+    public int FailResponsesAfter { get; set; }
 
     /// <summary>Refuse every WebSocket handshake with this HTTP status (e.g. 429, 500, 503) and an OpenAI-shaped error body.</summary>
     public int? RefuseHandshakeStatusCode { get; set; }
@@ -72,6 +84,16 @@ public sealed class LocalRealtimeServerFaults
         if (FirstResponseDelay is { } d && d < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(FirstResponseDelay), d, "Faults.FirstResponseDelay must not be negative.");
+        }
+
+        if (FailResponsesWith is not null && !Responses.ResponseFailure.Codes.Contains(FailResponsesWith))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FailResponsesWith), FailResponsesWith, $"Faults.FailResponsesWith must be one of {string.Join(", ", Responses.ResponseFailure.Codes)}, or null.");
+        }
+
+        if (FailResponsesAfter < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FailResponsesAfter), FailResponsesAfter, "Faults.FailResponsesAfter must not be negative.");
         }
 
         if (RefuseHandshakeStatusCode is { } s && (s < 400 || s > 599))

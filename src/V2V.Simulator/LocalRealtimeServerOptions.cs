@@ -13,23 +13,54 @@ public sealed class LocalRealtimeServerOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// How much faster than real time responses are paced: 1 is real time (the default), 50 suits tests,
-    /// 0 or <see cref="double.PositiveInfinity"/> sends without any pacing.
+    /// How answers are paced. <see cref="ResponsePace.Service"/> (the default) sends them as OpenAI does: faster
+    /// than real time (<see cref="GenerationSpeed"/>), so the whole transcript is known long before it is heard.
+    /// <see cref="ResponsePace.RealTime"/> keeps the server at most <see cref="AudioLeadMs"/> ahead of real time.
+    /// </summary>
+    public ResponsePace Pace { get; set; } = ResponsePace.Service;
+
+    /// <summary>
+    /// With <see cref="ResponsePace.Service"/>: seconds of answer audio generated per second of wall time. OpenAI's
+    /// answers arrive several times faster than they play (a few seconds of audio within about a second): 4 by default.
+    /// </summary>
+    public double GenerationSpeed { get; set; } = 4;
+
+    /// <summary>
+    /// Runs every clock of the server this many times faster: the pace of answers, the delay of a cancel and of the
+    /// user's transcription. 1 (the default) is the service's own timing; 20 suits tests; 0 or
+    /// <see cref="double.PositiveInfinity"/> removes every wait (answers are sent as fast as the socket takes them).
     /// </summary>
     public double SpeedFactor { get; set; } = 1;
 
     /// <summary>
-    /// Duration of the audio in one <c>response.(output_)audio.delta</c>. OpenAI's deltas vary in size and are
-    /// not documented; 100 ms (4,800 bytes of pcm16) is a realistic fixed size. The last delta may be shorter.
+    /// Duration of the audio in every <c>response.(output_)audio.delta</c>. Null (the default): sizes that vary as
+    /// OpenAI's do (see <see cref="Responses.AudioChunkSchedule"/>). The last delta of an item may be shorter.
     /// </summary>
-    public int AudioChunkMs { get; set; } = 100;
+    public int? AudioChunkMs { get; set; }
 
     /// <summary>
-    /// How far ahead of real time the server may send a response's audio, in audio milliseconds. OpenAI sends
-    /// faster than real time, so a client must buffer and track what was played; 500 ms keeps that true while
-    /// leaving a response in progress long enough for barge-in. Scaled by <see cref="SpeedFactor"/> like the rest.
+    /// With <see cref="ResponsePace.RealTime"/>: how far ahead of real time the server may send a response's audio,
+    /// in audio milliseconds. Scaled by <see cref="SpeedFactor"/> like the rest.
     /// </summary>
     public int AudioLeadMs { get; set; } = 500;
+
+    /// <summary>
+    /// How long a <c>response.cancel</c> takes to take effect, as on the service: the response stays active meanwhile
+    /// (a <c>response.create</c> is refused) and a few more deltas arrive. 100 ms by default.
+    /// </summary>
+    public TimeSpan CancelDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long after a commit the user's transcription arrives (input transcription on): the service transcribes
+    /// asynchronously, so it comes after the answer has started. 400 ms by default.
+    /// </summary>
+    public TimeSpan TranscriptionDelay { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>
+    /// Answers with more audio than this come as several assistant message items of one response, as newer models
+    /// send them (0: never split). 5000 ms by default.
+    /// </summary>
+    public int SplitAnswersLongerThanMs { get; set; } = 5000;
 
     /// <summary>Faults to inject (none by default).</summary>
     public LocalRealtimeServerFaults Faults { get; set; } = new();
@@ -58,17 +89,42 @@ public sealed class LocalRealtimeServerOptions
 
         if (double.IsNaN(SpeedFactor) || SpeedFactor < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(SpeedFactor), SpeedFactor, "SpeedFactor must be positive (1 = real time), or 0 / infinity for no pacing.");
+            throw new ArgumentOutOfRangeException(nameof(SpeedFactor), SpeedFactor, "SpeedFactor must be positive (1 = the service's timing), or 0 / infinity for no waiting at all.");
+        }
+
+        if (!Enum.IsDefined(Pace))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Pace), Pace, "Pace must be Service or RealTime.");
+        }
+
+        if (double.IsNaN(GenerationSpeed) || GenerationSpeed < 1 || GenerationSpeed > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GenerationSpeed), GenerationSpeed, "GenerationSpeed must be between 1 (real time) and 1000.");
         }
 
         if (AudioChunkMs is < 10 or > 5000)
         {
-            throw new ArgumentOutOfRangeException(nameof(AudioChunkMs), AudioChunkMs, "AudioChunkMs must be between 10 and 5000.");
+            throw new ArgumentOutOfRangeException(nameof(AudioChunkMs), AudioChunkMs, "AudioChunkMs must be between 10 and 5000, or null for the service's varying sizes.");
         }
 
         if (AudioLeadMs is < 0 or > 60_000)
         {
             throw new ArgumentOutOfRangeException(nameof(AudioLeadMs), AudioLeadMs, "AudioLeadMs must be between 0 and 60000.");
+        }
+
+        if (CancelDelay < TimeSpan.Zero || CancelDelay > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CancelDelay), CancelDelay, "CancelDelay must be between 0 and 10 seconds.");
+        }
+
+        if (TranscriptionDelay < TimeSpan.Zero || TranscriptionDelay > TimeSpan.FromSeconds(30))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TranscriptionDelay), TranscriptionDelay, "TranscriptionDelay must be between 0 and 30 seconds.");
+        }
+
+        if (SplitAnswersLongerThanMs is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SplitAnswersLongerThanMs), SplitAnswersLongerThanMs, "SplitAnswersLongerThanMs must not be negative (0: never split).");
         }
 
         if (ApiKey is { Length: 0 })

@@ -18,7 +18,8 @@ internal sealed class DialectProfile
         TextDone = "response.output_text.done",
         AssistantAudioContent = "output_audio",
         AssistantTextContent = "output_text",
-        SendsItemAddedAndDone = true,
+        ItemAddedEvent = "conversation.item.added",
+        SendsItemDone = true,
         DefaultModel = "gpt-realtime",
     };
 
@@ -34,7 +35,8 @@ internal sealed class DialectProfile
         TextDone = "response.text.done",
         AssistantAudioContent = "audio",
         AssistantTextContent = "text",
-        SendsItemAddedAndDone = false,
+        ItemAddedEvent = "conversation.item.created",
+        SendsItemDone = false,
         DefaultModel = "gpt-4o-realtime-preview",
     };
 
@@ -62,10 +64,13 @@ internal sealed class DialectProfile
     public required string AssistantTextContent { get; init; }
 
     /// <summary>
-    /// GA announces items with <c>conversation.item.added</c> and finalizes them with <c>conversation.item.done</c>,
-    /// besides the <c>conversation.item.created</c> that both dialects send.
+    /// The event that tells an item joined the conversation: GA <c>conversation.item.added</c> (the GA service no
+    /// longer sends <c>conversation.item.created</c>), beta <c>conversation.item.created</c>.
     /// </summary>
-    public required bool SendsItemAddedAndDone { get; init; }
+    public required string ItemAddedEvent { get; init; }
+
+    /// <summary>GA finalizes each item with <c>conversation.item.done</c>; beta has no such event.</summary>
+    public required bool SendsItemDone { get; init; }
 
     /// <summary>Model reported when the client names none.</summary>
     public required string DefaultModel { get; init; }

@@ -9,8 +9,9 @@ namespace V2V.Simulator.Responses;
 /// <summary>
 /// The deterministic local agent: it answers the latest turn. A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
-/// a user text gets a text answer quoting it, or a function call when it names a configured tool;
-/// a function output gets a text answer reporting it. A script, when loaded, answers first.
+/// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output
+/// gets an answer reporting it. Answers are spoken (a tone as long as the words) when the response's modalities
+/// include audio, as the service answers. A script, when loaded, answers first.
 /// </summary>
 internal sealed class EchoAgent(SimulatorScript? script)
 {
@@ -22,7 +23,7 @@ internal sealed class EchoAgent(SimulatorScript? script)
         // the words become the transcript, spoken as a tone as long as speech of them would take.
         if (responseInstructions is not null && QuotedWords(responseInstructions) is { } words)
         {
-            return [speaksAudio ? new PlannedAudio(Tone.Make(Math.Clamp(words.Length * 60, 300, 10_000)), words) : new PlannedText(words)];
+            return [Say(words, speaksAudio)];
         }
 
         if (script is not null && _scriptIndex < script.Responses.Count)
@@ -43,7 +44,7 @@ internal sealed class EchoAgent(SimulatorScript? script)
         if (last.Type == "function_call_output")
         {
             var call = context.LastOrDefault(i => i.Type == "function_call" && i.CallId == last.CallId);
-            return [new PlannedText($"The function {call?.Name ?? "call"} returned: {last.Output}")];
+            return [Say($"The function {call?.Name ?? "call"} returned: {last.Output}", speaksAudio)];
         }
 
         var audio = last.Content.LastOrDefault(p => p.Kind == ContentKind.InputAudio);
@@ -62,7 +63,8 @@ internal sealed class EchoAgent(SimulatorScript? script)
             return [new PlannedFunctionCall(tool.Name, tool.Arguments)];
         }
 
-        return [new PlannedText($"You said: {text}")];
+        // As the service does: in a session that speaks, a text turn is answered with audio and its transcript.
+        return [Say($"You said: {text}", speaksAudio)];
     }
 
     /// <summary>The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!"</summary>
@@ -86,11 +88,13 @@ internal sealed class EchoAgent(SimulatorScript? script)
         }
 
         var text = entry.Text ?? string.Empty;
-        return speaksAudio && entry.AudioMs > 0 ? new PlannedAudio(Tone.Make(entry.AudioMs), text) : new PlannedText(text);
+        return !speaksAudio ? new PlannedText(text)
+            : entry.AudioMs > 0 ? new PlannedAudio(Tone.Make(entry.AudioMs), text)
+            : new PlannedAudio(Tone.ForText(text), text);
     }
 
     private static PlannedOutput Say(string text, bool speaksAudio) =>
-        speaksAudio ? new PlannedAudio(Tone.Make(600), text) : new PlannedText(text);
+        speaksAudio ? new PlannedAudio(Tone.ForText(text), text) : new PlannedText(text);
 
     /// <summary>
     /// A tool is called when the user's text names it. Its required string parameters get the rest of the text

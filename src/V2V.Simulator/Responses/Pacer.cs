@@ -3,28 +3,39 @@ using System.Diagnostics;
 namespace V2V.Simulator.Responses;
 
 /// <summary>
-/// Paces a response's audio: the delta that starts at audio time t is sent at wall time (t - lead) / speed after
-/// the response began, so the server stays at most <c>lead</c> ahead of real time (scaled by the speed factor).
-/// Speed 0 or infinity: no waiting at all.
+/// The server's clocks. A response's audio is sent as it is "generated": with <see cref="ResponsePace.Service"/>
+/// the delta that ends at audio time t leaves at t / <see cref="LocalRealtimeServerOptions.GenerationSpeed"/> after
+/// the response began (faster than real time, as OpenAI sends); with <see cref="ResponsePace.RealTime"/> at
+/// (t - lead), so the server stays at most <c>lead</c> ahead. Every wait is divided by the speed factor; speed 0 or
+/// infinity: no waiting at all.
 /// </summary>
-internal sealed class Pacer(double speedFactor, int leadMs)
+internal sealed class Pacer(LocalRealtimeServerOptions options)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public bool Unpaced => speedFactor == 0 || double.IsPositiveInfinity(speedFactor);
+    public bool Unpaced => IsUnpaced(options.SpeedFactor);
 
-    public Task WaitUntilAudioAsync(int audioMs, CancellationToken cancellationToken)
+    /// <summary>Waits until the delta of the response's audio from <paramref name="startMs"/> to <paramref name="endMs"/> is due.</summary>
+    public Task WaitUntilAudioAsync(int startMs, int endMs, CancellationToken cancellationToken)
     {
         if (Unpaced)
         {
             return Task.CompletedTask;
         }
 
-        var dueMs = (audioMs - leadMs) / speedFactor;
+        var dueMs = options.Pace == ResponsePace.Service
+            ? endMs / options.GenerationSpeed / options.SpeedFactor
+            : (startMs - options.AudioLeadMs) / options.SpeedFactor;
         var waitMs = dueMs - _clock.Elapsed.TotalMilliseconds;
         return waitMs >= 1 ? Task.Delay(TimeSpan.FromMilliseconds(waitMs), cancellationToken) : Task.CompletedTask;
     }
 
+    /// <summary>A service delay (cancel, transcription, a fault) on the server's clock.</summary>
+    public static TimeSpan Scale(TimeSpan delay, double speedFactor) =>
+        IsUnpaced(speedFactor) || delay <= TimeSpan.Zero ? TimeSpan.Zero : delay / speedFactor;
+
     public static Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
+
+    private static bool IsUnpaced(double speedFactor) => speedFactor == 0 || double.IsPositiveInfinity(speedFactor);
 }

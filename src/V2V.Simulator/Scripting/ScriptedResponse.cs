@@ -7,8 +7,8 @@ public sealed class ScriptedResponse
     public string? Text { get; init; }
 
     /// <summary>
-    /// When positive and the session outputs audio, the answer is spoken: a 440 Hz tone of this duration
-    /// (the server has no voice of its own) with <see cref="Text"/> as its transcript.
+    /// When the session outputs audio, the answer is spoken: a 440 Hz tone of this duration (the server has no voice
+    /// of its own; 0: as long as speaking the text would take) with <see cref="Text"/> as its transcript.
     /// </summary>
     public int AudioMs { get; init; }
 

@@ -25,6 +25,26 @@ internal sealed class ActiveResponse(CancellationToken session) : IDisposable
 
     public List<ConversationItem> Output { get; } = [];
 
+    /// <summary>The item being streamed (null between items): a cancel closes it with the service's closing events.</summary>
+    public ConversationItem? OpenItem { get; set; }
+
+    public int OpenIndex { get; set; }
+
+    /// <summary>The content part of <see cref="OpenItem"/> being streamed (null for a function call).</summary>
+    public ContentPart? OpenPart { get; set; }
+
+    /// <summary>A <c>response.cancel</c> was accepted and takes effect after the service's delay.</summary>
+    public bool CancelPending { get; set; }
+
+    /// <summary>The error code this response fails with (<c>status: failed</c>), or null.</summary>
+    public string? FailWith { get; init; }
+
+    /// <summary>The end of the input audio buffer when the response began: where the listener starts hearing it.</summary>
+    public long StartInputSample { get; init; }
+
+    /// <summary>Samples of answer audio sent so far, over every item.</summary>
+    public long AudioSamplesSent { get; set; }
+
     /// <summary>Set under the session gate once <c>response.done</c> is sent; the streamer sends nothing after it.</summary>
     public bool Finished { get; private set; }
 

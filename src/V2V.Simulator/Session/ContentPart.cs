@@ -36,26 +36,9 @@ internal sealed class ContentPart
 
     public int AudioSamples { get; set; }
 
-    /// <summary>The whole transcript the audio was planned with; its words are spread evenly over <see cref="PlannedMs"/>.</summary>
-    public string? TimedTranscript { get; init; }
-
-    public int PlannedMs { get; init; }
-
     public int AudioMs => V2V.Simulator.Audio.Pcm.Ms(AudioSamples);
 
     /// <summary>Number of words of <paramref name="words"/> whose audio has started by <paramref name="ms"/>.</summary>
     public static int WordsStartedBy(int ms, int words, int plannedMs) =>
         plannedMs <= 0 ? words : (int)Math.Clamp(Math.Ceiling(ms * (double)words / plannedMs), 0, words);
-
-    /// <summary>The transcript of the first <paramref name="ms"/> of the audio.</summary>
-    public string HeardTranscript(int ms)
-    {
-        if (TimedTranscript is null)
-        {
-            return string.Empty;
-        }
-
-        var words = TimedTranscript.Split(' ');
-        return string.Join(' ', words.Take(WordsStartedBy(ms, words.Length, PlannedMs)));
-    }
 }

@@ -14,6 +14,9 @@ internal sealed partial class RealtimeSession
     /// <summary>OpenAI's limit for the audio of one append.</summary>
     public const int MaxAppendBytes = 15 * 1024 * 1024;
 
+    /// <summary>Where idle time counts from (session time in samples): the end of the last speech or of the last answer's playback.</summary>
+    private long? _idleFromSample = 0;
+
     private async Task AppendAsync(JsonElement root, string? eventId)
     {
         if (!root.TryGetProperty("audio", out var audio) || audio.ValueKind != JsonValueKind.String)
@@ -64,7 +67,7 @@ internal sealed partial class RealtimeSession
                 // Barge-in, as OpenAI does: the user speaking over a response cancels it.
                 if (_active is not null && detection.InterruptResponse)
                 {
-                    await FinishResponseAsync(_active, "cancelled", "turn_detected").ConfigureAwait(false);
+                    await FinishResponseAsync(_active, "cancelled", Cancelled("turn_detected")).ConfigureAwait(false);
                 }
             }
             else if (_speechItemId is { } itemId)
@@ -76,12 +79,19 @@ internal sealed partial class RealtimeSession
                     ["item_id"] = itemId,
                 }).ConfigureAwait(false);
                 _speechItemId = null;
+                _idleFromSample = vad.Sample;
                 await CommitRangeAsync(_speechStartSample, vad.Sample, itemId).ConfigureAwait(false);
                 if (detection.CreateResponse && _active is null)
                 {
                     await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
                 }
             }
+        }
+
+        if (!_vad.InSpeech && detection.IdleTimeoutMs is { } idleMs && _active is null
+            && _idleFromSample is { } idleFrom && _buffer.EndSample - idleFrom >= idleMs * (long)Pcm.SamplesPerMs)
+        {
+            await IdleTimeoutAsync(detection, idleFrom).ConfigureAwait(false);
         }
 
         if (!_vad.InSpeech)
@@ -136,37 +146,81 @@ internal sealed partial class RealtimeSession
 
         if (_config.InputTranscription is not null)
         {
-            part.Transcript = EchoAgent.DescribeUserAudio(part.AudioMs);
-            await SendAsync(new JsonObject
-            {
-                ["type"] = "conversation.item.input_audio_transcription.delta",
-                ["item_id"] = itemId,
-                ["content_index"] = 0,
-                ["delta"] = part.Transcript,
-            }).ConfigureAwait(false);
-            var completed = new JsonObject
-            {
-                ["type"] = "conversation.item.input_audio_transcription.completed",
-                ["item_id"] = itemId,
-                ["content_index"] = 0,
-                ["transcript"] = part.Transcript,
-            };
-            if (Profile.IsGa)
-            {
-                completed["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = part.AudioMs / 1000.0 };
-            }
-
-            await SendAsync(completed).ConfigureAwait(false);
+            // The service transcribes asynchronously: the transcript comes a few hundred ms later, after the answer has begun.
+            Later(Pacer.Scale(_options.TranscriptionDelay, _options.SpeedFactor), () => TranscribeAsync(itemId, part));
         }
     }
+
+    private async Task TranscribeAsync(string itemId, ContentPart part)
+    {
+        if (_options.Faults.FailTranscriptions)
+        {
+            await SendAsync(new JsonObject
+            {
+                ["type"] = "conversation.item.input_audio_transcription.failed",
+                ["item_id"] = itemId,
+                ["content_index"] = 0,
+                ["error"] = new JsonObject { ["type"] = "transcription_error", ["code"] = "audio_unintelligible", ["message"] = "The audio could not be transcribed.", ["param"] = null },
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        part.Transcript = EchoAgent.DescribeUserAudio(part.AudioMs);
+        await SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.input_audio_transcription.delta",
+            ["item_id"] = itemId,
+            ["content_index"] = 0,
+            ["delta"] = part.Transcript,
+        }).ConfigureAwait(false);
+        var completed = new JsonObject
+        {
+            ["type"] = "conversation.item.input_audio_transcription.completed",
+            ["item_id"] = itemId,
+            ["content_index"] = 0,
+            ["transcript"] = part.Transcript,
+        };
+        if (Profile.IsGa)
+        {
+            completed["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = part.AudioMs / 1000.0 };
+        }
+
+        await SendAsync(completed).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// No speech for <c>idle_timeout_ms</c> after the last answer was heard: the service says so, commits the silent
+    /// audio as a user turn and answers it (a prompt to go on).
+    /// </summary>
+    private async Task IdleTimeoutAsync(TurnDetectionSettings detection, long idleFrom)
+    {
+        _idleFromSample = null;
+        var itemId = EventIds.Item();
+        await SendAsync(new JsonObject
+        {
+            ["type"] = "input_audio_buffer.timeout_triggered",
+            ["audio_start_ms"] = Pcm.Ms(idleFrom),
+            ["audio_end_ms"] = Pcm.Ms(_buffer.EndSample),
+            ["item_id"] = itemId,
+        }).ConfigureAwait(false);
+        await CommitRangeAsync(Math.Max(idleFrom, _buffer.StartSample), _buffer.EndSample, itemId).ConfigureAwait(false);
+        _vad.Reset(_buffer.EndSample);
+        if (detection.CreateResponse)
+        {
+            await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Idle time counts again from when the listener will have heard the whole answer.</summary>
+    private void OnResponseFinished(ActiveResponse response) =>
+        _idleFromSample = Math.Max(_buffer.EndSample, response.StartInputSample + response.AudioSamplesSent);
 
     /// <summary>Tells the client a complete item joined the conversation, in the dialect's events.</summary>
     private async Task AnnounceItemAsync(ConversationItem item, string? previous)
     {
-        await SendAsync(new JsonObject { ["type"] = "conversation.item.created", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-        if (Profile.SendsItemAddedAndDone)
+        await SendAsync(new JsonObject { ["type"] = Profile.ItemAddedEvent, ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
+        if (Profile.SendsItemDone)
         {
-            await SendAsync(new JsonObject { ["type"] = "conversation.item.added", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
             await SendAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
         }
     }

@@ -84,7 +84,7 @@ internal sealed partial class RealtimeSession
                     "input_text" => new ContentPart { Kind = ContentKind.InputText, Text = text },
                     "input_audio" => new ContentPart { Kind = ContentKind.InputAudio, Audio = audio, Transcript = transcript },
                     "text" or "output_text" => new ContentPart { Kind = ContentKind.OutputText, Text = text },
-                    "audio" or "output_audio" => new ContentPart { Kind = ContentKind.OutputAudio, Audio = audio, Transcript = transcript, TimedTranscript = transcript, PlannedMs = audio is null ? 0 : Pcm.Ms(audio.Length) },
+                    "audio" or "output_audio" => new ContentPart { Kind = ContentKind.OutputAudio, Audio = audio, Transcript = transcript },
                     _ => throw new FormatException($"The local realtime server does not accept content of type '{partType}'."),
                 });
             }
@@ -116,9 +116,9 @@ internal sealed partial class RealtimeSession
     }
 
     /// <summary>
-    /// Trims an assistant audio part to what the listener heard. The transcript keeps the words whose audio had
-    /// started by then (the server paced its transcript deltas by the same clock), so the context holds nothing
-    /// the user did not hear.
+    /// Trims an assistant audio part to what the listener heard. As the service does, the server-side transcript of
+    /// the part is deleted, so the context holds no text the user did not hear: what was heard is for the client,
+    /// which alone knows its playout, to keep.
     /// </summary>
     private async Task TruncateAsync(JsonElement root, string? eventId)
     {
@@ -151,7 +151,7 @@ internal sealed partial class RealtimeSession
         }
 
         part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
-        part.Transcript = part.HeardTranscript(audioEndMs);
+        part.Transcript = string.Empty;
         await SendAsync(new JsonObject
         {
             ["type"] = "conversation.item.truncated",

@@ -1,16 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using V2V.Simulator.Protocol;
+using V2V.Simulator.Responses;
 
 namespace V2V.Simulator.Session;
 
 /// <summary>response.create / response.cancel, and ending a response.</summary>
 internal sealed partial class RealtimeSession
 {
+    private int _responsesFinished;
+
     private async Task CreateResponseAsync(JsonElement root, string? eventId)
     {
         if (_active is { } active)
         {
+            // Also while a cancel is pending: the response is active until its response.done.
             await SendErrorAsync(RealtimeError.Invalid(
                 "conversation_already_has_active_response",
                 $"Conversation already has an active response in progress: {active.Id}. Wait until the response is finished before creating a new one.",
@@ -22,6 +26,10 @@ internal sealed partial class RealtimeSession
         await StartResponseAsync(ResponseRequest.Parse(root, Profile.IsGa)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A cancel takes effect after the service's delay (<see cref="LocalRealtimeServerOptions.CancelDelay"/>): the
+    /// response stays active meanwhile and its deltas keep coming, then it closes as a cancelled response does.
+    /// </summary>
     private async Task CancelRequestedAsync(JsonElement root, string? eventId)
     {
         var wanted = root.TryGetProperty("response_id", out var id) ? id.GetString() : null;
@@ -31,7 +39,19 @@ internal sealed partial class RealtimeSession
             return;
         }
 
-        await FinishResponseAsync(active, "cancelled", "client_cancelled").ConfigureAwait(false);
+        if (active.CancelPending)
+        {
+            return;
+        }
+
+        active.CancelPending = true;
+        Later(Pacer.Scale(_options.CancelDelay, _options.SpeedFactor), async () =>
+        {
+            if (!active.Finished)
+            {
+                await FinishResponseAsync(active, "cancelled", Cancelled("client_cancelled")).ConfigureAwait(false);
+            }
+        });
     }
 
     private Task StartResponseAsync(ResponseRequest request)
@@ -45,24 +65,32 @@ internal sealed partial class RealtimeSession
             context = [input];
         }
 
+        var plan = _agent.Plan(context, _config, modalities.Contains("audio"), request.Instructions);
+        var faults = _options.Faults;
         var response = new ActiveResponse(Token)
         {
-            Plan = _agent.Plan(context, _config, modalities.Contains("audio"), request.Instructions),
+            Plan = AnswerSplitter.Split(plan, _options.SplitAnswersLongerThanMs),
             Context = context,
             Modalities = modalities,
             OutOfBand = request.OutOfBand,
             Metadata = request.Metadata,
+            FailWith = faults.FailResponsesWith is { } code && _responsesStarted >= faults.FailResponsesAfter ? code : null,
+            StartInputSample = _buffer.EndSample,
         };
         _active = response;
-        var delay = _responsesStarted++ == 0 ? _options.Faults.FirstResponseDelay ?? TimeSpan.Zero : TimeSpan.Zero;
+        var delay = _responsesStarted++ == 0 ? faults.FirstResponseDelay ?? TimeSpan.Zero : TimeSpan.Zero;
 
         // The streamer runs beside the receive loop and takes the gate for each step.
         response.Streaming = Task.Run(() => StreamAsync(response, delay), CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Ends a response (caller holds the gate): marks it finished so the streamer sends nothing more, then response.done.</summary>
-    private async Task FinishResponseAsync(ActiveResponse response, string status, string? reason)
+    /// <summary>
+    /// Ends a response (caller holds the gate): marks it finished so the streamer sends nothing more, closes the item
+    /// it was streaming (its part's done events, <c>output_item.done</c> with status <c>incomplete</c>), then
+    /// <c>response.done</c>, then (GA) <c>rate_limits.updated</c>.
+    /// </summary>
+    private async Task FinishResponseAsync(ActiveResponse response, string status, JsonObject? details)
     {
         response.Finish();
         if (_active == response)
@@ -70,17 +98,42 @@ internal sealed partial class RealtimeSession
             _active = null;
         }
 
-        foreach (var item in response.Output.Where(i => i.Status == "in_progress"))
-        {
-            item.Status = "incomplete";
-        }
-
-        JsonObject? details = reason is null ? null : new JsonObject { ["type"] = status, ["reason"] = reason };
+        await EndItemAsync(response, "incomplete").ConfigureAwait(false);
         var usage = Responses.Usage.Estimate(response.Context, response.Output);
         await SendAsync(new JsonObject
         {
             ["type"] = "response.done",
             ["response"] = ResponseJson.Build(response, _config, _conversation.Id, status, details, usage),
         }).ConfigureAwait(false);
+        if (Profile.IsGa)
+        {
+            await SendAsync(RateLimits.Event()).ConfigureAwait(false);
+        }
+
+        _responsesFinished++;
+        OnResponseFinished(response);
+    }
+
+    private static JsonObject Cancelled(string reason) => new() { ["type"] = "cancelled", ["reason"] = reason };
+
+    /// <summary>Runs <paramref name="action"/> under the gate after <paramref name="delay"/>, unless the session has ended by then.</summary>
+    private void Later(TimeSpan delay, Func<Task> action)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Pacer.WaitAsync(delay, Token).ConfigureAwait(false);
+                await UnderGateAsync(action).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+            {
+                // The session ended first: nothing left to tell.
+            }
+            catch (Exception e)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogError(_logger, e, "Deferred work of session {Session} failed", _config.Id);
+            }
+        }, CancellationToken.None);
     }
 }

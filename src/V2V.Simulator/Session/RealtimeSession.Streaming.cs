@@ -20,16 +20,24 @@ internal sealed partial class RealtimeSession
             if (!await StepAsync(r, async () =>
             {
                 await SendAsync(new JsonObject { ["type"] = "response.created", ["response"] = ResponseJson.Build(r, _config, _conversation.Id, "in_progress", null, null) }).ConfigureAwait(false);
-                if (_options.Faults.SendRateLimits)
+                if (!Profile.IsGa)
                 {
-                    await SendAsync(RateLimits()).ConfigureAwait(false);
+                    // The beta service reported its rate limits as a response began; GA does so once it is done.
+                    await SendAsync(RateLimits.Event()).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false))
             {
                 return;
             }
 
-            var pacer = new Pacer(_options.SpeedFactor, _options.AudioLeadMs);
+            if (r.FailWith is { } code)
+            {
+                await StepAsync(r, () => FinishResponseAsync(r, "failed", ResponseFailure.StatusDetails(code))).ConfigureAwait(false);
+                return;
+            }
+
+            var pacer = new Pacer(_options);
+            var chunks = new AudioChunkSchedule(_options.AudioChunkMs);
             var audioOffsetMs = 0;
             for (var index = 0; index < r.Plan.Count; index++)
             {
@@ -39,7 +47,7 @@ internal sealed partial class RealtimeSession
                     : new ConversationItem { Type = "message", Role = "assistant", Status = "in_progress" };
                 var ok = planned switch
                 {
-                    PlannedAudio audio => await StreamAudioAsync(r, index, item, audio, pacer, audioOffsetMs).ConfigureAwait(false),
+                    PlannedAudio audio => await StreamAudioAsync(r, index, item, audio, pacer, chunks, audioOffsetMs).ConfigureAwait(false),
                     PlannedText text => await StreamTextAsync(r, index, item, text).ConfigureAwait(false),
                     PlannedFunctionCall fc => await StreamCallAsync(r, index, item, fc).ConfigureAwait(false),
                     _ => false,
@@ -87,67 +95,92 @@ internal sealed partial class RealtimeSession
         }
     }
 
-    private async Task<bool> BeginItemAsync(ActiveResponse r, int index, ConversationItem item, JsonObject? part)
+    /// <summary>
+    /// Opens an output item in the service's order: <c>response.output_item.added</c>, then the conversation's
+    /// event (GA <c>conversation.item.added</c>, beta <c>conversation.item.created</c>), then the content part.
+    /// </summary>
+    private async Task<bool> BeginItemAsync(ActiveResponse r, int index, ConversationItem item, ContentPart? part, JsonObject? partJson)
     {
         return await StepAsync(r, async () =>
         {
             r.Output.Add(item);
-            string? previous = null;
+            r.OpenItem = item;
+            r.OpenIndex = index;
+            r.OpenPart = part;
+            await SendAsync(new JsonObject { ["type"] = "response.output_item.added", ["response_id"] = r.Id, ["output_index"] = index, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
             if (!r.OutOfBand)
             {
-                previous = _conversation.Insert(item, null);
-                await SendAsync(new JsonObject { ["type"] = "conversation.item.created", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-                if (Profile.SendsItemAddedAndDone)
-                {
-                    await SendAsync(new JsonObject { ["type"] = "conversation.item.added", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-                }
+                var previous = _conversation.Insert(item, null);
+                await SendAsync(new JsonObject { ["type"] = Profile.ItemAddedEvent, ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
             }
 
-            await SendAsync(new JsonObject { ["type"] = "response.output_item.added", ["response_id"] = r.Id, ["output_index"] = index, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-            if (part is not null)
+            if (partJson is not null)
             {
-                await SendAsync(Part("response.content_part.added", r, index, item, part)).ConfigureAwait(false);
+                await SendAsync(Part("response.content_part.added", r, index, item, partJson)).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
     }
 
-    private async Task EndItemAsync(ActiveResponse r, int index, ConversationItem item)
+    /// <summary>Closes the open item: its part's done events when it has one, then the item's (caller holds the gate).</summary>
+    private async Task EndItemAsync(ActiveResponse r, string status)
     {
-        item.Status = "completed";
+        if (r.OpenItem is not { } item)
+        {
+            return;
+        }
+
+        var index = r.OpenIndex;
+        switch (r.OpenPart)
+        {
+            case { Kind: ContentKind.OutputAudio } audio:
+                await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioDone }, r, index, item)).ConfigureAwait(false);
+                await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioTranscriptDone, ["transcript"] = audio.Transcript }, r, index, item)).ConfigureAwait(false);
+                await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "audio", ["transcript"] = audio.Transcript })).ConfigureAwait(false);
+                break;
+            case { } text:
+                await SendAsync(Ids(new JsonObject { ["type"] = Profile.TextDone, ["text"] = text.Text }, r, index, item)).ConfigureAwait(false);
+                await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "text", ["text"] = text.Text })).ConfigureAwait(false);
+                break;
+        }
+
+        r.OpenItem = null;
+        r.OpenPart = null;
+        item.Status = status;
         await SendAsync(new JsonObject { ["type"] = "response.output_item.done", ["response_id"] = r.Id, ["output_index"] = index, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-        if (!r.OutOfBand && Profile.SendsItemAddedAndDone)
+        if (!r.OutOfBand && Profile.SendsItemDone)
         {
             var previous = _conversation.IndexOf(item.Id) is > 0 and var at ? _conversation.Items[at - 1].Id : null;
             await SendAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
         }
     }
 
-    private async Task<bool> StreamAudioAsync(ActiveResponse r, int index, ConversationItem item, PlannedAudio planned, Pacer pacer, int offsetMs)
+    private async Task<bool> StreamAudioAsync(ActiveResponse r, int index, ConversationItem item, PlannedAudio planned, Pacer pacer, AudioChunkSchedule chunks, int offsetMs)
     {
         var totalMs = Pcm.Ms(planned.Audio.Length);
-        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, TimedTranscript = planned.Transcript, PlannedMs = totalMs };
+        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty };
         item.Content.Add(part);
-        if (!await BeginItemAsync(r, index, item, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }).ConfigureAwait(false))
+        if (!await BeginItemAsync(r, index, item, part, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }).ConfigureAwait(false))
         {
             return false;
         }
 
         var words = planned.Transcript.Split(' ');
         var wordsSent = 0;
-        var chunkSamples = _options.AudioChunkMs * Pcm.SamplesPerMs;
-        for (var start = 0; start < planned.Audio.Length; start += chunkSamples)
+        for (var start = 0; start < planned.Audio.Length;)
         {
             var chunkStart = start;
-            await pacer.WaitUntilAudioAsync(offsetMs + Pcm.Ms(chunkStart), r.Token).ConfigureAwait(false);
+            var end = Math.Min(planned.Audio.Length, chunkStart + chunks.NextSamples());
+            start = end;
+            await pacer.WaitUntilAudioAsync(offsetMs + Pcm.Ms(chunkStart), offsetMs + Pcm.Ms(end), r.Token).ConfigureAwait(false);
             var ok = await StepAsync(r, async () =>
             {
-                var end = Math.Min(planned.Audio.Length, chunkStart + chunkSamples);
                 var chunk = planned.Audio.AsSpan(chunkStart, end - chunkStart);
                 part.AudioSamples = end;
+                r.AudioSamplesSent += end - chunkStart;
                 _assistantAudioSent = true;
                 await SendAsync(Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, _config.OutputFormat)))).ConfigureAwait(false);
 
-                // Transcript deltas keep pace with the audio: a word goes out with the chunk in which its audio starts.
+                // The transcript is interleaved with the audio: a word goes out with the delta in which its audio starts.
                 var due = ContentPart.WordsStartedBy(Pcm.Ms(end), words.Length, totalMs);
                 if (due > wordsSent)
                 {
@@ -167,11 +200,8 @@ internal sealed partial class RealtimeSession
         return await StepAsync(r, async () =>
         {
             part.Transcript = planned.Transcript;
-            await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioDone }, r, index, item)).ConfigureAwait(false);
-            await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioTranscriptDone, ["transcript"] = planned.Transcript }, r, index, item)).ConfigureAwait(false);
-            await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "audio", ["transcript"] = planned.Transcript })).ConfigureAwait(false);
             _conversation.Trim();
-            await EndItemAsync(r, index, item).ConfigureAwait(false);
+            await EndItemAsync(r, "completed").ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -179,7 +209,7 @@ internal sealed partial class RealtimeSession
     {
         var part = new ContentPart { Kind = ContentKind.OutputText, Text = string.Empty };
         item.Content.Add(part);
-        if (!await BeginItemAsync(r, index, item, new JsonObject { ["type"] = "text", ["text"] = string.Empty }).ConfigureAwait(false))
+        if (!await BeginItemAsync(r, index, item, part, new JsonObject { ["type"] = "text", ["text"] = string.Empty }).ConfigureAwait(false))
         {
             return false;
         }
@@ -198,17 +228,12 @@ internal sealed partial class RealtimeSession
             }
         }
 
-        return await StepAsync(r, async () =>
-        {
-            await SendAsync(Ids(new JsonObject { ["type"] = Profile.TextDone, ["text"] = planned.Text }, r, index, item)).ConfigureAwait(false);
-            await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "text", ["text"] = planned.Text })).ConfigureAwait(false);
-            await EndItemAsync(r, index, item).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        return await StepAsync(r, () => EndItemAsync(r, "completed")).ConfigureAwait(false);
     }
 
     private async Task<bool> StreamCallAsync(ActiveResponse r, int index, ConversationItem item, PlannedFunctionCall planned)
     {
-        if (!await BeginItemAsync(r, index, item, null).ConfigureAwait(false))
+        if (!await BeginItemAsync(r, index, item, null, null).ConfigureAwait(false))
         {
             return false;
         }
@@ -248,7 +273,7 @@ internal sealed partial class RealtimeSession
                 ["name"] = item.Name,
                 ["arguments"] = planned.Arguments,
             }).ConfigureAwait(false);
-            await EndItemAsync(r, index, item).ConfigureAwait(false);
+            await EndItemAsync(r, "completed").ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 
@@ -274,13 +299,4 @@ internal sealed partial class RealtimeSession
         evt["part"] = part;
         return evt;
     }
-
-    /// <summary>Generous, constant limits: the local server never throttles.</summary>
-    private static JsonObject RateLimits() => new()
-    {
-        ["type"] = "rate_limits.updated",
-        ["rate_limits"] = new JsonArray(
-            new JsonObject { ["name"] = "requests", ["limit"] = 1000, ["remaining"] = 999, ["reset_seconds"] = 60.0 },
-            new JsonObject { ["name"] = "tokens", ["limit"] = 50000, ["remaining"] = 49000, ["reset_seconds"] = 0.5 }),
-    };
 }

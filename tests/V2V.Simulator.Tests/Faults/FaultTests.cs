@@ -71,21 +71,6 @@ public sealed class FaultTests
         Assert.True(types.IndexOf("input_audio_buffer.cleared") < types.IndexOf("response.created"));
     }
 
-    [Fact]
-    public async Task SendRateLimits_FollowsResponseCreated()
-    {
-        await using var server = await Servers.StartAsync(o => o.Faults.SendRateLimits = true);
-        var (client, _) = await RealtimeTestClient.StartAsync(server);
-        await using var _c = client;
-
-        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
-        var events = await client.UntilAsync("response.done");
-        var types = events.Select(e => e.Type()).ToList();
-
-        Assert.Equal(types.IndexOf("response.created") + 1, types.IndexOf("rate_limits.updated"));
-        Assert.Equal(2, events.OfType("rate_limits.updated").Single()["rate_limits"]!.AsArray().Count);
-    }
-
     [Theory]
     [InlineData(429)]
     [InlineData(503)]

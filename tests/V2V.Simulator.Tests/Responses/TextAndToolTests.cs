@@ -6,25 +6,48 @@ namespace V2V.Simulator.Tests.Responses;
 public sealed class TextAndToolTests
 {
     [Theory]
-    [InlineData(false, "response.output_text")]
-    [InlineData(true, "response.text")]
-    public async Task TextItem_GetsATextAnswer(bool beta, string textEvent)
+    [InlineData(false, "response.output_text", "conversation.item.added")]
+    [InlineData(true, "response.text", "conversation.item.created")]
+    public async Task TextItem_InATextSession_GetsATextAnswer(bool beta, string textEvent, string itemAdded)
     {
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
+        await client.SendRawAsync(beta
+            ? """{"type":"session.update","session":{"modalities":["text"]}}"""
+            : """{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
+        await client.UntilAsync("session.updated");
 
         await client.SendAsync(ConversationHelpers.UserText("hello there"));
-        var created = await client.UntilAsync("conversation.item.created");
+        var created = await client.UntilAsync(itemAdded);
         await client.SendAsync(new JsonObject { ["type"] = "response.create" });
         var events = await client.UntilAsync("response.done");
 
         Assert.Null(created.Last()["previous_item_id"]?.GetValue<string>());
         Assert.Equal("You said: hello there", string.Concat(events.OfType(textEvent + ".delta").Select(e => e.Str("delta"))));
         Assert.Equal("You said: hello there", events.OfType(textEvent + ".done").Single().Str("text"));
-        var assistant = events.OfType("conversation.item.created").First()["item"]!;
+        var assistant = events.OfType(itemAdded).First()["item"]!;
         Assert.Equal("assistant", assistant.Str("role"));
-        Assert.Equal(created.Last()["item"]!.Str("id"), events.OfType("conversation.item.created").First().Str("previous_item_id"));
+        Assert.Equal(created.Last()["item"]!.Str("id"), events.OfType(itemAdded).First().Str("previous_item_id"));
+    }
+
+    [Theory]
+    [InlineData(false, "response.output_audio")]
+    [InlineData(true, "response.audio")]
+    public async Task TextItem_InASessionThatSpeaks_IsAnsweredWithAudioAndItsTranscript(bool beta, string audioEvent)
+    {
+        // As the service does: a greeting sent as a text item must be heard, not only read.
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
+        await using var _c = client;
+
+        await client.SendAsync(ConversationHelpers.UserText("hello there"));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var events = await client.UntilAsync("response.done");
+
+        Assert.True(events.AudioBytes(audioEvent + ".delta") > 0);
+        Assert.Equal("You said: hello there", events.OfType(audioEvent + "_transcript.done").Single().Str("transcript"));
+        Assert.DoesNotContain(events, e => e.Type().Contains("text", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,7 +79,7 @@ public sealed class TextAndToolTests
         await client.SendAsync(new JsonObject { ["type"] = "response.create" });
         var answer = await client.UntilAsync("response.done");
 
-        Assert.Equal("The function get_weather returned: sunny, 21 C", answer.OfType("response.output_text.done").Single().Str("text"));
+        Assert.Equal("The function get_weather returned: sunny, 21 C", answer.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
     }
 
     [Fact]
@@ -67,7 +90,7 @@ public sealed class TextAndToolTests
             { "responses": [
                 { "text": "Hello from the script", "audio_ms": 300 },
                 { "function_call": { "name": "lookup", "arguments": { "q": "x" } } },
-                { "text": "Just text" } ] }
+                { "text": "Spoken for as long as its words take" } ] }
             """, TestContext.Current.CancellationToken);
         try
         {
@@ -86,12 +109,13 @@ public sealed class TextAndToolTests
 
             await client.SendAsync(new JsonObject { ["type"] = "response.create" });
             var third = await client.UntilAsync("response.done");
-            Assert.Equal("Just text", third.OfType("response.output_text.done").Single().Str("text"));
+            Assert.Equal("Spoken for as long as its words take", third.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
+            Assert.True(third.AudioBytes("response.output_audio.delta") > 0);
 
             await client.SendAsync(ConversationHelpers.UserText("after the script"));
             await client.SendAsync(new JsonObject { ["type"] = "response.create" });
             var fourth = await client.UntilAsync("response.done");
-            Assert.Equal("You said: after the script", fourth.OfType("response.output_text.done").Single().Str("text"));
+            Assert.Equal("You said: after the script", fourth.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
         }
         finally
         {

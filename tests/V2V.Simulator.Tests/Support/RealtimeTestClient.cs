@@ -111,6 +111,24 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads events until one of each of <paramref name="types"/> has arrived, in any order (the service sends some
+    /// events asynchronously, e.g. the user's transcription beside the answer); returns them all.
+    /// </summary>
+    public async Task<List<JsonObject>> UntilAllAsync(params string[] types)
+    {
+        var seen = new List<JsonObject>();
+        var missing = new HashSet<string>(types);
+        while (missing.Count > 0)
+        {
+            var evt = await NextAsync();
+            seen.Add(evt);
+            missing.Remove(evt.Type());
+        }
+
+        return seen;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

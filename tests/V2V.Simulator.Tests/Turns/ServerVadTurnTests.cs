@@ -30,7 +30,8 @@ public sealed class ServerVadTurnTests
         await client.UntilAsync("session.updated");
 
         await client.AppendAudioAsync(TestAudio.Turn(silenceBeforeMs: 500, speechMs: 1000, silenceAfterMs: 800));
-        var events = await client.UntilAsync("response.done");
+        var events = await client.UntilAllAsync("response.done", "conversation.item.input_audio_transcription.completed");
+        var itemAdded = beta ? "conversation.item.created" : "conversation.item.added";
         var types = events.Select(e => e.Type()).ToList();
 
         var started = events.OfType("input_audio_buffer.speech_started").Single();
@@ -41,17 +42,17 @@ public sealed class ServerVadTurnTests
         Assert.Equal(started.Str("item_id"), stopped.Str("item_id"));
         Assert.Equal(started.Str("item_id"), committed.Str("item_id"));
         Assert.True(types.IndexOf("input_audio_buffer.speech_stopped") < types.IndexOf("input_audio_buffer.committed"));
-        Assert.True(types.IndexOf("input_audio_buffer.committed") < types.IndexOf("conversation.item.created"));
-        Assert.True(types.IndexOf("conversation.item.created") < types.IndexOf("response.created"));
+        Assert.True(types.IndexOf("input_audio_buffer.committed") < types.IndexOf(itemAdded));
+        Assert.True(types.IndexOf(itemAdded) < types.IndexOf("response.created"));
 
         var transcript = events.OfType("conversation.item.input_audio_transcription.completed").Single();
         var turnMs = stopped.Int("audio_end_ms") - started.Int("audio_start_ms");
         Assert.Equal($"[{turnMs / 1000.0:0.00} s of speech]", transcript.Str("transcript"));
 
-        // The echo: as much audio back as the user's turn, in deltas of the documented size.
+        // The echo: as much audio back as the user's turn, in deltas whose sizes vary as the service's do.
         var deltaType = beta ? "response.audio.delta" : "response.output_audio.delta";
         Assert.Equal(turnMs * TestAudio.SamplesPerMs * 2, events.AudioBytes(deltaType));
-        Assert.All(events.OfType(deltaType).SkipLast(1), d => Assert.Equal(4800, Convert.FromBase64String(d.Str("delta")).Length));
+        Assert.True(events.OfType(deltaType).Select(d => Convert.FromBase64String(d.Str("delta")).Length).Distinct().Count() > 2);
 
         var transcriptType = beta ? "response.audio_transcript" : "response.output_audio_transcript";
         var deltas = string.Concat(events.OfType(transcriptType + ".delta").Select(d => d.Str("delta")));
