@@ -50,29 +50,16 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
         }
 
         var results = schemas.Get(schemaName).Evaluate(root, Options);
-        return results.IsValid ? null : ToError(results, eventId);
+        return results.IsValid ? null : ToError(results, root, eventId);
     }
 
-    private static RealtimeError ToError(EvaluationResults results, string? eventId)
+    private RealtimeError ToError(EvaluationResults results, JsonElement root, string? eventId)
     {
-        // Under oneOf/anyOf every branch reports; the deepest location is the one the client got wrong.
-        EvaluationResults? best = null;
-        var bestDepth = -1;
-        foreach (var detail in results.Details ?? [])
-        {
-            if (detail.Errors is not { Count: > 0 })
-            {
-                continue;
-            }
-
-            var depth = Segments(detail).Count;
-            if (depth > bestDepth)
-            {
-                best = detail;
-                bestDepth = depth;
-            }
-        }
-
+        // Under oneOf/anyOf every branch reports; the deepest location is the one the client got wrong, leaving out
+        // what only says another branch was not taken (see IsOtherBranch) unless nothing else is wrong.
+        var failures = (results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).ToList();
+        var relevant = failures.Where(d => !IsOtherBranch(d)).ToList();
+        var best = (relevant.Count > 0 ? relevant : failures).OrderByDescending(d => Segments(d).Count).FirstOrDefault();
         if (best is null)
         {
             return RealtimeError.Invalid("invalid_value", "The event does not match the schema of its type.", null, eventId);
@@ -88,8 +75,31 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
         }
 
         var path = segments.Count == 0 ? null : Join(segments);
+        if (keyword is "minimum" or "maximum" && path is not null && best.InstanceLocation.Evaluate(root) is { } value
+            && SchemaRangeError.From(schemas.At(best.SchemaLocation), value, path) is { } outOfRange)
+        {
+            return outOfRange.ToError(eventId);
+        }
+
         var code = keyword == "type" ? "invalid_type" : "invalid_value";
         return RealtimeError.Invalid(code, $"Invalid value for '{path ?? "event"}': {message}", path, eventId);
+    }
+
+    /// <summary>
+    /// A failure that only says the instance took another branch of a union: a <c>type</c> discriminator that is
+    /// not this branch's (<c>server_vad</c> checked against <c>semantic_vad</c>), or a value that is not the
+    /// <c>null</c> of a nullable field's other branch.
+    /// </summary>
+    private bool IsOtherBranch(EvaluationResults detail)
+    {
+        var keyword = detail.Errors!.First().Key;
+        if (keyword is "const" or "enum")
+        {
+            return Segments(detail) is [.., "type"];
+        }
+
+        return keyword == "type" && schemas.At(detail.SchemaLocation)?["type"] is JsonValue type
+            && type.TryGetValue<string>(out var name) && name == "null";
     }
 
     private static List<string> Segments(EvaluationResults detail) =>
@@ -139,20 +149,44 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
 
     private JsonObject? PickBranch(JsonObject schema, JsonElement instance)
     {
-        var branches = (schema["oneOf"] ?? schema["anyOf"]) as JsonArray;
-        if (branches is null || !instance.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
+        if (!instance.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
         {
             return null;
         }
 
         var type = typeElement.GetString();
-        var matches = branches
-            .Select(b => Resolve(b as JsonObject))
-            .Where(b => b?["properties"]?["type"] is JsonObject t
+        var matches = Branches(schema)
+            .Where(b => b["properties"]?["type"] is JsonObject t
                 && ((t["const"] is JsonValue c && c.GetValue<string>() == type)
                     || (t["enum"] is JsonArray e && e.Any(v => v?.GetValue<string>() == type))))
             .ToList();
         return matches.Count == 1 ? matches[0] : null;
+    }
+
+    /// <summary>
+    /// The object branches of a union, through nested unions: GA's turn_detection is "anyOf [oneOf [server_vad,
+    /// semantic_vad], null]", and its <c>type</c> picks a branch of the inner one.
+    /// </summary>
+    private IEnumerable<JsonObject> Branches(JsonObject schema, int depth = 0)
+    {
+        if ((schema["oneOf"] ?? schema["anyOf"]) is not JsonArray branches || depth > 4)
+        {
+            yield break;
+        }
+
+        foreach (var branch in branches.Select(b => Resolve(b as JsonObject)).OfType<JsonObject>())
+        {
+            if (branch["properties"] is not null)
+            {
+                yield return branch;
+                continue;
+            }
+
+            foreach (var nested in Branches(branch, depth + 1))
+            {
+                yield return nested;
+            }
+        }
     }
 
     private JsonObject? Resolve(JsonObject? schema)

@@ -60,6 +60,34 @@ internal sealed class ProtocolSchemas
     /// <summary>The raw (patched) schema object named <paramref name="name"/> under components/schemas.</summary>
     public JsonObject? Raw(string name) => _schemas[name] as JsonObject;
 
+    /// <summary>
+    /// The raw subschema at an absolute schema location of an evaluation result (the document's URI and a pointer
+    /// under <c>#/components/schemas/</c>), or null when the location is elsewhere.
+    /// </summary>
+    public JsonObject? At(Uri schemaLocation)
+    {
+        const string Prefix = "#/components/schemas/";
+        var fragment = Uri.UnescapeDataString(schemaLocation.Fragment);
+        if (!fragment.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        JsonNode? node = _schemas;
+        foreach (var segment in fragment[Prefix.Length..].Split('/'))
+        {
+            var name = segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            node = node switch
+            {
+                JsonObject obj => obj[name],
+                JsonArray array when int.TryParse(name, out var index) && index < array.Count => array[index],
+                _ => null,
+            };
+        }
+
+        return node as JsonObject;
+    }
+
     /// <summary>A schema that validates an instance against <c>#/components/schemas/{name}</c> of the document.</summary>
     public JsonSchema Get(string name) => _built.GetOrAdd(name, n =>
     {

@@ -1,24 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using V2V.Simulator.Protocol;
 
 namespace V2V.Simulator.Session;
 
-/// <summary><c>session.update</c>: already checked against the schema; here only what the server itself refuses.</summary>
+/// <summary><c>session.update</c>: already checked against the schema; here what the service itself refuses, then the change.</summary>
 internal sealed partial class RealtimeSession
 {
+    /// <summary>
+    /// Whether the session speaks for Azure (transcription models are deployment names there). The server has no
+    /// service profile yet, so every session follows OpenAI's rules; the profile will decide this.
+    /// </summary>
+    private static bool SpeaksForAzure => false;
+
     private async Task UpdateSessionAsync(JsonElement session, string? eventId)
     {
-        if (Profile.IsGa && session.TryGetProperty("type", out var type) && type.GetString() == "transcription")
-        {
-            await SendErrorAsync(RealtimeError.Invalid("unsupported_session_type", "The local realtime server does not simulate transcription sessions.", "session.type", eventId)).ConfigureAwait(false);
-            return;
-        }
-
         var vadWasOn = _config.TurnDetection is not null;
-        if (_config.Apply(session, _assistantAudioSent) is { } refused)
+        if (_config.Apply(session, _assistantAudioSent, SpeaksForAzure) is { } refused)
         {
-            await SendErrorAsync(RealtimeError.Invalid(refused.Code, refused.Message, refused.Param, eventId)).ConfigureAwait(false);
+            await SendErrorAsync(refused.ToError(eventId)).ConfigureAwait(false);
             return;
         }
 

@@ -66,16 +66,15 @@ internal sealed class SessionConfig
         .Select(t => t?["name"]?.GetValue<string>())
         .OfType<string>();
 
-    /// <summary>Applies a schema-valid <c>session</c> object; returns an error message for values the server refuses.</summary>
-    public (string Param, string Message, string Code)? Apply(JsonElement session, bool assistantAudioSent)
+    /// <summary>
+    /// Applies a schema-valid <c>session</c> object, or refuses it whole (see <see cref="SessionUpdateRules"/>):
+    /// on a refusal nothing of the update is applied and the error to send is returned.
+    /// </summary>
+    public InvalidParam? Apply(JsonElement session, bool assistantAudioSent, bool azure)
     {
-        var voice = Profile.IsGa
-            ? TryGet(session, "audio", "output", "voice")
-            : TryGet(session, "voice");
-        if (voice is { ValueKind: JsonValueKind.String } v && v.GetString() != Voice && assistantAudioSent)
+        if (SessionUpdateRules.Check(session, this, assistantAudioSent, azure) is { } refused)
         {
-            return (Profile.IsGa ? "session.audio.output.voice" : "session.voice",
-                "Cannot update a conversation's voice if assistant audio is present.", "cannot_update_voice");
+            return refused;
         }
 
         if (Profile.IsGa)

@@ -24,6 +24,10 @@ internal sealed class ProtocolSchemaValidator
         {
             ApplyBetaErrata(document);
         }
+        else
+        {
+            ApplyGaErrata(document);
+        }
 
         var baseUri = new Uri($"https://tests.v2v.local/{fileName}");
         var registry = new SchemaRegistry();
@@ -99,7 +103,9 @@ internal sealed class ProtocolSchemaValidator
 
     /// <summary>
     /// The beta file is stricter than its own examples: session.created's example has
-    /// <c>input_audio_transcription: null</c>, session.updated's <c>turn_detection: null</c>; response.created's has
+    /// <c>input_audio_transcription: null</c>, session.updated's <c>turn_detection: null</c>; the session's
+    /// <c>input_audio_noise_reduction</c> is typed as an object yet its default is null and its description says
+    /// "can be set to null to turn off" (the service reports it null when off); response.created's has
     /// status <c>in_progress</c>; output_item.added's has item status <c>in_progress</c>; the file's content_part
     /// schema names assistant audio parts <c>audio</c>; and previous_item_id is null for a first item (the GA file
     /// says so). Everything else is held to the file as written.
@@ -107,12 +113,25 @@ internal sealed class ProtocolSchemaValidator
     private static void ApplyBetaErrata(JsonObject document)
     {
         var s = document["components"]!["schemas"]!.AsObject();
-        Nullable(s["RealtimeSession"]!["properties"]!.AsObject(), "turn_detection", "input_audio_transcription");
+        Nullable(s["RealtimeSession"]!["properties"]!.AsObject(), "turn_detection", "input_audio_transcription", "input_audio_noise_reduction");
         ((JsonArray)s["RealtimeResponse"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
         ((JsonArray)s["RealtimeConversationItem"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
         ((JsonArray)s["RealtimeConversationItem"]!["properties"]!["content"]!["items"]!["properties"]!["type"]!["enum"]!).Add("audio");
         Nullable(s["RealtimeServerEventConversationItemCreated"]!["properties"]!.AsObject(), "previous_item_id");
         Nullable(s["RealtimeServerEventInputAudioBufferCommitted"]!["properties"]!.AsObject(), "previous_item_id");
+    }
+
+    /// <summary>
+    /// The GA session examples (session.created and session.updated) have <c>audio.input.transcription: null</c>,
+    /// <c>audio.input.noise_reduction: null</c> and <c>include: null</c>, which the response schema types as an
+    /// object, an object and an array: those three fields of the realtime session object, and nothing else, may be
+    /// null. Everything else is held to the file as written.
+    /// </summary>
+    private static void ApplyGaErrata(JsonObject document)
+    {
+        var session = document["components"]!["schemas"]!["RealtimeSessionCreateResponseGA"]!["properties"]!.AsObject();
+        Nullable(session, "include");
+        Nullable(session["audio"]!["properties"]!["input"]!["properties"]!.AsObject(), "transcription", "noise_reduction");
     }
 
     private static void Nullable(JsonObject properties, params string[] names)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using V2V.Simulator.Tests.Responses;
 using V2V.Simulator.Tests.Support;
 
 namespace V2V.Simulator.Tests.Session;
@@ -91,5 +92,151 @@ public sealed class SessionUpdateTests
         var updated = await client.NextAsync();
         Assert.Equal("session.updated", updated.Type());
         Assert.Null(updated["session"]!["turn_detection"]);
+    }
+
+    private const string Voices = "'alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', and 'cedar'";
+
+    /// <summary>
+    /// Each update the service refuses, in either dialect: the error names the code, the param and the client's
+    /// event_id, and nothing of the update is applied (each carries a sound instruction change beside the fault).
+    /// A null message is the schema validator's own wording, not checked here.
+    /// </summary>
+    [Theory]
+    // 1. Voices: only the built-in ones.
+    [InlineData(false, """{"type":"realtime","audio":{"output":{"voice":"bogus"}}}""", "invalid_value", "session.audio.output.voice", $"Invalid value: 'bogus'. Supported values are: {Voices}.")]
+    [InlineData(true, """{"voice":"bogus"}""", "invalid_value", "session.voice", $"Invalid value: 'bogus'. Supported values are: {Voices}.")]
+    // 2. The output token limit: 1-4096 or "inf".
+    [InlineData(false, """{"type":"realtime","max_output_tokens":5000}""", "integer_above_max_value", "session.max_output_tokens", "Invalid 'session.max_output_tokens': integer above maximum value. Expected a value <= 4096, but got 5000 instead.")]
+    [InlineData(false, """{"type":"realtime","max_output_tokens":0}""", "integer_below_min_value", "session.max_output_tokens", "Invalid 'session.max_output_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead.")]
+    [InlineData(true, """{"max_response_output_tokens":4097}""", "integer_above_max_value", "session.max_response_output_tokens", "Invalid 'session.max_response_output_tokens': integer above maximum value. Expected a value <= 4096, but got 4097 instead.")]
+    // 3. Beta-only fields in a GA session; the beta temperature's range.
+    [InlineData(false, """{"type":"realtime","temperature":0.8}""", "unknown_parameter", "session.temperature", "Unknown parameter: 'session.temperature'.")]
+    [InlineData(false, """{"type":"realtime","modalities":["text"]}""", "unknown_parameter", "session.modalities", "Unknown parameter: 'session.modalities'.")]
+    [InlineData(false, """{"type":"realtime","voice":"ash"}""", "unknown_parameter", "session.voice", "Unknown parameter: 'session.voice'.")]
+    [InlineData(false, """{"type":"realtime","input_audio_format":"pcm16"}""", "unknown_parameter", "session.input_audio_format", "Unknown parameter: 'session.input_audio_format'.")]
+    [InlineData(true, """{"temperature":0.5}""", "decimal_below_min_value", "session.temperature", "Invalid 'session.temperature': decimal below minimum value. Expected a value >= 0.6, but got 0.5 instead.")]
+    [InlineData(true, """{"temperature":1.3}""", "decimal_above_max_value", "session.temperature", "Invalid 'session.temperature': decimal above maximum value. Expected a value <= 1.2, but got 1.3 instead.")]
+    // 4. Transcription models: OpenAI's names only.
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"transcription":{"model":"whisper-2"}}}}""", "invalid_value", "session.audio.input.transcription.model", null)]
+    [InlineData(true, """{"input_audio_transcription":{"model":"my-whisper-deployment"}}""", "invalid_value", "session.input_audio_transcription.model", null)]
+    // 5. Transcription sessions; turn detection's ranges (the service's) and idle timeout and eagerness (the schema's).
+    [InlineData(false, """{"type":"transcription"}""", "unsupported_session_type", "session.type", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":1.5}}}}""", "decimal_above_max_value", "session.audio.input.turn_detection.threshold", "Invalid 'session.audio.input.turn_detection.threshold': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.")]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":-0.1}}}}""", "decimal_below_min_value", "session.audio.input.turn_detection.threshold", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","prefix_padding_ms":-1}}}}""", "integer_below_min_value", "session.audio.input.turn_detection.prefix_padding_ms", "Invalid 'session.audio.input.turn_detection.prefix_padding_ms': integer below minimum value. Expected a value >= 0, but got -1 instead.")]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","silence_duration_ms":-200}}}}""", "integer_below_min_value", "session.audio.input.turn_detection.silence_duration_ms", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","idle_timeout_ms":4999}}}}""", "integer_below_min_value", "session.audio.input.turn_detection.idle_timeout_ms", "Invalid 'session.audio.input.turn_detection.idle_timeout_ms': integer below minimum value. Expected a value >= 5000, but got 4999 instead.")]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","idle_timeout_ms":30001}}}}""", "integer_above_max_value", "session.audio.input.turn_detection.idle_timeout_ms", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"semantic_vad","idle_timeout_ms":6000}}}}""", "unknown_parameter", "session.audio.input.turn_detection.idle_timeout_ms", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"semantic_vad","eagerness":"sometimes"}}}}""", "invalid_value", "session.audio.input.turn_detection.eagerness", null)]
+    [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","eagerness":"high"}}}}""", "unknown_parameter", "session.audio.input.turn_detection.eagerness", "Unknown parameter: 'session.audio.input.turn_detection.eagerness'.")]
+    // The schema's own ranges are worded as the service words them too.
+    [InlineData(false, """{"type":"realtime","audio":{"output":{"speed":2}}}""", "decimal_above_max_value", "session.audio.output.speed", "Invalid 'session.audio.output.speed': decimal above maximum value. Expected a value <= 1.5, but got 2 instead.")]
+    [InlineData(true, """{"turn_detection":{"type":"server_vad","threshold":2}}""", "decimal_above_max_value", "session.turn_detection.threshold", null)]
+    [InlineData(true, """{"turn_detection":{"type":"server_vad","idle_timeout_ms":6000}}""", "unknown_parameter", "session.turn_detection.idle_timeout_ms", null)]
+    public async Task RefusedUpdate_NamesCodeParamAndEventId_AndChangesNothing(bool beta, string session, string code, string param, string? message)
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, created) = await RealtimeTestClient.StartAsync(server, beta);
+        await using var _c = client;
+        var update = JsonNode.Parse(session)!.AsObject();
+        if (update["type"]?.GetValue<string>() != "transcription")
+        {
+            // A sound change beside the fault (a transcription session has no instructions to change).
+            update["instructions"] = "must not be applied";
+        }
+
+        await client.SendAsync(new JsonObject { ["type"] = "session.update", ["event_id"] = "evt_refused", ["session"] = update });
+        var error = await client.NextAsync();
+
+        Assert.Equal("error", error.Type());
+        Assert.Equal("invalid_request_error", error["error"]!.Str("type"));
+        Assert.Equal(code, error["error"]!.Str("code"));
+        Assert.Equal(param, error["error"]!.Str("param"));
+        Assert.Equal("evt_refused", error["error"]!.Str("event_id"));
+        if (message is not null)
+        {
+            Assert.Equal(message, error["error"]!.Str("message"));
+        }
+
+        await AssertSessionIsAsync(client, beta, created);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryKnownVoice_EveryTranscriptionModel_AndTheLimitsEdges_AreAccepted(bool beta)
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
+        await using var _c = client;
+
+        var updates = new List<string>();
+        foreach (var voice in V2V.Simulator.Session.KnownVoices.All)
+        {
+            updates.Add(beta ? $$"""{"voice":"{{voice}}"}""" : $$"""{"type":"realtime","audio":{"output":{"voice":"{{voice}}"} } }""");
+        }
+
+        foreach (var model in V2V.Simulator.Session.TranscriptionModels.OpenAi)
+        {
+            updates.Add(beta ? $$"""{"input_audio_transcription":{"model":"{{model}}"} }""" : $$"""{"type":"realtime","audio":{"input":{"transcription":{"model":"{{model}}"} } } }""");
+        }
+
+        foreach (var max in new[] { "1", "4096", "\"inf\"" })
+        {
+            updates.Add(beta ? $$"""{"max_response_output_tokens":{{max}}}""" : $$"""{"type":"realtime","max_output_tokens":{{max}}}""");
+        }
+
+        updates.AddRange(beta
+            ? ["""{"temperature":0.6}""", """{"temperature":1.2}""", """{"turn_detection":{"type":"server_vad","threshold":0,"prefix_padding_ms":0,"silence_duration_ms":0}}""", """{"turn_detection":{"type":"server_vad","threshold":1}}"""]
+            : ["""{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":0,"prefix_padding_ms":0,"silence_duration_ms":0,"idle_timeout_ms":5000}}}}""",
+               """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":1,"idle_timeout_ms":30000}}}}""",
+               """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"semantic_vad","eagerness":"high"}}}}"""]);
+
+        foreach (var session in updates)
+        {
+            await client.SendRawAsync($$"""{"type":"session.update","event_id":"evt_ok","session":{{session}}}""");
+            var reply = await client.NextAsync();
+            Assert.True(reply.Type() == "session.updated", $"{session} -> {reply.ToJsonString()}");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task VoiceChange_AfterAssistantAudio_IsRefused_TheSameVoiceIsNot(bool beta)
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
+        await using var _c = client;
+        await ConversationHelpers.AskWithAudioAsync(client, beta, speechMs: 500);
+        Assert.NotEmpty((await client.UntilAsync("response.done")).OfType(beta ? "response.audio.delta" : "response.output_audio.delta"));
+        await client.SendRawAsync(beta ? """{"type":"session.update","session":{}}""" : """{"type":"session.update","session":{"type":"realtime"}}""");
+        var before = (await client.UntilAsync("session.updated")).Last()["session"]!.AsObject();
+
+        await client.SendRawAsync(beta
+            ? """{"type":"session.update","event_id":"evt_voice","session":{"voice":"cedar","instructions":"must not be applied"}}"""
+            : """{"type":"session.update","event_id":"evt_voice","session":{"type":"realtime","instructions":"must not be applied","audio":{"output":{"voice":"cedar"}}}}""");
+        var error = (await client.NextAsync())["error"]!;
+
+        Assert.Equal("cannot_update_voice", error.Str("code"));
+        Assert.Equal(beta ? "session.voice" : "session.audio.output.voice", error.Str("param"));
+        Assert.Equal("evt_voice", error.Str("event_id"));
+        Assert.Equal("Cannot update a conversation's voice if assistant audio is present.", error.Str("message"));
+        await AssertSessionIsAsync(client, beta, before);
+
+        await client.SendRawAsync(beta
+            ? """{"type":"session.update","session":{"voice":"alloy"}}"""
+            : """{"type":"session.update","session":{"type":"realtime","audio":{"output":{"voice":"alloy"}}}}""");
+        Assert.Equal("session.updated", (await client.NextAsync()).Type());
+    }
+
+    /// <summary>An update that changes nothing reports the session exactly as <paramref name="expected"/>: the refused update left no trace.</summary>
+    private static async Task AssertSessionIsAsync(RealtimeTestClient client, bool beta, JsonObject expected)
+    {
+        await client.SendRawAsync(beta ? """{"type":"session.update","session":{}}""" : """{"type":"session.update","session":{"type":"realtime"}}""");
+        var updated = await client.NextAsync();
+        Assert.Equal("session.updated", updated.Type());
+        Assert.True(JsonNode.DeepEquals(expected, updated["session"]), $"expected {expected.ToJsonString()}{Environment.NewLine}but got {updated["session"]!.ToJsonString()}");
     }
 }
