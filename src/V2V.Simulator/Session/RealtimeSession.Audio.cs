@@ -172,6 +172,7 @@ internal sealed partial class RealtimeSession
             ["item_id"] = itemId,
             ["content_index"] = 0,
             ["delta"] = part.Transcript,
+            ["obfuscation"] = Obfuscation.For(part.Transcript),
         }).ConfigureAwait(false);
         var completed = new JsonObject
         {

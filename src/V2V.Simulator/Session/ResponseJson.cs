@@ -22,11 +22,8 @@ internal static class ResponseJson
             ["output"] = output,
         };
 
-        // Both files type status_details and usage as objects: absent rather than null while unknown.
-        if (statusDetails is not null)
-        {
-            json["status_details"] = statusDetails;
-        }
+        // As the service sends them (both files' examples): null while unknown, though the schemas type them as objects.
+        json["status_details"] = statusDetails;
 
         if (!r.OutOfBand)
         {
@@ -58,10 +55,7 @@ internal static class ResponseJson
         }
 
         json["metadata"] = r.Metadata?.DeepClone();
-        if (usage is not null)
-        {
-            json["usage"] = usage;
-        }
+        json["usage"] = usage;
 
         return json;
     }

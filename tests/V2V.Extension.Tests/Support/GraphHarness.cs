@@ -26,12 +26,13 @@ internal sealed class GraphHarness : IAsyncDisposable
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("v2v-graph-").FullName;
 
-    public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null)
+    public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service)
     {
         var harness = new GraphHarness();
         harness.Server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
         {
             SpeedFactor = speed,
+            Pace = pace,
             ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone()),
         }, TestContext.Current.CancellationToken);
         v2vProperties["base_uri"] = harness.Server.BaseUri.ToString();

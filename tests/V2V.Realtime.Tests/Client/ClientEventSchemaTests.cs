@@ -155,9 +155,10 @@ public sealed class ClientEventSchemaTests
         },
     };
 
+    // Polls up to 30 s: on a busy machine the loopback server may read the last messages well after the client closed.
     private static async Task WaitForAsync(Func<bool> condition)
     {
-        for (var i = 0; i < 200 && !condition(); i++)
+        for (var i = 0; i < 3000 && !condition(); i++)
         {
             await Task.Delay(10, Ct);
         }

@@ -113,6 +113,7 @@ internal sealed class ProtocolSchemaValidator
     private static void ApplyBetaErrata(JsonObject document)
     {
         var s = document["components"]!["schemas"]!.AsObject();
+        ResponseWhileUnknown(s);
         Nullable(s["RealtimeSession"]!["properties"]!.AsObject(), "turn_detection", "input_audio_transcription", "input_audio_noise_reduction");
         ((JsonArray)s["RealtimeResponse"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
         ((JsonArray)s["RealtimeConversationItem"]!["properties"]!["status"]!["enum"]!).Add("in_progress");
@@ -125,14 +126,24 @@ internal sealed class ProtocolSchemaValidator
     /// The GA session examples (session.created and session.updated) have <c>audio.input.transcription: null</c>,
     /// <c>audio.input.noise_reduction: null</c> and <c>include: null</c>, which the response schema types as an
     /// object, an object and an array: those three fields of the realtime session object, and nothing else, may be
-    /// null. Everything else is held to the file as written.
+    /// null; and the response's <c>status_details</c> and <c>usage</c> (see <see cref="ResponseWhileUnknown"/>).
+    /// Everything else is held to the file as written.
     /// </summary>
     private static void ApplyGaErrata(JsonObject document)
     {
+        ResponseWhileUnknown(document["components"]!["schemas"]!.AsObject());
         var session = document["components"]!["schemas"]!["RealtimeSessionCreateResponseGA"]!["properties"]!.AsObject();
         Nullable(session, "include");
         Nullable(session["audio"]!["properties"]!["input"]!["properties"]!.AsObject(), "transcription", "noise_reduction");
     }
+
+    /// <summary>
+    /// Both files' response.created examples have <c>status_details: null</c> and <c>usage: null</c> (not known yet),
+    /// and the response.done examples <c>status_details: null</c> for a completed response, while the response schema
+    /// types both as objects: those two fields of the response, and nothing else, may be null.
+    /// </summary>
+    private static void ResponseWhileUnknown(JsonObject schemas) =>
+        Nullable(schemas["RealtimeResponse"]!["properties"]!.AsObject(), "status_details", "usage");
 
     private static void Nullable(JsonObject properties, params string[] names)
     {

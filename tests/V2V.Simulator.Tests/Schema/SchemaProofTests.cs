@@ -78,6 +78,11 @@ public sealed class SchemaProofTests
         var problems = client.Received.SelectMany(validator.Validate).ToList();
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems.Take(20)));
 
+        // Field by field against the service's documented examples: the schema lets fields be absent, clients do not.
+        var examples = beta ? DocumentedExamples.Beta : DocumentedExamples.Ga;
+        var missingFields = client.Received.SelectMany(examples.MissingFields).Distinct().ToList();
+        Assert.True(missingFields.Count == 0, string.Join(Environment.NewLine, missingFields));
+
         var types = client.Received.Select(e => e.Type()).ToHashSet();
         string[] expected =
         [

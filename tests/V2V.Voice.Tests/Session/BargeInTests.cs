@@ -12,8 +12,14 @@ public sealed class BargeInTests
     [Fact]
     public async Task BargeIn_FlushesCancelsAndTruncatesAtThePlayedPosition_AndDropsLateDeltas()
     {
-        // Real-time server and paced output: the answer is still being generated when the user speaks again.
-        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
+        // A server pinned to real-time pace and paced output: the answer is still being generated when the user speaks
+        // again. Pinned because of a known fault (issue 14, transcripts in step with playout): at the service's own
+        // pace the whole transcript arrives, and is closed as final, long before it is heard; see the test below.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.SpeedFactor = 1;
+            s.Pace = V2V.Simulator.ResponsePace.RealTime;
+        });
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
         var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
             .First(o => o is AudioOutput)).ItemId;
@@ -42,6 +48,30 @@ public sealed class BargeInTests
         var second = outputs.OfType<TranscriptOutput>().Last(t => t.IsFinal && t.Role == TranscriptRole.Assistant);
         Assert.False(second.Interrupted);
         Assert.Contains(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId != firstItem);
+    }
+
+    [Fact]
+    public async Task BargeIn_AfterTheWholeAnswerArrived_FlushesAndTruncatesAtThePlayedPosition_WithoutACancel()
+    {
+        // The service's pace: the answer is all here (response.done) long before it is heard. The barge-in can only
+        // drop what is queued and truncate; a cancel would be refused (response_cancel_not_active).
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
+        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is AudioOutput)).ItemId;
+
+        await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
+        var outputs = await harness.WaitForAsync(o => o.OfType<AudioOutput>().Any(a => a.ItemId != firstItem), "the second answer playing");
+
+        var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
+        Assert.True(flushAt > 0, "a flush came out");
+        Assert.Equal(firstItem, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
+        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == firstItem).Sum(a => a.Pcm16.Length / 48.0);
+        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
+        Assert.Equal(firstItem, truncate.GetProperty("item_id").GetString());
+        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
+        Assert.Empty(harness.Sent("response.cancel"));
+        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
     }
 
     [Fact]
