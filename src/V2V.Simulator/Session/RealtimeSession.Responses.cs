@@ -23,6 +23,14 @@ internal sealed partial class RealtimeSession
             return;
         }
 
+        var maxTokensName = Profile.IsGa ? "max_output_tokens" : "max_response_output_tokens";
+        if (root.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty(maxTokensName, out var max)
+            && MaxOutputTokens.Check(max, $"response.{maxTokensName}") is { } invalid)
+        {
+            await SendErrorAsync(invalid.ToError(eventId)).ConfigureAwait(false);
+            return;
+        }
+
         await StartResponseAsync(ResponseRequest.Parse(root, Profile.IsGa)).ConfigureAwait(false);
     }
 

@@ -142,4 +142,23 @@ public sealed class CancelAndBargeInTests
         Assert.Equal("cancelled", response.Str("status"));
         Assert.Equal("turn_detected", response["status_details"]!.Str("reason"));
     }
+
+    [Theory]
+    [InlineData(5000, "integer_above_max_value")]
+    [InlineData(0, "integer_below_min_value")]
+    public async Task ResponseCreate_WithMaxOutputTokensOutOfRange_IsRefused_AndNoResponseStarts(int tokens, string code)
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+
+        await client.SendRawAsync("""{"type":"response.create","event_id":"m1","response":{"max_output_tokens":TOKENS}}""".Replace("TOKENS", tokens.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var error = (await client.NextAsync())["error"]!;
+        await client.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.clear" });
+
+        Assert.Equal(code, error.Str("code"));
+        Assert.Equal("response.max_output_tokens", error.Str("param"));
+        Assert.Equal("m1", error.Str("event_id"));
+        Assert.Equal("input_audio_buffer.cleared", (await client.NextAsync()).Type());
+    }
 }

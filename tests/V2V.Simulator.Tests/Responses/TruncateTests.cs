@@ -65,4 +65,20 @@ public sealed class TruncateTests
         Assert.Equal("item_not_found", error.Str("code"));
         Assert.Equal("item_id", error.Str("param"));
     }
+
+    [Fact]
+    public async Task TruncateOfAnItemWithoutAudio_GetsInvalidValue_NamingTheClientsEvent()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendAsync(new JsonObject { ["type"] = "response.create", ["response"] = new JsonObject { ["output_modalities"] = new JsonArray("text") } });
+        var itemId = (await client.UntilAsync("response.done")).Last()["response"]!["output"]![0]!.Str("id");
+
+        await client.SendRawAsync($$"""{"type":"conversation.item.truncate","event_id":"t2","item_id":"{{itemId}}","content_index":0,"audio_end_ms":0}""");
+        var error = (await client.UntilAsync("error")).Last()["error"]!;
+
+        Assert.Equal("invalid_value", error.Str("code"));
+        Assert.Equal("t2", error.Str("event_id"));
+    }
 }
