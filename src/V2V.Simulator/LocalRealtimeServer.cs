@@ -55,6 +55,9 @@ public sealed class LocalRealtimeServer : IAsyncDisposable
     /// </summary>
     public Uri ExampleUri => new(BaseUri, Options.Profile.Path() + Options.Profile.ExampleQuery());
 
+    /// <summary>How long each session lasts: <see cref="LocalRealtimeServerOptions.SessionLifetime"/>, else the profile's (60 minutes OpenAI, 30 Azure).</summary>
+    public TimeSpan SessionLifetime => Options.EffectiveSessionLifetime;
+
     /// <summary>Starts a server on loopback (any free port when <see cref="LocalRealtimeServerOptions.Port"/> is 0).</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     /// <exception cref="IOException">The port is taken.</exception>
