@@ -9,13 +9,19 @@ using Microsoft.Extensions.Logging;
 namespace V2V.Simulator;
 
 /// <summary>
-/// A server that speaks the OpenAI Realtime wire protocol (GA and beta; OpenAI and Azure URL forms) on
-/// 127.0.0.1, with a deterministic local agent behind it: no API key, no internet.
+/// A server that speaks the OpenAI Realtime wire protocol on 127.0.0.1, with a deterministic local agent behind
+/// it: no API key, no internet. It imitates one service at a time, as strictly as that service behaves: its
+/// <see cref="ServiceProfile"/> (<see cref="LocalRealtimeServerOptions.Profile"/>) decides the URL form, the
+/// authentication, the dialect (GA on <see cref="ServiceProfile.OpenAi"/> and <see cref="ServiceProfile.Azure"/>,
+/// beta on <see cref="ServiceProfile.AzurePreview"/>) and how long a session lasts.
 /// </summary>
 /// <example>
 /// <code>
 /// await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 50 });
-/// // connect a client to server.RealtimeUri (ws://127.0.0.1:PORT/v1/realtime)
+/// // connect a GA client to server.ExampleUri (ws://127.0.0.1:PORT/v1/realtime?model=gpt-realtime)
+///
+/// await using var azure = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { Profile = ServiceProfile.Azure, ApiKey = "key" });
+/// // azure.RealtimeUri is ws://127.0.0.1:PORT/openai/v1/realtime: add ?model=DEPLOYMENT, send the header api-key: key
 /// </code>
 /// </example>
 public sealed class LocalRealtimeServer : IAsyncDisposable
@@ -36,8 +42,21 @@ public sealed class LocalRealtimeServer : IAsyncDisposable
     /// <summary>Where the server listens: <c>ws://127.0.0.1:PORT</c>.</summary>
     public Uri BaseUri { get; }
 
-    /// <summary>The OpenAI form of the endpoint: <c>ws://127.0.0.1:PORT/v1/realtime</c> (add <c>?model=...</c> at will).</summary>
-    public Uri RealtimeUri => new(BaseUri, "/v1/realtime");
+    /// <summary>
+    /// The endpoint of the server's profile, without a query: <c>/v1/realtime</c> (OpenAI; add <c>?model=...</c>),
+    /// <c>/openai/v1/realtime</c> (Azure; add <c>?model=DEPLOYMENT</c>) or <c>/openai/realtime</c> (Azure preview;
+    /// add <c>?api-version=...&amp;deployment=...</c>).
+    /// </summary>
+    public Uri RealtimeUri => new(BaseUri, Options.Profile.Path());
+
+    /// <summary>
+    /// <see cref="RealtimeUri"/> with a query a client of the profile sends, e.g.
+    /// <c>ws://127.0.0.1:PORT/openai/realtime?api-version=2025-04-01-preview&amp;deployment=gpt-4o-realtime-preview</c>.
+    /// </summary>
+    public Uri ExampleUri => new(BaseUri, Options.Profile.Path() + Options.Profile.ExampleQuery());
+
+    /// <summary>How long each session lasts: <see cref="LocalRealtimeServerOptions.SessionLifetime"/>, else the profile's (60 minutes OpenAI, 30 Azure).</summary>
+    public TimeSpan SessionLifetime => Options.EffectiveSessionLifetime;
 
     /// <summary>Starts a server on loopback (any free port when <see cref="LocalRealtimeServerOptions.Port"/> is 0).</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>

@@ -12,8 +12,9 @@ namespace V2V.Simulator;
 public static class LocalRealtimeServerEndpoints
 {
     /// <summary>
-    /// Maps the realtime endpoints (<c>/v1/realtime</c>, <c>/openai/realtime</c>, <c>/openai/v1/realtime</c>) onto
-    /// <paramref name="endpoints"/>. The application must call <c>app.UseWebSockets()</c> before its endpoints.
+    /// Maps the realtime endpoint of <see cref="LocalRealtimeServerOptions.Profile"/> onto <paramref name="endpoints"/>
+    /// (<c>/v1/realtime</c>, <c>/openai/v1/realtime</c> or <c>/openai/realtime</c>; the other two paths answer 404
+    /// naming the profile). The application must call <c>app.UseWebSockets()</c> before its endpoints.
     /// <see cref="LocalRealtimeServerOptions.Port"/> is ignored: the host's own addresses apply.
     /// </summary>
     /// <returns>The group of the mapped endpoints, for conventions (authorization, CORS, ...).</returns>
@@ -29,9 +30,12 @@ public static class LocalRealtimeServerEndpoints
         var endpoint = new RealtimeEndpoint(options, options.ResolveScript(), loggerFactory);
 
         var group = endpoints.MapGroup(string.Empty);
-        group.Map("/v1/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.OpenAi));
-        group.Map("/openai/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.AzurePreview));
-        group.Map("/openai/v1/realtime", (HttpContext c) => endpoint.HandleAsync(c, EndpointKind.AzureV1));
+        // Every profile's path is mapped: the profile's own is served, the others answer 404 saying what is served.
+        foreach (var pathOwner in Enum.GetValues<ServiceProfile>())
+        {
+            group.Map(pathOwner.Path(), (HttpContext c) => endpoint.HandleAsync(c, pathOwner));
+        }
+
         return group;
     }
 }

@@ -6,10 +6,30 @@ namespace V2V.Simulator;
 /// <summary>Settings of the <see cref="LocalRealtimeServer"/>, checked when it starts.</summary>
 public sealed class LocalRealtimeServerOptions
 {
+    /// <summary>
+    /// The service the server imitates: its URL form, authentication, dialect and session lifetime
+    /// (<see cref="ServiceProfile.OpenAi"/> by default; see <see cref="ServiceProfile"/>).
+    /// </summary>
+    public ServiceProfile Profile { get; set; } = ServiceProfile.OpenAi;
+
+    /// <summary>
+    /// How long a session lasts before the server ends it with <c>session_expired</c> and close 1001, as the
+    /// services do; null (the default) takes the profile's: 60 minutes for OpenAI, 30 for Azure. Set it short to
+    /// test a client's handling of the end of a session.
+    /// </summary>
+    public TimeSpan? SessionLifetime { get; set; }
+
+    /// <summary>The clock of session lifetimes (<see cref="TimeProvider.System"/> by default); a fake one lets tests expire a session without waiting.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>TCP port on 127.0.0.1; 0 (the default) takes any free port. Ignored when mapped onto an existing host.</summary>
     public int Port { get; set; }
 
-    /// <summary>The key clients must present (Bearer, <c>api-key</c> header, or browser subprotocol); null accepts any client.</summary>
+    /// <summary>
+    /// The key clients must present, in the profile's way (OpenAI: Bearer or the browser subprotocol
+    /// <c>openai-insecure-api-key.KEY</c>; Azure: the <c>api-key</c> header, or Bearer standing for an Entra token);
+    /// null accepts any client.
+    /// </summary>
     public string? ApiKey { get; set; }
 
     /// <summary>
@@ -80,8 +100,23 @@ public sealed class LocalRealtimeServerOptions
     /// </summary>
     public Action<System.Text.Json.JsonElement>? ClientEventObserver { get; set; }
 
+    /// <summary>The lifetime sessions get: <see cref="SessionLifetime"/>, else the profile's.</summary>
+    internal TimeSpan EffectiveSessionLifetime => SessionLifetime ?? Profile.DefaultSessionLifetime();
+
     internal void Validate()
     {
+        if (!Enum.IsDefined(Profile))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Profile), Profile, $"Profile must be one of {string.Join(", ", Enum.GetNames<ServiceProfile>())}.");
+        }
+
+        // A timer cannot wait longer than about 49 days; a day is far beyond any service's limit.
+        if (SessionLifetime is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SessionLifetime), lifetime, "SessionLifetime must be positive and at most one day, or null for the profile's (60 minutes OpenAI, 30 Azure).");
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "Port must be 0 (any free port) or 1-65535.");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using V2V.Simulator;
 
@@ -10,7 +11,7 @@ internal static class SimulatorCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 8765 };
-        var apiKey = new Option<string?>("--api-key") { Description = "Key clients must present (Bearer or api-key header); none: no auth." };
+        var apiKey = new Option<string?>("--api-key") { Description = "Key clients must present as the profile takes it (openai: Bearer; azure: api-key header or Bearer); none: no auth." };
         var speed = new Option<double>("--speed") { Description = "Pacing of responses: 1 = real time, 0 = no pacing.", DefaultValueFactory = _ => 1.0 };
         var script = new Option<FileInfo?>("--script") { Description = "JSON file of scripted responses." };
         var verbose = new Option<bool>("--verbose") { Description = "Log each connection and fault." };
@@ -18,10 +19,28 @@ internal static class SimulatorCommand
         var dropProbability = new Option<double>("--drop-probability") { Description = "Fault: drop the connection after each event with this probability (0..1).", DefaultValueFactory = _ => 0 };
         var dropSeed = new Option<int>("--drop-seed") { Description = "Seed of the random drops.", DefaultValueFactory = _ => 1 };
         var abort = new Option<bool>("--abort") { Description = "Fault drops abort the connection (no close handshake)." };
-
-        var command = new Command("simulator", "Run the local realtime server: the OpenAI Realtime protocol (GA and beta) on loopback, no API key needed.")
+        var profile = new Option<ServiceProfile>("--profile")
         {
-            port, apiKey, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
+            Description = $"The service to imitate: {string.Join(", ", ServiceProfileNames.All)} (default openai).",
+            HelpName = string.Join('|', ServiceProfileNames.All),
+            CustomParser = ParseProfile, // absent: default(ServiceProfile), OpenAi
+        };
+        var sessionLifetime = new Option<double?>("--session-lifetime")
+        {
+            Description = "Seconds until the server ends each session with session_expired (default: the profile's, 3600 openai, 1800 azure).",
+            HelpName = "seconds",
+        };
+        sessionLifetime.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } seconds && (double.IsNaN(seconds) || seconds <= 0 || seconds > 86_400))
+            {
+                r.AddError($"--session-lifetime must be a number of seconds above 0 and at most 86400 (e.g. 120), not {seconds}.");
+            }
+        });
+
+        var command = new Command("simulator", "Run the local realtime server: the OpenAI Realtime protocol on loopback as OpenAI or Azure OpenAI serve it (--profile), no API key needed.")
+        {
+            profile, sessionLifetime, port, apiKey, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -30,6 +49,8 @@ internal static class SimulatorCommand
                 .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning));
             var options = new LocalRealtimeServerOptions
             {
+                Profile = result.GetValue(profile),
+                SessionLifetime = result.GetValue(sessionLifetime) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Port = result.GetValue(port),
                 ApiKey = result.GetValue(apiKey),
                 SpeedFactor = result.GetValue(speed),
@@ -45,9 +66,11 @@ internal static class SimulatorCommand
             };
 
             await using var server = await LocalRealtimeServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Local realtime server listening on {server.RealtimeUri}");
-            Console.WriteLine($"  Azure form: {server.BaseUri}openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview");
-            Console.WriteLine("  Header 'OpenAI-Beta: realtime=v1' selects the beta protocol. Press Ctrl+C to stop.");
+            foreach (var line in StartupLines(server))
+            {
+                Console.WriteLine(line);
+            }
+
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -60,5 +83,35 @@ internal static class SimulatorCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Where to connect, in the URL form and with the authentication of the running profile only.</summary>
+    private static IEnumerable<string> StartupLines(LocalRealtimeServer server)
+    {
+        var options = server.Options;
+        var lifetime = server.SessionLifetime;
+        var lifetimeText = lifetime.TotalSeconds % 60 == 0
+            ? $"{lifetime.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes"
+            : $"{lifetime.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds";
+        yield return $"Local realtime server ({ServiceProfileNames.Format(options.Profile)} profile) listening on {server.ExampleUri}";
+        yield return options.Profile switch
+        {
+            ServiceProfile.Azure => "  Azure OpenAI GA: ?model=<deployment>; key in the 'api-key' header (or Authorization: Bearer); GA protocol.",
+            ServiceProfile.AzurePreview => "  Azure OpenAI preview (deprecated): ?api-version=...&deployment=...; key in the 'api-key' header; beta protocol.",
+            _ => "  OpenAI: key as Authorization: Bearer KEY (browsers: subprotocol openai-insecure-api-key.KEY); GA protocol.",
+        };
+        yield return $"  Sessions end after {lifetimeText} (session_expired, close 1001). Press Ctrl+C to stop.";
+    }
+
+    private static ServiceProfile ParseProfile(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var name = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+        if (ServiceProfileNames.TryParse(name, out var parsed))
+        {
+            return parsed;
+        }
+
+        result.AddError(ServiceProfileNames.InvalidMessage(name, "--profile"));
+        return default;
     }
 }

@@ -3,20 +3,85 @@ using Microsoft.AspNetCore.Http;
 
 namespace V2V.Simulator.Endpoints;
 
-/// <summary>HTTP error answers to a refused handshake, with the bodies OpenAI and Azure OpenAI send.</summary>
+/// <summary>
+/// HTTP error answers to a refused handshake, worded and shaped as the profile's service does: OpenAI's
+/// <c>{"error":{"message","type","param","code"}}</c>, Azure's <c>{"error":{"code","message"}}</c>. Where the
+/// local server differs from the service (a path of another profile), the message says how to fix it.
+/// </summary>
 internal static class HandshakeErrors
 {
-    public static Task OpenAiAsync(HttpContext context, int status, string message, string type, string? code) =>
+    private const string AzureUnauthorizedKey =
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.";
+
+    private const string AzureUnauthorizedToken =
+        "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.";
+
+    /// <summary>The injected <c>RefuseHandshakeStatusCode</c> fault.</summary>
+    public static Task OverloadedAsync(HttpContext context, ServiceProfile profile, int status) => profile.IsAzure()
+        ? AzureAsync(context, status, status.ToString(System.Globalization.CultureInfo.InvariantCulture), "The service is temporarily unable to process your request. Please try again later. (injected fault)")
+        : OpenAiAsync(context, status, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null);
+
+    /// <summary>A path the server maps but its profile does not serve.</summary>
+    public static Task WrongPathAsync(HttpContext context, ServiceProfile profile, ServiceProfile pathOwner)
+    {
+        var running = $"This local realtime server runs the '{ServiceProfileNames.Format(profile)}' profile, which serves {profile.PathForm()}; " +
+            $"{pathOwner.Path()} is served by the '{ServiceProfileNames.Format(pathOwner)}' profile (--profile {ServiceProfileNames.Format(pathOwner)}).";
+        return profile switch
+        {
+            ServiceProfile.OpenAi => OpenAiAsync(context, 404, $"Invalid URL ({context.Request.Method} {context.Request.Path}). {running}", "invalid_request_error", null),
+            ServiceProfile.Azure when pathOwner == ServiceProfile.AzurePreview => AzureAsync(context, 404, "404",
+                $"Resource not found. The preview endpoint {pathOwner.PathForm()} is deprecated: use the GA endpoint {profile.PathForm()}. {running}"),
+            _ => AzureAsync(context, 404, "404", $"Resource not found. {running}"),
+        };
+    }
+
+    /// <summary>Answers, and returns true, when the query lacks what the profile's endpoint needs.</summary>
+    public static async Task<bool> MissingQueryAsync(HttpContext context, ServiceProfile profile)
+    {
+        var query = context.Request.Query;
+        switch (profile)
+        {
+            case ServiceProfile.Azure when string.IsNullOrEmpty(query["model"]):
+                await AzureAsync(context, 400, "BadRequest", $"Missing required query parameter 'model': the name of your realtime model deployment, e.g. {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
+                return true;
+            case ServiceProfile.AzurePreview when string.IsNullOrEmpty(query["api-version"]) || string.IsNullOrEmpty(query["deployment"]):
+                var missing = string.IsNullOrEmpty(query["api-version"]) ? "api-version" : "deployment";
+                await AzureAsync(context, 404, "404", $"Resource not found: the query parameter '{missing}' is missing; the preview endpoint is {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>No key, or a wrong one; the key itself is never echoed whole.</summary>
+    public static Task UnauthorizedAsync(HttpContext context, ServiceProfile profile, string? key, bool viaBearer)
+    {
+        if (profile.IsAzure())
+        {
+            return AzureAsync(context, 401, "401", viaBearer ? AzureUnauthorizedToken : AzureUnauthorizedKey);
+        }
+
+        return key is null
+            ? OpenAiAsync(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null)
+            : OpenAiAsync(context, 401, $"Incorrect API key provided: {Redact(key)}. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+    }
+
+    /// <summary>A plain HTTP request on the WebSocket endpoint.</summary>
+    public static Task NotWebSocketAsync(HttpContext context, ServiceProfile profile) => profile.IsAzure()
+        ? AzureAsync(context, 426, "426", "This endpoint only accepts WebSocket connections.")
+        : OpenAiAsync(context, 426, "This endpoint only accepts WebSocket connections.", "invalid_request_error", null);
+
+    /// <summary>Shows a key as OpenAI does in its 401 message: only its ends.</summary>
+    public static string Redact(string key) => key.Length <= 8 ? "***" : $"{key[..3]}{new string('*', 8)}{key[^4..]}";
+
+    private static Task OpenAiAsync(HttpContext context, int status, string message, string type, string? code) =>
         WriteAsync(context, status, new JsonObject
         {
             ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },
         });
 
-    public static Task AzureAsync(HttpContext context, int status, string code, string message) =>
+    private static Task AzureAsync(HttpContext context, int status, string code, string message) =>
         WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
-
-    /// <summary>Shows a key as OpenAI does in its 401 message: only its ends.</summary>
-    public static string Redact(string key) => key.Length <= 8 ? "***" : $"{key[..3]}{new string('*', 8)}{key[^4..]}";
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
     {

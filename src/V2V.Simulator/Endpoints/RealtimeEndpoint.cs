@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -10,62 +11,49 @@ using V2V.Simulator.Session;
 
 namespace V2V.Simulator.Endpoints;
 
-/// <summary>The URL forms the server answers, each with its way of authenticating and of choosing the dialect.</summary>
-internal enum EndpointKind
-{
-    /// <summary><c>/v1/realtime?model=...</c>: Bearer key; <c>OpenAI-Beta: realtime=v1</c> selects beta, else GA.</summary>
-    OpenAi,
-
-    /// <summary><c>/openai/realtime?api-version=...&amp;deployment=...</c>: <c>api-key</c> header; Azure's preview protocol, beta.</summary>
-    AzurePreview,
-
-    /// <summary><c>/openai/v1/realtime?model=...</c>: <c>api-key</c> header; Azure's GA protocol (beta with the OpenAI-Beta header).</summary>
-    AzureV1,
-}
-
 /// <summary>
-/// The WebSocket handshake: faults, authentication, dialect, then one <see cref="RealtimeSession"/> for the
-/// connection. Browsers cannot set headers on a WebSocket, so, as OpenAI does, the key and the beta flag are also
-/// read from the subprotocols <c>openai-insecure-api-key.KEY</c> and <c>openai-beta.realtime-v1</c>.
+/// The WebSocket handshake of the server's <see cref="ServiceProfile"/>: faults, path, query, authentication,
+/// dialect, then one <see cref="RealtimeSession"/> for the connection. Each of the three URL forms is mapped so
+/// that the two the profile does not serve answer 404 saying which profile runs and what it serves.
 /// </summary>
 internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, SimulatorScript? script, ILoggerFactory loggerFactory)
 {
-    private const string KeyProtocol = "openai-insecure-api-key.";
     private readonly ILogger _logger = loggerFactory.CreateLogger("V2V.Simulator");
 
-    public async Task HandleAsync(HttpContext context, EndpointKind kind)
+    /// <param name="context">The request.</param>
+    /// <param name="pathOwner">The profile whose path was requested.</param>
+    public async Task HandleAsync(HttpContext context, ServiceProfile pathOwner)
     {
-        var azure = kind != EndpointKind.OpenAi;
+        var profile = options.Profile;
         if (options.Faults.RefuseHandshakeStatusCode is { } refused)
         {
             _logger.LogInformation("Fault: refusing the handshake with {Status}", refused);
-            await HandshakeErrors.OpenAiAsync(context, refused, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null).ConfigureAwait(false);
+            await HandshakeErrors.OverloadedAsync(context, profile, refused).ConfigureAwait(false);
             return;
         }
 
-        var query = context.Request.Query;
-        if (kind == EndpointKind.AzurePreview && (string.IsNullOrEmpty(query["api-version"]) || string.IsNullOrEmpty(query["deployment"])))
+        if (pathOwner != profile)
         {
-            await HandshakeErrors.AzureAsync(context, 404, "404", "Resource not found: the Azure form needs ?api-version=...&deployment=...").ConfigureAwait(false);
+            await HandshakeErrors.WrongPathAsync(context, profile, pathOwner).ConfigureAwait(false);
+            return;
+        }
+
+        if (await HandshakeErrors.MissingQueryAsync(context, profile).ConfigureAwait(false))
+        {
             return;
         }
 
         var protocols = context.WebSockets.WebSocketRequestedProtocols;
-        if (options.ApiKey is { } expected && !await AuthenticateAsync(context, azure, protocols, expected).ConfigureAwait(false))
+        if (options.ApiKey is { } expected && !await AuthenticateAsync(context, profile, protocols, expected).ConfigureAwait(false))
         {
             return;
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await HandshakeErrors.OpenAiAsync(context, 426, "This endpoint only accepts WebSocket connections.", "invalid_request_error", null).ConfigureAwait(false);
+            await HandshakeErrors.NotWebSocketAsync(context, profile).ConfigureAwait(false);
             return;
         }
-
-        var betaRequested = context.Request.Headers["OpenAI-Beta"].Any(v => v?.Contains("realtime=v1", StringComparison.OrdinalIgnoreCase) == true)
-            || protocols.Contains("openai-beta.realtime-v1");
-        var dialect = kind == EndpointKind.AzurePreview || betaRequested ? RealtimeDialect.Beta : RealtimeDialect.Ga;
-        var model = kind == EndpointKind.AzurePreview ? query["deployment"].ToString() : query["model"].ToString();
 
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -74,45 +62,59 @@ internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, Simul
 
         var stopping = context.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        _logger.LogInformation("Realtime connection: {Kind}, {Dialect}, model {Model}", kind, dialect, model);
+
+        // OpenAI accepts the WebSocket of a beta client, then refuses it in the protocol; Azure's GA endpoint
+        // speaks GA whatever the client asks; the preview endpoint speaks beta, header or not.
+        if (profile == ServiceProfile.OpenAi && BetaShapeDetector.IsRequested(context.Request, protocols))
+        {
+            _logger.LogInformation("Refused a beta client: the beta shape is retired on the openai profile");
+            await RetiredBetaRefusal.RefuseAsync(socket, _logger, aborted.Token).ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var model = profile == ServiceProfile.AzurePreview ? query["deployment"].ToString() : query["model"].ToString();
+        var dialect = profile == ServiceProfile.AzurePreview ? RealtimeDialect.Beta : RealtimeDialect.Ga;
+        _logger.LogInformation("Realtime connection: {Profile}, {Dialect}, model {Model}", profile, dialect, model);
         var session = new RealtimeSession(socket, DialectProfile.For(dialect), model, options, script, _logger, aborted.Token);
         await session.RunAsync().ConfigureAwait(false);
     }
 
-    private async Task<bool> AuthenticateAsync(HttpContext context, bool azure, IList<string> protocols, string expected)
+    /// <summary>
+    /// The profile's ways to present the key: OpenAI takes a Bearer key, or, from browsers (which cannot set
+    /// headers on a WebSocket), the subprotocol <c>openai-insecure-api-key.KEY</c>; Azure takes the
+    /// <c>api-key</c> header or a Bearer token (Entra ID; here the same key stands for the token).
+    /// </summary>
+    private async Task<bool> AuthenticateAsync(HttpContext context, ServiceProfile profile, IList<string> protocols, string expected)
     {
+        const string keyProtocol = "openai-insecure-api-key.";
         string? key = null;
+        var viaBearer = false;
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
             key = authorization["Bearer ".Length..].Trim();
+            viaBearer = true;
         }
 
-        if (azure && context.Request.Headers.TryGetValue("api-key", out var apiKey))
+        if (profile.IsAzure() && context.Request.Headers.TryGetValue("api-key", out var apiKey))
         {
             key = apiKey.ToString();
+            viaBearer = false;
         }
 
-        key ??= protocols.FirstOrDefault(p => p.StartsWith(KeyProtocol, StringComparison.Ordinal))?[KeyProtocol.Length..];
+        if (!profile.IsAzure())
+        {
+            key ??= protocols.FirstOrDefault(p => p.StartsWith(keyProtocol, StringComparison.Ordinal))?[keyProtocol.Length..];
+        }
+
         if (key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(expected)))
         {
             return true;
         }
 
         _logger.LogInformation("Refused a handshake: {Reason}", key is null ? "no key" : "wrong key");
-        if (azure)
-        {
-            await HandshakeErrors.AzureAsync(context, 401, "401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.").ConfigureAwait(false);
-        }
-        else if (key is null)
-        {
-            await HandshakeErrors.OpenAiAsync(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null).ConfigureAwait(false);
-        }
-        else
-        {
-            await HandshakeErrors.OpenAiAsync(context, 401, $"Incorrect API key provided: {HandshakeErrors.Redact(key)}. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key").ConfigureAwait(false);
-        }
-
+        await HandshakeErrors.UnauthorizedAsync(context, profile, key, viaBearer).ConfigureAwait(false);
         return false;
     }
 }

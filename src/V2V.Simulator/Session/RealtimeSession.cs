@@ -48,7 +48,9 @@ internal sealed partial class RealtimeSession
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _validator = new ClientEventValidator(ProtocolSchemas.For(profile.Dialect));
         _sink = new EventSink(socket, options.Faults, logger, _cts);
-        _config = new SessionConfig(profile, model);
+        _lifetime = options.EffectiveSessionLifetime;
+        _expiresAt = options.TimeProvider.GetUtcNow() + _lifetime;
+        _config = new SessionConfig(profile, model, _expiresAt);
         _agent = new EchoAgent(script);
     }
 
@@ -60,6 +62,7 @@ internal sealed partial class RealtimeSession
     {
         try
         {
+            StartLifetime();
             await UnderGateAsync(() => SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) })).ConfigureAwait(false);
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
@@ -69,6 +72,7 @@ internal sealed partial class RealtimeSession
         }
         finally
         {
+            StopLifetime();
             await _cts.CancelAsync().ConfigureAwait(false);
             if (_active is { } active)
             {
@@ -120,7 +124,7 @@ internal sealed partial class RealtimeSession
 
                 var message = buffer.AsMemory(0, count);
                 count = 0;
-                await UnderGateAsync(() => oversized
+                await UnderGateAsync(() => _ending ? Task.CompletedTask : oversized
                     ? SendErrorAsync(RealtimeError.Invalid("message_too_large", $"The event exceeds the maximum size of {MaxMessageBytes} bytes.", null, null))
                     : HandleAsync(message)).ConfigureAwait(false);
                 oversized = false;
@@ -172,6 +176,11 @@ internal sealed partial class RealtimeSession
 
     private Task DispatchAsync(string type, JsonElement root, string? eventId)
     {
+        if (_options.Profile == ServiceProfile.OpenAi && BetaShapeDetector.IsBetaShaped(type, root))
+        {
+            return EndUnderGateAsync(BetaShapeDetector.Error(eventId), (WebSocketCloseStatus)BetaShapeDetector.CloseStatus, BetaShapeDetector.CloseReason);
+        }
+
         // Every event is held to its schema; appends (50 a second) take the validator's quick path for flat events.
         if (_validator.Validate(type, root, eventId) is { } error)
         {

@@ -15,9 +15,10 @@ internal sealed class SessionConfig
     public const string DefaultInstructions =
         "You are the local realtime server's echo agent: you speak back each user turn and describe it.";
 
-    public SessionConfig(DialectProfile profile, string? model)
+    public SessionConfig(DialectProfile profile, string? model, DateTimeOffset expiresAt)
     {
         Profile = profile;
+        ExpiresAt = expiresAt.ToUnixTimeSeconds();
         Model = string.IsNullOrEmpty(model) ? profile.DefaultModel : model;
         OutputModalities = profile.IsGa ? ["audio"] : ["text", "audio"];
     }
@@ -26,7 +27,8 @@ internal sealed class SessionConfig
 
     public string Id { get; } = EventIds.Session();
 
-    public long ExpiresAt { get; } = DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds();
+    /// <summary>When the server ends the session (unix seconds), from the session's lifetime.</summary>
+    public long ExpiresAt { get; }
 
     public string Model { get; private set; }
 

@@ -29,13 +29,21 @@ internal sealed class GraphHarness : IAsyncDisposable
     public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service)
     {
         var harness = new GraphHarness();
+        // Beta is spoken only by Azure's preview endpoint (OpenAI retired it): a beta graph talks to a server of
+        // that profile, at its path.
+        var beta = v2vProperties["dialect"]?.GetValue<string>() == "beta";
         harness.Server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
         {
+            Profile = beta ? ServiceProfile.AzurePreview : ServiceProfile.OpenAi,
             SpeedFactor = speed,
             Pace = pace,
             ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone()),
         }, TestContext.Current.CancellationToken);
         v2vProperties["base_uri"] = harness.Server.BaseUri.ToString();
+        if (beta)
+        {
+            v2vProperties["path"] = harness.Server.ExampleUri.PathAndQuery;
+        }
         var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()).Add(ProbeSink.Addon(harness._probes));
         if (textSource is not null)
         {

@@ -4,25 +4,17 @@ using V2V.Simulator.Tests.Support;
 
 namespace V2V.Simulator.Tests.Endpoints;
 
+/// <summary>The handshake of the default profile, openai: a Bearer key (or the browser subprotocol) at /v1/realtime, GA.</summary>
 public sealed class HandshakeTests
 {
-    private static async Task<HttpStatusCode> RefusedStatusAsync(Uri uri, Action<ClientWebSocketOptions> configure)
-    {
-        using var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        configure(socket.Options);
-        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(uri, TestContext.Current.CancellationToken));
-        return socket.HttpStatusCode;
-    }
-
     [Fact]
     public async Task WrongOrMissingKey_GetsHttp401_RightKeyConnects()
     {
         await using var server = await Servers.StartAsync(o => o.ApiKey = "sk-right");
         var uri = new Uri(server.RealtimeUri + "?model=gpt-realtime");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedStatusAsync(uri, o => o.SetRequestHeader("Authorization", "Bearer sk-wrong")));
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedStatusAsync(uri, _ => { }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await HandshakeProbe.RefusedStatusAsync(uri, o => o.SetRequestHeader("Authorization", "Bearer sk-wrong")));
+        Assert.Equal(HttpStatusCode.Unauthorized, await HandshakeProbe.RefusedStatusAsync(uri));
 
         await using var client = await RealtimeTestClient.ConnectAsync(uri, bearer: "sk-right");
         Assert.Equal("session.created", (await client.NextAsync()).Type());
@@ -32,73 +24,44 @@ public sealed class HandshakeTests
     public async Task WrongKey_GetsOpenAisErrorBody()
     {
         await using var server = await Servers.StartAsync(o => o.ApiKey = "sk-right");
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUri.ToString().Replace("ws://", "http://", StringComparison.Ordinal) + "v1/realtime"));
-        request.Headers.Add("Authorization", "Bearer sk-wrong-key-1234");
-        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        var (status, body) = await HandshakeProbe.ErrorAsync(server.RealtimeUri, ("Authorization", "Bearer sk-wrong-key-1234"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_api_key", body["error"]!.Str("code"));
         Assert.Equal("invalid_request_error", body["error"]!.Str("type"));
         Assert.DoesNotContain("sk-wrong-key-1234", body["error"]!.Str("message"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task NoBetaHeader_SpeaksGa_BetaHeader_SpeaksBeta()
+    public async Task TheDefaultProfile_IsOpenAi_AndSpeaksGa()
     {
         await using var server = await Servers.StartAsync();
+        Assert.Equal(ServiceProfile.OpenAi, server.Options.Profile);
+        Assert.Equal("/v1/realtime", server.RealtimeUri.AbsolutePath);
 
-        var (ga, gaSession) = await RealtimeTestClient.StartAsync(server);
-        await using (ga)
-        {
-            Assert.Equal("realtime", gaSession.Str("type"));
-            Assert.Equal("audio/pcm", gaSession["audio"]!["input"]!["format"]!.Str("type"));
-            Assert.Equal(24000, gaSession["audio"]!["input"]!["format"]!.Int("rate"));
-            Assert.NotNull(gaSession["output_modalities"]);
-            Assert.Null(gaSession["modalities"]);
-        }
-
-        var (beta, betaSession) = await RealtimeTestClient.StartAsync(server, beta: true);
-        await using (beta)
-        {
-            Assert.Equal("pcm16", betaSession.Str("input_audio_format"));
-            Assert.Equal("server_vad", betaSession["turn_detection"]!.Str("type"));
-            Assert.NotNull(betaSession["modalities"]);
-            Assert.Null(betaSession["audio"]);
-        }
-
-        Assert.StartsWith("sess_", gaSession.Str("id"), StringComparison.Ordinal);
+        var (client, session) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        Assert.Equal("realtime", session.Str("type"));
+        Assert.Equal("audio/pcm", session["audio"]!["input"]!["format"]!.Str("type"));
+        Assert.Equal(24000, session["audio"]!["input"]!["format"]!.Int("rate"));
+        Assert.NotNull(session["output_modalities"]);
+        Assert.Null(session["modalities"]);
+        Assert.StartsWith("sess_", session.Str("id"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AzureForm_TakesApiKeyHeader_AndSpeaksBeta()
-    {
-        await using var server = await Servers.StartAsync(o => o.ApiKey = "azure-key");
-        var uri = new Uri(server.BaseUri + "openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview");
-
-        Assert.Equal(HttpStatusCode.Unauthorized, await RefusedStatusAsync(uri, o => o.SetRequestHeader("api-key", "nope")));
-
-        await using var client = await RealtimeTestClient.ConnectAsync(uri, apiKey: "azure-key");
-        var created = await client.NextAsync();
-        Assert.Equal("gpt-4o-realtime-preview", created["session"]!.Str("model"));
-        Assert.Equal("pcm16", created["session"]!.Str("output_audio_format"));
-    }
-
-    [Fact]
-    public async Task BrowserSubprotocols_CarryKeyAndBetaFlag()
+    public async Task BrowserSubprotocols_CarryTheKey()
     {
         await using var server = await Servers.StartAsync(o => o.ApiKey = "sk-browser");
         using var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("realtime");
         socket.Options.AddSubProtocol("openai-insecure-api-key.sk-browser");
-        socket.Options.AddSubProtocol("openai-beta.realtime-v1");
-        await socket.ConnectAsync(server.RealtimeUri, TestContext.Current.CancellationToken);
+        await socket.ConnectAsync(server.ExampleUri, TestContext.Current.CancellationToken);
 
         Assert.Equal("realtime", socket.SubProtocol);
         var buffer = new byte[64 * 1024];
         var result = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
         var created = System.Text.Json.Nodes.JsonNode.Parse(buffer.AsSpan(0, result.Count))!;
-        Assert.Equal("pcm16", created["session"]!.Str("input_audio_format"));
+        Assert.Equal("realtime", created["session"]!.Str("type"));
     }
 }

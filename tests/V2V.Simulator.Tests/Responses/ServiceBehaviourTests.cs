@@ -119,7 +119,7 @@ public sealed class ServiceBehaviourTests
     [InlineData(true)]
     public async Task RateLimits_AreReportedWithEachResponse(bool beta)
     {
-        await using var server = await Servers.StartAsync();
+        await using var server = await Servers.StartAsync(beta);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
 

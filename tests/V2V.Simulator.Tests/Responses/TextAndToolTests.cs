@@ -10,7 +10,8 @@ public sealed class TextAndToolTests
     [InlineData(true, "response.text", "conversation.item.created")]
     public async Task TextItem_InATextSession_GetsATextAnswer(bool beta, string textEvent, string itemAdded)
     {
-        await using var server = await Servers.StartAsync();
+        // Beta is spoken only by the azure-preview profile (OpenAI retired it): the beta case runs that profile.
+        await using var server = await Servers.StartAsync(beta);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
         await client.SendRawAsync(beta
@@ -37,7 +38,7 @@ public sealed class TextAndToolTests
     public async Task TextItem_InASessionThatSpeaks_IsAnsweredWithAudioAndItsTranscript(bool beta, string audioEvent)
     {
         // As the service does: a greeting sent as a text item must be heard, not only read.
-        await using var server = await Servers.StartAsync();
+        await using var server = await Servers.StartAsync(beta);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
 

@@ -16,7 +16,8 @@ public sealed class SchemaProofTests
     [InlineData(true)]
     public async Task EveryEventOfAFullSession_ValidatesAgainstTheDialectsSchema(bool beta)
     {
-        await using var server = await Servers.StartAsync(o => o.SpeedFactor = 1);
+        // Beta is spoken only by the azure-preview profile (OpenAI retired it): the beta case runs that profile.
+        await using var server = await Servers.StartAsync(beta, o => o.SpeedFactor = 1);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
         var audioDelta = beta ? "response.audio.delta" : "response.output_audio.delta";

@@ -20,7 +20,7 @@ public sealed class SessionObjectFieldsTests
         var file = beta ? "openai-realtime-beta.schema.json" : "openai-realtime-ga.schema.json";
         var createdExample = ExampleSession(file, "RealtimeServerEventSessionCreated");
         var updatedExample = ExampleSession(file, "RealtimeServerEventSessionUpdated");
-        await using var server = await Servers.StartAsync();
+        await using var server = await Servers.StartAsync(beta);
         var (client, created) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
 
@@ -56,7 +56,7 @@ public sealed class SessionObjectFieldsTests
     [Fact]
     public async Task BetaSession_HasTheFieldsTheServiceSentBeyondTheExample()
     {
-        await using var server = await Servers.StartAsync();
+        await using var server = await Servers.StartAsync(beta: true);
         var (client, session) = await RealtimeTestClient.StartAsync(server, beta: true);
         await using var _c = client;
 

@@ -19,6 +19,11 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
+    /// <summary>The status of the server's close, once it was received (e.g. 4000, 1001).</summary>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
     public static async Task<RealtimeTestClient> ConnectAsync(Uri uri, bool beta = false, string? bearer = null, string? apiKey = null)
     {
         var socket = new ClientWebSocket();
@@ -42,10 +47,21 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
         return new RealtimeTestClient(socket);
     }
 
-    /// <summary>Connects to <c>/v1/realtime</c> and reads <c>session.created</c>.</summary>
+    /// <summary>
+    /// Connects to the server's endpoint and reads <c>session.created</c>. GA: <c>?model=</c> on the OpenAI or Azure
+    /// form. Beta: only the azure-preview profile speaks it (OpenAI retired it), so <paramref name="server"/> must
+    /// run that profile (<see cref="Servers.StartAsync(bool, Action{LocalRealtimeServerOptions}?)"/>); the client
+    /// sends the <c>OpenAI-Beta</c> header as the original extension did.
+    /// </summary>
     public static async Task<(RealtimeTestClient Client, JsonObject Session)> StartAsync(LocalRealtimeServer server, bool beta = false, string model = "gpt-realtime")
     {
-        var client = await ConnectAsync(new Uri(server.RealtimeUri + $"?model={(beta ? "gpt-4o-realtime-preview" : model)}"), beta);
+        if (beta != (server.Options.Profile == ServiceProfile.AzurePreview))
+        {
+            throw new InvalidOperationException($"beta: {beta} needs a server of the {(beta ? "AzurePreview" : "OpenAi or Azure")} profile, not {server.Options.Profile}: start it with Servers.StartAsync(beta: {beta.ToString().ToLowerInvariant()}, ...).");
+        }
+
+        var uri = beta ? server.ExampleUri : new Uri(server.RealtimeUri + $"?model={model}");
+        var client = await ConnectAsync(uri, beta);
         var created = await client.NextAsync();
         Assert.Equal("session.created", created["type"]!.GetValue<string>());
         return (client, created["session"]!.AsObject());
@@ -96,6 +112,18 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads every event until the server closes the connection; returns them.</summary>
+    public async Task<List<JsonObject>> UntilClosedAsync()
+    {
+        var seen = new List<JsonObject>();
+        while (await TryNextAsync() is { } evt)
+        {
+            seen.Add(evt);
+        }
+
+        return seen;
+    }
+
     /// <summary>Reads events up to and including the first of type <paramref name="type"/>; returns them all.</summary>
     public async Task<List<JsonObject>> UntilAsync(string type)
     {
@@ -133,10 +161,15 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
     {
         try
         {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             if (_socket.State == WebSocketState.Open)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+            else if (_socket.State == WebSocketState.CloseReceived)
+            {
+                // The server closed first (expiry, refusal): answer its close.
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

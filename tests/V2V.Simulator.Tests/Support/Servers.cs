@@ -9,4 +9,15 @@ internal static class Servers
         configure?.Invoke(options);
         return LocalRealtimeServer.StartAsync(options, TestContext.Current.CancellationToken);
     }
+
+    /// <summary>
+    /// A server whose profile speaks the dialect: GA on the default openai profile; beta only on azure-preview,
+    /// since OpenAI retired the beta shape (beta clients get beta_api_shape_disabled there).
+    /// </summary>
+    public static Task<LocalRealtimeServer> StartAsync(bool beta, Action<LocalRealtimeServerOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            o.Profile = beta ? ServiceProfile.AzurePreview : ServiceProfile.OpenAi;
+            configure?.Invoke(o);
+        });
 }

@@ -8,7 +8,8 @@ public sealed class ManualTurnTests
     [Fact]
     public async Task TurnDetectionNull_ClientCommitsAndAsks_AndGetsTheWholeBufferBack()
     {
-        await using var server = await Servers.StartAsync();
+        // Beta is spoken only by the azure-preview profile (OpenAI retired it): the server runs that profile.
+        await using var server = await Servers.StartAsync(beta: true);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta: true);
         await using var _c = client;
         await client.SendRawAsync("""{"type":"session.update","session":{"turn_detection":null}}""");
@@ -47,7 +48,8 @@ public sealed class ManualTurnTests
     [Fact]
     public async Task G711Ulaw_InAndOut_IsEchoedInTheSameFormat()
     {
-        await using var server = await Servers.StartAsync();
+        // Beta is spoken only by the azure-preview profile (OpenAI retired it): the server runs that profile.
+        await using var server = await Servers.StartAsync(beta: true);
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta: true);
         await using var _c = client;
         await client.SendRawAsync("""{"type":"session.update","session":{"turn_detection":null,"input_audio_format":"g711_ulaw","output_audio_format":"g711_ulaw"}}""");

@@ -33,6 +33,11 @@ internal sealed class SessionHarness : IAsyncDisposable
     {
         var events = new ConcurrentQueue<JsonElement>();
         var serverOptions = new LocalRealtimeServerOptions { SpeedFactor = 20, ClientEventObserver = e => events.Enqueue(e.Clone()) };
+
+        // Beta is spoken only by Azure's preview endpoint (OpenAI retired it): a beta session talks to a server of
+        // that profile, at its path.
+        var beta = dialect == RealtimeDialect.Beta;
+        serverOptions.Profile = beta ? ServiceProfile.AzurePreview : ServiceProfile.OpenAi;
         configureServer?.Invoke(serverOptions);
         var server = await LocalRealtimeServer.StartAsync(serverOptions, TestContext.Current.CancellationToken);
         var harness = new SessionHarness(server);
@@ -43,7 +48,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         serverOptions.ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone());
         var options = new VoiceSessionOptions
         {
-            Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect },
+            Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect, Path = beta ? server.ExampleUri.PathAndQuery : null },
             PaceOutput = false,
         };
         configure?.Invoke(options);
