@@ -82,6 +82,16 @@ public sealed class LocalRealtimeServerOptions
     /// </summary>
     public int SplitAnswersLongerThanMs { get; set; } = 5000;
 
+    /// <summary>
+    /// The deployments of the simulated Azure resource (profile <see cref="ServiceProfile.Azure"/>): on Azure's GA
+    /// endpoint a transcription model is a deployment name, and one that is not here fails each turn's transcription
+    /// with <c>DeploymentNotFound</c>.
+    /// </summary>
+    public IReadOnlySet<string> AzureDeployments { get; set; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "gpt-realtime", "gpt-realtime-mini", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper",
+    };
+
     /// <summary>Faults to inject (none by default).</summary>
     public LocalRealtimeServerFaults Faults { get; set; } = new();
 
@@ -167,6 +177,7 @@ public sealed class LocalRealtimeServerOptions
             throw new ArgumentException("ApiKey must be null (no auth) or a non-empty key.", nameof(ApiKey));
         }
 
+        ArgumentNullException.ThrowIfNull(AzureDeployments, nameof(AzureDeployments));
         ArgumentNullException.ThrowIfNull(Faults, nameof(Faults));
         Faults.Validate();
     }

@@ -153,14 +153,25 @@ internal sealed partial class RealtimeSession
 
     private async Task TranscribeAsync(string itemId, ContentPart part)
     {
-        if (_options.Faults.FailTranscriptions)
+        // On Azure the transcription model names a deployment: one the resource lacks fails every turn's transcription.
+        var model = _config.InputTranscription?["model"]?.GetValue<string>();
+        var failure = TranscriptionModels.FailureFor(SpeaksForAzure, model, _options.AzureDeployments)
+            ?? (_options.Faults.FailTranscriptions
+                ? new JsonObject { ["type"] = "transcription_error", ["code"] = "audio_unintelligible", ["message"] = "The audio could not be transcribed.", ["param"] = null }
+                : null);
+        if (failure is not null)
         {
+            if (!Profile.IsGa && failure["param"] is null)
+            {
+                failure.Remove("param"); // the beta file types it as a string: absent rather than null
+            }
+
             await SendAsync(new JsonObject
             {
                 ["type"] = "conversation.item.input_audio_transcription.failed",
                 ["item_id"] = itemId,
                 ["content_index"] = 0,
-                ["error"] = new JsonObject { ["type"] = "transcription_error", ["code"] = "audio_unintelligible", ["message"] = "The audio could not be transcribed.", ["param"] = null },
+                ["error"] = failure,
             }).ConfigureAwait(false);
             return;
         }

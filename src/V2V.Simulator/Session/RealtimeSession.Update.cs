@@ -7,10 +7,10 @@ namespace V2V.Simulator.Session;
 internal sealed partial class RealtimeSession
 {
     /// <summary>
-    /// Whether the session speaks for Azure (transcription models are deployment names there). The server has no
-    /// service profile yet, so every session follows OpenAI's rules; the profile will decide this.
+    /// Whether the transcription model is a deployment name, as on Azure's GA endpoint. The preview endpoint took
+    /// OpenAI's model names (<c>whisper-1</c>), as its own documentation shows.
     /// </summary>
-    private static bool SpeaksForAzure => false;
+    private bool SpeaksForAzure => _options.Profile == ServiceProfile.Azure;
 
     private async Task UpdateSessionAsync(JsonElement session, string? eventId)
     {

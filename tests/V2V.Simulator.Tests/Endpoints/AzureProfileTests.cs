@@ -76,4 +76,28 @@ public sealed class AzureProfileTests
 
         Assert.Equal(HttpStatusCode.NotFound, await HandshakeProbe.RefusedStatusAsync(new Uri(server.BaseUri + "v1/realtime?model=gpt-realtime"), o => o.SetRequestHeader("api-key", "azure-key")));
     }
+
+    [Theory]
+    [InlineData("gpt-4o-transcribe", "conversation.item.input_audio_transcription.completed")]
+    [InlineData("my-missing-deployment", "conversation.item.input_audio_transcription.failed")]
+    public async Task TranscriptionModel_IsADeploymentName_AndAMissingOneFailsEachTurnsTranscription(string model, string outcome)
+    {
+        await using var server = await StartAsync();
+        await using var client = await RealtimeTestClient.ConnectAsync(new Uri(server.RealtimeUri + "?model=gpt-realtime"), apiKey: "azure-key");
+        await client.NextAsync();
+        var update = Turns.ServerVadTurnTests.VadUpdate(ga: true);
+        update["session"]!["audio"]!["input"]!["transcription"]!["model"] = model;
+        await client.SendAsync(update);
+        await client.UntilAsync("session.updated"); // any name is accepted: Azure cannot know it is missing until it transcribes
+
+        await client.AppendAudioAsync(TestAudio.Turn(300, 800, 400));
+        var events = await client.UntilAllAsync("response.done", outcome);
+
+        if (outcome.EndsWith("failed", StringComparison.Ordinal))
+        {
+            var error = events.OfType(outcome).Single()["error"]!;
+            Assert.Equal("DeploymentNotFound", error.Str("code"));
+            Assert.Equal(events.OfType("input_audio_buffer.committed").Single().Str("item_id"), events.OfType(outcome).Single().Str("item_id"));
+        }
+    }
 }
