@@ -20,10 +20,14 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     /// <summary>Run the server below normal priority (<c>--server-yields</c>).</summary>
     public static bool ServerYields { get; set; }
 
+    /// <remarks>
+    /// The server paces answers in real time (<c>--pace realtime</c>), as when the README's figures were measured: a
+    /// session's output then lasts as long as its audio, so N sessions are N concurrent streams.
+    /// </remarks>
     public static async Task<SimulatorProcess> StartAsync(double speed, string extraArguments = "")
     {
         var dll = FindCli();
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" simulator --port 0 --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}")
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" simulator --port 0 --pace realtime --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -12,10 +12,18 @@ internal static class SimulatorCommand
     {
         var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 8765 };
         var apiKey = new Option<string?>("--api-key") { Description = "Key clients must present as the profile takes it (openai: Bearer; azure: api-key header or Bearer); none: no auth." };
-        var speed = new Option<double>("--speed") { Description = "Pacing of responses: 1 = real time, 0 = no pacing.", DefaultValueFactory = _ => 1.0 };
+        var speed = new Option<double>("--speed") { Description = "Runs the server's clocks this many times faster: 1 = the service's own timing, 0 = no waiting at all.", DefaultValueFactory = _ => 1.0 };
+        var pace = new Option<string>("--pace")
+        {
+            Description = "How answers are paced: service (as OpenAI sends them, faster than real time) or realtime (at most 500 ms ahead of real time).",
+            HelpName = "service|realtime",
+            DefaultValueFactory = _ => "service",
+        };
+        pace.AcceptOnlyFromAmong("service", "realtime");
+        var generationSpeed = new Option<double>("--generation-speed") { Description = "With --pace service: seconds of answer audio sent per second.", DefaultValueFactory = _ => 4.0 };
         var script = new Option<FileInfo?>("--script") { Description = "JSON file of scripted responses." };
         var verbose = new Option<bool>("--verbose") { Description = "Log each connection and fault." };
-        var chunkMs = new Option<int>("--audio-chunk-ms") { Description = "Length of each audio delta, in ms.", DefaultValueFactory = _ => 100 };
+        var chunkMs = new Option<int?>("--audio-chunk-ms") { Description = "Length of every audio delta, in ms (default: sizes that vary as the service's do)." };
         var dropProbability = new Option<double>("--drop-probability") { Description = "Fault: drop the connection after each event with this probability (0..1).", DefaultValueFactory = _ => 0 };
         var dropSeed = new Option<int>("--drop-seed") { Description = "Seed of the random drops.", DefaultValueFactory = _ => 1 };
         var abort = new Option<bool>("--abort") { Description = "Fault drops abort the connection (no close handshake)." };
@@ -40,7 +48,7 @@ internal static class SimulatorCommand
 
         var command = new Command("simulator", "Run the local realtime server: the OpenAI Realtime protocol on loopback as OpenAI or Azure OpenAI serve it (--profile), no API key needed.")
         {
-            profile, sessionLifetime, port, apiKey, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
+            profile, sessionLifetime, port, apiKey, pace, generationSpeed, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -54,6 +62,8 @@ internal static class SimulatorCommand
                 Port = result.GetValue(port),
                 ApiKey = result.GetValue(apiKey),
                 SpeedFactor = result.GetValue(speed),
+                Pace = result.GetValue(pace) == "realtime" ? ResponsePace.RealTime : ResponsePace.Service,
+                GenerationSpeed = result.GetValue(generationSpeed),
                 ScriptPath = result.GetValue(script)?.FullName,
                 LoggerFactory = loggerFactory,
                 AudioChunkMs = result.GetValue(chunkMs),
