@@ -77,6 +77,9 @@ public sealed partial class VoiceSession
         }
     }
 
+    /// <summary>The close status OpenAI ends a connection with when it refuses the request itself (e.g. beta_api_shape_disabled).</summary>
+    private const int RefusedRequestCloseStatus = 4000;
+
     /// <summary>The connection ended without the session asking: finish what was in flight, then reconnect with backoff.</summary>
     private async ValueTask OnConnectionEndedAsync(Exception? error, CancellationToken ct)
     {
@@ -93,6 +96,12 @@ public sealed partial class VoiceSession
         if (!_options.Reconnect)
         {
             await FailAsync($"The realtime connection ended: {reason}", ct).ConfigureAwait(false);
+            return;
+        }
+        if (old?.CloseStatus is { } status && (int)status == RefusedRequestCloseStatus)
+        {
+            // The service refused what was asked (OpenAI closes a retired beta client with 4000): asking again cannot help.
+            await FailAsync($"The realtime service refused the session and closed it ({(int)status} {old.CloseStatusDescription}); reconnecting cannot help.", ct).ConfigureAwait(false);
             return;
         }
         State = VoiceSessionState.Reconnecting;

@@ -175,6 +175,7 @@ public sealed partial class VoiceSession
     private static readonly HashSet<string> FatalErrorCodes = new(StringComparer.Ordinal)
     {
         "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found", "unsupported_country_region_territory",
+        "billing_hard_limit_reached", "beta_api_shape_disabled",
     };
 
     private async ValueTask OnServerErrorAsync(ErrorEvent error, CancellationToken ct)

@@ -160,6 +160,19 @@ public sealed class FatalAndSlowReaderTests
     }
 
     [Fact]
+    public async Task BetaProtocol_AgainstOpenAi_EndsTheSessionOnce_WithTheServicesReason_NotEndlessReconnects()
+    {
+        // OpenAI retired the beta shape: it answers beta_api_shape_disabled and closes with 4000. Retrying cannot help.
+        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false, s => s.Profile = V2V.Simulator.ServiceProfile.OpenAi, V2V.Realtime.Protocol.RealtimeDialect.Beta);
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<Outputs.StateOutput>().Any(s => s.State == Outputs.VoiceSessionState.Stopped), "the session to stop");
+
+        var fatal = Assert.Single(outputs.OfType<Outputs.ErrorOutput>(), e => e.Fatal);
+        Assert.Contains("beta_api_shape_disabled", fatal.Message + fatal.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain(outputs, o => o is Outputs.StateOutput { State: Outputs.VoiceSessionState.Reconnecting });
+    }
+
+    [Fact]
     public async Task ReaderThatNeverReads_CausesCountedDrops_NotUnboundedMemory()
     {
         long slowReaderDrops = 0;
