@@ -99,5 +99,7 @@ public sealed class AzureProfileTests
             Assert.Equal("DeploymentNotFound", error.Str("code"));
             Assert.Equal(events.OfType("input_audio_buffer.committed").Single().Str("item_id"), events.OfType(outcome).Single().Str("item_id"));
         }
+
+        Assert.Empty(client.Received.SelectMany(Schema.ProtocolSchemaValidator.Ga.Validate));
     }
 }

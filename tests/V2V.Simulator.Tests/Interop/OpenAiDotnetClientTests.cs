@@ -10,12 +10,24 @@ namespace V2V.Simulator.Tests.Interop;
 /// </summary>
 public sealed class OpenAiDotnetClientTests
 {
-    [Fact]
-    public async Task OfficialLibrary_ConfiguresTheSession_SendsAudio_AndHearsItBack()
+    /// <remarks>
+    /// On the azure profile the library reaches Azure's GA path by its endpoint (<c>/openai/v1</c>) and authenticates
+    /// with its Bearer header, as with an Entra ID token. The service's own timing (faster than real time, transcription
+    /// and cancels delayed) is on: the library must cope with what the services send.
+    /// </remarks>
+    [Theory]
+    [InlineData(ServiceProfile.OpenAi, "/v1")]
+    [InlineData(ServiceProfile.Azure, "/openai/v1")]
+    public async Task OfficialLibrary_ConfiguresTheSession_SendsAudio_AndHearsItBack(ServiceProfile profile, string endpointPath)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await Servers.StartAsync(o => o.ApiKey = "sk-local");
-        var client = new RealtimeClient(new ApiKeyCredential("sk-local"), new RealtimeClientOptions { Endpoint = new Uri(server.BaseUri, "/v1") });
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.ApiKey = "sk-local";
+            o.Profile = profile;
+            o.SpeedFactor = 1;
+        });
+        var client = new RealtimeClient(new ApiKeyCredential("sk-local"), new RealtimeClientOptions { Endpoint = new Uri(server.BaseUri, endpointPath) });
         using var session = await client.StartConversationSessionAsync("gpt-realtime", cancellationToken: ct);
 
         await session.ConfigureConversationSessionAsync(new RealtimeConversationSessionOptions { Instructions = "Echo, please." }, ct);

@@ -126,12 +126,15 @@ internal sealed class ProtocolSchemaValidator
     /// The GA session examples (session.created and session.updated) have <c>audio.input.transcription: null</c>,
     /// <c>audio.input.noise_reduction: null</c> and <c>include: null</c>, which the response schema types as an
     /// object, an object and an array: those three fields of the realtime session object, and nothing else, may be
-    /// null; and the response's <c>status_details</c> and <c>usage</c> (see <see cref="ResponseWhileUnknown"/>).
+    /// null; the response's <c>status_details</c> and <c>usage</c> (see <see cref="ResponseWhileUnknown"/>); and
+    /// the <c>param</c> of a failed transcription's error, null in its example.
     /// Everything else is held to the file as written.
     /// </summary>
     private static void ApplyGaErrata(JsonObject document)
     {
         ResponseWhileUnknown(document["components"]!["schemas"]!.AsObject());
+        // The example of input_audio_transcription.failed has "param": null, which its schema types as a string.
+        Nullable(document["components"]!["schemas"]!["RealtimeServerEventConversationItemInputAudioTranscriptionFailed"]!["properties"]!["error"]!["properties"]!.AsObject(), "param");
         var session = document["components"]!["schemas"]!["RealtimeSessionCreateResponseGA"]!["properties"]!.AsObject();
         Nullable(session, "include");
         Nullable(session["audio"]!["properties"]!["input"]!["properties"]!.AsObject(), "transcription", "noise_reduction");

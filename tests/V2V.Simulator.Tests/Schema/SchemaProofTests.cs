@@ -12,12 +12,18 @@ namespace V2V.Simulator.Tests.Schema;
 public sealed class SchemaProofTests
 {
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task EveryEventOfAFullSession_ValidatesAgainstTheDialectsSchema(bool beta)
+    [InlineData(ServiceProfile.OpenAi)]
+    [InlineData(ServiceProfile.Azure)]
+    [InlineData(ServiceProfile.AzurePreview)]
+    public async Task EveryEventOfAFullSession_ValidatesAgainstTheDialectsSchema(ServiceProfile profile)
     {
-        // Beta is spoken only by the azure-preview profile (OpenAI retired it): the beta case runs that profile.
-        await using var server = await Servers.StartAsync(beta, o => o.SpeedFactor = 1);
+        // Beta is spoken only by the azure-preview profile (OpenAI retired it).
+        var beta = profile == ServiceProfile.AzurePreview;
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.Profile = profile;
+            o.SpeedFactor = 1;
+        });
         var (client, _) = await RealtimeTestClient.StartAsync(server, beta);
         await using var _c = client;
         var audioDelta = beta ? "response.audio.delta" : "response.output_audio.delta";
@@ -25,6 +31,11 @@ public sealed class SchemaProofTests
         // Session with tools and transcription, then a VAD turn answered with audio.
         var update = Turns.ServerVadTurnTests.VadUpdate(!beta);
         update["session"]!["instructions"] = "Proof.";
+        if (profile == ServiceProfile.Azure)
+        {
+            update["session"]!["audio"]!["input"]!["transcription"]!["model"] = "gpt-4o-transcribe"; // a deployment of the resource
+        }
+
         update["session"]!["tools"] = JsonNode.Parse("""[{"type":"function","name":"get_time","parameters":{"type":"object","properties":{}}}]""");
         await client.SendAsync(update);
         await client.UntilAsync("session.updated");
