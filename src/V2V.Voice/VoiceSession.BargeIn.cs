@@ -8,15 +8,14 @@ namespace V2V.Voice;
 public sealed partial class VoiceSession
 {
     /// <summary>
-    /// Barge-in, in DESIGN.md's order: stop and drop the queued voice and say flush at once; cancel the
-    /// response in progress; truncate the interrupted item at what was played (never beyond what the server
-    /// sent; an item with no audio is not truncated); close the partial transcript as interrupted; remember
-    /// the cancelled response so its late deltas are dropped.
+    /// Barge-in, in DESIGN.md's order: stop and drop the queued voice and say flush at once; then what the turn
+    /// tracker decides from what was heard: cancel the response in progress, truncate each item not heard to its
+    /// end; close the partial transcript as interrupted.
     /// </summary>
     private async ValueTask BargeInAsync(string reason, CancellationToken ct)
     {
         var queued = _playout?.Count ?? 0;
-        if (_responseId is null && queued == 0 && !_assistantTurnOpen)
+        if (_turns.ActiveResponseId is null && queued == 0 && !_transcript.IsOpen)
         {
             return; // the agent is not speaking: nothing to interrupt
         }
@@ -28,30 +27,23 @@ public sealed partial class VoiceSession
             VoiceMetrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
         }
 
-        var cancelledResponse = _responseId;
-        if (cancelledResponse is not null)
+        var plan = _turns.BargeIn(itemId, playedMs);
+        if (plan.CancelResponseId is { } cancelled)
         {
-            _cancelled.Add(cancelledResponse);
-            _responseId = null;
-            await SendAsync(new ResponseCancelEvent { ResponseId = cancelledResponse }, ct).ConfigureAwait(false);
+            await SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
         }
-
-        // An item is truncated when part of it went unheard: audio was dropped, or its response was still
-        // generating more. An item heard to its end needs nothing; an item with no audio cannot be truncated.
-        if (itemId is not null && _itemReceivedMs.TryGetValue(itemId, out var receivedMs) && receivedMs > 0
-            && (Math.Round(playedMs) < Math.Floor(receivedMs) || _itemResponse.GetValueOrDefault(itemId) == cancelledResponse))
+        foreach (var truncate in plan.Truncates)
         {
-            var endMs = (int)Math.Clamp(Math.Round(playedMs), 0, Math.Floor(receivedMs));
             await SendAsync(new ConversationItemTruncateEvent
             {
-                ItemId = itemId,
-                ContentIndex = _itemContentIndex.GetValueOrDefault(itemId),
-                AudioEndMs = endMs,
+                ItemId = truncate.ItemId,
+                ContentIndex = truncate.ContentIndex,
+                AudioEndMs = truncate.AudioEndMs,
             }, ct).ConfigureAwait(false);
-            _logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, itemId, endMs, receivedMs);
+            _logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, _turns.ReceivedMs(truncate.ItemId));
         }
 
-        if (_assistantTurnOpen)
+        if (_transcript.IsOpen)
         {
             await CloseAssistantTurnAsync(null, interrupted: true, ct).ConfigureAwait(false);
         }

@@ -52,7 +52,7 @@ public sealed partial class VoiceSession
     {
         _endOfSpeech = endOfSpeech;
         _waitingForFirstAudio = true;
-        if (_responseId is not null)
+        if (_turns.ActiveResponseId is not null)
         {
             // The user spoke over an answer that the barge-in did not stop (it was just starting): replace it.
             await BargeInAsync("a new turn ended", ct).ConfigureAwait(false);

@@ -30,7 +30,7 @@ public sealed partial class VoiceSession
     private async ValueTask RenewIfDueAsync(string reason, CancellationToken ct)
     {
         var age = Stopwatch.GetElapsedTime(Interlocked.Read(ref _connectedAt));
-        var quiet = _responseId is null && (_playout?.Count ?? 0) == 0 && !_assistantTurnOpen && _pendingToolCalls == 0;
+        var quiet = _turns.ActiveResponseId is null && (_playout?.Count ?? 0) == 0 && !_transcript.IsOpen && _pendingToolCalls == 0;
         if (_client is not { IsOpen: true } old || age < _options.MaxConnectionAge || (!quiet && age < _options.MaxConnectionAge + RenewalGrace))
         {
             return;

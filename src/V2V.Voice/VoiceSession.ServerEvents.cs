@@ -9,16 +9,11 @@ namespace V2V.Voice;
 
 public sealed partial class VoiceSession
 {
-    // Actor-owned state of the response being heard.
-    private string? _responseId;
-    private readonly Dictionary<string, double> _itemReceivedMs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _itemContentIndex = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _itemResponse = new(StringComparer.Ordinal);
+    // Actor-owned state of the response being heard (the rest is the turn tracker's).
     private string? _unpacedItem;
     private double _unpacedItemMs;
     private long? _endOfSpeech;
     private bool _waitingForFirstAudio;
-    private double _turnAudioMs;
 
     private async ValueTask HandleServerEventAsync(RealtimeServerEvent serverEvent, CancellationToken ct)
     {
@@ -69,9 +64,7 @@ public sealed partial class VoiceSession
                 _logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
-                _announced.Add(createdId);
-                _responseId = createdId;
-                _turnAudioMs = 0;
+                _turns.OnResponseCreated(createdId);
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
                 _callNames[callId] = added.Item.Name ?? "";
@@ -100,16 +93,12 @@ public sealed partial class VoiceSession
     {
         if (!Live(audio.ResponseId) || !_options.AudioOut)
         {
-            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _cancelled.Contains(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
+            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _turns.IsCancelled(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
             return;
         }
         _dump?.WriteOutput(audio.Audio.Span);
         var ms = audio.Audio.Length / 48.0; // pcm16 at 24 kHz: 48 bytes per ms
-        _itemReceivedMs[audio.ItemId] = _itemReceivedMs.GetValueOrDefault(audio.ItemId) + ms;
-        _itemContentIndex[audio.ItemId] = audio.ContentIndex;
-        _itemResponse[audio.ItemId] = audio.ResponseId;
-        TrimItemMemory();
-        _turnAudioMs += ms;
+        _turns.OnAudioReceived(audio.ItemId, audio.ContentIndex, audio.ResponseId, ms);
         _frameScratch.Clear();
         _cutter.Add(audio.ItemId, audio.Audio.Span, _frameScratch);
         await DeliverFramesAsync(ct).ConfigureAwait(false);
@@ -151,15 +140,11 @@ public sealed partial class VoiceSession
             VoiceMetrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
             VoiceMetrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
         }
-        if (response.Id == _responseId)
+        if (_turns.OnResponseDone(response.Id) && _turns.TurnAudioMs > 0)
         {
-            _responseId = null;
-            if (_turnAudioMs > 0)
-            {
-                VoiceMetrics.TurnLength.Record(_turnAudioMs);
-            }
+            VoiceMetrics.TurnLength.Record(_turns.TurnAudioMs);
         }
-        if (response.Status is "failed" or "incomplete" && _assistantTurnOpen)
+        if (response.Status is "failed" or "incomplete" && _transcript.IsOpen)
         {
             await CloseAssistantTurnAsync(null, interrupted: true, ct).ConfigureAwait(false);
         }
@@ -199,20 +184,5 @@ public sealed partial class VoiceSession
     /// Output of a response counts only when the server announced the response (response.created) on this
     /// connection and it was not cancelled: late deltas of a barge-in and deltas out of order are dropped.
     /// </summary>
-    private bool Live(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
-
-    // Only the items of the last few responses matter for truncation; older ones are forgotten (bounded memory).
-    private void TrimItemMemory()
-    {
-        if (_itemReceivedMs.Count <= 32)
-        {
-            return;
-        }
-        foreach (var key in _itemReceivedMs.Keys.Take(_itemReceivedMs.Count - 16).ToList())
-        {
-            _itemReceivedMs.Remove(key);
-            _itemContentIndex.Remove(key);
-            _itemResponse.Remove(key);
-        }
-    }
+    private bool Live(string? responseId) => _turns.IsLive(responseId);
 }

@@ -81,7 +81,7 @@ public sealed partial class VoiceSession
     // response.create while a response is still running is refused by the server; it waits for response.done.
     private async ValueTask AnswerToolOutputsIfReadyAsync(CancellationToken ct)
     {
-        if (_toolOutputsAwaitingAnswer > 0 && _pendingToolCalls == 0 && _responseId is null)
+        if (_toolOutputsAwaitingAnswer > 0 && _pendingToolCalls == 0 && _turns.ActiveResponseId is null)
         {
             _toolOutputsAwaitingAnswer = 0;
             await SendAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);

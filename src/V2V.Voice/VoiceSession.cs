@@ -11,6 +11,7 @@ using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
 using V2V.Voice.Tools;
 using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
 
 namespace V2V.Voice;
 
@@ -34,12 +35,10 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly PlayoutQueue? _playout;
     private readonly AudioDump? _dump;
     private readonly List<VoiceTool> _tools = [];
-    private readonly RecentIds _cancelled = new();
-    private readonly RecentIds _announced = new();
+    private readonly TurnTracker _turns = new();
+    private readonly TranscriptAssembler _transcript = new();
     private readonly ConversationHistory _history;
-    private readonly SentenceSplitter _sentences = new();
     private readonly List<PlayoutFrame> _frameScratch = [];
-    private readonly List<string> _sentenceScratch = [];
     private Task _actor = Task.CompletedTask;
     private int _producing;
     private int _stopped;

@@ -1,0 +1,118 @@
+using V2V.Voice.Conversation;
+
+namespace V2V.Voice.Turns;
+
+/// <summary>
+/// What the session knows of the agent's answers, without a socket: the response in progress, the responses
+/// announced and cancelled (output of any other is dropped), and per item how much audio was received, in the order
+/// the items came. A barge-in is a function of this state and of what the listener heard (<see cref="BargeIn"/>).
+/// Bounded: only the last <see cref="RememberedItems"/> items are kept (older ones have long been played).
+/// </summary>
+internal sealed class TurnTracker
+{
+    public const int RememberedItems = 32;
+
+    private readonly RecentIds _announced = new();
+    private readonly RecentIds _cancelled = new();
+    private readonly Dictionary<string, ItemAudio> _items = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+
+    /// <summary>The response the server is generating (between response.created and response.done), if any.</summary>
+    public string? ActiveResponseId { get; private set; }
+
+    /// <summary>Audio received for the active response, in ms.</summary>
+    public double TurnAudioMs { get; private set; }
+
+    public void OnResponseCreated(string responseId)
+    {
+        _announced.Add(responseId);
+        ActiveResponseId = responseId;
+        TurnAudioMs = 0;
+    }
+
+    /// <summary>Output of a response counts only when it was announced on this connection and not cancelled.</summary>
+    public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
+
+    public bool IsCancelled(string? responseId) => _cancelled.Contains(responseId);
+
+    public void OnAudioReceived(string itemId, int contentIndex, string responseId, double ms)
+    {
+        if (!_items.TryGetValue(itemId, out var item))
+        {
+            item = new ItemAudio(responseId, contentIndex);
+            _items[itemId] = item;
+            _order.Add(itemId);
+            if (_order.Count > RememberedItems)
+            {
+                _items.Remove(_order[0]);
+                _order.RemoveAt(0);
+            }
+        }
+        item.ReceivedMs += ms;
+        TurnAudioMs += ms;
+    }
+
+    /// <summary>Audio received for <paramref name="itemId"/>, in ms (0 when unknown).</summary>
+    public double ReceivedMs(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ReceivedMs : 0;
+
+    /// <summary>The server finished a response; true when it was the one in progress.</summary>
+    public bool OnResponseDone(string? responseId)
+    {
+        if (responseId is null || responseId != ActiveResponseId)
+        {
+            return false;
+        }
+        ActiveResponseId = null;
+        return true;
+    }
+
+    /// <summary>
+    /// The user spoke over the agent. The response in progress is cancelled (its late output dropped from now on).
+    /// The item being heard is truncated at <paramref name="playedMs"/> when part of it went unheard (clamped to the
+    /// audio received; an item without audio cannot be truncated); each later item of the same answer that already
+    /// has audio was not heard at all and is truncated at 0, so the conversation holds nothing the user did not hear.
+    /// </summary>
+    public BargeInPlan BargeIn(string? heardItemId, double playedMs)
+    {
+        var cancelled = ActiveResponseId;
+        if (cancelled is not null)
+        {
+            _cancelled.Add(cancelled);
+            ActiveResponseId = null;
+        }
+
+        var truncates = new List<TruncateOrder>();
+        var at = heardItemId is null ? -1 : _order.IndexOf(heardItemId);
+        if (at < 0)
+        {
+            return new BargeInPlan(cancelled, truncates);
+        }
+
+        var heard = _items[heardItemId!];
+        var played = Math.Round(playedMs);
+        if (heard.ReceivedMs > 0 && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
+        {
+            truncates.Add(new TruncateOrder(heardItemId!, heard.ContentIndex, (int)Math.Clamp(played, 0, Math.Floor(heard.ReceivedMs))));
+        }
+
+        for (var i = at + 1; i < _order.Count; i++)
+        {
+            var later = _items[_order[i]];
+            if (later.ResponseId == heard.ResponseId && later.ReceivedMs > 0)
+            {
+                truncates.Add(new TruncateOrder(_order[i], later.ContentIndex, 0));
+            }
+        }
+
+        return new BargeInPlan(cancelled, truncates);
+    }
+
+    private sealed class ItemAudio(string responseId, int contentIndex)
+    {
+        public string ResponseId { get; } = responseId;
+
+        public int ContentIndex { get; } = contentIndex;
+
+        public double ReceivedMs { get; set; }
+    }
+}

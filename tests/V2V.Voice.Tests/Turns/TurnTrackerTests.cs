@@ -1,0 +1,91 @@
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Tests.Turns;
+
+/// <summary>The barge-in decision without a socket: what to cancel and what to truncate, from what was heard.</summary>
+public sealed class TurnTrackerTests
+{
+    [Fact]
+    public void BargeIn_WhileGenerating_CancelsTheResponse_AndTruncatesTheHeardItemAtThePlayedPosition()
+    {
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 1200);
+
+        var plan = turns.BargeIn("item_1", 640.4);
+
+        Assert.Equal("resp_1", plan.CancelResponseId);
+        Assert.Equal([new TruncateOrder("item_1", 0, 640)], plan.Truncates);
+        Assert.False(turns.IsLive("resp_1")); // its late deltas are dropped from now on
+        Assert.Null(turns.ActiveResponseId);
+    }
+
+    [Fact]
+    public void BargeIn_AfterTheServerFinished_SendsNoCancel_ButTruncatesWhatWasNotHeard()
+    {
+        // The service sends answers faster than real time: response.done comes long before the end is heard.
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 3000);
+        Assert.True(turns.OnResponseDone("resp_1"));
+
+        var plan = turns.BargeIn("item_1", 700);
+
+        Assert.Null(plan.CancelResponseId);
+        Assert.Equal([new TruncateOrder("item_1", 0, 700)], plan.Truncates);
+    }
+
+    [Fact]
+    public void BargeIn_TruncatesLaterItemsOfTheSameAnswer_ThatWereNeverHeard_AtZero()
+    {
+        // Long answers come as several items: those after the one being heard must not stay in the conversation whole.
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 4000);
+        turns.OnAudioReceived("item_2", 0, "resp_1", 4000);
+        turns.OnAudioReceived("item_3", 0, "resp_1", 2500);
+        turns.OnResponseDone("resp_1");
+
+        var plan = turns.BargeIn("item_1", 1500);
+
+        Assert.Equal([new TruncateOrder("item_1", 0, 1500), new TruncateOrder("item_2", 0, 0), new TruncateOrder("item_3", 0, 0)], plan.Truncates);
+    }
+
+    [Fact]
+    public void BargeIn_OfAnItemHeardToItsEnd_AfterTheResponseEnded_TruncatesNothing()
+    {
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 1, "resp_1", 800);
+        turns.OnResponseDone("resp_1");
+
+        Assert.Empty(turns.BargeIn("item_1", 800).Truncates);
+    }
+
+    [Fact]
+    public void Truncate_IsClampedToTheAudioReceived_AndAnItemWithoutAudioIsNotTruncated()
+    {
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 500.6);
+
+        Assert.Equal([new TruncateOrder("item_1", 0, 500)], turns.BargeIn("item_1", 900).Truncates);
+        Assert.Empty(new TurnTracker().BargeIn("item_unknown", 100).Truncates);
+    }
+
+    [Fact]
+    public void OutputOfUnannouncedResponses_IsNotLive_AndMemoryIsBounded()
+    {
+        var turns = new TurnTracker();
+        Assert.False(turns.IsLive("resp_other"));
+        turns.OnResponseCreated("resp_1");
+        for (var i = 0; i < TurnTracker.RememberedItems + 10; i++)
+        {
+            turns.OnAudioReceived($"item_{i}", 0, "resp_1", 10);
+        }
+
+        Assert.Equal(0, turns.ReceivedMs("item_0"));
+        Assert.Equal(10, turns.ReceivedMs($"item_{TurnTracker.RememberedItems + 9}"));
+        Assert.False(turns.OnResponseDone("resp_other"));
+    }
+}
