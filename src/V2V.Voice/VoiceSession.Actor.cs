@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
+using V2V.Voice.Actor;
 using V2V.Voice.Outputs;
 
 namespace V2V.Voice;
@@ -20,24 +21,33 @@ public sealed partial class VoiceSession
     private readonly SemaphoreSlim _actorTurn = new(1, 1);
 
     /// <summary>
-    /// The one loop that owns the conversation state. It takes the turn before it reads the queue, so work
-    /// handled on the reader's fast path can never overtake work queued before it.
+    /// Control lane: the caller's actions (interrupt, text, tools, user joined or left), the input path's turn events
+    /// and barge-ins, tool outputs, timers; served first, so a barge-in never waits behind audio deltas. Event lane:
+    /// the server's events and the end of a connection, in order. A full lane makes its writer wait (for the event
+    /// lane, the connection's reader: back-pressure on the socket); nothing is dropped.
+    /// </summary>
+    private readonly TwoLaneMailbox<SessionWork> _mailbox = new(controlCapacity: 256, eventCapacity: 1024);
+
+    /// <summary>
+    /// The one loop that owns the conversation state: one entry at a time, control first. It takes the turn before
+    /// it handles an entry, so work handled on the reader's fast path can never overtake work queued before it.
     /// </summary>
     private async Task RunActorAsync()
     {
         var ct = _lifetime.Token;
-        var reader = _work.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (true)
             {
+                var (done, work) = await _mailbox.TakeAsync(ct).ConfigureAwait(false);
+                if (done)
+                {
+                    return;
+                }
                 await _actorTurn.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    while (reader.TryRead(out var work))
-                    {
-                        await HandleWorkAsync(work, ct).ConfigureAwait(false);
-                    }
+                    await HandleWorkAsync(work!, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -52,7 +62,7 @@ public sealed partial class VoiceSession
 
     /// <summary>
     /// A server event from the reader: handled on the reader's own thread when nothing else is in hand or
-    /// queued (no hop to the actor for most audio deltas), queued for the actor otherwise.
+    /// queued (no hop to the actor for most audio deltas), queued on the event lane otherwise.
     /// </summary>
     private async ValueTask DeliverServerEventAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct)
     {
@@ -61,7 +71,7 @@ public sealed partial class VoiceSession
         {
             try
             {
-                if (_work.Reader.Count == 0 && Volatile.Read(ref _stopped) == 0)
+                if (_mailbox.IsEmpty && Volatile.Read(ref _stopped) == 0)
                 {
                     await HandleWorkAsync(work, ct).ConfigureAwait(false);
                     return;
@@ -72,7 +82,10 @@ public sealed partial class VoiceSession
                 _actorTurn.Release();
             }
         }
-        await _work.Writer.WriteAsync(work, ct).ConfigureAwait(false);
+        if (!await _mailbox.PostEventAsync(work, ct).ConfigureAwait(false))
+        {
+            (serverEvent as IDisposable)?.Dispose(); // stopping: nobody will read it
+        }
     }
 
     private async ValueTask HandleWorkAsync(SessionWork work, CancellationToken ct)
@@ -121,24 +134,26 @@ public sealed partial class VoiceSession
         }
     }
 
-    /// <summary>Queues an action for the actor without waiting (from the input path or a tool task).</summary>
-    private void Post(Func<CancellationToken, ValueTask> action, string? reason = null)
+    /// <summary>Queues an action on the control lane without waiting for it to run (waits only while the lane is full).</summary>
+    private async ValueTask PostAsync(Func<CancellationToken, ValueTask> action, string reason)
     {
-        if (!_work.Writer.TryWrite(new ActionWork(action, null, reason)))
+        if (!await _mailbox.PostControlAsync(new ActionWork(action, null, reason), _lifetime.Token).ConfigureAwait(false))
         {
-            _ = _work.Writer.WriteAsync(new ActionWork(action, null, reason), _lifetime.Token).AsTask()
-                .ContinueWith(t => _logger.LogDebug(t.Exception, "An action was not queued: the session is stopping"), TaskContinuationOptions.OnlyOnFaulted);
+            _logger.LogDebug("Not queued, the session is stopping: {Reason}", reason);
         }
     }
 
-    private void Post(Func<string, CancellationToken, ValueTask> action, string reason) => Post(ct => action(reason, ct), reason);
+    private ValueTask PostAsync(Func<string, CancellationToken, ValueTask> action, string reason) => PostAsync(ct => action(reason, ct), reason);
 
-    /// <summary>Queues an action for the actor and waits until it has run (its exception comes back here).</summary>
+    /// <summary>Queues an action on the control lane and waits until it has run (its exception comes back here).</summary>
     private async Task PostAndWaitAsync(Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken)
     {
         ThrowIfStopped();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _work.Writer.WriteAsync(new ActionWork(action, done, null), cancellationToken).ConfigureAwait(false);
+        if (!await _mailbox.PostControlAsync(new ActionWork(action, done, null), cancellationToken).ConfigureAwait(false))
+        {
+            throw new ObjectDisposedException(nameof(VoiceSession), "The voice session has stopped.");
+        }
         using var registration = _lifetime.Token.Register(() => done.TrySetCanceled());
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -42,11 +42,10 @@ public sealed partial class VoiceSession
         State = VoiceSessionState.Connected;
         await EmitAsync(new StateOutput(VoiceSessionState.Connected, client.Endpoint), ct).ConfigureAwait(false);
         _ = Task.Run(() => PumpAsync(client, generation), CancellationToken.None);
-        if (_greetingPending)
-        {
-            Post(GreetAsync, "greeting deferred until connected");
-        }
     }
+
+    /// <summary>A greeting asked for while disconnected is spoken once connected (called on the actor, after a connect).</summary>
+    private ValueTask GreetIfDeferredAsync(CancellationToken ct) => _greetingPending ? GreetAsync(ct) : ValueTask.CompletedTask;
 
     /// <summary>Reads the server's events into the actor's queue until the connection ends, then says so.</summary>
     private async Task PumpAsync(RealtimeClient client, int generation)
@@ -69,7 +68,7 @@ public sealed partial class VoiceSession
         }
         try
         {
-            await _work.Writer.WriteAsync(new ConnectionEndedWork(generation, error), _lifetime.Token).ConfigureAwait(false);
+            await _mailbox.PostEventAsync(new ConnectionEndedWork(generation, error), _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
         {
@@ -115,6 +114,7 @@ public sealed partial class VoiceSession
             {
                 await ConnectAsync(replay: true, ct).ConfigureAwait(false);
                 VoiceMetrics.Reconnects.Add(1);
+                await GreetIfDeferredAsync(ct).ConfigureAwait(false);
                 return;
             }
             catch (RealtimeAuthenticationException ex)
@@ -144,7 +144,7 @@ public sealed partial class VoiceSession
         await EmitAsync(new ErrorOutput(message, null, Fatal: true), ct).ConfigureAwait(false);
         await EmitAsync(new StateOutput(VoiceSessionState.Stopped, message), ct).ConfigureAwait(false);
         Interlocked.Exchange(ref _stopped, 1);
-        _work.Writer.TryComplete();
+        _mailbox.Complete();
         _outputs.Writer.TryComplete();
     }
 

@@ -79,7 +79,7 @@ public sealed partial class VoiceSession
         }
         var endOfSpeech = System.Diagnostics.Stopwatch.GetTimestamp();
         await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
-        Post(innerCt => StartAnswerAfterTurnAsync(endOfSpeech, innerCt), "turn ended");
+        await PostAsync(innerCt => StartAnswerAfterTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class VoiceSession
         {
             while (await timer.WaitForNextTickAsync(_lifetime.Token).ConfigureAwait(false))
             {
-                Post(RenewIfDueAsync, "connection age check");
+                await PostAsync(RenewIfDueAsync, "connection age check").ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -48,6 +48,7 @@ public sealed partial class VoiceSession
         {
             await ConnectAsync(replay: true, ct).ConfigureAwait(false);
             VoiceMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
+            await GreetIfDeferredAsync(ct).ConfigureAwait(false);
         }
         catch (RealtimeException ex)
         {

@@ -38,7 +38,7 @@ public sealed partial class VoiceSession
         _ = Task.Run(async () =>
         {
             var output = await InvokeToolAsync(call).ConfigureAwait(false);
-            Post(ct => SubmitToolOutputAsync(callId, output, ct), $"tool {name} answered");
+            await PostAsync(ct => SubmitToolOutputAsync(callId, output, ct), $"tool {name} answered").ConfigureAwait(false);
         });
     }
 

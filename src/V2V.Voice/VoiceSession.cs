@@ -28,7 +28,6 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly ToolInvoker? _toolInvoker;
     private readonly ILogger _logger;
     private readonly Channel<VoiceSessionOutput> _outputs;
-    private readonly Channel<SessionWork> _work;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly InputAudioPath _input;
     private readonly OutputFrameCutter _cutter;
@@ -55,7 +54,6 @@ public sealed partial class VoiceSession : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _work = Channel.CreateBounded<SessionWork>(new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _input = new InputAudioPath(
             options.InputChunkMs,
             // Only the server's turn detection needs the end of a turn sent at once; our own commits flush what is gathered.
@@ -133,10 +131,10 @@ public sealed partial class VoiceSession : IAsyncDisposable
             foreach (var vadEvent in _input.VadEvents)
             {
                 var boundary = new UserSpeechOutput(vadEvent.Kind == VoiceActivityEventKind.SpeechStarted, vadEvent.Position.TotalMilliseconds);
-                Post(ct => EmitAsync(boundary, ct), "local VAD boundary");
+                await PostAsync(ct => EmitAsync(boundary, ct), "local VAD boundary").ConfigureAwait(false);
                 if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
                 {
-                    Post(BargeInAsync, "local VAD heard speech");
+                    await PostAsync(BargeInAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
                 else
                 {
@@ -201,7 +199,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
         {
             AudioPacer.Shared.Remove(_playout);
         }
-        _work.Writer.TryComplete();
+        _mailbox.Complete();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _actor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await CloseClientAsync().ConfigureAwait(false);

@@ -35,7 +35,8 @@ public sealed class GraphTests
         var wav = Speech.WriteWav(Path.Combine(folder, "question.wav"), "What is the weather in Paris today?", rate, channels);
         await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(dialect));
 
-        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 1), "the answer");
+        // The service transcribes the user asynchronously: that transcript may come after the whole answer.
+        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 1) && p.Texts.Any(t => t.GetString("role") == "user"), "the answer and the user's transcript");
 
         var frames = harness.Probe.Frames.ToList();
         Assert.NotEmpty(frames);
