@@ -90,6 +90,7 @@ public sealed partial class VoiceSession
 
     private async ValueTask HandleWorkAsync(SessionWork work, CancellationToken ct)
     {
+        TakeHeardTurns();
         try
         {
             switch (work)

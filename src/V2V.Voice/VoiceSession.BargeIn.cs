@@ -8,9 +8,9 @@ namespace V2V.Voice;
 public sealed partial class VoiceSession
 {
     /// <summary>
-    /// Barge-in, in DESIGN.md's order: stop and drop the queued voice and say flush at once; then what the turn
-    /// tracker decides from what was heard: cancel the response in progress, truncate each item not heard to its
-    /// end; close the partial transcript as interrupted.
+    /// Barge-in, in DESIGN.md's order: stop and drop the queued voice (and the words queued with it) and say flush at
+    /// once; then what the turn tracker decides from what was heard: cancel the response in progress, truncate each
+    /// item not heard to its end; close the transcript as interrupted at what was heard.
     /// </summary>
     private async ValueTask BargeInAsync(string reason, CancellationToken ct)
     {
@@ -19,7 +19,7 @@ public sealed partial class VoiceSession
         {
             return; // the agent is not speaking: nothing to interrupt
         }
-        var (itemId, playedMs, dropped) = _playout?.Clear() ?? (_unpacedItem, _unpacedItemMs, 0);
+        var (itemId, playedMs, dropped, cutTurn) = _playout?.Clear() ?? (_unpacedItem, _unpacedItemMs, 0, null);
         _cutter.Reset();
         await EmitAsync(new FlushOutput(itemId), ct).ConfigureAwait(false);
         if (dropped > 0)
@@ -43,7 +43,12 @@ public sealed partial class VoiceSession
             _logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, _turns.ReceivedMs(truncate.ItemId));
         }
 
-        if (_transcript.IsOpen)
+        if (_playout is not null)
+        {
+            TakeHeardTurns();
+            await CloseCutTurnAsync(cutTurn, ct).ConfigureAwait(false);
+        }
+        else if (_transcript.IsOpen)
         {
             await CloseAssistantTurnAsync(null, interrupted: true, ct).ConfigureAwait(false);
         }

@@ -28,6 +28,7 @@ public sealed partial class VoiceSession
         var client = await RealtimeClient.ConnectAsync(_options.Connection, ct).ConfigureAwait(false);
         var generation = Interlocked.Increment(ref _generation);
         await client.SendAsync(new SessionUpdateEvent { Session = SessionConfiguration.Build(_options, _tools) }, ct).ConfigureAwait(false);
+        TakeHeardTurns();
         if (replay && _history.Items.Count > 0)
         {
             foreach (var item in _history.Items)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using V2V.Graph;
-using V2V.Simulator;
 using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Extension.Tests.Support;
@@ -69,17 +68,15 @@ public sealed class GraphTests
             writer.Write(global::V2V.Audio.Pcm16.AsSamples(question));
             writer.Write(global::V2V.Audio.Pcm16.AsSamples(interruption));
         }
-        // Real time everywhere: the source speaks at its pace, the server answers in real time, the voice is paced out.
-        // The server is pinned to real-time pace because of a known fault (issue 14, transcripts in step with
-        // playout): at the service's pace the answer's text is final long before it is heard, and is not marked
-        // interrupted.
-        await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(paced: true), speed: 1, realtimeSource: true, pace: ResponsePace.RealTime);
+        // Real time everywhere: the source speaks at its pace, the server answers at the service's pace (the whole
+        // answer long before it is heard), the voice is paced out.
+        await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(paced: true), speed: 1, realtimeSource: true);
 
         await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 2), "the interrupted answer and the next one", guardSeconds: 90);
 
         var flush = Assert.Single(harness.Probe.Received.OfType<Cmd>(), c => c.Name == "flush");
         var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
-        Assert.Single(harness.Sent("response.cancel"));
+        Assert.True(harness.Sent("response.cancel").Count <= 1); // none when the answer had all arrived, as it usually has
         var item = truncate.GetProperty("item_id").GetString();
         Assert.Equal(item, flush.GetString("item_id"));
         var delivered = harness.Probe.Frames.Where(f => f.GetString("item_id") == item).ToList();

@@ -9,13 +9,20 @@ namespace V2V.Voice.Playback;
 /// The agent's voice waiting to be played, released one frame per frame-duration by the shared
 /// <see cref="AudioPacer"/>. Because only released frames count as played, the session knows, to within one
 /// frame, how much of each item the listener has heard: the <c>audio_end_ms</c> of a truncate.
+/// The agent's words wait in the same queue, each piece behind the audio that was received before it, so the
+/// transcript is released in step with what is heard (the service sends the text seconds ahead of the voice);
+/// a barge-in drops the words not yet heard with the audio. Turns heard to their end are handed to the session
+/// for its history (<see cref="TryTakeHeardTurn"/>).
 /// Bounded: beyond <c>maxQueued</c> the oldest frame is dropped and counted. When the reader of outputs is too
-/// slow, frames are dropped and counted, never piled up. The lock is held for a few list operations only.
+/// slow, frames are dropped and counted, never piled up; words wait for the reader instead (nothing of the
+/// transcript is lost). The lock is held for a few list operations only.
 /// </summary>
 internal sealed class PlayoutQueue
 {
     private readonly object _gate = new();
-    private readonly Queue<PlayoutFrame> _frames = new();
+    private readonly Queue<Entry> _entries = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SpokenTurn> _heardTurns = new();
+    private int _frameCount;
     private readonly ChannelWriter<VoiceSessionOutput> _output;
     private readonly int _sampleRate;
     private readonly int _maxFrames;
@@ -39,7 +46,7 @@ internal sealed class PlayoutQueue
         {
             lock (_gate)
             {
-                return _frames.Count;
+                return _frameCount;
             }
         }
     }
@@ -50,19 +57,20 @@ internal sealed class PlayoutQueue
         lock (_gate)
         {
             var now = Stopwatch.GetTimestamp();
-            var wasIdle = _frames.Count == 0;
+            var wasIdle = _frameCount == 0;
             if (wasIdle)
             {
                 _nextDue = Math.Max(_nextDue, now);
             }
             foreach (var frame in frames)
             {
-                if (_frames.Count >= _maxFrames)
+                if (_frameCount >= _maxFrames)
                 {
-                    _frames.Dequeue();
+                    DropOldestFrame();
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "playout_queue_full"));
                 }
-                _frames.Enqueue(frame);
+                _entries.Enqueue(new Entry(frame, null, null, 0));
+                _frameCount++;
             }
             if (wasIdle)
             {
@@ -73,14 +81,53 @@ internal sealed class PlayoutQueue
         }
     }
 
-    /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks). Called by the pacer.</summary>
+    /// <summary>
+    /// Queues a piece of the agent's words of <paramref name="turn"/> (ending at <paramref name="textEnd"/> characters
+    /// into it) behind the audio received so far: it is released when that audio has been played; at once when none waits.
+    /// </summary>
+    public void EnqueueText(TranscriptOutput piece, SpokenTurn turn, int textEnd)
+    {
+        lock (_gate)
+        {
+            _entries.Enqueue(new Entry(default, piece, turn, textEnd));
+            if (_frameCount == 0)
+            {
+                Release(Stopwatch.GetTimestamp());
+            }
+        }
+    }
+
+    /// <summary>A turn whose words were all heard, for the session's history (taken by the session's actor).</summary>
+    public bool TryTakeHeardTurn(out SpokenTurn turn) => _heardTurns.TryDequeue(out turn!);
+
+    /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks), and the words queued behind them. Called by the pacer.</summary>
     public void Release(long now)
     {
         lock (_gate)
         {
-            while (_frames.Count > 0 && _nextDue <= now)
+            while (_entries.TryPeek(out var entry))
             {
-                var frame = _frames.Dequeue();
+                if (entry.Text is { } text)
+                {
+                    if (!_output.TryWrite(text))
+                    {
+                        break; // the reader is behind: the words wait for it (and the audio behind them with them)
+                    }
+                    _entries.Dequeue();
+                    entry.Turn!.HeardChars = entry.TextEnd;
+                    if (text.IsFinal)
+                    {
+                        _heardTurns.Enqueue(entry.Turn);
+                    }
+                    continue;
+                }
+                if (_nextDue > now)
+                {
+                    break;
+                }
+                _entries.Dequeue();
+                _frameCount--;
+                var frame = entry.Frame;
                 _nextDue += _frameTicks;
                 _playingItem = frame.ItemId;
                 _playingItemMs = frame.ItemEndMs;
@@ -89,7 +136,7 @@ internal sealed class PlayoutQueue
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "slow_reader"));
                 }
             }
-            if (_frames.Count == 0 && _nextDue < now - _frameTicks)
+            if (_frameCount == 0 && _nextDue < now - _frameTicks)
             {
                 // Nothing to play: do not bank time, or the next answer would burst out.
                 _nextDue = now;
@@ -98,24 +145,54 @@ internal sealed class PlayoutQueue
     }
 
     /// <summary>
-    /// Barge-in: drops every frame not yet played. Returns the item that was being heard (the first dropped
-    /// frame's, else the last played) and how many ms of it were played.
+    /// Barge-in: drops every frame and every word not yet played. Returns the item that was being heard (the first
+    /// dropped frame's, else the last played), how many ms of it were played, how many frames were dropped, and the
+    /// turn whose words were cut (the first with words dropped), if any.
     /// </summary>
-    public (string? ItemId, double PlayedMs, int Dropped) Clear()
+    public (string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) Clear()
     {
         lock (_gate)
         {
-            var dropped = _frames.Count;
+            var dropped = _frameCount;
             string? item = _playingItem;
             var played = _playingItemMs;
-            if (_frames.TryPeek(out var next) && next.ItemId != _playingItem)
+            SpokenTurn? cut = null;
+            var nextFrameSeen = false;
+            foreach (var entry in _entries)
             {
-                // The next item had not started: nothing of it was heard.
-                item = next.ItemId;
-                played = 0;
+                if (entry.Text is null && !nextFrameSeen)
+                {
+                    nextFrameSeen = true;
+                    if (entry.Frame.ItemId != _playingItem)
+                    {
+                        // The next item had not started: nothing of it was heard.
+                        item = entry.Frame.ItemId;
+                        played = 0;
+                    }
+                }
+                cut ??= entry.Turn;
             }
-            _frames.Clear();
-            return (item, played, dropped);
+            _entries.Clear();
+            _frameCount = 0;
+            return (item, played, dropped, cut);
         }
     }
+
+    private void DropOldestFrame()
+    {
+        // Words queued ahead of the oldest frame go out now: their audio was played.
+        while (_entries.TryPeek(out var head) && head.Text is not null && _output.TryWrite(head.Text))
+        {
+            _entries.Dequeue();
+            head.Turn!.HeardChars = head.TextEnd;
+        }
+        if (_entries.TryPeek(out var oldest) && oldest.Text is null)
+        {
+            _entries.Dequeue();
+            _frameCount--;
+        }
+    }
+
+    /// <summary>A frame of voice, or a piece of the agent's words (with its turn and where in the turn's text it ends).</summary>
+    private readonly record struct Entry(PlayoutFrame Frame, TranscriptOutput? Text, SpokenTurn? Turn, int TextEnd);
 }

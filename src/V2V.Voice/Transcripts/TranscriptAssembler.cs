@@ -19,6 +19,9 @@ internal sealed class TranscriptAssembler
     /// <summary>A turn has begun and not closed.</summary>
     public bool IsOpen { get; private set; }
 
+    /// <summary>The words of the open turn so far (bounded by <see cref="MaxTurnText"/>).</summary>
+    public string Text => _text.ToString();
+
     /// <summary>The item whose words are being assembled.</summary>
     public string? ItemId { get; private set; }
 

@@ -9,11 +9,8 @@ public sealed class BargeInTests
     public async Task SpeechDuringTheAnswer_FlushesThePlayer_AndMarksTheTurnInterrupted()
     {
         using var loggers = TestLogging.Create();
-        // A local realtime server pinned to real-time pace, because of a known fault (issue 14, transcripts in step
-        // with playout): at the service's pace the answer's text is final, and shown whole, before it is heard.
-        await using var realtime = await V2V.Simulator.LocalRealtimeServer.StartAsync(
-            new V2V.Simulator.LocalRealtimeServerOptions { Pace = V2V.Simulator.ResponsePace.RealTime }, TestContext.Current.CancellationToken);
-        await using var server = await LocalPlayground.StartAsync(loggers, o => o.ExtensionProperties["base_uri"] = realtime.BaseUri.ToString());
+        // The embedded local realtime server, at the service's pace: the whole answer arrives long before it is heard.
+        await using var server = await LocalPlayground.StartAsync(loggers);
         await using var chromium = await Chromium.LaunchAsync(TestAudio.BargeIn());
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await page.OpenAsync(server.PageUrl);

@@ -12,9 +12,9 @@ public sealed class BargeInTests
     [Fact]
     public async Task BargeIn_FlushesCancelsAndTruncatesAtThePlayedPosition_AndDropsLateDeltas()
     {
-        // A server pinned to real-time pace and paced output: the answer is still being generated when the user speaks
-        // again. Pinned because of a known fault (issue 14, transcripts in step with playout): at the service's own
-        // pace the whole transcript arrives, and is closed as final, long before it is heard; see the test below.
+        // A server at real-time pace (a slow answer, as a long one from the service is) and paced output: the answer is
+        // still being generated when the user speaks again, so it must be cancelled too. The service's usual case,
+        // where the answer has all arrived, is the test below.
         await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
         {
             s.SpeedFactor = 1;
@@ -72,6 +72,14 @@ public sealed class BargeInTests
         Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
         Assert.Empty(harness.Sent("response.cancel"));
         Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
+
+        // The whole transcript arrived seconds before it could be heard; what the listener got is what was played:
+        // the answer's one sentence was cut before its end, so none of it, and the turn is final and interrupted.
+        var first = outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant && t.ItemId == firstItem).ToList();
+        var closing = Assert.Single(first, t => t.IsFinal);
+        Assert.True(closing.Interrupted);
+        Assert.Equal(string.Empty, string.Concat(first.Select(t => t.Text)));
+        Assert.True(outputs.ToList().IndexOf(closing) > flushAt);
     }
 
     [Fact]
