@@ -27,6 +27,7 @@ public sealed partial class VoiceSession
         var started = Stopwatch.GetTimestamp();
         var client = await RealtimeClient.ConnectAsync(_options.Connection, ct).ConfigureAwait(false);
         var generation = Interlocked.Increment(ref _generation);
+        _turns.OnNewConnection();
         await client.SendAsync(new SessionUpdateEvent { Session = SessionConfiguration.Build(_options, _tools) }, ct).ConfigureAwait(false);
         TakeHeardTurns();
         if (replay && _history.Items.Count > 0)
@@ -45,8 +46,18 @@ public sealed partial class VoiceSession
         _ = Task.Run(() => PumpAsync(client, generation), CancellationToken.None);
     }
 
-    /// <summary>A greeting asked for while disconnected is spoken once connected (called on the actor, after a connect).</summary>
-    private ValueTask GreetIfDeferredAsync(CancellationToken ct) => _greetingPending ? GreetAsync(ct) : ValueTask.CompletedTask;
+    /// <summary>
+    /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, and a response
+    /// asked for while the old connection still held a cancelled one is asked for now.
+    /// </summary>
+    private async ValueTask AfterReconnectAsync(CancellationToken ct)
+    {
+        if (_greetingPending)
+        {
+            await GreetAsync(ct).ConfigureAwait(false);
+        }
+        await SendDeferredResponseIfReadyAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>Reads the server's events into the actor's queue until the connection ends, then says so.</summary>
     private async Task PumpAsync(RealtimeClient client, int generation)
@@ -115,7 +126,7 @@ public sealed partial class VoiceSession
             {
                 await ConnectAsync(replay: true, ct).ConfigureAwait(false);
                 VoiceMetrics.Reconnects.Add(1);
-                await GreetIfDeferredAsync(ct).ConfigureAwait(false);
+                await AfterReconnectAsync(ct).ConfigureAwait(false);
                 return;
             }
             catch (RealtimeAuthenticationException ex)

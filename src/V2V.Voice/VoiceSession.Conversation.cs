@@ -23,7 +23,7 @@ public sealed partial class VoiceSession
         }
         _greetingPending = false;
         _greeted = true;
-        await SendAsync(new ResponseCreateEvent
+        await RequestResponseAsync(new ResponseCreateEvent
         {
             Response = new RealtimeResponseCreateParams
             {
@@ -44,7 +44,7 @@ public sealed partial class VoiceSession
         await BargeInAsync("the user sent text", ct).ConfigureAwait(false);
         _history.AddUser(text);
         await SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.UserText(text) }, ct).ConfigureAwait(false);
-        await SendAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
+        await RequestResponseAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
     }
 
     /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
@@ -57,6 +57,6 @@ public sealed partial class VoiceSession
             // The user spoke over an answer that the barge-in did not stop (it was just starting): replace it.
             await BargeInAsync("a new turn ended", ct).ConfigureAwait(false);
         }
-        await SendAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
+        await RequestResponseAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
     }
 }

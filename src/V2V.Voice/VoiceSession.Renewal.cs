@@ -48,7 +48,7 @@ public sealed partial class VoiceSession
         {
             await ConnectAsync(replay: true, ct).ConfigureAwait(false);
             VoiceMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
-            await GreetIfDeferredAsync(ct).ConfigureAwait(false);
+            await AfterReconnectAsync(ct).ConfigureAwait(false);
         }
         catch (RealtimeException ex)
         {

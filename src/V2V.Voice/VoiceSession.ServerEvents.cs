@@ -153,6 +153,7 @@ public sealed partial class VoiceSession
             var error = response.StatusDetails?.Error;
             await EmitAsync(new ErrorOutput($"the response failed: {error?.Message ?? error?.Type ?? "no reason given"}", error?.Code, Fatal: false), ct).ConfigureAwait(false);
         }
+        await SendDeferredResponseIfReadyAsync(ct).ConfigureAwait(false);
         await AnswerToolOutputsIfReadyAsync(ct).ConfigureAwait(false);
     }
 

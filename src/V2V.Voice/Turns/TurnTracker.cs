@@ -20,6 +20,15 @@ internal sealed class TurnTracker
     /// <summary>The response the server is generating (between response.created and response.done), if any.</summary>
     public string? ActiveResponseId { get; private set; }
 
+    /// <summary>
+    /// A response this side cancelled whose <c>response.done</c> has not come yet: the service holds it active until
+    /// then, and refuses a new response meanwhile (<c>conversation_already_has_active_response</c>).
+    /// </summary>
+    public string? AwaitingDoneOf { get; private set; }
+
+    /// <summary>Whether the service would accept a <c>response.create</c> now.</summary>
+    public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null;
+
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
 
@@ -58,6 +67,10 @@ internal sealed class TurnTracker
     /// <summary>The server finished a response; true when it was the one in progress.</summary>
     public bool OnResponseDone(string? responseId)
     {
+        if (responseId is not null && responseId == AwaitingDoneOf)
+        {
+            AwaitingDoneOf = null;
+        }
         if (responseId is null || responseId != ActiveResponseId)
         {
             return false;
@@ -65,6 +78,18 @@ internal sealed class TurnTracker
         ActiveResponseId = null;
         return true;
     }
+
+    /// <summary>
+    /// A new connection: nothing of the old one is active any more (its responses ended with it), nor awaited.
+    /// </summary>
+    public void OnNewConnection()
+    {
+        ActiveResponseId = null;
+        AwaitingDoneOf = null;
+    }
+
+    /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
+    public void StopAwaitingDone() => AwaitingDoneOf = null;
 
     /// <summary>
     /// The user spoke over the agent. The response in progress is cancelled (its late output dropped from now on).
@@ -79,6 +104,7 @@ internal sealed class TurnTracker
         {
             _cancelled.Add(cancelled);
             ActiveResponseId = null;
+            AwaitingDoneOf = cancelled;
         }
 
         var truncates = new List<TruncateOrder>();

@@ -88,4 +88,25 @@ public sealed class TurnTrackerTests
         Assert.Equal(10, turns.ReceivedMs($"item_{TurnTracker.RememberedItems + 9}"));
         Assert.False(turns.OnResponseDone("resp_other"));
     }
+
+    [Fact]
+    public void ACancelledResponse_BlocksTheNextCreate_UntilItsResponseDone_OrANewConnection()
+    {
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 500);
+        Assert.False(turns.CanCreateResponse);
+
+        turns.BargeIn("item_1", 100);
+        Assert.Equal("resp_1", turns.AwaitingDoneOf);
+        Assert.False(turns.CanCreateResponse); // the service still holds it: a create now would be refused
+
+        turns.OnResponseDone("resp_1");
+        Assert.True(turns.CanCreateResponse);
+
+        turns.OnResponseCreated("resp_2");
+        turns.BargeIn(null, 0);
+        turns.OnNewConnection();
+        Assert.True(turns.CanCreateResponse);
+    }
 }

@@ -1,0 +1,35 @@
+using V2V.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>
+/// The service keeps a cancelled response active until its response.done (a short while after the cancel): a new
+/// response asked for meanwhile is refused. The session waits for that response.done, so nothing is lost.
+/// </summary>
+public sealed class ResponseSequencingTests
+{
+    [Fact]
+    public async Task TextDuringAnAnswerStillBeingGenerated_IsAnswered_NotLostToAnActiveResponse()
+    {
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.SpeedFactor = 1;
+            s.Pace = V2V.Simulator.ResponsePace.RealTime; // the answer is still being generated when the text comes
+            s.CancelDelay = TimeSpan.FromMilliseconds(300);
+        });
+        await harness.SendAsync(Speech.Pcm16("Tell me a long story about the sea and the ships on it.", 16000, 1), 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 20, "the answer playing");
+
+        await harness.Session.SendTextAsync("what time is it", TestContext.Current.CancellationToken);
+        var outputs = await harness.WaitForAsync(
+            o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted),
+            "the answer to the text", guardSeconds: 60);
+
+        Assert.DoesNotContain(outputs, o => o is ErrorOutput { Code: "conversation_already_has_active_response" });
+        Assert.Single(harness.Sent("response.cancel"));
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant && !t.Interrupted).Select(t => t.Text));
+        Assert.Contains("You said: what time is it", said, StringComparison.Ordinal);
+    }
+}
