@@ -63,6 +63,19 @@ public sealed partial class VoiceSession
         _spokenTurn = null;
     }
 
+    /// <summary>The conversation as it would be replayed after a reconnect, taken on the actor (for tests and diagnostics).</summary>
+    internal async Task<IReadOnlyList<V2V.Realtime.Protocol.Models.RealtimeConversationItem>> HistorySnapshotAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<V2V.Realtime.Protocol.Models.RealtimeConversationItem> snapshot = [];
+        await PostAndWaitAsync(_ =>
+        {
+            TakeHeardTurns();
+            snapshot = _history.Items;
+            return ValueTask.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return snapshot;
+    }
+
     /// <summary>Turns the listener heard to their end join the history (paced output).</summary>
     private void TakeHeardTurns()
     {

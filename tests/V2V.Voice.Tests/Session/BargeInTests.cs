@@ -83,6 +83,25 @@ public sealed class BargeInTests
     }
 
     [Fact]
+    public async Task History_KeepsOnlyWhatWasHeard_AnAnswerCutBeforeItsFirstSentenceEnded_IsNotInIt()
+    {
+        // What a reconnect would replay: the service's text of an answer arrives whole, seconds before it is heard.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
+        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is AudioOutput)).ItemId;
+        await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted && t.ItemId != firstItem),
+            "the second answer heard to its end", guardSeconds: 60);
+
+        var history = await harness.Session.HistorySnapshotAsync(TestContext.Current.CancellationToken);
+
+        var assistant = history.Where(i => i.Role == "assistant").Select(i => i.Content![0].Text).ToList();
+        var heard = Assert.Single(assistant); // the second answer only: nothing of the first was heard to a sentence's end
+        Assert.Matches(@"^I heard \d+\.\d\d seconds of your speech, and here it is back\.$", heard);
+    }
+
+    [Fact]
     public async Task SpeechWhileTheAgentIsSilent_InterruptsNothing()
     {
         await using var harness = await SessionHarness.StartAsync();
