@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using V2V.Simulator.Audio;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
+using V2V.Simulator.Turns;
 using V2V.Simulator.Vad;
 
 namespace V2V.Simulator.Session;
@@ -13,9 +14,6 @@ internal sealed partial class RealtimeSession
 {
     /// <summary>OpenAI's limit for the audio of one append.</summary>
     public const int MaxAppendBytes = 15 * 1024 * 1024;
-
-    /// <summary>Where idle time counts from (session time in samples): the end of the last speech or of the last answer's playback.</summary>
-    private long? _idleFromSample = 0;
 
     private async Task AppendAsync(JsonElement root, string? eventId)
     {
@@ -42,7 +40,7 @@ internal sealed partial class RealtimeSession
             return;
         }
 
-        _buffer.Append(Pcm.Decode(bytes, _config.InputFormat));
+        _turns.Append(Pcm.Decode(bytes, _config.InputFormat));
         if (_config.TurnDetection is { } detection)
         {
             await DetectTurnsAsync(detection).ConfigureAwait(false);
@@ -51,88 +49,63 @@ internal sealed partial class RealtimeSession
 
     private async Task DetectTurnsAsync(TurnDetectionSettings detection)
     {
-        foreach (var vad in _vad.Process(detection, _buffer.Slice, _buffer.StartSample, _buffer.EndSample))
+        foreach (var turn in _turns.DetectTurns(detection))
         {
-            if (vad.Started)
+            await SendAsync(turn.ToEvent()).ConfigureAwait(false);
+            if (turn is SpeechStopped stopped)
             {
-                _speechItemId = EventIds.Item();
-                _speechStartSample = vad.Sample;
-                await SendAsync(new JsonObject
-                {
-                    ["type"] = "input_audio_buffer.speech_started",
-                    ["audio_start_ms"] = Pcm.Ms(vad.Sample),
-                    ["item_id"] = _speechItemId,
-                }).ConfigureAwait(false);
-
-                // Barge-in, as OpenAI does: the user speaking over a response cancels it.
-                if (_active is not null && detection.InterruptResponse)
-                {
-                    await FinishResponseAsync(_active, "cancelled", Cancelled("turn_detected")).ConfigureAwait(false);
-                }
-            }
-            else if (_speechItemId is { } itemId)
-            {
-                await SendAsync(new JsonObject
-                {
-                    ["type"] = "input_audio_buffer.speech_stopped",
-                    ["audio_end_ms"] = Pcm.Ms(vad.Sample),
-                    ["item_id"] = itemId,
-                }).ConfigureAwait(false);
-                _speechItemId = null;
-                _idleFromSample = vad.Sample;
-                await CommitRangeAsync(_speechStartSample, vad.Sample, itemId).ConfigureAwait(false);
+                await CommitTurnAsync(stopped.Commit).ConfigureAwait(false);
                 if (detection.CreateResponse && _active is null)
                 {
                     await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
                 }
             }
+            else if (_active is not null && detection.InterruptResponse)
+            {
+                // Barge-in, as OpenAI does: the user speaking over a response cancels it.
+                await FinishResponseAsync(_active, "cancelled", Cancelled("turn_detected")).ConfigureAwait(false);
+            }
         }
 
-        if (!_vad.InSpeech && detection.IdleTimeoutMs is { } idleMs && _active is null
-            && _idleFromSample is { } idleFrom && _buffer.EndSample - idleFrom >= idleMs * (long)Pcm.SamplesPerMs)
+        // No speech for idle_timeout_ms after the last answer was heard: the service says so, commits the silent
+        // audio as a user turn and answers it (a prompt to go on).
+        if (_turns.CheckIdle(detection, responseActive: _active is not null) is { } idle)
         {
-            await IdleTimeoutAsync(detection, idleFrom).ConfigureAwait(false);
-        }
-
-        if (!_vad.InSpeech)
-        {
-            // Between turns only the prefix padding can still become part of an item: keep no more than that.
-            _buffer.DiscardBefore(_buffer.EndSample - ((detection.PrefixPaddingMs + EnergyVad.FrameMs + EnergyVad.MinSpeechMs) * (long)Pcm.SamplesPerMs));
+            await SendAsync(idle.ToEvent()).ConfigureAwait(false);
+            await CommitTurnAsync(idle.Commit).ConfigureAwait(false);
+            if (detection.CreateResponse)
+            {
+                await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task CommitAsync(string? eventId)
     {
-        var ms = _buffer.Count / (double)Pcm.SamplesPerMs;
-        if (ms < 100)
+        if (_turns.Commit() is not { } commit)
         {
             await SendErrorAsync(RealtimeError.Invalid(
                 "input_audio_buffer_commit_empty",
-                $"Error committing input audio buffer: buffer too small. Expected at least 100ms of audio, but buffer only has {ms.ToString("0.00", CultureInfo.InvariantCulture)}ms of audio.",
+                $"Error committing input audio buffer: buffer too small. Expected at least {TurnDetector.MinCommitMs}ms of audio, but buffer only has {_turns.BufferedMs.ToString("0.00", CultureInfo.InvariantCulture)}ms of audio.",
                 null,
                 eventId)).ConfigureAwait(false);
             return;
         }
 
-        var itemId = _speechItemId ?? EventIds.Item();
-        _speechItemId = null;
-        await CommitRangeAsync(_buffer.StartSample, _buffer.EndSample, itemId).ConfigureAwait(false);
-        _vad.Reset(_buffer.EndSample);
+        await CommitTurnAsync(commit).ConfigureAwait(false);
     }
 
     private async Task ClearAsync()
     {
-        _buffer.Clear();
-        _vad.Reset(_buffer.EndSample);
-        _speechItemId = null;
+        _turns.Clear();
         await SendAsync(new JsonObject { ["type"] = "input_audio_buffer.cleared" }).ConfigureAwait(false);
     }
 
-    /// <summary>Turns a range of the buffer into a user audio item: committed, then the item events, then its transcription.</summary>
-    private async Task CommitRangeAsync(long fromSample, long toSample, string itemId)
+    /// <summary>Turns committed audio into a user audio item: committed, then the item events, then its transcription.</summary>
+    private async Task CommitTurnAsync(TurnCommit commit)
     {
-        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = _buffer.Slice(fromSample, toSample) };
-        _buffer.DiscardBefore(toSample);
+        var itemId = commit.ItemId;
+        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = commit.Audio };
         var item = new ConversationItem { Id = itemId, Type = "message", Role = "user" };
         item.Content.Add(part);
         var previous = _conversation.Insert(item, null);
@@ -200,32 +173,9 @@ internal sealed partial class RealtimeSession
         await SendAsync(completed).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// No speech for <c>idle_timeout_ms</c> after the last answer was heard: the service says so, commits the silent
-    /// audio as a user turn and answers it (a prompt to go on).
-    /// </summary>
-    private async Task IdleTimeoutAsync(TurnDetectionSettings detection, long idleFrom)
-    {
-        _idleFromSample = null;
-        var itemId = EventIds.Item();
-        await SendAsync(new JsonObject
-        {
-            ["type"] = "input_audio_buffer.timeout_triggered",
-            ["audio_start_ms"] = Pcm.Ms(idleFrom),
-            ["audio_end_ms"] = Pcm.Ms(_buffer.EndSample),
-            ["item_id"] = itemId,
-        }).ConfigureAwait(false);
-        await CommitRangeAsync(Math.Max(idleFrom, _buffer.StartSample), _buffer.EndSample, itemId).ConfigureAwait(false);
-        _vad.Reset(_buffer.EndSample);
-        if (detection.CreateResponse)
-        {
-            await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Idle time counts again from when the listener will have heard the whole answer.</summary>
     private void OnResponseFinished(ActiveResponse response) =>
-        _idleFromSample = Math.Max(_buffer.EndSample, response.StartInputSample + response.AudioSamplesSent);
+        _turns.ListenerHeardUntil(response.StartInputSample + response.AudioSamplesSent);
 
     /// <summary>Tells the client a complete item joined the conversation, in the dialect's events.</summary>
     private async Task AnnounceItemAsync(ConversationItem item, string? previous)

@@ -83,7 +83,7 @@ internal sealed partial class RealtimeSession
             OutOfBand = request.OutOfBand,
             Metadata = request.Metadata,
             FailWith = faults.FailResponsesWith is { } code && _responsesStarted >= faults.FailResponsesAfter ? code : null,
-            StartInputSample = _buffer.EndSample,
+            StartInputSample = _turns.EndSample,
         };
         _active = response;
         var delay = _responsesStarted++ == 0 ? faults.FirstResponseDelay ?? TimeSpan.Zero : TimeSpan.Zero;

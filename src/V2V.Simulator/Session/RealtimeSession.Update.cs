@@ -23,9 +23,7 @@ internal sealed partial class RealtimeSession
 
         if (vadWasOn != (_config.TurnDetection is not null))
         {
-            // Detection starts afresh from the audio that arrives next.
-            _vad.Reset(_buffer.EndSample);
-            _speechItemId = null;
+            _turns.RestartDetection();
         }
 
         await SendAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionConfigWriter.ToJson(_config) }).ConfigureAwait(false);

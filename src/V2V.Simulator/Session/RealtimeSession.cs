@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using V2V.Simulator.Audio;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
-using V2V.Simulator.Vad;
+using V2V.Simulator.Turns;
 
 namespace V2V.Simulator.Session;
 
@@ -30,15 +30,12 @@ internal sealed partial class RealtimeSession
     private readonly EventSink _sink;
     private readonly SessionConfig _config;
     private readonly Conversation _conversation = new();
-    private readonly InputAudioBuffer _buffer = new();
-    private readonly EnergyVad _vad = new();
+    private readonly TurnDetector _turns = new();
     private readonly EchoAgent _agent;
 
     private ActiveResponse? _active;
     private int _responsesStarted;
     private bool _assistantAudioSent;
-    private string? _speechItemId;
-    private long _speechStartSample;
 
     public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
     {
