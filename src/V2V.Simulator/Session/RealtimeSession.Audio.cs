@@ -117,60 +117,10 @@ internal sealed partial class RealtimeSession
         }).ConfigureAwait(false);
         await AnnounceItemAsync(item, previous).ConfigureAwait(false);
 
-        if (_config.InputTranscription is not null)
+        if (_transcription.IsOn)
         {
-            // The service transcribes asynchronously: the transcript comes a few hundred ms later, after the answer has begun.
-            Later(Pacer.Scale(_options.TranscriptionDelay, _options.SpeedFactor), () => TranscribeAsync(itemId, part));
+            Later(_transcription.Delay, () => SendAllAsync(_transcription.Transcribe(itemId, part)));
         }
-    }
-
-    private async Task TranscribeAsync(string itemId, ContentPart part)
-    {
-        // On Azure the transcription model names a deployment: one the resource lacks fails every turn's transcription.
-        var model = _config.InputTranscription?["model"]?.GetValue<string>();
-        var failure = TranscriptionModels.FailureFor(SpeaksForAzure, model, _options.AzureDeployments)
-            ?? (_options.Faults.FailTranscriptions
-                ? new JsonObject { ["type"] = "transcription_error", ["code"] = "audio_unintelligible", ["message"] = "The audio could not be transcribed.", ["param"] = null }
-                : null);
-        if (failure is not null)
-        {
-            if (!Profile.IsGa && failure["param"] is null)
-            {
-                failure.Remove("param"); // the beta file types it as a string: absent rather than null
-            }
-
-            await SendAsync(new JsonObject
-            {
-                ["type"] = "conversation.item.input_audio_transcription.failed",
-                ["item_id"] = itemId,
-                ["content_index"] = 0,
-                ["error"] = failure,
-            }).ConfigureAwait(false);
-            return;
-        }
-
-        part.Transcript = EchoAgent.DescribeUserAudio(part.AudioMs);
-        await SendAsync(new JsonObject
-        {
-            ["type"] = "conversation.item.input_audio_transcription.delta",
-            ["item_id"] = itemId,
-            ["content_index"] = 0,
-            ["delta"] = part.Transcript,
-            ["obfuscation"] = Obfuscation.For(part.Transcript),
-        }).ConfigureAwait(false);
-        var completed = new JsonObject
-        {
-            ["type"] = "conversation.item.input_audio_transcription.completed",
-            ["item_id"] = itemId,
-            ["content_index"] = 0,
-            ["transcript"] = part.Transcript,
-        };
-        if (Profile.IsGa)
-        {
-            completed["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = part.AudioMs / 1000.0 };
-        }
-
-        await SendAsync(completed).ConfigureAwait(false);
     }
 
     /// <summary>Idle time counts again from when the listener will have heard the whole answer.</summary>

@@ -6,16 +6,10 @@ namespace V2V.Simulator.Session;
 /// <summary><c>session.update</c>: already checked against the schema; here what the service itself refuses, then the change.</summary>
 internal sealed partial class RealtimeSession
 {
-    /// <summary>
-    /// Whether the transcription model is a deployment name, as on Azure's GA endpoint. The preview endpoint took
-    /// OpenAI's model names (<c>whisper-1</c>), as its own documentation shows.
-    /// </summary>
-    private bool SpeaksForAzure => _options.Profile == ServiceProfile.Azure;
-
     private async Task UpdateSessionAsync(JsonElement session, string? eventId)
     {
         var vadWasOn = _config.TurnDetection is not null;
-        if (_config.Apply(session, _assistantAudioSent, SpeaksForAzure) is { } refused)
+        if (_config.Apply(session, _assistantAudioSent, _options.Profile.NamesTranscriptionDeployments()) is { } refused)
         {
             await SendErrorAsync(refused.ToError(eventId)).ConfigureAwait(false);
             return;

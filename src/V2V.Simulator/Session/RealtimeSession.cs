@@ -32,6 +32,7 @@ internal sealed partial class RealtimeSession
     private readonly Conversation _conversation = new();
     private readonly TurnDetector _turns = new();
     private readonly EchoAgent _agent;
+    private readonly InputAudioTranscription _transcription;
 
     private ActiveResponse? _active;
     private int _responsesStarted;
@@ -49,6 +50,7 @@ internal sealed partial class RealtimeSession
         _expiresAt = options.TimeProvider.GetUtcNow() + _lifetime;
         _config = new SessionConfig(profile, model, _expiresAt);
         _agent = new EchoAgent(script);
+        _transcription = new InputAudioTranscription(_config, options);
     }
 
     private DialectProfile Profile => _config.Profile;
@@ -214,6 +216,14 @@ internal sealed partial class RealtimeSession
     }
 
     private Task SendAsync(JsonObject evt) => _sink.SendAsync(evt, Token);
+
+    private async Task SendAllAsync(IEnumerable<JsonObject> events)
+    {
+        foreach (var evt in events)
+        {
+            await SendAsync(evt).ConfigureAwait(false);
+        }
+    }
 
     private Task SendErrorAsync(RealtimeError error)
     {
