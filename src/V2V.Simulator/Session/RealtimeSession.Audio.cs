@@ -55,27 +55,27 @@ internal sealed partial class RealtimeSession
             if (turn is SpeechStopped stopped)
             {
                 await CommitTurnAsync(stopped.Commit).ConfigureAwait(false);
-                if (detection.CreateResponse && _active is null)
+                if (detection.CreateResponse && _responses.Active is null)
                 {
-                    await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
+                    StartResponse(ResponseRequest.Default);
                 }
             }
-            else if (_active is not null && detection.InterruptResponse)
+            else if (_responses.Active is { } active && detection.InterruptResponse)
             {
                 // Barge-in, as OpenAI does: the user speaking over a response cancels it.
-                await FinishResponseAsync(_active, "cancelled", Cancelled("turn_detected")).ConfigureAwait(false);
+                await EndResponseAsync(active, ResponseOutcome.Cancelled("turn_detected")).ConfigureAwait(false);
             }
         }
 
         // No speech for idle_timeout_ms after the last answer was heard: the service says so, commits the silent
         // audio as a user turn and answers it (a prompt to go on).
-        if (_turns.CheckIdle(detection, responseActive: _active is not null) is { } idle)
+        if (_turns.CheckIdle(detection, responseActive: _responses.Active is not null) is { } idle)
         {
             await SendAsync(idle.ToEvent()).ConfigureAwait(false);
             await CommitTurnAsync(idle.Commit).ConfigureAwait(false);
             if (detection.CreateResponse)
             {
-                await StartResponseAsync(ResponseRequest.Default).ConfigureAwait(false);
+                StartResponse(ResponseRequest.Default);
             }
         }
     }
@@ -122,10 +122,6 @@ internal sealed partial class RealtimeSession
             Later(_transcription.Delay, () => SendAllAsync(_transcription.Transcribe(itemId, part)));
         }
     }
-
-    /// <summary>Idle time counts again from when the listener will have heard the whole answer.</summary>
-    private void OnResponseFinished(ActiveResponse response) =>
-        _turns.ListenerHeardUntil(response.StartInputSample + response.AudioSamplesSent);
 
     /// <summary>Tells the client a complete item joined the conversation, in the dialect's events.</summary>
     private async Task AnnounceItemAsync(ConversationItem item, string? previous)

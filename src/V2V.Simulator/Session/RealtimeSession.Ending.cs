@@ -26,7 +26,7 @@ internal sealed partial class RealtimeSession
         _ending = true;
 
         // The streamer checks Finished under the gate before each step: nothing more of the response is sent.
-        _active?.Finish();
+        _responses.Active?.Finish();
         await SendErrorAsync(error).ConfigureAwait(false);
         await _socket.CloseOutputAsync(status, CloseReasons.Fit(reason), Token).ConfigureAwait(false);
 

@@ -12,11 +12,11 @@ namespace V2V.Simulator.Session;
 /// </summary>
 internal sealed partial class RealtimeSession
 {
-    private async Task StreamAsync(ActiveResponse r, TimeSpan delay)
+    private async Task StreamAsync(ActiveResponse r)
     {
         try
         {
-            await Pacer.WaitAsync(delay, r.Token).ConfigureAwait(false);
+            await Pacer.WaitAsync(r.StartDelay, r.Token).ConfigureAwait(false);
             if (!await StepAsync(r, async () =>
             {
                 await SendAsync(new JsonObject { ["type"] = "response.created", ["response"] = ResponseJson.Build(r, _config, _conversation.Id, "in_progress", null, null) }).ConfigureAwait(false);
@@ -32,7 +32,7 @@ internal sealed partial class RealtimeSession
 
             if (r.FailWith is { } code)
             {
-                await StepAsync(r, () => FinishResponseAsync(r, "failed", ResponseFailure.StatusDetails(code))).ConfigureAwait(false);
+                await StepAsync(r, () => EndResponseAsync(r, ResponseOutcome.Failed(code))).ConfigureAwait(false);
                 return;
             }
 
@@ -60,7 +60,7 @@ internal sealed partial class RealtimeSession
                 audioOffsetMs += planned is PlannedAudio a ? Pcm.Ms(a.Audio.Length) : 0;
             }
 
-            await StepAsync(r, () => FinishResponseAsync(r, "completed", null)).ConfigureAwait(false);
+            await StepAsync(r, () => EndResponseAsync(r, ResponseOutcome.Completed())).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
         {
@@ -95,64 +95,10 @@ internal sealed partial class RealtimeSession
         }
     }
 
-    /// <summary>
-    /// Opens an output item in the service's order: <c>response.output_item.added</c>, then the conversation's
-    /// event (GA <c>conversation.item.added</c>, beta <c>conversation.item.created</c>), then the content part.
-    /// </summary>
-    private async Task<bool> BeginItemAsync(ActiveResponse r, int index, ConversationItem item, ContentPart? part, JsonObject? partJson)
-    {
-        return await StepAsync(r, async () =>
-        {
-            r.Output.Add(item);
-            r.OpenItem = item;
-            r.OpenIndex = index;
-            r.OpenPart = part;
-            await SendAsync(new JsonObject { ["type"] = "response.output_item.added", ["response_id"] = r.Id, ["output_index"] = index, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-            if (!r.OutOfBand)
-            {
-                var previous = _conversation.Insert(item, null);
-                await SendAsync(new JsonObject { ["type"] = Profile.ItemAddedEvent, ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-            }
+    private Task<bool> BeginItemAsync(ActiveResponse r, int index, ConversationItem item, ContentPart? part, JsonObject? partJson) =>
+        StepAsync(r, () => SendAllAsync(_items.Open(r, index, item, part, partJson)));
 
-            if (partJson is not null)
-            {
-                await SendAsync(Part("response.content_part.added", r, index, item, partJson)).ConfigureAwait(false);
-            }
-        }).ConfigureAwait(false);
-    }
-
-    /// <summary>Closes the open item: its part's done events when it has one, then the item's (caller holds the gate).</summary>
-    private async Task EndItemAsync(ActiveResponse r, string status)
-    {
-        if (r.OpenItem is not { } item)
-        {
-            return;
-        }
-
-        var index = r.OpenIndex;
-        switch (r.OpenPart)
-        {
-            case { Kind: ContentKind.OutputAudio } audio:
-                await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioDone }, r, index, item)).ConfigureAwait(false);
-                await SendAsync(Ids(new JsonObject { ["type"] = Profile.AudioTranscriptDone, ["transcript"] = audio.Transcript }, r, index, item)).ConfigureAwait(false);
-                await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "audio", ["transcript"] = audio.Transcript })).ConfigureAwait(false);
-                break;
-            case { } text:
-                await SendAsync(Ids(new JsonObject { ["type"] = Profile.TextDone, ["text"] = text.Text }, r, index, item)).ConfigureAwait(false);
-                await SendAsync(Part("response.content_part.done", r, index, item, new JsonObject { ["type"] = "text", ["text"] = text.Text })).ConfigureAwait(false);
-                break;
-        }
-
-        r.OpenItem = null;
-        r.OpenPart = null;
-        item.Status = status;
-        await SendAsync(new JsonObject { ["type"] = "response.output_item.done", ["response_id"] = r.Id, ["output_index"] = index, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-        if (!r.OutOfBand && Profile.SendsItemDone)
-        {
-            var previous = _conversation.IndexOf(item.Id) is > 0 and var at ? _conversation.Items[at - 1].Id : null;
-            await SendAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-        }
-    }
+    private Task EndItemAsync(ActiveResponse r, string status) => SendAllAsync(_items.CloseOpen(r, status));
 
     private async Task<bool> StreamAudioAsync(ActiveResponse r, int index, ConversationItem item, PlannedAudio planned, Pacer pacer, AudioChunkSchedule chunks, int offsetMs)
     {
@@ -177,8 +123,7 @@ internal sealed partial class RealtimeSession
                 var chunk = planned.Audio.AsSpan(chunkStart, end - chunkStart);
                 part.AudioSamples = end;
                 r.AudioSamplesSent += end - chunkStart;
-                _assistantAudioSent = true;
-                await SendAsync(Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, _config.OutputFormat)))).ConfigureAwait(false);
+                await SendAsync(OutputItemEvents.Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, _config.OutputFormat)))).ConfigureAwait(false);
 
                 // The transcript is interleaved with the audio: a word goes out with the delta in which its audio starts.
                 var due = ContentPart.WordsStartedBy(Pcm.Ms(end), words.Length, totalMs);
@@ -188,7 +133,7 @@ internal sealed partial class RealtimeSession
                     var delta = wordsSent == 0 ? text : " " + text;
                     part.Transcript += delta;
                     wordsSent = due;
-                    await SendAsync(Delta(Profile.AudioTranscriptDelta, r, index, item, delta)).ConfigureAwait(false);
+                    await SendAsync(OutputItemEvents.Delta(Profile.AudioTranscriptDelta, r, index, item, delta)).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
             if (!ok)
@@ -221,7 +166,7 @@ internal sealed partial class RealtimeSession
             if (!await StepAsync(r, () =>
             {
                 part.Text += delta;
-                return SendAsync(Delta(Profile.TextDelta, r, index, item, delta));
+                return SendAsync(OutputItemEvents.Delta(Profile.TextDelta, r, index, item, delta));
             }).ConfigureAwait(false))
             {
                 return false;
@@ -275,28 +220,5 @@ internal sealed partial class RealtimeSession
             }).ConfigureAwait(false);
             await EndItemAsync(r, "completed").ConfigureAwait(false);
         }).ConfigureAwait(false);
-    }
-
-    private static JsonObject Ids(JsonObject evt, ActiveResponse r, int index, ConversationItem item)
-    {
-        evt["response_id"] = r.Id;
-        evt["item_id"] = item.Id;
-        evt["output_index"] = index;
-        evt["content_index"] = 0;
-        return evt;
-    }
-
-    private static JsonObject Delta(string type, ActiveResponse r, int index, ConversationItem item, string delta)
-    {
-        var evt = Ids(new JsonObject { ["type"] = type }, r, index, item);
-        evt["delta"] = delta;
-        return evt;
-    }
-
-    private static JsonObject Part(string type, ActiveResponse r, int index, ConversationItem item, JsonObject part)
-    {
-        var evt = Ids(new JsonObject { ["type"] = type }, r, index, item);
-        evt["part"] = part;
-        return evt;
     }
 }

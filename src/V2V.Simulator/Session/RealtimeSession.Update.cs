@@ -9,7 +9,7 @@ internal sealed partial class RealtimeSession
     private async Task UpdateSessionAsync(JsonElement session, string? eventId)
     {
         var vadWasOn = _config.TurnDetection is not null;
-        if (_config.Apply(session, _assistantAudioSent, _options.Profile.NamesTranscriptionDeployments()) is { } refused)
+        if (_config.Apply(session, _responses.AssistantHasSpoken, _options.Profile.NamesTranscriptionDeployments()) is { } refused)
         {
             await SendErrorAsync(refused.ToError(eventId)).ConfigureAwait(false);
             return;

@@ -31,12 +31,10 @@ internal sealed partial class RealtimeSession
     private readonly SessionConfig _config;
     private readonly Conversation _conversation = new();
     private readonly TurnDetector _turns = new();
-    private readonly EchoAgent _agent;
+    private readonly OutputItemEvents _items;
+    private readonly ResponseLifecycle _responses;
     private readonly InputAudioTranscription _transcription;
 
-    private ActiveResponse? _active;
-    private int _responsesStarted;
-    private bool _assistantAudioSent;
 
     public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
     {
@@ -49,7 +47,8 @@ internal sealed partial class RealtimeSession
         _lifetime = options.EffectiveSessionLifetime;
         _expiresAt = options.TimeProvider.GetUtcNow() + _lifetime;
         _config = new SessionConfig(profile, model, _expiresAt);
-        _agent = new EchoAgent(script);
+        _items = new OutputItemEvents(_config.Profile, _conversation);
+        _responses = new ResponseLifecycle(_config, _conversation, _items, new EchoAgent(script), options);
         _transcription = new InputAudioTranscription(_config, options);
     }
 
@@ -73,7 +72,7 @@ internal sealed partial class RealtimeSession
         {
             StopLifetime();
             await _cts.CancelAsync().ConfigureAwait(false);
-            if (_active is { } active)
+            if (_responses.Active is { } active)
             {
                 active.Finish();
                 await active.Streaming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

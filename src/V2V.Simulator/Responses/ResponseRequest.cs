@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace V2V.Simulator.Session;
+namespace V2V.Simulator.Responses;
 
 /// <summary>What a <c>response.create</c> asks beyond the session's defaults.</summary>
 internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand, JsonNode? Metadata, List<string> InputTexts, string? Instructions = null)
