@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using V2V.Simulator.Responses;
 
 namespace V2V.Simulator.Session;
@@ -59,6 +61,61 @@ internal sealed partial class RealtimeSession
     }
 
     /// <summary>
+    /// Takes the streamer's steps, each under the gate and only while the response is open: once a cancel, a
+    /// barge-in or the session's end has finished it, nothing more of it is sent.
+    /// </summary>
+    private async Task StreamAsync(ActiveResponse r)
+    {
+        try
+        {
+            await foreach (var step in _streamer.StepsAsync(r).ConfigureAwait(false))
+            {
+                var taken = await StepAsync(r, () => step switch
+                {
+                    ResponseStep.Emit emit => SendAllAsync(emit.Apply()),
+                    ResponseStep.End end => EndResponseAsync(r, end.Outcome),
+                    _ => throw new UnreachableException(),
+                }).ConfigureAwait(false);
+                if (!taken)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Response {Response} stopped: {Reason}", r.Id, e.Message);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Response {Response} failed", r.Id);
+        }
+        finally
+        {
+            r.Dispose();
+        }
+    }
+
+    private async Task<bool> StepAsync(ActiveResponse r, Func<Task> step)
+    {
+        await _gate.WaitAsync(Token).ConfigureAwait(false);
+        try
+        {
+            if (r.Finished)
+            {
+                return false;
+            }
+
+            await step().ConfigureAwait(false);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Ends a response (caller holds the gate): the lifecycle marks it finished, so the streamer sends nothing more,
     /// and says what closes it; idle time then counts from when the listener will have heard all of it.
     /// </summary>
@@ -75,7 +132,7 @@ internal sealed partial class RealtimeSession
         {
             try
             {
-                await Pacer.WaitAsync(delay, Token).ConfigureAwait(false);
+                await Pacer.WaitAsync(delay, TimeProvider.System, Token).ConfigureAwait(false);
                 await UnderGateAsync(action).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
@@ -84,7 +141,7 @@ internal sealed partial class RealtimeSession
             }
             catch (Exception e)
             {
-                Microsoft.Extensions.Logging.LoggerExtensions.LogError(_logger, e, "Deferred work of session {Session} failed", _config.Id);
+                _logger.LogError(e, "Deferred work of session {Session} failed", _config.Id);
             }
         }, CancellationToken.None);
     }

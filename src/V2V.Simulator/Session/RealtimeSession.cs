@@ -33,6 +33,7 @@ internal sealed partial class RealtimeSession
     private readonly TurnDetector _turns = new();
     private readonly OutputItemEvents _items;
     private readonly ResponseLifecycle _responses;
+    private readonly ResponseStreamer _streamer;
     private readonly InputAudioTranscription _transcription;
 
 
@@ -49,6 +50,9 @@ internal sealed partial class RealtimeSession
         _config = new SessionConfig(profile, model, _expiresAt);
         _items = new OutputItemEvents(_config.Profile, _conversation);
         _responses = new ResponseLifecycle(_config, _conversation, _items, new EchoAgent(script), options);
+
+        // Answers are paced on the wall clock: the options' TimeProvider is the clock of the session's lifetime only.
+        _streamer = new ResponseStreamer(_config, _conversation, _items, options, TimeProvider.System);
         _transcription = new InputAudioTranscription(_config, options);
     }
 
