@@ -101,35 +101,14 @@ internal sealed partial class RealtimeSession
         await SendAsync(new JsonObject { ["type"] = "input_audio_buffer.cleared" }).ConfigureAwait(false);
     }
 
-    /// <summary>Turns committed audio into a user audio item: committed, then the item events, then its transcription.</summary>
+    /// <summary>Turns committed audio into a user audio item: committed, then the item events, then (later) its transcription.</summary>
     private async Task CommitTurnAsync(TurnCommit commit)
     {
-        var itemId = commit.ItemId;
-        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = commit.Audio };
-        var item = new ConversationItem { Id = itemId, Type = "message", Role = "user" };
-        item.Content.Add(part);
-        var previous = _conversation.Insert(item, null);
-        await SendAsync(new JsonObject
-        {
-            ["type"] = "input_audio_buffer.committed",
-            ["previous_item_id"] = previous,
-            ["item_id"] = itemId,
-        }).ConfigureAwait(false);
-        await AnnounceItemAsync(item, previous).ConfigureAwait(false);
-
+        var (part, events) = _editor.AddUserTurn(commit);
+        await SendAllAsync(events).ConfigureAwait(false);
         if (_transcription.IsOn)
         {
-            Later(_transcription.Delay, () => SendAllAsync(_transcription.Transcribe(itemId, part)));
-        }
-    }
-
-    /// <summary>Tells the client a complete item joined the conversation, in the dialect's events.</summary>
-    private async Task AnnounceItemAsync(ConversationItem item, string? previous)
-    {
-        await SendAsync(new JsonObject { ["type"] = Profile.ItemAddedEvent, ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
-        if (Profile.SendsItemDone)
-        {
-            await SendAsync(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }).ConfigureAwait(false);
+            Later(_transcription.Delay, () => SendAllAsync(_transcription.Transcribe(commit.ItemId, part)));
         }
     }
 }

@@ -31,6 +31,7 @@ internal sealed partial class RealtimeSession
     private readonly SessionConfig _config;
     private readonly Conversation _conversation = new();
     private readonly TurnDetector _turns = new();
+    private readonly ConversationEditor _editor;
     private readonly OutputItemEvents _items;
     private readonly ResponseLifecycle _responses;
     private readonly ResponseStreamer _streamer;
@@ -48,6 +49,7 @@ internal sealed partial class RealtimeSession
         _lifetime = options.EffectiveSessionLifetime;
         _expiresAt = options.TimeProvider.GetUtcNow() + _lifetime;
         _config = new SessionConfig(profile, model, _expiresAt);
+        _editor = new ConversationEditor(_config, _conversation);
         _items = new OutputItemEvents(_config.Profile, _conversation);
         _responses = new ResponseLifecycle(_config, _conversation, _items, new EchoAgent(script), options);
 
@@ -195,10 +197,10 @@ internal sealed partial class RealtimeSession
             "session.update" => UpdateSessionAsync(root.GetProperty("session"), eventId),
             "input_audio_buffer.commit" => CommitAsync(eventId),
             "input_audio_buffer.clear" => ClearAsync(),
-            "conversation.item.create" => CreateItemAsync(root, eventId),
-            "conversation.item.delete" => DeleteItemAsync(root.GetProperty("item_id").GetString()!, eventId),
-            "conversation.item.retrieve" => RetrieveItemAsync(root.GetProperty("item_id").GetString()!, eventId),
-            "conversation.item.truncate" => TruncateAsync(root, eventId),
+            "conversation.item.create" => SendAsync(_editor.Create(root, eventId)),
+            "conversation.item.delete" => SendAsync(_editor.Delete(root.GetProperty("item_id").GetString()!, eventId)),
+            "conversation.item.retrieve" => SendAsync(_editor.Retrieve(root.GetProperty("item_id").GetString()!, eventId)),
+            "conversation.item.truncate" => SendAsync(_editor.Truncate(root, eventId)),
             "response.create" => CreateResponseAsync(root, eventId),
             "response.cancel" => CancelRequestedAsync(root, eventId),
             _ => SendErrorAsync(RealtimeError.Invalid("unsupported_event", $"The local realtime server does not serve '{type}' (WebRTC, SIP and transcription sessions are not simulated).", "type", eventId)),
@@ -219,6 +221,8 @@ internal sealed partial class RealtimeSession
     }
 
     private Task SendAsync(JsonObject evt) => _sink.SendAsync(evt, Token);
+
+    private Task SendAsync(Reply reply) => reply.Error is { } error ? SendErrorAsync(error) : SendAllAsync(reply.Events);
 
     private async Task SendAllAsync(IEnumerable<JsonObject> events)
     {
