@@ -121,42 +121,22 @@ public sealed class ResponseStreamerTests
     public async Task AtTheServicesPace_EachDeltaWaitsUntilItsAudioIsGenerated()
     {
         var clock = new FakeTimeProvider();
-        var stream = new Stream(DialectProfile.Ga, o =>
-        {
-            o.SpeedFactor = 1;
-            o.GenerationSpeed = 4;
-            o.AudioChunkMs = 100;
-        }, clock);
-        await using var steps = stream.Streamer.StepsAsync(stream.Response(new PlannedAudio(new short[400 * PerMs], "a b"))).GetAsyncEnumerator(TestContext.Current.CancellationToken);
-        Assert.True(await steps.MoveNextAsync());   // response.created
-        Assert.True(await steps.MoveNextAsync());   // the item opens at once
+        await using var steps = await OpenedAudioItemAsync(clock, new PlannedAudio(new short[400 * PerMs], "a b"), o => o.GenerationSpeed = 4);
 
-        var firstDelta = steps.MoveNextAsync();     // 100 ms of audio at 4x: due 25 ms after the creation
-        clock.Advance(TimeSpan.FromMilliseconds(24));
-        Assert.False(firstDelta.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(await firstDelta);
-
-        var secondDelta = steps.MoveNextAsync();
-        Assert.False(secondDelta.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(25));
-        Assert.True(await secondDelta);
+        // 100 ms of audio at 4x: each delta is due 25 ms after the one before, counted from the creation.
+        await DueAfterAsync(clock, steps.MoveNextAsync(), TimeSpan.FromMilliseconds(25));
+        await DueAfterAsync(clock, steps.MoveNextAsync(), TimeSpan.FromMilliseconds(25));
     }
 
     [Fact]
     public async Task AtRealTimePace_TheAudioRunsAheadByTheLead_ThenWaits()
     {
         var clock = new FakeTimeProvider();
-        var stream = new Stream(DialectProfile.Ga, o =>
+        await using var steps = await OpenedAudioItemAsync(clock, new PlannedAudio(new short[1000 * PerMs], "a b"), o =>
         {
-            o.SpeedFactor = 1;
             o.Pace = ResponsePace.RealTime;
             o.AudioLeadMs = 500;
-            o.AudioChunkMs = 100;
-        }, clock);
-        await using var steps = stream.Streamer.StepsAsync(stream.Response(new PlannedAudio(new short[1000 * PerMs], "a b"))).GetAsyncEnumerator(TestContext.Current.CancellationToken);
-        Assert.True(await steps.MoveNextAsync());
-        Assert.True(await steps.MoveNextAsync());
+        });
 
         // The deltas that start within the lead (0-500 ms) leave at once; the one that starts at 600 ms waits 100 ms.
         for (var delta = 0; delta < 6; delta++)
@@ -166,11 +146,7 @@ public sealed class ResponseStreamerTests
             Assert.True(await next);
         }
 
-        var waiting = steps.MoveNextAsync();
-        clock.Advance(TimeSpan.FromMilliseconds(99));
-        Assert.False(waiting.IsCompleted);
-        clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(await waiting);
+        await DueAfterAsync(clock, steps.MoveNextAsync(), TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -181,11 +157,7 @@ public sealed class ResponseStreamerTests
         var delayed = new ActiveResponse(CancellationToken.None) { Plan = [new PlannedText("hi")], Context = [], Modalities = ["text"], StartDelay = TimeSpan.FromSeconds(2) };
         await using (var steps = stream.Streamer.StepsAsync(delayed).GetAsyncEnumerator(TestContext.Current.CancellationToken))
         {
-            var created = steps.MoveNextAsync();
-            clock.Advance(TimeSpan.FromMilliseconds(1999));
-            Assert.False(created.IsCompleted);
-            clock.Advance(TimeSpan.FromMilliseconds(1));
-            Assert.True(await created);
+            await DueAfterAsync(clock, steps.MoveNextAsync(), TimeSpan.FromSeconds(2));
         }
 
         var cancelled = new ActiveResponse(CancellationToken.None) { Plan = [new PlannedText("hi")], Context = [], Modalities = ["text"], StartDelay = TimeSpan.FromSeconds(2) };
@@ -193,6 +165,30 @@ public sealed class ResponseStreamerTests
         var waiting = never.MoveNextAsync();
         cancelled.Finish();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await waiting);
+    }
+
+    /// <summary>The steps of a paced audio answer in 100 ms deltas, taken up to its item's opening (neither waits).</summary>
+    private static async Task<IAsyncEnumerator<ResponseStep>> OpenedAudioItemAsync(FakeTimeProvider clock, PlannedAudio audio, Action<LocalRealtimeServerOptions> pace)
+    {
+        var stream = new Stream(DialectProfile.Ga, o =>
+        {
+            o.SpeedFactor = 1;
+            o.AudioChunkMs = 100;
+            pace(o);
+        }, clock);
+        var steps = stream.Streamer.StepsAsync(stream.Response(audio)).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await steps.MoveNextAsync());   // response.created
+        Assert.True(await steps.MoveNextAsync());   // the item opens at once
+        return steps;
+    }
+
+    /// <summary>The step comes once the fake clock has moved <paramref name="due"/>, not a millisecond before.</summary>
+    private static async Task DueAfterAsync(FakeTimeProvider clock, ValueTask<bool> step, TimeSpan due)
+    {
+        clock.Advance(due - TimeSpan.FromMilliseconds(1));
+        Assert.False(step.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(await step);
     }
 
     /// <summary>A streamer with what it works on; <see cref="RunAsync"/> takes every step as the session does.</summary>

@@ -84,33 +84,26 @@ public sealed class TurnDetectorTests
     [Fact]
     public void ManualCommit_TakesTheWholeBuffer_AsTheItemOfTheSpeechInProgress_AndEndsThatSpeech()
     {
-        var turns = new TurnDetector();
-        var speech = TestAudio.TurnSamples(200, 600, 0);
-        turns.Append(speech);
-        var started = Assert.IsType<SpeechStarted>(Assert.Single(turns.DetectTurns(Vad)));
+        var (turns, started) = MidTurn();
 
         var commit = turns.Commit();
 
         Assert.NotNull(commit);
         Assert.Equal(started.ItemId, commit.ItemId);
-        Assert.Equal(speech.Length, commit.Audio.Length);
+        Assert.Equal(800 * PerMs, commit.Audio.Length);
         Assert.Equal(0, turns.BufferedMs);
-        turns.Append(new short[1000 * PerMs]);
-        Assert.Empty(turns.DetectTurns(Vad));
+        AssertNoSpeechLeftToStop(turns);
     }
 
     [Fact]
     public void Clear_ForgetsTheAudioAndTheSpeechInProgress()
     {
-        var turns = new TurnDetector();
-        turns.Append(TestAudio.TurnSamples(200, 600, 0));
-        Assert.IsType<SpeechStarted>(Assert.Single(turns.DetectTurns(Vad)));
+        var (turns, _) = MidTurn();
 
         turns.Clear();
-        Assert.Equal(0, turns.BufferedMs);
-        turns.Append(new short[1000 * PerMs]);
 
-        Assert.Empty(turns.DetectTurns(Vad));
+        Assert.Equal(0, turns.BufferedMs);
+        AssertNoSpeechLeftToStop(turns);
     }
 
     [Fact]
@@ -182,13 +175,25 @@ public sealed class TurnDetectorTests
     [Fact]
     public void RestartDetection_DropsTheSpeechInProgress()
     {
-        var turns = new TurnDetector();
-        turns.Append(TestAudio.TurnSamples(200, 600, 0));
-        Assert.IsType<SpeechStarted>(Assert.Single(turns.DetectTurns(Vad)));
+        var (turns, _) = MidTurn();
 
         turns.RestartDetection();
-        turns.Append(new short[1000 * PerMs]);
 
+        AssertNoSpeechLeftToStop(turns);
+    }
+
+    /// <summary>A detector in the middle of a turn: 600 ms of speech after 200 ms of silence, not stopped yet.</summary>
+    private static (TurnDetector Turns, SpeechStarted Started) MidTurn()
+    {
+        var turns = new TurnDetector();
+        turns.Append(TestAudio.TurnSamples(200, 600, 0));
+        return (turns, Assert.IsType<SpeechStarted>(Assert.Single(turns.DetectTurns(Vad))));
+    }
+
+    /// <summary>A second of silence would stop any speech still in progress: nothing stops.</summary>
+    private static void AssertNoSpeechLeftToStop(TurnDetector turns)
+    {
+        turns.Append(new short[1000 * PerMs]);
         Assert.Empty(turns.DetectTurns(Vad));
     }
 }
