@@ -30,6 +30,12 @@ internal static class ServiceProfileFacts
     public static TimeSpan DefaultSessionLifetime(this ServiceProfile profile) =>
         profile == ServiceProfile.OpenAi ? TimeSpan.FromMinutes(60) : TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Whether the transcription model is a deployment name, as on Azure's GA endpoint. The preview endpoint took
+    /// OpenAI's model names (<c>whisper-1</c>), as its own documentation shows.
+    /// </summary>
+    public static bool NamesTranscriptionDeployments(this ServiceProfile profile) => profile == ServiceProfile.Azure;
+
     /// <summary>Azure answers refusals with its own error body (<c>{"error":{"code","message"}}</c>).</summary>
     public static bool IsAzure(this ServiceProfile profile) => profile != ServiceProfile.OpenAi;
 }

@@ -17,7 +17,26 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
 
     public int Sent => _sent;
 
-    public async Task SendAsync(JsonObject evt, CancellationToken cancellationToken)
+    public Task SendAsync(JsonObject evt) => SendAsync(evt, session.Token);
+
+    /// <summary>Sends <paramref name="events"/> in order (a component's decision, e.g. the events that end a response).</summary>
+    public async Task SendAllAsync(IEnumerable<JsonObject> events)
+    {
+        foreach (var evt in events)
+        {
+            await SendAsync(evt).ConfigureAwait(false);
+        }
+    }
+
+    public Task SendAsync(Reply reply) => reply.Error is { } error ? SendErrorAsync(error) : SendAllAsync(reply.Events);
+
+    public Task SendErrorAsync(RealtimeError error)
+    {
+        logger.LogDebug("Error to client: {Code} {Message}", error.Code, error.Message);
+        return SendAsync(error.ToEvent());
+    }
+
+    private async Task SendAsync(JsonObject evt, CancellationToken cancellationToken)
     {
         evt.Insert(0, "event_id", EventIds.Event());
         var bytes = System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString());

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,39 +6,34 @@ using Microsoft.Extensions.Logging;
 using V2V.Simulator.Audio;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
+using V2V.Simulator.Turns;
 using V2V.Simulator.Vad;
 
 namespace V2V.Simulator.Session;
 
 /// <summary>
-/// One connection: a single receive loop and at most one response streaming beside it. Every change of state and
-/// every send happens under <see cref="_gate"/>, so events leave in the order the state changed and nothing is
-/// sent for a response after its <c>response.done</c>. A bad client event gets an <c>error</c> event; the session
-/// goes on.
+/// One connection: a receive loop that hands each client event to the component that owns its state (turns,
+/// conversation, responses, configuration) and sends what that component decided; responses stream beside it
+/// (<see cref="ResponseRunner"/>). Every change of state and every send happens under the <see cref="SessionGate"/>,
+/// so events leave in the order the state changed. A bad client event gets an <c>error</c> event; the session goes
+/// on, until it expires, the client leaves, or the server refuses it for good (<see cref="SessionEnding"/>).
 /// </summary>
-internal sealed partial class RealtimeSession
+internal sealed class RealtimeSession
 {
-    /// <summary>OpenAI accepts up to 15 MiB of audio per append; a message may carry a little more (JSON around it).</summary>
-    public const int MaxMessageBytes = 16 * 1024 * 1024;
-
     private readonly WebSocket _socket;
     private readonly LocalRealtimeServerOptions _options;
     private readonly ILogger _logger;
     private readonly ClientEventValidator _validator;
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _cts;
-    private readonly EventSink _sink;
+    private readonly SessionLifetime _lifetime;
     private readonly SessionConfig _config;
-    private readonly Conversation _conversation = new();
-    private readonly InputAudioBuffer _buffer = new();
-    private readonly EnergyVad _vad = new();
-    private readonly EchoAgent _agent;
-
-    private ActiveResponse? _active;
-    private int _responsesStarted;
-    private bool _assistantAudioSent;
-    private string? _speechItemId;
-    private long _speechStartSample;
+    private readonly SessionGate _gate;
+    private readonly EventSink _sink;
+    private readonly TurnDetector _turns = new();
+    private readonly ConversationEditor _editor;
+    private readonly InputAudioTranscription _transcription;
+    private readonly ResponseRunner _responses;
+    private readonly SessionEnding _ending;
 
     public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
     {
@@ -48,22 +43,27 @@ internal sealed partial class RealtimeSession
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _validator = new ClientEventValidator(ProtocolSchemas.For(profile.Dialect));
         _sink = new EventSink(socket, options.Faults, logger, _cts);
-        _lifetime = options.EffectiveSessionLifetime;
-        _expiresAt = options.TimeProvider.GetUtcNow() + _lifetime;
-        _config = new SessionConfig(profile, model, _expiresAt);
-        _agent = new EchoAgent(script);
+        _ending = new SessionEnding(socket, _sink, logger, _cts);
+        _lifetime = new SessionLifetime(options.TimeProvider, options.EffectiveSessionLifetime);
+        _config = new SessionConfig(profile, model, _lifetime.ExpiresAt);
+        _gate = new SessionGate(logger, _config.Id, _cts);
+        var conversation = new Conversation();
+        _editor = new ConversationEditor(_config, conversation);
+        _transcription = new InputAudioTranscription(_config, options);
+        var items = new OutputItemEvents(profile, conversation);
+        var lifecycle = new ResponseLifecycle(_config, conversation, items, new EchoAgent(script), options);
+
+        // Answers are paced on the wall clock: the options' TimeProvider is the clock of the session's lifetime only.
+        var streamer = new ResponseStreamer(_config, conversation, items, options, TimeProvider.System);
+        _responses = new ResponseRunner(lifecycle, streamer, _turns, _gate, _sink, profile, logger, _cts.Token);
     }
-
-    private DialectProfile Profile => _config.Profile;
-
-    private CancellationToken Token => _cts.Token;
 
     public async Task RunAsync()
     {
         try
         {
-            StartLifetime();
-            await UnderGateAsync(() => SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) })).ConfigureAwait(false);
+            _lifetime.Start(ExpireAsync);
+            await _gate.RunAsync(() => _sink.SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) })).ConfigureAwait(false);
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
@@ -72,67 +72,27 @@ internal sealed partial class RealtimeSession
         }
         finally
         {
-            StopLifetime();
+            _lifetime.Dispose();
             await _cts.CancelAsync().ConfigureAwait(false);
-            if (_active is { } active)
+            if (_responses.Active is { } active)
             {
                 active.Finish();
                 await active.Streaming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
 
-            await CloseAsync().ConfigureAwait(false);
+            await _ending.CloseAsync().ConfigureAwait(false);
             _cts.Dispose();
         }
     }
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        using var reader = new ClientMessageReader(_socket);
+        while (await reader.ReadAsync(_cts.Token).ConfigureAwait(false) is { } message)
         {
-            var count = 0;
-            var oversized = false;
-            while (!Token.IsCancellationRequested)
-            {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(count), Token).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-
-                count += result.Count;
-                if (count == buffer.Length && !result.EndOfMessage)
-                {
-                    if (buffer.Length >= MaxMessageBytes)
-                    {
-                        oversized = true;
-                        count = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(MaxMessageBytes, buffer.Length * 2));
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var message = buffer.AsMemory(0, count);
-                count = 0;
-                await UnderGateAsync(() => _ending ? Task.CompletedTask : oversized
-                    ? SendErrorAsync(RealtimeError.Invalid("message_too_large", $"The event exceeds the maximum size of {MaxMessageBytes} bytes.", null, null))
-                    : HandleAsync(message)).ConfigureAwait(false);
-                oversized = false;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await _gate.RunAsync(() => _ending.Begun ? Task.CompletedTask : message.Oversized
+                ? _sink.SendErrorAsync(RealtimeError.Invalid("message_too_large", $"The event exceeds the maximum size of {ClientMessageReader.MaxMessageBytes} bytes.", null, null))
+                : HandleAsync(message.Bytes)).ConfigureAwait(false);
         }
     }
 
@@ -145,7 +105,7 @@ internal sealed partial class RealtimeSession
         }
         catch (JsonException e)
         {
-            await SendErrorAsync(RealtimeError.Invalid("invalid_json", $"We could not parse the JSON body of your request. ({e.Message})", null, null)).ConfigureAwait(false);
+            await _sink.SendErrorAsync(RealtimeError.Invalid("invalid_json", $"We could not parse the JSON body of your request. ({e.Message})", null, null)).ConfigureAwait(false);
             return;
         }
 
@@ -155,7 +115,7 @@ internal sealed partial class RealtimeSession
             var eventId = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
-                await SendErrorAsync(RealtimeError.Invalid("invalid_event", "The 'type' field is missing.", "type", eventId)).ConfigureAwait(false);
+                await _sink.SendErrorAsync(RealtimeError.Invalid("invalid_event", "The 'type' field is missing.", "type", eventId)).ConfigureAwait(false);
                 return;
             }
 
@@ -169,7 +129,7 @@ internal sealed partial class RealtimeSession
             {
                 // A bug of ours must not end the client's session: say so, as OpenAI says server_error.
                 _logger.LogError(e, "Handling {Type} failed", type);
-                await SendErrorAsync(new RealtimeError("server_error", null, "The server had an error while processing your request.", null, eventId)).ConfigureAwait(false);
+                await _sink.SendErrorAsync(new RealtimeError("server_error", null, "The server had an error while processing your request.", null, eventId)).ConfigureAwait(false);
             }
         }
     }
@@ -178,13 +138,13 @@ internal sealed partial class RealtimeSession
     {
         if (_options.Profile == ServiceProfile.OpenAi && BetaShapeDetector.IsBetaShaped(type, root))
         {
-            return EndUnderGateAsync(BetaShapeDetector.Error(eventId), (WebSocketCloseStatus)BetaShapeDetector.CloseStatus, BetaShapeDetector.CloseReason);
+            return _ending.EndAsync(BetaShapeDetector.Error(eventId), (WebSocketCloseStatus)BetaShapeDetector.CloseStatus, BetaShapeDetector.CloseReason, _responses.Active);
         }
 
         // Every event is held to its schema; appends (50 a second) take the validator's quick path for flat events.
         if (_validator.Validate(type, root, eventId) is { } error)
         {
-            return SendErrorAsync(error);
+            return _sink.SendErrorAsync(error);
         }
 
         return type switch
@@ -193,50 +153,117 @@ internal sealed partial class RealtimeSession
             "session.update" => UpdateSessionAsync(root.GetProperty("session"), eventId),
             "input_audio_buffer.commit" => CommitAsync(eventId),
             "input_audio_buffer.clear" => ClearAsync(),
-            "conversation.item.create" => CreateItemAsync(root, eventId),
-            "conversation.item.delete" => DeleteItemAsync(root.GetProperty("item_id").GetString()!, eventId),
-            "conversation.item.retrieve" => RetrieveItemAsync(root.GetProperty("item_id").GetString()!, eventId),
-            "conversation.item.truncate" => TruncateAsync(root, eventId),
-            "response.create" => CreateResponseAsync(root, eventId),
-            "response.cancel" => CancelRequestedAsync(root, eventId),
-            _ => SendErrorAsync(RealtimeError.Invalid("unsupported_event", $"The local realtime server does not serve '{type}' (WebRTC, SIP and transcription sessions are not simulated).", "type", eventId)),
+            "conversation.item.create" => _sink.SendAsync(_editor.Create(root, eventId)),
+            "conversation.item.delete" => _sink.SendAsync(_editor.Delete(root.GetProperty("item_id").GetString()!, eventId)),
+            "conversation.item.retrieve" => _sink.SendAsync(_editor.Retrieve(root.GetProperty("item_id").GetString()!, eventId)),
+            "conversation.item.truncate" => _sink.SendAsync(_editor.Truncate(root, eventId)),
+            "response.create" => _responses.CreateAsync(root, eventId),
+            "response.cancel" => _responses.CancelAsync(root, eventId),
+            _ => _sink.SendErrorAsync(RealtimeError.Invalid("unsupported_event", $"The local realtime server does not serve '{type}' (WebRTC, SIP and transcription sessions are not simulated).", "type", eventId)),
         };
     }
 
-    private async Task UnderGateAsync(Func<Task> action)
+    private async Task AppendAsync(JsonElement root, string? eventId)
     {
-        await _gate.WaitAsync(Token).ConfigureAwait(false);
-        try
+        if (AppendedAudio.Read(root, _config.InputFormat, eventId, out var samples) is { } refused)
         {
-            await action().ConfigureAwait(false);
+            await _sink.SendErrorAsync(refused).ConfigureAwait(false);
+            return;
         }
-        finally
+
+        _turns.Append(samples);
+        if (_config.TurnDetection is { } detection)
         {
-            _gate.Release();
+            await DetectTurnsAsync(detection).ConfigureAwait(false);
         }
     }
 
-    private Task SendAsync(JsonObject evt) => _sink.SendAsync(evt, Token);
-
-    private Task SendErrorAsync(RealtimeError error)
+    /// <summary>Server VAD's turns, told as they are taken: each one's state change comes before the next (see <see cref="TurnDetector.DetectTurns"/>).</summary>
+    private async Task DetectTurnsAsync(TurnDetectionSettings detection)
     {
-        _logger.LogDebug("Error to client: {Code} {Message}", error.Code, error.Message);
-        return SendAsync(error.ToEvent());
-    }
-
-    private async Task CloseAsync()
-    {
-        try
+        foreach (var turn in _turns.DetectTurns(detection))
         {
-            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            await _sink.SendAsync(turn.ToEvent()).ConfigureAwait(false);
+            if (turn is SpeechStopped stopped)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                await CommitTurnAsync(stopped.Commit, answer: detection.CreateResponse && _responses.Active is null).ConfigureAwait(false);
+            }
+            else if (_responses.Active is { } active && detection.InterruptResponse)
+            {
+                // Barge-in, as OpenAI does: the user speaking over a response cancels it.
+                await _responses.EndAsync(active, ResponseOutcome.Cancelled("turn_detected")).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+
+        // No speech for idle_timeout_ms after the last answer was heard: the service says so, commits the silent
+        // audio as a user turn and answers it (a prompt to go on).
+        if (_turns.CheckIdle(detection, responseActive: _responses.Active is not null) is { } idle)
         {
-            _logger.LogDebug("Close failed: {Reason}", e.Message);
+            await _sink.SendAsync(idle.ToEvent()).ConfigureAwait(false);
+            await CommitTurnAsync(idle.Commit, answer: detection.CreateResponse).ConfigureAwait(false);
+        }
+    }
+
+    private Task CommitAsync(string? eventId) => _turns.Commit() is { } commit
+        ? CommitTurnAsync(commit, answer: false)
+        : _sink.SendErrorAsync(RealtimeError.Invalid(
+            "input_audio_buffer_commit_empty",
+            $"Error committing input audio buffer: buffer too small. Expected at least {TurnDetector.MinCommitMs}ms of audio, but buffer only has {_turns.BufferedMs.ToString("0.00", CultureInfo.InvariantCulture)}ms of audio.",
+            null,
+            eventId));
+
+    private Task ClearAsync()
+    {
+        _turns.Clear();
+        return _sink.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.cleared" });
+    }
+
+    /// <summary>A committed turn becomes a user item (its events now, its transcription later), then, if asked, is answered.</summary>
+    private async Task CommitTurnAsync(TurnCommit commit, bool answer)
+    {
+        var (part, events) = _editor.AddUserTurn(commit);
+        await _sink.SendAllAsync(events).ConfigureAwait(false);
+        if (_transcription.IsOn)
+        {
+            // The service transcribes asynchronously: the transcript comes after the answer has begun.
+            _gate.RunLater(_transcription.Delay, () => _sink.SendAllAsync(_transcription.Transcribe(commit.ItemId, part)));
+        }
+
+        if (answer)
+        {
+            _responses.Start(ResponseRequest.Default);
+        }
+    }
+
+    /// <summary><c>session.update</c>: already checked against the schema; the service's own refusals change nothing.</summary>
+    private Task UpdateSessionAsync(JsonElement session, string? eventId)
+    {
+        var vadWasOn = _config.TurnDetection is not null;
+        if (_config.Apply(session, _responses.AssistantHasSpoken, _options.Profile.NamesTranscriptionDeployments()) is { } refused)
+        {
+            return _sink.SendErrorAsync(refused.ToError(eventId));
+        }
+
+        if (vadWasOn != (_config.TurnDetection is not null))
+        {
+            _turns.RestartDetection();
+        }
+
+        return _sink.SendAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionConfigWriter.ToJson(_config) });
+    }
+
+    private async Task ExpireAsync()
+    {
+        try
+        {
+            _logger.LogInformation("Session {Session} expired after {Lifetime}", _config.Id, _lifetime.Length);
+            var error = SessionExpiry.Error(_lifetime.Length);
+            await _gate.RunAsync(() => _ending.EndAsync(error, WebSocketCloseStatus.EndpointUnavailable, error.Message, _responses.Active)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The session ended meanwhile (client gone, server stopping): nothing left to expire.
+            _logger.LogDebug("Session {Session} ended before its expiry could be sent: {Reason}", _config.Id, e.Message);
         }
     }
 }

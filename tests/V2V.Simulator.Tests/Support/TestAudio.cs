@@ -22,4 +22,13 @@ internal static class TestAudio
     }
 
     public static byte[] Silence(int ms) => new byte[ms * SamplesPerMs * 2];
+
+    /// <summary>The samples of <see cref="Turn"/>, for the server's components that take samples rather than the wire's bytes.</summary>
+    public static short[] TurnSamples(int silenceBeforeMs, int speechMs, int silenceAfterMs)
+    {
+        var bytes = Turn(silenceBeforeMs, speechMs, silenceAfterMs);
+        var samples = new short[bytes.Length / 2];
+        Buffer.BlockCopy(bytes, 0, samples, 0, bytes.Length);
+        return samples;
+    }
 }

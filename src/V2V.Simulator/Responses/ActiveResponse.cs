@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using V2V.Simulator.Protocol;
-using V2V.Simulator.Responses;
+using V2V.Simulator.Session;
 
-namespace V2V.Simulator.Session;
+namespace V2V.Simulator.Responses;
 
 /// <summary>A response being generated. At most one per session, as with OpenAI.</summary>
 internal sealed class ActiveResponse(CancellationToken session) : IDisposable
@@ -38,6 +38,9 @@ internal sealed class ActiveResponse(CancellationToken session) : IDisposable
 
     /// <summary>The error code this response fails with (<c>status: failed</c>), or null.</summary>
     public string? FailWith { get; init; }
+
+    /// <summary>How long the response waits before <c>response.created</c> (the first one's <see cref="LocalRealtimeServerFaults.FirstResponseDelay"/>).</summary>
+    public TimeSpan StartDelay { get; init; }
 
     /// <summary>The end of the input audio buffer when the response began: where the listener starts hearing it.</summary>
     public long StartInputSample { get; init; }

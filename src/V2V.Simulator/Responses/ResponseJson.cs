@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using V2V.Simulator.Audio;
+using V2V.Simulator.Session;
 
-namespace V2V.Simulator.Session;
+namespace V2V.Simulator.Responses;
 
 /// <summary>The <c>response</c> object of response.created/done, shaped per dialect.</summary>
 internal static class ResponseJson

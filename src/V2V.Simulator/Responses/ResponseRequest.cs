@@ -1,12 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using V2V.Simulator.Protocol;
+using V2V.Simulator.Session;
 
-namespace V2V.Simulator.Session;
+namespace V2V.Simulator.Responses;
 
 /// <summary>What a <c>response.create</c> asks beyond the session's defaults.</summary>
 internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand, JsonNode? Metadata, List<string> InputTexts, string? Instructions = null)
 {
     public static readonly ResponseRequest Default = new(null, false, null, []);
+
+    /// <summary>The limit of the request's own output tokens, checked as the session's is: null when accepted.</summary>
+    public static InvalidParam? CheckLimits(JsonElement root, bool ga)
+    {
+        var maxTokensName = ga ? "max_output_tokens" : "max_response_output_tokens";
+        return root.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty(maxTokensName, out var max)
+            ? MaxOutputTokens.Check(max, $"response.{maxTokensName}")
+            : null;
+    }
 
     public static ResponseRequest Parse(JsonElement root, bool ga)
     {

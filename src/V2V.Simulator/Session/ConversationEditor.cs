@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Simulator.Audio;
+using V2V.Simulator.Protocol;
+using V2V.Simulator.Turns;
+
+namespace V2V.Simulator.Session;
+
+/// <summary>
+/// The client's edits of the conversation (<c>conversation.item.create/delete/retrieve/truncate</c>) and the user
+/// turns that join it, as the service answers them: each call returns the events to send or the error, and
+/// changes the conversation only when it is not refused. Nothing is sent here.
+/// </summary>
+internal sealed class ConversationEditor(SessionConfig config, Conversation conversation)
+{
+    private DialectProfile Profile => config.Profile;
+
+    /// <summary>A committed user turn becomes an audio item: <c>input_audio_buffer.committed</c>, then the item's events.</summary>
+    public (ContentPart Part, IReadOnlyList<JsonObject> Events) AddUserTurn(TurnCommit commit)
+    {
+        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = commit.Audio };
+        var item = new ConversationItem { Id = commit.ItemId, Type = "message", Role = "user" };
+        item.Content.Add(part);
+        var previous = conversation.Insert(item, null);
+        List<JsonObject> events = [new JsonObject { ["type"] = "input_audio_buffer.committed", ["previous_item_id"] = previous, ["item_id"] = commit.ItemId }];
+        events.AddRange(Announce(item, previous));
+        return (part, events);
+    }
+
+    public Reply Create(JsonElement root, string? eventId)
+    {
+        string? previous = null;
+        if (root.TryGetProperty("previous_item_id", out var p) && p.ValueKind == JsonValueKind.String)
+        {
+            previous = p.GetString();
+            if (previous != "root" && conversation.Find(previous!) is null)
+            {
+                return Reply.Refused(RealtimeError.Invalid("item_not_found", $"Previous item with item_id '{previous}' not found.", "previous_item_id", eventId));
+            }
+        }
+
+        var json = root.GetProperty("item");
+        if (json.TryGetProperty("id", out var id) && id.GetString() is { } existing && conversation.Find(existing) is not null)
+        {
+            return Reply.Refused(RealtimeError.Invalid("item_already_exists", $"Item with item_id '{existing}' already exists.", "item.id", eventId));
+        }
+
+        ConversationItem item;
+        try
+        {
+            item = ConversationItemParser.Parse(json, config.InputFormat);
+        }
+        catch (FormatException e)
+        {
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", e.Message, "item", eventId));
+        }
+
+        var after = conversation.Insert(item, previous == "root" ? null : previous);
+        if (previous == "root")
+        {
+            // "root" puts the item first.
+            conversation.Remove(item.Id);
+            conversation.InsertFirst(item);
+            after = null;
+        }
+
+        return new Reply(Announce(item, after));
+    }
+
+    public Reply Delete(string itemId, string? eventId) => conversation.Remove(itemId)
+        ? new Reply([new JsonObject { ["type"] = "conversation.item.deleted", ["item_id"] = itemId }])
+        : Reply.Refused(NotFound(itemId, eventId));
+
+    public Reply Retrieve(string itemId, string? eventId) => conversation.Find(itemId) is { } item
+        ? new Reply([new JsonObject { ["type"] = "conversation.item.retrieved", ["item"] = item.ToJson(Profile) }])
+        : Reply.Refused(NotFound(itemId, eventId));
+
+    /// <summary>
+    /// Trims an assistant audio part to what the listener heard. As the service does, the server-side transcript of
+    /// the part is deleted, so the context holds no text the user did not hear: what was heard is for the client,
+    /// which alone knows its playout, to keep.
+    /// </summary>
+    public Reply Truncate(JsonElement root, string? eventId)
+    {
+        var itemId = root.GetProperty("item_id").GetString()!;
+        var contentIndex = root.GetProperty("content_index").GetInt32();
+        var audioEndMs = root.GetProperty("audio_end_ms").GetInt32();
+        if (conversation.Find(itemId) is not { } item)
+        {
+            return Reply.Refused(NotFound(itemId, eventId));
+        }
+
+        if (item.Type != "message" || item.Role != "assistant")
+        {
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", "Only assistant messages can be truncated.", "item_id", eventId));
+        }
+
+        if (contentIndex < 0 || contentIndex >= item.Content.Count || item.Content[contentIndex].Kind != ContentKind.OutputAudio)
+        {
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", $"Content part {contentIndex} of item '{itemId}' is not audio.", "content_index", eventId));
+        }
+
+        var part = item.Content[contentIndex];
+        if (audioEndMs < 0 || audioEndMs > part.AudioMs)
+        {
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", $"Audio content of {part.AudioMs}ms is already shorter than {audioEndMs}ms", "audio_end_ms", eventId));
+        }
+
+        part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
+        part.Transcript = string.Empty;
+        return new Reply([new JsonObject
+        {
+            ["type"] = "conversation.item.truncated",
+            ["item_id"] = itemId,
+            ["content_index"] = contentIndex,
+            ["audio_end_ms"] = audioEndMs,
+        }]);
+    }
+
+    /// <summary>Tells that a complete item joined the conversation, in the dialect's events.</summary>
+    private List<JsonObject> Announce(ConversationItem item, string? previous)
+    {
+        List<JsonObject> events = [new JsonObject { ["type"] = Profile.ItemAddedEvent, ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) }];
+        if (Profile.SendsItemDone)
+        {
+            events.Add(new JsonObject { ["type"] = "conversation.item.done", ["previous_item_id"] = previous, ["item"] = item.ToJson(Profile) });
+        }
+
+        return events;
+    }
+
+    private static RealtimeError NotFound(string itemId, string? eventId) =>
+        RealtimeError.Invalid("item_not_found", $"Item with item_id '{itemId}' not found.", "item_id", eventId);
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using V2V.Simulator.Audio;
+using V2V.Simulator.Protocol;
+
+namespace V2V.Simulator.Session;
+
+/// <summary>
+/// The <c>item</c> of a <c>conversation.item.create</c> (already checked against the schema) as a conversation item,
+/// its audio decoded from the session's input format. What the local server does not serve is a
+/// <see cref="FormatException"/> whose message is the error's.
+/// </summary>
+internal static class ConversationItemParser
+{
+    public static ConversationItem Parse(JsonElement json, AudioFormat inputFormat)
+    {
+        var type = json.TryGetProperty("type", out var t) ? t.GetString() ?? "message" : "message";
+        string? Get(string name) => json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var id = Get("id") ?? EventIds.Item();
+        switch (type)
+        {
+            case "function_call":
+                return new ConversationItem { Id = id, Type = type, CallId = Get("call_id") ?? EventIds.Call(), Name = Get("name"), Arguments = Get("arguments") ?? "{}" };
+            case "function_call_output":
+                return new ConversationItem { Id = id, Type = type, CallId = Get("call_id"), Output = Get("output") ?? string.Empty };
+            case "message":
+                break;
+            default:
+                throw new FormatException($"The local realtime server does not accept items of type '{type}'.");
+        }
+
+        var item = new ConversationItem { Id = id, Type = "message", Role = Get("role") ?? "user" };
+        if (json.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var c in content.EnumerateArray())
+            {
+                var partType = c.TryGetProperty("type", out var pt) ? pt.GetString() : null;
+                var text = c.TryGetProperty("text", out var tx) ? tx.GetString() : null;
+                var transcript = c.TryGetProperty("transcript", out var tr) ? tr.GetString() : null;
+                short[]? audio = c.TryGetProperty("audio", out var au) && au.ValueKind == JsonValueKind.String
+                    ? Pcm.Decode(au.GetBytesFromBase64(), inputFormat)
+                    : null;
+                item.Content.Add(partType switch
+                {
+                    "input_text" => new ContentPart { Kind = ContentKind.InputText, Text = text },
+                    "input_audio" => new ContentPart { Kind = ContentKind.InputAudio, Audio = audio, Transcript = transcript },
+                    "text" or "output_text" => new ContentPart { Kind = ContentKind.OutputText, Text = text },
+                    "audio" or "output_audio" => new ContentPart { Kind = ContentKind.OutputAudio, Audio = audio, Transcript = transcript },
+                    _ => throw new FormatException($"The local realtime server does not accept content of type '{partType}'."),
+                });
+            }
+        }
+
+        return item;
+    }
+}
