@@ -53,9 +53,14 @@ public sealed class BargeInTests
     [Fact]
     public async Task BargeIn_AfterTheWholeAnswerArrived_FlushesAndTruncatesAtThePlayedPosition_WithoutACancel()
     {
-        // The service's pace: the answer is all here (response.done) long before it is heard. The barge-in can only
-        // drop what is queued and truncate; a cancel would be refused (response_cancel_not_active).
-        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
+        // The service's usual case: the answer is all here (response.done) long before it is heard. The barge-in can
+        // only drop what is queued and truncate; a cancel would be refused (response_cancel_not_active). The answer is
+        // generated at once, so that even on a loaded machine it has all arrived before the user speaks again.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.SpeedFactor = 1;
+            s.GenerationSpeed = 1000;
+        });
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
         var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
             .First(o => o is AudioOutput)).ItemId;
