@@ -10,12 +10,13 @@ public sealed class SpokenQuestionTests
     {
         using var loggers = TestLogging.Create();
         await using var server = await LocalPlayground.StartAsync(loggers);
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.Question());
+        await using var chromium = await Chromium.LaunchAsync();
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await page.OpenAsync(server.PageUrl);
         Assert.Contains("local realtime server", await page.TextAsync("#backend"), StringComparison.Ordinal);
 
         await page.StartAsync(voice: "coral", instructions: "Answer briefly.");
+        await page.SpeakAsync(TestAudio.Question());
 
         await page.WaitForAsync("s.transcript.some(t => t.role === 'user' && t.final && t.text.length > 0)", "a final user line");
         await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final && t.text.includes('I heard'))", "the agent's final answer");
