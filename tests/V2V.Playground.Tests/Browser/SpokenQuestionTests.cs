@@ -2,7 +2,7 @@ using V2V.Playground.Tests.Support;
 
 namespace V2V.Playground.Tests.Browser;
 
-/// <summary>A real browser with a fake microphone speaks to the playground backed by the local realtime server.</summary>
+/// <summary>A real browser, whose microphone the test speaks into, talks to the playground backed by the local realtime server.</summary>
 public sealed class SpokenQuestionTests
 {
     [Fact]
