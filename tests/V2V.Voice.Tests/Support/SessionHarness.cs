@@ -17,6 +17,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly List<VoiceSessionOutput> _outputs = [];
     private readonly object _gate = new();
     private Task _reader = Task.CompletedTask;
+    private ILoggerFactory? _clientLog;
 
     private SessionHarness(LocalRealtimeServer server) => Server = server;
 
@@ -55,7 +56,8 @@ internal sealed class SessionHarness : IAsyncDisposable
             Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect, Path = beta ? server.ExampleUri.PathAndQuery : null },
             PaceOutput = false,
         };
-        options.Connection.LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ReceivedEventsLog(harness.ReceivedEvents)));
+        harness._clientLog = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ReceivedEventsLog(harness.ReceivedEvents)));
+        options.Connection.LoggerFactory = harness._clientLog;
         configure?.Invoke(options);
         harness.Session = await VoiceSession.StartAsync(options, tools, cancellationToken: TestContext.Current.CancellationToken);
         harness._reader = Task.Run(harness.ReadAllAsync);
@@ -148,6 +150,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         await Session.DisposeAsync();
         await _reader;
         await Server.DisposeAsync();
+        _clientLog?.Dispose();
     }
 
     // The realtime client logs each server event it received at Trace, as "Received {Type}" (event id 5).
