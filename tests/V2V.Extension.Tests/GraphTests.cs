@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using V2V.Graph;
+using V2V.Graph.BuiltIns;
 using V2V.Simulator;
 using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
@@ -99,6 +100,9 @@ public sealed class GraphTests
     public async Task ToolCall_RoundTripsThroughTheTimeTool()
     {
         await using var harness = await GraphHarness.StartAsync(null, V2VProperties(audioOut: false), textSource: "get_current_time Europe/Paris");
+        // The user speaks once the agent is set up: the server has the tool (the time node registers it as it starts).
+        await harness.WaitForSentAsync("session.update", e => e.GetRawText().Contains(TimeTool.ToolName, StringComparison.Ordinal), "the time tool");
+        await harness.Text!.SayAsync(TestContext.Current.CancellationToken);
 
         await harness.WaitForAsync(p => p.Texts.Any(t => (t.GetString("text") ?? "").Contains("returned", StringComparison.Ordinal)), "the answer with the tool's output");
 
