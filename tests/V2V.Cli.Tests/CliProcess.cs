@@ -5,6 +5,9 @@ namespace V2V.Cli.Tests;
 /// <summary>Runs the v2v command line as its own process, as a user would, and returns its exit code and output.</summary>
 internal static class CliProcess
 {
+    /// <summary>A guard only: a command that works exits far sooner, even on a busy machine.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
 
     public static async Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args)
@@ -22,8 +25,21 @@ internal static class CliProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        await process.WaitForExitAsync(guard.Token);
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(Patience);
+        try
+        {
+            await process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A guard, not a timing: the command is stuck (or the run was cancelled). It must not outlive the test, and a
+            // failure shows what it said.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"v2v {string.Join(' ', args)} did not exit within {Patience.TotalSeconds:F0} s; it said:\n{await stdout}{await stderr}");
+        }
         return (process.ExitCode, await stdout + await stderr);
     }
 }

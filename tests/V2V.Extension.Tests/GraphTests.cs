@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using V2V.Graph;
+using V2V.Graph.BuiltIns;
 using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Extension.Tests.Support;
@@ -34,8 +35,11 @@ public sealed class GraphTests
         var wav = Speech.WriteWav(Path.Combine(folder, "question.wav"), "What is the weather in Paris today?", rate, channels);
         await using var harness = await GraphHarness.StartAsync(wav, V2VProperties(dialect));
 
-        // The service transcribes the user asynchronously: that transcript may come after the whole answer.
-        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 1) && p.Texts.Any(t => t.GetString("role") == "user"), "the answer and the user's transcript");
+        // The user's transcription comes asynchronously, as on the service, in no set order with the answer: wait for
+        // both, and for the collector (another node) to have written the user's line too.
+        var transcript = Path.Combine(harness.Folder, "transcript.jsonl");
+        await harness.WaitForAsync(p => GraphHarness.AssistantTurnsClosed(p, 1) && p.Texts.Any(t => t.GetString("role") == "user"), "the answer and the user's transcription");
+        await harness.WaitForAsync(_ => File.ReadAllText(transcript).Contains("\"role\":\"user\"", StringComparison.Ordinal), "the user's line in transcript.jsonl");
 
         var frames = harness.Probe.Frames.ToList();
         Assert.NotEmpty(frames);
@@ -51,8 +55,7 @@ public sealed class GraphTests
         Assert.All(assistant, t => Assert.Equal(9L, t.GetInt64("stream_id")));
         Assert.True(assistant[^1].GetBool("end_of_segment"));
 
-        var lines = File.ReadAllLines(Path.Combine(harness.Folder, "transcript.jsonl"));
-        Assert.Contains(lines, l => l.Contains("\"role\":\"user\"", StringComparison.Ordinal));
+        Assert.Contains(File.ReadAllLines(transcript), l => l.Contains("\"role\":\"user\"", StringComparison.Ordinal));
         Directory.Delete(folder, recursive: true);
     }
 
@@ -94,6 +97,9 @@ public sealed class GraphTests
     public async Task ToolCall_RoundTripsThroughTheTimeTool()
     {
         await using var harness = await GraphHarness.StartAsync(null, V2VProperties(audioOut: false), textSource: "get_current_time Europe/Paris");
+        // The user speaks once the agent is set up: the server has the tool (the time node registers it as it starts).
+        await harness.WaitForSentAsync("session.update", e => e.GetRawText().Contains(TimeTool.ToolName, StringComparison.Ordinal), "the time tool");
+        await harness.Text!.SayAsync(TestContext.Current.CancellationToken);
 
         await harness.WaitForAsync(p => p.Texts.Any(t => (t.GetString("text") ?? "").Contains("returned", StringComparison.Ordinal)), "the answer with the tool's output");
 

@@ -24,6 +24,9 @@ internal sealed class GraphHarness : IAsyncDisposable
 
     public ProbeSink Probe => _probes.Single();
 
+    /// <summary>The text source, when the graph has one.</summary>
+    public TextSource? Text { get; private set; }
+
     public string Folder { get; } = Directory.CreateTempSubdirectory("v2v-graph-").FullName;
 
     public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service)
@@ -47,7 +50,8 @@ internal sealed class GraphHarness : IAsyncDisposable
         var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()).Add(ProbeSink.Addon(harness._probes));
         if (textSource is not null)
         {
-            registry.Add(TextSource.Addon(textSource));
+            harness.Text = new TextSource(textSource);
+            registry.Add(harness.Text.Addon());
         }
         var graph = global::V2V.Graph.Definition.GraphJson.Parse(harness.BuildGraphJson(wavPath, v2vProperties, realtimeSource, textSource is not null));
         harness.Graph = await new GraphHost(registry).StartAsync(graph, TestContext.Current.CancellationToken);
@@ -56,6 +60,20 @@ internal sealed class GraphHarness : IAsyncDisposable
 
     /// <summary>The client events of a type, as the server received them.</summary>
     public IReadOnlyList<JsonElement> Sent(string type) => [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
+
+    /// <summary>Waits until the server has received a client event of <paramref name="type"/> that satisfies <paramref name="condition"/>.</summary>
+    public async Task WaitForSentAsync(string type, Func<JsonElement, bool> condition, string what, int guardSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (!Sent(type).Any(condition))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Waited {guardSeconds} s for the server to receive {what}.");
+            }
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
 
     public async Task WaitForAsync(Func<ProbeSink, bool> condition, string what, int guardSeconds = 60)
     {

@@ -3,18 +3,28 @@ using V2V.Ten.Messages;
 
 namespace V2V.Extension.Tests.Support;
 
-/// <summary>A real extension for tests: once started, it sends one user text as text_data (a chat message into the voice agent).</summary>
+/// <summary>A real extension for tests: sends one user text as text_data (a chat message into the voice agent) when the test says.</summary>
 internal sealed class TextSource(string text) : Ten.Extension
 {
     public const string AddonName = "text_source";
 
-    public static ExtensionAddon Addon(string text) => new(AddonName,
-        TestManifest.Create(AddonName, dataOut: ["text_data"]), [], () => new TextSource(text));
+    private readonly TaskCompletionSource<ITenEnv> _env = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Nodes start in order: openai_v2v is connected and the tool has sent tool_register (a command, handled
-    // ahead of data) before this text is queued.
-    public override async Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
+    public ExtensionAddon Addon() => new(AddonName, TestManifest.Create(AddonName, dataOut: ["text_data"]), [], () => this);
+
+    public override Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
     {
+        _env.TrySetResult(env);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends the text. Not at start: the graph starts its nodes together, so a text sent then raced the time tool's
+    /// tool_register to openai_v2v, and on a busy machine the model got the text before it had the tool.
+    /// </summary>
+    public async Task SayAsync(CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken);
         var data = new DataMessage("text_data");
         data.Set("text", text);
         await env.SendDataAsync(data, cancellationToken);

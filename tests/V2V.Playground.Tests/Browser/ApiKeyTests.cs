@@ -22,7 +22,7 @@ public sealed class ApiKeyTests
             o.ExtensionProperties["base_uri"] = realtime.BaseUri.ToString();
         });
         Assert.Equal("openai", server.Backend.Kind);
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.Question());
+        await using var chromium = await Chromium.LaunchAsync();
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         var received = new ConcurrentQueue<(string Where, byte[] Bytes)>();
         var reads = new ConcurrentQueue<Task>();
@@ -35,6 +35,7 @@ public sealed class ApiKeyTests
         await page.OpenAsync(server.PageUrl);
         Assert.Contains("OpenAI", await page.TextAsync("#backend"), StringComparison.Ordinal);
         await page.StartAsync();
+        await page.SpeakAsync(TestAudio.Question());
         await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final)", "the answer through the keyed server");
         await page.WaitForAsync("s.playedSamples > 0", "the answer playing");
         await page.StopAsync();

@@ -11,11 +11,14 @@ public sealed class BargeInTests
         using var loggers = TestLogging.Create();
         // The embedded local realtime server, at the service's pace: the whole answer arrives long before it is heard.
         await using var server = await LocalPlayground.StartAsync(loggers);
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.BargeIn());
+        await using var chromium = await Chromium.LaunchAsync();
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await page.OpenAsync(server.PageUrl);
 
         await page.StartAsync();
+        await page.SpeakAsync(TestAudio.LongRequest());
+        // The interruption is spoken while the answer plays, whenever that is: the page's player says so.
+        await page.SpeakAsync(TestAudio.Interruption(), when: "s.state === 'agent speaking' && s.playedSamples > 0", what: "the answer playing");
 
         await page.WaitForAsync("s.flushes >= 1 && s.lastFlush !== null", "a flush reaching the player");
         var stats = await page.StatsAsync();

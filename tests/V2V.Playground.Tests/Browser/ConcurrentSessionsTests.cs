@@ -10,13 +10,14 @@ public sealed class ConcurrentSessionsTests
     {
         using var loggers = TestLogging.Create();
         await using var server = await LocalPlayground.StartAsync(loggers);
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.Question());
+        await using var chromium = await Chromium.LaunchAsync();
         var first = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         var second = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await first.OpenAsync(server.PageUrl);
         await second.OpenAsync(server.PageUrl);
 
         await Task.WhenAll(first.StartAsync(voice: "alloy"), second.StartAsync(voice: "verse"));
+        await Task.WhenAll(first.SpeakAsync(TestAudio.Question()), second.SpeakAsync(TestAudio.Question()));
 
         foreach (var page in new[] { first, second })
         {

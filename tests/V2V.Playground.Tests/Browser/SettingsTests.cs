@@ -25,11 +25,12 @@ public sealed class SettingsTests
         }, TestContext.Current.CancellationToken);
         using var loggers = TestLogging.Create();
         await using var server = await LocalPlayground.StartAsync(loggers, o => o.ExtensionProperties["base_uri"] = realtime.BaseUri.ToString());
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.Question());
+        await using var chromium = await Chromium.LaunchAsync();
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await page.OpenAsync(server.PageUrl);
 
         await page.StartAsync(voice: "verse", turnMode: turnMode, instructions: "Speak like a friendly pirate.");
+        await page.SpeakAsync(TestAudio.Question());
 
         await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final && t.text.includes('I heard'))", $"the answer to a turn ended by {turnMode}");
         var sent = string.Join('\n', updates);

@@ -2,7 +2,7 @@ using V2V.Playground.Tests.Support;
 
 namespace V2V.Playground.Tests.Browser;
 
-/// <summary>A real browser with a fake microphone speaks to the playground backed by the local realtime server.</summary>
+/// <summary>A real browser, whose microphone the test speaks into, talks to the playground backed by the local realtime server.</summary>
 public sealed class SpokenQuestionTests
 {
     [Fact]
@@ -10,12 +10,13 @@ public sealed class SpokenQuestionTests
     {
         using var loggers = TestLogging.Create();
         await using var server = await LocalPlayground.StartAsync(loggers);
-        await using var chromium = await Chromium.LaunchAsync(TestAudio.Question());
+        await using var chromium = await Chromium.LaunchAsync();
         var page = new PlaygroundPage(await chromium.NewPageAsync(server.PageUrl));
         await page.OpenAsync(server.PageUrl);
         Assert.Contains("local realtime server", await page.TextAsync("#backend"), StringComparison.Ordinal);
 
         await page.StartAsync(voice: "coral", instructions: "Answer briefly.");
+        await page.SpeakAsync(TestAudio.Question());
 
         await page.WaitForAsync("s.transcript.some(t => t.role === 'user' && t.final && t.text.length > 0)", "a final user line");
         await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final && t.text.includes('I heard'))", "the agent's final answer");

@@ -3,8 +3,8 @@ using Microsoft.Playwright;
 namespace V2V.Playground.Tests.Support;
 
 /// <summary>
-/// Debian's chromium, headless, driven by Playwright (no browser download), with a fake microphone that plays one WAV
-/// once (<c>%noloop</c>; after it, the microphone is silent and the page keeps running).
+/// Debian's chromium, headless, driven by Playwright (no browser download). Each page's microphone is the
+/// <see cref="TestMicrophone"/>: silent until the test speaks into it.
 /// </summary>
 internal sealed class Chromium : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class Chromium : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<Chromium> LaunchAsync(string microphoneWav)
+    public static async Task<Chromium> LaunchAsync()
     {
         if (!File.Exists(ExecutablePath))
         {
@@ -41,7 +41,6 @@ internal sealed class Chromium : IAsyncDisposable
                     "--disable-gpu",
                     "--use-fake-ui-for-media-stream",
                     "--use-fake-device-for-media-stream",
-                    $"--use-file-for-fake-audio-capture={microphoneWav}%noloop",
                     "--autoplay-policy=no-user-gesture-required",
                     "--disable-background-networking",
                     "--disable-component-update",
@@ -58,11 +57,14 @@ internal sealed class Chromium : IAsyncDisposable
         }
     }
 
-    /// <summary>A new browser context (its own cookies) with the microphone allowed, and a page in it.</summary>
+    /// <summary>A new browser context (its own cookies) with the microphone allowed and the test's microphone in it, and a page in it.</summary>
     public async Task<IPage> NewPageAsync(Uri origin)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
         await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = origin.GetLeftPart(UriPartial.Authority) });
+        await context.AddInitScriptAsync(TestMicrophone.InitScript);
+        // Clicks and navigations get the same generous guard as the waits: a busy machine is slow, not broken.
+        context.SetDefaultTimeout((float)PlaygroundPage.Patience.TotalMilliseconds);
         return await context.NewPageAsync();
     }
 

@@ -26,6 +26,18 @@ internal sealed class PlaygroundPage(IPage page)
         await Page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
     }
 
+    /// <summary>
+    /// Speaks a WAV into the page's microphone once the page listens (the server's <c>ready</c> has connected the
+    /// microphone), or once <paramref name="when"/> holds; returns as it starts playing: what the test waits for next is
+    /// the page's answer.
+    /// </summary>
+    public async Task SpeakAsync(string wavPath, string when = "s.state === 'listening'", string what = "the page listening (the server's graph ready)")
+    {
+        await WaitForAsync(when, what);
+        var wav = Convert.ToBase64String(await File.ReadAllBytesAsync(wavPath));
+        await Page.EvaluateAsync("wav => window.v2vTestMicrophone.speak(wav)", wav);
+    }
+
     public Task StopAsync() => Page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
 
     /// <summary>Waits until <paramref name="predicate"/> (JavaScript over <c>s</c> = window.v2vStats) is true.</summary>
@@ -38,11 +50,15 @@ internal sealed class PlaygroundPage(IPage page)
         }
         catch (TimeoutException)
         {
-            throw new XunitException($"The page never showed {what} within {Patience.TotalSeconds:F0} s. Its stats: {await StatsJsonAsync()}");
+            throw new XunitException($"The page never showed {what} within {Patience.TotalSeconds:F0} s. Its stats: {await StatsJsonAsync()} Its microphone: {await MicrophoneJsonAsync()}");
         }
     }
 
     public Task<string> StatsJsonAsync() => Page.EvaluateAsync<string>("() => JSON.stringify(window.v2vStats)");
+
+    /// <summary>What the <see cref="TestMicrophone"/> did: how often the page opened it, when (page time, ms) the test spoke and for how long.</summary>
+    public Task<string> MicrophoneJsonAsync() =>
+        Page.EvaluateAsync<string>("() => { const m = window.v2vTestMicrophone; return JSON.stringify(m && { opened: m.opened, spoken: m.spoken, now: Math.round(performance.now()) }); }");
 
     public async Task<JsonElement> StatsAsync() => JsonDocument.Parse(await StatsJsonAsync()).RootElement;
 

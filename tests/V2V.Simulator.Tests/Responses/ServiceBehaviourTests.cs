@@ -20,9 +20,10 @@ public sealed class ServiceBehaviourTests
         var events = await client.UntilAsync("response.output_audio_transcript.done");
         var elapsed = clock.Elapsed;
 
-        // Four seconds of answer (generated at 4x) with its whole transcript: known long before it could be heard.
+        // Four seconds of answer (generated at 4x, so in about one) with its whole transcript: known before it could be
+        // heard. The bound is the claim itself, faster than real time, which leaves a busy machine three seconds.
         Assert.Equal(4000 * TestAudio.SamplesPerMs * 2, events.AudioBytes("response.output_audio.delta"));
-        Assert.True(elapsed < TimeSpan.FromSeconds(3.5), $"the answer took {elapsed.TotalMilliseconds:0} ms to arrive");
+        Assert.True(elapsed < TimeSpan.FromSeconds(4), $"four seconds of answer took {elapsed.TotalMilliseconds:0} ms to arrive");
         var sizes = events.OfType("response.output_audio.delta").Select(d => Convert.FromBase64String(d.Str("delta")).Length).ToList();
         Assert.True(sizes.Distinct().Count() > 3);
         Assert.Contains(sizes.SkipLast(1), bytes => bytes % (20 * TestAudio.SamplesPerMs * 2) != 0); // no frame size to rely on

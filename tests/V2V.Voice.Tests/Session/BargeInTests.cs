@@ -64,6 +64,9 @@ public sealed class BargeInTests
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
         var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
             .First(o => o is AudioOutput)).ItemId;
+        // At 4x the answer is whole about when 600 ms of it have played: wait for its response.done, or the barge-in
+        // may come first, and then a cancel is right.
+        await harness.WaitForReceivedAsync("response.done");
 
         await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
         var outputs = await harness.WaitForAsync(o => o.OfType<AudioOutput>().Any(a => a.ItemId != firstItem), "the second answer playing");

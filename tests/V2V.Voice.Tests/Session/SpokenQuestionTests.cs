@@ -25,10 +25,10 @@ public sealed class SpokenQuestionTests
         var speech = Speech.Pcm16(Question, inputRate, channels);
 
         await harness.SendAsync(speech, inputRate, channels);
-        // The service transcribes the user asynchronously: that transcript may come after the whole answer.
+        // The user's transcription comes asynchronously, as on the service, in no set order with the answer: wait for both.
         var outputs = await harness.WaitForAsync(
             o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
-            "the answer's final transcript and the user's");
+            "the answer's final transcript and the user's transcription");
 
         // The echo agent speaks the user's turn back: the audio out lasts as long as the turn the server heard.
         var audio = outputs.OfType<AudioOutput>().ToList();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol;
 using V2V.Simulator;
 using V2V.Voice.Outputs;
@@ -16,6 +17,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     private readonly List<VoiceSessionOutput> _outputs = [];
     private readonly object _gate = new();
     private Task _reader = Task.CompletedTask;
+    private ILoggerFactory? _clientLog;
 
     private SessionHarness(LocalRealtimeServer server) => Server = server;
 
@@ -24,6 +26,9 @@ internal sealed class SessionHarness : IAsyncDisposable
     public VoiceSession Session { get; private set; } = null!;
 
     public ConcurrentQueue<JsonElement> ClientEvents { get; } = new();
+
+    /// <summary>The types of the server events the session's realtime client received, in order (from its trace log).</summary>
+    public ConcurrentQueue<string> ReceivedEvents { get; } = new();
 
     public static async Task<SessionHarness> StartAsync(
         Action<VoiceSessionOptions>? configure = null,
@@ -51,6 +56,8 @@ internal sealed class SessionHarness : IAsyncDisposable
             Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect, Path = beta ? server.ExampleUri.PathAndQuery : null },
             PaceOutput = false,
         };
+        harness._clientLog = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ReceivedEventsLog(harness.ReceivedEvents)));
+        options.Connection.LoggerFactory = harness._clientLog;
         configure?.Invoke(options);
         harness.Session = await VoiceSession.StartAsync(options, tools, cancellationToken: TestContext.Current.CancellationToken);
         harness._reader = Task.Run(harness.ReadAllAsync);
@@ -92,6 +99,23 @@ internal sealed class SessionHarness : IAsyncDisposable
         throw new TimeoutException($"The server did not receive {what} within {guardSeconds} s.");
     }
 
+    /// <summary>
+    /// Waits until the session's realtime client has received a server event of <paramref name="type"/>. What the
+    /// server sends after it (say, the speech_started of audio sent now) the session handles after it.
+    /// </summary>
+    public async Task WaitForReceivedAsync(string type, int guardSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (!ReceivedEvents.Contains(type))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"The session did not receive a {type} within {guardSeconds} s; it received: {string.Join(", ", ReceivedEvents.Distinct())}");
+            }
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Waits until the outputs satisfy <paramref name="condition"/>; fails after a generous guard time (not a timing assertion).</summary>
     public async Task<IReadOnlyList<VoiceSessionOutput>> WaitForAsync(Func<IReadOnlyList<VoiceSessionOutput>, bool> condition, string what, int guardSeconds = 60)
     {
@@ -126,6 +150,32 @@ internal sealed class SessionHarness : IAsyncDisposable
         await Session.DisposeAsync();
         await _reader;
         await Server.DisposeAsync();
+        _clientLog?.Dispose();
+    }
+
+    // The realtime client logs each server event it received at Trace, as "Received {Type}" (event id 5).
+    private sealed class ReceivedEventsLog(ConcurrentQueue<string> received) : ILoggerProvider, ILogger
+    {
+        private const int ReceivedEventId = 5;
+
+        public ILogger CreateLogger(string categoryName) => categoryName == "V2V.Realtime.Client.RealtimeClient" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel == LogLevel.Trace;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == ReceivedEventId && state is IReadOnlyList<KeyValuePair<string, object?>> fields
+                && fields.FirstOrDefault(f => f.Key == "Type").Value is string type)
+            {
+                received.Enqueue(type);
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private async Task ReadAllAsync()
