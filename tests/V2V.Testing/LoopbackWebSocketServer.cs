@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace V2V.Testing;
@@ -55,7 +56,10 @@ public sealed class LoopbackWebSocketServer : IAsyncDisposable
                 return;
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await conversation(socket, server, context.RequestAborted);
+            // The conversation ends when the server stops, not on RequestAborted: Kestrel cancels that once the
+            // client's connection has ended, even while what the client sent before is still unread. A client that
+            // sends, closes and goes at once, beside a handler late on a busy machine, lost all it had sent.
+            await conversation(socket, server, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
