@@ -28,15 +28,7 @@ public sealed class BargeInTests
         var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Count(t => t.IsFinal && t.Role == TranscriptRole.Assistant) >= 2,
             "the interrupted turn closed and the second answer finished");
 
-        var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
-        Assert.True(flushAt > 0, "a flush came out");
-        Assert.Equal(firstItem, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
-
-        // What the listener heard of the item: the frames given out before the flush.
-        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == firstItem).Sum(a => a.Pcm16.Length / 48.0);
-        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
-        Assert.Equal(firstItem, truncate.GetProperty("item_id").GetString());
-        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
+        var flushAt = AssertFlushedThenTruncatedAtThePlayedPosition(harness, outputs, firstItem);
 
         var cancel = Assert.Single(harness.Sent("response.cancel"));
         Assert.StartsWith("resp_", cancel.GetProperty("response_id").GetString(), StringComparison.Ordinal);
@@ -71,13 +63,7 @@ public sealed class BargeInTests
         await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
         var outputs = await harness.WaitForAsync(o => o.OfType<AudioOutput>().Any(a => a.ItemId != firstItem), "the second answer playing");
 
-        var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
-        Assert.True(flushAt > 0, "a flush came out");
-        Assert.Equal(firstItem, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
-        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == firstItem).Sum(a => a.Pcm16.Length / 48.0);
-        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
-        Assert.Equal(firstItem, truncate.GetProperty("item_id").GetString());
-        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
+        var flushAt = AssertFlushedThenTruncatedAtThePlayedPosition(harness, outputs, firstItem);
         Assert.Empty(harness.Sent("response.cancel"));
         Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
 
@@ -122,5 +108,21 @@ public sealed class BargeInTests
         Assert.DoesNotContain(outputs, o => o is FlushOutput);
         Assert.Empty(harness.Sent("conversation.item.truncate"));
         Assert.Empty(harness.Sent("response.cancel"));
+    }
+
+    /// <summary>
+    /// A flush of <paramref name="item"/> came out, and one truncate of it at what the listener heard (the frames given
+    /// out before the flush, to within a frame). Returns where the flush is among the outputs.
+    /// </summary>
+    private static int AssertFlushedThenTruncatedAtThePlayedPosition(SessionHarness harness, IReadOnlyList<VoiceSessionOutput> outputs, string item)
+    {
+        var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
+        Assert.True(flushAt > 0, "a flush came out");
+        Assert.Equal(item, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
+        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == item).Sum(a => a.Pcm16.Length / 48.0);
+        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
+        Assert.Equal(item, truncate.GetProperty("item_id").GetString());
+        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);
+        return flushAt;
     }
 }
