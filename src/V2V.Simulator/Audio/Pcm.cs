@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using V2V.Audio;
 
 namespace V2V.Simulator.Audio;
 
@@ -31,7 +32,7 @@ internal static class Pcm
         short previous = 0;
         for (var i = 0; i < wire.Length; i++)
         {
-            var current = format == AudioFormat.G711Ulaw ? G711.DecodeUlaw(wire[i]) : G711.DecodeAlaw(wire[i]);
+            var current = format == AudioFormat.G711Ulaw ? MuLaw.Decode(wire[i]) : ALaw.Decode(wire[i]);
             for (var k = 0; k < 3; k++)
             {
                 output[(3 * i) + k] = (short)(previous + ((current - previous) * (k + 1) / 3));
@@ -60,7 +61,7 @@ internal static class Pcm
         for (var i = 0; i < output.Length; i++)
         {
             var average = (short)((samples[3 * i] + samples[(3 * i) + 1] + samples[(3 * i) + 2]) / 3);
-            output[i] = format == AudioFormat.G711Ulaw ? G711.EncodeUlaw(average) : G711.EncodeAlaw(average);
+            output[i] = format == AudioFormat.G711Ulaw ? MuLaw.Encode(average) : ALaw.Encode(average);
         }
 
         return output;

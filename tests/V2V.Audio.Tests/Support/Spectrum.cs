@@ -64,7 +64,7 @@ internal static class Spectrum
             wsum += w[i];
         }
 
-        Fft(data);
+        RadixTwoFft.Forward(data);
         double bestAmp = 0, bestFreq = 0;
         for (int k = 0; k <= n / 2; k++)
         {
@@ -111,41 +111,5 @@ internal static class Spectrum
         }
 
         return sum;
-    }
-
-    // Iterative radix-2 Cooley-Tukey, in place.
-    private static void Fft(Complex[] a)
-    {
-        int n = a.Length;
-        for (int i = 1, j = 0; i < n; i++)
-        {
-            int bit = n >> 1;
-            for (; (j & bit) != 0; bit >>= 1)
-            {
-                j ^= bit;
-            }
-
-            j ^= bit;
-            if (i < j)
-            {
-                (a[i], a[j]) = (a[j], a[i]);
-            }
-        }
-
-        for (int len = 2; len <= n; len <<= 1)
-        {
-            var step = Complex.FromPolarCoordinates(1, -2 * Math.PI / len);
-            for (int i = 0; i < n; i += len)
-            {
-                Complex w = 1;
-                for (int k = 0; k < len / 2; k++)
-                {
-                    Complex u = a[i + k], v = a[i + k + len / 2] * w;
-                    a[i + k] = u + v;
-                    a[i + k + len / 2] = u - v;
-                    w *= step;
-                }
-            }
-        }
     }
 }

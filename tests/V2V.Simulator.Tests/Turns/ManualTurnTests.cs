@@ -58,7 +58,7 @@ public sealed class ManualTurnTests
         var ulaw = new byte[8 * 600]; // 600 ms at 8 kHz, one byte a sample
         for (var i = 0; i < ulaw.Length; i++)
         {
-            ulaw[i] = Audio.G711.EncodeUlaw((short)(8000 * Math.Sin(2 * Math.PI * 300 * i / 8000.0)));
+            ulaw[i] = V2V.Audio.MuLaw.Encode((short)(8000 * Math.Sin(2 * Math.PI * 300 * i / 8000.0)));
         }
 
         await client.AppendAudioAsync(ulaw, chunkBytes: 800);
