@@ -9,7 +9,7 @@ namespace V2V.Realtime.Diagnostics;
 /// the caller to the socket, and a received event to playable audio. Off by default; when off, the audio path
 /// pays one read of a static field per message and allocates nothing.
 /// </summary>
-public static class RealtimeProbe
+internal static class RealtimeProbe
 {
     [ThreadStatic]
     private static long t_frameOrigin;

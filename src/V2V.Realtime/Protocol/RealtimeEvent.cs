@@ -53,5 +53,5 @@ public abstract class RealtimeServerEvent : RealtimeEvent
 
     /// <summary>Stopwatch timestamp of the message's arrival, set only while <see cref="Diagnostics.RealtimeProbe"/> is enabled (else 0).</summary>
     [JsonIgnore]
-    public long ReceivedTimestamp { get; internal set; }
+    internal long ReceivedTimestamp { get; set; }
 }
