@@ -149,11 +149,11 @@ public sealed partial class VoiceSession
     }
 
     /// <summary>A fatal error: said to the reader, then the session stops taking work.</summary>
-    private async ValueTask FailAsync(string message, CancellationToken ct)
+    private async ValueTask FailAsync(string message, CancellationToken ct, string? code = null)
     {
         _logger.LogError("Voice session failed: {Message}", message);
         State = VoiceSessionState.Stopped;
-        await EmitAsync(new ErrorOutput(message, null, Fatal: true), ct).ConfigureAwait(false);
+        await EmitAsync(new ErrorOutput(message, code, Fatal: true), ct).ConfigureAwait(false);
         await EmitAsync(new StateOutput(VoiceSessionState.Stopped, message), ct).ConfigureAwait(false);
         Interlocked.Exchange(ref _stopped, 1);
         _mailbox.Complete();

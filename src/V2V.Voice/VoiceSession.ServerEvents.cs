@@ -14,6 +14,7 @@ public sealed partial class VoiceSession
     private double _unpacedItemMs;
     private long? _endOfSpeech;
     private bool _waitingForFirstAudio;
+    private readonly Errors.FailedTranscription _failedTranscription = new();
 
     private async ValueTask HandleServerEventAsync(RealtimeServerEvent serverEvent, CancellationToken ct)
     {
@@ -62,6 +63,10 @@ public sealed partial class VoiceSession
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent failed:
                 _logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
+                if (_failedTranscription.Report(failed, _options) is { } report)
+                {
+                    await EmitAsync(report, ct).ConfigureAwait(false);
+                }
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 _turns.OnResponseCreated(createdId);
@@ -150,8 +155,15 @@ public sealed partial class VoiceSession
         }
         if (response.Status == "failed")
         {
-            var error = response.StatusDetails?.Error;
-            await EmitAsync(new ErrorOutput($"the response failed: {error?.Message ?? error?.Type ?? "no reason given"}", error?.Code, Fatal: false), ct).ConfigureAwait(false);
+            var failure = Errors.FailedResponse.Describe(response);
+            if (failure.Fatal)
+            {
+                await FailAsync(failure.Message, ct, failure.Code).ConfigureAwait(false);
+                await CloseClientAsync().ConfigureAwait(false);
+                return;
+            }
+            _logger.LogWarning("A response failed: {Message}", failure.Message);
+            await EmitAsync(failure, ct).ConfigureAwait(false);
         }
         await SendDeferredResponseIfReadyAsync(ct).ConfigureAwait(false);
         await AnswerToolOutputsIfReadyAsync(ct).ConfigureAwait(false);
@@ -168,7 +180,7 @@ public sealed partial class VoiceSession
     {
         if (error.Error.Code is { } code && FatalErrorCodes.Contains(code))
         {
-            await FailAsync($"the server ended the session: {error.Error}", ct).ConfigureAwait(false);
+            await FailAsync($"the server ended the session: {error.Error}", ct, code).ConfigureAwait(false);
             await CloseClientAsync().ConfigureAwait(false);
             return;
         }

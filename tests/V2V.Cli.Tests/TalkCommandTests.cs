@@ -52,6 +52,19 @@ public sealed class TalkCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QuotaExhausted_EndsTheTalk_WithExitCode7_AndTheServicesReason()
+    {
+        await using var server = await LocalRealtimeServer.StartAsync(
+            new LocalRealtimeServerOptions { SpeedFactor = 20, Faults = { FailResponsesWith = "insufficient_quota" } }, TestContext.Current.CancellationToken);
+        var input = Speech.WriteWav(Path.Combine(_folder, "quota.wav"), Question, 16000, 1, trailingSilenceMs: 500);
+
+        var (code, output) = await CliProcess.RunAsync("talk", "--input", input, "--fast", "--base-uri", server.BaseUri.ToString());
+
+        Assert.True(code == 7, output);
+        Assert.Contains("exceeded your current quota", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NotAWav_IsRefused_WithExitCode2()
     {
         var path = Path.Combine(_folder, "notes.wav");

@@ -14,6 +14,7 @@ internal sealed class TalkConversation(VoiceSession session, TalkSettings settin
     private int _speechEnds;
     private long _lastOutput = Environment.TickCount64;
     private bool _fatal;
+    private string? _fatalCode;
 
     public async Task ReadAsync(CancellationToken ct)
     {
@@ -34,7 +35,11 @@ internal sealed class TalkConversation(VoiceSession session, TalkSettings settin
                     break;
                 case ErrorOutput error:
                     _report.Error(error);
-                    _fatal |= error.Fatal;
+                    if (error.Fatal)
+                    {
+                        _fatalCode = error.Code;
+                        _fatal = true;
+                    }
                     break;
             }
         }
@@ -62,7 +67,12 @@ internal sealed class TalkConversation(VoiceSession session, TalkSettings settin
         }
         if (_fatal)
         {
-            return TalkExitCode.Failed;
+            return _fatalCode switch
+            {
+                "insufficient_quota" or "billing_hard_limit_reached" => TalkExitCode.QuotaExceeded,
+                "invalid_api_key" => TalkExitCode.KeyRefused,
+                _ => TalkExitCode.Failed,
+            };
         }
         console.WriteLine($"v2v talk: no complete answer within {settings.Timeout.TotalSeconds:F0} s.");
         return TalkExitCode.NoAnswer;

@@ -10,4 +10,7 @@ internal static class TalkExitCode
     public const int KeyRefused = 4;
     public const int NoAnswer = 5;
     public const int NoSpeech = 6;
+
+    /// <summary>The service refused to answer for the key's quota or billing: retrying will not help until it is fixed.</summary>
+    public const int QuotaExceeded = 7;
 }

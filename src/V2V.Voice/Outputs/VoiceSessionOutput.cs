@@ -41,7 +41,11 @@ public sealed record FirstAudioOutput(double LatencyMs, string ItemId) : VoiceSe
 public sealed record StateOutput(VoiceSessionState State, string? Detail) : VoiceSessionOutput;
 
 /// <summary>An error: from the server (recoverable) or fatal (the session ends).</summary>
-public sealed record ErrorOutput(string Message, string? Code, bool Fatal) : VoiceSessionOutput;
+public sealed record ErrorOutput(string Message, string? Code, bool Fatal) : VoiceSessionOutput
+{
+    /// <summary>How long the service asks to wait before asking again (a rate limit), when it says.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}
 
 /// <summary>The state of a session's connection.</summary>
 public enum VoiceSessionState
