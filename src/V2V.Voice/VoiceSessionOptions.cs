@@ -128,6 +128,7 @@ public sealed class VoiceSessionOptions
         Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");
         Check(SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(SemanticVadEagerness), $"must be low, medium, high or auto (got '{SemanticVadEagerness}')");
         Check(MaxHistory >= 0, nameof(MaxHistory), $"must not be negative (got {MaxHistory})");
+        Check(Voice is null || BuiltInVoices.Contains(Voice), nameof(Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{Voice}')");
         Check(MaxTokens is null or > 0, nameof(MaxTokens), $"must be positive (got {MaxTokens})");
         Check(Temperature is null or (>= 0 and <= 2), nameof(Temperature), $"must be 0 to 2 (got {Temperature})");
         Check(ToolTimeout > TimeSpan.Zero, nameof(ToolTimeout), "must be positive");

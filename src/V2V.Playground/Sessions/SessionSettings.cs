@@ -15,7 +15,7 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
     public const int MaxInstructionsLength = 4000;
 
     /// <summary>The voices of the OpenAI Realtime API.</summary>
-    public static IReadOnlyList<string> Voices { get; } = ["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"];
+    public static IReadOnlyList<string> Voices => V2V.Voice.BuiltInVoices.All;
 
     /// <summary>The extension's <c>turn_detection</c> values.</summary>
     public static IReadOnlyList<string> TurnModes { get; } = ["server_vad", "semantic_vad", "local_vad"];

@@ -77,6 +77,21 @@ public sealed class FailedAnswerTests
     }
 
     [Theory]
+    [InlineData("fable")]
+    [InlineData("Alloy")]
+    [InlineData("nova")]
+    public async Task UnknownVoice_IsRefusedBeforeConnecting_NamingTheSettingAndTheVoices(string voice)
+    {
+        // The service would refuse it only after the connection opened, and the session would run on its default voice.
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => VoiceSession.StartAsync(
+            new VoiceSessionOptions { Voice = voice, Connection = { BaseUri = new Uri("ws://127.0.0.1:9") } }, cancellationToken: Ct));
+
+        Assert.Equal(nameof(VoiceSessionOptions.Voice), error.ParamName);
+        Assert.Contains("marin", error.Message, StringComparison.Ordinal);
+        Assert.Contains(voice, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Rate limit reached for the model's tokens per minute. Please try again in 20s.", 20_000)]
     [InlineData("Rate limit reached. Please try again in 1.5s. Visit https://platform.openai.com/account/rate-limits", 1_500)]
     [InlineData("Please try again in 350ms.", 350)]
