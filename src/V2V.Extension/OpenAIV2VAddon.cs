@@ -10,9 +10,17 @@ public static class OpenAIV2VAddon
     public const string Name = "openai_v2v";
 
     /// <summary>The addon, ready to register with a graph host.</summary>
-    public static ExtensionAddon Create() =>
-        new(Name, TenManifest.Parse(Resource("manifest.json"), "openai_v2v/manifest.json"),
-            JsonNode.Parse(Resource("property.json"))!.AsObject(), () => new OpenAIV2VExtension());
+    /// <param name="keylessEndpoint">
+    /// Where a node with neither <c>api_key</c> nor <c>base_uri</c> connects; null: such a node fails to start, naming
+    /// <c>api_key</c>.
+    /// </param>
+    public static ExtensionAddon Create(KeylessEndpoint? keylessEndpoint = null)
+    {
+        var defaults = JsonNode.Parse(Resource("property.json"))!.AsObject();
+        var keyVariables = EnvironmentReferences.In(defaults["api_key"]);
+        return new(Name, TenManifest.Parse(Resource("manifest.json"), "openai_v2v/manifest.json"), defaults,
+            () => new OpenAIV2VExtension(keylessEndpoint, keyVariables));
+    }
 
     private static string Resource(string file)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using V2V.Extension.Properties;
 using V2V.Ten;
 using V2V.Ten.Messages;
 using V2V.Voice;
@@ -14,36 +16,69 @@ namespace V2V.Extension;
 /// </summary>
 public sealed class OpenAIV2VExtension : Ten.Extension
 {
-    private V2VProperties? _properties;
+    private readonly KeylessEndpoint? _keylessEndpoint;
+    private readonly IReadOnlyList<string> _keyVariables;
+    private V2VSettings? _settings;
     private VoiceSession? _session;
     private Task _outputs = Task.CompletedTask;
     private long _userStreamId;
     private long _badFrames;
 
+    /// <summary>Creates an instance; <see cref="OpenAIV2VAddon.Create"/> is the usual way.</summary>
+    /// <param name="keylessEndpoint">Where a node with neither api_key nor base_uri connects; null: such a node does not start.</param>
+    /// <param name="keyVariables">The environment variables property.json reads api_key from, named when no key is found.</param>
+    public OpenAIV2VExtension(KeylessEndpoint? keylessEndpoint = null, IReadOnlyList<string>? keyVariables = null)
+    {
+        _keylessEndpoint = keylessEndpoint;
+        _keyVariables = keyVariables ?? [];
+    }
+
     /// <inheritdoc />
     public override Task OnInitAsync(ITenEnv env, CancellationToken cancellationToken)
     {
-        _properties = V2VProperties.Read(env.Properties);
+        _settings = Read(env.Properties);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public override async Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
     {
-        var properties = _properties ?? V2VProperties.Read(env.Properties);
-        var options = properties.Session;
-        if (properties.UseLocalServer)
+        var settings = _settings ?? Read(env.Properties);
+        var options = settings.Session;
+        if (settings.NeedsKeylessEndpoint)
         {
-            options.Connection.BaseUri = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
-            env.Logger.LogInformation("{Name}: no api_key, so the local realtime server answers at {Uri}", env.Name, options.Connection.BaseUri);
+            options.Connection.BaseUri = await _keylessEndpoint!.GetBaseUriAsync(cancellationToken).ConfigureAwait(false);
+            env.Logger.LogInformation("{Name}: no api_key, so {Endpoint} answers at {Uri}", env.Name, _keylessEndpoint.Description, options.Connection.BaseUri);
         }
         else
         {
             env.Logger.LogInformation("{Name}: {Vendor} realtime API, model {Model}, {Dialect} dialect", env.Name, options.Connection.Vendor, options.Connection.Model, options.Connection.Dialect);
         }
-        _session = await VoiceSession.StartAsync(options, (call, ct) => CallToolAsync(env, call, ct), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var bridge = new OutputBridge(env, options.StreamId, () => Interlocked.Read(ref _userStreamId));
+        try
+        {
+            _session = await VoiceSession.StartAsync(options, (call, ct) => CallToolAsync(env, call, ct), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LowerLayerErrors.ToPropertyError(ex, env.Properties) is { } refused)
+        {
+            throw refused;
+        }
+        var bridge = new OutputBridge(env, settings.StreamId, () => Interlocked.Read(ref _userStreamId));
         _outputs = Task.Run(() => bridge.RunAsync(_session, CancellationToken.None), CancellationToken.None);
+    }
+
+    // A node that needs the key-less endpoint where the host gives none is refused now, not when it first connects.
+    private V2VSettings Read(JsonObject properties)
+    {
+        var settings = V2VPropertyReader.Read(properties);
+        if (settings.NeedsKeylessEndpoint && _keylessEndpoint is null)
+        {
+            var lookedAt = _keyVariables.Count == 0 ? "" : $" (property.json reads it from {string.Join(" or ", _keyVariables)}, not set here)";
+            var setKey = _keyVariables.Count == 0 ? "Set api_key" : $"Set api_key or {string.Join(" or ", _keyVariables)}";
+            throw new TenPropertyException("api_key", $"{OpenAIV2VAddon.Name}: property 'api_key' is empty{lookedAt} and base_uri is not set. "
+                + $"{setKey}; or set base_uri to a server that needs no key; or run the graph where the host provides a key-less "
+                + "endpoint (v2v graph run and v2v serve start the local realtime server).");
+        }
+        return settings;
     }
 
     /// <inheritdoc />

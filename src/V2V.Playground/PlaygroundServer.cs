@@ -9,6 +9,7 @@ using V2V.Extension;
 using V2V.Playground.Backend;
 using V2V.Playground.Hosting;
 using V2V.Playground.Security;
+using V2V.Simulator;
 using V2V.Playground.Sessions;
 using V2V.Ten;
 
@@ -61,7 +62,8 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         var token = options.EffectiveToken;
         ListenAddresses.Check(urls, token is not null);
 
-        var agent = OpenAIV2VAddon.Create();
+        // A session with no key is answered by the local realtime server, which the playground owns.
+        var agent = OpenAIV2VAddon.Create(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync));
         var resolved = Resolve(agent, options.ExtensionProperties, options.ResolveEnvironment);
         var backend = BackendInfo.From(resolved);
         var logger = options.LoggerFactory.CreateLogger("V2V.Playground");

@@ -68,7 +68,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
         _history = new ConversationHistory(options.MaxHistory);
         if (options.Dump)
         {
-            _dump = AudioDump.Create(options.DumpFolder, options.StreamId, DateTimeOffset.UtcNow);
+            _dump = AudioDump.Create(options.DumpFolder, options.DumpName, DateTimeOffset.UtcNow);
         }
     }
 

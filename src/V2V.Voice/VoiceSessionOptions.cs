@@ -110,8 +110,12 @@ public sealed class VoiceSessionOptions
     /// <summary>The folder of the dumps.</summary>
     public string DumpFolder { get; set; } = "dumps";
 
-    /// <summary>The stream id of the agent's own outputs (text_data of the assistant).</summary>
-    public long StreamId { get; set; }
+    /// <summary>
+    /// The session's label, which starts the names of its dump files (<c>{DumpName}_{start}_in.wav</c>): 1 to 32
+    /// letters, digits, '-' or '_', so a dump can never be written outside <see cref="DumpFolder"/>. A host names its
+    /// sessions in its own terms (the TEN extension uses the stream id).
+    /// </summary>
+    public string DumpName { get; set; } = "session";
 
     /// <summary>Logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
@@ -127,6 +131,7 @@ public sealed class VoiceSessionOptions
         Check(VadPrefixPaddingMs >= 0, nameof(VadPrefixPaddingMs), $"must not be negative (got {VadPrefixPaddingMs})");
         Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");
         Check(SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(SemanticVadEagerness), $"must be low, medium, high or auto (got '{SemanticVadEagerness}')");
+        Check(IsSafeFileLabel(DumpName), nameof(DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{DumpName}')");
         Check(MaxHistory >= 0, nameof(MaxHistory), $"must not be negative (got {MaxHistory})");
         Check(Voice is null || BuiltInVoices.Contains(Voice), nameof(Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{Voice}')");
         Check(MaxTokens is null or > 0, nameof(MaxTokens), $"must be positive (got {MaxTokens})");
@@ -137,6 +142,9 @@ public sealed class VoiceSessionOptions
         Check(MaxReconnectAttempts >= 0, nameof(MaxReconnectAttempts), "must not be negative");
         Check(MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(MaxConnectionAge), "must be at least 1 s");
     }
+
+    private static bool IsSafeFileLabel(string? label) =>
+        label is { Length: >= 1 and <= 32 } && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static void Check(bool ok, string name, string message)
     {

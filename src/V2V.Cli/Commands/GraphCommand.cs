@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using V2V.Extension;
 using V2V.Graph;
 using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Graph.Validation;
+using V2V.Simulator;
 
 namespace V2V.Cli.Commands;
 
@@ -17,11 +19,12 @@ internal static class GraphCommand
     private const int RuntimeFailure = 1;
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
-    // The addons every graph can use: one line per addon package.
+    // The addons every graph can use: one line per addon package. A v2v node with no key is answered by the
+    // local realtime server, which this process owns.
     private static readonly Action<AddonRegistry>[] Registrations =
     [
         registry => registry.AddBuiltIns(),
-        registry => registry.Add(V2V.Extension.OpenAIV2VAddon.Create()),
+        registry => registry.Add(OpenAIV2VAddon.Create(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync))),
     ];
 
     public static Command Create()

@@ -1,6 +1,6 @@
 using V2V.Audio;
-using V2V.Extension;
 using V2V.Realtime.Client;
+using V2V.Simulator;
 using V2V.Voice;
 using V2V.Voice.Outputs;
 

@@ -4,8 +4,8 @@ namespace V2V.Voice.Diagnostics;
 
 /// <summary>
 /// The dump of one session: what the model heard (24 kHz mono, after resampling) and what it said (24 kHz
-/// as received), as two WAV files named by stream id and start time. Names are built here, from numbers
-/// only, so a dump can never be written outside its folder.
+/// as received), as two WAV files named by the session's label and start time. The label is checked by
+/// <see cref="VoiceSessionOptions.Validate"/> (letters, digits, '-', '_'), so a dump can never be written outside its folder.
 /// </summary>
 internal sealed class AudioDump : IDisposable
 {
@@ -24,11 +24,12 @@ internal sealed class AudioDump : IDisposable
 
     public string OutputPath { get; }
 
-    public static AudioDump Create(string folder, long streamId, DateTimeOffset start)
+    public static AudioDump Create(string folder, string name, DateTimeOffset start)
     {
         var root = Path.GetFullPath(folder);
         Directory.CreateDirectory(root);
-        var stem = $"{streamId}_{start.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{Guid.NewGuid():N}"[..40];
+        // The random tail keeps two sessions of one label started in the same second apart.
+        var stem = $"{name}_{start.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}_{Guid.NewGuid():N}"[..(name.Length + 26)];
         return new AudioDump(Path.Combine(root, stem + "_in.wav"), Path.Combine(root, stem + "_out.wav"));
     }
 

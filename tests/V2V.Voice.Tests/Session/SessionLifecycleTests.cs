@@ -54,7 +54,7 @@ public sealed class SessionLifecycleTests
         {
             o.Dump = true;
             o.DumpFolder = folder;
-            o.StreamId = 4242;
+            o.DumpName = "4242";
         }))
         {
             await harness.SendAsync(speech, 16000, 1);
@@ -94,6 +94,7 @@ public sealed class SessionLifecycleTests
     [InlineData(nameof(VoiceSessionOptions.OutputSampleRate))]
     [InlineData(nameof(VoiceSessionOptions.VadThreshold))]
     [InlineData(nameof(VoiceSessionOptions.SemanticVadEagerness))]
+    [InlineData(nameof(VoiceSessionOptions.DumpName))]
     public void BadOptions_AreRefused_NamingTheSetting(string setting)
     {
         var options = new VoiceSessionOptions();
@@ -101,6 +102,7 @@ public sealed class SessionLifecycleTests
         {
             case nameof(VoiceSessionOptions.OutputSampleRate): options.OutputSampleRate = 96000; break;
             case nameof(VoiceSessionOptions.VadThreshold): options.VadThreshold = 1.5; break;
+            case nameof(VoiceSessionOptions.DumpName): options.DumpName = "../outside"; break;
             default: options.SemanticVadEagerness = "eager"; break;
         }
 

@@ -1,0 +1,155 @@
+using System.Globalization;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Voice;
+using static V2V.Extension.Properties.PropertyRow;
+
+namespace V2V.Extension.Properties;
+
+/// <summary>
+/// Every property of openai_v2v, once: the manifest's <c>api.property</c> lists exactly these (a test compares
+/// them), reading goes row by row, and errors, from a row or from the layers below, are said in a row's words.
+/// Rows are applied in order: where two rows set one option (an alias and its name, <c>server_vad</c> and
+/// <c>turn_detection</c>), the later one given wins.
+/// </summary>
+internal static class PropertyTable
+{
+    /// <summary>The rows, in the order they are applied.</summary>
+    public static IReadOnlyList<PropertyRow> Rows { get; } = Build();
+
+    private static PropertyRow[] Build()
+    {
+        var instructions = Text("system_message", nameof(VoiceSessionOptions.Instructions),
+            "The system instructions; {language} and {model} are replaced.",
+            (s, v) => s.Session.Instructions = v, s => s.Session.Instructions);
+        var maxHistory = Int32("max_history", nameof(VoiceSessionOptions.MaxHistory),
+            "Turns of history kept and replayed after a reconnect; 0: none.",
+            (s, v) => s.Session.MaxHistory = v, s => s.Session.MaxHistory);
+        return
+        [
+            // Where to connect.
+            Text("api_key", nameof(RealtimeClientOptions.ApiKey),
+                "The API key (OpenAI or Azure); empty, with no base_uri: the host's key-less endpoint (the local realtime server of v2v graph run and v2v serve) answers.",
+                (s, v) => s.Session.Connection.ApiKey = v, s => s.Session.Connection.ApiKey),
+            Text("base_uri", nameof(RealtimeClientOptions.BaseUri),
+                "The service, an absolute URI: wss://api.openai.com (default), wss://NAME.openai.azure.com, or ws:// for a loopback server.",
+                (s, v) => s.Session.Connection.BaseUri = AbsoluteUri(v), s => s.Session.Connection.BaseUri?.ToString()),
+            Text("path", nameof(RealtimeClientOptions.Path),
+                "The path and query, e.g. /v1/realtime (OpenAI's default) or Azure's /openai/realtime?api-version=...&deployment=NAME.",
+                (s, v) => s.Session.Connection.Path = v, s => s.Session.Connection.Path),
+            Choice("vendor", nameof(RealtimeClientOptions.Vendor),
+                "openai (the Authorization: Bearer header) or azure (the api-key header); empty: openai.",
+                [("openai", RealtimeVendor.OpenAI), ("azure", RealtimeVendor.Azure)],
+                (s, v) => s.Session.Connection.Vendor = v, s => s.Session.Connection.Vendor),
+            Choice("dialect", nameof(RealtimeClientOptions.Dialect),
+                "The protocol: ga, or beta (only Azure's preview endpoint still speaks it).",
+                [("ga", RealtimeDialect.GA), ("beta", RealtimeDialect.Beta)],
+                (s, v) => s.Session.Connection.Dialect = v, s => s.Session.Connection.Dialect),
+            Text("model", nameof(RealtimeClientOptions.Model),
+                $"The model (Azure: the deployment); empty: {V2VPropertyReader.GaModel} (beta: {V2VPropertyReader.BetaModel}).",
+                (s, v) => s.Session.Connection.Model = v, s => s.Session.Connection.Model),
+
+            // What the agent is.
+            instructions.Alias("prompt"),
+            instructions,
+            Number("temperature", nameof(VoiceSessionOptions.Temperature),
+                "The sampling temperature, 0 to 2 (sent in the beta dialect only).",
+                (s, v) => s.Session.Temperature = v, s => s.Session.Temperature),
+            Integer("max_tokens", nameof(VoiceSessionOptions.MaxTokens),
+                "The most output tokens of a response; 0 or less: no limit.",
+                (s, v) => s.Session.MaxTokens = v > 0 ? (int)Math.Min(v, int.MaxValue) : null, s => s.Session.MaxTokens ?? 0),
+            Text("voice", nameof(VoiceSessionOptions.Voice),
+                "The voice, e.g. alloy or marin; empty: the service's.",
+                (s, v) => s.Session.Voice = v, s => s.Session.Voice),
+            Text("language", nameof(VoiceSessionOptions.Language),
+                "The conversation language, e.g. en or zh-CN: for input transcription and {language}.",
+                (s, v) => s.Session.Language = v, s => s.Session.Language),
+            Text("greeting", nameof(VoiceSessionOptions.Greeting),
+                "What the agent says when the first user joins (on_user_joined); empty: nothing.",
+                (s, v) => s.Session.Greeting = v, s => s.Session.Greeting),
+            maxHistory.Alias("history"),
+            maxHistory,
+
+            // Who ends the user's turns.
+            Flag("server_vad", nameof(VoiceSessionOptions.TurnMode),
+                "true: the service detects the end of turns; false: the local VAD does. turn_detection, when given, wins.",
+                (s, v) => s.Session.TurnMode = v ? TurnMode.ServerVad : TurnMode.LocalVad, s => s.Session.TurnMode != TurnMode.LocalVad),
+            Choice("turn_detection", nameof(VoiceSessionOptions.TurnMode),
+                "Who ends the user's turns: server_vad, semantic_vad or local_vad.",
+                [("server_vad", TurnMode.ServerVad), ("semantic_vad", TurnMode.SemanticVad), ("local_vad", TurnMode.LocalVad)],
+                (s, v) => s.Session.TurnMode = v, s => s.Session.TurnMode),
+            Number("vad_threshold", nameof(VoiceSessionOptions.VadThreshold),
+                "Server VAD threshold, 0 to 1.",
+                (s, v) => s.Session.VadThreshold = v, s => s.Session.VadThreshold),
+            Int32("vad_prefix_padding_ms", nameof(VoiceSessionOptions.VadPrefixPaddingMs),
+                "Server VAD audio kept before speech, in ms (0 or more).",
+                (s, v) => s.Session.VadPrefixPaddingMs = v, s => s.Session.VadPrefixPaddingMs),
+            Int32("vad_silence_duration_ms", nameof(VoiceSessionOptions.VadSilenceDurationMs),
+                "Silence that ends a turn, 50 to 10000 ms.",
+                (s, v) => s.Session.VadSilenceDurationMs = v, s => s.Session.VadSilenceDurationMs),
+            Int32("input_chunk_ms", nameof(VoiceSessionOptions.InputChunkMs),
+                "Audio gathered into one append while the user speaks, 10 to 1000 ms.",
+                (s, v) => s.Session.InputChunkMs = v, s => s.Session.InputChunkMs),
+            Number("input_quiet_dbfs", nameof(VoiceSessionOptions.InputQuietDbfs),
+                "Input frames quieter than this (-120 to 0 dBFS) near the end of a turn are sent at once; -120: off.",
+                (s, v) => s.Session.InputQuietDbfs = v, s => s.Session.InputQuietDbfs),
+
+            // What comes out.
+            Flag("audio_out", nameof(VoiceSessionOptions.AudioOut),
+                "false: text only, no pcm_frame out.",
+                (s, v) => s.Session.AudioOut = v, s => s.Session.AudioOut),
+            Flag("input_transcript", nameof(VoiceSessionOptions.InputTranscript),
+                "Transcribe the user's speech into text_data (role user).",
+                (s, v) => s.Session.InputTranscript = v, s => s.Session.InputTranscript),
+            Text("transcription_model", nameof(VoiceSessionOptions.TranscriptionModel),
+                "The model that transcribes the user (Azure: a deployment).",
+                (s, v) => s.Session.TranscriptionModel = v, s => s.Session.TranscriptionModel),
+            Int32("sample_rate", nameof(VoiceSessionOptions.OutputSampleRate),
+                "The sample rate of the pcm_frame out, 8000 to 48000 Hz.",
+                (s, v) => s.Session.OutputSampleRate = v, s => s.Session.OutputSampleRate),
+            Int32("frame_ms", nameof(VoiceSessionOptions.OutputFrameDuration),
+                "The length of each pcm_frame out, 5 to 100 ms.",
+                (s, v) => s.Session.OutputFrameDuration = TimeSpan.FromMilliseconds(v), s => (int)s.Session.OutputFrameDuration.TotalMilliseconds),
+            Flag("pace_output", nameof(VoiceSessionOptions.PaceOutput),
+                "true: pcm_frame out in real time; false: as fast as it comes (files, tests).",
+                (s, v) => s.Session.PaceOutput = v, s => s.Session.PaceOutput),
+            Int32("tool_timeout_ms", nameof(VoiceSessionOptions.ToolTimeout),
+                "How long a tool_call may take before the model gets an error output, in ms (more than 0).",
+                (s, v) => s.Session.ToolTimeout = TimeSpan.FromMilliseconds(v), s => (int)s.Session.ToolTimeout.TotalMilliseconds),
+            Integer("stream_id", nameof(VoiceSessionOptions.DumpName),
+                "The stream id of the agent's pcm_frame and text_data out; it also names the session's dump files.",
+                (s, v) =>
+                {
+                    s.StreamId = v;
+                    s.Session.DumpName = v.ToString(CultureInfo.InvariantCulture);
+                },
+                s => s.StreamId),
+
+            // Diagnostics.
+            Flag("dump", nameof(VoiceSessionOptions.Dump),
+                "Write each session's input and output audio as WAV files into dump_path.",
+                (s, v) => s.Session.Dump = v, s => s.Session.Dump),
+            Text("dump_path", nameof(VoiceSessionOptions.DumpFolder),
+                "The folder of the dumps.",
+                (s, v) => s.Session.DumpFolder = v, s => s.Session.DumpFolder),
+        ];
+    }
+
+    /// <summary>
+    /// The row of an option a layer below names (its C# name, e.g. <c>OutputSampleRate</c>), or of a property it
+    /// names as it is: of the rows that set the option, the one the node gave (the last, as it won), else the main one.
+    /// </summary>
+    public static PropertyRow? ForOption(string name, System.Text.Json.Nodes.JsonObject given)
+    {
+        var rows = Rows.Where(r => r.Option == name).ToList();
+        if (rows.Count == 0)
+        {
+            rows = [.. Rows.Where(r => r.Name == name)];
+        }
+        return rows.LastOrDefault(r => r.IsGiven(given)) ?? rows.LastOrDefault(r => r.AliasOf is null);
+    }
+
+    private static Uri AbsoluteUri(string text) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? uri
+            : throw Rows.First(r => r.Name == "base_uri").Refused($"must be an absolute URI such as wss://api.openai.com, got \"{text}\".");
+}

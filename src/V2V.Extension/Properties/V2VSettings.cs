@@ -1,0 +1,21 @@
+using V2V.Voice;
+
+namespace V2V.Extension.Properties;
+
+/// <summary>What the properties of one openai_v2v node come to: the voice session's options and the extension's own.</summary>
+internal sealed class V2VSettings
+{
+    private static readonly Lazy<V2VSettings> DefaultSettings = new(() => V2VPropertyReader.Read([]));
+
+    /// <summary>The settings of a node that gives no property: what each property's default is.</summary>
+    public static V2VSettings Defaults => DefaultSettings.Value;
+
+    /// <summary>The options of the voice session underneath.</summary>
+    public VoiceSessionOptions Session { get; } = new();
+
+    /// <summary>The stream id of the agent's own outputs (its pcm_frame and text_data).</summary>
+    public long StreamId { get; set; }
+
+    /// <summary>No key and no endpoint of the node's own: the host's key-less endpoint must answer.</summary>
+    public bool NeedsKeylessEndpoint => string.IsNullOrEmpty(Session.Connection.ApiKey) && Session.Connection.BaseUri is null;
+}

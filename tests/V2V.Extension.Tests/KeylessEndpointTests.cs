@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Graph;
+using V2V.Graph.Definition;
+using V2V.Graph.Hosting;
+using V2V.Simulator;
+
+namespace V2V.Extension.Tests;
+
+/// <summary>Which server a node with no key talks to is the host's choice; the extension owns no server.</summary>
+public sealed class KeylessEndpointTests
+{
+    [Fact]
+    public async Task NoKey_AndNoKeylessEndpointFromTheHost_FailsToStart_NamingApiKeyAndItsVariable()
+    {
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var running = await host.StartAsync(SingleNode(new JsonObject { ["api_key"] = "" }), TestContext.Current.CancellationToken);
+        });
+
+        Assert.Contains("'api_key'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("OPENAI_API_KEY", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("base_uri", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoKey_ConnectsToTheKeylessEndpointTheHostGives()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var received = new ConcurrentQueue<string>();
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        {
+            ClientEventObserver = e => received.Enqueue(e.GetProperty("type").GetString()!),
+        }, ct);
+        var asked = 0;
+        var keyless = new KeylessEndpoint("the test's local server", _ =>
+        {
+            Interlocked.Increment(ref asked);
+            return Task.FromResult(server.BaseUri);
+        });
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create(keyless)));
+
+        await using (var running = await host.StartAsync(SingleNode(new JsonObject { ["api_key"] = "" }), ct))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!received.Contains("session.update") && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20, ct);
+            }
+        }
+
+        Assert.Equal(1, asked);
+        Assert.Contains("session.update", received);
+    }
+
+    [Fact]
+    public void TheExtension_DoesNotDependOnTheLocalServer()
+    {
+        var references = typeof(OpenAIV2VExtension).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.DoesNotContain("V2V.Simulator", references);
+        Assert.DoesNotContain(references, r => r!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        Assert.Contains("V2V.Voice", references);
+    }
+
+    private static GraphDefinition SingleNode(JsonObject properties) => GraphJson.Parse(new JsonObject
+    {
+        ["nodes"] = new JsonArray(new JsonObject { ["type"] = "extension", ["name"] = "v2v", ["addon"] = OpenAIV2VAddon.Name, ["property"] = properties }),
+        ["connections"] = new JsonArray(),
+    }.ToJsonString());
+}

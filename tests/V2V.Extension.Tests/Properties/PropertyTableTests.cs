@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using V2V.Extension.Properties;
+using V2V.Ten;
+
+namespace V2V.Extension.Tests.Properties;
+
+/// <summary>The property table drives reading: every row sets its option, and refuses a value of the wrong type by name.</summary>
+public sealed class PropertyTableTests
+{
+    public static TheoryData<string> RowNames => [.. PropertyTable.Rows.Select(r => r.Name)];
+
+    public static TheoryData<string> ChoiceNames => [.. PropertyTable.Rows.Where(r => r.Allowed.Count > 0).Select(r => r.Name)];
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void EveryRow_RefusesAValueOfAnotherType_NamingTheProperty(string name)
+    {
+        var row = Row(name);
+        // A number where text is wanted, text where anything else is.
+        JsonNode wrong = row.Type == "string" ? JsonValue.Create(42) : JsonValue.Create("not-a-" + row.Type);
+
+        var ex = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", [name] = wrong }));
+
+        Assert.Equal(name, ex.Property);
+        Assert.StartsWith($"openai_v2v: property '{name}' must be ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(row.Doc, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ChoiceNames))]
+    public void EveryChoice_RefusesAValueItDoesNotAllow_SayingWhichItDoes(string name)
+    {
+        var row = Row(name);
+
+        var ex = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", [name] = "nonsense" }));
+
+        Assert.Equal(name, ex.Property);
+        Assert.All(row.Allowed, a => Assert.Contains($"\"{a}\"", ex.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(RowNames))]
+    public void EveryRow_SetsItsOption(string name)
+    {
+        var row = Row(name);
+        var value = GoodValueOtherThanDefault(row);
+
+        var properties = new JsonObject { ["api_key"] = "sk-test", [name] = value.DeepClone() };
+        if (name == "vendor")
+        {
+            properties["path"] = "/openai/realtime?api-version=2025-04-01-preview&deployment=test"; // azure needs one
+        }
+        var settings = V2VPropertyReader.Read(properties);
+
+        Assert.NotEqual(row.Default, row.ValueIn(settings));
+        Assert.Equal(Shown(value), row.ValueIn(settings));
+    }
+
+    [Fact]
+    public void AnAliasGivenAlone_SetsTheOption_AndItsNameWinsWhenBothAreGiven()
+    {
+        var alone = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["history"] = 3, ["prompt"] = "Be brief." });
+        var both = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["history"] = 3, ["max_history"] = 7, ["prompt"] = "Be brief.", ["system_message"] = "Be kind." });
+
+        Assert.Equal((3, "Be brief."), (alone.Session.MaxHistory, alone.Session.Instructions));
+        Assert.Equal((7, "Be kind."), (both.Session.MaxHistory, both.Session.Instructions));
+    }
+
+    [Fact]
+    public void EmptyText_MeansNotSet()
+    {
+        var settings = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "", ["vendor"] = "", ["dialect"] = " ", ["model"] = "", ["turn_detection"] = "", ["server_vad"] = false });
+
+        Assert.True(settings.NeedsKeylessEndpoint);
+        Assert.Equal(("openai", "ga", "gpt-realtime"), (Row("vendor").ValueIn(settings), Row("dialect").ValueIn(settings), settings.Session.Connection.Model));
+        Assert.Equal(V2V.Voice.TurnMode.LocalVad, settings.Session.TurnMode);
+    }
+
+    [Fact]
+    public void StreamId_IsTheAgentsStream_AndNamesItsDumps()
+    {
+        var settings = V2VPropertyReader.Read(new JsonObject { ["stream_id"] = 1234 });
+
+        Assert.Equal((1234L, "1234"), (settings.StreamId, settings.Session.DumpName));
+    }
+
+    private static PropertyRow Row(string name) => PropertyTable.Rows.Single(r => r.Name == name);
+
+    // A value each row accepts (inside the voice session's ranges), unlike its default.
+    private static JsonNode GoodValueOtherThanDefault(PropertyRow row) => row.Name switch
+    {
+        "base_uri" => "wss://example.org/",
+        "sample_rate" => 16000,
+        "temperature" or "vad_threshold" => row.Default == "0.25" ? 0.5 : 0.25,
+        "input_quiet_dbfs" => -60.5,
+        _ when row.Allowed.Count > 0 => row.Allowed.First(a => a != row.Default),
+        _ => row.Type switch
+        {
+            "string" => "x-test",
+            "bool" => row.Default != "true",
+            _ => 50,
+        },
+    };
+
+    private static string Shown(JsonNode value) => value.GetValueKind() == System.Text.Json.JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+}
