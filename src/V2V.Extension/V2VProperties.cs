@@ -115,7 +115,18 @@ internal sealed record V2VProperties(VoiceSessionOptions Session, bool UseLocalS
         }
         catch (RealtimeConfigurationException ex)
         {
-            throw new TenPropertyException(ex.PropertyName, $"openai_v2v: property '{ex.PropertyName}': {ex.Message}");
+            // The client names its own options; said here in the words of the properties.
+            var property = ex.Option switch
+            {
+                nameof(RealtimeClientOptions.ApiKey) or nameof(RealtimeClientOptions.BearerToken) => "api_key",
+                nameof(RealtimeClientOptions.BaseUri) => "base_uri",
+                nameof(RealtimeClientOptions.Path) => "path",
+                nameof(RealtimeClientOptions.Model) => "model",
+                nameof(RealtimeClientOptions.Dialect) => "dialect",
+                nameof(RealtimeClientOptions.Vendor) => "vendor",
+                _ => ex.Option,
+            };
+            throw new TenPropertyException(property, $"openai_v2v: property '{property}': {ex.Message}");
         }
     }
 
