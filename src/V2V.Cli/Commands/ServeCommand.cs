@@ -16,10 +16,6 @@ internal static class ServeCommand
 {
     private const int NotStarted = 2;
     private const int Failed = 1;
-    private const string OpenAIKeyVariable = "OPENAI_API_KEY";
-    private const string AzureKeyVariable = "AZURE_OPENAI_API_KEY";
-    private const string AzureEndpointVariable = "AZURE_OPENAI_ENDPOINT";
-    private const string AzureDeploymentVariable = "AZURE_OPENAI_DEPLOYMENT";
 
     public static Command Create()
     {
@@ -27,8 +23,8 @@ internal static class ServeCommand
         var host = new Option<string?>("--host") { Description = "Listen on this host or IP instead of 127.0.0.1 (e.g. 0.0.0.0; needs --token)." };
         var port = new Option<int>("--port") { Description = "Port, with --host (default 8080).", DefaultValueFactory = _ => 8080 };
         var token = new Option<string?>("--token") { Description = $"Access token (16+ characters) required by the page and the WebSocket; or the environment variable {PlaygroundOptions.TokenVariable}." };
-        var keyVariable = new Option<string?>("--api-key-env") { Description = $"The environment variable that holds the API key (the key itself never goes on a command line); default {OpenAIKeyVariable}, with --vendor azure {AzureKeyVariable}." };
-        var vendor = new Option<string?>("--vendor") { Description = $"\"azure\" for Azure OpenAI's GA endpoint: key from ${AzureKeyVariable}, resource from --base-uri or ${AzureEndpointVariable}, deployment from --model or ${AzureDeploymentVariable}." };
+        var keyVariable = new Option<string?>("--api-key-env") { Description = $"The environment variable that holds the API key (the key itself never goes on a command line); default {ServeBackend.OpenAIKeyVariable}, with --vendor azure {ServeBackend.AzureKeyVariable}." };
+        var vendor = new Option<string?>("--vendor") { Description = $"\"azure\" for Azure OpenAI's GA endpoint: key from ${ServeBackend.AzureKeyVariable}, resource from --base-uri or ${ServeBackend.AzureEndpointVariable}, deployment from --model or ${ServeBackend.AzureDeploymentVariable}." };
         var baseUri = new Option<string?>("--base-uri") { Description = "The realtime service, e.g. wss://api.openai.com or wss://RESOURCE.openai.azure.com." };
         var path = new Option<string?>("--path") { Description = "Path and query, when not the default (OpenAI /v1/realtime, Azure /openai/v1/realtime). Azure's deprecated preview: /openai/realtime?api-version=...&deployment=NAME (spoken in beta)." };
         var model = new Option<string?>("--model") { Description = $"The model; on Azure the deployment (default {ConnectionOptions.DefaultModel})." };
@@ -58,7 +54,7 @@ internal static class ServeCommand
             {
                 options.Urls.Add(url);
             }
-            if (!Backend(options.ExtensionProperties, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? []))
+            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? [], Console.Error))
             {
                 return NotStarted;
             }
@@ -113,53 +109,5 @@ internal static class ServeCommand
             return [$"http://{bracketed}:{port}"];
         }
         return port == 8080 ? [] : [$"http://127.0.0.1:{port}"];
-    }
-
-    // The agent's server-side properties. The key is referred to as ${env:NAME|}, so it is read where it is used
-    // and never sits in this process's arguments. Azure, asked for or found in the environment, is its GA endpoint:
-    // the resource as base_uri, the deployment as model, the GA dialect, no path.
-    private static bool Backend(JsonObject properties, string? keyVariable, string? vendor, string? baseUri, string? path, string? model, string[] assignments)
-    {
-        var askedForAzure = string.Equals(vendor, "azure", StringComparison.OrdinalIgnoreCase);
-        var azureFromEnvironment = vendor is null && baseUri is null
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(keyVariable ?? OpenAIKeyVariable))
-            && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AzureEndpointVariable))
-            && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(AzureKeyVariable));
-        if (askedForAzure || azureFromEnvironment)
-        {
-            properties["api_key"] = $"${{env:{(askedForAzure ? keyVariable : null) ?? AzureKeyVariable}|}}";
-            properties["vendor"] = "azure";
-            // The deprecated preview endpoint (a path with api-version) speaks beta; the GA endpoint GA.
-            properties["dialect"] = path?.Contains("api-version=", StringComparison.OrdinalIgnoreCase) == true ? "beta" : "ga";
-            SetIf(properties, "base_uri", Environment.GetEnvironmentVariable(AzureEndpointVariable));
-            properties["model"] = Environment.GetEnvironmentVariable(AzureDeploymentVariable) is { Length: > 0 } deployment ? deployment : ConnectionOptions.DefaultModel;
-        }
-        else
-        {
-            properties["api_key"] = $"${{env:{keyVariable ?? OpenAIKeyVariable}|}}";
-        }
-        SetIf(properties, "vendor", vendor);
-        SetIf(properties, "base_uri", baseUri);
-        SetIf(properties, "path", path);
-        SetIf(properties, "model", model);
-        foreach (var assignment in assignments)
-        {
-            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                Console.Error.WriteLine($"v2v serve: --set '{assignment}': expected name=value, e.g. --set greeting=Hello!");
-                return false;
-            }
-            properties[assignment[..equals]] = assignment[(equals + 1)..];
-        }
-        return true;
-    }
-
-    private static void SetIf(JsonObject properties, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            properties[name] = value;
-        }
     }
 }
