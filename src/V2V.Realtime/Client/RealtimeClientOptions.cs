@@ -24,7 +24,8 @@ public sealed class RealtimeClientOptions
     /// <summary>
     /// The server: <c>wss://api.openai.com</c> (default), the Azure OpenAI resource <c>wss://NAME.openai.azure.com</c>,
     /// or a loopback <c>ws://127.0.0.1:PORT</c>. <c>https://</c> is read as <c>wss://</c>. Plain <c>ws://</c> is refused for
-    /// anything but loopback. A base URI with a path of its own is used whole when <see cref="Path"/> is not set.
+    /// anything but loopback. A base URI that is the API's root (<c>.../v1</c>, <c>.../openai/v1/</c>) means its
+    /// <c>/realtime</c>; one with another path of its own is used whole when <see cref="Path"/> is not set.
     /// </summary>
     public Uri? BaseUri { get; set; }
 

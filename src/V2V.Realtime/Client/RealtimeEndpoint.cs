@@ -65,7 +65,7 @@ public sealed class RealtimeEndpoint
         var pathAndQuery = options.Path;
         if (string.IsNullOrWhiteSpace(pathAndQuery))
         {
-            pathAndQuery = baseUri.PathAndQuery is "/" or "" ? DefaultPath(options.Vendor) : baseUri.PathAndQuery;
+            pathAndQuery = baseUri.PathAndQuery is "/" or "" ? DefaultPath(options.Vendor) : PathOfBase(baseUri);
         }
         if (!pathAndQuery.StartsWith('/'))
         {
@@ -82,6 +82,14 @@ public sealed class RealtimeEndpoint
         builder.Query = query.ToString();
 
         return new RealtimeEndpoint(builder.Uri, HandshakeHeaders(options, builder.Uri)) { IsAzurePreview = preview };
+    }
+
+    // A base URI that is the API's root, as the services' own SDKs take it (https://api.openai.com/v1,
+    // https://RESOURCE.openai.azure.com/openai/v1/), means its realtime endpoint; any other path is used whole.
+    private static string PathOfBase(Uri baseUri)
+    {
+        var path = baseUri.AbsolutePath.TrimEnd('/');
+        return path.EndsWith("/v1", StringComparison.OrdinalIgnoreCase) ? path + "/realtime" + baseUri.Query : baseUri.PathAndQuery;
     }
 
     private static string DefaultPath(RealtimeVendor vendor) => vendor == RealtimeVendor.Azure ? AzureGaPath : "/v1/realtime";

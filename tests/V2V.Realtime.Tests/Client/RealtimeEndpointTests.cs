@@ -42,6 +42,16 @@ public sealed class RealtimeEndpointTests
         Assert.False(endpoint.IsAzurePreview);
     }
 
+    [Theory]
+    [InlineData("https://myres.openai.azure.com/openai/v1/", RealtimeVendor.Azure, "wss://myres.openai.azure.com/openai/v1/realtime?model=d")]
+    [InlineData("https://api.openai.com/v1", RealtimeVendor.OpenAI, "wss://api.openai.com/v1/realtime?model=d")]
+    public void BaseUriThatIsTheApiRoot_MeansItsRealtimeEndpoint(string baseUri, RealtimeVendor vendor, string expected)
+    {
+        var endpoint = RealtimeEndpoint.Create(new RealtimeClientOptions { Vendor = vendor, ApiKey = "k", BaseUri = new Uri(baseUri), Model = "d" });
+
+        Assert.Equal(expected, endpoint.Uri.AbsoluteUri);
+    }
+
     [Fact]
     public void Azure_Ga_TakesABearerToken_InsteadOfTheKey()
     {
