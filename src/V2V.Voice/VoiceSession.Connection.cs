@@ -15,7 +15,7 @@ public sealed partial class VoiceSession
         "The connection to the conversation was re-established. The messages above are the conversation so far; " +
         "continue it naturally from where it left off, without greeting the user again.";
 
-    private volatile RealtimeClient? _client;
+    private volatile IRealtimeConnection? _client;
     private int _generation;
     private readonly object _bufferGate = new();
     private readonly Queue<short[]> _reconnectBuffer = new();
@@ -25,7 +25,7 @@ public sealed partial class VoiceSession
     private async Task ConnectAsync(bool replay, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        var client = await RealtimeClient.ConnectAsync(_options.Connection, ct).ConfigureAwait(false);
+        var client = await new RealtimeClient(_options.Connection).ConnectAsync(ct).ConfigureAwait(false);
         var generation = Interlocked.Increment(ref _generation);
         _turns.OnNewConnection();
         await client.SendAsync(new SessionUpdateEvent { Session = SessionConfiguration.Build(_options, _tools) }, ct).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed partial class VoiceSession
     }
 
     /// <summary>Reads the server's events into the actor's queue until the connection ends, then says so.</summary>
-    private async Task PumpAsync(RealtimeClient client, int generation)
+    private async Task PumpAsync(IRealtimeConnection client, int generation)
     {
         Exception? error = null;
         try
@@ -185,7 +185,7 @@ public sealed partial class VoiceSession
     /// Sends the audio kept while disconnected, oldest first, then makes the connection the live one. The
     /// producer keeps buffering until then, so no audio overtakes older audio.
     /// </summary>
-    private async Task SendBufferedAudioThenGoLiveAsync(RealtimeClient client, CancellationToken ct)
+    private async Task SendBufferedAudioThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
     {
         while (true)
         {
@@ -219,7 +219,7 @@ public sealed partial class VoiceSession
     }
 
     /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
-    private async Task CloseQuietlyAsync(RealtimeClient client)
+    private async Task CloseQuietlyAsync(IRealtimeConnection client)
     {
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try

@@ -79,8 +79,8 @@ public sealed partial class VoiceSession : IAsyncDisposable
     public (string Input, string Output)? DumpFiles => _dump is null ? null : (_dump.InputPath, _dump.OutputPath);
 
     /// <summary>
-    /// Connects, configures the session, and starts it. Throws what <see cref="RealtimeClient.ConnectAsync"/>
-    /// throws (configuration, authentication, handshake), or <see cref="ArgumentException"/> for bad options.
+    /// Connects, configures the session, and starts it. Throws what building a <see cref="RealtimeClient"/> and its
+    /// <see cref="RealtimeClient.ConnectAsync"/> throw (configuration, authentication, handshake), or <see cref="ArgumentException"/> for bad options.
     /// </summary>
     public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
     {

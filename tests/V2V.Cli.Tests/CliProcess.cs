@@ -10,7 +10,11 @@ internal static class CliProcess
 
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
 
-    public static async Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args) =>
+        RunWithEnvironmentAsync(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the command with these environment variables set (and no service key or endpoint of the test machine's).</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -22,6 +26,12 @@ internal static class CliProcess
         // A key in the test machine's environment must not send the CLI to OpenAI.
         start.Environment.Remove("OPENAI_API_KEY");
         start.Environment.Remove("AZURE_OPENAI_API_KEY");
+        start.Environment.Remove("AZURE_OPENAI_ENDPOINT");
+        start.Environment.Remove("AZURE_OPENAI_DEPLOYMENT");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);

@@ -7,8 +7,10 @@ namespace V2V.Cli.Commands;
 
 /// <summary>
 /// <c>v2v serve</c>: the web playground on http://127.0.0.1:8080 until Ctrl+C. Backend: OpenAI when the key variable
-/// (OPENAI_API_KEY) is set, Azure when <c>--vendor azure</c> or AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY are,
-/// otherwise the local realtime server in this process. Exit codes: 0 stopped, 1 failed, 2 not started as configured.
+/// (OPENAI_API_KEY) is set; Azure OpenAI's GA endpoint with <c>--vendor azure</c> (key AZURE_OPENAI_API_KEY, resource
+/// AZURE_OPENAI_ENDPOINT, deployment AZURE_OPENAI_DEPLOYMENT unless the flags say them), or when AZURE_OPENAI_ENDPOINT
+/// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
+/// Exit codes: 0 stopped, 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
 {
@@ -21,11 +23,11 @@ internal static class ServeCommand
         var host = new Option<string?>("--host") { Description = "Listen on this host or IP instead of 127.0.0.1 (e.g. 0.0.0.0; needs --token)." };
         var port = new Option<int>("--port") { Description = "Port, with --host (default 8080).", DefaultValueFactory = _ => 8080 };
         var token = new Option<string?>("--token") { Description = $"Access token (16+ characters) required by the page and the WebSocket; or the environment variable {PlaygroundOptions.TokenVariable}." };
-        var keyVariable = new Option<string>("--api-key-env") { Description = "The environment variable that holds the API key (the key itself never goes on a command line).", DefaultValueFactory = _ => "OPENAI_API_KEY" };
-        var vendor = new Option<string?>("--vendor") { Description = "\"azure\" for Azure OpenAI (with --base-uri and --path)." };
-        var baseUri = new Option<string?>("--base-uri") { Description = "The realtime service, e.g. wss://my-resource.openai.azure.com." };
-        var path = new Option<string?>("--path") { Description = "Azure: e.g. /openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview." };
-        var model = new Option<string?>("--model") { Description = "The model (default gpt-realtime)." };
+        var keyVariable = new Option<string?>("--api-key-env") { Description = $"The environment variable that holds the API key (the key itself never goes on a command line); default {ServeBackend.OpenAIKeyVariable}, with --vendor azure {ServeBackend.AzureKeyVariable}." };
+        var vendor = new Option<string?>("--vendor") { Description = $"\"azure\" for Azure OpenAI's GA endpoint: key from ${ServeBackend.AzureKeyVariable}, resource from --base-uri or ${ServeBackend.AzureEndpointVariable}, deployment from --model or ${ServeBackend.AzureDeploymentVariable}." };
+        var baseUri = new Option<string?>("--base-uri") { Description = "The realtime service, e.g. wss://api.openai.com or wss://RESOURCE.openai.azure.com." };
+        var path = new Option<string?>("--path") { Description = "Path and query, when not the default (OpenAI /v1/realtime, Azure /openai/v1/realtime). Azure's deprecated preview: /openai/realtime?api-version=...&deployment=NAME (spoken in beta)." };
+        var model = new Option<string?>("--model") { Description = $"The model; on Azure the deployment (default {ConnectionOptions.DefaultModel})." };
         var set = new Option<string[]>("--set") { Description = "Any other openai_v2v property: name=value (repeatable), e.g. --set greeting=Hello!", Arity = ArgumentArity.ZeroOrMore };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Browser sessions at once.", DefaultValueFactory = _ => 8 };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging (sessions, graphs, the realtime connection)." };
@@ -52,7 +54,7 @@ internal static class ServeCommand
             {
                 options.Urls.Add(url);
             }
-            if (!Backend(options.ExtensionProperties, result.GetValue(keyVariable)!, result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? []))
+            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? [], Console.Error))
             {
                 return NotStarted;
             }
@@ -107,51 +109,5 @@ internal static class ServeCommand
             return [$"http://{bracketed}:{port}"];
         }
         return port == 8080 ? [] : [$"http://127.0.0.1:{port}"];
-    }
-
-    // The agent's server-side properties. The key is referred to as ${env:NAME|}, so it is read where it is used
-    // and never sits in this process's arguments.
-    private static bool Backend(JsonObject properties, string keyVariable, string? vendor, string? baseUri, string? path, string? model, string[] assignments)
-    {
-        var azureFromEnvironment = vendor is null && baseUri is null
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(keyVariable))
-            && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AZURE_OPENAI_ENDPOINT"))
-            && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AZURE_OPENAI_API_KEY"));
-        if (azureFromEnvironment)
-        {
-            var deployment = Environment.GetEnvironmentVariable("AZURE_OPENAI_DEPLOYMENT") is { Length: > 0 } d ? d : "gpt-4o-realtime-preview";
-            properties["api_key"] = "${env:AZURE_OPENAI_API_KEY|}";
-            properties["vendor"] = "azure";
-            properties["base_uri"] = Environment.GetEnvironmentVariable("AZURE_OPENAI_ENDPOINT");
-            properties["path"] = $"/openai/realtime?api-version=2024-10-01-preview&deployment={Uri.EscapeDataString(deployment)}";
-            properties["dialect"] = "beta";
-        }
-        else
-        {
-            properties["api_key"] = $"${{env:{keyVariable}|}}";
-        }
-        SetIf(properties, "vendor", vendor);
-        SetIf(properties, "base_uri", baseUri);
-        SetIf(properties, "path", path);
-        SetIf(properties, "model", model);
-        foreach (var assignment in assignments)
-        {
-            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                Console.Error.WriteLine($"v2v serve: --set '{assignment}': expected name=value, e.g. --set greeting=Hello!");
-                return false;
-            }
-            properties[assignment[..equals]] = assignment[(equals + 1)..];
-        }
-        return true;
-    }
-
-    private static void SetIf(JsonObject properties, string name, string? value)
-    {
-        if (!string.IsNullOrWhiteSpace(value))
-        {
-            properties[name] = value;
-        }
     }
 }

@@ -38,17 +38,17 @@ internal static class TalkCommand
                     "semantic" => TurnMode.SemanticVad,
                     "local" => TurnMode.LocalVad,
                     "manual" => TurnMode.Manual,
-                    var other => throw new RealtimeConfigurationException("turns", $"--turns must be server, semantic, local or manual, not \"{other}\"."),
+                    var other => throw new UsageException($"--turns must be server, semantic, local or manual, not \"{other}\"."),
                 };
                 var outputRate = result.GetValue(rate);
                 if (outputRate is < 8000 or > 48000)
                 {
-                    throw new RealtimeConfigurationException("output-rate", $"--output-rate must be 8000 to 48000, not {outputRate}.");
+                    throw new UsageException($"--output-rate must be 8000 to 48000, not {outputRate}.");
                 }
                 settings = new TalkSettings(result.GetValue(input)!, result.GetValue(output), result.GetValue(transcript), options, useLocal,
                     turnMode, result.GetValue(fast), outputRate, result.GetValue(voice), result.GetValue(instructions), TimeSpan.FromSeconds(result.GetValue(timeout)));
             }
-            catch (RealtimeConfigurationException ex)
+            catch (UsageException ex)
             {
                 Console.WriteLine($"v2v talk: {ex.Message}");
                 return TalkExitCode.BadInput;

@@ -63,7 +63,7 @@ internal static class TalkRunner
         }
         catch (RealtimeConfigurationException ex)
         {
-            console.WriteLine($"v2v talk: {ex.Message}");
+            console.WriteLine($"v2v talk: {Commands.ConnectionOptions.FlagOf(ex.Option)}: {ex.Message}");
             return TalkExitCode.BadInput;
         }
         catch (RealtimeHandshakeException ex)

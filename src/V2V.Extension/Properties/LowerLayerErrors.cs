@@ -20,7 +20,7 @@ internal static class LowerLayerErrors
         var option = error switch
         {
             ArgumentException argument => argument.ParamName,
-            RealtimeConfigurationException configuration => configuration.PropertyName,
+            RealtimeConfigurationException configuration => configuration.Option,
             _ => null,
         };
         return option is not null && PropertyTable.ForOption(option, given) is { } row

@@ -46,7 +46,7 @@ internal static class PropertyTable
                 [("ga", RealtimeDialect.GA), ("beta", RealtimeDialect.Beta)],
                 (s, v) => s.Session.Connection.Dialect = v, s => s.Session.Connection.Dialect),
             Text("model", nameof(RealtimeClientOptions.Model),
-                $"The model (Azure: the deployment); empty: {V2VPropertyReader.GaModel} (beta: {V2VPropertyReader.BetaModel}).",
+                $"The model (Azure: the deployment); empty: {V2VPropertyReader.DefaultModel}.",
                 (s, v) => s.Session.Connection.Model = v, s => s.Session.Connection.Model),
 
             // What the agent is.
@@ -136,16 +136,11 @@ internal static class PropertyTable
     }
 
     /// <summary>
-    /// The row of an option a layer below names (its C# name, e.g. <c>OutputSampleRate</c>), or of a property it
-    /// names as it is: of the rows that set the option, the one the node gave (the last, as it won), else the main one.
+    /// The row of an option a layer below names (its C# name, e.g. <c>OutputSampleRate</c>): of the rows that set it, the one the node gave (the last, as it won), else the main one.
     /// </summary>
     public static PropertyRow? ForOption(string name, System.Text.Json.Nodes.JsonObject given)
     {
         var rows = Rows.Where(r => r.Option == name).ToList();
-        if (rows.Count == 0)
-        {
-            rows = [.. Rows.Where(r => r.Name == name)];
-        }
         return rows.LastOrDefault(r => r.IsGiven(given)) ?? rows.LastOrDefault(r => r.AliasOf is null);
     }
 

@@ -11,11 +11,11 @@ namespace V2V.Extension.Properties;
 /// </summary>
 internal static class V2VPropertyReader
 {
-    /// <summary>The model when none is given, in the GA dialect.</summary>
-    public const string GaModel = "gpt-realtime";
-
-    /// <summary>The model when none is given, in the beta dialect.</summary>
-    public const string BetaModel = "gpt-4o-realtime-preview";
+    /// <summary>
+    /// The model when none is given, in either dialect (the retired preview models are no default: Azure's preview
+    /// endpoint names its deployment in the path anyway).
+    /// </summary>
+    public const string DefaultModel = "gpt-realtime";
 
     public static V2VSettings Read(JsonObject properties)
     {
@@ -26,7 +26,7 @@ internal static class V2VPropertyReader
             row.ApplyTo(settings, properties);
         }
         var connection = settings.Session.Connection;
-        connection.Model ??= connection.Dialect == RealtimeDialect.Beta ? BetaModel : GaModel;
+        connection.Model ??= DefaultModel;
         Check(settings, properties);
         return settings;
     }

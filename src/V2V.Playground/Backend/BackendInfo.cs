@@ -7,7 +7,7 @@ namespace V2V.Playground.Backend;
 /// stays in the server's properties and never gets here.
 /// </summary>
 /// <param name="Kind"><c>local</c> (the local realtime server, in-process), <c>openai</c> or <c>azure</c>.</param>
-/// <param name="Model">The model (or Azure deployment path) asked for.</param>
+/// <param name="Model">The model asked for; on Azure <c>deployment NAME</c> (GA), or the deprecated preview path.</param>
 /// <param name="Endpoint">The service's host, e.g. <c>api.openai.com</c>, or <c>in-process</c>.</param>
 public sealed record BackendInfo(string Kind, string Model, string Endpoint)
 {
@@ -34,7 +34,7 @@ public sealed record BackendInfo(string Kind, string Model, string Endpoint)
         if (Text(resolvedProperties, "vendor").Equals("azure", StringComparison.OrdinalIgnoreCase))
         {
             var path = Text(resolvedProperties, "path");
-            return new BackendInfo("azure", path.Length > 0 ? RedactQuery(path) : model, host);
+            return new BackendInfo("azure", path.Length > 0 ? RedactQuery(path) : "deployment " + model, host);
         }
         return new BackendInfo("openai", model, host);
     }

@@ -3,7 +3,10 @@ using V2V.Realtime.Protocol;
 
 namespace V2V.Realtime.Client;
 
-/// <summary>Settings of a <see cref="RealtimeClient"/>. Validated when connecting, with errors that name the setting.</summary>
+/// <summary>
+/// Settings of a <see cref="RealtimeClient"/>, read when the client is built. Validated there, with a
+/// <see cref="RealtimeConfigurationException"/> whose <see cref="RealtimeConfigurationException.Option"/> names the setting.
+/// </summary>
 public sealed class RealtimeClientOptions
 {
     /// <summary>The default endpoint of OpenAI.</summary>
@@ -13,22 +16,40 @@ public sealed class RealtimeClientOptions
     public string? ApiKey { get; set; }
 
     /// <summary>
-    /// The server: <c>wss://api.openai.com</c> (default), <c>wss://NAME.openai.azure.com</c>, or a loopback
-    /// <c>ws://127.0.0.1:PORT</c>. <c>https://</c> is read as <c>wss://</c>. Plain <c>ws://</c> is refused for
-    /// anything but loopback. A base URI with a path of its own is used whole when <see cref="Path"/> is not set.
+    /// An access token instead of a key (e.g. a Microsoft Entra ID token for Azure OpenAI): sent as
+    /// <c>Authorization: Bearer</c> whatever the vendor; never logged. Set this or <see cref="ApiKey"/>, not both.
+    /// </summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// The server: <c>wss://api.openai.com</c> (default), the Azure OpenAI resource <c>wss://NAME.openai.azure.com</c>,
+    /// or a loopback <c>ws://127.0.0.1:PORT</c>. <c>https://</c> is read as <c>wss://</c>. Plain <c>ws://</c> is refused for
+    /// anything but loopback. A base URI that is the API's root (<c>.../v1</c>, <c>.../openai/v1/</c>) means its
+    /// <c>/realtime</c>; one with another path of its own is used whole when <see cref="Path"/> is not set.
     /// </summary>
     public Uri? BaseUri { get; set; }
 
-    /// <summary>The path and query: <c>/v1/realtime</c> (default), or for Azure e.g. <c>/openai/realtime?api-version=2024-10-01-preview&amp;deployment=NAME</c>.</summary>
+    /// <summary>
+    /// The path and query, when not the vendor's default: OpenAI <c>/v1/realtime</c>, Azure <c>/openai/v1/realtime</c>
+    /// (GA). Azure's deprecated preview endpoint is still accepted, with a warning:
+    /// <c>/openai/realtime?api-version=...&amp;deployment=NAME</c> (beta <see cref="Dialect"/>).
+    /// </summary>
     public string? Path { get; set; }
 
-    /// <summary>OpenAI (default) or Azure.</summary>
+    /// <summary>OpenAI (default) or Azure OpenAI: decides the key's header and the default path.</summary>
     public RealtimeVendor Vendor { get; set; }
 
-    /// <summary>The model, added to the query as <c>model=</c> unless the path names a model or deployment already.</summary>
+    /// <summary>
+    /// The model (e.g. <c>gpt-realtime</c>); on Azure the name of the deployment. Added to the query as
+    /// <c>model=</c> (Azure preview: <c>deployment=</c>) unless the path names one already. Required on Azure.
+    /// </summary>
     public string? Model { get; set; }
 
-    /// <summary>The protocol dialect to speak: GA (default) or beta (header <c>OpenAI-Beta: realtime=v1</c>).</summary>
+    /// <summary>
+    /// The protocol dialect to speak: GA (default) or beta (header <c>OpenAI-Beta: realtime=v1</c>). Beta is for
+    /// Azure's preview endpoint and servers that still speak it; OpenAI retired it on 2026-05-12, so beta against
+    /// api.openai.com is refused.
+    /// </summary>
     public RealtimeDialect Dialect { get; set; } = RealtimeDialect.GA;
 
     /// <summary>How long the WebSocket handshake may take.</summary>
@@ -41,7 +62,7 @@ public sealed class RealtimeClientOptions
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// How many messages may wait for the socket. When full, <see cref="RealtimeClient.SendAsync"/> waits
+    /// How many messages may wait for the socket. When full, <see cref="IRealtimeConnection.SendAsync"/> waits
     /// (back-pressure, nothing dropped here; the voice session above decides what audio to drop).
     /// </summary>
     public int SendQueueCapacity { get; set; } = 256;

@@ -7,14 +7,18 @@ public class RealtimeException : Exception
     public RealtimeException(string message, Exception? innerException = null) : base(message, innerException) { }
 }
 
-/// <summary>A setting of <see cref="RealtimeClientOptions"/> is wrong; <see cref="PropertyName"/> names it (in the words of the extension's properties).</summary>
+/// <summary>
+/// A setting of <see cref="RealtimeClientOptions"/> is wrong or cannot work. Thrown before any connection is tried.
+/// <see cref="Option"/> names the setting by its C# name (e.g. <c>BaseUri</c>), so a layer above with names of its
+/// own (the extension's properties, the CLI's flags) can say it in its words without reading the message.
+/// </summary>
 public sealed class RealtimeConfigurationException : RealtimeException
 {
-    /// <summary>Creates the exception for the setting <paramref name="propertyName"/>.</summary>
-    public RealtimeConfigurationException(string propertyName, string message) : base(message) => PropertyName = propertyName;
+    /// <summary>Creates the exception for the setting <paramref name="option"/> (a member name of <see cref="RealtimeClientOptions"/>).</summary>
+    public RealtimeConfigurationException(string option, string message) : base(message) => Option = option;
 
-    /// <summary>The setting at fault, e.g. <c>base_uri</c>.</summary>
-    public string PropertyName { get; }
+    /// <summary>The setting at fault: the name of a member of <see cref="RealtimeClientOptions"/>, e.g. <c>BaseUri</c>.</summary>
+    public string Option { get; }
 }
 
 /// <summary>The WebSocket handshake failed: the server answered with an HTTP status other than 101, or could not be reached.</summary>

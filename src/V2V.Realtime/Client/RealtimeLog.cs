@@ -34,4 +34,7 @@ internal static partial class RealtimeLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Unknown server event {Type}")]
     public static partial void Unknown(ILogger logger, string type);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{Endpoint} is Azure OpenAI's preview realtime endpoint, deprecated since 2026-04-30 (it speaks the beta protocol; this client speaks {Dialect}). Move to the GA endpoint: leave Path empty, set Model to the deployment and Dialect to GA (wss://RESOURCE.openai.azure.com/openai/v1/realtime?model=DEPLOYMENT).")]
+    public static partial void AzurePreviewDeprecated(ILogger logger, string endpoint, string dialect);
 }

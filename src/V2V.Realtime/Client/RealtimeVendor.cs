@@ -6,6 +6,9 @@ public enum RealtimeVendor
     /// <summary>OpenAI, or any server that speaks as OpenAI does (the local realtime server): header <c>Authorization: Bearer KEY</c>.</summary>
     OpenAI = 0,
 
-    /// <summary>Azure OpenAI: header <c>api-key: KEY</c>; the path carries <c>api-version</c> and <c>deployment</c>.</summary>
+    /// <summary>
+    /// Azure OpenAI: header <c>api-key: KEY</c> (or a Bearer token); GA path <c>/openai/v1/realtime?model=DEPLOYMENT</c>,
+    /// or the deprecated preview path with <c>api-version</c> and <c>deployment</c>.
+    /// </summary>
     Azure = 1,
 }

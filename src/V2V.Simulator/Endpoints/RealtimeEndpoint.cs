@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Scripting;
 using V2V.Simulator.Session;
+using RealtimeDialect = V2V.Realtime.Protocol.RealtimeDialect;
 
 namespace V2V.Simulator.Endpoints;
 
@@ -74,7 +75,7 @@ internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, Simul
 
         var query = context.Request.Query;
         var model = profile == ServiceProfile.AzurePreview ? query["deployment"].ToString() : query["model"].ToString();
-        var dialect = profile == ServiceProfile.AzurePreview ? RealtimeDialect.Beta : RealtimeDialect.Ga;
+        var dialect = profile == ServiceProfile.AzurePreview ? RealtimeDialect.Beta : RealtimeDialect.GA;
         _logger.LogInformation("Realtime connection: {Profile}, {Dialect}, model {Model}", profile, dialect, model);
         var session = new RealtimeSession(socket, DialectProfile.For(dialect), model, options, script, _logger, aborted.Token);
         await session.RunAsync().ConfigureAwait(false);

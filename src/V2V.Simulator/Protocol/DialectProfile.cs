@@ -1,3 +1,5 @@
+using RealtimeDialect = V2V.Realtime.Protocol.RealtimeDialect;
+
 namespace V2V.Simulator.Protocol;
 
 /// <summary>
@@ -8,7 +10,7 @@ internal sealed class DialectProfile
 {
     public static readonly DialectProfile Ga = new()
     {
-        Dialect = RealtimeDialect.Ga,
+        Dialect = RealtimeDialect.GA,
         SchemaResource = "V2V.Simulator.Protocol.openai-realtime-ga.schema.json",
         AudioDelta = "response.output_audio.delta",
         AudioDone = "response.output_audio.done",
@@ -75,7 +77,7 @@ internal sealed class DialectProfile
     /// <summary>Model reported when the client names none.</summary>
     public required string DefaultModel { get; init; }
 
-    public bool IsGa => Dialect == RealtimeDialect.Ga;
+    public bool IsGa => Dialect == RealtimeDialect.GA;
 
-    public static DialectProfile For(RealtimeDialect dialect) => dialect == RealtimeDialect.Ga ? Ga : Beta;
+    public static DialectProfile For(RealtimeDialect dialect) => dialect == RealtimeDialect.GA ? Ga : Beta;
 }

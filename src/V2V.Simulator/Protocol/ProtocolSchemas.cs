@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using RealtimeDialect = V2V.Realtime.Protocol.RealtimeDialect;
 
 namespace V2V.Simulator.Protocol;
 

@@ -22,7 +22,7 @@ public sealed class ClientEventSchemaTests
         await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
         var audio = new byte[4800];
         new Random(3).NextBytes(audio);
-        await using (var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri, Dialect = dialect }, Ct))
+        await using (var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, Dialect = dialect }).ConnectAsync(Ct))
         {
             foreach (var clientEvent in AllKindsOfClientEvents(dialect))
             {

@@ -17,10 +17,10 @@ public sealed class RealtimeClientHandshakeTests
     public async Task OpenAIForm_SendsPathModelBearerKey_AndTheDialectHeader(RealtimeDialect dialect)
     {
         await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
-        await using (var client = await RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        await using (var client = await new RealtimeClient(new RealtimeClientOptions
         {
             BaseUri = server.BaseUri, ApiKey = Key, Model = "gpt-realtime", Dialect = dialect,
-        }, TestContext.Current.CancellationToken))
+        }).ConnectAsync(TestContext.Current.CancellationToken))
         {
             await client.CloseAsync(TestContext.Current.CancellationToken);
         }
@@ -44,20 +44,20 @@ public sealed class RealtimeClientHandshakeTests
     public async Task AzureForm_SendsApiKeyHeader_AndTheDeploymentPath()
     {
         await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
-        await using (var client = await RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        await using (var client = await new RealtimeClient(new RealtimeClientOptions
         {
             Vendor = RealtimeVendor.Azure, BaseUri = server.BaseUri, ApiKey = Key,
-            Path = "/openai/realtime?api-version=2024-10-01-preview&deployment=gpt-4o-realtime-preview",
+            Path = "/openai/realtime?api-version=2025-04-01-preview&deployment=my-preview-deployment",
             Dialect = RealtimeDialect.Beta,
-        }, TestContext.Current.CancellationToken))
+        }).ConnectAsync(TestContext.Current.CancellationToken))
         {
             await client.CloseAsync(TestContext.Current.CancellationToken);
         }
 
         var handshake = Assert.Single(server.Handshakes);
         Assert.Equal("/openai/realtime", handshake.Path);
-        Assert.Contains("api-version=2024-10-01-preview", handshake.Query, StringComparison.Ordinal);
-        Assert.Contains("deployment=gpt-4o-realtime-preview", handshake.Query, StringComparison.Ordinal);
+        Assert.Contains("api-version=2025-04-01-preview", handshake.Query, StringComparison.Ordinal);
+        Assert.Contains("deployment=my-preview-deployment", handshake.Query, StringComparison.Ordinal);
         Assert.DoesNotContain("model=", handshake.Query, StringComparison.Ordinal);
         Assert.Equal(Key, handshake.Headers["api-key"]);
         Assert.False(handshake.Headers.ContainsKey("Authorization"));
@@ -72,10 +72,10 @@ public sealed class RealtimeClientHandshakeTests
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
         await using var server = await LoopbackWebSocketServer.StartAsync((_, _, _) => Task.CompletedTask, refuseWith: status);
 
-        var ex = await Assert.ThrowsAsync<RealtimeAuthenticationException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        var ex = await Assert.ThrowsAsync<RealtimeAuthenticationException>(() => new RealtimeClient(new RealtimeClientOptions
         {
             BaseUri = server.BaseUri, ApiKey = Key, Model = "m", LoggerFactory = loggerFactory,
-        }, TestContext.Current.CancellationToken));
+        }).ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(status, ex.StatusCode);
         Assert.Contains(server.BaseUri.Authority, ex.Endpoint, StringComparison.Ordinal);
@@ -89,10 +89,10 @@ public sealed class RealtimeClientHandshakeTests
     {
         await using var server = await LoopbackWebSocketServer.StartAsync((_, _, _) => Task.CompletedTask, refuseWith: 503);
 
-        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => new RealtimeClient(new RealtimeClientOptions
         {
             BaseUri = server.BaseUri, ApiKey = Key, Path = "/openai/realtime?api-version=1&deployment=d&api-key=" + Key, Vendor = RealtimeVendor.Azure,
-        }, TestContext.Current.CancellationToken));
+        }).ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.IsNotType<RealtimeAuthenticationException>(ex);
         Assert.Equal(503, ex.StatusCode);
@@ -106,10 +106,10 @@ public sealed class RealtimeClientHandshakeTests
     {
         var port = FreePort();
 
-        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => RealtimeClient.ConnectAsync(new RealtimeClientOptions
+        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => new RealtimeClient(new RealtimeClientOptions
         {
             BaseUri = new Uri($"ws://127.0.0.1:{port}"), ApiKey = Key,
-        }, TestContext.Current.CancellationToken));
+        }).ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.Null(ex.StatusCode);
         Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);

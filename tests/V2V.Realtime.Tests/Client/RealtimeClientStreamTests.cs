@@ -28,7 +28,7 @@ public sealed class RealtimeClientStreamTests
             }
             await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "session expired", ct);
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(Ct);
 
         var events = await ReadAllAsync(client);
 
@@ -50,7 +50,7 @@ public sealed class RealtimeClientStreamTests
             await socket.ReceiveAsync(new byte[4096], ct);
             socket.Abort();
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(Ct);
         await client.SendAudioAsync(new byte[480], Ct);
         var received = new List<RealtimeServerEvent>();
 
@@ -87,7 +87,7 @@ public sealed class RealtimeClientStreamTests
             }
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(Ct);
 
         var events = await ReadAllAsync(client);
 
@@ -123,7 +123,7 @@ public sealed class RealtimeClientStreamTests
             await LoopbackWebSocketServer.SendTextAsync(socket, SpeechStarted(3), ct);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri, Dialect = dialect }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, Dialect = dialect }).ConnectAsync(Ct);
 
         var events = await ReadAllAsync(client);
 
@@ -145,7 +145,7 @@ public sealed class RealtimeClientStreamTests
             await LoopbackWebSocketServer.SendTextAsync(socket, SpeechStarted(4), ct);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri, MaxMessageBytes = 64 * 1024 }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, MaxMessageBytes = 64 * 1024 }).ConnectAsync(Ct);
 
         var events = await ReadAllAsync(client);
 
@@ -162,7 +162,7 @@ public sealed class RealtimeClientStreamTests
             await LoopbackWebSocketServer.SendTextAsync(socket, error, ct);
             await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
         });
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(Ct);
 
         var e = Assert.IsType<ErrorEvent>(Assert.Single(await ReadAllAsync(client)));
 
@@ -174,7 +174,7 @@ public sealed class RealtimeClientStreamTests
     public async Task SecondConcurrentReader_IsRefused()
     {
         await using var server = await LoopbackWebSocketServer.StartAsync((s, srv, ct) => srv.RecordUntilClosedAsync(s, ct));
-        await using var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, Ct);
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(Ct);
         await using var first = client.ReadEventsAsync(Ct).GetAsyncEnumerator(Ct);
         var pending = first.MoveNextAsync();
 
@@ -188,7 +188,7 @@ public sealed class RealtimeClientStreamTests
         Assert.False(await pending);
     }
 
-    private static async Task<List<RealtimeServerEvent>> ReadAllAsync(RealtimeClient client)
+    private static async Task<List<RealtimeServerEvent>> ReadAllAsync(IRealtimeConnection client)
     {
         var events = new List<RealtimeServerEvent>();
         await foreach (var e in client.ReadEventsAsync(Ct))

@@ -27,7 +27,7 @@ public sealed class LoopbackWebSocketServerTests
                 recorded.SetException(ex);
             }
         });
-        await using (var client = await RealtimeClient.ConnectAsync(new() { BaseUri = server.BaseUri }, ct))
+        await using (var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri }).ConnectAsync(ct))
         {
             for (var i = 0; i < 16; i++)
             {

@@ -1,0 +1,461 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Diagnostics;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ServerEvents;
+
+namespace V2V.Realtime.Client;
+
+/// <summary>
+/// The client's own <see cref="IRealtimeConnection"/>: one WebSocket to a realtime endpoint (OpenAI, Azure OpenAI,
+/// the local realtime server) in either dialect. Sends from any thread go through one bounded queue to a single
+/// writer (or straight to the socket when it is free and nothing waits); one reader at a time.
+/// </summary>
+internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
+{
+    private readonly ClientWebSocket _socket;
+    private readonly RealtimeClientOptions _options;
+    private readonly RealtimeEventParser _parser;
+    private readonly ILogger _logger;
+    private readonly Channel<OutboundMessage> _outbound;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Task _sendLoop;
+
+    // Whose turn it is to write to the socket: the send loop, or a caller on the fast path. One writer at a time.
+    private readonly SemaphoreSlim _socketTurn = new(1, 1);
+    private Exception? _sendFault;
+    private int _reading;
+    private int _disposed;
+
+    private RealtimeWebSocketConnection(ClientWebSocket socket, RealtimeEndpoint endpoint, RealtimeClientOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _options = options;
+        _logger = logger;
+        Endpoint = endpoint.DisplayUrl;
+        Dialect = options.Dialect;
+        _parser = new RealtimeEventParser(options.Dialect);
+        // Wait when full: nothing is dropped at this layer, the sender feels the back-pressure.
+        _outbound = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _sendLoop = Task.Run(SendLoopAsync);
+    }
+
+    /// <inheritdoc/>
+    public RealtimeDialect Dialect { get; }
+
+    /// <inheritdoc/>
+    public string Endpoint { get; }
+
+    /// <inheritdoc/>
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    /// <inheritdoc/>
+    public string? CloseStatusDescription => _socket.CloseStatusDescription;
+
+    /// <inheritdoc/>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>
+    /// Opens the WebSocket. Throws <see cref="RealtimeAuthenticationException"/> when the credential is refused
+    /// (401/403), and <see cref="RealtimeHandshakeException"/> for other failures (with the URL, without secrets, and
+    /// the HTTP status). The endpoint and options were checked by the <see cref="RealtimeClient"/>.
+    /// </summary>
+    internal static async Task<RealtimeWebSocketConnection> OpenAsync(RealtimeEndpoint endpoint, RealtimeClientOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
+        foreach (var (name, value) in endpoint.Headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        RealtimeLog.Connecting(logger, endpoint.DisplayUrl, options.Dialect.ToString());
+        var started = Stopwatch.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint.Uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            var status = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, status == 0 ? null : status);
+            throw HandshakeFailure(endpoint, status, ex, options);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        RealtimeLog.Connected(logger, endpoint.DisplayUrl, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return new RealtimeWebSocketConnection(socket, endpoint, options, logger);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(clientEvent);
+        ThrowIfUnusable();
+        var writer = new PooledBufferWriter();
+        RealtimeEventWriter.Write(clientEvent, Dialect, writer);
+        var (buffer, length) = writer.Detach();
+        return EnqueueAsync(new OutboundMessage(buffer, length, clientEvent.Type), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
+        EnqueueAudio(audio.Span, nameof(audio), cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default) =>
+        EnqueueAudio(System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples), nameof(samples), cancellationToken);
+
+    // Both overloads: checked, then written as base64 into a pooled message; nothing to send for no audio.
+    private ValueTask EnqueueAudio(ReadOnlySpan<byte> audio, string paramName, CancellationToken cancellationToken)
+    {
+        if (audio.Length > RealtimeClient.MaxAudioBytesPerAppend)
+        {
+            throw new ArgumentException($"One append carries at most {RealtimeClient.MaxAudioBytesPerAppend} bytes of audio (got {audio.Length}); send it in smaller chunks.", paramName);
+        }
+        ThrowIfUnusable();
+        if (audio.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var message = AudioAppendWriter.Rent(audio);
+        if (RealtimeProbe.IsEnabled)
+        {
+            message = message with { Origin = RealtimeProbe.TakeOrigin() };
+        }
+        return EnqueueAsync(message, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _reading, 1) == 1)
+        {
+            throw new InvalidOperationException("Another reader is already reading this connection's events; read them in one place.");
+        }
+        using var buffer = new ReceiveBuffer(_options.MaxMessageBytes);
+        try
+        {
+            while (await ReceiveEventAsync(buffer, cancellationToken).ConfigureAwait(false) is { } serverEvent)
+            {
+                yield return serverEvent;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _reading, 0);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        _outbound.Writer.TryComplete();
+        try
+        {
+            await _sendLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A caller may still be writing on the fast path: the close waits for its turn, as any send does.
+            await _socketTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _socketTurn.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            // The peer is gone already: closing has nothing left to do.
+        }
+    }
+
+    /// <summary>Stops the writer and closes the socket; pending sends are dropped.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _outbound.Writer.TryComplete();
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await _sendLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client disposed", grace.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                _socket.Abort();
+            }
+        }
+        _socket.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        // Fast path: when nobody is writing and nothing waits, the caller writes the message itself; no hop to
+        // the send loop's thread (most appends of a live session go this way). The loop takes the turn before
+        // it reads the queue, so a message written here can never overtake one queued before it.
+        if (_socketTurn.Wait(0))
+        {
+            if (_outbound.Reader.Count == 0 && _sendFault is null && Volatile.Read(ref _disposed) == 0)
+            {
+                return SendOnCallerAsync(message);
+            }
+            _socketTurn.Release();
+        }
+        return _outbound.Writer.TryWrite(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
+    }
+
+    private async ValueTask SendOnCallerAsync(OutboundMessage message)
+    {
+        try
+        {
+            await SendOneAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fault(ex);
+            throw Unusable();
+        }
+        finally
+        {
+            _socketTurn.Release();
+        }
+    }
+
+    private async ValueTask EnqueueSlowAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _outbound.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            message.Return();
+            throw Unusable();
+        }
+        catch (OperationCanceledException)
+        {
+            message.Return();
+            throw;
+        }
+    }
+
+    // The single writer for queued messages: the socket allows one send at a time, and a queue keeps senders from waiting on each other.
+    private async Task SendLoopAsync()
+    {
+        var reader = _outbound.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                await _socketTurn.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+                try
+                {
+                    while (reader.TryRead(out var message))
+                    {
+                        await SendOneAsync(message).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    _socketTurn.Release();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fault(ex);
+        }
+        finally
+        {
+            while (reader.TryRead(out var dropped))
+            {
+                dropped.Return();
+            }
+        }
+    }
+
+    /// <summary>Writes one message to the socket and returns its buffer to the pool. The caller holds the socket's turn.</summary>
+    private async ValueTask SendOneAsync(OutboundMessage message)
+    {
+        try
+        {
+            // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
+            await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+            RealtimeLog.Sent(_logger, message.Type, message.Length);
+            if (message.Origin != 0)
+            {
+                RealtimeProbe.InputSent(message.Origin);
+            }
+        }
+        finally
+        {
+            message.Return();
+        }
+    }
+
+    private void Fault(Exception ex)
+    {
+        _sendFault ??= ex;
+        _outbound.Writer.TryComplete();
+        if (ex is not OperationCanceledException)
+        {
+            RealtimeLog.ConnectionLost(_logger, ex.Message);
+        }
+    }
+
+    private async ValueTask<RealtimeServerEvent?> ReceiveEventAsync(ReceiveBuffer buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        long total = 0;
+        var oversized = false;
+        while (true)
+        {
+            if (!oversized && !buffer.TryGrow(length))
+            {
+                oversized = true; // keep reading to the end of the message, discarding it
+            }
+            var target = oversized ? buffer.Array.AsMemory() : buffer.Array.AsMemory(length);
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException || (ex is OperationCanceledException && _lifetime.IsCancellationRequested))
+            {
+                RealtimeLog.ConnectionLost(_logger, ex.Message);
+                throw new RealtimeConnectionLostException($"The connection to {Endpoint} was lost: {ex.Message}", ex);
+            }
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                RealtimeLog.ServerClosed(_logger, _socket.CloseStatus?.ToString(), _socket.CloseStatusDescription);
+                await AnswerCloseAsync().ConfigureAwait(false);
+                return null;
+            }
+            total += result.Count;
+            if (!oversized)
+            {
+                length += result.Count;
+            }
+            if (result.EndOfMessage)
+            {
+                var arrived = RealtimeProbe.IsEnabled ? Stopwatch.GetTimestamp() : 0;
+                var parsed = Parse(buffer, length, total, oversized, result.MessageType);
+                if (arrived != 0)
+                {
+                    RealtimeProbe.Received(_options, parsed, arrived);
+                }
+                return parsed;
+            }
+        }
+    }
+
+    private RealtimeServerEvent Parse(ReceiveBuffer buffer, int length, long total, bool oversized, WebSocketMessageType type)
+    {
+        RealtimeServerEvent parsed;
+        if (oversized)
+        {
+            parsed = new MalformedServerEvent($"the message of {total} bytes exceeds MaxMessageBytes ({_options.MaxMessageBytes}); it was skipped", "");
+        }
+        else if (type == WebSocketMessageType.Binary)
+        {
+            parsed = new MalformedServerEvent("a binary message; the protocol sends JSON text", "");
+        }
+        else
+        {
+            parsed = _parser.Parse(buffer.Array.AsSpan(0, length));
+        }
+        buffer.ShrinkIfLarge();
+        Report(parsed, (int)Math.Min(total, int.MaxValue));
+        return parsed;
+    }
+
+    private void Report(RealtimeServerEvent parsed, int bytes)
+    {
+        switch (parsed)
+        {
+            case MalformedServerEvent malformed:
+                RealtimeLog.Malformed(_logger, bytes, malformed.Reason);
+                break;
+            case UnknownServerEvent unknown:
+                RealtimeLog.Unknown(_logger, unknown.Type);
+                break;
+            case ErrorEvent error:
+                RealtimeLog.ServerError(_logger, error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
+                break;
+            default:
+                RealtimeLog.Received(_logger, parsed.Type, bytes);
+                break;
+        }
+    }
+
+    private async Task AnswerCloseAsync()
+    {
+        if (_socket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The server has gone; nothing more to say to it.
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (Volatile.Read(ref _disposed) == 1 || _sendFault is not null || _socket.State is not WebSocketState.Open)
+        {
+            throw Unusable();
+        }
+    }
+
+    private RealtimeException Unusable() => Volatile.Read(ref _disposed) == 1
+        ? new RealtimeException("The realtime connection has been disposed.")
+        : new RealtimeConnectionLostException($"The connection to {Endpoint} is closed ({_socket.State}{(_sendFault is null ? "" : ": " + _sendFault.Message)}); connect again.", _sendFault);
+
+    private static RealtimeHandshakeException HandshakeFailure(RealtimeEndpoint endpoint, int status, Exception ex, RealtimeClientOptions options)
+    {
+        var url = endpoint.DisplayUrl;
+        var detail = SecretRedactor.Redact(SecretRedactor.Redact(ex.Message, options.ApiKey), options.BearerToken);
+        return status switch
+        {
+            401 or 403 => new RealtimeAuthenticationException(
+                $"The realtime endpoint {url} refused the credentials (HTTP {status}). Check {(string.IsNullOrEmpty(options.BearerToken) ? "ApiKey" : "BearerToken")}{(options.Vendor == RealtimeVendor.Azure && string.IsNullOrEmpty(options.BearerToken) ? " (Azure: the resource's key, sent as api-key)" : "")}.",
+                url, status),
+            0 when ex is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
+            0 => new RealtimeHandshakeException($"Could not connect to {url}: {detail}", url, null),
+            _ => new RealtimeHandshakeException($"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}.", url, status),
+        };
+    }
+}
