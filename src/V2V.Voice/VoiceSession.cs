@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Audio;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
+using V2V.Voice.Connection;
 using V2V.Voice.Conversation;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
@@ -38,15 +39,18 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly TranscriptAssembler _transcript = new();
     private readonly ConversationHistory _history;
     private readonly List<PlayoutFrame> _frameScratch = [];
+    private readonly ConnectionSupervisor _connection;
     private Task _actor = Task.CompletedTask;
     private int _producing;
     private int _stopped;
+    private int _disposed;
 
-    private VoiceSession(VoiceSessionOptions options, ToolInvoker? toolInvoker)
+    private VoiceSession(VoiceSessionOptions options, ToolInvoker? toolInvoker, RealtimeConnector connector)
     {
         _options = options;
         _toolInvoker = toolInvoker;
         _logger = options.LoggerFactory?.CreateLogger<VoiceSession>() ?? (ILogger)NullLogger.Instance;
+        _connection = new ConnectionSupervisor(connector, options, this, _logger);
         // Other outputs wait for the reader (back-pressure on the server events); paced audio that finds
         // the channel full is dropped and counted by the playout queue.
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity)
@@ -80,17 +84,24 @@ public sealed partial class VoiceSession : IAsyncDisposable
 
     /// <summary>
     /// Connects, configures the session, and starts it. Throws what <see cref="RealtimeClient.ConnectAsync"/>
-    /// throws (configuration, authentication, handshake), or <see cref="ArgumentException"/> for bad options.
+    /// throws (configuration, authentication, handshake; a refusal for now, HTTP 429 or 5xx, after
+    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> more tries), or <see cref="ArgumentException"/> for bad options.
     /// </summary>
-    public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
+    public static Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return StartAsync(options, RealtimeConnectors.For(options.Connection), toolInvoker, tools, cancellationToken);
+    }
+
+    /// <summary>Starts a session that opens its connections with <paramref name="connector"/> (tests: a service that fails on cue).</summary>
+    internal static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, RealtimeConnector connector, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
+    {
         options.Validate();
-        var session = new VoiceSession(options, toolInvoker);
+        var session = new VoiceSession(options, toolInvoker, connector);
         session._tools.AddRange(tools ?? []);
         try
         {
-            await session.ConnectAsync(replay: false, cancellationToken).ConfigureAwait(false);
+            await session._connection.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -102,7 +113,6 @@ public sealed partial class VoiceSession : IAsyncDisposable
             AudioPacer.Shared.Add(session._playout);
         }
         session._actor = Task.Run(session.RunActorAsync);
-        _ = Task.Run(session.WatchConnectionAgeAsync);
         return session;
     }
 
@@ -191,10 +201,12 @@ public sealed partial class VoiceSession : IAsyncDisposable
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        // A session that failed has stopped taking work, but its resources are released here all the same.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
+        Volatile.Write(ref _stopped, 1);
         if (_playout is not null)
         {
             AudioPacer.Shared.Remove(_playout);
@@ -202,7 +214,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
         _mailbox.Complete();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _actor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await CloseClientAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
         State = VoiceSessionState.Stopped;
         _outputs.Writer.TryWrite(new StateOutput(VoiceSessionState.Stopped, null));
         _outputs.Writer.TryComplete();
