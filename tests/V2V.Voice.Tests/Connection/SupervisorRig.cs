@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using V2V.Realtime.Client;
+using V2V.Voice.Connection;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>
+/// A <see cref="ConnectionSupervisor"/> on a fake clock, against a <see cref="ScriptedPeer"/>, with a connector whose
+/// attempts the test scripts (connect to the peer, or fail as a service does) and a record of the backoff chosen.
+/// </summary>
+internal sealed class SupervisorRig : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly object _gate = new();
+    private readonly List<DateTimeOffset> _attempts = [];
+
+    private SupervisorRig(ScriptedPeer peer, VoiceSessionOptions options)
+    {
+        Time = (FakeTimeProvider)options.TimeProvider;
+        Peer = peer;
+        Options = options;
+        var real = RealtimeConnectors.For(options.Connection);
+        Supervisor = new ConnectionSupervisor(ct => ConnectAsync(real, ct), options, Owner, new BackoffLog(Delays));
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public ScriptedPeer Peer { get; }
+
+    public VoiceSessionOptions Options { get; }
+
+    public RecordingOwner Owner { get; } = new();
+
+    public ConnectionSupervisor Supervisor { get; }
+
+    /// <summary>The waits the reconnect pipeline chose, in order (from its retry log).</summary>
+    public ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
+    /// <summary>What attempt n (1: the first connection) does: null connects to the peer, an exception fails it.</summary>
+    public Func<int, Exception?> Script { get; set; } = _ => null;
+
+    public int AttemptCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _attempts.Count;
+            }
+        }
+    }
+
+    public static async Task<SupervisorRig> StartAsync(Action<VoiceSessionOptions>? configure = null, long? expiresAt = null)
+    {
+        var peer = await ScriptedPeer.StartAsync();
+        peer.ExpiresAt = expiresAt;
+        var options = new VoiceSessionOptions
+        {
+            Connection = new RealtimeClientOptions { BaseUri = peer.BaseUri },
+            ReconnectDelay = TimeSpan.FromSeconds(1),
+            MaxReconnectDelay = TimeSpan.FromSeconds(4),
+            HealthyConnectionTime = TimeSpan.FromSeconds(30),
+            ReconnectGiveUpAfter = TimeSpan.FromMinutes(10),
+            TimeProvider = new FakeTimeProvider(Start),
+        };
+        configure?.Invoke(options);
+        options.Validate();
+        var rig = new SupervisorRig(peer, options);
+        await rig.Supervisor.StartAsync(TestContext.Current.CancellationToken);
+        return rig;
+    }
+
+    public PeerLine Line(int index) => Peer.Lines.ElementAt(index);
+
+    /// <summary>Waits, without moving the fake clock, until <paramref name="condition"/> holds (a generous wall-clock guard, not a timing assertion).</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what, int guardSeconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Waited {guardSeconds} s for {what}.");
+            }
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Moves the fake clock in steps until <paramref name="condition"/> holds.</summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, string what, TimeSpan step, int guardSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Moved the fake clock to {Time.GetUtcNow() - Start} for {guardSeconds} s of wall time without {what}.");
+            }
+            Time.Advance(step);
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Moves the fake clock by <paramref name="total"/> in steps, letting the supervisor run between them.</summary>
+    public async Task AdvanceAsync(TimeSpan total, TimeSpan step)
+    {
+        for (var moved = TimeSpan.Zero; moved < total; moved += step)
+        {
+            Time.Advance(step);
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private Task<RealtimeClient> ConnectAsync(RealtimeConnector real, CancellationToken ct)
+    {
+        int attempt;
+        lock (_gate)
+        {
+            _attempts.Add(Time.GetUtcNow());
+            attempt = _attempts.Count;
+        }
+        return Script(attempt) is { } failure ? Task.FromException<RealtimeClient>(failure) : real(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Supervisor.DisposeAsync();
+        await Peer.DisposeAsync();
+    }
+
+    // The pipeline logs each retry with the wait it chose ("Delay"): the exact backoff, with no clock to read.
+    private sealed class BackoffLog(ConcurrentQueue<TimeSpan> delays) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields && fields.FirstOrDefault(f => f.Key == "Delay").Value is TimeSpan delay)
+            {
+                delays.Enqueue(delay);
+            }
+        }
+    }
+}
