@@ -45,12 +45,12 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private int _stopped;
     private int _disposed;
 
-    private VoiceSession(VoiceSessionOptions options, ToolInvoker? toolInvoker, RealtimeConnector connector)
+    private VoiceSession(VoiceSessionOptions options, ToolInvoker? toolInvoker)
     {
         _options = options;
         _toolInvoker = toolInvoker;
         _logger = options.LoggerFactory?.CreateLogger<VoiceSession>() ?? (ILogger)NullLogger.Instance;
-        _connection = new ConnectionSupervisor(connector, options, this, _logger);
+        _connection = new ConnectionSupervisor(RealtimeConnectors.For(options.Connection), options, this, _logger);
         // Other outputs wait for the reader (back-pressure on the server events); paced audio that finds
         // the channel full is dropped and counted by the playout queue.
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity)
@@ -63,7 +63,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
             // Only the server's turn detection needs the end of a turn sent at once; our own commits flush what is gathered.
             options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : InputAudioPath.MinQuietDbfs,
             options.TurnMode == TurnMode.ServerVad ? options.VadSilenceDurationMs : null,
-            options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
+            options.TurnMode == TurnMode.LocalVad ? LocalVad.CreateDetector(options.VadSilenceDurationMs) : null);
         _cutter = new OutputFrameCutter(options.OutputSampleRate, options.OutputFrameDuration);
         if (options.PaceOutput)
         {
@@ -87,17 +87,11 @@ public sealed partial class VoiceSession : IAsyncDisposable
     /// throws (configuration, authentication, handshake; a refusal for now, HTTP 429 or 5xx, after
     /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> more tries), or <see cref="ArgumentException"/> for bad options.
     /// </summary>
-    public static Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
+    public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return StartAsync(options, RealtimeConnectors.For(options.Connection), toolInvoker, tools, cancellationToken);
-    }
-
-    /// <summary>Starts a session that opens its connections with <paramref name="connector"/> (tests: a service that fails on cue).</summary>
-    internal static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, RealtimeConnector connector, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
-    {
         options.Validate();
-        var session = new VoiceSession(options, toolInvoker, connector);
+        var session = new VoiceSession(options, toolInvoker);
         session._tools.AddRange(tools ?? []);
         try
         {
@@ -201,7 +195,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
-        // A session that failed has stopped taking work, but its resources are released here all the same.
+        // A failed session has stopped taking work; its resources are released here all the same.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
@@ -238,13 +232,4 @@ public sealed partial class VoiceSession : IAsyncDisposable
             throw new InvalidOperationException("Audio and turn ends must come from one producer at a time; another call is in progress.");
         }
     }
-
-    private static IVoiceActivityDetector CreateLocalVad(VoiceSessionOptions options) =>
-        LocalVadModel.Value.CreateDetector(InputAudioPath.ModelRate, new VoiceActivityOptions
-        {
-            MinSilenceDuration = TimeSpan.FromMilliseconds(options.VadSilenceDurationMs),
-        });
-
-    // The Silero model is loaded once per process and shared by the sessions' detectors.
-    private static readonly Lazy<SileroVadModel> LocalVadModel = new(() => SileroVadModel.Load());
 }
