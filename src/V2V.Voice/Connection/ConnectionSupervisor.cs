@@ -172,6 +172,13 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 {
                     return;
                 }
+                if (!ReferenceEquals(lost, Volatile.Read(ref _current)))
+                {
+                    // A renewal replaced the connection while its loss was being told: the session goes on, on the new one.
+                    await _owner.ConnectedAsync(Volatile.Read(ref _current)!.Client.Endpoint, ct).ConfigureAwait(false);
+                    _outcome.TrySetResult(null);
+                    continue;
+                }
                 try
                 {
                     await _reconnect.ExecuteAsync(ReconnectUntilHealthyAsync, ct).ConfigureAwait(false);
@@ -225,7 +232,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         var verdict = FailureClassifier.Classify(end);
         _logger.LogWarning("Realtime connection ended ({Kind}): {Reason}", verdict.Kind, end.Describe());
-        Slot.Detach();
+        Slot.Detach(lost.Client);
         await lost.Client.DisposeAsync().ConfigureAwait(false);
         var fatal = verdict.Kind == FailureKind.Fatal ? verdict.Reason
             : !_options.Reconnect ? $"The realtime connection ended: {end.Describe()}"
@@ -257,7 +264,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
 
     private ValueTask OnRetryAsync(OnRetryArguments<object> args)
     {
-        _logger.LogWarning("Reconnect attempt {Attempt} failed, next in {Delay}: {Reason}", _outageAttempts, args.RetryDelay, args.Outcome.Exception?.Message);
+        _logger.LogWarning("Reconnect attempt {Attempt} failed (retry {Retry} of this outage), next in {Delay}: {Reason}",
+            _outageAttempts, args.AttemptNumber, args.RetryDelay, args.Outcome.Exception?.Message);
         return default;
     }
 

@@ -50,6 +50,18 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate)
         }
     }
 
+    /// <summary>Detaches <paramref name="client"/> if it is the live one (a successor that went live meanwhile stays).</summary>
+    public void Detach(RealtimeClient client)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_client, client))
+            {
+                _client = null;
+            }
+        }
+    }
+
     /// <summary>
     /// Sends the audio kept meanwhile, oldest first, then makes <paramref name="client"/> the live one. The producer
     /// keeps buffering until then, so no audio overtakes older audio.

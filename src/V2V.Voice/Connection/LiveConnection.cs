@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.Models;
 using V2V.Realtime.Protocol.ServerEvents;
@@ -55,8 +54,9 @@ internal sealed class LiveConnection(RealtimeClient client, int generation, Date
                 await owner.DeliverAsync(generation, serverEvent, ct).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is RealtimeException or ChannelClosedException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever ended the reading (a drop, stopping, a fault of this side), the stage must hear of the end.
             error = ex;
         }
         _ended.TrySetResult(new ConnectionEnd(error, (int?)client.CloseStatus, client.CloseStatusDescription, code, message));

@@ -20,8 +20,8 @@ public sealed class ConnectionSupervisorTests
     {
         await using var rig = await SupervisorRig.StartAsync(o =>
         {
-            o.MaxReconnectDelay = TimeSpan.FromSeconds(8);
-            o.ReconnectGiveUpAfter = TimeSpan.FromSeconds(60);
+            o.MaxReconnectDelay = TimeSpan.FromSeconds(30);
+            o.ReconnectGiveUpAfter = TimeSpan.FromMinutes(2);
         });
         rig.Script = attempt => attempt > 1 ? Overloaded() : null;
 
@@ -29,11 +29,17 @@ public sealed class ConnectionSupervisorTests
         await rig.AdvanceUntilAsync(() => !rig.Owner.Fatal.IsEmpty, "the session to give up", TimeSpan.FromMilliseconds(100));
 
         var delays = rig.Delays.ToArray();
-        Assert.True(delays.Length >= 6, $"only {delays.Length} retries in a minute");
-        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(8)));
-        // Polly's exponential jitter: the first wait is at most about 1.4 times the base, later ones reach the cap.
-        Assert.True(delays[0] <= TimeSpan.FromSeconds(1.5), $"first wait {delays[0]}");
-        Assert.Equal(TimeSpan.FromSeconds(8), delays[^1]);
+        Assert.True(delays.Length >= 6, $"only {delays.Length} retries in two minutes");
+        Assert.Equal(Enumerable.Range(0, delays.Length), rig.Retries);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromSeconds(30)));
+        // Polly's exponential backoff with (decorrelated) jitter: one wait may be short, but the time waited before
+        // retry k is 2^(k-1) times the base, give or take the jitter (0.68 to 1.43 of it), while the cap is not reached.
+        Assert.True(delays[0] < TimeSpan.FromSeconds(1.43), $"first wait {delays[0]}");
+        for (var k = 2; k <= 5; k++)
+        {
+            var waited = delays[..k].Aggregate(TimeSpan.Zero, (a, b) => a + b).TotalSeconds;
+            Assert.InRange(waited, 0.68 * Math.Pow(2, k - 1), 1.43 * Math.Pow(2, k - 1));
+        }
         Assert.NotEqual([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays[..3]);
 
         var fatal = Assert.Single(rig.Owner.Fatal);
@@ -89,23 +95,26 @@ public sealed class ConnectionSupervisorTests
 
         rig.Line(0).End(1011);
         await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 1, "the first reconnect", TimeSpan.FromMilliseconds(100));
-        Assert.Equal(TimeSpan.FromSeconds(4), rig.Delays.Last());
+        Assert.Equal([0, 1, 2, 3, 4, 5], rig.Retries);
 
-        // Dies young (well inside the 30 s healthy time): the same outage goes on, at the capped backoff.
+        // Dies young (well inside the 30 s healthy time): the same outage goes on, its backoff where it was.
         await rig.AdvanceAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
         var before = rig.Delays.Count;
         rig.Line(1).End(1011);
         await SupervisorRig.WaitForAsync(() => rig.Delays.Count > before, "the retry after the young connection's end");
-        Assert.Equal(TimeSpan.FromSeconds(4), rig.Delays.ElementAt(before));
+        Assert.Equal(6, rig.Retries.ElementAt(before));
         await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 2, "the second reconnect", TimeSpan.FromMilliseconds(100));
+        Assert.Equal(7, rig.Retries.Last());
 
         // Healthy for longer than 30 s: the next loss is a new outage, tried at once and then with a short backoff.
-        await rig.AdvanceAsync(TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(1));
+        await rig.AdvanceUntilAsync(() => rig.HealthyConnections == 1, "a healthy connection", TimeSpan.FromSeconds(1));
+        Assert.True(rig.Time.GetUtcNow() - SupervisorRig.Start > TimeSpan.FromSeconds(30));
         before = rig.Delays.Count;
         var attempts = rig.AttemptCount;
         rig.Line(2).End(1011);
         await SupervisorRig.WaitForAsync(() => rig.AttemptCount == attempts + 1 && rig.Delays.Count > before, "the attempt at once after a healthy connection");
-        Assert.True(rig.Delays.ElementAt(before) <= TimeSpan.FromSeconds(1.5), $"backoff after a healthy connection: {rig.Delays.ElementAt(before)}");
+        Assert.Equal(0, rig.Retries.ElementAt(before));
+        Assert.True(rig.Delays.ElementAt(before) < TimeSpan.FromSeconds(1.43), $"backoff after a healthy connection: {rig.Delays.ElementAt(before)}");
         Assert.Empty(rig.Owner.Fatal);
     }
 

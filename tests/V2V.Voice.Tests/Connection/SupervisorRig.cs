@@ -23,7 +23,7 @@ internal sealed class SupervisorRig : IAsyncDisposable
         Peer = peer;
         Options = options;
         var real = RealtimeConnectors.For(options.Connection);
-        Supervisor = new ConnectionSupervisor(ct => ConnectAsync(real, ct), options, Owner, new BackoffLog(Delays));
+        Supervisor = new ConnectionSupervisor(ct => ConnectAsync(real, ct), options, Owner, _log = new BackoffLog(Retries, Delays));
     }
 
     public FakeTimeProvider Time { get; }
@@ -38,6 +38,14 @@ internal sealed class SupervisorRig : IAsyncDisposable
 
     /// <summary>The waits the reconnect pipeline chose, in order (from its retry log).</summary>
     public ConcurrentQueue<TimeSpan> Delays { get; } = new();
+
+    /// <summary>The pipeline's retry number of each wait (0: the first retry of an outage).</summary>
+    public ConcurrentQueue<int> Retries { get; } = new();
+
+    /// <summary>How many reconnected connections the stage has found healthy (the end of an outage).</summary>
+    public int HealthyConnections => _log.Healthy;
+
+    private readonly BackoffLog _log;
 
     /// <summary>What attempt n (1: the first connection) does: null connects to the peer, an exception fails it.</summary>
     public Func<int, Exception?> Script { get; set; } = _ => null;
@@ -131,17 +139,31 @@ internal sealed class SupervisorRig : IAsyncDisposable
         await Peer.DisposeAsync();
     }
 
-    // The pipeline logs each retry with the wait it chose ("Delay"): the exact backoff, with no clock to read.
-    private sealed class BackoffLog(ConcurrentQueue<TimeSpan> delays) : ILogger
+    // The stage logs each retry with the wait the pipeline chose ("Delay", "Retry"), and the end of an outage: the exact
+    // backoff, with no clock to read.
+    private sealed class BackoffLog(ConcurrentQueue<int> retries, ConcurrentQueue<TimeSpan> delays) : ILogger
     {
+        private int _healthy;
+
+        public int Healthy => Volatile.Read(ref _healthy);
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> fields && fields.FirstOrDefault(f => f.Key == "Delay").Value is TimeSpan delay)
+            if (state is not IReadOnlyList<KeyValuePair<string, object?>> fields)
             {
+                return;
+            }
+            if (fields.Any(f => f.Key == "{OriginalFormat}" && f.Value is string format && format.Contains("healthy for", StringComparison.Ordinal)))
+            {
+                Interlocked.Increment(ref _healthy);
+            }
+            if (fields.FirstOrDefault(f => f.Key == "Delay").Value is TimeSpan delay)
+            {
+                retries.Enqueue(fields.FirstOrDefault(f => f.Key == "Retry").Value is int retry ? retry : -1);
                 delays.Enqueue(delay);
             }
         }
