@@ -7,7 +7,8 @@ public sealed partial class VoiceSession
     /// <summary>On the actor (a consistent view of the conversation): renews the connection when its plan says so.</summary>
     private async ValueTask RenewIfDueAsync(string reason, CancellationToken ct)
     {
-        var quiet = _turns.ActiveResponseId is null && (_playout?.Count ?? 0) == 0 && !_transcript.IsOpen && _pendingToolCalls == 0;
+        // Quiet: no answer asked for, in progress, or still being played, and no tool call out.
+        var quiet = _turns.ActiveResponseId is null && !_turns.ResponseRequested && (_playout?.Count ?? 0) == 0 && !_transcript.IsOpen && _pendingToolCalls == 0;
         var decision = _connection.CheckRenewal(quiet);
         if (!decision.Renew)
         {

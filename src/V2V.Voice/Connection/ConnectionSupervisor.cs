@@ -29,6 +29,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private LiveConnection? _current;
     private Task _supervising = Task.CompletedTask;
     private int _generation;
+    private int _stopped;
 
     // The outage being reconnected; touched by the supervising loop only.
     private DateTimeOffset _outageStart;
@@ -107,10 +108,11 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     /// <summary>Stops supervising (a fatal error or the end of the session) and closes the live connection.</summary>
     public async Task StopAsync()
     {
-        if (!_stop.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
+            return;
         }
+        await _stop.CancelAsync().ConfigureAwait(false);
         lock (_timerGate)
         {
             _renewalTimer?.Dispose();
