@@ -25,7 +25,7 @@ public sealed class ConnectionSupervisorTests
         });
         rig.Script = attempt => attempt > 1 ? Overloaded() : null;
 
-        rig.Line(0).End(1011);
+        (await rig.LineAsync(0)).End(1011);
         await rig.AdvanceUntilAsync(() => !rig.Owner.Fatal.IsEmpty, "the session to give up", TimeSpan.FromMilliseconds(100));
 
         var delays = rig.Delays.ToArray();
@@ -63,7 +63,7 @@ public sealed class ConnectionSupervisorTests
             ? new RealtimeAuthenticationException("The realtime endpoint refused the credentials (HTTP 401). Check api_key.", "ws://127.0.0.1/v1/realtime", 401)
             : null;
 
-        rig.Line(0).End(1011);
+        (await rig.LineAsync(0)).End(1011);
         // The first attempt after a loss needs no clock: it is made at once.
         await SupervisorRig.WaitForAsync(() => !rig.Owner.Fatal.IsEmpty, "the fatal refusal");
         await rig.AdvanceAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
@@ -78,7 +78,7 @@ public sealed class ConnectionSupervisorTests
     {
         await using var rig = await SupervisorRig.StartAsync();
 
-        rig.Line(0).End(1011, "billing_hard_limit_reached", "Billing hard limit has been reached.");
+        (await rig.LineAsync(0)).End(1011, "billing_hard_limit_reached", "Billing hard limit has been reached.");
         await SupervisorRig.WaitForAsync(() => !rig.Owner.Fatal.IsEmpty, "the fatal end");
         await rig.AdvanceAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
 
@@ -93,14 +93,14 @@ public sealed class ConnectionSupervisorTests
         // Attempts 2-7 are refused (the backoff reaches its 4 s cap), 8 connects, 9 is refused, 10 connects, 11 is refused.
         rig.Script = attempt => attempt is (>= 2 and <= 7) or 9 or 11 ? Overloaded() : null;
 
-        rig.Line(0).End(1011);
+        (await rig.LineAsync(0)).End(1011);
         await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 1, "the first reconnect", TimeSpan.FromMilliseconds(100));
         Assert.Equal([0, 1, 2, 3, 4, 5], rig.Retries);
 
         // Dies young (well inside the 30 s healthy time): the same outage goes on, its backoff where it was.
         await rig.AdvanceAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
         var before = rig.Delays.Count;
-        rig.Line(1).End(1011);
+        (await rig.LineAsync(1)).End(1011);
         await SupervisorRig.WaitForAsync(() => rig.Delays.Count > before, "the retry after the young connection's end");
         Assert.Equal(6, rig.Retries.ElementAt(before));
         await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 2, "the second reconnect", TimeSpan.FromMilliseconds(100));
@@ -111,7 +111,7 @@ public sealed class ConnectionSupervisorTests
         Assert.True(rig.Time.GetUtcNow() - SupervisorRig.Start > TimeSpan.FromSeconds(30));
         before = rig.Delays.Count;
         var attempts = rig.AttemptCount;
-        rig.Line(2).End(1011);
+        (await rig.LineAsync(2)).End(1011);
         await SupervisorRig.WaitForAsync(() => rig.AttemptCount == attempts + 1 && rig.Delays.Count > before, "the attempt at once after a healthy connection");
         Assert.Equal(0, rig.Retries.ElementAt(before));
         Assert.True(rig.Delays.ElementAt(before) < TimeSpan.FromSeconds(1.43), $"backoff after a healthy connection: {rig.Delays.ElementAt(before)}");
@@ -138,9 +138,11 @@ public sealed class ConnectionSupervisorTests
         Assert.True(await rig.Supervisor.RenewAsync(Ct));
 
         Assert.Equal(generation + 1, rig.Supervisor.Generation);
+        await rig.LineAsync(1);
         Assert.Equal(2, rig.Peer.Lines.Count);
         Assert.Equal([false, true], rig.Owner.Configured);
-        await SupervisorRig.WaitForAsync(() => rig.Line(0).ClosedByClient, "the old connection to be closed");
+        var old = await rig.LineAsync(0);
+        await SupervisorRig.WaitForAsync(() => old.ClosedByClient, "the old connection to be closed");
         await rig.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
         Assert.Empty(rig.Owner.Losses);
         Assert.True(rig.Supervisor.Live is { IsOpen: true });

@@ -81,7 +81,12 @@ internal sealed class SupervisorRig : IAsyncDisposable
         return rig;
     }
 
-    public PeerLine Line(int index) => Peer.Lines.ElementAt(index);
+    /// <summary>Connection <paramref name="index"/> as the peer accepted it (the peer may note it a little after the client is connected).</summary>
+    public async Task<PeerLine> LineAsync(int index)
+    {
+        await WaitForAsync(() => Peer.Lines.Count > index, $"the peer to accept connection {index}");
+        return Peer.Lines.ElementAt(index);
+    }
 
     /// <summary>Waits, without moving the fake clock, until <paramref name="condition"/> holds (a generous wall-clock guard, not a timing assertion).</summary>
     public static async Task WaitForAsync(Func<bool> condition, string what, int guardSeconds = 30)
