@@ -31,7 +31,8 @@ internal static class ChaosRunner
             heard[i] = new Heard();
             all[i] = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, i * 37), stats, o =>
             {
-                o.MaxReconnectAttempts = 1000;
+                // Chaos drops connections again and again: keep reconnecting for the whole run.
+                o.ReconnectGiveUpAfter = TimeSpan.FromHours(1);
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
             }, heard[i].Add).ConfigureAwait(false);
         }

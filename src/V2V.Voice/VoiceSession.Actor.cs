@@ -12,7 +12,7 @@ public sealed partial class VoiceSession
 
     private sealed record ServerEventWork(int Generation, RealtimeServerEvent Event) : SessionWork;
 
-    private sealed record ConnectionEndedWork(int Generation, Exception? Error) : SessionWork;
+    private sealed record ConnectionLostWork(Connection.ConnectionLoss Loss) : SessionWork;
 
     private sealed record ActionWork(Func<CancellationToken, ValueTask> Action, TaskCompletionSource? Done, string? Reason) : SessionWork;
 
@@ -23,7 +23,7 @@ public sealed partial class VoiceSession
     /// <summary>
     /// Control lane: the caller's actions (interrupt, text, tools, user joined or left), the input path's turn events
     /// and barge-ins, tool outputs, timers; served first, so a barge-in never waits behind audio deltas. Event lane:
-    /// the server's events and the end of a connection, in order. A full lane makes its writer wait (for the event
+    /// the server's events and the loss of a connection, in order. A full lane makes its writer wait (for the event
     /// lane, the connection's reader: back-pressure on the socket); nothing is dropped.
     /// </summary>
     private readonly TwoLaneMailbox<SessionWork> _mailbox = new(controlCapacity: 256, eventCapacity: 1024);
@@ -95,15 +95,15 @@ public sealed partial class VoiceSession
         {
             switch (work)
             {
-                case ServerEventWork { Generation: var g, Event: var e } when g == _generation:
+                case ServerEventWork { Generation: var g, Event: var e } when g == _connection.Generation:
                     await HandleServerEventAsync(e, ct).ConfigureAwait(false);
                     break;
                 case ServerEventWork stale:
                     // An event of a connection already replaced: its output must not leak into the new one.
                     (stale.Event as IDisposable)?.Dispose();
                     break;
-                case ConnectionEndedWork ended when ended.Generation == _generation:
-                    await OnConnectionEndedAsync(ended.Error, ct).ConfigureAwait(false);
+                case ConnectionLostWork lost:
+                    await OnConnectionLostAsync(lost.Loss, ct).ConfigureAwait(false);
                     break;
                 case ActionWork action:
                     await RunActionAsync(action, ct).ConfigureAwait(false);
@@ -166,7 +166,7 @@ public sealed partial class VoiceSession
     /// <summary>Sends a client event on the current connection; while disconnected it is dropped (the reconnect re-sends the configuration).</summary>
     private async ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken ct)
     {
-        var client = _client;
+        var client = _connection.Live;
         if (client is null || !client.IsOpen)
         {
             _logger.LogDebug("Not connected: {Type} not sent", clientEvent.Type);

@@ -16,7 +16,7 @@ public sealed partial class VoiceSession
             _greetingPending = false;
             return;
         }
-        if (_client is not { IsOpen: true })
+        if (_connection.Live is not { IsOpen: true })
         {
             _greetingPending = true;
             return;

@@ -17,14 +17,14 @@ public sealed partial class VoiceSession
     {
         _dump?.WriteInput(chunk.Span);
         _samplesSinceCommit += chunk.Length;
-        var client = _client;
+        var client = _connection.Live;
         if (client is null || !client.IsOpen)
         {
-            if (TryBufferWhileDisconnected(chunk.Span))
+            if (_connection.Slot.TryBuffer(chunk.Span))
             {
                 return;
             }
-            client = _client!;
+            client = _connection.Live!;
         }
         try
         {
@@ -37,7 +37,7 @@ public sealed partial class VoiceSession
         }
         catch (RealtimeException)
         {
-            TryBufferWhileDisconnected(chunk.Span);
+            _connection.Slot.TryBuffer(chunk.Span);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed partial class VoiceSession
             return false;
         }
         _samplesSinceCommit = 0;
-        var client = _client;
+        var client = _connection.Live;
         if (client is null || !client.IsOpen)
         {
             return false;

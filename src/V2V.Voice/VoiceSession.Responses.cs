@@ -21,6 +21,7 @@ public sealed partial class VoiceSession
         if (_turns.CanCreateResponse)
         {
             await SendAsync(create, ct).ConfigureAwait(false);
+            _turns.OnResponseRequested();
             return;
         }
         var first = _deferredCreate is null;
@@ -42,6 +43,7 @@ public sealed partial class VoiceSession
         {
             _deferredCreate = null;
             await SendAsync(create, ct).ConfigureAwait(false);
+            _turns.OnResponseRequested();
         }
     }
 

@@ -159,7 +159,6 @@ public sealed partial class VoiceSession
             if (failure.Fatal)
             {
                 await FailAsync(failure.Message, ct, failure.Code).ConfigureAwait(false);
-                await CloseClientAsync().ConfigureAwait(false);
                 return;
             }
             _logger.LogWarning("A response failed: {Message}", failure.Message);
@@ -169,19 +168,11 @@ public sealed partial class VoiceSession
         await AnswerToolOutputsIfReadyAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Error codes after which going on (or reconnecting) cannot help: the session ends with them.</summary>
-    private static readonly HashSet<string> FatalErrorCodes = new(StringComparer.Ordinal)
-    {
-        "invalid_api_key", "insufficient_quota", "account_deactivated", "model_not_found", "unsupported_country_region_territory",
-        "billing_hard_limit_reached", "beta_api_shape_disabled",
-    };
-
     private async ValueTask OnServerErrorAsync(ErrorEvent error, CancellationToken ct)
     {
-        if (error.Error.Code is { } code && FatalErrorCodes.Contains(code))
+        if (Connection.FailureClassifier.IsFatalCode(error.Error.Code))
         {
-            await FailAsync($"the server ended the session: {error.Error}", ct, code).ConfigureAwait(false);
-            await CloseClientAsync().ConfigureAwait(false);
+            await FailAsync($"the server ended the session: {error.Error}", ct, error.Error.Code).ConfigureAwait(false);
             return;
         }
         // Cancelling a response that has just ended is a race every barge-in can lose; it is harmless.

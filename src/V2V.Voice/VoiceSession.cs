@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Audio;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
+using V2V.Voice.Connection;
 using V2V.Voice.Conversation;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
@@ -38,15 +39,18 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly TranscriptAssembler _transcript = new();
     private readonly ConversationHistory _history;
     private readonly List<PlayoutFrame> _frameScratch = [];
+    private readonly ConnectionSupervisor _connection;
     private Task _actor = Task.CompletedTask;
     private int _producing;
     private int _stopped;
+    private int _disposed;
 
-    private VoiceSession(VoiceSessionOptions options, ToolInvoker? toolInvoker)
+    private VoiceSession(VoiceSessionOptions options, RealtimeClient client, ToolInvoker? toolInvoker)
     {
         _options = options;
         _toolInvoker = toolInvoker;
         _logger = options.LoggerFactory?.CreateLogger<VoiceSession>() ?? (ILogger)NullLogger.Instance;
+        _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, this, _logger);
         // Other outputs wait for the reader (back-pressure on the server events); paced audio that finds
         // the channel full is dropped and counted by the playout queue.
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity)
@@ -59,7 +63,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
             // Only the server's turn detection needs the end of a turn sent at once; our own commits flush what is gathered.
             options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : InputAudioPath.MinQuietDbfs,
             options.TurnMode == TurnMode.ServerVad ? options.VadSilenceDurationMs : null,
-            options.TurnMode == TurnMode.LocalVad ? CreateLocalVad(options) : null);
+            options.TurnMode == TurnMode.LocalVad ? LocalVad.CreateDetector(options.VadSilenceDurationMs) : null);
         _cutter = new OutputFrameCutter(options.OutputSampleRate, options.OutputFrameDuration);
         if (options.PaceOutput)
         {
@@ -80,17 +84,20 @@ public sealed partial class VoiceSession : IAsyncDisposable
 
     /// <summary>
     /// Connects, configures the session, and starts it. Throws what building a <see cref="RealtimeClient"/> and its
-    /// <see cref="RealtimeClient.ConnectAsync"/> throw (configuration, authentication, handshake), or <see cref="ArgumentException"/> for bad options.
+    /// <see cref="RealtimeClient.ConnectAsync"/> throw (configuration, authentication, handshake; a refusal for now, HTTP 429 or 5xx, after
+    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> more tries), or <see cref="ArgumentException"/> for bad options.
     /// </summary>
     public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var session = new VoiceSession(options, toolInvoker);
+        // The client is built (its options checked) before the session holds anything that would need disposing.
+        var client = options.Client ?? new RealtimeClient(options.Connection);
+        var session = new VoiceSession(options, client, toolInvoker);
         session._tools.AddRange(tools ?? []);
         try
         {
-            await session.ConnectAsync(replay: false, cancellationToken).ConfigureAwait(false);
+            await session._connection.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -102,7 +109,6 @@ public sealed partial class VoiceSession : IAsyncDisposable
             AudioPacer.Shared.Add(session._playout);
         }
         session._actor = Task.Run(session.RunActorAsync);
-        _ = Task.Run(session.WatchConnectionAgeAsync);
         return session;
     }
 
@@ -191,10 +197,12 @@ public sealed partial class VoiceSession : IAsyncDisposable
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        // A failed session has stopped taking work; its resources are released here all the same.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
+        Volatile.Write(ref _stopped, 1);
         if (_playout is not null)
         {
             AudioPacer.Shared.Remove(_playout);
@@ -202,7 +210,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
         _mailbox.Complete();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _actor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await CloseClientAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
         State = VoiceSessionState.Stopped;
         _outputs.Writer.TryWrite(new StateOutput(VoiceSessionState.Stopped, null));
         _outputs.Writer.TryComplete();
@@ -226,13 +234,4 @@ public sealed partial class VoiceSession : IAsyncDisposable
             throw new InvalidOperationException("Audio and turn ends must come from one producer at a time; another call is in progress.");
         }
     }
-
-    private static IVoiceActivityDetector CreateLocalVad(VoiceSessionOptions options) =>
-        LocalVadModel.Value.CreateDetector(InputAudioPath.ModelRate, new VoiceActivityOptions
-        {
-            MinSilenceDuration = TimeSpan.FromMilliseconds(options.VadSilenceDurationMs),
-        });
-
-    // The Silero model is loaded once per process and shared by the sessions' detectors.
-    private static readonly Lazy<SileroVadModel> LocalVadModel = new(() => SileroVadModel.Load());
 }

@@ -9,6 +9,12 @@ public sealed class VoiceSessionOptions
     /// <summary>Where to connect and in which dialect (api key, base URI, path, vendor, model).</summary>
     public RealtimeClientOptions Connection { get; set; } = new();
 
+    /// <summary>
+    /// The realtime client that opens the session's connections (each reconnect and renewal too); null: one built
+    /// from <see cref="Connection"/>. A test, or a host with a transport of its own, passes a subclass.
+    /// </summary>
+    public RealtimeClient? Client { get; set; }
+
     /// <summary>The system instructions; <c>{language}</c> and <c>{model}</c> are replaced.</summary>
     public string? Instructions { get; set; }
 
@@ -88,21 +94,38 @@ public sealed class VoiceSessionOptions
     /// <summary>Audio kept while reconnecting and sent after; older audio is dropped and counted.</summary>
     public TimeSpan ReconnectAudioBuffer { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Reconnect when the connection drops (capped exponential backoff with jitter).</summary>
+    /// <summary>Reconnect when the connection drops (exponential backoff with jitter; see <see cref="ReconnectGiveUpAfter"/>).</summary>
     public bool Reconnect { get; set; } = true;
 
-    /// <summary>The longest wait between reconnect attempts.</summary>
+    /// <summary>The first wait between connection attempts; it doubles (with jitter) up to <see cref="MaxReconnectDelay"/>.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait between connection attempts.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How many reconnect attempts in a row before the session gives up.</summary>
-    public int MaxReconnectAttempts { get; set; } = 10;
+    /// <summary>
+    /// How long a connection must stay up to count as healthy: connections that die younger are failed attempts of the
+    /// same outage (the backoff keeps growing); after a healthy one, the next drop starts with a short wait again.
+    /// </summary>
+    public TimeSpan HealthyConnectionTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an outage may last (no healthy connection) before the session gives up with one fatal error.</summary>
+    public TimeSpan ReconnectGiveUpAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many more times the first connection is tried when the service refuses it for now (HTTP 429, 5xx, no answer).</summary>
+    public int FirstConnectRetries { get; set; } = 2;
 
     /// <summary>
-    /// Renew the connection before the server ends it: OpenAI ends realtime sessions after 60 minutes. At this
-    /// age the session opens a new connection at the next quiet moment (no answer in progress), replays the
-    /// history and switches over; after five more minutes it switches even mid-answer.
+    /// The connection is renewed before the service ends its session: a few minutes before the <c>expires_at</c> the
+    /// service sends (OpenAI 60 minutes, Azure 30), at the next quiet moment (no answer in progress), replaying the
+    /// history; close to the expiry even mid-answer. This caps the age of a connection too (renewed at this age when
+    /// quiet, five minutes later in any case); null: only the service's <c>expires_at</c>, or 50 minutes when it does
+    /// not send one.
     /// </summary>
-    public TimeSpan MaxConnectionAge { get; set; } = TimeSpan.FromMinutes(50);
+    public TimeSpan? MaxConnectionAge { get; set; }
+
+    /// <summary>The clock of reconnect backoff, healthy periods and renewals (<see cref="TimeProvider.System"/>; a fake one in tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Write input and output audio as WAV files into <see cref="DumpFolder"/>.</summary>
     public bool Dump { get; set; }
@@ -139,8 +162,14 @@ public sealed class VoiceSessionOptions
         Check(ToolTimeout > TimeSpan.Zero, nameof(ToolTimeout), "must be positive");
         Check(OutputCapacity >= 16, nameof(OutputCapacity), $"must be at least 16 (got {OutputCapacity})");
         Check(MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(MaxQueuedOutput), "must be at least 1 s");
-        Check(MaxReconnectAttempts >= 0, nameof(MaxReconnectAttempts), "must not be negative");
-        Check(MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(MaxConnectionAge), "must be at least 1 s");
+        Check(ReconnectAudioBuffer >= TimeSpan.Zero && ReconnectAudioBuffer <= TimeSpan.FromMinutes(1), nameof(ReconnectAudioBuffer), $"must be 0 to 60 s (got {ReconnectAudioBuffer.TotalSeconds} s)");
+        Check(ReconnectDelay > TimeSpan.Zero && ReconnectDelay <= TimeSpan.FromMinutes(1), nameof(ReconnectDelay), $"must be more than 0 and at most 60 s (got {ReconnectDelay.TotalMilliseconds} ms)");
+        Check(MaxReconnectDelay >= ReconnectDelay && MaxReconnectDelay <= TimeSpan.FromHours(1), nameof(MaxReconnectDelay), $"must be at least ReconnectDelay ({ReconnectDelay.TotalMilliseconds} ms) and at most 1 h (got {MaxReconnectDelay.TotalMilliseconds} ms)");
+        Check(HealthyConnectionTime > TimeSpan.Zero, nameof(HealthyConnectionTime), $"must be positive (got {HealthyConnectionTime.TotalSeconds} s)");
+        Check(ReconnectGiveUpAfter > TimeSpan.Zero, nameof(ReconnectGiveUpAfter), $"must be positive (got {ReconnectGiveUpAfter.TotalSeconds} s); to stop reconnecting set Reconnect to false");
+        Check(FirstConnectRetries is >= 0 and <= 20, nameof(FirstConnectRetries), $"must be 0 to 20 (got {FirstConnectRetries})");
+        Check(MaxConnectionAge is null || MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(MaxConnectionAge), $"must be at least 1 s, or null for the service's expires_at (got {MaxConnectionAge?.TotalSeconds} s)");
+        Check(TimeProvider is not null, nameof(TimeProvider), "must be set (TimeProvider.System by default)");
     }
 
     private static bool IsSafeFileLabel(string? label) =>

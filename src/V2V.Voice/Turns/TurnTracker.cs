@@ -26,6 +26,9 @@ internal sealed class TurnTracker
     /// </summary>
     public string? AwaitingDoneOf { get; private set; }
 
+    /// <summary>A <c>response.create</c> was sent and its <c>response.created</c> has not come: an answer is on its way.</summary>
+    public bool ResponseRequested { get; private set; }
+
     /// <summary>Whether the service would accept a <c>response.create</c> now.</summary>
     public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null;
 
@@ -36,8 +39,12 @@ internal sealed class TurnTracker
     {
         _announced.Add(responseId);
         ActiveResponseId = responseId;
+        ResponseRequested = false;
         TurnAudioMs = 0;
     }
+
+    /// <summary>A <c>response.create</c> went out.</summary>
+    public void OnResponseRequested() => ResponseRequested = true;
 
     /// <summary>Output of a response counts only when it was announced on this connection and not cancelled.</summary>
     public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
@@ -86,6 +93,7 @@ internal sealed class TurnTracker
     {
         ActiveResponseId = null;
         AwaitingDoneOf = null;
+        ResponseRequested = false;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>

@@ -6,6 +6,21 @@ namespace V2V.Voice.Tests.Turns;
 public sealed class TurnTrackerTests
 {
     [Fact]
+    public void AnAnswerAskedFor_IsOnItsWayUntilTheServerAnnouncesIt_OrTheConnectionIsReplaced()
+    {
+        // A renewal in between would lose the answer: the session is not quiet while one is on its way.
+        var turns = new TurnTracker();
+        turns.OnResponseRequested();
+        Assert.True(turns.ResponseRequested);
+        turns.OnResponseCreated("resp_1");
+        Assert.False(turns.ResponseRequested);
+
+        turns.OnResponseRequested();
+        turns.OnNewConnection();
+        Assert.False(turns.ResponseRequested);
+    }
+
+    [Fact]
     public void BargeIn_WhileGenerating_CancelsTheResponse_AndTruncatesTheHeardItemAtThePlayedPosition()
     {
         var turns = new TurnTracker();

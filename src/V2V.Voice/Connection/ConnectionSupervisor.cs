@@ -1,0 +1,324 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using V2V.Realtime.Client;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
+
+namespace V2V.Voice.Connection;
+
+/// <summary>
+/// The connection stage: owns the live realtime connection; opens it (retrying refusals a retry can fix), notices its
+/// end, decides with <see cref="FailureClassifier"/> whether to reconnect, reconnects through a Polly pipeline (the
+/// backoff grows across connections that die young and resets only after one has been healthy for
+/// <see cref="VoiceSessionOptions.HealthyConnectionTime"/>; it gives up after
+/// <see cref="VoiceSessionOptions.ReconnectGiveUpAfter"/> with one error), and renews the connection before the
+/// service's session expires. All waiting is on <see cref="VoiceSessionOptions.TimeProvider"/>.
+/// </summary>
+internal sealed class ConnectionSupervisor : IAsyncDisposable
+{
+    private readonly RealtimeConnector _connect;
+    private readonly VoiceSessionOptions _options;
+    private readonly IConnectionOwner _owner;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ResiliencePipeline _reconnect;
+    private readonly Lock _timerGate = new();
+    private ITimer? _renewalTimer;
+    private LiveConnection? _current;
+    private Task _supervising = Task.CompletedTask;
+    private int _generation;
+    private int _stopped;
+
+    // The outage being reconnected; touched by the supervising loop only.
+    private DateTimeOffset _outageStart;
+    private int _outageAttempts;
+    private bool _toldFatal;
+    private TaskCompletionSource<string?> _outcome = new();
+
+    public ConnectionSupervisor(RealtimeConnector connect, VoiceSessionOptions options, IConnectionOwner owner, ILogger logger)
+    {
+        _connect = connect;
+        _options = options;
+        _owner = owner;
+        _logger = logger;
+        _time = options.TimeProvider;
+        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate);
+        _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);
+    }
+
+    /// <summary>The live connection for the producer, and the audio kept while there is none.</summary>
+    public LiveClientSlot Slot { get; }
+
+    /// <summary>The live connection (null while there is none).</summary>
+    public IRealtimeConnection? Live => Slot.Client;
+
+    /// <summary>The generation of the live connection: events of older ones are stale.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Opens and configures the first connection, then watches it. Throws what connecting threw when no retry helped.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await ReconnectPipelines.FirstConnection(_options, _logger)
+            .ExecuteAsync(async token => await OpenAsync(replay: false, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        _supervising = Task.Run(SuperviseAsync, CancellationToken.None);
+    }
+
+    /// <summary>Looks at the renewal plan of the live connection (on the session's actor); re-arms the timer when it is not yet time.</summary>
+    public RenewalDecision CheckRenewal(bool quiet)
+    {
+        if (Volatile.Read(ref _current) is not { } live || !live.Client.IsOpen || Slot.Client is null)
+        {
+            return default;
+        }
+        var decision = RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).Decide(_time.GetUtcNow(), quiet);
+        if (decision.NextCheck is { } next)
+        {
+            ArmRenewal(next);
+        }
+        return decision;
+    }
+
+    /// <summary>
+    /// Switches to a new connection with the conversation replayed (on the session's actor). False when the new one
+    /// could not be opened: the old one stays, and the renewal is tried again a little later.
+    /// </summary>
+    public async Task<bool> RenewAsync(CancellationToken ct)
+    {
+        var old = Volatile.Read(ref _current)!;
+        Slot.Detach(); // the producer buffers the audio of the switch; it goes out first on the new connection
+        try
+        {
+            await OpenAsync(replay: true, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RealtimeException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            _logger.LogWarning("Renewal failed, keeping the old connection: {Reason}", ex.Message);
+            await Slot.SendBufferedThenGoLiveAsync(old.Client, ct).ConfigureAwait(false);
+            ArmRenewal(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+            return false;
+        }
+        VoiceMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
+        // Events still in flight from the old connection carry its generation and are dropped by the actor.
+        await CloseQuietlyAsync(old.Client).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stops supervising (a fatal error or the end of the session) and closes the live connection.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        lock (_timerGate)
+        {
+            _renewalTimer?.Dispose();
+            _renewalTimer = null;
+        }
+        var client = Slot.Detach() ?? Volatile.Read(ref _current)?.Client;
+        if (client is not null)
+        {
+            await CloseQuietlyAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await _supervising.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stop.Dispose();
+    }
+
+    /// <summary>Connects, configures, sends the audio kept meanwhile, and makes the connection the live one.</summary>
+    private async Task<LiveConnection> OpenAsync(bool replay, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        var client = await _connect(ct).ConfigureAwait(false);
+        try
+        {
+            await _owner.ConfigureAsync(client, replay, ct).ConfigureAwait(false);
+            var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
+            await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _current, live) is { } previous)
+            {
+                previous.Retired = true;
+            }
+            VoiceMetrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+            await _owner.ConnectedAsync(client.Endpoint, ct).ConfigureAwait(false);
+            ArmRenewalOf(live);
+            _ = Task.Run(() => live.PumpAsync(_owner, ArmRenewalOf, _time, _stop.Token), CancellationToken.None);
+            return live;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Each loss of a live connection starts an outage, reconnected through the pipeline until healthy, fatal, or out of time.</summary>
+    private async Task SuperviseAsync()
+    {
+        var ct = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                var (lost, end) = await WaitForLossAsync(ct).ConfigureAwait(false);
+                _outageStart = _time.GetUtcNow();
+                _outageAttempts = 0;
+                if (!await ReportLossAsync(lost, end, ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+                if (!ReferenceEquals(lost, Volatile.Read(ref _current)))
+                {
+                    // A renewal replaced the connection while its loss was being told: the session goes on, on the new one.
+                    await _owner.ConnectedAsync(Volatile.Read(ref _current)!.Client.Endpoint, ct).ConfigureAwait(false);
+                    _outcome.TrySetResult(null);
+                    continue;
+                }
+                try
+                {
+                    await _reconnect.ExecuteAsync(ReconnectUntilHealthyAsync, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    if (!_toldFatal)
+                    {
+                        _outcome.TrySetResult(GiveUpMessage(ex));
+                    }
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// One attempt: a new connection, live, then watched until it has been healthy long enough (the outage is over) or
+    /// ends first (a failed attempt: the next one waits a longer backoff).
+    /// </summary>
+    private async ValueTask ReconnectUntilHealthyAsync(CancellationToken ct)
+    {
+        _outageAttempts++;
+        await OpenAsync(replay: true, ct).ConfigureAwait(false);
+        VoiceMetrics.Reconnects.Add(1);
+        _outcome.TrySetResult(null);
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loss = WaitForLossAsync(window.Token);
+        if (await Task.WhenAny(loss, Task.Delay(_options.HealthyConnectionTime, _time, window.Token)).ConfigureAwait(false) != loss)
+        {
+            await window.CancelAsync().ConfigureAwait(false);
+            _logger.LogDebug("The connection has been healthy for {Time}: the next loss starts a fresh backoff", _options.HealthyConnectionTime);
+            return;
+        }
+        var (lost, end) = await loss.ConfigureAwait(false);
+        if (!await ReportLossAsync(lost, end, ct).ConfigureAwait(false))
+        {
+            ct.ThrowIfCancellationRequested();
+        }
+        throw new ConnectionEndedException(end);
+    }
+
+    /// <summary>
+    /// Tells the session that the live connection ended, and waits until it has finished what was in flight. False
+    /// when the session ends here (a fatal end, reconnecting off, or stopping).
+    /// </summary>
+    private async Task<bool> ReportLossAsync(LiveConnection lost, ConnectionEnd end, CancellationToken ct)
+    {
+        var verdict = FailureClassifier.Classify(end);
+        _logger.LogWarning("Realtime connection ended ({Kind}): {Reason}", verdict.Kind, end.Describe());
+        Slot.Detach(lost.Client);
+        await lost.Client.DisposeAsync().ConfigureAwait(false);
+        var fatal = verdict.Kind == FailureKind.Fatal ? verdict.Reason
+            : !_options.Reconnect ? $"The realtime connection ended: {end.Describe()}"
+            : null;
+        _toldFatal = fatal is not null;
+        var parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _outcome = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!await _owner.ConnectionLostAsync(new ConnectionLoss(end.Describe(), fatal, parked, _outcome.Task), ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+        await parked.Task.WaitAsync(ct).ConfigureAwait(false);
+        return fatal is null;
+    }
+
+    /// <summary>The end of the live connection; a connection replaced by a renewal is no loss, its successor is watched.</summary>
+    private async Task<(LiveConnection Lost, ConnectionEnd End)> WaitForLossAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var live = Volatile.Read(ref _current)!;
+            var end = await live.Ended.WaitAsync(ct).ConfigureAwait(false);
+            if (!live.Retired && ReferenceEquals(live, Volatile.Read(ref _current)))
+            {
+                return (live, end);
+            }
+        }
+    }
+
+    private ValueTask OnRetryAsync(OnRetryArguments<object> args)
+    {
+        _logger.LogWarning("Reconnect attempt {Attempt} failed (retry {Retry} of this outage), next in {Delay}: {Reason}",
+            _outageAttempts, args.AttemptNumber, args.RetryDelay, args.Outcome.Exception?.Message);
+        return default;
+    }
+
+    private string GiveUpMessage(Exception error)
+    {
+        var verdict = FailureClassifier.Classify(error);
+        if (verdict.Kind == FailureKind.Fatal)
+        {
+            return verdict.Reason;
+        }
+        var elapsed = _time.GetUtcNow() - _outageStart;
+        return $"Could not reconnect to the realtime service: {_outageAttempts} attempts over {elapsed.TotalSeconds:0} s without a connection that lasted "
+            + $"{_options.HealthyConnectionTime.TotalSeconds:0} s (ReconnectGiveUpAfter is {_options.ReconnectGiveUpAfter.TotalSeconds:0} s). The last failure: {verdict.Reason}";
+    }
+
+    private void ArmRenewalOf(LiveConnection live)
+    {
+        if (ReferenceEquals(live, Volatile.Read(ref _current)))
+        {
+            ArmRenewal(RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).QuietFrom);
+        }
+    }
+
+    /// <summary>One timer on the options' clock: at <paramref name="at"/> the session is asked to look at the renewal plan.</summary>
+    private void ArmRenewal(DateTimeOffset at)
+    {
+        lock (_timerGate)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            var due = at - _time.GetUtcNow();
+            _renewalTimer?.Dispose();
+            _renewalTimer = _time.CreateTimer(static state => ((IConnectionOwner)state!).RenewalDue(), _owner, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
+    private async Task CloseQuietlyAsync(IRealtimeConnection client)
+    {
+        // Wall-clock on purpose: a guard against a silent peer, not a schedule the session keeps.
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.CloseAsync(grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RealtimeException)
+        {
+            _logger.LogDebug(ex, "Close did not complete cleanly");
+        }
+        await client.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,37 @@
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+
+namespace V2V.Voice.Connection;
+
+/// <summary>What the connection stage asks of the session that owns it.</summary>
+internal interface IConnectionOwner
+{
+    /// <summary>
+    /// Configures a new connection (and, after a reconnect or renewal, replays the conversation). Called while the
+    /// session's actor is not yet running or is waiting for this connection, so it may touch the actor's state.
+    /// </summary>
+    Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct);
+
+    /// <summary>The configured connection is live (the producer's audio goes to it).</summary>
+    ValueTask ConnectedAsync(string endpoint, CancellationToken ct);
+
+    /// <summary>A server event of connection <paramref name="generation"/>, in order.</summary>
+    ValueTask DeliverAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct);
+
+    /// <summary>
+    /// The live connection ended. Queued behind that connection's events; the session finishes what was in flight
+    /// and then ends (<see cref="ConnectionLoss.FatalError"/>) or waits for the reconnect's outcome. False when the
+    /// session has stopped taking work.
+    /// </summary>
+    ValueTask<bool> ConnectionLostAsync(ConnectionLoss loss, CancellationToken ct);
+
+    /// <summary>The renewal plan says to look at the connection now; the session answers, on its actor, with <see cref="ConnectionSupervisor.CheckRenewal"/>.</summary>
+    void RenewalDue();
+}
+
+/// <summary>
+/// A lost connection, told to the session: why; the fatal error when the session must end; otherwise
+/// <see cref="Parked"/> (set once the session waits) and <see cref="Outcome"/> (null once reconnected, else the one
+/// fatal error that ends the session).
+/// </summary>
+internal sealed record ConnectionLoss(string Reason, string? FatalError, TaskCompletionSource Parked, Task<string?> Outcome);

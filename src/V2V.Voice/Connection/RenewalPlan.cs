@@ -1,0 +1,71 @@
+namespace V2V.Voice.Connection;
+
+/// <summary>
+/// When a connection is renewed before the service ends its session: from <see cref="QuietFrom"/> at the next quiet
+/// moment (no answer in progress), looking again every <see cref="Recheck"/>, and at <see cref="ForcedAt"/> even mid-answer.
+/// </summary>
+internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOffset ForcedAt, TimeSpan Recheck)
+{
+    /// <summary>How long after reaching the age limit a renewal waits for a quiet moment before it goes ahead anyway.</summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
+
+    /// <summary>The connection age renewed at when the service does not say when its session expires.</summary>
+    public static readonly TimeSpan DefaultMaxAge = TimeSpan.FromMinutes(50);
+
+    /// <summary>
+    /// The plan of a connection opened at <paramref name="connectedAt"/>: a few minutes before the session's
+    /// <paramref name="expiresAt"/> when the service sent it (OpenAI 60 minutes, Azure 30), else at
+    /// <paramref name="maxAge"/> (default <see cref="DefaultMaxAge"/>); a configured max age earlier than the expiry wins.
+    /// </summary>
+    public static RenewalPlan For(DateTimeOffset connectedAt, DateTimeOffset? expiresAt, TimeSpan? maxAge)
+    {
+        RenewalPlan? fromExpiry = null;
+        if (expiresAt is { } expiry && expiry > connectedAt)
+        {
+            // Minutes ahead for real lifetimes, a proportion of it for short ones (a test's few seconds).
+            var lifetime = expiry - connectedAt;
+            var forced = expiry - Min(TimeSpan.FromMinutes(1), lifetime / 10);
+            var quietFrom = forced - Min(Grace, lifetime / 5);
+            fromExpiry = new RenewalPlan(quietFrom, forced, RecheckFor(quietFrom - connectedAt));
+        }
+        RenewalPlan? fromAge = maxAge is not null || fromExpiry is null
+            ? new RenewalPlan(connectedAt + (maxAge ?? DefaultMaxAge), connectedAt + (maxAge ?? DefaultMaxAge) + Grace, RecheckFor(maxAge ?? DefaultMaxAge))
+            : null;
+        return (fromExpiry, fromAge) switch
+        {
+            ({ } e, { } a) => new RenewalPlan(Min(e.QuietFrom, a.QuietFrom), Min(e.ForcedAt, a.ForcedAt), Min(e.Recheck, a.Recheck)),
+            ({ } e, null) => e,
+            (null, { } a) => a,
+            _ => throw new InvalidOperationException("unreachable"),
+        };
+    }
+
+    /// <summary>How often a renewal that waits for a quiet moment looks again: a tenth of the age planned, 100 ms to 30 s.</summary>
+    private static TimeSpan RecheckFor(TimeSpan age) =>
+        TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+
+    /// <summary>Whether to renew at <paramref name="now"/>; if not, when to look again.</summary>
+    public RenewalDecision Decide(DateTimeOffset now, bool quiet)
+    {
+        if (now < QuietFrom)
+        {
+            return new RenewalDecision(false, false, QuietFrom);
+        }
+        if (now >= ForcedAt)
+        {
+            return new RenewalDecision(true, true, null);
+        }
+        if (quiet)
+        {
+            return new RenewalDecision(true, false, null);
+        }
+        return new RenewalDecision(false, false, Min(ForcedAt, now + Recheck));
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
+
+/// <summary>Renew now (<see cref="Forced"/>: even though an answer is in progress), or look again at <see cref="NextCheck"/>.</summary>
+internal readonly record struct RenewalDecision(bool Renew, bool Forced, DateTimeOffset? NextCheck);

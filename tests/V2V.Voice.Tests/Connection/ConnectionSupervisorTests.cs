@@ -1,0 +1,150 @@
+using V2V.Realtime.Client;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>
+/// The connection stage on a fake clock against a real loopback peer: backoff with jitter within its bounds, reset
+/// only by a healthy connection, one fatal error at the end of the bound or at the first failure no retry can help,
+/// and renewal from the service's expires_at.
+/// </summary>
+public sealed class ConnectionSupervisorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static RealtimeHandshakeException Overloaded() =>
+        new("The realtime endpoint ws://127.0.0.1/v1/realtime refused the WebSocket handshake with HTTP 503.", "ws://127.0.0.1/v1/realtime", 503);
+
+    [Fact]
+    public async Task Backoff_GrowsWithJitterWithinItsBounds_ThenGivesUpAfterTheBound_WithOneFatalError()
+    {
+        await using var rig = await SupervisorRig.StartAsync(o =>
+        {
+            o.MaxReconnectDelay = TimeSpan.FromSeconds(30);
+            o.ReconnectGiveUpAfter = TimeSpan.FromMinutes(2);
+        });
+        rig.Script = attempt => attempt > 1 ? Overloaded() : null;
+
+        (await rig.LineAsync(0)).End(1011);
+        await rig.AdvanceUntilAsync(() => !rig.Owner.Fatal.IsEmpty, "the session to give up", TimeSpan.FromMilliseconds(100));
+
+        var delays = rig.Delays.ToArray();
+        Assert.True(delays.Length >= 6, $"only {delays.Length} retries in two minutes");
+        Assert.Equal(Enumerable.Range(0, delays.Length), rig.Retries);
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromSeconds(30)));
+        // Polly's exponential backoff with (decorrelated) jitter: one wait may be short, but the time waited before
+        // retry k is 2^(k-1) times the base, give or take the jitter (0.68 to 1.43 of it), while the cap is not reached.
+        Assert.True(delays[0] < TimeSpan.FromSeconds(1.43), $"first wait {delays[0]}");
+        for (var k = 2; k <= 5; k++)
+        {
+            var waited = delays[..k].Aggregate(TimeSpan.Zero, (a, b) => a + b).TotalSeconds;
+            Assert.InRange(waited, 0.68 * Math.Pow(2, k - 1), 1.43 * Math.Pow(2, k - 1));
+        }
+        Assert.NotEqual([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], delays[..3]);
+
+        var fatal = Assert.Single(rig.Owner.Fatal);
+        Assert.Contains("Could not reconnect", fatal, StringComparison.Ordinal);
+        Assert.Contains("HTTP 503", fatal, StringComparison.Ordinal);
+        Assert.Contains($"{rig.AttemptCount - 1} attempts", fatal, StringComparison.Ordinal);
+        Assert.Single(rig.Owner.Losses);
+        Assert.Empty(rig.Owner.Reconnected);
+
+        var attempts = rig.AttemptCount;
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1));
+        Assert.Equal(attempts, rig.AttemptCount);
+        Assert.Single(rig.Owner.Fatal);
+    }
+
+    [Fact]
+    public async Task ARefusalNoRetryCanFix_IsNotRetried()
+    {
+        await using var rig = await SupervisorRig.StartAsync();
+        rig.Script = attempt => attempt > 1
+            ? new RealtimeAuthenticationException("The realtime endpoint refused the credentials (HTTP 401). Check api_key.", "ws://127.0.0.1/v1/realtime", 401)
+            : null;
+
+        (await rig.LineAsync(0)).End(1011);
+        // The first attempt after a loss needs no clock: it is made at once.
+        await SupervisorRig.WaitForAsync(() => !rig.Owner.Fatal.IsEmpty, "the fatal refusal");
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, rig.AttemptCount);
+        Assert.Contains("refused the credentials", Assert.Single(rig.Owner.Fatal), StringComparison.Ordinal);
+        Assert.Empty(rig.Delays);
+    }
+
+    [Fact]
+    public async Task AFatalErrorBeforeTheClose_EndsTheSession_WithoutAnyReconnectAttempt()
+    {
+        await using var rig = await SupervisorRig.StartAsync();
+
+        (await rig.LineAsync(0)).End(1011, "billing_hard_limit_reached", "Billing hard limit has been reached.");
+        await SupervisorRig.WaitForAsync(() => !rig.Owner.Fatal.IsEmpty, "the fatal end");
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, rig.AttemptCount);
+        Assert.Contains("billing_hard_limit_reached", Assert.Single(rig.Owner.Fatal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backoff_KeepsGrowingAcrossConnectionsThatDieYoung_AndResetsOnlyAfterAHealthyOne()
+    {
+        await using var rig = await SupervisorRig.StartAsync();
+        // Attempts 2-7 are refused (the backoff reaches its 4 s cap), 8 connects, 9 is refused, 10 connects, 11 is refused.
+        rig.Script = attempt => attempt is (>= 2 and <= 7) or 9 or 11 ? Overloaded() : null;
+
+        (await rig.LineAsync(0)).End(1011);
+        await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 1, "the first reconnect", TimeSpan.FromMilliseconds(100));
+        Assert.Equal([0, 1, 2, 3, 4, 5], rig.Retries);
+
+        // Dies young (well inside the 30 s healthy time): the same outage goes on, its backoff where it was.
+        await rig.AdvanceAsync(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100));
+        var before = rig.Delays.Count;
+        (await rig.LineAsync(1)).End(1011);
+        await SupervisorRig.WaitForAsync(() => rig.Delays.Count > before, "the retry after the young connection's end");
+        Assert.Equal(6, rig.Retries.ElementAt(before));
+        await rig.AdvanceUntilAsync(() => rig.Owner.Reconnected.Count == 2, "the second reconnect", TimeSpan.FromMilliseconds(100));
+        Assert.Equal(7, rig.Retries.Last());
+
+        // Healthy for longer than 30 s: the next loss is a new outage, tried at once and then with a short backoff.
+        await rig.AdvanceUntilAsync(() => rig.HealthyConnections == 1, "a healthy connection", TimeSpan.FromSeconds(1));
+        Assert.True(rig.Time.GetUtcNow() - SupervisorRig.Start > TimeSpan.FromSeconds(30));
+        before = rig.Delays.Count;
+        var attempts = rig.AttemptCount;
+        (await rig.LineAsync(2)).End(1011);
+        await SupervisorRig.WaitForAsync(() => rig.AttemptCount == attempts + 1 && rig.Delays.Count > before, "the attempt at once after a healthy connection");
+        Assert.Equal(0, rig.Retries.ElementAt(before));
+        Assert.True(rig.Delays.ElementAt(before) < TimeSpan.FromSeconds(1.43), $"backoff after a healthy connection: {rig.Delays.ElementAt(before)}");
+        Assert.Empty(rig.Owner.Fatal);
+    }
+
+    [Fact]
+    public async Task Renewal_FollowsTheServicesExpiresAt_OnTheClock_AndTheOldConnectionsEndIsNoLoss()
+    {
+        await using var rig = await SupervisorRig.StartAsync(expiresAt: SupervisorRig.Start.AddMinutes(60).ToUnixTimeSeconds());
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Events.Contains("session.created"), "session.created");
+
+        // Without expires_at the plan would be 50 minutes; from it, 54 (six minutes before the end).
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(53), TimeSpan.FromMinutes(1));
+        Assert.Equal(0, rig.Owner.RenewalCalls);
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10));
+        Assert.True(rig.Owner.RenewalCalls >= 1, "the renewal timer did not call at 54 minutes");
+
+        var busy = rig.Supervisor.CheckRenewal(quiet: false);
+        Assert.False(busy.Renew);
+        Assert.InRange(busy.NextCheck!.Value, rig.Time.GetUtcNow().AddTicks(1), SupervisorRig.Start.AddMinutes(59));
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: true).Renew);
+        var generation = rig.Supervisor.Generation;
+        Assert.True(await rig.Supervisor.RenewAsync(Ct));
+
+        Assert.Equal(generation + 1, rig.Supervisor.Generation);
+        await rig.LineAsync(1);
+        Assert.Equal(2, rig.Peer.Lines.Count);
+        Assert.Equal([false, true], rig.Owner.Configured);
+        var old = await rig.LineAsync(0);
+        await SupervisorRig.WaitForAsync(() => old.ClosedByClient, "the old connection to be closed");
+        await rig.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        Assert.Empty(rig.Owner.Losses);
+        Assert.True(rig.Supervisor.Live is { IsOpen: true });
+    }
+}

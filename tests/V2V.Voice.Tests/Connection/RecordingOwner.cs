@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Voice.Connection;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>
+/// The session's side of the connection stage, reduced to a record of what the stage told it: configurations,
+/// live connections, events, losses, the outcome of each reconnect, renewal calls.
+/// </summary>
+internal sealed class RecordingOwner : IConnectionOwner
+{
+    public ConcurrentQueue<bool> Configured { get; } = new();
+
+    public ConcurrentQueue<string> Connected { get; } = new();
+
+    public ConcurrentQueue<string> Events { get; } = new();
+
+    public ConcurrentQueue<ConnectionLoss> Losses { get; } = new();
+
+    /// <summary>The fatal errors the session would end with: at the loss, or as the outcome of a reconnect.</summary>
+    public ConcurrentQueue<string> Fatal { get; } = new();
+
+    public ConcurrentQueue<string> Reconnected { get; } = new();
+
+    public int RenewalCalls => Volatile.Read(ref _renewalCalls);
+
+    private int _renewalCalls;
+
+    public Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
+    {
+        Configured.Enqueue(replay);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
+    {
+        Connected.Enqueue(endpoint);
+        return default;
+    }
+
+    public ValueTask DeliverAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct)
+    {
+        Events.Enqueue(serverEvent.Type);
+        (serverEvent as IDisposable)?.Dispose();
+        return default;
+    }
+
+    public ValueTask<bool> ConnectionLostAsync(ConnectionLoss loss, CancellationToken ct)
+    {
+        Losses.Enqueue(loss);
+        if (loss.FatalError is { } fatal)
+        {
+            Fatal.Enqueue(fatal);
+        }
+        loss.Parked.TrySetResult();
+        _ = loss.Outcome.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                if (t.Result is { } failure)
+                {
+                    Fatal.Enqueue(failure);
+                }
+                else
+                {
+                    Reconnected.Enqueue("reconnected");
+                }
+            }
+        }, TaskScheduler.Default);
+        return ValueTask.FromResult(true);
+    }
+
+    public void RenewalDue() => Interlocked.Increment(ref _renewalCalls);
+}

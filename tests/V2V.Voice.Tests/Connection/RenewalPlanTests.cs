@@ -1,0 +1,67 @@
+using V2V.Voice.Connection;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>When a connection is renewed: a few minutes before the service's expires_at, else at the configured age.</summary>
+public sealed class RenewalPlanTests
+{
+    private static readonly DateTimeOffset Opened = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(60, 54, 59)] // OpenAI
+    [InlineData(30, 24, 29)] // Azure
+    public void FromExpiresAt_RenewsAFewMinutesBefore_ForcedJustBefore(int lifetimeMinutes, int quietFromMinute, int forcedAtMinute)
+    {
+        var plan = RenewalPlan.For(Opened, Opened.AddMinutes(lifetimeMinutes), maxAge: null);
+
+        Assert.Equal(Opened.AddMinutes(quietFromMinute), plan.QuietFrom);
+        Assert.Equal(Opened.AddMinutes(forcedAtMinute), plan.ForcedAt);
+    }
+
+    [Fact]
+    public void AShortLifetime_IsPlannedInProportion_BeforeItsEnd()
+    {
+        var plan = RenewalPlan.For(Opened, Opened.AddSeconds(10), maxAge: null);
+
+        Assert.Equal(Opened.AddSeconds(9), plan.ForcedAt);
+        Assert.Equal(Opened.AddSeconds(7), plan.QuietFrom);
+    }
+
+    [Fact]
+    public void WithoutExpiresAt_TheConfiguredAge_ElseFiftyMinutes()
+    {
+        Assert.Equal(Opened.AddMinutes(20), RenewalPlan.For(Opened, null, TimeSpan.FromMinutes(20)).QuietFrom);
+        Assert.Equal(Opened.AddMinutes(25), RenewalPlan.For(Opened, null, TimeSpan.FromMinutes(20)).ForcedAt);
+        Assert.Equal(Opened.AddMinutes(50), RenewalPlan.For(Opened, null, null).QuietFrom);
+    }
+
+    [Fact]
+    public void AConfiguredAgeEarlierThanTheExpiry_Wins_AndALaterOneDoesNot()
+    {
+        Assert.Equal(Opened.AddMinutes(10), RenewalPlan.For(Opened, Opened.AddMinutes(60), TimeSpan.FromMinutes(10)).QuietFrom);
+        Assert.Equal(Opened.AddMinutes(54), RenewalPlan.For(Opened, Opened.AddMinutes(60), TimeSpan.FromMinutes(58)).QuietFrom);
+        Assert.Equal(Opened.AddMinutes(59), RenewalPlan.For(Opened, Opened.AddMinutes(60), TimeSpan.FromMinutes(58)).ForcedAt);
+    }
+
+    [Fact]
+    public void Decide_WaitsForTheWindow_ThenAQuietMoment_ThenGoesAheadAnyway()
+    {
+        var plan = RenewalPlan.For(Opened, Opened.AddMinutes(60), maxAge: null);
+
+        var early = plan.Decide(Opened.AddMinutes(30), quiet: true);
+        Assert.False(early.Renew);
+        Assert.Equal(plan.QuietFrom, early.NextCheck);
+
+        var busy = plan.Decide(Opened.AddMinutes(55), quiet: false);
+        Assert.False(busy.Renew);
+        Assert.InRange(busy.NextCheck!.Value, Opened.AddMinutes(55).AddTicks(1), plan.ForcedAt);
+
+        var quiet = plan.Decide(Opened.AddMinutes(55), quiet: true);
+        Assert.True(quiet.Renew);
+        Assert.False(quiet.Forced);
+
+        var late = plan.Decide(plan.ForcedAt, quiet: false);
+        Assert.True(late.Renew);
+        Assert.True(late.Forced);
+    }
+}
