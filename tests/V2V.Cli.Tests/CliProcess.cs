@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace V2V.Cli.Tests;
 
@@ -10,7 +11,14 @@ internal static class CliProcess
 
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
 
-    public static async Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args) =>
+        RunCoreAsync(workingDirectory, interruptWhen: null, args);
+
+    /// <summary>Runs the command and, once its standard output shows <paramref name="interruptWhen"/>, interrupts it as Ctrl+C does (SIGINT).</summary>
+    public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, params string[] args) =>
+        RunCoreAsync(Environment.CurrentDirectory, interruptWhen, args);
+
+    private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, string? interruptWhen, string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -23,7 +31,7 @@ internal static class CliProcess
         start.Environment.Remove("OPENAI_API_KEY");
         start.Environment.Remove("AZURE_OPENAI_API_KEY");
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = ReadAsync(process, process.StandardOutput, interruptWhen);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
@@ -41,5 +49,22 @@ internal static class CliProcess
             throw new TimeoutException($"v2v {string.Join(' ', args)} did not exit within {Patience.TotalSeconds:F0} s; it said:\n{await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Reads the output line by line; the line that shows <paramref name="interruptWhen"/> sends the process SIGINT (once).</summary>
+    private static async Task<string> ReadAsync(Process process, StreamReader output, string? interruptWhen)
+    {
+        var text = new StringBuilder();
+        while (await output.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            text.AppendLine(line);
+            if (interruptWhen is not null && line.Contains(interruptWhen, StringComparison.Ordinal))
+            {
+                interruptWhen = null;
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+        return text.ToString();
     }
 }

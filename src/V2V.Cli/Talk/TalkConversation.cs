@@ -20,6 +20,7 @@ internal sealed class TalkConversation : IDisposable
     private readonly TalkReport _report;
     private readonly CancellationTokenSource _stopped = new();
     private int _speechEnds;
+    private int _answers;
     private long _lastOutput;
     private string? _fatalCode;
     private volatile bool _fatal;
@@ -67,7 +68,7 @@ internal sealed class TalkConversation : IDisposable
         while (_time.GetElapsedTime(deadline) < _settings.Timeout && !_fatal && !_stopped.IsCancellationRequested)
         {
             var turns = manual ? 1 : Volatile.Read(ref _speechEnds);
-            var answered = _report.AssistantTurns;
+            var answered = Volatile.Read(ref _answers);
             var quiet = _time.GetElapsedTime(Interlocked.Read(ref _lastOutput));
             if (turns > 0 && answered >= turns && quiet >= Quiet)
             {
@@ -131,6 +132,10 @@ internal sealed class TalkConversation : IDisposable
                 _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
                 break;
             case TranscriptOutput transcript:
+                if (transcript is { Role: TranscriptRole.Assistant, IsFinal: true })
+                {
+                    Interlocked.Increment(ref _answers);
+                }
                 _report.Transcript(transcript);
                 break;
             case UserSpeechOutput { Started: false }:
@@ -138,7 +143,10 @@ internal sealed class TalkConversation : IDisposable
                 _report.ExpectUserLine();
                 break;
             case StateOutput { State: VoiceSessionState.Reconnecting, Detail: var reason }:
-                _report.Note($"reconnecting: {reason}");
+                // A turn the old connection had not answered is lost with it (its answer was closed as interrupted, if
+                // it had begun): the new connection answers only what comes after.
+                Volatile.Write(ref _speechEnds, Math.Min(Volatile.Read(ref _speechEnds), Volatile.Read(ref _answers)));
+                _report.ConnectionLost(reason);
                 break;
             case ErrorOutput error:
                 _report.Error(error);

@@ -28,8 +28,6 @@ internal sealed class TalkReport : IDisposable
     private int _awaitedUserLines;
     private long _awaitedSince;
     private bool _assistantLineOpen;
-    private int _userTurns;
-    private int _assistantTurns;
 
     public TalkReport(TextWriter console, StreamWriter? jsonLines, TimeProvider time)
     {
@@ -39,11 +37,6 @@ internal sealed class TalkReport : IDisposable
         _started = time.GetTimestamp();
         _overdue = time.CreateTimer(_ => ReleaseIfOverdue(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
-
-    public int UserTurns => Volatile.Read(ref _userTurns);
-
-    /// <summary>Answers printed to their end (interrupted ones too).</summary>
-    public int AssistantTurns => Volatile.Read(ref _assistantTurns);
 
     /// <summary>The user's turn ended (speech stopped, or the turn committed by hand): its transcript is on its way.</summary>
     public void ExpectUserLine()
@@ -91,7 +84,18 @@ internal sealed class TalkReport : IDisposable
         }
     }
 
-    /// <summary>A line about the session itself (a reconnect), printed at once.</summary>
+    /// <summary>The connection dropped and the session reconnects: one line; user lines the old connection owed will not come.</summary>
+    public void ConnectionLost(string? reason)
+    {
+        lock (_gate)
+        {
+            _awaitedUserLines = 0;
+            ReleaseHeld();
+            WriteNote($"reconnecting: {reason}");
+        }
+    }
+
+    /// <summary>A line about the run itself, printed at once.</summary>
     public void Note(string line)
     {
         lock (_gate)
@@ -140,7 +144,6 @@ internal sealed class TalkReport : IDisposable
         {
             EndAssistantLine();
             _console.WriteLine($"user: {t.Text}");
-            _userTurns++;
         }
         else
         {
@@ -154,7 +157,6 @@ internal sealed class TalkReport : IDisposable
             {
                 _console.WriteLine(t.Interrupted ? " [interrupted]" : "");
                 _assistantLineOpen = false;
-                _assistantTurns++;
             }
         }
         _jsonLines?.WriteLine(new JsonObject
