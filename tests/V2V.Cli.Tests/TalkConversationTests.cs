@@ -124,6 +124,22 @@ public sealed class TalkConversationTests : IDisposable
     }
 
     [Fact]
+    public async Task ExpiredSessions_AreRenewed_OneLineEach_AndTheTalkGoesOnToItsEnd()
+    {
+        // Sessions of 4 s: the service ends each one (session_expired, close 1001) at least once during the talk.
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SessionLifetime = TimeSpan.FromSeconds(4) }, TestContext.Current.CancellationToken);
+        var input = TwoQuestions(TimeSpan.FromSeconds(3));
+
+        var (code, output) = await CliProcess.RunAsync("talk", "--input", input.Path, "--base-uri", server.BaseUri.ToString());
+
+        Assert.True(code == 0, output);
+        var reconnects = output.Split('\n').Where(l => l.StartsWith("reconnecting:", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(reconnects);
+        Assert.All(reconnects, l => Assert.Contains("maximum duration", l, StringComparison.Ordinal));
+        Assert.DoesNotContain("warning:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FatalError_MidStream_IsOneLine_AndItsExitCode_NotAStackTrace()
     {
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions

@@ -100,7 +100,7 @@ internal sealed class TalkConversation : IDisposable
         return TalkExitCode.NoAnswer;
     }
 
-    /// <summary>Prints what is still held and completes the files; the answer WAV lasts at least as long as the input.</summary>
+    /// <summary>Prints what is still held and completes the files; on its timeline the answer WAV lasts at least <paramref name="inputLength"/>.</summary>
     public void Finish(TimeSpan inputLength)
     {
         _report.Finish();
@@ -147,6 +147,9 @@ internal sealed class TalkConversation : IDisposable
                 // it had begun): the new connection answers only what comes after.
                 Volatile.Write(ref _speechEnds, Math.Min(Volatile.Read(ref _speechEnds), Volatile.Read(ref _answers)));
                 _report.ConnectionLost(reason);
+                break;
+            case ErrorOutput { Fatal: false, Code: "session_expired" }:
+                // The service ends every session after its lifetime; the reconnect that follows is the one line it gets.
                 break;
             case ErrorOutput error:
                 _report.Error(error);

@@ -114,7 +114,9 @@ internal static class TalkRunner
             }
             await session.DisposeAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
-            conversation.Finish(TimeSpan.FromSeconds((double)samples.Length / channels / input.SampleRate));
+            // The answer lines up with the input to its end, or to where the talk stopped.
+            var inputLength = TimeSpan.FromSeconds((double)samples.Length / channels / input.SampleRate);
+            conversation.Finish(clock.Elapsed < inputLength ? clock.Elapsed : inputLength);
             if (code == TalkExitCode.Cancelled)
             {
                 console.WriteLine("v2v talk: cancelled.");
