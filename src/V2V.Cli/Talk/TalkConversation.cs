@@ -64,8 +64,8 @@ internal sealed class TalkConversation : IDisposable
     /// <summary>Done when every turn the server heard has an answer and nothing has come for a moment, or when the session stopped.</summary>
     public async Task<int> WaitForAnswersAsync(bool manual, CancellationToken ct)
     {
-        var deadline = _time.GetTimestamp();
-        while (_time.GetElapsedTime(deadline) < _settings.Timeout && !_fatal && !_stopped.IsCancellationRequested)
+        var waitingSince = _time.GetTimestamp();
+        while (_time.GetElapsedTime(waitingSince) < _settings.Timeout && !_fatal && !_stopped.IsCancellationRequested)
         {
             var turns = manual ? 1 : Volatile.Read(ref _speechEnds);
             var answered = Volatile.Read(ref _answers);

@@ -101,12 +101,13 @@ internal static class TalkRunner
             using var conversation = new TalkConversation(session, settings, console, clock, TimeProvider.System);
             // Read to the end whatever happens: the outputs end when the session stops or is disposed.
             var reading = conversation.ReadAsync(CancellationToken.None);
-            int code;
+            int? code = null;
             try
             {
-                code = await SendAsync(session, samples, input.SampleRate, channels, settings, clock, conversation, cancellationToken).ConfigureAwait(false)
-                    ? await conversation.WaitForAnswersAsync(settings.TurnMode == TurnMode.Manual, cancellationToken).ConfigureAwait(false)
-                    : conversation.StoppedOrTimedOut();
+                if (await SendAsync(session, samples, input.SampleRate, channels, settings, clock, conversation, cancellationToken).ConfigureAwait(false))
+                {
+                    code = await conversation.WaitForAnswersAsync(settings.TurnMode == TurnMode.Manual, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -114,14 +115,16 @@ internal static class TalkRunner
             }
             await session.DisposeAsync().ConfigureAwait(false);
             await reading.ConfigureAwait(false);
+            // The session stopped while the input was sent: now that every output was read, its fatal error has been seen.
+            var exitCode = code ?? conversation.StoppedOrTimedOut();
             // The answer lines up with the input to its end, or to where the talk stopped.
             var inputLength = TimeSpan.FromSeconds((double)samples.Length / channels / input.SampleRate);
             conversation.Finish(clock.Elapsed < inputLength ? clock.Elapsed : inputLength);
-            if (code == TalkExitCode.Cancelled)
+            if (exitCode == TalkExitCode.Cancelled)
             {
                 console.WriteLine("v2v talk: cancelled.");
             }
-            return code;
+            return exitCode;
         }
     }
 
