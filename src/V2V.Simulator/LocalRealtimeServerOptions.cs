@@ -110,6 +110,12 @@ public sealed class LocalRealtimeServerOptions
     /// </summary>
     public Action<System.Text.Json.JsonElement>? ClientEventObserver { get; set; }
 
+    /// <summary>
+    /// Called once per connection when it has ended, with the status of the client's close frame, or null when the
+    /// client sent none (it dropped or aborted the connection). For tests of a client's close handshake.
+    /// </summary>
+    public Action<System.Net.WebSockets.WebSocketCloseStatus?>? ClientCloseObserver { get; set; }
+
     /// <summary>The lifetime sessions get: <see cref="SessionLifetime"/>, else the profile's.</summary>
     internal TimeSpan EffectiveSessionLifetime => SessionLifetime ?? Profile.DefaultSessionLifetime();
 

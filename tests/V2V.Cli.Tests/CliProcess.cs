@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace V2V.Cli.Tests;
 
@@ -11,10 +12,17 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunInAsync(Environment.CurrentDirectory, args);
 
     public static Task<(int ExitCode, string Output)> RunInAsync(string workingDirectory, params string[] args) =>
-        RunWithEnvironmentAsync(workingDirectory, new Dictionary<string, string>(), args);
+        RunCoreAsync(workingDirectory, new Dictionary<string, string>(), interruptWhen: null, args);
 
     /// <summary>Runs the command with these environment variables set (and no service key or endpoint of the test machine's).</summary>
-    public static async Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunWithEnvironmentAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(workingDirectory, environment, interruptWhen: null, args);
+
+    /// <summary>Runs the command and, once its standard output shows <paramref name="interruptWhen"/>, interrupts it as Ctrl+C does (SIGINT).</summary>
+    public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, params string[] args) =>
+        RunCoreAsync(Environment.CurrentDirectory, new Dictionary<string, string>(), interruptWhen, args);
+
+    private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -33,7 +41,7 @@ internal static class CliProcess
             start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stdout = ReadAsync(process, process.StandardOutput, interruptWhen);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
@@ -51,5 +59,22 @@ internal static class CliProcess
             throw new TimeoutException($"v2v {string.Join(' ', args)} did not exit within {Patience.TotalSeconds:F0} s; it said:\n{await stdout}{await stderr}");
         }
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Reads the output line by line; the line that shows <paramref name="interruptWhen"/> sends the process SIGINT (once).</summary>
+    private static async Task<string> ReadAsync(Process process, StreamReader output, string? interruptWhen)
+    {
+        var text = new StringBuilder();
+        while (await output.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
+        {
+            text.AppendLine(line);
+            if (interruptWhen is not null && line.Contains(interruptWhen, StringComparison.Ordinal))
+            {
+                interruptWhen = null;
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+                await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+        }
+        return text.ToString();
     }
 }

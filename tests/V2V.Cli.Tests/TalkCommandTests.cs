@@ -51,17 +51,20 @@ public sealed class TalkCommandTests : IAsyncLifetime
         Assert.Contains(lines, l => l.GetProperty("role").GetString() == "assistant" && l.GetProperty("is_final").GetBoolean());
     }
 
-    [Fact]
-    public async Task QuotaExhausted_EndsTheTalk_WithExitCode7_AndTheServicesReason()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task QuotaExhausted_EndsTheTalk_WithExitCode7_AndTheServicesReason(bool fast)
     {
         await using var server = await LocalRealtimeServer.StartAsync(
             new LocalRealtimeServerOptions { SpeedFactor = 20, Faults = { FailResponsesWith = "insufficient_quota" } }, TestContext.Current.CancellationToken);
         var input = Speech.WriteWav(Path.Combine(_folder, "quota.wav"), Question, 16000, 1, trailingSilenceMs: 500);
 
-        var (code, output) = await CliProcess.RunAsync("talk", "--input", input, "--fast", "--base-uri", server.BaseUri.ToString());
+        var (code, output) = await CliProcess.RunAsync(["talk", "--input", input, "--base-uri", server.BaseUri.ToString(), .. fast ? new[] { "--fast" } : []]);
 
         Assert.True(code == 7, output);
-        Assert.Contains("exceeded your current quota", output, StringComparison.Ordinal);
+        Assert.Contains("exceeded your current quota", Assert.Single(output.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,17 +11,17 @@ internal static class TalkCommand
     public static Command Create()
     {
         var input = new Option<FileInfo>("--input", "-i") { Description = "The user's side: a WAV file of any rate (8-48 kHz) and channel count.", Required = true };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the agent's voice (WAV, pcm16 mono)." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the agent's voice (WAV, pcm16 mono): what a listener heard, on the input's timeline (silence where the agent was silent, nothing of what a barge-in cut)." };
         var transcript = new Option<FileInfo?>("--transcript") { Description = "Where to write the transcripts (JSON lines)." };
         var turns = new Option<string>("--turns") { Description = "Who ends turns: server (server VAD), semantic, local (Silero VAD), or manual (the whole file is one turn).", DefaultValueFactory = _ => "server" };
-        var fast = new Option<bool>("--fast") { Description = "Send the file as fast as possible instead of in real time (one-turn files)." };
+        var fast = new Option<bool>("--fast") { Description = "Send the file as fast as possible instead of in real time (one-turn files). Nothing is played at a listener's pace then: all the answer that arrives counts as heard, and the answer WAV is the answers back to back, not on the input's timeline." };
         var rate = new Option<int>("--output-rate") { Description = "Sample rate of the answer WAV (8000-48000).", DefaultValueFactory = _ => 24000 };
         var voice = new Option<string?>("--voice") { Description = "The agent's voice, e.g. alloy, marin." };
         var instructions = new Option<string?>("--instructions") { Description = "System instructions." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the answers after the input is sent.", DefaultValueFactory = _ => 120 };
         var connection = new ConnectionOptions();
 
-        var command = new Command("talk", "Talk to the agent with a WAV file: prints the transcripts as they arrive and writes the answer audio. Exit codes: 0 answered, 1 failed, 2 bad input, 3 unreachable, 4 key refused, 5 no answer, 6 no speech heard, 7 quota or billing exhausted.")
+        var command = new Command("talk", "Talk to the agent with a WAV file: prints the transcripts as they arrive and writes the answer audio. Exit codes: 0 answered, 1 failed, 2 bad input, 3 unreachable, 4 key refused, 5 no answer, 6 no speech heard, 7 quota or billing exhausted, 130 cancelled (Ctrl+C).")
         {
             input, output, transcript, turns, fast, rate, voice, instructions, timeout,
         };

@@ -4,87 +4,162 @@ using V2V.Voice.Outputs;
 
 namespace V2V.Cli.Talk;
 
-/// <summary>The outputs of one talk: audio into the answer WAV, transcripts to the console and JSON lines, and when it is over.</summary>
-internal sealed class TalkConversation(VoiceSession session, TalkSettings settings, TextWriter console)
+/// <summary>
+/// The outputs of one talk: audio into the answer WAV, transcripts to the console and JSON lines, reconnects and
+/// errors as one line each, and when it is over (every turn answered, or the session stopped).
+/// </summary>
+internal sealed class TalkConversation : IDisposable
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(800);
-    private readonly WavWriter? _answer = settings.Output is null ? null : WavWriter.Create(settings.Output.FullName, settings.OutputRate);
-    private readonly StreamWriter? _jsonLines = settings.Transcript is null ? null : new StreamWriter(settings.Transcript.FullName);
-    private TalkReport? _report;
+    private readonly VoiceSession _session;
+    private readonly TalkSettings _settings;
+    private readonly TextWriter _console;
+    private readonly TimeProvider _time;
+    private readonly AnswerTimeline? _answer;
+    private readonly StreamWriter? _jsonLines;
+    private readonly TalkReport _report;
+    private readonly CancellationTokenSource _stopped = new();
     private int _speechEnds;
-    private long _lastOutput = Environment.TickCount64;
-    private bool _fatal;
+    private int _answers;
+    private long _lastOutput;
     private string? _fatalCode;
+    private volatile bool _fatal;
 
+    public TalkConversation(VoiceSession session, TalkSettings settings, TextWriter console, InputClock clock, TimeProvider time)
+    {
+        _session = session;
+        _settings = settings;
+        _console = console;
+        _time = time;
+        _lastOutput = time.GetTimestamp();
+        // Unpaced (--fast), there is no moment a frame was heard: the answer is written back to back.
+        _answer = settings.Output is null ? null : new AnswerTimeline(WavWriter.Create(settings.Output.FullName, settings.OutputRate), settings.Fast ? null : clock);
+        _jsonLines = settings.Transcript is null ? null : new StreamWriter(settings.Transcript.FullName);
+        _report = new TalkReport(console, _jsonLines, time);
+    }
+
+    /// <summary>Cancelled once the session has stopped (a fatal error): nothing more can be sent to it.</summary>
+    public CancellationToken Stopped => _stopped.Token;
+
+    /// <summary>Reads the session's outputs until they end.</summary>
     public async Task ReadAsync(CancellationToken ct)
     {
-        _report = new TalkReport(console, _jsonLines);
-        await foreach (var output in session.ReadOutputsAsync(ct).ConfigureAwait(false))
+        try
         {
-            Interlocked.Exchange(ref _lastOutput, Environment.TickCount64);
-            switch (output)
+            await foreach (var output in _session.ReadOutputsAsync(ct).ConfigureAwait(false))
             {
-                case AudioOutput audio:
-                    _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
-                    break;
-                case TranscriptOutput transcript:
-                    _report.Transcript(transcript);
-                    break;
-                case UserSpeechOutput { Started: false }:
-                    Interlocked.Increment(ref _speechEnds);
-                    break;
-                case ErrorOutput error:
-                    _report.Error(error);
-                    if (error.Fatal)
-                    {
-                        _fatalCode = error.Code;
-                        _fatal = true;
-                    }
-                    break;
+                Interlocked.Exchange(ref _lastOutput, _time.GetTimestamp());
+                Handle(output);
             }
+        }
+        finally
+        {
+            await _stopped.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>Done when every turn the server heard has an answer and nothing has come for a moment.</summary>
+    /// <summary>The user's turn was ended by hand (manual turns): its transcript is on its way.</summary>
+    public void TurnEnded() => _report.ExpectUserLine();
+
+    /// <summary>Done when every turn the server heard has an answer and nothing has come for a moment, or when the session stopped.</summary>
     public async Task<int> WaitForAnswersAsync(bool manual, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + settings.Timeout;
-        while (DateTime.UtcNow < deadline && !_fatal)
+        var waitingSince = _time.GetTimestamp();
+        while (_time.GetElapsedTime(waitingSince) < _settings.Timeout && !_fatal && !_stopped.IsCancellationRequested)
         {
             var turns = manual ? 1 : Volatile.Read(ref _speechEnds);
-            var answered = _report?.AssistantTurns ?? 0;
-            var quiet = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref _lastOutput));
+            var answered = Volatile.Read(ref _answers);
+            var quiet = _time.GetElapsedTime(Interlocked.Read(ref _lastOutput));
             if (turns > 0 && answered >= turns && quiet >= Quiet)
             {
                 return TalkExitCode.Ok;
             }
             if (turns == 0 && !manual && quiet >= TimeSpan.FromSeconds(3))
             {
-                console.WriteLine($"v2v talk: no speech was heard in {settings.Input.Name}.");
+                _report.Note($"v2v talk: no speech was heard in {_settings.Input.Name}.");
                 return TalkExitCode.NoSpeech;
             }
-            await Task.Delay(50, ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, ct).ConfigureAwait(false);
         }
+        return StoppedOrTimedOut();
+    }
+
+    /// <summary>The exit code of a session that stopped (its one fatal line is printed already), or of waiting in vain.</summary>
+    public int StoppedOrTimedOut()
+    {
         if (_fatal)
         {
-            return _fatalCode switch
-            {
-                "insufficient_quota" or "billing_hard_limit_reached" => TalkExitCode.QuotaExceeded,
-                "invalid_api_key" => TalkExitCode.KeyRefused,
-                _ => TalkExitCode.Failed,
-            };
+            return TalkExitCode.ForFatalError(_fatalCode);
         }
-        console.WriteLine($"v2v talk: no complete answer within {settings.Timeout.TotalSeconds:F0} s.");
+        if (_stopped.IsCancellationRequested)
+        {
+            _report.Note("v2v talk: the session ended before every turn was answered.");
+            return TalkExitCode.Failed;
+        }
+        _report.Note($"v2v talk: no complete answer within {_settings.Timeout.TotalSeconds:F0} s.");
         return TalkExitCode.NoAnswer;
     }
 
-    public void Finish()
+    /// <summary>Prints what is still held and completes the files; on its timeline the answer WAV lasts at least <paramref name="inputLength"/>.</summary>
+    public void Finish(TimeSpan inputLength)
     {
+        _report.Finish();
+        if (_answer is not null)
+        {
+            if (!_settings.Fast)
+            {
+                _answer.PadTo(inputLength);
+            }
+            _answer.Dispose();
+            _console.WriteLine($"answer: {_settings.Output!.FullName}");
+        }
+        _jsonLines?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _report.Dispose();
         _answer?.Dispose();
         _jsonLines?.Dispose();
-        if (settings.Output is not null)
+        _stopped.Dispose();
+    }
+
+    private void Handle(VoiceSessionOutput output)
+    {
+        switch (output)
         {
-            console.WriteLine($"answer: {settings.Output.FullName}");
+            case AudioOutput audio:
+                _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
+                break;
+            case TranscriptOutput transcript:
+                if (transcript is { Role: TranscriptRole.Assistant, IsFinal: true })
+                {
+                    Interlocked.Increment(ref _answers);
+                }
+                _report.Transcript(transcript);
+                break;
+            case UserSpeechOutput { Started: false }:
+                Interlocked.Increment(ref _speechEnds);
+                _report.ExpectUserLine();
+                break;
+            case StateOutput { State: VoiceSessionState.Reconnecting, Detail: var reason }:
+                // A turn the old connection had not answered is lost with it (its answer was closed as interrupted, if
+                // it had begun): the new connection answers only what comes after.
+                Volatile.Write(ref _speechEnds, Math.Min(Volatile.Read(ref _speechEnds), Volatile.Read(ref _answers)));
+                _report.ConnectionLost(reason);
+                break;
+            case ErrorOutput { Fatal: false, Code: "session_expired" }:
+                // The service ends every session after its lifetime; the reconnect that follows is the one line it gets.
+                break;
+            case ErrorOutput error:
+                _report.Error(error);
+                if (error.Fatal)
+                {
+                    _fatalCode = error.Code;
+                    _fatal = true;
+                    _stopped.Cancel();
+                }
+                break;
         }
     }
 }

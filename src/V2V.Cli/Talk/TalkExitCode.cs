@@ -13,4 +13,15 @@ internal static class TalkExitCode
 
     /// <summary>The service refused to answer for the key's quota or billing: retrying will not help until it is fixed.</summary>
     public const int QuotaExceeded = 7;
+
+    /// <summary>Stopped by Ctrl+C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>The exit code of a session stopped by a fatal error of this code.</summary>
+    public static int ForFatalError(string? code) => code switch
+    {
+        "insufficient_quota" or "billing_hard_limit_reached" => QuotaExceeded,
+        "invalid_api_key" => KeyRefused,
+        _ => Failed,
+    };
 }

@@ -3,42 +3,165 @@ using V2V.Voice.Outputs;
 
 namespace V2V.Cli.Talk;
 
-/// <summary>Prints transcripts as they arrive and keeps them as JSON lines.</summary>
-internal sealed class TalkReport(TextWriter console, StreamWriter? jsonLines)
+/// <summary>
+/// Prints the conversation line by line and keeps it as JSON lines, in conversation order: the user's words of a
+/// turn before the agent's answer to it. The service transcribes the user asynchronously, so the user's line often
+/// comes after the agent has begun; from the end of the user's speech until that line comes, the agent's words are
+/// held (at most <see cref="MaxHold"/>, or until an error says it may not come), then printed. Called from the reader
+/// of outputs and from a timer: one lock.
+/// </summary>
+internal sealed class TalkReport : IDisposable
 {
-    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    /// <summary>How long the agent's words wait for the user's line before they are printed without it.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(4);
+
+    private readonly object _gate = new();
+    private readonly TextWriter _console;
+    private readonly StreamWriter? _jsonLines;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly ITimer _overdue;
+
+    // The agent's words held while a user line is awaited, each with the time it came; bounded by the answers of
+    // MaxHold seconds (a few sentences), as nothing is held longer.
+    private readonly Queue<(TranscriptOutput Piece, double TimeMs)> _held = new();
+    private int _awaitedUserLines;
+    private long _awaitedSince;
     private bool _assistantLineOpen;
 
-    public int UserTurns { get; private set; }
+    public TalkReport(TextWriter console, StreamWriter? jsonLines, TimeProvider time)
+    {
+        _console = console;
+        _jsonLines = jsonLines;
+        _time = time;
+        _started = time.GetTimestamp();
+        _overdue = time.CreateTimer(_ => ReleaseIfOverdue(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+    }
 
-    public int AssistantTurns { get; private set; }
+    /// <summary>The user's turn ended (speech stopped, or the turn committed by hand): its transcript is on its way.</summary>
+    public void ExpectUserLine()
+    {
+        lock (_gate)
+        {
+            if (_awaitedUserLines++ == 0)
+            {
+                _awaitedSince = _time.GetTimestamp();
+            }
+        }
+    }
 
     public void Transcript(TranscriptOutput t)
+    {
+        lock (_gate)
+        {
+            var timeMs = Math.Round(_time.GetElapsedTime(_started).TotalMilliseconds);
+            if (t.Role == TranscriptRole.Assistant && _awaitedUserLines > 0)
+            {
+                _held.Enqueue((t, timeMs));
+                return;
+            }
+            Write(t, timeMs);
+            if (t.Role == TranscriptRole.User && _awaitedUserLines > 0)
+            {
+                _awaitedUserLines--;
+                _awaitedSince = _time.GetTimestamp();
+                if (_awaitedUserLines == 0)
+                {
+                    ReleaseHeld();
+                }
+            }
+        }
+    }
+
+    /// <summary>An error, as one line. The user's line may never come after one (a failed transcription): the agent's words go out first.</summary>
+    public void Error(ErrorOutput error)
+    {
+        lock (_gate)
+        {
+            _awaitedUserLines = 0;
+            ReleaseHeld();
+            WriteNote($"{(error.Fatal ? "error" : "warning")}: {error.Message}");
+        }
+    }
+
+    /// <summary>The connection dropped and the session reconnects: one line; user lines the old connection owed will not come.</summary>
+    public void ConnectionLost(string? reason)
+    {
+        lock (_gate)
+        {
+            _awaitedUserLines = 0;
+            ReleaseHeld();
+            WriteNote($"reconnecting: {reason}");
+        }
+    }
+
+    /// <summary>A line about the run itself, printed at once.</summary>
+    public void Note(string line)
+    {
+        lock (_gate)
+        {
+            WriteNote(line);
+        }
+    }
+
+    /// <summary>The end: whatever is still held is printed.</summary>
+    public void Finish()
+    {
+        lock (_gate)
+        {
+            _awaitedUserLines = 0;
+            ReleaseHeld();
+            EndAssistantLine();
+        }
+    }
+
+    public void Dispose() => _overdue.Dispose();
+
+    private void ReleaseIfOverdue()
+    {
+        lock (_gate)
+        {
+            if (_awaitedUserLines > 0 && _time.GetElapsedTime(_awaitedSince) >= MaxHold)
+            {
+                // A late line still prints when it comes, only after the agent's.
+                _awaitedUserLines = 0;
+                ReleaseHeld();
+            }
+        }
+    }
+
+    private void ReleaseHeld()
+    {
+        while (_held.TryDequeue(out var held))
+        {
+            Write(held.Piece, held.TimeMs);
+        }
+    }
+
+    private void Write(TranscriptOutput t, double timeMs)
     {
         if (t.Role == TranscriptRole.User)
         {
             EndAssistantLine();
-            console.WriteLine($"user: {t.Text}");
-            UserTurns++;
+            _console.WriteLine($"user: {t.Text}");
         }
         else
         {
             if (!_assistantLineOpen)
             {
-                console.Write("agent: ");
+                _console.Write("agent: ");
                 _assistantLineOpen = true;
             }
-            console.Write(t.Text);
+            _console.Write(t.Text);
             if (t.IsFinal)
             {
-                console.WriteLine(t.Interrupted ? " [interrupted]" : "");
+                _console.WriteLine(t.Interrupted ? " [interrupted]" : "");
                 _assistantLineOpen = false;
-                AssistantTurns++;
             }
         }
-        jsonLines?.WriteLine(new JsonObject
+        _jsonLines?.WriteLine(new JsonObject
         {
-            ["time_ms"] = Math.Round(_clock.Elapsed.TotalMilliseconds),
+            ["time_ms"] = timeMs,
             ["role"] = t.Role == TranscriptRole.User ? "user" : "assistant",
             ["text"] = t.Text,
             ["is_final"] = t.IsFinal,
@@ -47,17 +170,17 @@ internal sealed class TalkReport(TextWriter console, StreamWriter? jsonLines)
         }.ToJsonString());
     }
 
-    public void Error(ErrorOutput error)
+    private void WriteNote(string line)
     {
         EndAssistantLine();
-        console.WriteLine($"{(error.Fatal ? "error" : "warning")}: {error.Message}");
+        _console.WriteLine(line);
     }
 
     private void EndAssistantLine()
     {
         if (_assistantLineOpen)
         {
-            console.WriteLine();
+            _console.WriteLine();
             _assistantLineOpen = false;
         }
     }

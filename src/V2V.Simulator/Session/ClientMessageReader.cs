@@ -17,6 +17,9 @@ internal sealed class ClientMessageReader(WebSocket socket) : IDisposable
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
 
+    /// <summary>The status of the client's close frame once one came; null while none did (a dropped connection sends none).</summary>
+    public WebSocketCloseStatus? ClientCloseStatus { get; private set; }
+
     /// <summary>The next message; null once the client closed or <paramref name="cancellationToken"/> was cancelled.</summary>
     public async Task<ClientMessage?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +30,8 @@ internal sealed class ClientMessageReader(WebSocket socket) : IDisposable
             var result = await socket.ReceiveAsync(_buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                // A close frame without a status reads as Empty (1005): the client still closed cleanly.
+                ClientCloseStatus = socket.CloseStatus ?? WebSocketCloseStatus.Empty;
                 return null;
             }
 

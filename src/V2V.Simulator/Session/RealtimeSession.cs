@@ -34,6 +34,7 @@ internal sealed class RealtimeSession
     private readonly InputAudioTranscription _transcription;
     private readonly ResponseRunner _responses;
     private readonly SessionEnding _ending;
+    private WebSocketCloseStatus? _clientCloseStatus;
 
     public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
     {
@@ -82,6 +83,7 @@ internal sealed class RealtimeSession
 
             await _ending.CloseAsync().ConfigureAwait(false);
             _cts.Dispose();
+            _options.ClientCloseObserver?.Invoke(_clientCloseStatus);
         }
     }
 
@@ -94,6 +96,8 @@ internal sealed class RealtimeSession
                 ? _sink.SendErrorAsync(RealtimeError.Invalid("message_too_large", $"The event exceeds the maximum size of {ClientMessageReader.MaxMessageBytes} bytes.", null, null))
                 : HandleAsync(message.Bytes)).ConfigureAwait(false);
         }
+
+        _clientCloseStatus = reader.ClientCloseStatus;
     }
 
     private async Task HandleAsync(ReadOnlyMemory<byte> message)

@@ -112,17 +112,19 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             return;
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
         lock (_timerGate)
         {
             _renewalTimer?.Dispose();
             _renewalTimer = null;
         }
+        // The close frame goes out before the reader is cancelled: cancelling a pending WebSocket receive aborts the
+        // socket, and an aborted socket can no longer say goodbye (the service then sees a dropped connection).
         var client = Slot.Detach() ?? Volatile.Read(ref _current)?.Client;
         if (client is not null)
         {
             await CloseQuietlyAsync(client).ConfigureAwait(false);
         }
+        await _stop.CancelAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -157,6 +157,9 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
         return seen;
     }
 
+    /// <summary>Drops the connection without a close frame, as a network loss or a killed process does.</summary>
+    public void Abort() => _socket.Abort();
+
     public async ValueTask DisposeAsync()
     {
         try

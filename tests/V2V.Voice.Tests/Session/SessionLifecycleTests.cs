@@ -24,6 +24,21 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Dispose_EndsTheConnectionWithACloseFrame_NotADrop()
+    {
+        // A session that ends while its reader waits for the next event must still say goodbye: cancelling that
+        // pending receive first would abort the socket, and the service would see a dropped connection.
+        var closes = new System.Collections.Concurrent.ConcurrentQueue<System.Net.WebSockets.WebSocketCloseStatus?>();
+        var harness = await SessionHarness.StartAsync(configureServer: s => s.ClientCloseObserver = closes.Enqueue);
+        await harness.Session.SendTextAsync("hello", TestContext.Current.CancellationToken);
+        await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer");
+
+        await harness.DisposeAsync();
+
+        Assert.Equal([System.Net.WebSockets.WebSocketCloseStatus.NormalClosure], closes);
+    }
+
+    [Fact]
     public async Task DroppedConnection_Reconnects_AndReplaysTheHistoryWithAReanchor()
     {
         await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false, s => s.Faults.CloseAfterEvents = 14);
