@@ -126,9 +126,10 @@ public sealed partial class VoiceSession
         }
         foreach (var frame in _frameScratch)
         {
-            await EmitAsync(new AudioOutput(frame.Pcm16, _options.OutputSampleRate, frame.ItemId, frame.ItemEndMs), ct).ConfigureAwait(false);
+            // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
             _unpacedItem = frame.ItemId;
             _unpacedItemMs = frame.ItemEndMs;
+            await EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
         }
     }
 
