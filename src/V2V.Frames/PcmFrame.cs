@@ -103,8 +103,8 @@ public readonly struct PcmFrame : IDisposable, IEquatable<PcmFrame>
         }
     }
 
-    /// <summary>The stream the frame belongs to (0 when not set).</summary>
-    public AudioStreamId StreamId => Live.StreamId;
+    /// <summary>The stream the frame belongs to (null when not set).</summary>
+    public AudioStreamId? StreamId => Live.StreamId;
 
     /// <summary>The conversation item the audio is of, when it is the agent's (null otherwise).</summary>
     public string? ItemId => Live.ItemId;
@@ -149,7 +149,7 @@ public readonly struct PcmFrame : IDisposable, IEquatable<PcmFrame>
     }
 
     /// <summary>Says which stream the frame belongs to.</summary>
-    public void SetStream(AudioStreamId streamId) => Live.StreamId = streamId;
+    public void SetStream(AudioStreamId? streamId) => Live.StreamId = streamId;
 
     /// <summary>Says which item the frame is of and where in it (samples per channel) it ends.</summary>
     public void SetItem(string? itemId, long itemEndSample)
@@ -194,7 +194,7 @@ public readonly struct PcmFrame : IDisposable, IEquatable<PcmFrame>
     public override string ToString() =>
         _slot is null ? "PcmFrame(none)"
         : !IsAlive ? "PcmFrame(disposed)"
-        : $"PcmFrame({Length} B, {SampleRate} Hz x{Channels}, stream {StreamId}, item {ItemId ?? "-"} to {ItemEndMs:0.#} ms)";
+        : $"PcmFrame({Length} B, {SampleRate} Hz x{Channels}, stream {StreamId?.ToString() ?? "-"}, item {ItemId ?? "-"} to {ItemEndMs:0.#} ms)";
 
     private PcmFrameSlot Live =>
         _slot is { } slot && slot.Generation == _generation ? slot : throw Stale();

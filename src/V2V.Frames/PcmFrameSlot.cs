@@ -21,7 +21,7 @@ internal sealed class PcmFrameSlot
     public int Length;
     public int SampleRate;
     public int Channels;
-    public AudioStreamId StreamId;
+    public AudioStreamId? StreamId;
     public string? ItemId;
     public long ItemEndSample;
     public JsonObject? Properties;
@@ -102,7 +102,7 @@ internal sealed class PcmFrameSlot
         Length = length;
         SampleRate = sampleRate;
         Channels = channels;
-        StreamId = default;
+        StreamId = null;
         ItemId = null;
         ItemEndSample = 0;
         Volatile.Write(ref _owners, 1);

@@ -24,7 +24,10 @@ internal sealed class TalkConversation(VoiceSession session, TalkSettings settin
             switch (output)
             {
                 case AudioOutput audio:
-                    _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
+                    using (audio)
+                    {
+                        _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
+                    }
                     break;
                 case TranscriptOutput transcript:
                     _report.Transcript(transcript);
