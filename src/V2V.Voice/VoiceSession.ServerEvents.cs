@@ -127,9 +127,10 @@ public sealed partial class VoiceSession
         foreach (var frame in _frameScratch)
         {
             // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
-            _unpacedItem = frame.ItemId;
-            _unpacedItemMs = frame.ItemEndMs;
+            var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
             await EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
+            _unpacedItem = item;
+            _unpacedItemMs = endMs;
         }
     }
 
