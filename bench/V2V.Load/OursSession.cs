@@ -87,6 +87,7 @@ internal sealed class OursSession : ILoadSession
                     break;
             }
             _onOutput?.Invoke(output);
+            (output as AudioOutput)?.Dispose(); // the reader owns the frame: its buffer goes back for a later one
         }
     }
 

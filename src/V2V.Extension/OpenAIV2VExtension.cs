@@ -95,13 +95,15 @@ public sealed class OpenAIV2VExtension : Ten.Extension
     /// <inheritdoc />
     public override async ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
     {
+        // The receiver disposes: the samples are resampled into the session's input before this returns.
+        using var received = frame;
         if (_session is not { } session || frame.Name != "pcm_frame")
         {
             return;
         }
-        if (frame.GetInt64("stream_id") is long streamId)
+        if (frame.StreamId is { } streamId)
         {
-            Interlocked.Exchange(ref _userStreamId, streamId);
+            Interlocked.Exchange(ref _userStreamId, streamId.Value);
         }
         try
         {

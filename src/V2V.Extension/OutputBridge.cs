@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using V2V.Frames;
 using V2V.Ten;
 using V2V.Ten.Messages;
 using V2V.Voice;
@@ -9,10 +10,13 @@ namespace V2V.Extension;
 /// <summary>
 /// The session's outputs as TEN messages, in order: voice as pcm_frame, transcripts as text_data, barge-in
 /// as the flush cmd (sent at once; its result is not awaited, so a slow consumer cannot hold the voice back),
-/// errors as data <c>error</c> and in the log.
+/// errors as data <c>error</c> and in the log. Each audio frame is handed on as the session made it (the pooled
+/// frame becomes the TEN frame's samples); a frame that cannot be sent is disposed here.
 /// </summary>
 internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> userStreamId)
 {
+    private readonly AudioStreamId _agentStream = new(agentStreamId);
+
     public async Task RunAsync(VoiceSession session, CancellationToken cancellationToken)
     {
         await foreach (var output in session.ReadOutputsAsync(cancellationToken).ConfigureAwait(false))
@@ -67,11 +71,20 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         switch (output)
         {
             case AudioOutput audio:
-                var frame = new AudioFrame("pcm_frame", audio.Pcm16, audio.SampleRate, 1);
-                // Beyond the original contract: which item the frame is of and where in it the frame ends, so that
-                // a consumer (or a test) can tell exactly what was heard of an interrupted answer.
-                frame.Set("stream_id", agentStreamId).Set("item_id", audio.ItemId).Set("end_ms", audio.ItemEndMs);
-                await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+                // The session's frame goes on as it is (no copy, no property bag): the graph's receiver disposes it.
+                // Beyond the original contract, it says which item it is of and where in it it ends (item_id, end_ms),
+                // so that a consumer (or a test) can tell exactly what was heard of an interrupted answer.
+                audio.Frame.SetStream(_agentStream);
+                var frame = new AudioFrame("pcm_frame", audio.Frame);
+                try
+                {
+                    await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    frame.Dispose(); // not delivered: nobody else will
+                    throw;
+                }
                 break;
             case TranscriptOutput transcript:
                 var data = new DataMessage("text_data");

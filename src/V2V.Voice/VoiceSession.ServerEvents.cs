@@ -131,9 +131,11 @@ public sealed partial class VoiceSession
         }
         foreach (var frame in _frameScratch)
         {
-            await EmitAsync(new AudioOutput(frame.Pcm16, _options.OutputSampleRate, frame.ItemId, frame.ItemEndMs), ct).ConfigureAwait(false);
-            _unpacedItem = frame.ItemId;
-            _unpacedItemMs = frame.ItemEndMs;
+            // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
+            var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
+            await EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
+            _unpacedItem = item;
+            _unpacedItemMs = endMs;
         }
     }
 

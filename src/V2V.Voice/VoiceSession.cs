@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Audio;
+using V2V.Frames;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Voice.Connection;
@@ -38,7 +39,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly TurnTracker _turns = new();
     private readonly TranscriptAssembler _transcript = new();
     private readonly ConversationHistory _history;
-    private readonly List<PlayoutFrame> _frameScratch = [];
+    private readonly List<PcmFrame> _frameScratch = [];
     private readonly ConnectionSupervisor _connection;
     private Task _actor = Task.CompletedTask;
     private int _producing;
@@ -67,7 +68,7 @@ public sealed partial class VoiceSession : IAsyncDisposable
         _cutter = new OutputFrameCutter(options.OutputSampleRate, options.OutputFrameDuration);
         if (options.PaceOutput)
         {
-            _playout = new PlayoutQueue(_outputs.Writer, options.OutputSampleRate, options.OutputFrameDuration, options.MaxQueuedOutput);
+            _playout = new PlayoutQueue(_outputs.Writer, options.OutputFrameDuration, options.MaxQueuedOutput);
         }
         _history = new ConversationHistory(options.MaxHistory);
         if (options.Dump)

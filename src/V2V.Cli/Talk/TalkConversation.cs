@@ -129,7 +129,10 @@ internal sealed class TalkConversation : IDisposable
         switch (output)
         {
             case AudioOutput audio:
-                _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
+                using (audio)
+                {
+                    _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
+                }
                 break;
             case TranscriptOutput transcript:
                 if (transcript is { Role: TranscriptRole.Assistant, IsFinal: true })

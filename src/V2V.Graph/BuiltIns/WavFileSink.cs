@@ -60,6 +60,7 @@ public sealed partial class WavFileSink : Extension
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(frame);
+        using var received = frame; // the receiver disposes: the samples are written before this returns
         var writer = _writer ??= Open(env, _configuredRate > 0 ? _configuredRate : frame.SampleRate, frame.Channels);
         if (frame.Channels != _channels)
         {

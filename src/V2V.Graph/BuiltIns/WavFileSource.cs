@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using V2V.Audio;
+using V2V.Frames;
 using V2V.Ten;
 using V2V.Ten.Messages;
 
@@ -162,8 +163,7 @@ public sealed partial class WavFileSource : Extension, IGraphParticipant
     private async Task SendAsync(ITenEnv env, ReadOnlyMemory<byte> pcm, Pacer clock, CancellationToken cancellationToken)
     {
         await clock.WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
-        var frame = new AudioFrame(FrameName, pcm, _sampleRate, _channels) { Timestamp = clock.SentMilliseconds };
-        frame.Properties["stream_id"] = _settings!.StreamId;
+        var frame = new AudioFrame(FrameName, pcm, _sampleRate, _channels) { Timestamp = clock.SentMilliseconds, StreamId = new AudioStreamId(_settings!.StreamId) };
         await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
         clock.Sent(pcm.Length);
         Interlocked.Increment(ref _framesSent);

@@ -92,9 +92,14 @@ internal sealed partial class ExtensionEnv : ITenEnv
         return destinations.Length == 1 ? destinations[0].PostAsync(message, cancellationToken) : PostAllAsync(destinations, message, cancellationToken);
     }
 
-    // Fan-out shares the message: receivers must treat messages as read-only.
+    // Fan-out shares the message: receivers must treat messages as read-only. An audio frame gets one owner per
+    // receiver, each of which disposes it; its buffer goes back when the last has.
     private static async ValueTask PostAllAsync(ExtensionActor[] destinations, TenMessage message, CancellationToken cancellationToken)
     {
+        if (message is AudioFrame frame)
+        {
+            frame.Frame.AddOwners(destinations.Length - 1);
+        }
         foreach (var destination in destinations)
         {
             await destination.PostAsync(message, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using V2V.Frames;
 using V2V.Graph;
 using V2V.Graph.Hosting;
 using V2V.Playground.Backend;
@@ -106,11 +107,14 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
             }
             if (m.Type == WebSocketMessageType.Binary)
             {
-                // Whole pcm16 samples only; the frame owns its bytes because the graph queues it.
+                // Whole pcm16 samples only. The graph queues the frame, so it gets a pooled buffer of its own (the
+                // receive buffer is filled again by the next message); the agent disposes it.
                 var count = m.Count & ~1;
                 if (count > 0)
                 {
-                    await mic.SendAudioAsync(buffer.AsSpan(0, count).ToArray(), settings.SampleRate, cancellationToken).ConfigureAwait(false);
+                    var frame = PcmFrame.Rent(count, settings.SampleRate);
+                    buffer.AsSpan(0, count).CopyTo(frame.WritableSpan);
+                    await mic.SendAudioAsync(frame, cancellationToken).ConfigureAwait(false);
                 }
                 continue;
             }

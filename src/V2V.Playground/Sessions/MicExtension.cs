@@ -1,3 +1,4 @@
+using V2V.Frames;
 using V2V.Ten;
 using V2V.Ten.Messages;
 
@@ -22,11 +23,23 @@ internal sealed class MicExtension : Ten.Extension
         return Task.CompletedTask;
     }
 
-    /// <summary>Sends a microphone frame into the graph (waits when the agent's queue is full: back-pressure to the socket).</summary>
-    public async ValueTask SendAudioAsync(byte[] pcm16, int sampleRate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a microphone frame into the graph (waits when the agent's queue is full: back-pressure to the socket). The
+    /// graph's receiver owns (and disposes) the frame; one that cannot be sent is disposed here.
+    /// </summary>
+    public async ValueTask SendAudioAsync(PcmFrame pcm16, CancellationToken cancellationToken)
     {
-        var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await env.SendAudioFrameAsync(new AudioFrame("pcm_frame", pcm16, sampleRate, 1), cancellationToken).ConfigureAwait(false);
+        var frame = new AudioFrame("pcm_frame", pcm16);
+        try
+        {
+            var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
         Interlocked.Increment(ref _frames);
     }
 

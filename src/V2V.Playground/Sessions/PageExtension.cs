@@ -21,14 +21,15 @@ internal sealed class PageExtension(PageWriter page) : Ten.Extension
     {
         ArgumentNullException.ThrowIfNull(frame);
         // The flush cmd overtakes frames already queued to this node; those belong to the interrupted item and go.
-        var item = frame.GetString("item_id");
+        var item = frame.ItemId;
         if (item is not null && item == _flushedItem)
         {
             Interlocked.Increment(ref _staleFrames);
+            frame.Dispose();
             return ValueTask.CompletedTask;
         }
         _playingItem = item;
-        page.SendAudio(frame.Buffer);
+        page.SendAudio(frame.Frame); // the page writer owns the frame now, and disposes it once sent
         return ValueTask.CompletedTask;
     }
 

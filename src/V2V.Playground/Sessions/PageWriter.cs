@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
+using V2V.Frames;
 
 namespace V2V.Playground.Sessions;
 
@@ -8,7 +9,8 @@ namespace V2V.Playground.Sessions;
 /// The one writer of a page's WebSocket (a WebSocket takes one send at a time). Two queues feed it: control (JSON
 /// events, never dropped; full: the sender waits) is always served first, so a flush overtakes queued audio; audio
 /// (pcm16 frames; bounded to one second, full: the oldest frame is dropped and counted) is cleared by
-/// <see cref="FlushAudio"/>. The API key, should any text contain it, is masked here, the last stop before the browser.
+/// <see cref="FlushAudio"/>. The writer owns the frames queued to it: each is disposed once sent, dropped or flushed.
+/// The API key, should any text contain it, is masked here, the last stop before the browser.
 /// </summary>
 internal sealed class PageWriter : IAsyncDisposable
 {
@@ -23,7 +25,7 @@ internal sealed class PageWriter : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
-    private readonly Channel<ReadOnlyMemory<byte>> _audio;
+    private readonly Channel<PcmFrame> _audio;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -34,9 +36,13 @@ internal sealed class PageWriter : IAsyncDisposable
         _socket = socket;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         _secretUtf8 = _secret is null ? null : Encoding.UTF8.GetBytes(_secret);
-        _audio = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+        _audio = Channel.CreateBounded<PcmFrame>(
             new BoundedChannelOptions(AudioCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref _audioDropped));
+            dropped =>
+            {
+                dropped.Dispose();
+                Interlocked.Increment(ref _audioDropped);
+            });
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -50,12 +56,16 @@ internal sealed class PageWriter : IAsyncDisposable
         _signal.Release();
     }
 
-    /// <summary>Queues an audio frame (the frame's memory must not be reused by the caller).</summary>
-    public void SendAudio(ReadOnlyMemory<byte> pcm16)
+    /// <summary>Queues an audio frame; the writer owns it now (and disposes it once sent or dropped).</summary>
+    public void SendAudio(PcmFrame frame)
     {
-        if (_audio.Writer.TryWrite(pcm16))
+        if (_audio.Writer.TryWrite(frame))
         {
             _signal.Release();
+        }
+        else
+        {
+            frame.Dispose(); // the writer is closed: the page is gone
         }
     }
 
@@ -63,8 +73,9 @@ internal sealed class PageWriter : IAsyncDisposable
     public int FlushAudio()
     {
         var dropped = 0;
-        while (_audio.Reader.TryRead(out _))
+        while (_audio.Reader.TryRead(out var frame))
         {
+            frame.Dispose();
             dropped++;
         }
         Interlocked.Add(ref _audioDropped, dropped);
@@ -99,9 +110,12 @@ internal sealed class PageWriter : IAsyncDisposable
                 {
                     await _socket.SendAsync(json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
                 }
-                else if (_audio.Reader.TryRead(out var pcm))
+                else if (_audio.Reader.TryRead(out var frame))
                 {
-                    await _socket.SendAsync(pcm, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+                    using (frame)
+                    {
+                        await _socket.SendAsync(frame.Memory, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+                    }
                 }
                 else if (_control.Reader.Completion.IsCompleted && _audio.Reader.Completion.IsCompleted)
                 {

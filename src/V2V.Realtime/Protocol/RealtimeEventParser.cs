@@ -17,7 +17,6 @@ public sealed class RealtimeEventParser
     private readonly RealtimeDialect _dialect;
     private readonly RepeatedStringCache _responseIds = new();
     private readonly RepeatedStringCache _itemIds = new();
-    private AudioDeltaPool? _deltas;
 
     /// <summary>Creates a parser for the dialect on the wire (it decides how nested objects are read).</summary>
     public RealtimeEventParser(RealtimeDialect dialect) => _dialect = dialect;
@@ -36,7 +35,7 @@ public sealed class RealtimeEventParser
             }
             if (descriptor.ClrType == typeof(ResponseOutputAudioDeltaEvent))
             {
-                return AudioDeltaReader.Read(utf8, DeltaPool(type!), _responseIds, _itemIds);
+                return AudioDeltaReader.Read(utf8, type!, _responseIds, _itemIds);
             }
             return (RealtimeServerEvent)Deserialize(utf8, descriptor);
         }
@@ -45,10 +44,6 @@ public sealed class RealtimeEventParser
             return Malformed(ex.Message, utf8, type);
         }
     }
-
-    // One dialect per connection, so one wire name: a pool for it (made again only if the name changes).
-    private AudioDeltaPool DeltaPool(string type) =>
-        _deltas is { } pool && string.Equals(pool.Type, type, StringComparison.Ordinal) ? pool : _deltas = new AudioDeltaPool(type);
 
     /// <summary>
     /// Parses one client event (for servers, proxies and tools that read what clients send). Unlike

@@ -1,14 +1,36 @@
+using V2V.Frames;
+
 namespace V2V.Voice.Outputs;
 
 /// <summary>Something the session gives out, in order: audio, transcripts, flushes, tool calls, state changes, errors.</summary>
 public abstract record VoiceSessionOutput;
 
-/// <summary>A frame of the agent's voice: pcm16 mono at the configured output rate, released in real time when paced.</summary>
-/// <param name="Pcm16">The samples (little-endian bytes); owned by the reader.</param>
-/// <param name="SampleRate">The sample rate.</param>
-/// <param name="ItemId">The conversation item the audio belongs to.</param>
-/// <param name="ItemEndMs">How far into the item's audio this frame ends, in ms (what a truncate after it would keep).</param>
-public sealed record AudioOutput(ReadOnlyMemory<byte> Pcm16, int SampleRate, string ItemId, double ItemEndMs) : VoiceSessionOutput;
+/// <summary>
+/// A frame of the agent's voice: pcm16 mono at the configured output rate, released in real time when paced.
+/// The reader owns the frame: hand it on (e.g. as a TEN audio frame) or dispose it, which gives its pooled buffer
+/// back; after that, reading it throws <see cref="ObjectDisposedException"/>. A frame not disposed is collected.
+/// </summary>
+/// <param name="Frame">The samples, their rate, the conversation item and where in it the frame ends.</param>
+public sealed record AudioOutput(PcmFrame Frame) : VoiceSessionOutput, IDisposable
+{
+    /// <summary>The samples (little-endian bytes), valid until the frame is disposed.</summary>
+    public ReadOnlyMemory<byte> Pcm16 => Frame.Memory;
+
+    /// <summary>The sample rate.</summary>
+    public int SampleRate => Frame.SampleRate;
+
+    /// <summary>The conversation item the audio is of.</summary>
+    public string ItemId => Frame.ItemId!;
+
+    /// <summary>How far into the item's audio this frame ends, in ms (what a truncate after it would keep).</summary>
+    public double ItemEndMs => Frame.ItemEndMs;
+
+    /// <summary>Gives the frame's buffer back (the reader is done with it).</summary>
+    public void Dispose() => Frame.Dispose();
+
+    /// <summary>The frame's format and item (no samples); readable after dispose too.</summary>
+    public override string ToString() => $"AudioOutput {{ {Frame} }}";
+}
 
 /// <summary>Who is speaking in a transcript.</summary>
 public enum TranscriptRole

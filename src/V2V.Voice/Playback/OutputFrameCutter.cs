@@ -1,18 +1,22 @@
 using V2V.Audio;
+using V2V.Frames;
 
 namespace V2V.Voice.Playback;
 
 /// <summary>
-/// Turns the model's 24 kHz audio into frames of the output rate and length. Each frame remembers how far
-/// into its item it ends (in ms of the item's audio), which is what a truncate on barge-in needs.
+/// Turns the model's 24 kHz audio into pooled <see cref="PcmFrame"/>s of the output rate and length. Each frame
+/// remembers its item and how far into the item it ends, which is what a truncate on barge-in needs.
+/// The samples are written once into the frame: from the resampler's output, or (24 kHz out) straight from the
+/// delta. The frames handed out belong to the caller, who hands them on or disposes them.
 /// </summary>
 internal sealed class OutputFrameCutter
 {
     private const int ModelRate = 24000;
     private readonly int _outputRate;
-    private readonly short[] _frame;
+    private readonly int _frameSamples;
     private AudioResampler _resampler;
     private short[] _resampled = [];
+    private PcmFrame _open;
     private int _fill;
     private string? _itemId;
     private long _itemSamplesOut;
@@ -20,12 +24,12 @@ internal sealed class OutputFrameCutter
     public OutputFrameCutter(int outputRate, TimeSpan frameDuration)
     {
         _outputRate = outputRate;
-        _frame = new short[(int)Math.Round(outputRate * frameDuration.TotalSeconds)];
+        _frameSamples = (int)Math.Round(outputRate * frameDuration.TotalSeconds);
         _resampler = new AudioResampler(ModelRate, outputRate);
     }
 
     /// <summary>Cuts the next audio of <paramref name="itemId"/> (pcm16 at 24 kHz) into frames.</summary>
-    public void Add(string itemId, ReadOnlySpan<byte> pcm16At24k, List<PlayoutFrame> frames)
+    public void Add(string itemId, ReadOnlySpan<byte> pcm16At24k, List<PcmFrame> frames)
     {
         if (_itemId != itemId)
         {
@@ -35,16 +39,16 @@ internal sealed class OutputFrameCutter
             _itemSamplesOut = 0;
         }
         var samples = Pcm16.AsSamples(pcm16At24k[..(pcm16At24k.Length & ~1)]);
-        if (_resampled.Length < _resampler.GetMaxOutputCount(samples.Length))
+        if (_resampler.IsPassThrough)
         {
-            _resampled = new short[_resampler.GetMaxOutputCount(samples.Length)];
+            Cut(samples, frames);
+            return;
         }
-        var count = _resampler.Process(samples, _resampled);
-        Cut(_resampled.AsSpan(0, count), frames);
+        Cut(Resample(samples), frames);
     }
 
     /// <summary>The item's audio is complete: the resampler's tail and the last partial frame (padded with silence) go out.</summary>
-    public void Finish(List<PlayoutFrame> frames)
+    public void Finish(List<PcmFrame> frames)
     {
         if (_itemId is null)
         {
@@ -56,17 +60,12 @@ internal sealed class OutputFrameCutter
             var tail = (int)Math.Ceiling(_resampler.Delay.TotalSeconds * ModelRate) + 1;
             Span<short> zeros = stackalloc short[Math.Min(tail, 4096)];
             zeros.Clear();
-            if (_resampled.Length < _resampler.GetMaxOutputCount(zeros.Length))
-            {
-                _resampled = new short[_resampler.GetMaxOutputCount(zeros.Length)];
-            }
-            var count = _resampler.Process(zeros, _resampled);
-            Cut(_resampled.AsSpan(0, count), frames);
+            Cut(Resample(zeros), frames);
         }
         if (_fill > 0)
         {
-            _frame.AsSpan(_fill).Clear();
-            _fill = _frame.Length;
+            OpenFrameSamples()[_fill..].Clear();
+            _fill = _frameSamples;
             Emit(frames);
         }
         _itemId = null;
@@ -76,31 +75,54 @@ internal sealed class OutputFrameCutter
     /// <summary>Drops everything in progress (barge-in).</summary>
     public void Reset()
     {
+        _open.Dispose();
+        _open = default;
         _fill = 0;
         _itemId = null;
         _resampler = new AudioResampler(ModelRate, _outputRate);
     }
 
-    private void Cut(ReadOnlySpan<short> samples, List<PlayoutFrame> frames)
+    private ReadOnlySpan<short> Resample(ReadOnlySpan<short> samples)
+    {
+        var most = _resampler.GetMaxOutputCount(samples.Length);
+        if (_resampled.Length < most)
+        {
+            _resampled = new short[most];
+        }
+        var count = _resampler.Process(samples, _resampled);
+        return _resampled.AsSpan(0, count);
+    }
+
+    private void Cut(ReadOnlySpan<short> samples, List<PcmFrame> frames)
     {
         while (!samples.IsEmpty)
         {
-            var take = Math.Min(samples.Length, _frame.Length - _fill);
-            samples[..take].CopyTo(_frame.AsSpan(_fill));
+            var take = Math.Min(samples.Length, _frameSamples - _fill);
+            samples[..take].CopyTo(OpenFrameSamples()[_fill..]);
             _fill += take;
             samples = samples[take..];
-            if (_fill == _frame.Length)
+            if (_fill == _frameSamples)
             {
                 Emit(frames);
             }
         }
     }
 
-    private void Emit(List<PlayoutFrame> frames)
+    private Span<short> OpenFrameSamples()
+    {
+        if (_open.IsNone)
+        {
+            _open = PcmFrame.Rent(_frameSamples * 2, _outputRate);
+        }
+        return Pcm16.AsSamples(_open.WritableSpan);
+    }
+
+    private void Emit(List<PcmFrame> frames)
     {
         _itemSamplesOut += _fill;
-        var bytes = Pcm16.AsBytes(_frame.AsSpan(0, _fill)).ToArray();
-        frames.Add(new PlayoutFrame(bytes, _itemId!, _itemSamplesOut * 1000.0 / _outputRate));
+        _open.SetItem(_itemId, _itemSamplesOut);
+        frames.Add(_open);
+        _open = default;
         _fill = 0;
     }
 }

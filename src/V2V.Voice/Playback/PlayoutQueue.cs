@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using V2V.Frames;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Outputs;
 
@@ -16,6 +17,8 @@ namespace V2V.Voice.Playback;
 /// Bounded: beyond <c>maxQueued</c> the oldest frame is dropped and counted. When the reader of outputs is too
 /// slow, frames are dropped and counted, never piled up; words wait for the reader instead (nothing of the
 /// transcript is lost). The lock is held for a few list operations only.
+/// Frames are owned: the queue hands each released frame to the reader inside an <see cref="AudioOutput"/> (the
+/// reader disposes it) and disposes every frame it drops.
 /// </summary>
 internal sealed class PlayoutQueue
 {
@@ -24,17 +27,15 @@ internal sealed class PlayoutQueue
     private readonly System.Collections.Concurrent.ConcurrentQueue<SpokenTurn> _heardTurns = new();
     private int _frameCount;
     private readonly ChannelWriter<VoiceSessionOutput> _output;
-    private readonly int _sampleRate;
     private readonly int _maxFrames;
     private readonly long _frameTicks;
     private long _nextDue;
     private string? _playingItem;
     private double _playingItemMs;
 
-    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, int sampleRate, TimeSpan frameDuration, TimeSpan maxQueued)
+    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TimeSpan frameDuration, TimeSpan maxQueued)
     {
         _output = output;
-        _sampleRate = sampleRate;
         _frameTicks = (long)(frameDuration.TotalSeconds * Stopwatch.Frequency);
         _maxFrames = Math.Max(1, (int)(maxQueued / frameDuration));
     }
@@ -51,8 +52,8 @@ internal sealed class PlayoutQueue
         }
     }
 
-    /// <summary>Adds frames; the first after a pause is due at once.</summary>
-    public void Enqueue(List<PlayoutFrame> frames)
+    /// <summary>Takes the frames (the queue owns them now); the first after a pause is due at once.</summary>
+    public void Enqueue(List<PcmFrame> frames)
     {
         lock (_gate)
         {
@@ -131,8 +132,9 @@ internal sealed class PlayoutQueue
                 _nextDue += _frameTicks;
                 _playingItem = frame.ItemId;
                 _playingItemMs = frame.ItemEndMs;
-                if (!_output.TryWrite(new AudioOutput(frame.Pcm16, _sampleRate, frame.ItemId, frame.ItemEndMs)))
+                if (!_output.TryWrite(new AudioOutput(frame)))
                 {
+                    frame.Dispose();
                     VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "slow_reader"));
                 }
             }
@@ -171,6 +173,7 @@ internal sealed class PlayoutQueue
                     }
                 }
                 cut ??= entry.Turn;
+                entry.Frame.Dispose();
             }
             _entries.Clear();
             _frameCount = 0;
@@ -190,9 +193,10 @@ internal sealed class PlayoutQueue
         {
             _entries.Dequeue();
             _frameCount--;
+            oldest.Frame.Dispose();
         }
     }
 
     /// <summary>A frame of voice, or a piece of the agent's words (with its turn and where in the turn's text it ends).</summary>
-    private readonly record struct Entry(PlayoutFrame Frame, TranscriptOutput? Text, SpokenTurn? Turn, int TextEnd);
+    private readonly record struct Entry(PcmFrame Frame, TranscriptOutput? Text, SpokenTurn? Turn, int TextEnd);
 }

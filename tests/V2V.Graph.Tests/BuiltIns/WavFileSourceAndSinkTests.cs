@@ -119,7 +119,7 @@ public sealed class WavFileSourceAndSinkTests
             """, new Journal());
         var v2v = await graph.Get<Probe>("v2v").Env;
 
-        await v2v.SendAudioFrameAsync(Frames.Pcm(0), Ct);
+        await v2v.SendAudioFrameAsync(TestFrames.Pcm(0), Ct);
         var first = await v2v.SendCmdAsync(new Cmd("flush"), Ct);
         var second = await v2v.SendCmdAsync(new Cmd("flush"), Ct);
 

@@ -23,11 +23,11 @@ public sealed class ActorTests
         target.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var driver = await graph.Get<Probe>("driver").Env;
 
-        await driver.SendAudioFrameAsync(Frames.Pcm(0), Ct);
+        await driver.SendAudioFrameAsync(TestFrames.Pcm(0), Ct);
         await target.FirstFrameEntered.Task.WaitAsync(Ct);
         for (var i = 1; i <= 4; i++)
         {
-            await driver.SendAudioFrameAsync(Frames.Pcm(i), Ct);
+            await driver.SendAudioFrameAsync(TestFrames.Pcm(i), Ct);
         }
         var cmd = driver.SendCmdAsync(new Cmd("ping"), Ct);
         target.Gate.SetResult();
@@ -48,11 +48,11 @@ public sealed class ActorTests
         target.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var driver = await graph.Get<Probe>("driver").Env;
 
-        await driver.SendAudioFrameAsync(Frames.Pcm(0), Ct);
+        await driver.SendAudioFrameAsync(TestFrames.Pcm(0), Ct);
         await target.FirstFrameEntered.Task.WaitAsync(Ct);
-        await driver.SendAudioFrameAsync(Frames.Pcm(1), Ct);
-        await driver.SendAudioFrameAsync(Frames.Pcm(2), Ct);
-        var third = driver.SendAudioFrameAsync(Frames.Pcm(3), Ct);
+        await driver.SendAudioFrameAsync(TestFrames.Pcm(1), Ct);
+        await driver.SendAudioFrameAsync(TestFrames.Pcm(2), Ct);
+        var third = driver.SendAudioFrameAsync(TestFrames.Pcm(3), Ct);
         var waited = !third.IsCompleted;
         target.Gate.SetResult();
         await third;
@@ -76,7 +76,7 @@ public sealed class ActorTests
         {
             for (var i = 0; i < 50; i++)
             {
-                await driver.SendAudioFrameAsync(Frames.Pcm(i), Ct);
+                await driver.SendAudioFrameAsync(TestFrames.Pcm(i), Ct);
                 await driver.SendDataAsync(new DataMessage("text_data"), Ct);
                 if (i % 10 == 0)
                 {

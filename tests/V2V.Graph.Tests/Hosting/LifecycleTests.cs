@@ -49,7 +49,7 @@ public sealed class LifecycleTests
         graph.Get<Probe>("first").OnStop = async (env, ct) =>
         {
             late = await env.SendCmdAsync(new Cmd("ping"), ct);
-            await env.SendAudioFrameAsync(Frames.Pcm(1), ct);
+            await env.SendAudioFrameAsync(TestFrames.Pcm(1), ct);
         };
 
         await graph.StopAsync(Ct);
@@ -223,7 +223,7 @@ public sealed class LifecycleTests
             {
                 for (var i = 0; i < Count; i++)
                 {
-                    await env.SendAudioFrameAsync(Frames.Pcm(i), cancellationToken);
+                    await env.SendAudioFrameAsync(TestFrames.Pcm(i), cancellationToken);
                 }
                 _done.SetResult();
             }, cancellationToken);

@@ -18,7 +18,7 @@ public sealed class RoutingTests
 
         for (var i = 0; i < 20; i++)
         {
-            await driver.SendAudioFrameAsync(Frames.Pcm(i), Ct);
+            await driver.SendAudioFrameAsync(TestFrames.Pcm(i), Ct);
         }
         await graph.WhenIdleAsync(TimeSpan.Zero, Ct);
 
@@ -45,7 +45,7 @@ public sealed class RoutingTests
 
         for (var i = 0; i < 10; i++)
         {
-            await driver.SendAudioFrameAsync(Frames.Pcm(i), Ct);
+            await driver.SendAudioFrameAsync(TestFrames.Pcm(i), Ct);
         }
         await graph.WhenIdleAsync(TimeSpan.Zero, Ct);
 
@@ -62,7 +62,7 @@ public sealed class RoutingTests
         var driver = await graph.Get<Probe>("driver").Env;
 
         await driver.SendDataAsync(new DataMessage("text_data"), Ct);
-        await driver.SendAudioFrameAsync(Frames.Pcm(0), Ct);
+        await driver.SendAudioFrameAsync(TestFrames.Pcm(0), Ct);
 
         Assert.Equal(2, graph.GetStatistics().Single(s => s.Name == "driver").Unrouted);
     }

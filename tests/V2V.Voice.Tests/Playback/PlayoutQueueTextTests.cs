@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using V2V.Frames;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
 
@@ -13,11 +14,18 @@ public sealed class PlayoutQueueTextTests
     private static (PlayoutQueue Queue, Channel<VoiceSessionOutput> Output) NewQueue()
     {
         var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        return (new PlayoutQueue(output.Writer, 16000, Frame, TimeSpan.FromSeconds(60)), output);
+        return (new PlayoutQueue(output.Writer, Frame, TimeSpan.FromSeconds(60)), output);
     }
 
-    private static List<PlayoutFrame> Frames(string item, int count, double startMs = 0) =>
-        [.. Enumerable.Range(1, count).Select(i => new PlayoutFrame(new byte[320], item, startMs + (i * 10)))];
+    private static List<PcmFrame> Frames(string item, int count, double startMs = 0) =>
+        [.. Enumerable.Range(1, count).Select(i => Frame16k(item, startMs + (i * 10)))];
+
+    private static PcmFrame Frame16k(string item, double endMs)
+    {
+        var frame = PcmFrame.Rent(320, 16000);
+        frame.SetItem(item, (long)(endMs * 16));
+        return frame;
+    }
 
     private static List<VoiceSessionOutput> Drain(Channel<VoiceSessionOutput> output)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using V2V.Frames;
 using System.Buffers.Text;
 using System.Text.Json;
 using V2V.Realtime.Protocol.ServerEvents;
@@ -7,11 +8,11 @@ namespace V2V.Realtime.Protocol.Serialization;
 
 /// <summary>
 /// The hot path of the receive side: reads an audio delta without building a string of its base64, decoding
-/// it from the message bytes into a buffer rented from the shared pool.
+/// it from the message bytes into a pooled <see cref="PcmFrame"/> that the event owns.
 /// </summary>
 internal static class AudioDeltaReader
 {
-    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, AudioDeltaPool pool, RepeatedStringCache responseIds, RepeatedStringCache itemIds)
+    public static ResponseOutputAudioDeltaEvent Read(ReadOnlySpan<byte> utf8, string type, RepeatedStringCache responseIds, RepeatedStringCache itemIds)
     {
         var reader = new Utf8JsonReader(utf8);
         reader.Read();
@@ -21,8 +22,7 @@ internal static class AudioDeltaReader
         byte[]? unescapedEventId = null;
         var hasEventId = false;
         int? outputIndex = null, contentIndex = null;
-        byte[]? audio = null;
-        var audioLength = 0;
+        var audio = default(PcmFrame);
         Dictionary<string, JsonElement>? extra = null;
         try
         {
@@ -42,25 +42,23 @@ internal static class AudioDeltaReader
                 else if (name.SequenceEqual("item_id"u8)) itemId = ReadId(ref reader, itemIds);
                 else if (name.SequenceEqual("output_index"u8)) outputIndex = reader.GetInt32();
                 else if (name.SequenceEqual("content_index"u8)) contentIndex = reader.GetInt32();
-                else if (name.SequenceEqual("delta"u8)) audioLength = Decode(ref reader, ref audio);
+                else if (name.SequenceEqual("delta"u8)) Decode(ref reader, ref audio);
                 else (extra ??= [])[System.Text.Encoding.UTF8.GetString(name)] = JsonElement.ParseValue(ref reader);
             }
-            if (audio is null || responseId is null || itemId is null || outputIndex is null || contentIndex is null)
+            if (audio.IsNone || responseId is null || itemId is null || outputIndex is null || contentIndex is null)
             {
                 throw new JsonException("The audio delta is missing a required field (response_id, item_id, output_index, content_index, delta).");
             }
-            var evt = pool.Rent();
-            evt.Fill(unescapedEventId ?? eventId, hasEventId, responseId, itemId, outputIndex.Value, contentIndex.Value, audio, audioLength);
-            evt.AdditionalProperties = extra;
-            audio = null;
+            var evt = new ResponseOutputAudioDeltaEvent(type, unescapedEventId ?? eventId, hasEventId, responseId, itemId, outputIndex.Value, contentIndex.Value, audio)
+            {
+                AdditionalProperties = extra,
+            };
+            audio = default;
             return evt;
         }
         finally
         {
-            if (audio is not null)
-            {
-                ArrayPool<byte>.Shared.Return(audio);
-            }
+            audio.Dispose();
         }
     }
 
@@ -90,27 +88,28 @@ internal static class AudioDeltaReader
             ? cache.Get(reader.ValueSpan)
             : reader.GetString();
 
-    private static int Decode(ref Utf8JsonReader reader, ref byte[]? buffer)
+    private static void Decode(ref Utf8JsonReader reader, ref PcmFrame frame)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
             throw new JsonException("\"delta\" must be a base64 string.");
         }
+        frame.Dispose(); // a second "delta" field replaces the first
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
             // Rare: a JSON escape inside base64 (e.g. "\/"); take the slow, correct path.
             var bytes = reader.GetBytesFromBase64();
-            buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
-            bytes.CopyTo(buffer, 0);
-            return bytes.Length;
+            frame = PcmFrame.Rent(bytes.Length, ResponseOutputAudioDeltaEvent.ModelRate);
+            bytes.CopyTo(frame.WritableSpan);
+            return;
         }
         var base64 = reader.ValueSpan;
-        buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(base64.Length), 1));
-        var status = Base64.DecodeFromUtf8(base64, buffer, out _, out var written);
+        frame = PcmFrame.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length), ResponseOutputAudioDeltaEvent.ModelRate);
+        var status = Base64.DecodeFromUtf8(base64, frame.WritableSpan, out _, out var written);
         if (status != OperationStatus.Done)
         {
             throw new JsonException($"\"delta\" is not valid base64 ({status}).");
         }
-        return written;
+        frame.Trim(written);
     }
 }

@@ -5,16 +5,17 @@ using V2V.Realtime.Protocol.ServerEvents;
 namespace V2V.Realtime.Tests.Protocol;
 
 /// <summary>
-/// Audio deltas are the one event that arrives 10-50 times a second per session: a disposed delta is filled
-/// again by the parser, and its event id stays bytes until asked for, so reading deltas allocates nothing.
+/// Audio deltas are the one event that arrives 10-50 times a second per session: the audio is decoded into a
+/// pooled frame that goes back to the pool when the delta is disposed, and its event id stays bytes until asked
+/// for. A disposed delta is never filled again: reading it throws instead of showing a later delta's audio.
 /// </summary>
-public sealed class AudioDeltaReuseTests
+public sealed class AudioDeltaOwnershipTests
 {
     private static byte[] Delta(string eventIdJson, string responseId, string itemId, int outputIndex, int contentIndex, byte[] audio, string type = "response.output_audio.delta") =>
         Encoding.UTF8.GetBytes($$"""{"type":"{{type}}","event_id":{{eventIdJson}},"response_id":"{{responseId}}","item_id":"{{itemId}}","output_index":{{outputIndex}},"content_index":{{contentIndex}},"delta":"{{Convert.ToBase64String(audio)}}"}""");
 
     [Fact]
-    public void DisposedDelta_IsFilledWithTheNextOne_AndShowsOnlyItsFields()
+    public void DisposedDelta_ThrowsWhenRead_AndTheNextDeltaIsANewEventWithOnlyItsFields()
     {
         var parser = new RealtimeEventParser(RealtimeDialect.GA);
         var first = Assert.IsType<ResponseOutputAudioDeltaEvent>(parser.Parse(Delta("\"event_1\"", "resp_1", "item_1", 0, 0, [1, 2, 3, 4])));
@@ -23,7 +24,8 @@ public sealed class AudioDeltaReuseTests
 
         var second = Assert.IsType<ResponseOutputAudioDeltaEvent>(parser.Parse(Delta("\"event_22\"", "resp_2", "item_2", 1, 3, [9, 8])));
 
-        Assert.Same(first, second);
+        Assert.NotSame(first, second);
+        Assert.Throws<ObjectDisposedException>(() => first.Audio);
         Assert.Equal("event_22", second.EventId);
         Assert.Equal("resp_2", second.ResponseId);
         Assert.Equal("item_2", second.ItemId);
@@ -36,7 +38,7 @@ public sealed class AudioDeltaReuseTests
     }
 
     [Fact]
-    public void DeltaNotDisposed_IsNeverReused()
+    public void DeltaNotDisposed_KeepsItsAudio()
     {
         var parser = new RealtimeEventParser(RealtimeDialect.GA);
         var first = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("\"e1\"", "resp_1", "item_1", 0, 0, [1, 2]));
@@ -45,6 +47,23 @@ public sealed class AudioDeltaReuseTests
         Assert.NotSame(first, second);
         Assert.Equal([1, 2], first.Audio.ToArray());
         Assert.Equal("e1", first.EventId);
+    }
+
+    [Fact]
+    public void TakenFrame_OutlivesTheDelta_UntilItsReceiverDisposesIt()
+    {
+        var parser = new RealtimeEventParser(RealtimeDialect.GA);
+        var delta = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("\"e1\"", "resp_1", "item_1", 0, 0, [1, 2, 3, 4]));
+
+        var frame = delta.TakeFrame();
+        delta.Dispose();
+
+        Assert.Equal([1, 2, 3, 4], frame.Span.ToArray());
+        Assert.Equal(24000, frame.SampleRate);
+        Assert.Throws<ObjectDisposedException>(() => delta.Audio);
+        var kept = frame;
+        frame.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => kept.Length);
     }
 
     [Theory]
@@ -59,22 +78,24 @@ public sealed class AudioDeltaReuseTests
     }
 
     [Fact]
-    public void BetaDeltas_AreReusedUnderTheirOwnName()
+    public void BetaDeltas_KeepTheirOwnName()
     {
         var parser = new RealtimeEventParser(RealtimeDialect.Beta);
-        var first = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("\"e1\"", "resp_1", "item_1", 0, 0, [1, 2], type: "response.audio.delta"));
-        first.Dispose();
-        using var second = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("\"e2\"", "resp_1", "item_1", 0, 0, [1, 2], type: "response.audio.delta"));
+        using var delta = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("\"e2\"", "resp_1", "item_1", 0, 0, [1, 2], type: "response.audio.delta"));
 
-        Assert.Same(first, second);
-        Assert.Equal("response.audio.delta", second.Type);
+        Assert.Equal("response.audio.delta", delta.Type);
+        Assert.Equal([1, 2], delta.Audio.ToArray());
     }
 
     [Fact]
-    public void ReadingAndDisposingDeltas_AllocatesNothingPerDelta()
+    public void ReadingAndDisposingDeltas_AllocatesNoAudioBuffer()
     {
+        // 100 ms of audio per delta: its 4,800 bytes come from the pool; what is allocated per delta is the event
+        // object and its event id bytes, far below one audio buffer.
+        const int AudioBytes = 4800;
+        const int EventBytesPerDelta = 256;
         var parser = new RealtimeEventParser(RealtimeDialect.GA);
-        var message = Delta("\"event_0123456789abcdef\"", "resp_1", "item_1", 0, 0, new byte[480]);
+        var message = Delta("\"event_0123456789abcdef\"", "resp_1", "item_1", 0, 0, new byte[AudioBytes]);
         for (int i = 0; i < 100; i++)
         {
             using var warm = (ResponseOutputAudioDeltaEvent)parser.Parse(message);
@@ -89,7 +110,7 @@ public sealed class AudioDeltaReuseTests
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(480_000, audioBytes);
-        Assert.True(allocated < 1000, $"1000 deltas allocated {allocated} bytes; expected none per delta.");
+        Assert.Equal(1000L * AudioBytes, audioBytes);
+        Assert.True(allocated < 1000 * EventBytesPerDelta, $"1000 deltas allocated {allocated} bytes; expected at most the event ({EventBytesPerDelta} B) per delta, no audio buffer.");
     }
 }

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using V2V.Frames;
+using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
+
+namespace V2V.Voice.Tests.Playback;
+
+/// <summary>
+/// The agent's voice as owned, pooled frames: cut once from the delta, queued, handed to the reader (who disposes),
+/// and disposed by the queue when it drops them; no buffer is allocated per frame.
+/// </summary>
+public sealed class OutputFrameOwnershipTests
+{
+    private static readonly TimeSpan FrameLength = TimeSpan.FromMilliseconds(10);
+
+    private static byte[] Ramp(int samples)
+    {
+        var bytes = new byte[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(i * 2), (short)i);
+        }
+        return bytes;
+    }
+
+    [Fact]
+    public void Cutter_At24k_CutsTheDeltaIntoFramesOfItsOwnSamples_WithTheirEndInTheItem()
+    {
+        var cutter = new OutputFrameCutter(24000, FrameLength);
+        var delta = Ramp(3600); // 150 ms
+        var frames = new List<PcmFrame>();
+
+        cutter.Add("item_1", delta, frames);
+
+        Assert.Equal(15, frames.Count);
+        Assert.All(frames, f => Assert.Equal((480, 24000, "item_1"), (f.Length, f.SampleRate, f.ItemId)));
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => i * 10.0), frames.Select(f => f.ItemEndMs));
+        Assert.Equal(delta, frames.SelectMany(f => f.Span.ToArray()));
+        frames.ForEach(f => f.Dispose());
+    }
+
+    [Fact]
+    public void Cutter_At48k_PadsTheLastFrameOfAnItem_AndStartsTheNextItemOnItsOwnFrame()
+    {
+        var cutter = new OutputFrameCutter(48000, FrameLength);
+        var frames = new List<PcmFrame>();
+
+        cutter.Add("item_1", Ramp(1200), frames); // 50 ms
+        cutter.Add("item_2", Ramp(240), frames);
+        cutter.Finish(frames);
+
+        Assert.All(frames, f => Assert.Equal(960, f.Length));
+        Assert.Equal("item_2", frames[^1].ItemId);
+        Assert.True(frames.Count(f => f.ItemId == "item_1") >= 5);
+        frames.ForEach(f => f.Dispose());
+    }
+
+    [Fact]
+    public void Queue_HandsReleasedFramesToTheReader_AndDisposesTheFramesAClearDrops()
+    {
+        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
+        var queue = new PlayoutQueue(output.Writer, FrameLength, TimeSpan.FromSeconds(60));
+        var frames = Enumerable.Range(1, 50).Select(i =>
+        {
+            var frame = PcmFrame.Rent(320, 16000);
+            frame.SetItem("item_1", i * 160L);
+            return frame;
+        }).ToList();
+
+        queue.Enqueue(frames);
+        queue.Release(Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10)); // about 100 ms due
+        var released = new List<AudioOutput>();
+        while (output.Reader.TryRead(out var o))
+        {
+            released.Add((AudioOutput)o);
+        }
+        var (_, _, dropped, _) = queue.Clear();
+
+        Assert.NotEmpty(released);
+        Assert.Equal(50, released.Count + dropped);
+        Assert.All(frames.Skip(released.Count), f => Assert.False(f.IsAlive));
+        Assert.All(released, a => Assert.True(a.Frame.IsAlive));
+        released.ForEach(a => a.Dispose());
+        Assert.All(frames, f => Assert.False(f.IsAlive));
+    }
+
+    [Fact]
+    public void CutQueueAndRead_AllocatesNoBufferPerFrame()
+    {
+        // What stays per frame is the AudioOutput record that carries the frame to the reader (32 bytes).
+        const int MostBytesPerFrame = 64;
+        var output = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
+        var queue = new PlayoutQueue(output.Writer, FrameLength, TimeSpan.FromSeconds(60));
+        var cutter = new OutputFrameCutter(48000, FrameLength);
+        var frames = new List<PcmFrame>();
+        var delta = Ramp(3600);
+        var now = Stopwatch.GetTimestamp();
+        long Cycle()
+        {
+            frames.Clear();
+            cutter.Add("item_1", delta, frames);
+            queue.Enqueue(frames);
+            now += Stopwatch.Frequency * 3600;
+            queue.Release(now);
+            long count = 0;
+            while (output.Reader.TryRead(out var o))
+            {
+                ((AudioOutput)o).Dispose();
+                count++;
+            }
+            return count;
+        }
+        for (var i = 0; i < 50; i++)
+        {
+            Cycle();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long framesOut = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            framesOut += Cycle();
+        }
+        var perFrame = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)framesOut;
+
+        Assert.True(framesOut >= 200 * 14);
+        Assert.True(perFrame <= MostBytesPerFrame, $"{perFrame:0.#} bytes allocated per frame; expected at most {MostBytesPerFrame} (no buffer per frame).");
+    }
+}
