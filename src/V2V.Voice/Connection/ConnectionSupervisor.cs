@@ -101,7 +101,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         }
         VoiceMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
         // Events still in flight from the old connection carry its generation and are dropped by the actor.
-        await CloseQuietlyAsync(old.Client).ConfigureAwait(false);
+        await CloseQuietlyAsync(old.Client, old.Ended).ConfigureAwait(false);
         return true;
     }
 
@@ -119,10 +119,11 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         }
         // The close frame goes out before the reader is cancelled: cancelling a pending WebSocket receive aborts the
         // socket, and an aborted socket can no longer say goodbye (the service then sees a dropped connection).
-        var client = Slot.Detach() ?? Volatile.Read(ref _current)?.Client;
+        var current = Volatile.Read(ref _current);
+        var client = Slot.Detach() ?? current?.Client;
         if (client is not null)
         {
-            await CloseQuietlyAsync(client).ConfigureAwait(false);
+            await CloseQuietlyAsync(client, ReferenceEquals(current?.Client, client) ? current!.Ended : null).ConfigureAwait(false);
         }
         await _stop.CancelAsync().ConfigureAwait(false);
     }
@@ -309,13 +310,20 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     }
 
     /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
-    private async Task CloseQuietlyAsync(IRealtimeConnection client)
+    private async Task CloseQuietlyAsync(IRealtimeConnection client, Task? readerEnded = null)
     {
         // Wall-clock on purpose: a guard against a silent peer, not a schedule the session keeps.
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
             await client.CloseAsync(grace.Token).ConfigureAwait(false);
+            // The close handshake ends when the peer's close frame has been read. Disposing before that closes the
+            // socket with unread events in its buffer, which the kernel turns into a reset: the peer may then lose
+            // the close frame and see a dropped connection.
+            if (readerEnded is not null)
+            {
+                await readerEnded.WaitAsync(grace.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or RealtimeException)
         {
