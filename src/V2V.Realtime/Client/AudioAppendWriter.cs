@@ -33,6 +33,6 @@ internal static class AudioAppendWriter
     public static OutboundMessage Rent(ReadOnlySpan<byte> audio)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MessageLength(audio.Length));
-        return new OutboundMessage(buffer, Write(audio, buffer), "input_audio_buffer.append");
+        return new OutboundMessage(buffer, Write(audio, buffer), "input_audio_buffer.append", OutboundKind.Audio);
     }
 }

@@ -27,13 +27,18 @@ public interface IRealtimeConnection : IAsyncDisposable
 
     /// <summary>
     /// Sends a client event in this connection's dialect. Returns once the event is queued for the writer; waits
-    /// while the send queue is full. Throws <see cref="RealtimeConnectionLostException"/> once the connection is gone.
+    /// while its lane of the send queue is full. Events other than the input buffer's (append, commit, clear) go
+    /// ahead of queued audio; each kind keeps its order, and a commit or clear never passes the audio before it.
+    /// An event without <see cref="RealtimeEvent.EventId"/> is given one before it is sent, so an <c>error</c> can
+    /// be matched to it. Throws <see cref="RealtimeConnectionLostException"/> once the connection is gone.
     /// </summary>
     ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Appends audio to the input buffer (<c>input_audio_buffer.append</c>): raw bytes in the session's input format
     /// (pcm16 little-endian 24 kHz mono by default), at most <see cref="RealtimeClient.MaxAudioBytesPerAppend"/>.
+    /// Sent without an <c>event_id</c>: the services accept that, the hot path stays as small as it is, and a
+    /// caller would have no event to read an id from.
     /// </summary>
     ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default);
 

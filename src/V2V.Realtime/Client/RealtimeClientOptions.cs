@@ -62,7 +62,8 @@ public sealed class RealtimeClientOptions
     public int MaxMessageBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// How many messages may wait for the socket. When full, <see cref="IRealtimeConnection.SendAsync"/> waits
+    /// How many messages may wait for the socket, in each of the send queue's two lanes (audio appends; every
+    /// other event, which is served first). When a lane is full, <see cref="IRealtimeConnection.SendAsync"/> waits
     /// (back-pressure, nothing dropped here; the voice session above decides what audio to drop).
     /// </summary>
     public int SendQueueCapacity { get; set; } = 256;

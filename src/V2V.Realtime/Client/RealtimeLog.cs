@@ -14,8 +14,8 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}")]
     public static partial void HandshakeFailed(ILogger logger, string endpoint, int? statusCode);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} ({Bytes} bytes)")]
-    public static partial void Sent(ILogger logger, string type, int bytes);
+    [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} {EventId} ({Bytes} bytes)")]
+    public static partial void Sent(ILogger logger, string type, string? eventId, int bytes);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Trace, Message = "Received {Type} ({Bytes} bytes)")]
     public static partial void Received(ILogger logger, string type, int bytes);

@@ -5,14 +5,16 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Diagnostics;
 using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.ServerEvents;
 
 namespace V2V.Realtime.Client;
 
 /// <summary>
 /// The client's own <see cref="IRealtimeConnection"/>: one WebSocket to a realtime endpoint (OpenAI, Azure OpenAI,
-/// the local realtime server) in either dialect. Sends from any thread go through one bounded queue to a single
-/// writer (or straight to the socket when it is free and nothing waits); one reader at a time.
+/// the local realtime server) in either dialect. Sends from any thread go through a bounded send queue of two
+/// lanes (<see cref="OutboundLanes"/>: control events ahead of queued audio) to a single writer, or straight to the
+/// socket when it is free and nothing waits; one reader at a time.
 /// </summary>
 internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
 {
@@ -20,7 +22,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     private readonly RealtimeClientOptions _options;
     private readonly RealtimeEventParser _parser;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundMessage> _outbound;
+    private readonly OutboundLanes _outbound;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task _sendLoop;
 
@@ -38,12 +40,8 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         Endpoint = endpoint.DisplayUrl;
         Dialect = options.Dialect;
         _parser = new RealtimeEventParser(options.Dialect);
-        // Wait when full: nothing is dropped at this layer, the sender feels the back-pressure.
-        _outbound = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
+        // Each lane waits when full: nothing is dropped at this layer, the sender feels the back-pressure.
+        _outbound = new OutboundLanes(options.SendQueueCapacity);
         _sendLoop = Task.Run(SendLoopAsync);
     }
 
@@ -106,11 +104,24 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     {
         ArgumentNullException.ThrowIfNull(clientEvent);
         ThrowIfUnusable();
+        // An event sent again keeps the id it had (the caller's, or ours from its first sending).
+        if (clientEvent.EventId is null)
+        {
+            clientEvent.AssignEventId(ClientEventIds.Next());
+        }
         var writer = new PooledBufferWriter();
         RealtimeEventWriter.Write(clientEvent, Dialect, writer);
         var (buffer, length) = writer.Detach();
-        return EnqueueAsync(new OutboundMessage(buffer, length, clientEvent.Type), cancellationToken);
+        return EnqueueAsync(new OutboundMessage(buffer, length, clientEvent.Type, KindOf(clientEvent), clientEvent.EventId), cancellationToken);
     }
+
+    // The lane of an event, by its class (a caller may spell the type of any event): see OutboundLanes for the rule.
+    private static OutboundKind KindOf(RealtimeClientEvent clientEvent) => clientEvent switch
+    {
+        InputAudioBufferAppendEvent => OutboundKind.Audio,
+        InputAudioBufferCommitEvent or InputAudioBufferClearEvent => OutboundKind.AudioBarrier,
+        _ => OutboundKind.Control,
+    };
 
     /// <inheritdoc/>
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
@@ -165,7 +176,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     /// <inheritdoc/>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         try
         {
             await _sendLoop.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -196,7 +207,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             return;
         }
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         await _lifetime.CancelAsync().ConfigureAwait(false);
         await _sendLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -222,13 +233,13 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         // it reads the queue, so a message written here can never overtake one queued before it.
         if (_socketTurn.Wait(0))
         {
-            if (_outbound.Reader.Count == 0 && _sendFault is null && Volatile.Read(ref _disposed) == 0)
+            if (_outbound.IsEmpty && _sendFault is null && Volatile.Read(ref _disposed) == 0)
             {
                 return SendOnCallerAsync(message);
             }
             _socketTurn.Release();
         }
-        return _outbound.Writer.TryWrite(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
+        return _outbound.TryAdd(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
     }
 
     private async ValueTask SendOnCallerAsync(OutboundMessage message)
@@ -252,7 +263,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     {
         try
         {
-            await _outbound.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            await _outbound.AddAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -266,21 +277,28 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         }
     }
 
-    // The single writer for queued messages: the socket allows one send at a time, and a queue keeps senders from waiting on each other.
+    // The single writer for queued messages: the socket allows one send at a time, and a queue keeps senders from
+    // waiting on each other. It takes one message per entry the lanes count; an entry without a message is the
+    // lanes' completion, and ends the loop.
     private async Task SendLoopAsync()
     {
-        var reader = _outbound.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            while (true)
             {
+                await _outbound.WaitAsync(_lifetime.Token).ConfigureAwait(false);
                 await _socketTurn.WaitAsync(_lifetime.Token).ConfigureAwait(false);
                 try
                 {
-                    while (reader.TryRead(out var message))
+                    do
                     {
+                        if (!_outbound.TryTake(out var message))
+                        {
+                            return;
+                        }
                         await SendOneAsync(message).ConfigureAwait(false);
                     }
+                    while (_outbound.TryWait());
                 }
                 finally
                 {
@@ -294,10 +312,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         }
         finally
         {
-            while (reader.TryRead(out var dropped))
-            {
-                dropped.Return();
-            }
+            _outbound.ReturnAll();
         }
     }
 
@@ -308,7 +323,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
             await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-            RealtimeLog.Sent(_logger, message.Type, message.Length);
+            RealtimeLog.Sent(_logger, message.Type, message.EventId, message.Length);
             if (message.Origin != 0)
             {
                 RealtimeProbe.InputSent(message.Origin);
@@ -323,7 +338,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     private void Fault(Exception ex)
     {
         _sendFault ??= ex;
-        _outbound.Writer.TryComplete();
+        _outbound.Complete();
         if (ex is not OperationCanceledException)
         {
             RealtimeLog.ConnectionLost(_logger, ex.Message);

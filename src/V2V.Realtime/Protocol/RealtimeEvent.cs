@@ -19,7 +19,11 @@ public abstract class RealtimeEvent
 
     private string? _eventId;
 
-    /// <summary>The event id: set by the server on server events; optional and chosen by the client on client events.</summary>
+    /// <summary>
+    /// The event id: set by the server on server events. On a client event the caller may choose it; when it is
+    /// left null the client's connection gives one as it sends the event, so that an <c>error</c> whose
+    /// <c>event_id</c> names it can be matched to the request (read it here after sending).
+    /// </summary>
     [JsonPropertyName("event_id"), JsonPropertyOrder(-1)]
     public string? EventId
     {
@@ -29,6 +33,9 @@ public abstract class RealtimeEvent
 
     /// <summary>An event that keeps its id as received bytes (the audio delta) makes the string only when asked.</summary>
     private protected virtual string? MaterializeEventId() => null;
+
+    /// <summary>The client names an event that its caller left without an id (the caller reads it back from <see cref="EventId"/>).</summary>
+    internal void AssignEventId(string eventId) => _eventId = eventId;
 
     /// <summary>For an event instance that is reused: forgets the id string of its previous use.</summary>
     private protected void ForgetEventId() => _eventId = null;
