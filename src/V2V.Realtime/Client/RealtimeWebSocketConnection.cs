@@ -60,6 +60,9 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     /// <inheritdoc/>
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
+    /// <summary>Appends waiting in the send queue's audio lane (tests use it to know the queue is full).</summary>
+    internal int QueuedAudio => _outbound.QueuedAudio;
+
     /// <summary>
     /// Opens the WebSocket. Throws <see cref="RealtimeAuthenticationException"/> when the credential is refused
     /// (401/403), and <see cref="RealtimeHandshakeException"/> for other failures (with the URL, without secrets, and
