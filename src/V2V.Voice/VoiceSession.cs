@@ -111,6 +111,12 @@ public sealed partial class VoiceSession : IAsyncDisposable
             await session.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+        if (options.TranscriptionOffReason is { } transcriptionOff)
+        {
+            // Said once, first: the extension and the CLI turn transcription on by default, and on Azure it needs a deployment.
+            session._logger.LogWarning("{Reason}", transcriptionOff);
+            session._outputs.Writer.TryWrite(new ErrorOutput(transcriptionOff, "transcription_model_missing", Fatal: false));
+        }
         if (session._playout is not null)
         {
             AudioPacer.Shared.Add(session._playout);
