@@ -19,8 +19,8 @@ internal static class SessionConfiguration
                 Input = new RealtimeAudioInput
                 {
                     Format = RealtimeAudioFormat.Pcm16,
-                    Transcription = options.InputTranscript
-                        ? new RealtimeTranscription { Model = options.TranscriptionModel, Language = TranscriptionLanguage(options.Language) }
+                    Transcription = options.EffectiveTranscriptionModel is { } model
+                        ? new RealtimeTranscription { Model = model, Language = TranscriptionLanguage(options.Language) }
                         : RealtimeTranscription.Disabled,
                     TurnDetection = TurnDetection(options),
                 },

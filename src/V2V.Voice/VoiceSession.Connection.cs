@@ -3,6 +3,7 @@ using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
+using V2V.Voice.Configuration;
 using V2V.Voice.Connection;
 using V2V.Voice.Outputs;
 
@@ -18,7 +19,10 @@ public sealed partial class VoiceSession : IConnectionOwner
     async Task IConnectionOwner.ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
         _turns.OnNewConnection();
-        await client.SendAsync(new SessionUpdateEvent { Session = SessionConfiguration.Build(_options, _tools) }, ct).ConfigureAwait(false);
+        // Its event id is how a refusal is recognised: the service's error names it.
+        var update = new SessionUpdateEvent { Session = SessionConfiguration.Build(_options, _tools), EventId = _eventIds.Next("configure") };
+        _configureAnswer.Sent(update.EventId!);
+        await client.SendAsync(update, ct).ConfigureAwait(false);
         TakeHeardTurns();
         if (replay && _history.Items.Count > 0)
         {
@@ -28,6 +32,34 @@ public sealed partial class VoiceSession : IConnectionOwner
             }
             await client.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ReanchorText) }, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// After the first connection is configured: waits (bounded by the connect timeout, wall-clock: a guard against a
+    /// silent service) for the service to accept the update, and throws its refusal. A connection that ends first is
+    /// left to the connection stage: the reconnect's update is checked like any other.
+    /// </summary>
+    private async Task WaitForConfigurationAsync(CancellationToken ct)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        guard.CancelAfter(_options.Connection.ConnectTimeout);
+        var ended = _connection.LiveEnded ?? Task.Delay(Timeout.Infinite, guard.Token);
+        var answer = _configureAnswer.Answer;
+        try
+        {
+            await Task.WhenAny(answer, ended).WaitAsync(guard.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The realtime service did not answer the session configuration (session.update) within {_options.Connection.ConnectTimeout.TotalSeconds:0} s "
+                + $"({nameof(RealtimeClientOptions.ConnectTimeout)}).");
+        }
+        if (answer.IsCompleted && await answer.ConfigureAwait(false) is { } refused)
+        {
+            throw ConfigurationRefusal.Exception(refused);
+        }
+        Volatile.Write(ref _configurationConfirmed, 1);
     }
 
     ValueTask IConnectionOwner.ConnectedAsync(string endpoint, CancellationToken ct)

@@ -23,12 +23,9 @@ public sealed partial class VoiceSession
         }
         _greetingPending = false;
         _greeted = true;
-        await RequestResponseAsync(new ResponseCreateEvent
+        await RequestResponseAsync(new RealtimeResponseCreateParams
         {
-            Response = new RealtimeResponseCreateParams
-            {
-                Instructions = $"Greet the user by saying exactly this, and nothing else: \"{_options.Greeting}\"",
-            },
+            Instructions = $"Greet the user by saying exactly this, and nothing else: \"{_options.Greeting}\"",
         }, ct).ConfigureAwait(false);
     }
 
@@ -44,7 +41,7 @@ public sealed partial class VoiceSession
         await BargeInAsync("the user sent text", ct).ConfigureAwait(false);
         _history.AddUser(text);
         await SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.UserText(text) }, ct).ConfigureAwait(false);
-        await RequestResponseAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
+        await RequestResponseAsync(null, ct).ConfigureAwait(false);
     }
 
     /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
@@ -57,6 +54,6 @@ public sealed partial class VoiceSession
             // The user spoke over an answer that the barge-in did not stop (it was just starting): replace it.
             await BargeInAsync("a new turn ended", ct).ConfigureAwait(false);
         }
-        await RequestResponseAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
+        await RequestResponseAsync(null, ct).ConfigureAwait(false);
     }
 }

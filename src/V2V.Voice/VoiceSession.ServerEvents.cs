@@ -80,6 +80,9 @@ public sealed partial class VoiceSession
             case ResponseDoneEvent done:
                 await OnResponseDoneAsync(done, ct).ConfigureAwait(false);
                 break;
+            case SessionUpdatedEvent:
+                _configureAnswer.Accepted();
+                break;
             case ErrorEvent error:
                 await OnServerErrorAsync(error, ct).ConfigureAwait(false);
                 break;
@@ -172,9 +175,22 @@ public sealed partial class VoiceSession
 
     private async ValueTask OnServerErrorAsync(ErrorEvent error, CancellationToken ct)
     {
+        if (_configureAnswer.IsRefusal(error))
+        {
+            // At the start, StartAsync throws it; later (a reconnect or renewal), the session cannot go on as configured.
+            if (Volatile.Read(ref _configurationConfirmed) == 1)
+            {
+                await FailAsync(Configuration.ConfigurationRefusal.Describe(error.Error), ct, error.Error.Code).ConfigureAwait(false);
+            }
+            return;
+        }
         if (Connection.FailureClassifier.IsFatalCode(error.Error.Code))
         {
             await FailAsync($"the server ended the session: {error.Error}", ct, error.Error.Code).ConfigureAwait(false);
+            return;
+        }
+        if (await OnCreateRefusedAsync(error, ct).ConfigureAwait(false))
+        {
             return;
         }
         // Cancelling a response that has just ended is a race every barge-in can lose; it is harmless.

@@ -84,7 +84,7 @@ public sealed partial class VoiceSession
         if (_toolOutputsAwaitingAnswer > 0 && _pendingToolCalls == 0 && _turns.ActiveResponseId is null)
         {
             _toolOutputsAwaitingAnswer = 0;
-            await RequestResponseAsync(new ResponseCreateEvent(), ct).ConfigureAwait(false);
+            await RequestResponseAsync(null, ct).ConfigureAwait(false);
         }
     }
 }

@@ -41,6 +41,9 @@ public sealed partial class VoiceSession : IAsyncDisposable
     private readonly ConversationHistory _history;
     private readonly List<PcmFrame> _frameScratch = [];
     private readonly ConnectionSupervisor _connection;
+    private readonly Configuration.ClientEventIds _eventIds = new();
+    private readonly Configuration.ConfigureAnswer _configureAnswer = new();
+    private int _configurationConfirmed;
     private Task _actor = Task.CompletedTask;
     private int _producing;
     private int _stopped;
@@ -86,7 +89,9 @@ public sealed partial class VoiceSession : IAsyncDisposable
     /// <summary>
     /// Connects, configures the session, and starts it. Throws what building a <see cref="RealtimeClient"/> and its
     /// <see cref="RealtimeClient.ConnectAsync"/> throw (configuration, authentication, handshake; a refusal for now, HTTP 429 or 5xx, after
-    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> more tries), or <see cref="ArgumentException"/> for bad options.
+    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> more tries), <see cref="ArgumentException"/> for bad options,
+    /// <see cref="VoiceSessionConfigurationException"/> when the service refuses the session's configuration (naming the
+    /// parameter), or <see cref="TimeoutException"/> when it does not answer it within the connect timeout.
     /// </summary>
     public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
     {
@@ -99,11 +104,18 @@ public sealed partial class VoiceSession : IAsyncDisposable
         try
         {
             await session._connection.StartAsync(cancellationToken).ConfigureAwait(false);
+            await session.WaitForConfigurationAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await session.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        if (options.TranscriptionOffReason is { } transcriptionOff)
+        {
+            // Said once, first: the extension and the CLI turn transcription on by default, and on Azure it needs a deployment.
+            session._logger.LogWarning("{Reason}", transcriptionOff);
+            session._outputs.Writer.TryWrite(new ErrorOutput(transcriptionOff, "transcription_model_missing", Fatal: false));
         }
         if (session._playout is not null)
         {

@@ -51,8 +51,31 @@ public sealed class VoiceSessionOptions
     /// <summary>Transcribe the user's speech (sent out as final user transcripts).</summary>
     public bool InputTranscript { get; set; }
 
-    /// <summary>The transcription model when <see cref="InputTranscript"/> is on.</summary>
-    public string TranscriptionModel { get; set; } = "whisper-1";
+    /// <summary>
+    /// The transcription model when <see cref="InputTranscript"/> is on. Null: <c>whisper-1</c> on OpenAI. On Azure it
+    /// is the name of a deployment of a transcription model in the resource, and there is no default: with none,
+    /// the session runs without input transcription and says so once at the start.
+    /// </summary>
+    public string? TranscriptionModel { get; set; }
+
+    /// <summary>OpenAI's transcription model when <see cref="TranscriptionModel"/> is not set.</summary>
+    public const string DefaultOpenAiTranscriptionModel = "whisper-1";
+
+    /// <summary>The transcription model the session asks for: null when the user's speech is not transcribed.</summary>
+    internal string? EffectiveTranscriptionModel => !InputTranscript ? null
+        : !string.IsNullOrWhiteSpace(TranscriptionModel) ? TranscriptionModel
+        : Connection.Vendor == V2V.Realtime.Client.RealtimeVendor.Azure ? null
+        : DefaultOpenAiTranscriptionModel;
+
+    /// <summary>
+    /// Why <see cref="InputTranscript"/> is on but nothing will be transcribed (Azure without a
+    /// <see cref="TranscriptionModel"/>), with the fix; null otherwise.
+    /// </summary>
+    internal string? TranscriptionOffReason => InputTranscript && EffectiveTranscriptionModel is null
+        ? $"{nameof(InputTranscript)} is on, but on Azure the transcription model is a deployment of your resource and {nameof(TranscriptionModel)} is not set: "
+          + $"the user's speech is not transcribed. Deploy a transcription model (for example gpt-4o-mini-transcribe) and set {nameof(TranscriptionModel)} "
+          + $"to its deployment name, or turn {nameof(InputTranscript)} off."
+        : null;
 
     /// <summary>The sample rate of the audio frames out (8000 to 48000).</summary>
     public int OutputSampleRate { get; set; } = 24000;

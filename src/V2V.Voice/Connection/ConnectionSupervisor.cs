@@ -54,6 +54,9 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     /// <summary>The live connection (null while there is none).</summary>
     public IRealtimeConnection? Live => Slot.Client;
 
+    /// <summary>The end of the live connection (null before the first one).</summary>
+    public Task<ConnectionEnd>? LiveEnded => Volatile.Read(ref _current)?.Ended;
+
     /// <summary>The generation of the live connection: events of older ones are stale.</summary>
     public int Generation => Volatile.Read(ref _generation);
 

@@ -30,7 +30,20 @@ internal sealed class TurnTracker
     public bool ResponseRequested { get; private set; }
 
     /// <summary>Whether the service would accept a <c>response.create</c> now.</summary>
-    public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null;
+    public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null && !HeldByService;
+
+    /// <summary>
+    /// The service refused a create for a response still active that this side does not (or no longer) track: no
+    /// create until the next <c>response.done</c> (or a new connection).
+    /// </summary>
+    public bool HeldByService { get; private set; }
+
+    /// <summary>Our <c>response.create</c> was refused: a response is active on the service.</summary>
+    public void OnCreateRefusedForActiveResponse()
+    {
+        ResponseRequested = false;
+        HeldByService = true;
+    }
 
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
@@ -74,6 +87,7 @@ internal sealed class TurnTracker
     /// <summary>The server finished a response; true when it was the one in progress.</summary>
     public bool OnResponseDone(string? responseId)
     {
+        HeldByService = false;
         if (responseId is not null && responseId == AwaitingDoneOf)
         {
             AwaitingDoneOf = null;
@@ -94,6 +108,7 @@ internal sealed class TurnTracker
         ActiveResponseId = null;
         AwaitingDoneOf = null;
         ResponseRequested = false;
+        HeldByService = false;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>

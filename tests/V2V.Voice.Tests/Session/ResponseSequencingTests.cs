@@ -32,4 +32,33 @@ public sealed class ResponseSequencingTests
         var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant && !t.Interrupted).Select(t => t.Text));
         Assert.Contains("You said: what time is it", said, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreateRefusedForAStillActiveResponse_IsAskedForAgainAfterItsDone_AndAnswered()
+    {
+        // The cancelled answer stays active on the service far longer than the session waits for its response.done
+        // (3 s): the session then asks anyway, the service refuses (naming the create's event id), and the session asks
+        // once more after that answer's response.done.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.SpeedFactor = 1;
+            s.Pace = V2V.Simulator.ResponsePace.RealTime;
+            s.CancelDelay = TimeSpan.FromSeconds(10);
+        });
+        // The agent echoes the text: an answer of some twenty seconds, still being generated when the cancel ends it.
+        var story = string.Join(' ', Enumerable.Repeat("Tell me a long story about the sea and the ships that sail on it at night.", 4));
+        await harness.Session.SendTextAsync(story, TestContext.Current.CancellationToken);
+        await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 20, "the answer playing");
+
+        await harness.Session.SendTextAsync("what time is it", TestContext.Current.CancellationToken);
+        var outputs = await harness.WaitForAsync(
+            o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted && t.Text.Contains("what time is it", StringComparison.Ordinal)),
+            "the answer to the text", guardSeconds: 90);
+
+        Assert.DoesNotContain(outputs, o => o is ErrorOutput);
+        var creates = harness.Sent("response.create");
+        Assert.Equal(3, creates.Count); // the story's, the refused one, the retry
+        Assert.Equal(2, harness.ReceivedEvents.Count(e => e == "response.created")); // so one create was refused: the path under test ran
+        Assert.Equal(3, creates.Select(c => c.GetProperty("event_id").GetString()).Distinct().Count());
+    }
 }

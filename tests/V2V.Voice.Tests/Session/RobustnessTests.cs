@@ -23,6 +23,8 @@ public sealed class RobustnessTests
         string[] script =
         [
             """{"type":"session.created","event_id":"e0","session":{"type":"realtime","id":"sess_1","object":"realtime.session"}}""",
+            // The session's start waits for the service to accept its configuration, as every service does.
+            """{"type":"session.updated","event_id":"e0u","session":{"type":"realtime","id":"sess_1","object":"realtime.session"}}""",
             "{oops",
             """{"type":"response.output_audio.delta","event_id":"e1","response_id":"resp_ghost","item_id":"item_ghost","output_index":0,"content_index":0,"delta":"{{A}}"}""".Replace("{{A}}", Audio(200), StringComparison.Ordinal),
             """{"type":"response.done","event_id":"e2","response":{"id":"resp_never_created","status":"completed","output":[]}}""",
