@@ -5,8 +5,8 @@ namespace V2V.Load;
 
 /// <summary>
 /// One session through a long stretch of simulated time: the simulator at SpeedFactor <c>speed</c>, the user's
-/// audio fed <c>speed</c> times faster than real time, output unpaced; turns every 4.2 s and a barge-in every
-/// 8.4 s of audio. Every simulated minute: GC heap after a full collection, working set, open file descriptors,
+/// audio fed <c>speed</c> times faster than real time, output unpaced; turns every 4.5 s and a barge-in every
+/// 9 s of audio (<see cref="TurnScript"/>). Every simulated minute: GC heap after a full collection, working set, open file descriptors,
 /// threads, thread-pool queue, timers. Flat figures = no leak of memory, handles or tasks.
 /// </summary>
 internal static class SoakRunner

@@ -1,15 +1,18 @@
 namespace V2V.Load;
 
 /// <summary>
-/// What each user says, as 10 ms frames at 16 kHz: 2 s of speech then 3.2 s of silence (the echo answer,
-/// 2 s, is heard to its end), then 2 s of speech and 1.2 s of silence, and the next speech barges into that
-/// answer. One cycle is 8.4 s: a turn every 4.2 s, a barge-in every 8.4 s.
+/// What each user says, as 10 ms frames at 16 kHz: 2 s of speech then 3.8 s of silence (the echo answer is heard
+/// to its end: it echoes the whole turn the server cut, 2.8 s with its 300 ms prefix padding and 500 ms silence
+/// window, and starts 500 ms into the silence), then 2 s of speech and 1.2 s of silence, and the next speech barges
+/// into that answer. One cycle is 9 s: a turn every 4.5 s, a barge-in every 9 s. (Until 2026-12-02 the first
+/// silence was 3.2 s, and every answer after the first cycle was cut 100-200 ms before its end: that was counted
+/// as heard only while transcripts ran ahead of the audio.)
 /// </summary>
 internal sealed class TurnScript(short[] speech, int offsetFrames)
 {
     public const int FrameSamples = SpeechSignal.SampleRate / 100;
     private static readonly byte[] Silence = new byte[FrameSamples * 2];
-    private static readonly (int Frames, bool Speech)[] Cycle = [(200, true), (320, false), (200, true), (120, false)];
+    private static readonly (int Frames, bool Speech)[] Cycle = [(200, true), (380, false), (200, true), (120, false)];
     public static readonly int CycleFrames = Cycle.Sum(c => c.Frames);
 
     private readonly byte[] _speechBytes = ToBytes(speech);
