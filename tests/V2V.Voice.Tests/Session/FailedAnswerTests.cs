@@ -1,5 +1,4 @@
 using V2V.Testing;
-using V2V.Voice.Errors;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
 
@@ -96,9 +95,9 @@ public sealed class FailedAnswerTests
     [InlineData("Rate limit reached. Please try again in 1.5s. Visit https://platform.openai.com/account/rate-limits", 1_500)]
     [InlineData("Please try again in 350ms.", 350)]
     public void RetryAfter_IsReadFromTheServicesWording(string message, double expectedMs) =>
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), FailedResponse.RetryAfter(message));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), V2V.Voice.Connection.FailureClassifier.RetryAfterIn(message));
 
     [Fact]
     public void RetryAfter_IsNull_WhenTheServiceDoesNotSay() =>
-        Assert.Null(FailedResponse.RetryAfter("Rate limit reached for the model's tokens per minute."));
+        Assert.Null(V2V.Voice.Connection.FailureClassifier.RetryAfterIn("Rate limit reached for the model's tokens per minute."));
 }
