@@ -73,9 +73,12 @@ public sealed class VoiceSessionOptions
     /// </summary>
     internal string? TranscriptionOffReason => InputTranscript && EffectiveTranscriptionModel is null
         ? $"{nameof(InputTranscript)} is on, but on Azure the transcription model is a deployment of your resource and {nameof(TranscriptionModel)} is not set: "
-          + $"the user's speech is not transcribed. Deploy a transcription model (for example gpt-4o-mini-transcribe) and set {nameof(TranscriptionModel)} "
-          + $"to its deployment name, or turn {nameof(InputTranscript)} off."
+          + $"the user's speech is not transcribed. {AzureTranscriptionFix}"
         : null;
+
+    /// <summary>What to do when Azure has no transcription deployment to use: said at start and when a transcription fails.</summary>
+    internal static string AzureTranscriptionFix =>
+        $"Deploy a transcription model (for example gpt-4o-mini-transcribe) and set {nameof(TranscriptionModel)} to its deployment name, or turn {nameof(InputTranscript)} off.";
 
     /// <summary>The sample rate of the audio frames out (8000 to 48000).</summary>
     public int OutputSampleRate { get; set; } = 24000;

@@ -20,7 +20,7 @@ internal sealed class FailedTranscription
         }
         _reported = true;
         var fix = options.Connection.Vendor == RealtimeVendor.Azure
-            ? $"On Azure the transcription model is the name of a deployment in your resource: deploy a transcription model (for example gpt-4o-mini-transcribe) and set {nameof(VoiceSessionOptions.TranscriptionModel)} to its deployment name (it is '{options.EffectiveTranscriptionModel}'), or turn {nameof(VoiceSessionOptions.InputTranscript)} off."
+            ? $"On Azure the transcription model is the name of a deployment in your resource (it is '{options.EffectiveTranscriptionModel}'). {VoiceSessionOptions.AzureTranscriptionFix}"
             : $"Check {nameof(VoiceSessionOptions.TranscriptionModel)} ('{options.EffectiveTranscriptionModel}') and {nameof(VoiceSessionOptions.Language)}, or turn {nameof(VoiceSessionOptions.InputTranscript)} off.";
         return new Outputs.ErrorOutput(
             $"The user's speech could not be transcribed ({failed.Error}); the agent still hears it, but no user transcript will come. {fix} Further failures are only logged.",
