@@ -88,8 +88,10 @@ public sealed class OutputFrameOwnershipTests
     [Fact]
     public void CutQueueAndRead_AllocatesNoBufferPerFrame()
     {
-        // What stays per frame is the AudioOutput record that carries the frame to the reader (32 bytes).
-        const int MostBytesPerFrame = 64;
+        // What stays per frame is the AudioOutput record that carries the frame to the reader (32 bytes). A frame's own
+        // buffer would be 960 bytes (10 ms at 48 kHz); the bound sits well between the two, because the shared array pool
+        // now and then allocates anew (after a GC trims it, or when the thread moves to another core's bucket).
+        const int MostBytesPerFrame = 240;
         var output = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
         var queue = new PlayoutQueue(output.Writer, FrameLength, TimeSpan.FromSeconds(60));
         var cutter = new OutputFrameCutter(48000, FrameLength);
@@ -125,6 +127,6 @@ public sealed class OutputFrameOwnershipTests
         var perFrame = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)framesOut;
 
         Assert.True(framesOut >= 200 * 14);
-        Assert.True(perFrame <= MostBytesPerFrame, $"{perFrame:0.#} bytes allocated per frame; expected at most {MostBytesPerFrame} (no buffer per frame).");
+        Assert.True(perFrame <= MostBytesPerFrame, $"{perFrame:0.#} bytes allocated per frame; expected at most {MostBytesPerFrame}: no buffer of 960 bytes per frame.");
     }
 }
