@@ -71,7 +71,7 @@ public sealed partial class SqliteStorage : Extension
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SqliteException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            throw new TenPropertyException("path", $"{env.Name}: property 'path' = '{options.Path}': the SQLite database cannot be opened or created: {ex.Message} Set 'path' to a file in a writable folder.");
+            throw new TenPropertyException("path", $"{env.Name}: property 'path' = '{options.Path}': the SQLite database cannot be opened or created: {ex.Message} Set 'path' to a new file, or to a database this store wrote, in a writable folder.");
         }
         _worker = new TurnStoreWorker(store, options.ChannelName, options.MaxTurns, options.QueueCapacity, env.Logger);
         LogOpened(env.Logger, env.Name, options.ChannelName, store.Path);
