@@ -24,9 +24,9 @@ public sealed partial class SqliteStorage : Extension
     private long _ignored;
     private long _dropped;
 
-    /// <summary>The addon: manifest, property.json defaults, factory.</summary>
-    public static ExtensionAddon Addon() => new(AddonName, BuiltInManifest.Create(
-            AddonName,
+    /// <summary>The addon: manifest, property.json defaults, factory; under another <paramref name="name"/> to stand in for a TEN storage addon.</summary>
+    public static ExtensionAddon Addon(string name = AddonName) => new(name, BuiltInManifest.Create(
+            name,
             new Dictionary<string, string>
             {
                 ["path"] = "string",

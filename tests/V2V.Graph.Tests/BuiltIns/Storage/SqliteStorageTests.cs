@@ -191,4 +191,15 @@ public sealed class SqliteStorageTests
         Assert.Equal(0, storage.Failed);
         Assert.Equal("turn 0", kept[0].Input);
     }
+
+    [Fact]
+    public void Addon_UnderATenName_DeclaresTheSameApi()
+    {
+        var alias = SqliteStorage.Addon("tsdb_firestore");
+
+        Assert.Equal("tsdb_firestore", alias.Name);
+        Assert.Equal("tsdb_firestore", alias.Manifest.Name);
+        Assert.Equal(SqliteStorage.Addon().Manifest.PropertyTypes.Keys.Order(), alias.Manifest.PropertyTypes.Keys.Order());
+        Assert.IsType<SqliteStorage>(alias.Create());
+    }
 }
