@@ -35,8 +35,14 @@ public static class StorageGraph
               "data": [ { "name": "append", "dest": [ { "extension": "{{p.Storage}}" } ] } ] }
             """);
         var json = $$"""{ "nodes": [ {{string.Join(", ", nodes)}} ], "connections": [ {{string.Join(", ", connections)}} ] }""";
+        // Added here until the built-ins register it, and then taken from them.
+        var registry = TestGraph.Registry(new Journal());
+        if (!registry.TryGet(SqliteStorage.AddonName, out _))
+        {
+            registry.Add(SqliteStorage.Addon());
+        }
         var host = new GraphHost(
-            TestGraph.Registry(new Journal(), SqliteStorage.Addon()),
+            registry,
             new GraphHostOptions { LoggerFactory = logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance });
         return host.StartAsync(GraphJson.Parse(json), Ct);
     }
