@@ -10,7 +10,6 @@ using V2V.Voice.Conversation;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
 using V2V.Voice.Outputs;
-using V2V.Voice.Playback;
 using V2V.Voice.Session;
 using V2V.Voice.Tools;
 using V2V.Voice.Transcripts;
@@ -23,7 +22,7 @@ namespace V2V.Voice;
 /// the agent's voice, transcripts, flushes (barge-in) and state as one ordered stream of outputs.
 /// One actor per session: server events and control actions are handled one at a time by a single loop;
 /// input audio goes straight from the (single) producer to the socket; the agent's voice is paced by the
-/// process-wide <see cref="AudioPacer"/>.
+/// process-wide <see cref="Playback.AudioPacer"/>.
 /// </summary>
 public sealed class VoiceSession : IAsyncDisposable
 {
@@ -45,7 +44,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private readonly ConnectionSupervisor _connection;
     private int _disposed;
 
-    /// <summary>The composition: every stage gets what it works with, and owns its own state.</summary>
+    // The composition: each stage gets what it works with in its constructor and owns its own state.
     private VoiceSession(VoiceSessionOptions options, RealtimeClient client, ToolInvoker? toolInvoker, IEnumerable<VoiceTool> tools)
     {
         _logger = options.LoggerFactory?.CreateLogger<VoiceSession>() ?? (ILogger)NullLogger.Instance;
@@ -171,12 +170,11 @@ public sealed class VoiceSession : IAsyncDisposable
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()
     {
-        // A failed session has stopped taking work; its resources are released here all the same.
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
-        _inbox.TryStop();
+        _inbox.TryStop(); // a failed session has stopped already; its resources are released here all the same
         _voice.Pace(on: false);
         _inbox.Complete();
         await _lifetime.CancelAsync().ConfigureAwait(false);
@@ -192,12 +190,7 @@ public sealed class VoiceSession : IAsyncDisposable
     internal async Task<IReadOnlyList<RealtimeConversationItem>> HistorySnapshotAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<RealtimeConversationItem> snapshot = [];
-        await _inbox.PostAndWaitAsync(_ =>
-        {
-            _transcript.TakeHeardTurns();
-            snapshot = _history.Items;
-            return ValueTask.CompletedTask;
-        }, cancellationToken).ConfigureAwait(false);
+        await _inbox.PostAndWaitAsync(_ => { _transcript.TakeHeardTurns(); snapshot = _history.Items; return ValueTask.CompletedTask; }, cancellationToken).ConfigureAwait(false);
         return snapshot;
     }
 }
