@@ -1,0 +1,65 @@
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Session;
+using V2V.Voice.Tools;
+
+namespace V2V.Voice.Configuration;
+
+/// <summary>
+/// The configuration of each connection (<c>session.update</c>) and the service's answer to it. At the start the
+/// answer is awaited and a refusal thrown (<see cref="VoiceSessionConfigurationException"/>); once the first one was
+/// accepted, a later refusal (a reconnect's) ends the session. Owns the update's event id and whether the
+/// configuration was confirmed.
+/// </summary>
+internal sealed class SessionConfigurator(VoiceSessionOptions options, ServerLink link)
+{
+    private readonly ClientEventIds _eventIds = new();
+    private readonly ConfigureAnswer _answer = new();
+    private int _confirmed;
+
+    /// <summary>The first connection's configuration was accepted: a refusal now ends the session.</summary>
+    public bool Confirmed => Volatile.Read(ref _confirmed) == 1;
+
+    /// <summary>Sends the configuration to a new connection; its event id is how a refusal is recognised.</summary>
+    public async Task SendAsync(IRealtimeConnection client, IReadOnlyList<VoiceTool> tools, CancellationToken ct)
+    {
+        var update = new SessionUpdateEvent { Session = SessionConfiguration.Build(options, tools), EventId = _eventIds.Next("configure") };
+        _answer.Sent(update.EventId!);
+        await client.SendAsync(update, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>session.updated: the first one of a connection answers its configuration.</summary>
+    public void Accepted() => _answer.Accepted();
+
+    /// <summary>True when <paramref name="error"/> refuses the configuration.</summary>
+    public bool IsRefusal(ErrorEvent error) => _answer.IsRefusal(error);
+
+    /// <summary>
+    /// After the first connection is configured: waits (bounded by the connect timeout, wall-clock: a guard against a
+    /// silent service) for the service to accept the update, and throws its refusal. A connection that ends first is
+    /// left to the connection stage: the reconnect's update is checked like any other.
+    /// </summary>
+    public async Task WaitForAnswerAsync(CancellationToken ct)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        guard.CancelAfter(options.Connection.ConnectTimeout);
+        var ended = link.Connection.LiveEnded ?? Task.Delay(Timeout.Infinite, guard.Token);
+        var answer = _answer.Answer;
+        try
+        {
+            await Task.WhenAny(answer, ended).WaitAsync(guard.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The realtime service did not answer the session configuration (session.update) within {options.Connection.ConnectTimeout.TotalSeconds:0} s "
+                + $"({nameof(RealtimeClientOptions.ConnectTimeout)}).");
+        }
+        if (answer.IsCompleted && await answer.ConfigureAwait(false) is { } refused)
+        {
+            throw ConfigurationRefusal.Exception(refused);
+        }
+        Volatile.Write(ref _confirmed, 1);
+    }
+}

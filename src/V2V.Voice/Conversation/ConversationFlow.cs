@@ -1,0 +1,106 @@
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.Models;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Session;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Conversation;
+
+/// <summary>
+/// What the user and the host do to the conversation: a greeting once per user (deferred while disconnected), a text
+/// from the user, the user leaving, a turn ended on this side; and, on a new connection, the conversation so far
+/// replayed with a re-anchor. Owns whether the user was greeted.
+/// </summary>
+internal sealed class ConversationFlow(
+    SessionContext context,
+    ServerLink link,
+    ConversationHistory history,
+    TurnTracker turns,
+    ResponseCoordinator responses,
+    BargeIn bargeIn,
+    FirstAudioTimer firstAudio)
+{
+    private const string ReanchorText =
+        "The connection to the conversation was re-established. The messages above are the conversation so far; " +
+        "continue it naturally from where it left off, without greeting the user again.";
+
+    private bool _greetingPending;
+    private bool _greeted;
+
+    /// <summary>Speaks the greeting once per user; deferred while not connected.</summary>
+    public async ValueTask GreetAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(context.Options.Greeting) || _greeted)
+        {
+            _greetingPending = false;
+            return;
+        }
+        if (!link.IsOpen)
+        {
+            _greetingPending = true;
+            return;
+        }
+        _greetingPending = false;
+        _greeted = true;
+        await responses.RequestAsync(new RealtimeResponseCreateParams
+        {
+            Instructions = $"Greet the user by saying exactly this, and nothing else: \"{context.Options.Greeting}\"",
+        }, ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask ForgetUserAsync(CancellationToken ct)
+    {
+        await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
+        await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
+        _greeted = false;
+    }
+
+    public async ValueTask SendUserTextAsync(string text, CancellationToken ct)
+    {
+        await bargeIn.RunAsync("the user sent text", ct).ConfigureAwait(false);
+        history.AddUser(text);
+        await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.UserText(text) }, ct).ConfigureAwait(false);
+        await responses.RequestAsync(null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
+    public async ValueTask AnswerTurnAsync(long endOfSpeech, CancellationToken ct)
+    {
+        firstAudio.TurnEnded(endOfSpeech);
+        if (turns.ActiveResponseId is not null)
+        {
+            // The user spoke over an answer that the barge-in did not stop (it was just starting): replace it.
+            await bargeIn.RunAsync("a new turn ended", ct).ConfigureAwait(false);
+        }
+        await responses.RequestAsync(null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A new connection, before it goes live: the conversation so far, then a note that it is resumed.</summary>
+    public async Task ReplayAsync(IRealtimeConnection client, CancellationToken ct)
+    {
+        var items = history.Items;
+        if (items.Count == 0)
+        {
+            return;
+        }
+        foreach (var item in items)
+        {
+            await client.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
+        }
+        await client.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ReanchorText) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, and a response
+    /// asked for while the old connection still held a cancelled one is asked for now.
+    /// </summary>
+    public async ValueTask ResumeAsync(CancellationToken ct)
+    {
+        if (_greetingPending)
+        {
+            await GreetAsync(ct).ConfigureAwait(false);
+        }
+        await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using V2V.Audio;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Voice.Actor;
+using V2V.Voice.Conversation;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Outputs;
+using V2V.Voice.Session;
+
+namespace V2V.Voice.Input;
+
+/// <summary>
+/// The user's audio from the producer to the socket, on the producer's thread: through the <see cref="InputAudioPath"/>
+/// (resample, chunk, local VAD) to the live connection, or to the reconnect buffer while there is none. Turn ends on
+/// this side (manual, local VAD) commit what was sent; local VAD boundaries become control-lane work. Owns the input
+/// path, the sends in flight and the audio since the last commit.
+/// </summary>
+internal sealed class InputStage : IDisposable
+{
+    // The server refuses to commit less than 100 ms of audio (at 24 kHz).
+    private const int MinCommitSamples = 2400;
+
+    private readonly SessionContext _context;
+    private readonly ServerLink _link;
+    private readonly SessionInbox _inbox;
+    private readonly BargeIn _bargeIn;
+    private readonly ConversationFlow _conversation;
+    private readonly AudioDump? _dump;
+    private readonly InputAudioPath _path;
+    private readonly Action<ReadOnlyMemory<short>> _sendChunk;
+
+    // Sends of appends that could not complete at once (the socket queue was full); awaited before the producer returns.
+    private readonly List<Task> _pendingSends = [];
+    private long _samplesSinceCommit;
+    private int _producing;
+
+    public InputStage(SessionContext context, ServerLink link, SessionInbox inbox, BargeIn bargeIn, ConversationFlow conversation, AudioDump? dump)
+    {
+        _context = context;
+        _link = link;
+        _inbox = inbox;
+        _bargeIn = bargeIn;
+        _conversation = conversation;
+        _dump = dump;
+        _sendChunk = SendChunk;
+        var options = context.Options;
+        _path = new InputAudioPath(
+            options.InputChunkMs,
+            // Only the server's turn detection needs the end of a turn sent at once; our own commits flush what is gathered.
+            options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : InputAudioPath.MinQuietDbfs,
+            options.TurnMode == TurnMode.ServerVad ? options.VadSilenceDurationMs : null,
+            options.TurnMode == TurnMode.LocalVad ? LocalVad.CreateDetector(options.VadSilenceDurationMs) : null);
+    }
+
+    /// <summary>Ms of input the server has been sent (its buffer clock), for mapping speech_stopped to wall time.</summary>
+    public double InputMs => _path.SamplesIn / 24.0;
+
+    /// <summary>A frame of the user's audio (checked by the caller), and what local VAD heard in it.</summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels, CancellationToken ct)
+    {
+        EnterProducer();
+        try
+        {
+            _path.Push(pcm16.Span, sampleRate, channels, _sendChunk);
+            await DrainPendingSendsAsync().ConfigureAwait(false);
+            foreach (var vadEvent in _path.VadEvents)
+            {
+                var boundary = new UserSpeechOutput(vadEvent.Kind == VoiceActivityEventKind.SpeechStarted, vadEvent.Position.TotalMilliseconds);
+                await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
+                if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
+                {
+                    await _inbox.PostAsync(_bargeIn.RunAsync, "local VAD heard speech").ConfigureAwait(false);
+                }
+                else
+                {
+                    await CommitTurnAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _producing, 0);
+        }
+    }
+
+    /// <summary>Ends the user's turn from this side; false when too little audio was sent to commit.</summary>
+    public async ValueTask<bool> EndTurnAsync(CancellationToken ct)
+    {
+        EnterProducer();
+        try
+        {
+            return await CommitTurnAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _producing, 0);
+        }
+    }
+
+    public void Dispose() => _path.Dispose();
+
+    /// <summary>Commit what was sent, and ask for a response (on the actor).</summary>
+    private async ValueTask<bool> CommitTurnAsync(CancellationToken ct)
+    {
+        _path.FlushPartial(_sendChunk);
+        await DrainPendingSendsAsync().ConfigureAwait(false);
+        if (_samplesSinceCommit < MinCommitSamples)
+        {
+            return false;
+        }
+        _samplesSinceCommit = 0;
+        var client = _link.Live;
+        if (client is null || !client.IsOpen)
+        {
+            return false;
+        }
+        var endOfSpeech = Stopwatch.GetTimestamp();
+        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>One 24 kHz chunk of the user's audio to the server, or to the reconnect buffer.</summary>
+    private void SendChunk(ReadOnlyMemory<short> chunk)
+    {
+        _dump?.WriteInput(chunk.Span);
+        _samplesSinceCommit += chunk.Length;
+        var slot = _link.Connection.Slot;
+        var client = slot.Client;
+        if (client is null || !client.IsOpen)
+        {
+            if (slot.TryBuffer(chunk.Span))
+            {
+                return;
+            }
+            client = slot.Client!;
+        }
+        try
+        {
+            // The bytes are copied into a pooled message before this returns, so the chunk can be reused.
+            var send = client.SendAudioAsync(chunk.Span, _context.Lifetime);
+            if (!send.IsCompletedSuccessfully)
+            {
+                _pendingSends.Add(send.AsTask());
+            }
+        }
+        catch (RealtimeException)
+        {
+            slot.TryBuffer(chunk.Span);
+        }
+    }
+
+    private async ValueTask DrainPendingSendsAsync()
+    {
+        if (_pendingSends.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await Task.WhenAll(_pendingSends).ConfigureAwait(false);
+        }
+        catch (RealtimeException)
+        {
+            // The connection broke under the send: the reader reconnects; this audio is lost and counted there.
+        }
+        finally
+        {
+            _pendingSends.Clear();
+        }
+    }
+
+    private void EnterProducer()
+    {
+        if (Interlocked.Exchange(ref _producing, 1) == 1)
+        {
+            throw new InvalidOperationException("Audio and turn ends must come from one producer at a time; another call is in progress.");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using V2V.Frames;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
+using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Session;
+
+/// <summary>
+/// The agent's voice from audio delta to reader: only output of live responses counts, cut into frames of the output
+/// rate and duration, then paced by the playout queue (with the words queued behind it, see
+/// <see cref="SpokenTranscript"/>) or handed to the reader at once (unpaced: "played" means handed over). Owns the
+/// frame cutter, the playout queue and the position of what was heard.
+/// </summary>
+internal sealed class AgentVoice
+{
+    private readonly SessionContext _context;
+    private readonly TurnTracker _turns;
+    private readonly FirstAudioTimer _firstAudio;
+    private readonly AudioDump? _dump;
+    private readonly OutputFrameCutter _cutter;
+    private readonly PlayoutQueue? _playout;
+    private readonly List<PcmFrame> _frames = [];
+
+    // Unpaced output: the item last handed to the reader and where in it (what a barge-in truncates at).
+    private string? _unpacedItem;
+    private double _unpacedItemMs;
+
+    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump)
+    {
+        _context = context;
+        _turns = turns;
+        _firstAudio = firstAudio;
+        _dump = dump;
+        _cutter = new OutputFrameCutter(context.Options.OutputSampleRate, context.Options.OutputFrameDuration);
+        if (context.Options.PaceOutput)
+        {
+            _playout = new PlayoutQueue(context.Outputs, context.Options.OutputFrameDuration, context.Options.MaxQueuedOutput);
+        }
+    }
+
+    /// <summary>Paced output: words wait in the playout queue behind the audio.</summary>
+    public bool IsPaced => _playout is not null;
+
+    /// <summary>Frames waiting to be played.</summary>
+    public int Queued => _playout?.Count ?? 0;
+
+    /// <summary>Pacing starts (the session is started) or stops (it is disposed).</summary>
+    public void Pace(bool on)
+    {
+        if (_playout is null)
+        {
+            return;
+        }
+        if (on)
+        {
+            AudioPacer.Shared.Add(_playout);
+        }
+        else
+        {
+            AudioPacer.Shared.Remove(_playout);
+        }
+    }
+
+    public async ValueTask OnDeltaAsync(ResponseOutputAudioDeltaEvent audio, CancellationToken ct)
+    {
+        if (!_turns.IsLive(audio.ResponseId) || !_context.Options.AudioOut)
+        {
+            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _turns.IsCancelled(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
+            return;
+        }
+        _dump?.WriteOutput(audio.Audio.Span);
+        var ms = audio.Audio.Length / 48.0; // pcm16 at 24 kHz: 48 bytes per ms
+        _turns.OnAudioReceived(audio.ItemId, audio.ContentIndex, audio.ResponseId, ms);
+        _frames.Clear();
+        _cutter.Add(audio.ItemId, audio.Audio.Span, _frames);
+        await DeliverFramesAsync(ct).ConfigureAwait(false);
+        V2V.Realtime.Diagnostics.RealtimeProbe.OutputReady(audio.ReceivedTimestamp);
+        if (_firstAudio.TryTake(Stopwatch.GetTimestamp(), out var latency))
+        {
+            VoiceMetrics.TimeToFirstAudio.Record(latency);
+            await _context.EmitAsync(new FirstAudioOutput(latency, audio.ItemId), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The item's audio is complete: the last partial frame goes out.</summary>
+    public ValueTask FinishAsync(CancellationToken ct)
+    {
+        _frames.Clear();
+        _cutter.Finish(_frames);
+        return DeliverFramesAsync(ct);
+    }
+
+    /// <summary>A barge-in: the queued voice and words are dropped; what was heard, and the turn being spoken when paced.</summary>
+    public (string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) Clear()
+    {
+        var heard = _playout?.Clear() ?? (_unpacedItem, _unpacedItemMs, 0, null);
+        _cutter.Reset();
+        return heard;
+    }
+
+    /// <summary>Paced output: a piece of the agent's words, released once the audio queued before it is played.</summary>
+    public void EnqueueText(TranscriptOutput piece, SpokenTurn turn, int textEnd) => _playout!.EnqueueText(piece, turn, textEnd);
+
+    /// <summary>Paced output: a turn the listener heard to its end.</summary>
+    public bool TryTakeHeardTurn(out SpokenTurn turn)
+    {
+        turn = null!;
+        return _playout?.TryTakeHeardTurn(out turn) == true;
+    }
+
+    /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>
+    private async ValueTask DeliverFramesAsync(CancellationToken ct)
+    {
+        if (_frames.Count == 0)
+        {
+            return;
+        }
+        if (_playout is not null)
+        {
+            _playout.Enqueue(_frames);
+            return;
+        }
+        foreach (var frame in _frames)
+        {
+            // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
+            var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
+            await _context.EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
+            _unpacedItem = item;
+            _unpacedItemMs = endMs;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Outputs;
+using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Session;
+
+/// <summary>
+/// Barge-in, in DESIGN.md's order: stop and drop the queued voice (and the words queued with it) and say flush at
+/// once; then what the turn tracker decides from what was heard: cancel the response in progress, truncate each item
+/// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own.
+/// </summary>
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio)
+{
+    /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
+    public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Queued > 0 || transcript.IsOpen;
+
+    public async ValueTask RunAsync(string reason, CancellationToken ct)
+    {
+        if (!AgentSpeaking)
+        {
+            return;
+        }
+        var (itemId, playedMs, dropped, cutTurn) = voice.Clear();
+        await context.EmitAsync(new FlushOutput(itemId), ct).ConfigureAwait(false);
+        if (dropped > 0)
+        {
+            VoiceMetrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
+        }
+
+        var plan = turns.BargeIn(itemId, playedMs);
+        if (plan.CancelResponseId is { } cancelled)
+        {
+            await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
+        }
+        foreach (var truncate in plan.Truncates)
+        {
+            await context.SendAsync(new ConversationItemTruncateEvent
+            {
+                ItemId = truncate.ItemId,
+                ContentIndex = truncate.ContentIndex,
+                AudioEndMs = truncate.AudioEndMs,
+            }, ct).ConfigureAwait(false);
+            context.Logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, turns.ReceivedMs(truncate.ItemId));
+        }
+
+        await transcript.InterruptAsync(cutTurn, ct).ConfigureAwait(false);
+        firstAudio.Cancel();
+        VoiceMetrics.Interruptions.Add(1);
+    }
+}

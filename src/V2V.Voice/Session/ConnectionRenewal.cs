@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using V2V.Voice.Actor;
+using V2V.Voice.Conversation;
+using V2V.Voice.Tools;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Session;
+
+/// <summary>
+/// The session's side of renewing the connection before the service ends its session: the connection stage's timer
+/// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time,
+/// at a quiet moment or forced mid-answer. Holds no state of its own.
+/// </summary>
+internal sealed class ConnectionRenewal(
+    SessionContext context,
+    ServerLink link,
+    SessionInbox inbox,
+    TurnTracker turns,
+    ToolCoordinator tools,
+    BargeIn bargeIn,
+    ConversationFlow conversation)
+{
+    /// <summary>The renewal timer's call: a look at the plan, on the control lane; nobody to ask once the session stops.</summary>
+    public async Task PostCheckAsync()
+    {
+        try
+        {
+            await inbox.PostAsync(RenewIfDueAsync, "renewal check").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async ValueTask RenewIfDueAsync(string reason, CancellationToken ct)
+    {
+        // Quiet: no answer asked for, in progress, or still being played, and no tool call out.
+        var quiet = !bargeIn.AgentSpeaking && !turns.ResponseRequested && !tools.HasCallsOut;
+        var decision = link.Connection.CheckRenewal(quiet);
+        if (!decision.Renew)
+        {
+            return;
+        }
+        context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "mid-answer: no quiet moment came" : "at a quiet moment");
+        if (!quiet)
+        {
+            await bargeIn.RunAsync("the connection is being renewed", ct).ConfigureAwait(false);
+        }
+        if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
+        {
+            await conversation.ResumeAsync(ct).ConfigureAwait(false);
+        }
+    }
+}

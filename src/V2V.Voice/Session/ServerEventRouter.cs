@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Configuration;
+using V2V.Voice.Conversation;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tools;
+using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Session;
+
+/// <summary>
+/// A server event of the live connection, on the actor, to the stage it concerns. Output of a response counts only
+/// when the server announced the response (response.created) on this connection and it was not cancelled: late
+/// deltas of a barge-in and deltas out of order are dropped. Its one state: which failed transcriptions were reported.
+/// </summary>
+internal sealed class ServerEventRouter(
+    SessionContext context,
+    SessionStatus status,
+    SessionConfigurator configurator,
+    TurnTracker turns,
+    ResponseCoordinator responses,
+    AgentVoice voice,
+    SpokenTranscript transcript,
+    BargeIn bargeIn,
+    ToolCoordinator tools,
+    ConversationHistory history,
+    InputStage input,
+    FirstAudioTimer firstAudio)
+{
+    private readonly Errors.FailedTranscription _failedTranscription = new();
+
+    public async ValueTask HandleAsync(RealtimeServerEvent serverEvent, CancellationToken ct)
+    {
+        switch (serverEvent)
+        {
+            case ResponseOutputAudioDeltaEvent audio:
+                using (audio)
+                {
+                    await voice.OnDeltaAsync(audio, ct).ConfigureAwait(false);
+                }
+                break;
+            case ResponseOutputAudioTranscriptDeltaEvent delta when turns.IsLive(delta.ResponseId):
+                await transcript.AddAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputTextDeltaEvent delta when turns.IsLive(delta.ResponseId):
+                await transcript.AddAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputAudioTranscriptDoneEvent done when turns.IsLive(done.ResponseId):
+                await transcript.CloseAsync(done.Transcript, interrupted: false, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputTextDoneEvent done when turns.IsLive(done.ResponseId):
+                await transcript.CloseAsync(done.Text, interrupted: false, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputAudioDoneEvent done when turns.IsLive(done.ResponseId):
+                await voice.FinishAsync(ct).ConfigureAwait(false);
+                break;
+            case InputAudioBufferSpeechStartedEvent started:
+                await context.EmitAsync(new UserSpeechOutput(true, started.AudioStartMs), ct).ConfigureAwait(false);
+                if (context.Options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad)
+                {
+                    await bargeIn.RunAsync("the server heard speech", ct).ConfigureAwait(false);
+                }
+                break;
+            case InputAudioBufferSpeechStoppedEvent stopped:
+                await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
+                firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
+                break;
+            case ConversationItemInputAudioTranscriptionCompletedEvent heard:
+                history.AddUser(heard.Transcript);
+                await context.EmitAsync(new TranscriptOutput(TranscriptRole.User, heard.Transcript, true, true, false, heard.ItemId), ct).ConfigureAwait(false);
+                break;
+            case ConversationItemInputAudioTranscriptionFailedEvent failed:
+                context.Logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
+                if (_failedTranscription.Report(failed, context.Options) is { } report)
+                {
+                    await context.EmitAsync(report, ct).ConfigureAwait(false);
+                }
+                break;
+            case ResponseCreatedEvent created when created.Response.Id is { } createdId:
+                turns.OnResponseCreated(createdId);
+                break;
+            case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
+                tools.OnCallAnnounced(callId, added.Item.Name);
+                break;
+            case ResponseFunctionCallArgumentsDoneEvent call when turns.IsLive(call.ResponseId):
+                tools.Start(call.CallId, call.Name, call.Arguments);
+                break;
+            case ResponseDoneEvent done:
+                await OnResponseDoneAsync(done, ct).ConfigureAwait(false);
+                break;
+            case SessionUpdatedEvent:
+                configurator.Accepted();
+                break;
+            case ErrorEvent error:
+                await OnErrorAsync(error, ct).ConfigureAwait(false);
+                break;
+            case MalformedServerEvent malformed:
+                await context.EmitAsync(new ErrorOutput($"malformed message from the server: {malformed.Reason}", "malformed_event", Fatal: false), ct).ConfigureAwait(false);
+                break;
+            default:
+                // Lifecycle acknowledgements (committed, item created, ...) and late deltas of cancelled responses need nothing.
+                (serverEvent as IDisposable)?.Dispose();
+                break;
+        }
+    }
+
+    private async ValueTask OnResponseDoneAsync(ResponseDoneEvent done, CancellationToken ct)
+    {
+        var response = done.Response;
+        if (response.Usage is { } usage)
+        {
+            VoiceMetrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
+            VoiceMetrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
+        }
+        if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
+        {
+            VoiceMetrics.TurnLength.Record(turns.TurnAudioMs);
+        }
+        if (response.Status is "failed" or "incomplete" && transcript.IsOpen)
+        {
+            await transcript.CloseAsync(null, interrupted: true, ct).ConfigureAwait(false);
+        }
+        if (response.Status == "failed")
+        {
+            var failure = Errors.FailedResponse.Describe(response);
+            if (failure.Fatal)
+            {
+                await status.FailAsync(failure.Message, ct, failure.Code).ConfigureAwait(false);
+                return;
+            }
+            context.Logger.LogWarning("A response failed: {Message}", failure.Message);
+            await context.EmitAsync(failure, ct).ConfigureAwait(false);
+        }
+        await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+        await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask OnErrorAsync(ErrorEvent error, CancellationToken ct)
+    {
+        if (configurator.IsRefusal(error))
+        {
+            // At the start, StartAsync throws it; later (a reconnect or renewal), the session cannot go on as configured.
+            if (configurator.Confirmed)
+            {
+                await status.FailAsync(ConfigurationRefusal.Describe(error.Error), ct, error.Error.Code).ConfigureAwait(false);
+            }
+            return;
+        }
+        if (Connection.FailureClassifier.IsFatalCode(error.Error.Code))
+        {
+            await status.FailAsync($"the server ended the session: {error.Error}", ct, error.Error.Code).ConfigureAwait(false);
+            return;
+        }
+        if (await responses.OnRefusedAsync(error, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+        // Cancelling a response that has just ended is a race every barge-in can lose; it is harmless.
+        if (error.Error.Code is "response_cancel_not_active")
+        {
+            context.Logger.LogDebug("Cancel arrived after the response ended");
+            return;
+        }
+        await context.EmitAsync(new ErrorOutput(error.Error.ToString(), error.Error.Code, Fatal: false), ct).ConfigureAwait(false);
+    }
+}

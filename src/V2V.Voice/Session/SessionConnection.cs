@@ -1,0 +1,82 @@
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Voice.Actor;
+using V2V.Voice.Configuration;
+using V2V.Voice.Connection;
+using V2V.Voice.Conversation;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tools;
+using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Session;
+
+/// <summary>
+/// The session's side of the connection stage (<see cref="ConnectionSupervisor"/>): what a new connection is told,
+/// where its events go, and what a lost one means for the conversation. Holds no state of its own.
+/// </summary>
+internal sealed class SessionConnection(
+    SessionInbox inbox,
+    SessionActor actor,
+    SessionStatus status,
+    SessionConfigurator configurator,
+    TurnTracker turns,
+    ToolCoordinator tools,
+    SpokenTranscript transcript,
+    ConversationFlow conversation,
+    BargeIn bargeIn,
+    ConnectionRenewal renewal) : IConnectionOwner
+{
+    public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
+    {
+        turns.OnNewConnection();
+        await configurator.SendAsync(client, tools.Tools, ct).ConfigureAwait(false);
+        transcript.TakeHeardTurns();
+        if (replay)
+        {
+            await conversation.ReplayAsync(client, ct).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);
+
+    public ValueTask DeliverAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct) => actor.DeliverAsync(generation, serverEvent, ct);
+
+    public ValueTask<bool> ConnectionLostAsync(ConnectionLoss loss, CancellationToken ct) =>
+        inbox.PostEventAsync(new ActionWork(innerCt => OnLostAsync(loss, innerCt), null, "connection lost"), ct);
+
+    public void RenewalDue() => _ = renewal.PostCheckAsync();
+
+    /// <summary>
+    /// On the actor, after the lost connection's last events: finish what was in flight, then end (fatal) or wait while
+    /// the stage reconnects (it configures the new connection from this state meanwhile, so the actor must not run).
+    /// </summary>
+    private async ValueTask OnLostAsync(ConnectionLoss loss, CancellationToken ct)
+    {
+        try
+        {
+            if (inbox.IsStopped)
+            {
+                return; // already ended, e.g. by the fatal error the server sent before it closed
+            }
+            // Whatever the old connection was saying is over; the new one starts clean.
+            await bargeIn.RunAsync("the connection ended", ct).ConfigureAwait(false);
+            if (loss.FatalError is { } fatal)
+            {
+                await status.FailAsync(fatal, ct).ConfigureAwait(false);
+                return;
+            }
+            await status.ChangeAsync(VoiceSessionState.Reconnecting, loss.Reason, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            loss.Parked.TrySetResult();
+        }
+        if (await loss.Outcome.WaitAsync(ct).ConfigureAwait(false) is { } failure)
+        {
+            await status.FailAsync(failure, ct).ConfigureAwait(false);
+            return;
+        }
+        await conversation.ResumeAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.Models;
+using V2V.Voice.Actor;
+using V2V.Voice.Conversation;
+using V2V.Voice.Session;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Tools;
+
+/// <summary>
+/// The session's tools and the calls the model makes to them: each call runs off the actor (a slow tool must not
+/// stall the voice) and its output comes back as control-lane work; once every call of the turn is answered and the
+/// response that made them is done, the model is asked to go on. Owns the tool list and the calls out.
+/// </summary>
+internal sealed class ToolCoordinator(
+    SessionContext context,
+    ToolInvoker? invoker,
+    IEnumerable<VoiceTool> tools,
+    ConversationHistory history,
+    TurnTracker turns,
+    ResponseCoordinator responses,
+    SessionInbox inbox)
+{
+    private readonly List<VoiceTool> _tools = [.. tools];
+    private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
+    private int _callsOut;
+    private int _outputsAwaitingAnswer;
+
+    /// <summary>The tools, for the session's configuration.</summary>
+    public IReadOnlyList<VoiceTool> Tools => _tools;
+
+    /// <summary>A call is running; its output has not come back.</summary>
+    public bool HasCallsOut => _callsOut > 0;
+
+    /// <summary>Adds (or replaces, by name) a tool; the live session gets the new list.</summary>
+    public async ValueTask AddAsync(VoiceTool tool, CancellationToken ct)
+    {
+        _tools.RemoveAll(t => t.Name == tool.Name);
+        _tools.Add(tool);
+        // Only the tools change; the rest of the session stays as it is.
+        await context.SendAsync(new SessionUpdateEvent
+        {
+            Session = new RealtimeSession
+            {
+                Tools = [.. _tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })],
+                ToolChoice = JsonDocument.Parse("\"auto\"").RootElement,
+            },
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A function call item was announced: its name, as its arguments' done event may not carry it.</summary>
+    public void OnCallAnnounced(string callId, string? name) => _callNames[callId] = name ?? "";
+
+    /// <summary>The call's arguments are complete: the tool runs, with a timeout.</summary>
+    public void Start(string callId, string? name, string arguments)
+    {
+        name ??= _callNames.GetValueOrDefault(callId, "");
+        history.AddFunctionCall(callId, name, arguments);
+        _callNames.Remove(callId);
+        _callsOut++;
+        var call = new ToolCall(callId, name, arguments);
+        var registered = _tools.Any(t => t.Name == name);
+        _ = Task.Run(async () =>
+        {
+            var output = await ToolInvocation.RunAsync(invoker, registered, call, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);
+            await inbox.PostAsync(ct => SubmitAsync(callId, output, ct), $"tool {name} answered").ConfigureAwait(false);
+        });
+    }
+
+    /// <summary>
+    /// Once every call is answered and no response runs (a response.create meanwhile would be refused), the model is
+    /// asked to go on from the outputs; called again at each response.done.
+    /// </summary>
+    public async ValueTask AnswerIfReadyAsync(CancellationToken ct)
+    {
+        if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null)
+        {
+            _outputsAwaitingAnswer = 0;
+            await responses.RequestAsync(null, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SubmitAsync(string callId, string output, CancellationToken ct)
+    {
+        _callsOut--;
+        history.AddFunctionOutput(callId, output);
+        await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.FunctionCallOutput(callId, output) }, ct).ConfigureAwait(false);
+        _outputsAwaitingAnswer++;
+        await AnswerIfReadyAsync(ct).ConfigureAwait(false);
+    }
+}

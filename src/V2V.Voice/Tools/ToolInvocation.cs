@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace V2V.Voice.Tools;
+
+/// <summary>
+/// One call of a tool, with a timeout; whatever goes wrong (no such tool, no invoker, a timeout, an exception) becomes
+/// the function's output as <c>{"error": ...}</c>, so the model hears why and the conversation goes on.
+/// </summary>
+internal static class ToolInvocation
+{
+    /// <summary>Runs <paramref name="call"/>; only the session's end (<paramref name="lifetime"/>) cancels it without an output.</summary>
+    public static async Task<string> RunAsync(ToolInvoker? invoker, bool registered, ToolCall call, TimeSpan timeout, ILogger logger, CancellationToken lifetime)
+    {
+        if (invoker is null || !registered)
+        {
+            return Error($"the tool '{call.Name}' is not available");
+        }
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
+        guard.CancelAfter(timeout);
+        try
+        {
+            return await invoker(call, guard.Token).WaitAsync(guard.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!lifetime.IsCancellationRequested)
+        {
+            logger.LogWarning("Tool {Tool} timed out after {Timeout}", call.Name, timeout);
+            return Error($"the tool '{call.Name}' did not answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Tool {Tool} failed", call.Name);
+            return Error($"the tool '{call.Name}' failed: {ex.Message}");
+        }
+    }
+
+    private static string Error(string message) => new JsonObject { ["error"] = message }.ToJsonString();
+}

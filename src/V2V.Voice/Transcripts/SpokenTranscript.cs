@@ -1,0 +1,124 @@
+using V2V.Voice.Conversation;
+using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
+using V2V.Voice.Session;
+
+namespace V2V.Voice.Transcripts;
+
+/// <summary>
+/// The agent's words, in step with its voice. Unpaced, each sentence goes to the reader at once (the reader plays the
+/// audio as it gets it). Paced, it waits in the playout queue behind the audio received before it, so the transcript
+/// never runs ahead of what is heard by more than the sentence being spoken; the history gets a turn's text once it
+/// was heard to its end, or what was heard of it at a barge-in. Owns the turn being assembled and the turn being spoken.
+/// </summary>
+internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice, ConversationHistory history)
+{
+    private readonly TranscriptAssembler _transcript = new();
+    private readonly List<TranscriptOutput> _pieces = [];
+
+    // Paced output: the turn whose words are on their way to the listener, and how much of its text was queued.
+    private SpokenTurn? _spokenTurn;
+    private int _queuedChars;
+
+    /// <summary>A turn of the agent's words is being assembled.</summary>
+    public bool IsOpen => _transcript.IsOpen;
+
+    /// <summary>A delta of the agent's words: each completed sentence is a not-final piece.</summary>
+    public async ValueTask AddAsync(string itemId, string delta, CancellationToken ct)
+    {
+        _pieces.Clear();
+        _transcript.Add(itemId, delta, _pieces);
+        if (!voice.IsPaced)
+        {
+            foreach (var piece in _pieces)
+            {
+                await context.EmitAsync(piece, ct).ConfigureAwait(false);
+            }
+            return;
+        }
+        if (_spokenTurn is null || _spokenTurn.ItemId != itemId)
+        {
+            _spokenTurn = new SpokenTurn(itemId);
+            _queuedChars = 0;
+        }
+        foreach (var piece in _pieces)
+        {
+            _queuedChars += piece.Text.Length;
+            voice.EnqueueText(piece, _spokenTurn, _queuedChars);
+        }
+    }
+
+    /// <summary>
+    /// Closes the agent's turn with one final piece. Unpaced, it goes out now and the history keeps the whole text;
+    /// paced, it waits behind the turn's audio, and the history gets the text once it has been heard to its end.
+    /// </summary>
+    public async ValueTask CloseAsync(string? fullText, bool interrupted, CancellationToken ct)
+    {
+        var (final, text) = _transcript.Close(fullText, interrupted);
+        if (!voice.IsPaced)
+        {
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                history.AddAssistant(text);
+            }
+            await context.EmitAsync(final, ct).ConfigureAwait(false);
+            return;
+        }
+        var turn = _spokenTurn ?? new SpokenTurn(final.ItemId ?? string.Empty);
+        turn.FullText = text;
+        voice.EnqueueText(final, turn, text.Length);
+        _spokenTurn = null;
+    }
+
+    /// <summary>Turns the listener heard to their end join the history (paced output).</summary>
+    public void TakeHeardTurns()
+    {
+        while (voice.TryTakeHeardTurn(out var turn))
+        {
+            if (!string.IsNullOrWhiteSpace(turn.FullText))
+            {
+                history.AddAssistant(turn.FullText);
+            }
+        }
+    }
+
+    /// <summary>A barge-in (after the voice was cleared, <paramref name="cut"/> the turn it cut): the transcript closes as interrupted.</summary>
+    public async ValueTask InterruptAsync(SpokenTurn? cut, CancellationToken ct)
+    {
+        if (voice.IsPaced)
+        {
+            TakeHeardTurns();
+            await CloseCutTurnAsync(cut, ct).ConfigureAwait(false);
+        }
+        else if (_transcript.IsOpen)
+        {
+            await CloseAsync(null, interrupted: true, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Paced output: the words of the cut turn not yet heard were dropped with the audio; the transcript closes as
+    /// interrupted, and the history keeps what was heard (to within the sentence being spoken).
+    /// </summary>
+    private async ValueTask CloseCutTurnAsync(SpokenTurn? cut, CancellationToken ct)
+    {
+        var turn = cut ?? _spokenTurn;
+        var openText = _transcript.IsOpen ? _transcript.Text : null;
+        if (_transcript.IsOpen)
+        {
+            _transcript.Close(null, interrupted: true); // its rest was never heard
+        }
+        _spokenTurn = null;
+        if (turn is null)
+        {
+            return;
+        }
+        var text = turn.FullText ?? openText ?? string.Empty;
+        var heard = text[..Math.Min(turn.HeardChars, text.Length)];
+        if (!string.IsNullOrWhiteSpace(heard))
+        {
+            history.AddAssistant(heard);
+        }
+        await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, turn.ItemId), ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.Models;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Actor;
+using V2V.Voice.Configuration;
+using V2V.Voice.Outputs;
+using V2V.Voice.Session;
+
+namespace V2V.Voice.Turns;
+
+/// <summary>
+/// Asking for responses, as the service lets us: a <c>response.create</c> while it still holds a response (cancelled,
+/// its <c>response.done</c> not yet come) would be refused and lost, so it waits for that response's end (bounded by
+/// <see cref="CancelledResponseDoneWait"/>); one refused for an active response is asked again, once. A later request
+/// supersedes a waiting one (one answer, to the latest input). Owns the waiting request and the last create sent.
+/// </summary>
+internal sealed class ResponseCoordinator(SessionContext context, TurnTracker turns, SessionInbox inbox)
+{
+    /// <summary>How long a new response waits for the <c>response.done</c> of a cancelled one before it is asked for anyway.</summary>
+    public static readonly TimeSpan CancelledResponseDoneWait = TimeSpan.FromSeconds(3);
+
+    public const string ActiveResponseCode = "conversation_already_has_active_response";
+
+    private readonly ClientEventIds _eventIds = new();
+
+    // A response asked for while the service still held one (a cancel not yet done, or a create it refused): sent once that one is done.
+    private ResponseAsk? _deferred;
+
+    // The last response.create sent, by event id: the service's refusal names it.
+    private (string EventId, ResponseAsk Ask)? _lastCreate;
+
+    /// <summary>Asks the service for a response (<paramref name="response"/> null: the session's parameters), now or once it can take one.</summary>
+    public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct)
+    {
+        var ask = new ResponseAsk(response);
+        if (turns.CanCreateResponse)
+        {
+            await SendCreateAsync(ask, ct).ConfigureAwait(false);
+            return;
+        }
+        var first = _deferred is null;
+        _deferred = ask;
+        if (first && turns.AwaitingDoneOf is { } awaited)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(CancelledResponseDoneWait, context.Lifetime).ConfigureAwait(false);
+                await inbox.PostAsync(innerCt => GiveUpWaitingForDoneAsync(awaited, innerCt), "cancelled response not done in time").ConfigureAwait(false);
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>Sends the waiting request once the service can take it (after a response.done or on a new connection).</summary>
+    public async ValueTask SendDeferredIfReadyAsync(CancellationToken ct)
+    {
+        if (_deferred is { } ask && turns.CanCreateResponse)
+        {
+            _deferred = null;
+            await SendCreateAsync(ask, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Our last create refused because the service still has a response active (one this side did not know of, or a
+    /// cancelled one it held longer than <see cref="CancelledResponseDoneWait"/>): it is asked for again, once, after
+    /// the next <c>response.done</c>, unless a later request supersedes it. A retry refused again is reported, never
+    /// dropped silently. False when <paramref name="error"/> is no such refusal.
+    /// </summary>
+    public async ValueTask<bool> OnRefusedAsync(ErrorEvent error, CancellationToken ct)
+    {
+        if (error.Error.Code != ActiveResponseCode || _lastCreate is not { } last || last.EventId != error.Error.EventId)
+        {
+            return false;
+        }
+        _lastCreate = null;
+        turns.OnCreateRefusedForActiveResponse();
+        if (last.Ask.IsRetry)
+        {
+            context.Logger.LogWarning("A response was refused twice for an active response: {Error}", error.Error);
+            await context.EmitAsync(new ErrorOutput(
+                $"The service refused a response twice because another response was still active; no answer was asked for this turn ({error.Error}).",
+                ActiveResponseCode, Fatal: false), ct).ConfigureAwait(false);
+            return true;
+        }
+        context.Logger.LogDebug("A response was refused while another was active: asking again after its response.done");
+        _deferred ??= last.Ask with { IsRetry = true };
+        return true;
+    }
+
+    private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
+    {
+        var create = new ResponseCreateEvent { Response = ask.Params, EventId = _eventIds.Next("response") };
+        _lastCreate = (create.EventId!, ask);
+        await context.SendAsync(create, ct).ConfigureAwait(false);
+        turns.OnResponseRequested();
+    }
+
+    private async ValueTask GiveUpWaitingForDoneAsync(string awaited, CancellationToken ct)
+    {
+        if (turns.AwaitingDoneOf != awaited)
+        {
+            return;
+        }
+        context.Logger.LogWarning("The cancelled response {Response} was not done within {Wait}: asking for the next one anyway", awaited, CancelledResponseDoneWait);
+        turns.StopAwaitingDone();
+        await SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A response asked for: its parameters (null: the session's), and whether it was refused once already.</summary>
+    private sealed record ResponseAsk(RealtimeResponseCreateParams? Params, bool IsRetry = false);
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Voice.Conversation;
+using V2V.Voice.Tests.Support;
+using V2V.Voice.Tools;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Tests.Tools;
+
+/// <summary>Tool calls without a server: what goes wrong becomes the function's output; the model goes on once every call is answered.</summary>
+public sealed class ToolCoordinatorTests
+{
+    private static readonly VoiceTool Weather = new("weather", "The weather", JsonDocument.Parse("""{"type":"object"}""").RootElement);
+
+    [Fact]
+    public async Task AnUnknownTool_AFailure_AndATimeout_BecomeErrorOutputsForTheModel()
+    {
+        var lifetime = TestContext.Current.CancellationToken;
+        var call = new ToolCall("call_1", "weather", "{}");
+
+        var unknown = await ToolInvocation.RunAsync((_, _) => Task.FromResult("{}"), registered: false, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
+        var failed = await ToolInvocation.RunAsync((_, _) => throw new InvalidOperationException("no forecast"), registered: true, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
+        var silent = await ToolInvocation.RunAsync((_, ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => "", TaskScheduler.Default), registered: true, call, TimeSpan.FromMilliseconds(50), NullLogger.Instance, lifetime);
+        var answered = await ToolInvocation.RunAsync((_, _) => Task.FromResult("""{"sky":"blue"}"""), registered: true, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
+
+        Assert.Equal("the tool 'weather' is not available", Error(unknown));
+        Assert.Equal("the tool 'weather' failed: no forecast", Error(failed));
+        Assert.Equal("the tool 'weather' did not answer within 0.1 s", Error(silent));
+        Assert.Equal("""{"sky":"blue"}""", answered);
+    }
+
+    [Fact]
+    public async Task TheModelIsAskedToGoOn_OnceEveryCallIsAnswered_AndTheResponseThatMadeThemIsDone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var history = new ConversationHistory(maxTurns: 10);
+        var tools = new ToolCoordinator(rig.Context, (c, _) => Task.FromResult($$"""{"for":"{{c.CallId}}"}"""), [Weather], history, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+        turns.OnResponseCreated("resp_1");
+        tools.OnCallAnnounced("call_2", "weather");
+
+        tools.Start("call_1", "weather", "{}");
+        tools.Start("call_2", null, "{}"); // its name came with the item
+        Assert.True(tools.HasCallsOut);
+        await rig.RunNextPostedAsync();
+        Assert.Empty(rig.Sent<ResponseCreateEvent>()); // one call is still out
+        await rig.RunNextPostedAsync();
+        Assert.False(tools.HasCallsOut);
+        Assert.Equal(2, rig.Sent<ConversationItemCreateEvent>().Count);
+        Assert.Empty(rig.Sent<ResponseCreateEvent>()); // the response that made the calls is not done
+
+        turns.OnResponseDone("resp_1");
+        await tools.AnswerIfReadyAsync(ct);
+
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+        Assert.Equal(4, history.Items.Count); // two calls, two outputs
+        Assert.Contains(history.Items, i => i.Name == "weather" && i.CallId == "call_2");
+    }
+
+    private static string? Error(string output) => JsonDocument.Parse(output).RootElement.GetProperty("error").GetString();
+}
