@@ -180,7 +180,7 @@ public sealed partial class GraphHost
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Graph}: {Note}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Graph}: {Note}")]
     private static partial void LogNote(ILogger logger, string graph, string note);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "'{Extension}' has no video handler: video_frame '{Message}' from '{Source}' is not delivered to it.")]

@@ -6,8 +6,9 @@ namespace V2V.Graph.Validation;
 /// <summary>
 /// Checks a graph against the registered addons and reports every problem at once: unknown addons, duplicate
 /// node names, routes from or to no node, messages a manifest does not declare (after a destination's rename),
-/// conversions of frames, data or audio cycles, and properties that fail the manifest (through
-/// <see cref="TenProperties.Resolve"/>). Bindings replace nodes' addons first (see <see cref="NodeBinder"/>).
+/// conversions of frames, and properties that fail the manifest (through
+/// <see cref="TenProperties.Resolve"/>). Data or frame cycles of one message name are noted (<see cref="GraphPlan.Notes"/>).
+/// Bindings replace nodes' addons first (see <see cref="NodeBinder"/>).
 /// </summary>
 public static class GraphValidator
 {
@@ -31,7 +32,7 @@ public static class GraphValidator
         {
             CheckRoute(route, known, nodes, problems);
         }
-        FindCycles(routes, known, problems);
+        FindCycles(routes, known, notes);
         if (graph.Nodes.Count == 0)
         {
             problems.Add("the graph has no nodes.");
@@ -153,9 +154,11 @@ public static class GraphValidator
         return $"({node.Addon.Name}) does not declare '{message}' in {key} (it declares: {string.Join(", ", declared)}).";
     }
 
-    // Data and frames are pushed without an answer: a cycle of one message name would circulate for ever and,
-    // with bounded queues in Wait mode, deadlock when every queue on the cycle is full. Commands may cycle (each awaits a result).
-    private static void FindCycles(List<GraphRoute> routes, HashSet<string> known, List<string> problems)
+    // Data and frames are pushed without an answer: a cycle of one message name circulates for ever if every extension on
+    // it passes the message on, and with bounded queues in Wait mode deadlocks when every queue on it is full. But TEN's
+    // own graphs have such cycles that are not (a transport takes the agent's pcm_frame and sends the user's): so a
+    // cycle is a note for the log, not a refusal. Commands may cycle (each awaits a result).
+    private static void FindCycles(List<GraphRoute> routes, HashSet<string> known, List<string> notes)
     {
         foreach (var group in routes.Where(r => r.Kind != MessageKind.Cmd).GroupBy(r => (r.Kind, r.MessageName)))
         {
@@ -166,7 +169,7 @@ public static class GraphValidator
             {
                 if (Visit(start, edges, state, path) is { } cycle)
                 {
-                    problems.Add($"{group.Key.Kind.Key()} '{group.Key.MessageName}' routes form a cycle: {string.Join(" -> ", cycle)}; data and audio frames must not come back to their sender.");
+                    notes.Add($"{group.Key.Kind.Key()} '{group.Key.MessageName}' routes form a cycle: {string.Join(" -> ", cycle)}; an extension on it that passes the message on makes it circulate for ever.");
                     break;
                 }
             }
