@@ -22,6 +22,9 @@ public sealed class GraphValidationException : Exception
     /// <summary>Every problem, one sentence each.</summary>
     public IReadOnlyList<string> Problems { get; }
 
+    /// <summary>The nodes whose addon is not registered here (node name to addon name): the ones to bind to an addon of this host.</summary>
+    public IReadOnlyDictionary<string, string> UnknownAddons { get; init; } = new Dictionary<string, string>();
+
     private static string Describe(IReadOnlyList<string> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);

@@ -30,4 +30,10 @@ public abstract class Extension
 
     /// <summary>Handles an audio frame; the default ignores it.</summary>
     public virtual ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Handles a video frame. The default ignores it, and a host may not even deliver frames to an extension that
+    /// does not override this (the graph host drops them with a debug log).
+    /// </summary>
+    public virtual ValueTask OnVideoFrameAsync(ITenEnv env, VideoFrame frame, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

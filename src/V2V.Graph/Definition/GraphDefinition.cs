@@ -21,6 +21,12 @@ public sealed class GraphDefinition
     /// <summary>The predefined graph's name, when it was read from a property.json.</summary>
     public string? Name { get; }
 
+    /// <summary>
+    /// The predefined graph's <c>auto_start</c>: a TEN app starts such graphs on its own
+    /// (so does <see cref="Hosting.GraphHost.StartAppAsync"/>). A bare graph file counts as auto_start.
+    /// </summary>
+    public bool AutoStart { get; init; } = true;
+
     /// <summary>The nodes, in the order written: extensions start in this order and stop in the reverse.</summary>
     public IReadOnlyList<GraphNode> Nodes { get; }
 

@@ -12,79 +12,146 @@ public static class GraphJson
 {
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    /// <summary>Reads a graph file; <paramref name="graphName"/> picks one of several predefined graphs.</summary>
+    /// <summary>
+    /// Reads one graph from a file: the predefined graph named <paramref name="graphName"/>, or else the first
+    /// <c>auto_start</c> one (or the first of all): what a host that runs one graph at a time needs, such as a browser
+    /// tab. <see cref="LoadAll"/> reads every graph of a TEN app.
+    /// </summary>
     /// <exception cref="GraphValidationException">The file cannot be read or is not a graph; every problem is listed.</exception>
-    public static GraphDefinition Load(string path, string? graphName = null)
+    public static GraphDefinition Load(string path, string? graphName = null) => Parse(ReadFile(path), graphName, path);
+
+    /// <summary>Reads one graph from JSON (see <see cref="Load"/>); <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="GraphValidationException">The JSON is not a graph; every problem is listed.</exception>
+    public static GraphDefinition Parse(string json, string? graphName = null, string source = "graph")
+    {
+        var root = ParseRoot(json, source);
+        if (Predefined(root, source) is not { } graphs)
+        {
+            if (graphName is not null && root["name"]?.GetValueKind() == JsonValueKind.String && Text(root["name"]) != graphName)
+            {
+                throw new GraphValidationException($"{source}: the graph is named '{Text(root["name"])}', not '{graphName}'.");
+            }
+            return Read(root, source, predefined: false);
+        }
+        JsonObject chosen;
+        if (graphName is not null)
+        {
+            chosen = graphs.FirstOrDefault(g => Text(g["name"]) == graphName)
+                ?? throw new GraphValidationException($"{source}: no predefined graph named '{graphName}' (graphs: {Names(graphs)}).");
+        }
+        else
+        {
+            chosen = graphs.FirstOrDefault(IsAutoStart) ?? graphs[0];
+        }
+        return Read(chosen, source, predefined: true);
+    }
+
+    /// <summary>Reads every graph of a file: each predefined graph of an app's property.json, or the file's one graph.</summary>
+    /// <exception cref="GraphValidationException">The file cannot be read or some graph is malformed; every problem is listed.</exception>
+    public static IReadOnlyList<GraphDefinition> LoadAll(string path) => ParseAll(ReadFile(path), path);
+
+    /// <summary>Reads every graph of JSON (see <see cref="LoadAll"/>).</summary>
+    /// <exception cref="GraphValidationException">The JSON is not a graph or some graph is malformed; every problem is listed.</exception>
+    public static IReadOnlyList<GraphDefinition> ParseAll(string json, string source = "graph")
+    {
+        var root = ParseRoot(json, source);
+        if (Predefined(root, source) is not { } graphs)
+        {
+            return [Read(root, source, predefined: false)];
+        }
+        var all = new List<GraphDefinition>();
+        var problems = new List<string>();
+        foreach (var graph in graphs)
+        {
+            try
+            {
+                all.Add(Read(graph, source, predefined: true));
+            }
+            catch (GraphValidationException ex)
+            {
+                problems.AddRange(ex.Problems);
+            }
+        }
+        return problems.Count > 0 ? throw new GraphValidationException(problems) : all;
+    }
+
+    /// <summary>
+    /// The graphs a TEN app starts: the one named <paramref name="graphName"/>, or else every <c>auto_start</c> graph
+    /// (in this host each runs as its own <see cref="Hosting.RunningGraph"/>, with its own extension instances, as
+    /// TEN runs each in its own engine).
+    /// </summary>
+    /// <exception cref="GraphValidationException">No graph has that name, or none is auto_start.</exception>
+    public static IReadOnlyList<GraphDefinition> SelectToStart(IReadOnlyList<GraphDefinition> graphs, string? graphName = null)
+    {
+        ArgumentNullException.ThrowIfNull(graphs);
+        var names = string.Join(", ", graphs.Select(g => g.Name ?? "(unnamed)"));
+        if (graphName is not null)
+        {
+            return [graphs.FirstOrDefault(g => g.Name == graphName)
+                ?? throw new GraphValidationException($"no predefined graph named '{graphName}' (graphs: {names}).")];
+        }
+        var auto = graphs.Where(g => g.AutoStart).ToList();
+        return auto.Count > 0 ? auto : throw new GraphValidationException($"no graph is auto_start: name the one to run (graphs: {names}).");
+    }
+
+    private static string ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string json;
         try
         {
-            json = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new GraphValidationException($"cannot read the graph file '{path}': {ex.Message}");
         }
-        return Parse(json, graphName, path);
     }
 
-    /// <summary>Reads graph JSON; <paramref name="source"/> names it in messages.</summary>
-    /// <exception cref="GraphValidationException">The JSON is not a graph; every problem is listed.</exception>
-    public static GraphDefinition Parse(string json, string? graphName = null, string source = "graph")
+    private static JsonObject ParseRoot(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: Options) as JsonObject
+            return JsonNode.Parse(json, documentOptions: Options) as JsonObject
                 ?? throw new GraphValidationException($"{source}: a graph must be a JSON object.");
         }
         catch (JsonException ex)
         {
             throw new GraphValidationException($"{source}: not valid JSON: {ex.Message}");
         }
-        var (graph, name) = SelectGraph(root, graphName, source);
-        var problems = new List<string>();
-        var nodes = ReadNodes(graph, source, problems);
-        var routes = ReadConnections(graph, source, problems);
-        if (problems.Count > 0)
-        {
-            throw new GraphValidationException(problems);
-        }
-        return new GraphDefinition(name, nodes, routes);
     }
 
-    private static (JsonObject Graph, string? Name) SelectGraph(JsonObject root, string? graphName, string source)
+    // An app's property.json keeps its graphs under "_ten" (TEN up to 0.9) or "ten" (0.10+); null when it is a graph itself.
+    private static List<JsonObject>? Predefined(JsonObject root, string source)
     {
         var ten = root["_ten"] as JsonObject ?? root["ten"] as JsonObject ?? root;
         if (ten["predefined_graphs"] is not JsonArray predefined)
         {
-            if (graphName is not null && root["name"]?.GetValueKind() == JsonValueKind.String && Text(root["name"]) != graphName)
-            {
-                throw new GraphValidationException($"{source}: the graph is named '{Text(root["name"])}', not '{graphName}'.");
-            }
-            return (Unwrap(root, source), Text(root["name"]));
+            return null;
         }
         var graphs = predefined.OfType<JsonObject>().ToList();
-        if (graphs.Count == 0)
-        {
-            throw new GraphValidationException($"{source}: predefined_graphs is empty.");
-        }
-        JsonObject? chosen;
-        if (graphName is not null)
-        {
-            chosen = graphs.FirstOrDefault(g => Text(g["name"]) == graphName)
-                ?? throw new GraphValidationException($"{source}: no predefined graph named '{graphName}' (graphs: {string.Join(", ", graphs.Select(g => Text(g["name"]) ?? "(unnamed)"))}).");
-        }
-        else
-        {
-            // TEN starts the auto_start graphs; with several, the first one is the one a single-graph host runs.
-            chosen = graphs.FirstOrDefault(g => g["auto_start"]?.GetValueKind() == JsonValueKind.True) ?? graphs[0];
-        }
-        var name = Text(chosen["name"]);
-        return (Unwrap(chosen, $"{source}: predefined graph '{name}'"), name);
+        return graphs.Count > 0 ? graphs : throw new GraphValidationException($"{source}: predefined_graphs is empty.");
     }
+
+    private static GraphDefinition Read(JsonObject entry, string source, bool predefined)
+    {
+        var name = Text(entry["name"]);
+        var where = name is null ? source : $"{source}: predefined graph '{name}'";
+        var graph = Unwrap(entry, where);
+        var problems = new List<string>();
+        var nodes = ReadNodes(graph, where, problems);
+        var routes = ConnectionReader.Read(graph, where, problems);
+        if (problems.Count > 0)
+        {
+            throw new GraphValidationException(problems);
+        }
+        // A bare graph file is there to be run; a predefined graph starts on its own only with auto_start true (TEN's default is false).
+        return new GraphDefinition(name, nodes, routes) { AutoStart = predefined ? IsAutoStart(entry) : true };
+    }
+
+    private static bool IsAutoStart(JsonObject graph) => graph["auto_start"]?.GetValueKind() == JsonValueKind.True;
+
+    private static string Names(List<JsonObject> graphs) => string.Join(", ", graphs.Select(g => Text(g["name"]) ?? "(unnamed)"));
 
     // Newer TEN nests nodes and connections under "graph"; older TEN put them beside the graph's name.
     private static JsonObject Unwrap(JsonObject entry, string source) =>
@@ -139,93 +206,6 @@ public static class GraphJson
             }
         }
         return nodes;
-    }
-
-    private static List<GraphRoute> ReadConnections(JsonObject graph, string source, List<string> problems)
-    {
-        var routes = new List<GraphRoute>();
-        if (graph["connections"] is null)
-        {
-            return routes;
-        }
-        if (graph["connections"] is not JsonArray array)
-        {
-            problems.Add($"{source}: \"connections\" must be an array.");
-            return routes;
-        }
-        for (var i = 0; i < array.Count; i++)
-        {
-            var where = $"connections[{i}]";
-            if (array[i] is not JsonObject connection)
-            {
-                problems.Add($"{where}: a connection must be an object.");
-                continue;
-            }
-            var from = Text(connection["extension"]);
-            if (string.IsNullOrWhiteSpace(from))
-            {
-                problems.Add($"{where}: \"extension\" (the source node) is missing.");
-                continue;
-            }
-            foreach (var kind in MessageKinds.All)
-            {
-                ReadFlows(connection[kind.Key()], from, kind, $"{where}.{kind.Key()}", routes, problems);
-            }
-            if (connection["video_frame"] is not null)
-            {
-                problems.Add($"{where}: video_frame routes from '{from}' are not supported.");
-            }
-        }
-        return routes;
-    }
-
-    private static void ReadFlows(JsonNode? flows, string from, MessageKind kind, string where, List<GraphRoute> routes, List<string> problems)
-    {
-        if (flows is null)
-        {
-            return;
-        }
-        if (flows is not JsonArray array)
-        {
-            problems.Add($"{where} (from '{from}'): must be an array.");
-            return;
-        }
-        for (var j = 0; j < array.Count; j++)
-        {
-            var at = $"{where}[{j}]";
-            if (array[j] is not JsonObject flow)
-            {
-                problems.Add($"{at} (from '{from}'): must be an object.");
-                continue;
-            }
-            // TEN writes one "name"; newer TEN also allows "names" for several messages with the same destinations.
-            var names = Text(flow["name"]) is { } single ? [single] : (flow["names"] as JsonArray ?? []).Select(Text).OfType<string>().ToList();
-            if (names.Count == 0)
-            {
-                problems.Add($"{at} (from '{from}'): the message \"name\" is missing.");
-                continue;
-            }
-            var destinations = new List<string>();
-            if (flow["dest"] is not JsonArray dest || dest.Count == 0)
-            {
-                problems.Add($"{at}: {kind.Key()} '{names[0]}' from '{from}' has no \"dest\".");
-                continue;
-            }
-            foreach (var d in dest)
-            {
-                var to = Text(d?["extension"]);
-                if (string.IsNullOrWhiteSpace(to))
-                {
-                    problems.Add($"{at}: a destination of {kind.Key()} '{names[0]}' from '{from}' has no \"extension\".");
-                    continue;
-                }
-                destinations.Add(to);
-            }
-            foreach (var name in names)
-            {
-                routes.Add(new GraphRoute(from, kind, name, destinations, at));
-            }
-        }
     }
 
     private static string? Text(JsonNode? node) =>

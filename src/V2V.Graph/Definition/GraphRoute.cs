@@ -12,6 +12,12 @@ namespace V2V.Graph.Definition;
 /// <param name="Location">Where the route is written, for messages: e.g. <c>connections[1].data[0]</c>.</param>
 public sealed record GraphRoute(string Source, MessageKind Kind, string MessageName, IReadOnlyList<string> Destinations, string Location)
 {
+    /// <summary>The <c>msg_conversion</c> of each destination that has one, by destination name.</summary>
+    public IReadOnlyDictionary<string, MessageConversion> Conversions { get; init; } = new Dictionary<string, MessageConversion>(StringComparer.Ordinal);
+
+    /// <summary>The conversion on the way to <paramref name="destination"/>, or null.</summary>
+    public MessageConversion? ConversionTo(string destination) => Conversions.GetValueOrDefault(destination);
+
     /// <summary>A short description for messages, e.g. <c>data 'text_data' from 'v2v'</c>.</summary>
     public override string ToString() => $"{Kind.Key()} '{MessageName}' from '{Source}'";
 }

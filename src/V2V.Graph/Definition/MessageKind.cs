@@ -11,17 +11,21 @@ public enum MessageKind
 
     /// <summary>An audio frame (<c>audio_frame</c>).</summary>
     AudioFrame,
+
+    /// <summary>A video frame (<c>video_frame</c>): routed to extensions that handle video, dropped (debug log) at others.</summary>
+    VideoFrame,
 }
 
 /// <summary>The TEN spellings of <see cref="MessageKind"/>.</summary>
 public static class MessageKinds
 {
-    /// <summary>The key of the kind in a connection: <c>cmd</c>, <c>data</c>, <c>audio_frame</c>.</summary>
+    /// <summary>The key of the kind in a connection: <c>cmd</c>, <c>data</c>, <c>audio_frame</c>, <c>video_frame</c>.</summary>
     public static string Key(this MessageKind kind) => kind switch
     {
         MessageKind.Cmd => "cmd",
         MessageKind.Data => "data",
-        _ => "audio_frame",
+        MessageKind.AudioFrame => "audio_frame",
+        _ => "video_frame",
     };
 
     /// <summary>The manifest list of messages of this kind an extension sends, e.g. <c>cmd_out</c>.</summary>
@@ -31,5 +35,5 @@ public static class MessageKinds
     public static string InKey(this MessageKind kind) => kind.Key() + "_in";
 
     /// <summary>All kinds, in the order TEN lists them.</summary>
-    public static IReadOnlyList<MessageKind> All { get; } = [MessageKind.Cmd, MessageKind.Data, MessageKind.AudioFrame];
+    public static IReadOnlyList<MessageKind> All { get; } = [MessageKind.Cmd, MessageKind.Data, MessageKind.AudioFrame, MessageKind.VideoFrame];
 }

@@ -45,6 +45,10 @@ internal sealed partial class ExtensionActor
 
     public Task Loop { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Whether the extension handles video (overrides <see cref="Extension.OnVideoFrameAsync"/>); others are not sent frames.</summary>
+    public bool TakesVideo =>
+        Extension.GetType().GetMethod(nameof(Extension.OnVideoFrameAsync), [typeof(ITenEnv), typeof(VideoFrame), typeof(CancellationToken)])?.DeclaringType != typeof(Extension);
+
     public ExtensionStatistics Statistics => new(Name, Interlocked.Read(ref _cmdsHandled), Interlocked.Read(ref _messagesHandled),
         Interlocked.Read(ref _backPressureWaits), Interlocked.Read(ref _dropped), Interlocked.Read(ref _handlerErrors), Interlocked.Read(ref _unrouted));
 
@@ -222,20 +226,24 @@ internal sealed partial class ExtensionActor
         var token = _abort.Token;
         try
         {
-            if (message is AudioFrame frame)
+            switch (message)
             {
-                await Extension.OnAudioFrameAsync(Env, frame, token).ConfigureAwait(false);
-            }
-            else
-            {
-                await Extension.OnDataAsync(Env, (DataMessage)message, token).ConfigureAwait(false);
+                case AudioFrame frame:
+                    await Extension.OnAudioFrameAsync(Env, frame, token).ConfigureAwait(false);
+                    break;
+                case VideoFrame video:
+                    await Extension.OnVideoFrameAsync(Env, video, token).ConfigureAwait(false);
+                    break;
+                default:
+                    await Extension.OnDataAsync(Env, (DataMessage)message, token).ConfigureAwait(false);
+                    break;
             }
             Interlocked.Increment(ref _messagesHandled);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
         {
             Interlocked.Increment(ref _handlerErrors);
-            LogHandlerFailed(_logger, Name, message is AudioFrame ? "audio frame" : "data", message.Name, ex);
+            LogHandlerFailed(_logger, Name, message switch { AudioFrame => "audio frame", VideoFrame => "video frame", _ => "data" }, message.Name, ex);
         }
         catch (OperationCanceledException)
         {

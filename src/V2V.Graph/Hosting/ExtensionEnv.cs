@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using V2V.Ten;
@@ -37,33 +38,34 @@ internal sealed partial class ExtensionEnv : ITenEnv
 
     public async Task<CmdResult> SendCmdAsync(Cmd cmd, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(cmd);
-        EnsureSendingAllowed();
-        cmd.Source = Name;
-        var destinations = Routes.Cmd(cmd.Name);
-        if (destinations is null)
+        if (Targets(cmd) is not { } targets)
         {
-            return CmdResult.Error($"'{Name}' has no route for the command '{cmd.Name}': add it to the connections of '{Name}' in the graph.");
+            return NoRoute(cmd);
         }
-        if (destinations.Length == 1)
+        if (targets.Length == 1)
         {
-            return await destinations[0].SendCmdAsync(cmd, cancellationToken).ConfigureAwait(false);
+            return await CmdDelivery.SendAsync(targets[0], cmd, cancellationToken).ConfigureAwait(false);
         }
-        var pending = new Task<CmdResult>[destinations.Length];
-        for (var i = 0; i < destinations.Length; i++)
+        var pending = new Task<CmdResult>[targets.Length];
+        for (var i = 0; i < targets.Length; i++)
         {
-            pending[i] = destinations[i].SendCmdAsync(cmd, cancellationToken);
+            pending[i] = CmdDelivery.SendAsync(targets[i], cmd, cancellationToken);
         }
-        var results = await Task.WhenAll(pending).ConfigureAwait(false);
-        // As ITenEnv promises: the first error, or else the last result.
-        foreach (var result in results)
+        return CmdDelivery.Choose(await Task.WhenAll(pending).ConfigureAwait(false));
+    }
+
+    public async IAsyncEnumerable<CmdResult> SendCmdExAsync(Cmd cmd, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (Targets(cmd) is not { } targets)
         {
-            if (result.Status == StatusCode.Error)
-            {
-                return result;
-            }
+            yield return NoRoute(cmd);
+            yield break;
         }
-        return results[^1];
+        var pending = targets.Select(t => CmdDelivery.SendAsync(t, cmd, cancellationToken)).ToList();
+        await foreach (var done in Task.WhenEach(pending).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            yield return await done.ConfigureAwait(false);
+        }
     }
 
     public ValueTask SendDataAsync(DataMessage data, CancellationToken cancellationToken = default)
@@ -71,7 +73,22 @@ internal sealed partial class ExtensionEnv : ITenEnv
         ArgumentNullException.ThrowIfNull(data);
         EnsureSendingAllowed();
         data.Source = Name;
-        return Post(Routes.Data(data.Name), data, cancellationToken);
+        if (Routes.Data(data.Name) is not { } targets)
+        {
+            Unrouted(data);
+            return ValueTask.CompletedTask;
+        }
+        return targets.Length == 1 && targets[0].Conversion is null
+            ? targets[0].Actor.PostAsync(data, cancellationToken)
+            : PostDataAsync(targets, data, cancellationToken);
+    }
+
+    public ValueTask SendVideoFrameAsync(VideoFrame frame, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        EnsureSendingAllowed();
+        frame.Source = Name;
+        return Post(Routes.Video(frame.Name), frame, cancellationToken);
     }
 
     public ValueTask SendAudioFrameAsync(AudioFrame frame, CancellationToken cancellationToken = default)
@@ -92,6 +109,36 @@ internal sealed partial class ExtensionEnv : ITenEnv
         return destinations.Length == 1 ? destinations[0].PostAsync(message, cancellationToken) : PostAllAsync(destinations, message, cancellationToken);
     }
 
+    // Each destination with a conversion gets its own converted message; the others share the original.
+    private async ValueTask PostDataAsync(RouteTarget[] targets, DataMessage data, CancellationToken cancellationToken)
+    {
+        foreach (var target in targets)
+        {
+            DataMessage message;
+            try
+            {
+                message = target.Conversion is null ? data : MessageConverter.Convert(data, target.Conversion);
+            }
+            catch (InvalidOperationException ex)
+            {
+                LogConversionFailed(Logger, Name, data.Name, target.Actor.Name, ex.Message);
+                continue;
+            }
+            await target.Actor.PostAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private RouteTarget[]? Targets(Cmd cmd)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
+        EnsureSendingAllowed();
+        cmd.Source = Name;
+        return Routes.Cmd(cmd.Name);
+    }
+
+    private CmdResult NoRoute(Cmd cmd) =>
+        CmdResult.Error($"'{Name}' has no route for the command '{cmd.Name}': add it to the connections of '{Name}' in the graph.");
+
     // Fan-out shares the message: receivers must treat messages as read-only. An audio frame gets one owner per
     // receiver, each of which disposes it; its buffer goes back when the last has.
     private static async ValueTask PostAllAsync(ExtensionActor[] destinations, TenMessage message, CancellationToken cancellationToken)
@@ -111,7 +158,7 @@ internal sealed partial class ExtensionEnv : ITenEnv
         Self.CountUnrouted();
         if (_reportedUnrouted.TryAdd(message.Name, true))
         {
-            LogUnrouted(Logger, Name, message is AudioFrame ? "audio_frame" : "data", message.Name);
+            LogUnrouted(Logger, Name, message switch { AudioFrame => "audio_frame", VideoFrame => "video_frame", _ => "data" }, message.Name);
         }
     }
 
@@ -122,6 +169,9 @@ internal sealed partial class ExtensionEnv : ITenEnv
             throw new InvalidOperationException($"'{Name}' sent a message during OnInitAsync: other extensions are not running yet. Send from OnStartAsync or later.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Extension}: the msg_conversion of data '{Message}' to '{Destination}' failed ({Reason}); that destination does not get it.")]
+    private static partial void LogConversionFailed(ILogger logger, string extension, string message, string destination, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Extension}: no route takes {Kind} '{Message}'; such messages are dropped (counted, logged once).")]
     private static partial void LogUnrouted(ILogger logger, string extension, string kind, string message);

@@ -20,6 +20,13 @@ public sealed class GraphHostOptions
     /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 
+    /// <summary>
+    /// Nodes whose addon is replaced before validation, node name to addon name (the CLI's <c>--bind NODE=ADDON</c>):
+    /// e.g. TEN's <c>agora_rtc</c> node bound to <c>wav_file_source</c>. The node keeps its name and connections; of its
+    /// graph properties only those the new addon declares are kept (see <see cref="Validation.NodeBinder"/>).
+    /// </summary>
+    public IDictionary<string, string> Bindings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>The clock of idle detection.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

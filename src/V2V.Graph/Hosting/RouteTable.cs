@@ -3,22 +3,43 @@ using V2V.Graph.Definition;
 namespace V2V.Graph.Hosting;
 
 /// <summary>
-/// The routes out of one extension, precomputed at start: message name to destination actors, one table per
-/// kind. The lookups allocate nothing; audio keeps the last hit so a steady stream of <c>pcm_frame</c> does
-/// not even hash the name.
+/// The routes out of one extension, precomputed at start: message name to destinations, one table per kind. Commands
+/// and data carry each destination's conversion; frames are never converted (validation refuses it), so their tables
+/// hold the actors alone. The lookups allocate nothing; audio keeps the last hit so a steady stream of
+/// <c>pcm_frame</c> does not even hash the name.
 /// </summary>
 internal sealed class RouteTable
 {
-    private readonly Dictionary<string, ExtensionActor[]> _cmd = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ExtensionActor[]> _data = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RouteTarget[]> _cmd = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RouteTarget[]> _data = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExtensionActor[]> _audio = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExtensionActor[]> _video = new(StringComparer.Ordinal);
     private LastHit? _lastAudio;
 
-    public void Add(MessageKind kind, string name, ExtensionActor[] destinations) => Table(kind)[name] = destinations;
+    public void Add(MessageKind kind, string name, RouteTarget[] destinations)
+    {
+        switch (kind)
+        {
+            case MessageKind.Cmd:
+                _cmd[name] = destinations;
+                break;
+            case MessageKind.Data:
+                _data[name] = destinations;
+                break;
+            case MessageKind.AudioFrame:
+                _audio[name] = [.. destinations.Select(d => d.Actor)];
+                break;
+            default:
+                _video[name] = [.. destinations.Select(d => d.Actor)];
+                break;
+        }
+    }
 
-    public ExtensionActor[]? Cmd(string name) => _cmd.GetValueOrDefault(name);
+    public RouteTarget[]? Cmd(string name) => _cmd.GetValueOrDefault(name);
 
-    public ExtensionActor[]? Data(string name) => _data.GetValueOrDefault(name);
+    public RouteTarget[]? Data(string name) => _data.GetValueOrDefault(name);
+
+    public ExtensionActor[]? Video(string name) => _video.GetValueOrDefault(name);
 
     public ExtensionActor[]? Audio(string name)
     {
@@ -35,13 +56,6 @@ internal sealed class RouteTable
         }
         return found;
     }
-
-    private Dictionary<string, ExtensionActor[]> Table(MessageKind kind) => kind switch
-    {
-        MessageKind.Cmd => _cmd,
-        MessageKind.Data => _data,
-        _ => _audio,
-    };
 
     private sealed record LastHit(string Name, ExtensionActor[] Destinations);
 }

@@ -24,4 +24,7 @@ public sealed class GraphPlan
 
     /// <summary>The routes, one per source, kind and message name.</summary>
     public IReadOnlyList<GraphRoute> Routes { get; }
+
+    /// <summary>What validation changed and the host logs: e.g. a bound node's properties that were written for its former addon and left out.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -5,39 +5,47 @@ namespace V2V.Graph.Validation;
 
 /// <summary>
 /// Checks a graph against the registered addons and reports every problem at once: unknown addons, duplicate
-/// node names, routes from or to no node, messages a manifest does not declare, data or audio cycles, and
-/// properties that fail the manifest (through <see cref="TenProperties.Resolve"/>).
+/// node names, routes from or to no node, messages a manifest does not declare (after a destination's rename),
+/// conversions of frames, and properties that fail the manifest (through
+/// <see cref="TenProperties.Resolve"/>). Data or frame cycles of one message name are noted (<see cref="GraphPlan.Notes"/>).
+/// Bindings replace nodes' addons first (see <see cref="NodeBinder"/>).
 /// </summary>
 public static class GraphValidator
 {
-    /// <summary>Validates <paramref name="graph"/>; <paramref name="environment"/> resolves <c>${env:NAME}</c> (default: the process environment).</summary>
-    /// <exception cref="GraphValidationException">The graph cannot run; every problem is listed.</exception>
-    public static GraphPlan Validate(GraphDefinition graph, AddonRegistry registry, Func<string, string?>? environment = null)
+    /// <summary>
+    /// Validates <paramref name="graph"/>. <paramref name="environment"/> resolves <c>${env:NAME}</c> (default: the
+    /// process environment); <paramref name="bindings"/> (node name to addon name) replace nodes' addons.
+    /// </summary>
+    /// <exception cref="GraphValidationException">The graph cannot run; every problem is listed, and <see cref="GraphValidationException.UnknownAddons"/> names the nodes to bind.</exception>
+    public static GraphPlan Validate(GraphDefinition graph, AddonRegistry registry, Func<string, string?>? environment = null, IReadOnlyDictionary<string, string>? bindings = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(registry);
         var problems = new List<string>();
-        var nodes = PlanNodes(graph, registry, environment, problems);
+        var notes = new List<string>();
+        var unknown = new Dictionary<string, string>(StringComparer.Ordinal);
+        graph = NodeBinder.Bind(graph, registry, bindings, problems, notes);
+        var nodes = PlanNodes(graph, registry, environment, problems, unknown);
         var routes = MergeRoutes(graph.Routes);
         var known = new HashSet<string>(graph.Nodes.Select(n => n.Name), StringComparer.Ordinal);
         foreach (var route in routes)
         {
             CheckRoute(route, known, nodes, problems);
         }
-        FindCycles(routes, known, problems);
+        FindCycles(routes, known, notes);
         if (graph.Nodes.Count == 0)
         {
             problems.Add("the graph has no nodes.");
         }
         if (problems.Count > 0)
         {
-            throw new GraphValidationException(problems);
+            throw new GraphValidationException(problems) { UnknownAddons = unknown };
         }
-        return new GraphPlan(graph.Name, [.. nodes.Values], routes);
+        return new GraphPlan(graph.Name, [.. nodes.Values], routes) { Notes = notes };
     }
 
     // Dictionary preserves insertion order when nothing is removed: node order is start order.
-    private static Dictionary<string, PlannedNode> PlanNodes(GraphDefinition graph, AddonRegistry registry, Func<string, string?>? environment, List<string> problems)
+    private static Dictionary<string, PlannedNode> PlanNodes(GraphDefinition graph, AddonRegistry registry, Func<string, string?>? environment, List<string> problems, Dictionary<string, string> unknown)
     {
         var planned = new Dictionary<string, PlannedNode>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -50,7 +58,9 @@ public static class GraphValidator
             }
             if (!registry.TryGet(node.Addon, out var addon))
             {
-                problems.Add($"node '{node.Name}': unknown addon '{node.Addon}' (registered addons: {string.Join(", ", registry.Names)}).");
+                var why = registry.WhyUnknown(node.Addon) is { } reason ? $": {reason}" : "";
+                problems.Add($"node '{node.Name}': unknown addon '{node.Addon}'{why}. Bind the node to an addon of this host ({string.Join(", ", registry.Names)}), e.g. --bind {node.Name}=ADDON.");
+                unknown[node.Name] = node.Addon;
                 continue;
             }
             try
@@ -75,7 +85,12 @@ public static class GraphValidator
             var key = (route.Source, route.Kind, route.MessageName);
             if (index.TryGetValue(key, out var at))
             {
-                merged[at] = merged[at] with { Destinations = [.. merged[at].Destinations, .. route.Destinations] };
+                var conversions = new Dictionary<string, MessageConversion>(merged[at].Conversions, StringComparer.Ordinal);
+                foreach (var (destination, conversion) in route.Conversions)
+                {
+                    conversions.TryAdd(destination, conversion);
+                }
+                merged[at] = merged[at] with { Destinations = [.. merged[at].Destinations, .. route.Destinations], Conversions = conversions };
             }
             else
             {
@@ -102,6 +117,15 @@ public static class GraphValidator
                 problems.Add($"{where}: the destination is listed twice.");
                 continue;
             }
+            var conversion = route.ConversionTo(destination);
+            if (conversion is not null && route.Kind is MessageKind.AudioFrame or MessageKind.VideoFrame)
+            {
+                problems.Add($"{where}: msg_conversion of {route.Kind.Key()} is not supported here (frames pass unchanged); convert cmd or data instead.");
+            }
+            if (conversion?.Result is not null && route.Kind != MessageKind.Cmd)
+            {
+                problems.Add($"{where}: msg_conversion.result applies to commands only.");
+            }
             if (!known.Contains(destination))
             {
                 problems.Add($"{where}: the destination '{destination}' is not a node of the graph.");
@@ -112,7 +136,7 @@ public static class GraphValidator
             {
                 problems.Add($"{where}: '{route.Source}' {outProblem}");
             }
-            if (nodes.TryGetValue(destination, out var target) && Undeclared(target, route.Kind.InKey(), route.MessageName) is { } inProblem)
+            if (nodes.TryGetValue(destination, out var target) && Undeclared(target, route.Kind.InKey(), conversion?.ConvertName(route.MessageName) ?? route.MessageName) is { } inProblem)
             {
                 problems.Add($"{where}: '{destination}' {inProblem}");
             }
@@ -130,9 +154,11 @@ public static class GraphValidator
         return $"({node.Addon.Name}) does not declare '{message}' in {key} (it declares: {string.Join(", ", declared)}).";
     }
 
-    // Data and frames are pushed without an answer: a cycle of one message name would circulate for ever and,
-    // with bounded queues in Wait mode, deadlock when every queue on the cycle is full. Commands may cycle (each awaits a result).
-    private static void FindCycles(List<GraphRoute> routes, HashSet<string> known, List<string> problems)
+    // Data and frames are pushed without an answer: a cycle of one message name circulates for ever if every extension on
+    // it passes the message on, and with bounded queues in Wait mode deadlocks when every queue on it is full. But TEN's
+    // own graphs have such cycles that are not (a transport takes the agent's pcm_frame and sends the user's): so a
+    // cycle is a note for the log, not a refusal. Commands may cycle (each awaits a result).
+    private static void FindCycles(List<GraphRoute> routes, HashSet<string> known, List<string> notes)
     {
         foreach (var group in routes.Where(r => r.Kind != MessageKind.Cmd).GroupBy(r => (r.Kind, r.MessageName)))
         {
@@ -143,7 +169,7 @@ public static class GraphValidator
             {
                 if (Visit(start, edges, state, path) is { } cycle)
                 {
-                    problems.Add($"{group.Key.Kind.Key()} '{group.Key.MessageName}' routes form a cycle: {string.Join(" -> ", cycle)}; data and audio frames must not come back to their sender.");
+                    notes.Add($"{group.Key.Kind.Key()} '{group.Key.MessageName}' routes form a cycle: {string.Join(" -> ", cycle)}; an extension on it that passes the message on makes it circulate for ever.");
                     break;
                 }
             }

@@ -84,7 +84,7 @@ public sealed class RoutingTests
     }
 
     [Fact]
-    public async Task CmdToSeveralDestinations_ReturnsTheFirstError_OrElseTheLastResult()
+    public async Task CmdToSeveralDestinations_ReturnsTheFirstAnswerInGraphOrder_OrElseTheFirstError()
     {
         var journal = new Journal();
         await using var graph = await TestGraph.StartAsync(TestGraph.Probes("""
@@ -97,7 +97,7 @@ public sealed class RoutingTests
         var ok = await driver.SendCmdAsync(new Cmd("ping"), Ct);
         var refused = await driver.SendCmdAsync(new Cmd("refuse"), Ct);
 
-        Assert.Equal("b", ok.GetString("by"));
+        Assert.Equal("a", ok.GetString("by"));
         Assert.Equal(StatusCode.Error, refused.Status);
         Assert.Equal("a refuses", refused.Detail);
         Assert.Equal(2, journal.StartingWith("a cmd").Count);

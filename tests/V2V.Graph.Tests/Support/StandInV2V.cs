@@ -16,11 +16,12 @@ public static class StandInV2V
             "temperature": { "type": "float64" }, "max_tokens": { "type": "int64" }, "voice": { "type": "string" },
             "server_vad": { "type": "bool" }, "language": { "type": "string" }, "dump": { "type": "bool" }, "dump_path": { "type": "string" },
             "greeting": { "type": "string" }, "max_history": { "type": "int64" }, "audio_out": { "type": "bool" },
-            "input_transcript": { "type": "bool" }, "sample_rate": { "type": "int64" }, "stream_id": { "type": "int64" }, "dialect": { "type": "string" } } },
+            "input_transcript": { "type": "bool" }, "sample_rate": { "type": "int64" }, "stream_id": { "type": "int64" }, "dialect": { "type": "string" },
+            "history": { "type": "int64" }, "enable_storage": { "type": "bool" } } },
           "audio_frame_in": [ { "name": "pcm_frame" } ], "audio_frame_out": [ { "name": "pcm_frame" } ],
           "data_in": [ { "name": "text_data" } ], "data_out": [ { "name": "text_data" } ],
-          "cmd_in": [ { "name": "flush" }, { "name": "tool_register" }, { "name": "on_user_joined" }, { "name": "on_user_left" } ],
-          "cmd_out": [ { "name": "flush" }, { "name": "tool_call" } ]
+          "cmd_in": [ { "name": "flush" }, { "name": "tool_register" }, { "name": "on_user_joined" }, { "name": "on_user_left" }, { "name": "on_connection_failure" } ],
+          "cmd_out": [ { "name": "flush" }, { "name": "tool_call" }, { "name": "on_user_joined" }, { "name": "on_user_left" } ]
         }
         """);
 

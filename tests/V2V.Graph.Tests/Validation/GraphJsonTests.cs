@@ -100,8 +100,8 @@ public sealed class GraphJsonTests
         Assert.Contains(ex.Problems, p => p.Contains("nodes[1]: \"name\" is missing", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("'subgraph' is not supported", StringComparison.Ordinal));
         Assert.Contains(ex.Problems, p => p.Contains("connections[0]: \"extension\"", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.Contains("connections[1].data[0] (from 'a'): the message \"name\" is missing", StringComparison.Ordinal));
-        Assert.Contains(ex.Problems, p => p.Contains("audio_frame 'pcm_frame' from 'a' has no \"dest\"", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("connections[1].data[0] (of 'a'): the message \"name\" is missing", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Contains("audio_frame 'pcm_frame' of 'a' has neither \"dest\" nor \"source\"", StringComparison.Ordinal));
     }
 
     [Fact]

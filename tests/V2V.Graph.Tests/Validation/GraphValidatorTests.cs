@@ -100,7 +100,7 @@ public sealed class GraphValidatorTests
               "connections": [ { "extension": "v2v", "cmd": [ { "name": "hangup", "dest": [ { "extension": "p" } ] } ] } ] }
             """);
 
-        Assert.Contains("'v2v' (openai_v2v) does not declare 'hangup' in cmd_out (it declares: flush, tool_call)", problem, StringComparison.Ordinal);
+        Assert.Contains("'v2v' (openai_v2v) does not declare 'hangup' in cmd_out (it declares: flush, tool_call, on_user_joined, on_user_left)", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -115,22 +115,22 @@ public sealed class GraphValidatorTests
     }
 
     [Fact]
-    public void DataCycle_IsAnError()
+    public void DataCycle_IsNoted_NotRefused()
     {
-        var problem = Only("""
+        var plan = Validate("""
             { "nodes": [ { "name": "a", "addon": "probe" }, { "name": "b", "addon": "probe" } ],
               "connections": [
                 { "extension": "a", "data": [ { "name": "text_data", "dest": [ { "extension": "b" } ] } ] },
                 { "extension": "b", "data": [ { "name": "text_data", "dest": [ { "extension": "a" } ] } ] } ] }
             """);
 
-        Assert.Contains("data 'text_data' routes form a cycle: a -> b -> a", problem, StringComparison.Ordinal);
+        Assert.Contains("data 'text_data' routes form a cycle: a -> b -> a", Assert.Single(plan.Notes), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AudioCycleThroughThreeNodes_IsAnError()
+    public void AudioCycleThroughThreeNodes_IsNoted_AsTenGraphsHaveThemThroughTheirTransport()
     {
-        var problem = Only("""
+        var plan = Validate("""
             { "nodes": [ { "name": "a", "addon": "probe" }, { "name": "b", "addon": "echo" }, { "name": "c", "addon": "probe" } ],
               "connections": [
                 { "extension": "a", "audio_frame": [ { "name": "pcm_frame", "dest": [ { "extension": "b" } ] } ] },
@@ -138,7 +138,7 @@ public sealed class GraphValidatorTests
                 { "extension": "c", "audio_frame": [ { "name": "pcm_frame", "dest": [ { "extension": "a" } ] } ] } ] }
             """);
 
-        Assert.Contains("audio_frame 'pcm_frame' routes form a cycle: a -> b -> c -> a", problem, StringComparison.Ordinal);
+        Assert.Contains("audio_frame 'pcm_frame' routes form a cycle: a -> b -> c -> a", Assert.Single(plan.Notes), StringComparison.Ordinal);
     }
 
     [Fact]
