@@ -116,7 +116,11 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
     {
         try
         {
-            return TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
+            var resolved = TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
+            // A graph may carry properties the extension does not know (TEN tolerates them); the server's own --set is a typo.
+            var unknown = TenProperties.Undeclared(agent.Manifest, resolved);
+            return unknown.Count == 0 ? resolved
+                : throw new PlaygroundConfigurationException($"{agent.Name}: unknown property '{unknown[0]}'. Known properties: {string.Join(", ", agent.Manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
         }
         catch (TenPropertyException ex)
         {

@@ -6,8 +6,10 @@ namespace V2V.Ten;
 
 /// <summary>
 /// Resolves and checks an extension's properties as TEN does: property.json defaults overlaid by the graph
-/// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced, then every value checked
-/// against the manifest's type. Errors name the property and say what was expected.
+/// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced (the default may itself be such a
+/// reference: <c>${env:A|${env:B|}}</c> reads A, else B, else nothing), then every declared value checked against the
+/// manifest's type. A property the manifest does not declare is kept unchecked, as TEN keeps it: the extension
+/// says whether it knows it (see <see cref="Undeclared"/>). Errors name the property and say what was expected.
 /// </summary>
 public static partial class TenProperties
 {
@@ -30,12 +32,10 @@ public static partial class TenProperties
         var result = new JsonObject();
         foreach (var (name, value) in merged)
         {
-            if (!manifest.PropertyTypes.TryGetValue(name, out var type))
-            {
-                throw new TenPropertyException(name, $"{manifest.Name}: unknown property '{name}'. Known properties: {string.Join(", ", manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
-            }
+            // An undeclared property has no type to check it against: it is kept as given (TEN tolerates it).
+            var substituted = Substitute(manifest.Name, name, value, environment);
+            var resolved = manifest.PropertyTypes.TryGetValue(name, out var type) ? Check(manifest.Name, name, type, substituted) : substituted;
             // A value that passes unchanged still belongs to 'merged': a JsonNode has one parent, so it is copied.
-            var resolved = Check(manifest.Name, name, type, Substitute(manifest.Name, name, value, environment));
             result[name] = resolved?.Parent is null ? resolved : resolved.DeepClone();
         }
         foreach (var name in manifest.RequiredProperties)
@@ -46,6 +46,14 @@ public static partial class TenProperties
             }
         }
         return result;
+    }
+
+    /// <summary>The properties in <paramref name="properties"/> that <paramref name="manifest"/> does not declare, sorted: for a warning that names them.</summary>
+    public static IReadOnlyList<string> Undeclared(TenManifest manifest, JsonObject properties)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(properties);
+        return [.. properties.Select(p => p.Key).Where(name => !manifest.PropertyTypes.ContainsKey(name)).Order(StringComparer.Ordinal)];
     }
 
     private static JsonNode? Substitute(string addon, string name, JsonNode? value, Func<string, string?> environment)
@@ -67,7 +75,8 @@ public static partial class TenProperties
             {
                 throw new TenPropertyException(name, $"{addon}: property '{name}' refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}.");
             }
-            resolved = match.Groups[3].Value;
+            // The default may be a reference too: the next variable is read when this one is not set.
+            return Substitute(addon, name, JsonValue.Create(match.Groups[3].Value), environment);
         }
         return JsonValue.Create(resolved);
     }
