@@ -7,7 +7,8 @@ namespace V2V.Ten;
 /// <summary>
 /// Resolves and checks an extension's properties as TEN does: property.json defaults overlaid by the graph
 /// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced (the default may itself be such a
-/// reference: <c>${env:A|${env:B|}}</c> reads A, else B, else nothing), then every declared value checked against the
+/// reference: <c>${env:A|${env:B|}}</c> reads A, else B, else nothing; an unset variable with no default leaves the
+/// property unset, as TEN's runtime makes it null), then every declared value checked against the
 /// manifest's type. A property the manifest does not declare is kept unchecked, as TEN keeps it: the extension
 /// says whether it knows it (see <see cref="Undeclared"/>). Errors name the property and say what was expected.
 /// </summary>
@@ -30,10 +31,11 @@ public static partial class TenProperties
             }
         }
         var result = new JsonObject();
+        var unsetVariables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in merged)
         {
             // An undeclared property has no type to check it against: it is kept as given (TEN tolerates it).
-            var substituted = Substitute(manifest.Name, name, value, environment);
+            var substituted = Substitute(name, value, environment, unsetVariables);
             var resolved = manifest.PropertyTypes.TryGetValue(name, out var type) ? Check(manifest.Name, name, type, substituted) : substituted;
             // A value that passes unchanged still belongs to 'merged': a JsonNode has one parent, so it is copied.
             result[name] = resolved?.Parent is null ? resolved : resolved.DeepClone();
@@ -42,7 +44,10 @@ public static partial class TenProperties
         {
             if (result[name] is null)
             {
-                throw new TenPropertyException(name, $"{manifest.Name}: property '{name}' is required.");
+                var why = unsetVariables.TryGetValue(name, out var variable)
+                    ? $" It refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}."
+                    : "";
+                throw new TenPropertyException(name, $"{manifest.Name}: property '{name}' is required.{why}");
             }
         }
         return result;
@@ -56,7 +61,7 @@ public static partial class TenProperties
         return [.. properties.Select(p => p.Key).Where(name => !manifest.PropertyTypes.ContainsKey(name)).Order(StringComparer.Ordinal)];
     }
 
-    private static JsonNode? Substitute(string addon, string name, JsonNode? value, Func<string, string?> environment)
+    private static JsonNode? Substitute(string name, JsonNode? value, Func<string, string?> environment, Dictionary<string, string> unsetVariables)
     {
         if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
         {
@@ -73,10 +78,13 @@ public static partial class TenProperties
         {
             if (!match.Groups[2].Success)
             {
-                throw new TenPropertyException(name, $"{addon}: property '{name}' refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}.");
+                // TEN's runtime resolves it to null: the property counts as not set (the extension's default, or its
+                // own error, applies). Remembered so that a required property can say which variable was missing.
+                unsetVariables[name] = variable;
+                return null;
             }
             // The default may be a reference too: the next variable is read when this one is not set.
-            return Substitute(addon, name, JsonValue.Create(match.Groups[3].Value), environment);
+            return Substitute(name, JsonValue.Create(match.Groups[3].Value), environment, unsetVariables);
         }
         return JsonValue.Create(resolved);
     }
