@@ -20,6 +20,9 @@ internal sealed class RefusalRecordingHandler(TimeProvider clock) : DelegatingHa
     /// <summary>The most of a refusal's body read: an error message, not a page.</summary>
     public const int MaxBodyBytes = 8 * 1024;
 
+    /// <summary>How long the body of a refusal is waited for, at most.</summary>
+    private static readonly TimeSpan BodyPatience = TimeSpan.FromSeconds(2);
+
     /// <summary>What the server said, when it refused; null while it has not.</summary>
     public HandshakeRefusal? Refusal { get; private set; }
 
@@ -37,21 +40,24 @@ internal sealed class RefusalRecordingHandler(TimeProvider clock) : DelegatingHa
     private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MaxBodyBytes);
+        var length = 0;
+        // A body that never ends (a proxy that keeps the connection open) must not turn a refusal into a timeout.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        patience.CancelAfter(BodyPatience);
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var length = 0;
+            await using var body = await response.Content.ReadAsStreamAsync(patience.Token).ConfigureAwait(false);
             int read;
-            while (length < MaxBodyBytes && (read = await body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes - length), cancellationToken).ConfigureAwait(false)) > 0)
+            while (length < MaxBodyBytes && (read = await body.ReadAsync(buffer.AsMemory(length, MaxBodyBytes - length), patience.Token).ConfigureAwait(false)) > 0)
             {
                 length += read;
             }
             return buffer.AsSpan(0, length).ToArray();
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The server hung up mid-body: the status and headers still say what they say.
-            return [];
+            // The server hung up or stalled mid-body: what came of it, the status and the headers still say what they say.
+            return buffer.AsSpan(0, length).ToArray();
         }
         finally
         {

@@ -83,6 +83,35 @@ public sealed class HandshakeRefusalTests
     }
 
     [Fact]
+    public async Task RefusalWhoseBodyNeverEnds_KeepsItsStatusAndWhatCameOfTheBody()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var serving = Task.Run(async () =>
+        {
+            // A proxy that promises a body and stalls after its first line: the client must not wait for the rest.
+            using var peer = await listener.AcceptTcpClientAsync(Ct);
+            var stream = peer.GetStream();
+            var request = new byte[8192];
+            _ = await stream.ReadAsync(request, Ct);
+            await stream.WriteAsync("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 10000\r\n\r\nupstream busy\n"u8.ToArray(), Ct);
+            await Task.Delay(Timeout.Infinite, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }, Ct);
+
+        var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => new RealtimeClient(new RealtimeClientOptions
+        {
+            BaseUri = new Uri($"ws://127.0.0.1:{port}"), Model = "m", ConnectTimeout = TimeSpan.FromSeconds(60),
+        }).ConnectAsync(Ct));
+
+        Assert.Equal(503, ex.StatusCode);
+        Assert.Equal("upstream busy", ex.Reason);
+        await done.CancelAsync();
+        await serving;
+    }
+
+    [Fact]
     public async Task RefusalsCounted_ThenTheHandshakeIsAccepted()
     {
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
