@@ -85,7 +85,8 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         app.Use(new AccessGate(token).InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
-            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory);
+            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
+            options.RefusedKeyFix ?? "Check the api_key property of the agent.");
         new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
