@@ -61,6 +61,25 @@ public sealed class KeylessEndpointTests
     }
 
     [Fact]
+    public async Task AKeyTheServiceRefuses_FailsToStart_NamingApiKey_InTheServicesWords_WithTheKeyMasked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var wrongKey = "sk-proj-" + Guid.NewGuid().ToString("N");
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = "the-key-the-server-wants", SpeedFactor = 0 }, ct);
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var running = await host.StartAsync(SingleNode(new JsonObject { ["api_key"] = wrongKey, ["base_uri"] = server.BaseUri.ToString() }), ct);
+        });
+
+        Assert.Contains("property 'api_key' was refused by", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 401: Incorrect API key provided", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Check ApiKey", ex.Message, StringComparison.Ordinal); // the client's C# name stays below
+        Assert.DoesNotContain(wrongKey[^4..], ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheExtension_DoesNotDependOnTheLocalServer()
     {
         var references = typeof(OpenAIV2VExtension).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();

@@ -22,7 +22,11 @@ internal static class HandshakeFailures
         {
             401 or 403 => new RealtimeAuthenticationException(
                 $"The realtime endpoint {url} refused the credentials (HTTP {status}{Said(reason, ": ")}). Check {CredentialHint(options)}.",
-                url, status) { Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter },
+                url, status)
+            {
+                Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter,
+                Option = string.IsNullOrEmpty(options.BearerToken) ? nameof(RealtimeClientOptions.ApiKey) : nameof(RealtimeClientOptions.BearerToken),
+            },
             0 when error is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
             0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(error.Message, options)}", url, null),
             _ => new RealtimeHandshakeException(

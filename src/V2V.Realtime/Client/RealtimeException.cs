@@ -57,6 +57,12 @@ public sealed class RealtimeAuthenticationException : RealtimeHandshakeException
     /// <summary>Creates the exception.</summary>
     public RealtimeAuthenticationException(string message, string endpoint, int statusCode, Exception? innerException = null)
         : base(message, endpoint, statusCode, innerException) { }
+
+    /// <summary>
+    /// The credential that was refused, by its C# name in <see cref="RealtimeClientOptions"/> (<c>ApiKey</c> or
+    /// <c>BearerToken</c>), so a layer above can name it in its own words as it does for <see cref="RealtimeConfigurationException.Option"/>.
+    /// </summary>
+    public string Option { get; init; } = nameof(RealtimeClientOptions.ApiKey);
 }
 
 /// <summary>The connection was lost (no close handshake) while reading or sending.</summary>
