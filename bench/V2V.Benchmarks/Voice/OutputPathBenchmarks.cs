@@ -48,7 +48,7 @@ public class OutputPathBenchmarks
             $$"""{"type":"response.output_audio.delta","event_id":"event_4950","response_id":"resp_001","item_id":"msg_008","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(audio)}}"}""");
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
         _cutter = new OutputFrameCutter(OutputRate, TimeSpan.FromMilliseconds(10));
-        var metrics = VoiceMetrics.For(new VoiceSessionOptions());
+        var metrics = VoiceMetrics.For(new V2V.Voice.VoiceSessionOptions());
         _handoff = new TransportHandoff(_outputs.Reader, metrics);
         _playout = new PlayoutQueue(_outputs.Writer, _handoff, metrics, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(120));
     }
