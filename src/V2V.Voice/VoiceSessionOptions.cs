@@ -178,6 +178,12 @@ public sealed class VoiceSessionOptions
     /// <summary>Logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Where the session's metrics are measured (meter <c>V2V.Voice</c>, see <see cref="Diagnostics.VoiceMetrics"/>): a
+    /// host's factory, or a test's own so that it sees this session's measurements only. Null: one meter for the process.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the setting and the allowed values.</summary>
     public void Validate()
     {
