@@ -14,9 +14,20 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     private readonly Queue<short[]> _buffer = new();
     private long _bufferedSamples;
     private volatile IRealtimeConnection? _client;
+    private IRealtimeConnection? _countedClient;
+    private long _sentSamples;
 
     /// <summary>The live connection, or null while connecting, reconnecting or switching.</summary>
     public IRealtimeConnection? Client => _client;
+
+    /// <summary>
+    /// Ms of input audio sent on the live connection: the server's input buffer clock, which starts at 0 on each new
+    /// connection (its <c>audio_end_ms</c> is read against this, never against the audio of the whole session).
+    /// </summary>
+    public double SentMs => Interlocked.Read(ref _sentSamples) * 1000.0 / sampleRate;
+
+    /// <summary>The producer sent <paramref name="samples"/> on the live connection.</summary>
+    public void CountSent(int samples) => Interlocked.Add(ref _sentSamples, samples);
 
     /// <summary>Keeps a chunk when there is no open connection; false when there is one (send on it).</summary>
     public bool TryBuffer(ReadOnlySpan<short> chunk)
@@ -68,6 +79,11 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// </summary>
     public async Task SendBufferedThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
     {
+        // A new connection's clock starts at 0; the old one resumed (a renewal that failed) goes on counting.
+        if (!ReferenceEquals(Interlocked.Exchange(ref _countedClient, client), client))
+        {
+            Interlocked.Exchange(ref _sentSamples, 0);
+        }
         while (true)
         {
             short[][] chunks;
@@ -85,6 +101,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             foreach (var chunk in chunks)
             {
                 await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
+                CountSent(chunk.Length);
             }
         }
     }

@@ -51,9 +51,6 @@ internal sealed class InputAudioPath : IDisposable
         _vad = vad;
     }
 
-    /// <summary>Samples at 24 kHz taken so far: the clock of the input buffer, as the server counts it.</summary>
-    public long SamplesIn { get; private set; }
-
     /// <summary>Speech boundaries the local detector found in the last <see cref="Push"/>.</summary>
     public IReadOnlyList<VoiceActivityEvent> VadEvents => _vadEvents;
 
@@ -99,7 +96,6 @@ internal sealed class InputAudioPath : IDisposable
         EnsureSize(ref _resampled, _resampler.GetMaxOutputCount(mono.Length));
         var count = _resampler.Process(mono, _resampled);
         var at24k = _resampled.AsSpan(0, count);
-        SamplesIn += count;
         _vad?.Process(at24k, _vadEvents);
         var quiet = IsQuiet(at24k);
         if (!quiet)

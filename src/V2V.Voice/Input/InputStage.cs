@@ -53,8 +53,8 @@ internal sealed class InputStage : IDisposable
             options.TurnMode == TurnMode.LocalVad ? LocalVad.CreateDetector(options.VadSilenceDurationMs) : null);
     }
 
-    /// <summary>Ms of input the server has been sent (its buffer clock), for mapping speech_stopped to wall time.</summary>
-    public double InputMs => _path.SamplesIn / 24.0;
+    /// <summary>Ms of input the live connection has been sent (its buffer clock), for mapping speech_stopped to wall time.</summary>
+    public double InputMs => _link.Connection.Slot.SentMs;
 
     /// <summary>A frame of the user's audio (checked by the caller), and what local VAD heard in it.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels, CancellationToken ct)
@@ -140,6 +140,7 @@ internal sealed class InputStage : IDisposable
         {
             // The bytes are copied into a pooled message before this returns, so the chunk can be reused.
             var send = client.SendAudioAsync(chunk.Span, _context.Lifetime);
+            slot.CountSent(chunk.Length);
             if (!send.IsCompletedSuccessfully)
             {
                 _pendingSends.Add(send.AsTask());

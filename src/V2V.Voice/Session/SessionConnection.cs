@@ -25,7 +25,8 @@ internal sealed class SessionConnection(
     SpokenTranscript transcript,
     ConversationFlow conversation,
     BargeIn bargeIn,
-    ConnectionRenewal renewal) : IConnectionOwner
+    ConnectionRenewal renewal,
+    Diagnostics.FirstAudioTimer firstAudio) : IConnectionOwner
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
@@ -61,6 +62,9 @@ internal sealed class SessionConnection(
             }
             // Whatever the old connection was saying is over; the new one starts clean.
             await bargeIn.RunAsync("the connection ended", ct).ConfigureAwait(false);
+            // Time to first audio is measured per connection: a turn that ended on this one is not timed by an answer
+            // on the next (that would count the reconnect as the model's latency).
+            firstAudio.Cancel();
             if (loss.FatalError is { } fatal)
             {
                 await status.FailAsync(fatal, ct).ConfigureAwait(false);

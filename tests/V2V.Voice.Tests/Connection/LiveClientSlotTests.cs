@@ -1,0 +1,81 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Voice.Connection;
+using V2V.Voice.Diagnostics;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>
+/// The input clock the server's <c>audio_end_ms</c> is read against is the audio sent on the live connection: it
+/// starts again at 0 on a new connection (counting the audio kept meanwhile), and goes on when the old one resumes.
+/// </summary>
+public sealed class LiveClientSlotTests
+{
+    [Fact]
+    public async Task SentMs_StartsAgainOnANewConnection_WithTheAudioKeptMeanwhile_AndGoesOnWhenTheOldOneResumes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var first = new SilentConnection();
+        var second = new SilentConnection();
+
+        await slot.SendBufferedThenGoLiveAsync(first, ct);
+        slot.CountSent(24000 * 3); // three seconds on the first connection
+        Assert.Equal(3000, slot.SentMs);
+
+        slot.Detach();
+        Assert.True(slot.TryBuffer(new short[2400])); // 100 ms while switching
+        await slot.SendBufferedThenGoLiveAsync(second, ct);
+        Assert.Equal(100, slot.SentMs);
+        slot.CountSent(2400);
+        Assert.Equal(200, slot.SentMs);
+
+        slot.Detach();
+        await slot.SendBufferedThenGoLiveAsync(second, ct); // the same connection again: its clock goes on
+        Assert.Equal(200, slot.SentMs);
+        Assert.Equal(1, second.AppendsSent);
+    }
+
+    private sealed class SilentConnection : IRealtimeConnection
+    {
+        public int AppendsSent { get; private set; }
+
+        public RealtimeDialect Dialect => RealtimeDialect.GA;
+
+        public string Endpoint => "test://silent";
+
+        public WebSocketCloseStatus? CloseStatus => null;
+
+        public string? CloseStatusDescription => null;
+
+        public bool IsOpen => true;
+
+        public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
+        {
+            AppendsSent++;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
+        {
+            AppendsSent++;
+            return ValueTask.CompletedTask;
+        }
+
+        public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            yield break;
+        }
+
+        public Task CloseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
