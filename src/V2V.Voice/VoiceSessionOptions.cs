@@ -184,44 +184,18 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the setting and the allowed values.</summary>
+    /// <summary>
+    /// Checks the settings (all of them, see <see cref="VoiceSessionOptionsValidator"/>); throws
+    /// <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the first setting at fault and
+    /// whose message names every one with its allowed values.
+    /// </summary>
     public void Validate()
     {
-        Check(OutputSampleRate is >= 8000 and <= 48000, nameof(OutputSampleRate), $"must be 8000 to 48000 Hz (got {OutputSampleRate})");
-        Check(OutputFrameDuration >= TimeSpan.FromMilliseconds(5) && OutputFrameDuration <= TimeSpan.FromMilliseconds(100), nameof(OutputFrameDuration), $"must be 5 to 100 ms (got {OutputFrameDuration.TotalMilliseconds} ms)");
-        Check(InputChunkMs is >= 10 and <= 1000, nameof(InputChunkMs), $"must be 10 to 1000 ms (got {InputChunkMs})");
-        Check(InputQuietDbfs is >= -120 and <= 0, nameof(InputQuietDbfs), $"must be -120 to 0 dBFS (got {InputQuietDbfs})");
-        Check(VadThreshold is >= 0 and <= 1, nameof(VadThreshold), $"must be 0 to 1 (got {VadThreshold})");
-        Check(VadPrefixPaddingMs >= 0, nameof(VadPrefixPaddingMs), $"must not be negative (got {VadPrefixPaddingMs})");
-        Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");
-        Check(SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(SemanticVadEagerness), $"must be low, medium, high or auto (got '{SemanticVadEagerness}')");
-        Check(IsSafeFileLabel(DumpName), nameof(DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{DumpName}')");
-        Check(PreviousConversation is not null, nameof(PreviousConversation), "must be set (empty: none)");
-        Check(MaxHistory >= 0, nameof(MaxHistory), $"must not be negative (got {MaxHistory})");
-        Check(Voice is null || BuiltInVoices.Contains(Voice), nameof(Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{Voice}')");
-        Check(MaxTokens is null or > 0, nameof(MaxTokens), $"must be positive (got {MaxTokens})");
-        Check(Temperature is null or (>= 0 and <= 2), nameof(Temperature), $"must be 0 to 2 (got {Temperature})");
-        Check(ToolTimeout > TimeSpan.Zero, nameof(ToolTimeout), "must be positive");
-        Check(OutputCapacity >= 16, nameof(OutputCapacity), $"must be at least 16 (got {OutputCapacity})");
-        Check(MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(MaxQueuedOutput), "must be at least 1 s");
-        Check(ReconnectAudioBuffer >= TimeSpan.Zero && ReconnectAudioBuffer <= TimeSpan.FromMinutes(1), nameof(ReconnectAudioBuffer), $"must be 0 to 60 s (got {ReconnectAudioBuffer.TotalSeconds} s)");
-        Check(ReconnectDelay > TimeSpan.Zero && ReconnectDelay <= TimeSpan.FromMinutes(1), nameof(ReconnectDelay), $"must be more than 0 and at most 60 s (got {ReconnectDelay.TotalMilliseconds} ms)");
-        Check(MaxReconnectDelay >= ReconnectDelay && MaxReconnectDelay <= TimeSpan.FromHours(1), nameof(MaxReconnectDelay), $"must be at least ReconnectDelay ({ReconnectDelay.TotalMilliseconds} ms) and at most 1 h (got {MaxReconnectDelay.TotalMilliseconds} ms)");
-        Check(HealthyConnectionTime > TimeSpan.Zero, nameof(HealthyConnectionTime), $"must be positive (got {HealthyConnectionTime.TotalSeconds} s)");
-        Check(ReconnectGiveUpAfter > TimeSpan.Zero, nameof(ReconnectGiveUpAfter), $"must be positive (got {ReconnectGiveUpAfter.TotalSeconds} s); to stop reconnecting set Reconnect to false");
-        Check(FirstConnectRetries is >= 0 and <= 20, nameof(FirstConnectRetries), $"must be 0 to 20 (got {FirstConnectRetries})");
-        Check(MaxConnectionAge is null || MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(MaxConnectionAge), $"must be at least 1 s, or null for the service's expires_at (got {MaxConnectionAge?.TotalSeconds} s)");
-        Check(TimeProvider is not null, nameof(TimeProvider), "must be set (TimeProvider.System by default)");
-    }
-
-    private static bool IsSafeFileLabel(string? label) =>
-        label is { Length: >= 1 and <= 32 } && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static void Check(bool ok, string name, string message)
-    {
-        if (!ok)
+        var failures = VoiceSessionOptionsValidator.Check(this);
+        if (failures.Count > 0)
         {
-            throw new ArgumentException($"{name} {message}.", name);
+            throw new ArgumentException(string.Join(" ", failures.Select(f => f.Message)), failures[0].Setting);
         }
     }
+
 }

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace V2V.Voice;
+
+/// <summary>
+/// The checks of <see cref="VoiceSessionOptions"/>, as Microsoft.Extensions.Options runs them: a host that binds the
+/// options from configuration registers this validator (<c>services.AddSingleton&lt;IValidateOptions&lt;VoiceSessionOptions&gt;,
+/// VoiceSessionOptionsValidator&gt;()</c>, with <c>ValidateOnStart()</c>) and gets every failure at start, each naming
+/// the setting and what it accepts; <see cref="VoiceSessionOptions.Validate"/> runs the same checks.
+/// </summary>
+public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSessionOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, VoiceSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = Check(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures.Select(f => f.Message));
+    }
+
+    /// <summary>Every setting at fault, in the order of the options, each with the message that names it.</summary>
+    internal static IReadOnlyList<(string Setting, string Message)> Check(VoiceSessionOptions o)
+    {
+        var failures = new List<(string, string)>();
+        void Check(bool ok, string name, string message)
+        {
+            if (!ok)
+            {
+                failures.Add((name, $"{name} {message}."));
+            }
+        }
+
+        Check(o.OutputSampleRate is >= 8000 and <= 48000, nameof(VoiceSessionOptions.OutputSampleRate), $"must be 8000 to 48000 Hz (got {o.OutputSampleRate})");
+        Check(o.OutputFrameDuration >= TimeSpan.FromMilliseconds(5) && o.OutputFrameDuration <= TimeSpan.FromMilliseconds(100), nameof(VoiceSessionOptions.OutputFrameDuration), $"must be 5 to 100 ms (got {o.OutputFrameDuration.TotalMilliseconds} ms)");
+        Check(o.InputChunkMs is >= 10 and <= 1000, nameof(VoiceSessionOptions.InputChunkMs), $"must be 10 to 1000 ms (got {o.InputChunkMs})");
+        Check(o.InputQuietDbfs is >= -120 and <= 0, nameof(VoiceSessionOptions.InputQuietDbfs), $"must be -120 to 0 dBFS (got {o.InputQuietDbfs})");
+        Check(o.VadThreshold is >= 0 and <= 1, nameof(VoiceSessionOptions.VadThreshold), $"must be 0 to 1 (got {o.VadThreshold})");
+        Check(o.VadPrefixPaddingMs >= 0, nameof(VoiceSessionOptions.VadPrefixPaddingMs), $"must not be negative (got {o.VadPrefixPaddingMs})");
+        Check(o.VadSilenceDurationMs is >= 50 and <= 10000, nameof(VoiceSessionOptions.VadSilenceDurationMs), $"must be 50 to 10000 ms (got {o.VadSilenceDurationMs})");
+        Check(o.SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(VoiceSessionOptions.SemanticVadEagerness), $"must be low, medium, high or auto (got '{o.SemanticVadEagerness}')");
+        Check(IsSafeFileLabel(o.DumpName), nameof(VoiceSessionOptions.DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{o.DumpName}')");
+        Check(o.PreviousConversation is not null, nameof(VoiceSessionOptions.PreviousConversation), "must be set (empty: none)");
+        Check(o.MaxHistory >= 0, nameof(VoiceSessionOptions.MaxHistory), $"must not be negative (got {o.MaxHistory})");
+        Check(o.Voice is null || BuiltInVoices.Contains(o.Voice), nameof(VoiceSessionOptions.Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{o.Voice}')");
+        Check(o.MaxTokens is null or > 0, nameof(VoiceSessionOptions.MaxTokens), $"must be positive (got {o.MaxTokens})");
+        Check(o.Temperature is null or (>= 0 and <= 2), nameof(VoiceSessionOptions.Temperature), $"must be 0 to 2 (got {o.Temperature})");
+        Check(o.ToolTimeout > TimeSpan.Zero, nameof(VoiceSessionOptions.ToolTimeout), "must be positive");
+        Check(o.OutputCapacity >= 16, nameof(VoiceSessionOptions.OutputCapacity), $"must be at least 16 (got {o.OutputCapacity})");
+        Check(o.MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(VoiceSessionOptions.MaxQueuedOutput), "must be at least 1 s");
+        Check(o.ReconnectAudioBuffer >= TimeSpan.Zero && o.ReconnectAudioBuffer <= TimeSpan.FromMinutes(1), nameof(VoiceSessionOptions.ReconnectAudioBuffer), $"must be 0 to 60 s (got {o.ReconnectAudioBuffer.TotalSeconds} s)");
+        Check(o.ReconnectDelay > TimeSpan.Zero && o.ReconnectDelay <= TimeSpan.FromMinutes(1), nameof(VoiceSessionOptions.ReconnectDelay), $"must be more than 0 and at most 60 s (got {o.ReconnectDelay.TotalMilliseconds} ms)");
+        Check(o.MaxReconnectDelay >= o.ReconnectDelay && o.MaxReconnectDelay <= TimeSpan.FromHours(1), nameof(VoiceSessionOptions.MaxReconnectDelay), $"must be at least ReconnectDelay ({o.ReconnectDelay.TotalMilliseconds} ms) and at most 1 h (got {o.MaxReconnectDelay.TotalMilliseconds} ms)");
+        Check(o.HealthyConnectionTime > TimeSpan.Zero, nameof(VoiceSessionOptions.HealthyConnectionTime), $"must be positive (got {o.HealthyConnectionTime.TotalSeconds} s)");
+        Check(o.ReconnectGiveUpAfter > TimeSpan.Zero, nameof(VoiceSessionOptions.ReconnectGiveUpAfter), $"must be positive (got {o.ReconnectGiveUpAfter.TotalSeconds} s); to stop reconnecting set Reconnect to false");
+        Check(o.FirstConnectRetries is >= 0 and <= 20, nameof(VoiceSessionOptions.FirstConnectRetries), $"must be 0 to 20 (got {o.FirstConnectRetries})");
+        Check(o.MaxConnectionAge is null || o.MaxConnectionAge >= TimeSpan.FromSeconds(1), nameof(VoiceSessionOptions.MaxConnectionAge), $"must be at least 1 s, or null for the service's expires_at (got {o.MaxConnectionAge?.TotalSeconds} s)");
+        Check(o.TimeProvider is not null, nameof(VoiceSessionOptions.TimeProvider), "must be set (TimeProvider.System by default)");
+        return failures;
+    }
+
+    private static bool IsSafeFileLabel(string? label) =>
+        label is { Length: >= 1 and <= 32 } && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
