@@ -10,7 +10,7 @@ public sealed class GraphRunTests
     [Fact]
     public async Task DefaultGraph_AnswersTheQuestion_AndEndsOnItsOwn()
     {
-        var repository = FindRepository();
+        var repository = RepositoryFiles.Root();
         var work = Directory.CreateTempSubdirectory("v2v-graph-run-").FullName;
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 20 }, TestContext.Current.CancellationToken);
 
@@ -44,17 +44,5 @@ public sealed class GraphRunTests
         Assert.Contains("temperature", output, StringComparison.Ordinal);
         Assert.Contains("nowhere", output, StringComparison.Ordinal);
         Directory.Delete(work, recursive: true);
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "V2V.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (V2V.slnx) was not found above the test output");
     }
 }

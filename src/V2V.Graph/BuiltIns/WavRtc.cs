@@ -57,7 +57,7 @@ public sealed partial class WavRtc : Extension, IGraphParticipant
             },
             required: ["input_path"],
             cmdIn: ["flush"],
-            cmdOut: ["on_user_joined", "on_user_left"],
+            cmdOut: ["on_user_joined", "on_user_left", "on_connection_failure"],
             dataIn: ["data"],
             audioFrameIn: ["pcm_frame"],
             audioFrameOut: ["pcm_frame"]),
