@@ -1,18 +1,19 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using V2V.Extension.Properties;
+using V2V.Extension.Storage;
+using V2V.Extension.Tools;
 using V2V.Ten;
 using V2V.Ten.Messages;
 using V2V.Voice;
-using V2V.Voice.Tools;
 
 namespace V2V.Extension;
 
 /// <summary>
 /// openai_v2v: pcm_frame in and out, text_data out (and in, as user text), flush out on barge-in and in to
-/// interrupt, tool_register in and tool_call out, on_user_joined (greeting) and on_user_left in. Every command
-/// gets a result. The voice session underneath does the work; this class only speaks TEN.
+/// interrupt, tool_register in and tool_call out, on_user_joined (greeting) and on_user_left in, retrieve out and
+/// append out with storage on. Every command gets a result (one it does not know: OK, as ten_ai_base answers). The
+/// voice session underneath does the work; this class only speaks TEN.
 /// </summary>
 public sealed class OpenAIV2VExtension : Ten.Extension
 {
@@ -37,6 +38,12 @@ public sealed class OpenAIV2VExtension : Ten.Extension
     public override Task OnInitAsync(ITenEnv env, CancellationToken cancellationToken)
     {
         _settings = Read(env.Properties);
+        // TEN keeps properties its manifest does not declare (TEN-Agent's graphs carry some): said once, not refused.
+        var unknown = env.Properties.Select(p => p.Key).Where(name => PropertyTable.Rows.All(r => r.Name != name)).Order(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            env.Logger.LogWarning("{Name}: {Addon} ignores the properties it does not know: {Unknown}.", env.Name, OpenAIV2VAddon.Name, string.Join(", ", unknown));
+        }
         return Task.CompletedTask;
     }
 
@@ -48,21 +55,29 @@ public sealed class OpenAIV2VExtension : Ten.Extension
         if (settings.NeedsKeylessEndpoint)
         {
             options.Connection.BaseUri = await _keylessEndpoint!.GetBaseUriAsync(cancellationToken).ConfigureAwait(false);
-            env.Logger.LogInformation("{Name}: no api_key, so {Endpoint} answers at {Uri}", env.Name, _keylessEndpoint.Description, options.Connection.BaseUri);
+            env.Logger.LogWarning("{Name}: property 'api_key' is empty{LookedAt} and base_uri is not set, so {Endpoint} answers at {Uri}, not a real model.",
+                env.Name, _keyVariables.Count == 0 ? "" : $" (looked at {string.Join(", ", _keyVariables)})", _keylessEndpoint.Description, options.Connection.BaseUri);
         }
         else
         {
             env.Logger.LogInformation("{Name}: {Vendor} realtime API, model {Model}, {Dialect} dialect", env.Name, options.Connection.Vendor, options.Connection.Model, options.Connection.Dialect);
         }
+        // As the original: {greeting} is the greeting property as given; the greeting said is that, or the language's hello.
+        options.Instructions = options.Instructions?.Replace("{greeting}", options.Greeting ?? "", StringComparison.Ordinal);
+        options.Greeting = settings.GreetingToSay;
+        if (settings.EnableStorage)
+        {
+            options.PreviousConversation = await StoredConversation.RetrieveAsync(env, cancellationToken).ConfigureAwait(false);
+        }
         try
         {
-            _session = await VoiceSession.StartAsync(options, (call, ct) => CallToolAsync(env, call, ct), cancellationToken: cancellationToken).ConfigureAwait(false);
+            _session = await VoiceSession.StartAsync(options, (call, ct) => TenToolCall.CallAsync(env, call, ct), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (LowerLayerErrors.ToPropertyError(ex, env.Properties) is { } refused)
         {
             throw refused;
         }
-        var bridge = new OutputBridge(env, settings.StreamId, () => Interlocked.Read(ref _userStreamId));
+        var bridge = new OutputBridge(env, settings.StreamId, () => Interlocked.Read(ref _userStreamId), settings.EnableStorage ? new TurnAppender(env) : null);
         _outputs = Task.Run(() => bridge.RunAsync(_session, CancellationToken.None), CancellationToken.None);
     }
 
@@ -145,54 +160,26 @@ public sealed class OpenAIV2VExtension : Ten.Extension
                 await session.InterruptAsync(cancellationToken).ConfigureAwait(false);
                 return CmdResult.Ok();
             case "tool_register":
-                return await RegisterToolAsync(session, cmd, cancellationToken).ConfigureAwait(false);
+                var (tool, error) = TenToolRegistration.Read(cmd);
+                if (tool is null)
+                {
+                    return CmdResult.Error(error!);
+                }
+                await session.RegisterToolAsync(tool, cancellationToken).ConfigureAwait(false);
+                return CmdResult.Ok($"tool {tool.Name} registered");
             case "on_user_joined":
                 await session.UserJoinedAsync(cancellationToken).ConfigureAwait(false);
                 return CmdResult.Ok();
             case "on_user_left":
                 await session.UserLeftAsync(cancellationToken).ConfigureAwait(false);
                 return CmdResult.Ok();
+            case "on_connection_failure":
+                // The RTC transport lost its connection; the session keeps its own connection and goes on.
+                env.Logger.LogWarning("{Name}: the transport reports a connection failure ({From}).", env.Name, cmd.Source ?? "unknown sender");
+                return CmdResult.Ok();
             default:
-                return CmdResult.Error($"{env.Name} (openai_v2v) does not handle the command '{cmd.Name}'; it handles flush, tool_register, on_user_joined and on_user_left.");
+                env.Logger.LogDebug("{Name}: the cmd '{Cmd}' is not one of openai_v2v's; answered OK, as ten_ai_base does.", env.Name, cmd.Name);
+                return CmdResult.Ok();
         }
-    }
-
-    private static async Task<CmdResult> RegisterToolAsync(VoiceSession session, Cmd cmd, CancellationToken cancellationToken)
-    {
-        var name = cmd.GetString("name");
-        var description = cmd.GetString("description");
-        var parameters = cmd.GetString("parameters");
-        if (string.IsNullOrWhiteSpace(name) || description is null || parameters is null)
-        {
-            return CmdResult.Error("tool_register needs the string properties name, description and parameters (a JSON schema as a string).");
-        }
-        JsonElement schema;
-        try
-        {
-            schema = JsonDocument.Parse(parameters).RootElement;
-        }
-        catch (JsonException ex)
-        {
-            return CmdResult.Error($"tool_register '{name}': parameters must be a JSON schema as a string: {ex.Message}");
-        }
-        if (schema.ValueKind != JsonValueKind.Object)
-        {
-            return CmdResult.Error($"tool_register '{name}': parameters must be a JSON object schema, got {schema.ValueKind}.");
-        }
-        await session.RegisterToolAsync(new VoiceTool(name, description, schema), cancellationToken).ConfigureAwait(false);
-        return CmdResult.Ok($"tool {name} registered");
-    }
-
-    /// <summary>A tool call goes out as the cmd tool_call (name, args); its result's <c>response</c> is the output.</summary>
-    private static async Task<string> CallToolAsync(ITenEnv env, ToolCall call, CancellationToken cancellationToken)
-    {
-        var cmd = new Cmd("tool_call");
-        cmd.Set("name", call.Name).Set("args", call.Arguments);
-        var result = await env.SendCmdAsync(cmd, cancellationToken).ConfigureAwait(false);
-        if (result.Status != StatusCode.Ok)
-        {
-            throw new InvalidOperationException(result.Detail ?? "the tool returned an error");
-        }
-        return result.GetString("response") ?? throw new InvalidOperationException("the tool_call result has no 'response' property");
     }
 }

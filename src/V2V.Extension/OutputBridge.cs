@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using V2V.Extension.Storage;
 using V2V.Frames;
 using V2V.Ten;
 using V2V.Ten.Messages;
@@ -8,12 +9,13 @@ using V2V.Voice.Outputs;
 namespace V2V.Extension;
 
 /// <summary>
-/// The session's outputs as TEN messages, in order: voice as pcm_frame, transcripts as text_data, barge-in
+/// The session's outputs as TEN messages, in order: voice as pcm_frame, transcripts as text_data (and, with storage
+/// on, each final turn as data append), barge-in
 /// as the flush cmd (sent at once; its result is not awaited, so a slow consumer cannot hold the voice back),
 /// errors as data <c>error</c> and in the log. Each audio frame is handed on as the session made it (the pooled
 /// frame becomes the TEN frame's samples); a frame that cannot be sent is disposed here.
 /// </summary>
-internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> userStreamId)
+internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> userStreamId, TurnAppender? storage)
 {
     private readonly AudioStreamId _agentStream = new(agentStreamId);
 
@@ -66,6 +68,31 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         }
     }
 
+    /// <summary>
+    /// A transcript as TEN's message_collector reads text_data: it caches the pieces of a stream_id whose is_final is
+    /// true or absent, and publishes the cache plus the text of the piece with end_of_segment as the whole turn. So the
+    /// agent's sentences go out without is_final (as the original's since 2024-10: each adds to the turn), and its
+    /// closing piece (the rest, possibly empty) with is_final and end_of_segment; the user's turn is one piece with
+    /// both. A consumer that shows is_final as "the turn is over" (the playground) reads the same messages rightly.
+    /// </summary>
+    private static DataMessage TextData(TranscriptOutput transcript, long streamId)
+    {
+        var data = new DataMessage("text_data");
+        data.Set("text", transcript.Text)
+            .Set("end_of_segment", transcript.EndOfSegment)
+            .Set("role", transcript.Role == TranscriptRole.User ? "user" : "assistant")
+            .Set("stream_id", streamId);
+        if (transcript.IsFinal)
+        {
+            data.Set("is_final", true);
+        }
+        if (transcript.Interrupted)
+        {
+            data.Set("interrupted", true);
+        }
+        return data;
+    }
+
     private async ValueTask SendAsync(VoiceSessionOutput output, CancellationToken cancellationToken)
     {
         switch (output)
@@ -87,17 +114,12 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 }
                 break;
             case TranscriptOutput transcript:
-                var data = new DataMessage("text_data");
-                data.Set("text", transcript.Text)
-                    .Set("is_final", transcript.IsFinal)
-                    .Set("end_of_segment", transcript.EndOfSegment)
-                    .Set("role", transcript.Role == TranscriptRole.User ? "user" : "assistant")
-                    .Set("stream_id", transcript.Role == TranscriptRole.User ? userStreamId() : agentStreamId);
-                if (transcript.Interrupted)
+                var streamId = transcript.Role == TranscriptRole.User ? userStreamId() : agentStreamId;
+                await env.SendDataAsync(TextData(transcript, streamId), cancellationToken).ConfigureAwait(false);
+                if (storage is not null)
                 {
-                    data.Set("interrupted", true);
+                    await storage.OnTranscriptAsync(transcript, streamId, cancellationToken).ConfigureAwait(false);
                 }
-                await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
                 break;
             case FlushOutput flush:
                 _ = FlushAsync(flush.InterruptedItemId, cancellationToken);

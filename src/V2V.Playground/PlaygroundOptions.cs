@@ -32,6 +32,12 @@ public sealed class PlaygroundOptions
     /// </summary>
     public JsonObject ExtensionProperties { get; } = [];
 
+    /// <summary>
+    /// What a user must do when the realtime service refuses the API key, in the host's words (<c>v2v serve</c> names
+    /// its environment variable); the page and the log say it after the service's reason. Null: check <c>api_key</c>.
+    /// </summary>
+    public string? RefusedKeyFix { get; set; }
+
     /// <summary>How many browser sessions may run at once (each is a graph and a realtime connection). Default 8.</summary>
     public int MaxSessions { get; set; } = 8;
 

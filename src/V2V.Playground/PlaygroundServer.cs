@@ -85,7 +85,8 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         app.Use(new AccessGate(token).InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
-            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory);
+            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
+            options.RefusedKeyFix ?? "Check the api_key property of the agent.");
         new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -116,7 +117,11 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
     {
         try
         {
-            return TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
+            var resolved = TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
+            // A graph may carry properties the extension does not know (TEN tolerates them); the server's own --set is a typo.
+            var unknown = TenProperties.Undeclared(agent.Manifest, resolved);
+            return unknown.Count == 0 ? resolved
+                : throw new PlaygroundConfigurationException($"{agent.Name}: unknown property '{unknown[0]}'. Known properties: {string.Join(", ", agent.Manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
         }
         catch (TenPropertyException ex)
         {

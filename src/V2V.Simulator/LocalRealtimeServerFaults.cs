@@ -45,8 +45,17 @@ public sealed class LocalRealtimeServerFaults
     /// <summary>With <see cref="FailResponsesWith"/>: how many responses of a connection succeed before they fail.</summary>
     public int FailResponsesAfter { get; set; }
 
-    /// <summary>Refuse every WebSocket handshake with this HTTP status (e.g. 429, 500, 503) and an OpenAI-shaped error body.</summary>
+    /// <summary>
+    /// Refuse WebSocket handshakes with this HTTP status (e.g. 429, 500, 503) and an error body shaped as the
+    /// profile's service sends it (OpenAI's or Azure's JSON; a 429 says it is a rate limit).
+    /// </summary>
     public int? RefuseHandshakeStatusCode { get; set; }
+
+    /// <summary>With <see cref="RefuseHandshakeStatusCode"/>: refuse only this many handshakes, then accept (null: refuse all).</summary>
+    public int? RefuseHandshakes { get; set; }
+
+    /// <summary>With <see cref="RefuseHandshakeStatusCode"/>: send <c>Retry-After</c> with this wait, in whole seconds (null: no header).</summary>
+    public TimeSpan? RefuseHandshakeRetryAfter { get; set; }
 
     /// <summary>
     /// After each server event sent, drop the connection with this probability (0..1; 0: never), as
@@ -59,6 +68,17 @@ public sealed class LocalRealtimeServerFaults
     public int DropSeed { get; set; } = 1;
 
     private int _connections;
+    private int _refused;
+
+    /// <summary>The status to refuse this handshake with, or null to let it through; counts the refusals.</summary>
+    internal int? NextHandshakeRefusal()
+    {
+        if (RefuseHandshakeStatusCode is not { } status)
+        {
+            return null;
+        }
+        return RefuseHandshakes is not { } limit || Interlocked.Increment(ref _refused) <= limit ? status : null;
+    }
 
     /// <summary>A random source for the next connection's drops, or null when random drops are off.</summary>
     internal Random? NextDropRandom() =>
@@ -99,6 +119,16 @@ public sealed class LocalRealtimeServerFaults
         if (RefuseHandshakeStatusCode is { } s && (s < 400 || s > 599))
         {
             throw new ArgumentOutOfRangeException(nameof(RefuseHandshakeStatusCode), s, "Faults.RefuseHandshakeStatusCode must be an HTTP error status (400-599).");
+        }
+
+        if (RefuseHandshakes is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefuseHandshakes), RefuseHandshakes, "Faults.RefuseHandshakes must be at least 1, or null to refuse every handshake.");
+        }
+
+        if (RefuseHandshakeRetryAfter is { } wait && (wait < TimeSpan.Zero || wait.Ticks % TimeSpan.TicksPerSecond != 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefuseHandshakeRetryAfter), wait, "Faults.RefuseHandshakeRetryAfter must be a whole number of seconds, not negative (Retry-After counts seconds).");
         }
     }
 }

@@ -6,8 +6,11 @@ namespace V2V.Ten;
 
 /// <summary>
 /// Resolves and checks an extension's properties as TEN does: property.json defaults overlaid by the graph
-/// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced, then every value checked
-/// against the manifest's type. Errors name the property and say what was expected.
+/// node's properties, <c>${env:NAME}</c> and <c>${env:NAME|default}</c> replaced (the default may itself be such a
+/// reference: <c>${env:A|${env:B|}}</c> reads A, else B, else nothing; an unset variable with no default leaves the
+/// property unset, as TEN's runtime makes it null), then every declared value checked against the
+/// manifest's type. A property the manifest does not declare is kept unchecked, as TEN keeps it: the extension
+/// says whether it knows it (see <see cref="Undeclared"/>). Errors name the property and say what was expected.
 /// </summary>
 public static partial class TenProperties
 {
@@ -28,27 +31,37 @@ public static partial class TenProperties
             }
         }
         var result = new JsonObject();
+        var unsetVariables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in merged)
         {
-            if (!manifest.PropertyTypes.TryGetValue(name, out var type))
-            {
-                throw new TenPropertyException(name, $"{manifest.Name}: unknown property '{name}'. Known properties: {string.Join(", ", manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
-            }
+            // An undeclared property has no type to check it against: it is kept as given (TEN tolerates it).
+            var substituted = Substitute(name, value, environment, unsetVariables);
+            var resolved = manifest.PropertyTypes.TryGetValue(name, out var type) ? Check(manifest.Name, name, type, substituted) : substituted;
             // A value that passes unchanged still belongs to 'merged': a JsonNode has one parent, so it is copied.
-            var resolved = Check(manifest.Name, name, type, Substitute(manifest.Name, name, value, environment));
             result[name] = resolved?.Parent is null ? resolved : resolved.DeepClone();
         }
         foreach (var name in manifest.RequiredProperties)
         {
             if (result[name] is null)
             {
-                throw new TenPropertyException(name, $"{manifest.Name}: property '{name}' is required.");
+                var why = unsetVariables.TryGetValue(name, out var variable)
+                    ? $" It refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}."
+                    : "";
+                throw new TenPropertyException(name, $"{manifest.Name}: property '{name}' is required.{why}");
             }
         }
         return result;
     }
 
-    private static JsonNode? Substitute(string addon, string name, JsonNode? value, Func<string, string?> environment)
+    /// <summary>The properties in <paramref name="properties"/> that <paramref name="manifest"/> does not declare, sorted: for a warning that names them.</summary>
+    public static IReadOnlyList<string> Undeclared(TenManifest manifest, JsonObject properties)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(properties);
+        return [.. properties.Select(p => p.Key).Where(name => !manifest.PropertyTypes.ContainsKey(name)).Order(StringComparer.Ordinal)];
+    }
+
+    private static JsonNode? Substitute(string name, JsonNode? value, Func<string, string?> environment, Dictionary<string, string> unsetVariables)
     {
         if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
         {
@@ -65,9 +78,13 @@ public static partial class TenProperties
         {
             if (!match.Groups[2].Success)
             {
-                throw new TenPropertyException(name, $"{addon}: property '{name}' refers to the environment variable {variable}, which is not set. Set it, or give a default: ${{env:{variable}|default}}.");
+                // TEN's runtime resolves it to null: the property counts as not set (the extension's default, or its
+                // own error, applies). Remembered so that a required property can say which variable was missing.
+                unsetVariables[name] = variable;
+                return null;
             }
-            resolved = match.Groups[3].Value;
+            // The default may be a reference too: the next variable is read when this one is not set.
+            return Substitute(name, JsonValue.Create(match.Groups[3].Value), environment, unsetVariables);
         }
         return JsonValue.Create(resolved);
     }

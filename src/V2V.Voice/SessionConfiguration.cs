@@ -12,7 +12,7 @@ internal static class SessionConfiguration
         var dialect = options.Connection.Dialect;
         var session = new RealtimeSession
         {
-            Instructions = Instructions(options),
+            Instructions = Instructions(options, tools),
             OutputModalities = options.AudioOut ? (dialect == RealtimeDialect.Beta ? ["text", "audio"] : ["audio"]) : ["text"],
             Audio = new RealtimeSessionAudio
             {
@@ -39,10 +39,36 @@ internal static class SessionConfiguration
         return session;
     }
 
-    /// <summary>The instructions with <c>{language}</c> and <c>{model}</c> replaced.</summary>
-    public static string? Instructions(VoiceSessionOptions options) => options.Instructions?
-        .Replace("{language}", string.IsNullOrWhiteSpace(options.Language) ? "the user's language" : options.Language, StringComparison.Ordinal)
-        .Replace("{model}", options.Connection.Model ?? "", StringComparison.Ordinal);
+    /// <summary>
+    /// The instructions with <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> replaced, followed by the previous
+    /// conversation when there is one.
+    /// </summary>
+    public static string? Instructions(VoiceSessionOptions options, IReadOnlyCollection<VoiceTool>? tools = null)
+    {
+        var instructions = options.Instructions?
+            .Replace("{language}", string.IsNullOrWhiteSpace(options.Language) ? "the user's language" : options.Language, StringComparison.Ordinal)
+            .Replace("{model}", options.Connection.Model ?? "", StringComparison.Ordinal)
+            .Replace("{tools}", ToolsText(tools ?? []), StringComparison.Ordinal);
+        return PreviousConversationText(options) is { } previous ? (instructions is null ? previous : $"{instructions}\n\n{previous}") : instructions;
+    }
+
+    // As the TEN original words it (one line per tool); no tools: nothing.
+    private static string ToolsText(IReadOnlyCollection<VoiceTool> tools) => tools.Count == 0 ? ""
+        : "You have several tools that you can get help from:\n" + string.Join("\n", tools.Select(t => $"- ***{t.Name}***: {t.Description}"));
+
+    // The last MaxHistory turns, each cut to a bound, so that a long stored conversation cannot swell the instructions.
+    private const int MaxPreviousTurnChars = 2000;
+
+    private static string? PreviousConversationText(VoiceSessionOptions options)
+    {
+        var turns = options.PreviousConversation.Where(t => !string.IsNullOrWhiteSpace(t.Text)).TakeLast(options.MaxHistory).ToList();
+        if (turns.Count == 0)
+        {
+            return null;
+        }
+        var lines = turns.Select(t => $"{(t.Role == V2V.Voice.Outputs.TranscriptRole.User ? "user" : "assistant")}: {(t.Text.Length <= MaxPreviousTurnChars ? t.Text : t.Text[..MaxPreviousTurnChars] + "...")}");
+        return "Here is the transcript of your previous conversation with this user; refer back to it only when appropriate:\n" + string.Join("\n", lines);
+    }
 
     private static RealtimeTurnDetection TurnDetection(VoiceSessionOptions options) => options.TurnMode switch
     {

@@ -10,6 +10,7 @@ using V2V.Voice.Conversation;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
 using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
 using V2V.Voice.Session;
 using V2V.Voice.Tools;
 using V2V.Voice.Transcripts;
@@ -28,6 +29,7 @@ public sealed class VoiceSession : IAsyncDisposable
 {
     private readonly ILogger _logger;
     private readonly Channel<VoiceSessionOutput> _outputs;
+    private readonly TransportHandoff _handoff;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly AudioDump? _dump;
     private readonly SessionInbox _inbox;
@@ -53,14 +55,16 @@ public sealed class VoiceSession : IAsyncDisposable
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _dump = options.Dump ? AudioDump.Create(options.DumpFolder, options.DumpName, DateTimeOffset.UtcNow) : null;
         var link = new ServerLink(_logger);
-        var context = new SessionContext(options, _logger, _outputs.Writer, link.SendAsync, _lifetime.Token);
+        var metrics = VoiceMetrics.For(options);
+        _handoff = new TransportHandoff(_outputs.Reader, metrics);
+        var context = new SessionContext(options, _logger, metrics, _outputs.Writer, link.SendAsync, _lifetime.Token);
         _inbox = new SessionInbox(_logger, _lifetime.Token);
         _status = new SessionStatus(context, _inbox, link);
         _configurator = new SessionConfigurator(options, link);
         var turns = new TurnTracker();
         var firstAudio = new FirstAudioTimer();
         _history = new ConversationHistory(options.MaxHistory);
-        _voice = new AgentVoice(context, turns, firstAudio, _dump);
+        _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff);
         _transcript = new SpokenTranscript(context, _voice, _history);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio);
         var responses = new ResponseCoordinator(context, turns, _inbox);
@@ -71,7 +75,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _actor = new SessionActor(context, _inbox, link, router, _transcript.TakeHeardTurns);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation);
         var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal);
-        _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger);
+        _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);
         link.Attach(_connection);
     }
 
@@ -116,9 +120,12 @@ public sealed class VoiceSession : IAsyncDisposable
         return session;
     }
 
-    /// <summary>The outputs, in order, until the session stops. One reader.</summary>
+    /// <summary>
+    /// The outputs, in order, until the session stops. One reader: the transport. The agent's voice counts as played
+    /// when it is taken from here (what a barge-in truncates at), so a reader behind holds the position back.
+    /// </summary>
     public IAsyncEnumerable<VoiceSessionOutput> ReadOutputsAsync(CancellationToken cancellationToken = default) =>
-        _outputs.Reader.ReadAllAsync(cancellationToken);
+        _handoff.ReadAllAsync(cancellationToken);
 
     /// <summary>
     /// Sends a frame of the user's audio: pcm16 little-endian, interleaved, 8 to 48 kHz, 1 to 8 channels.

@@ -15,7 +15,10 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public RealtimeClient? Client { get; set; }
 
-    /// <summary>The system instructions; <c>{language}</c> and <c>{model}</c> are replaced.</summary>
+    /// <summary>
+    /// The system instructions; <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> (a line per tool known when the
+    /// session is configured: at the start, a reconnect or a renewal) are replaced.
+    /// </summary>
     public string? Instructions { get; set; }
 
     /// <summary>The voice, e.g. <c>alloy</c>, <c>marin</c>.</summary>
@@ -105,6 +108,12 @@ public sealed class VoiceSessionOptions
     /// <summary>What the agent says when the first user joins; empty: nothing.</summary>
     public string? Greeting { get; set; }
 
+    /// <summary>
+    /// Turns of an earlier conversation with this user (a storage's), oldest first: the model is told the last
+    /// <see cref="MaxHistory"/> of them after its instructions, as the TEN original did, so it can refer back to them.
+    /// </summary>
+    public IReadOnlyList<Conversation.PreviousTurn> PreviousConversation { get; set; } = [];
+
     /// <summary>How many turns of history are kept and replayed after a reconnect (0: none).</summary>
     public int MaxHistory { get; set; } = 20;
 
@@ -169,6 +178,12 @@ public sealed class VoiceSessionOptions
     /// <summary>Logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Where the session's metrics are measured (meter <c>V2V.Voice</c>, see <see cref="Diagnostics.VoiceMetrics"/>): a
+    /// host's factory, or a test's own so that it sees this session's measurements only. Null: one meter for the process.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the setting and the allowed values.</summary>
     public void Validate()
     {
@@ -181,6 +196,7 @@ public sealed class VoiceSessionOptions
         Check(VadSilenceDurationMs is >= 50 and <= 10000, nameof(VadSilenceDurationMs), $"must be 50 to 10000 ms (got {VadSilenceDurationMs})");
         Check(SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(SemanticVadEagerness), $"must be low, medium, high or auto (got '{SemanticVadEagerness}')");
         Check(IsSafeFileLabel(DumpName), nameof(DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{DumpName}')");
+        Check(PreviousConversation is not null, nameof(PreviousConversation), "must be set (empty: none)");
         Check(MaxHistory >= 0, nameof(MaxHistory), $"must not be negative (got {MaxHistory})");
         Check(Voice is null || BuiltInVoices.Contains(Voice), nameof(Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{Voice}')");
         Check(MaxTokens is null or > 0, nameof(MaxTokens), $"must be positive (got {MaxTokens})");

@@ -67,7 +67,7 @@ public sealed class AzureConnectionTests : IAsyncLifetime
             ["AZURE_OPENAI_DEPLOYMENT"] = "my-realtime-deployment",
         };
 
-        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, "azure", null, null, null, [], TextWriter.Null));
+        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, "azure", null, null, null, [], TextWriter.Null, out _));
 
         Assert.Equal("${env:AZURE_OPENAI_API_KEY|}", (string?)properties["api_key"]);
         Assert.Equal("azure", (string?)properties["vendor"]);
@@ -87,7 +87,7 @@ public sealed class AzureConnectionTests : IAsyncLifetime
             ["AZURE_OPENAI_ENDPOINT"] = "https://myres.openai.azure.com/",
         };
 
-        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, null, null, null, null, [], TextWriter.Null));
+        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, null, null, null, null, [], TextWriter.Null, out _));
 
         Assert.Equal("${env:AZURE_OPENAI_API_KEY|}", (string?)properties["api_key"]);
         Assert.Equal("ga", (string?)properties["dialect"]);
@@ -102,7 +102,7 @@ public sealed class AzureConnectionTests : IAsyncLifetime
         var properties = new JsonObject();
 
         Assert.True(ServeBackend.TryConfigure(properties, _ => null, null, "azure", "https://myres.openai.azure.com",
-            "/openai/realtime?api-version=2025-04-01-preview&deployment=d", null, [], TextWriter.Null));
+            "/openai/realtime?api-version=2025-04-01-preview&deployment=d", null, [], TextWriter.Null, out _));
 
         Assert.Equal("beta", (string?)properties["dialect"]);
         Assert.Equal("/openai/realtime?api-version=2025-04-01-preview&deployment=d", (string?)properties["path"]);
@@ -114,7 +114,7 @@ public sealed class AzureConnectionTests : IAsyncLifetime
         var properties = new JsonObject();
         var environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-openai", ["AZURE_OPENAI_API_KEY"] = AzureKey, ["AZURE_OPENAI_ENDPOINT"] = "https://x.openai.azure.com" };
 
-        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, null, null, null, null, [], TextWriter.Null));
+        Assert.True(ServeBackend.TryConfigure(properties, environment.GetValueOrDefault, null, null, null, null, null, [], TextWriter.Null, out _));
 
         Assert.Equal("${env:OPENAI_API_KEY|}", (string?)properties["api_key"]);
         Assert.Null(properties["vendor"]);

@@ -124,8 +124,29 @@ public sealed class TalkCommandTests : IAsyncLifetime
         var (code, output) = await CliProcess.RunAsync("talk", "--input", input, "--base-uri", guarded.BaseUri.ToString(), "--api-key", "sk-wrong-key-123");
 
         Assert.Equal(4, code);
-        Assert.Contains("refused the credentials", output, StringComparison.Ordinal);
+        // One line, with the service's own reason and the key masked.
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("v2v talk:", StringComparison.Ordinal));
+        Assert.Contains("refused the credentials (HTTP 401: Incorrect API key provided: sk-***", line, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-wrong-key-123", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RateLimitedEveryTime_ExitsWith3_AfterTheBoundedAttempts_WithTheServicesReason()
+    {
+        await using var limited = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        {
+            Faults = { RefuseHandshakeStatusCode = 429, RefuseHandshakeRetryAfter = TimeSpan.FromSeconds(1) },
+        }, TestContext.Current.CancellationToken);
+        var input = Speech.WriteWav(Path.Combine(_folder, "q.wav"), Question, 16000, 1);
+
+        var (code, output) = await CliProcess.RunAsync("talk", "--input", input, "--base-uri", limited.BaseUri.ToString());
+
+        Assert.Equal(3, code);
+        var line = Assert.Single(output.Split('\n'), l => l.StartsWith("v2v talk:", StringComparison.Ordinal));
+        Assert.Contains("HTTP 429: Rate limit reached for requests", line, StringComparison.Ordinal);
+        Assert.Contains("wait 1 s", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
     [Fact]

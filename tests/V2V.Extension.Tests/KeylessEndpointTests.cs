@@ -41,7 +41,8 @@ public sealed class KeylessEndpointTests
             Interlocked.Increment(ref asked);
             return Task.FromResult(server.BaseUri);
         });
-        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create(keyless)));
+        var log = new Support.LogCapture();
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create(keyless)), new GraphHostOptions { LoggerFactory = log });
 
         await using (var running = await host.StartAsync(SingleNode(new JsonObject { ["api_key"] = "" }), ct))
         {
@@ -54,6 +55,28 @@ public sealed class KeylessEndpointTests
 
         Assert.Equal(1, asked);
         Assert.Contains("session.update", received);
+        // The start says, as a warning, which property was empty and which variables were looked at.
+        var warning = Assert.Single(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("'api_key'", StringComparison.Ordinal));
+        Assert.Contains("OPENAI_REALTIME_API_KEY, OPENAI_API_KEY", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyTheServiceRefuses_FailsToStart_NamingApiKey_InTheServicesWords_WithTheKeyMasked()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var wrongKey = "sk-proj-" + Guid.NewGuid().ToString("N");
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = "the-key-the-server-wants", SpeedFactor = 0 }, ct);
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()));
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var running = await host.StartAsync(SingleNode(new JsonObject { ["api_key"] = wrongKey, ["base_uri"] = server.BaseUri.ToString() }), ct);
+        });
+
+        Assert.Contains("property 'api_key' was refused by", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("(HTTP 401: Incorrect API key provided", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Check ApiKey", ex.Message, StringComparison.Ordinal); // the client's C# name stays below
+        Assert.DoesNotContain(wrongKey[^4..], ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,14 +78,25 @@ public sealed class TenPropertiesTests
     }
 
     [Fact]
-    public void Resolve_MissingVariableWithoutDefault_NamesThePropertyAndTheVariable()
+    public void Resolve_MissingVariableWithoutDefault_LeavesThePropertyUnset_AsTensRuntimeDoes()
+    {
+        // TEN-Agent's graphs say "api_key": "${env:OPENAI_REALTIME_API_KEY}"; where it is not set, TEN gives null.
+        var result = TenProperties.Resolve(Manifest, Obj("""{ "model": "m", "api_key": "${env:OPENAI_API_KEY}" }"""), null, Env());
+
+        Assert.True(result.ContainsKey("api_key"));
+        Assert.Null(result["api_key"]);
+        Assert.Equal("m", result["model"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Resolve_RequiredPropertyFromAMissingVariable_NamesThePropertyAndTheVariable()
     {
         var ex = Assert.Throws<TenPropertyException>(() =>
-            TenProperties.Resolve(Manifest, Obj("""{ "model": "m", "api_key": "${env:OPENAI_API_KEY}" }"""), null, Env()));
+            TenProperties.Resolve(Manifest, Obj("""{ "model": "${env:V2V_MODEL}" }"""), null, Env()));
 
-        Assert.Equal("api_key", ex.Property);
-        Assert.Contains("'api_key'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("OPENAI_API_KEY", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("model", ex.Property);
+        Assert.Contains("'model' is required", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("V2V_MODEL", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -106,13 +117,23 @@ public sealed class TenPropertiesTests
     }
 
     [Fact]
-    public void Resolve_UnknownProperty_ListsTheKnownOnes()
+    public void Resolve_UndeclaredProperty_IsKeptUnchecked_AndNamedByUndeclared()
     {
-        var ex = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "voise": "alloy" }"""), Env()));
+        var result = TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "voise": "alloy", "vad_type": 3 }"""), Env());
 
-        Assert.Equal("voise", ex.Property);
-        Assert.Contains("'voise'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("api_key, extra, max_tokens, model, server_vad, temperature, tools", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("alloy", result["voise"]!.GetValue<string>());
+        Assert.Equal(3, result["vad_type"]!.GetValue<int>());
+        Assert.Equal(["vad_type", "voise"], TenProperties.Undeclared(Manifest, result));
+    }
+
+    [Fact]
+    public void Resolve_DefaultThatIsAReference_ReadsTheNextVariable()
+    {
+        var defaults = Obj("""{ "model": "m", "api_key": "${env:OPENAI_REALTIME_API_KEY|${env:OPENAI_API_KEY|}}" }""");
+
+        Assert.Equal("sk-b", TenProperties.Resolve(Manifest, defaults, null, Env(("OPENAI_API_KEY", "sk-b")))["api_key"]!.GetValue<string>());
+        Assert.Equal("sk-a", TenProperties.Resolve(Manifest, defaults, null, Env(("OPENAI_REALTIME_API_KEY", "sk-a"), ("OPENAI_API_KEY", "sk-b")))["api_key"]!.GetValue<string>());
+        Assert.Equal("", TenProperties.Resolve(Manifest, defaults, null, Env())["api_key"]!.GetValue<string>());
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using V2V.Frames;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Ten.Messages;
+using V2V.Voice.Diagnostics;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
 
@@ -28,6 +29,8 @@ public class OutputPathBenchmarks
     private Channel<VoiceSessionOutput> _outputs = null!;
     private OutputFrameCutter _cutter = null!;
     private PlayoutQueue _playout = null!;
+    // The session's outputs as the transport takes them (what it took counts as played).
+    private TransportHandoff _handoff = null!;
     private byte[] _message = [];
     // The pacer's clock, moved an hour per delta so that every frame queued is due.
     private long _now = Stopwatch.GetTimestamp();
@@ -45,7 +48,9 @@ public class OutputPathBenchmarks
             $$"""{"type":"response.output_audio.delta","event_id":"event_4950","response_id":"resp_001","item_id":"msg_008","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(audio)}}"}""");
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
         _cutter = new OutputFrameCutter(OutputRate, TimeSpan.FromMilliseconds(10));
-        _playout = new PlayoutQueue(_outputs.Writer, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(120));
+        var metrics = VoiceMetrics.For(new V2V.Voice.VoiceSessionOptions());
+        _handoff = new TransportHandoff(_outputs.Reader, metrics);
+        _playout = new PlayoutQueue(_outputs.Writer, _handoff, metrics, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(120));
     }
 
     [Benchmark(OperationsPerInvoke = FramesPerDelta, Description = "delta in -> frames out (per frame)")]
@@ -53,7 +58,7 @@ public class OutputPathBenchmarks
     {
         Cut();
         var read = 0;
-        while (_outputs.Reader.TryRead(out var output))
+        while (_handoff.TryRead(out var output))
         {
             using var audio = (AudioOutput)output;
             read += audio.Pcm16.Length;
@@ -66,7 +71,7 @@ public class OutputPathBenchmarks
     {
         Cut();
         var read = 0;
-        while (_outputs.Reader.TryRead(out var output))
+        while (_handoff.TryRead(out var output))
         {
             // What OutputBridge does with each frame, and what the graph's receiver does at the end.
             var audio = (AudioOutput)output;

@@ -24,7 +24,14 @@ internal static class GraphCommand
     private static readonly Action<AddonRegistry>[] Registrations =
     [
         registry => registry.AddBuiltIns(),
-        registry => registry.Add(OpenAIV2VAddon.Create(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync))),
+        registry =>
+        {
+            // openai_v2v, and openai_v2v_python for TEN-Agent's graphs.
+            foreach (var addon in OpenAIV2VAddon.CreateAll(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync)))
+            {
+                registry.Add(addon);
+            }
+        },
     ];
 
     public static Command Create()

@@ -17,10 +17,11 @@ internal static class ServeBackend
 
     /// <summary>
     /// Sets the backend's properties, then the flags', then each <c>--set name=value</c>. False (said on
-    /// <paramref name="errors"/>) when an assignment is not <c>name=value</c>.
+    /// <paramref name="errors"/>) when an assignment is not <c>name=value</c>. <paramref name="readKeyFrom"/> is the
+    /// environment variable the key is read from, for the fix of a refused key.
     /// </summary>
     public static bool TryConfigure(JsonObject properties, Func<string, string?> environment, string? keyVariable, string? vendor,
-        string? baseUri, string? path, string? model, IEnumerable<string> assignments, TextWriter errors)
+        string? baseUri, string? path, string? model, IEnumerable<string> assignments, TextWriter errors, out string readKeyFrom)
     {
         var askedForAzure = string.Equals(vendor, "azure", StringComparison.OrdinalIgnoreCase);
         var azureFromEnvironment = vendor is null && baseUri is null
@@ -30,7 +31,7 @@ internal static class ServeBackend
         if (askedForAzure || azureFromEnvironment)
         {
             // Azure OpenAI's GA endpoint: the resource as base_uri, the deployment as model, GA, no path.
-            properties["api_key"] = $"${{env:{(askedForAzure ? keyVariable : null) ?? AzureKeyVariable}|}}";
+            readKeyFrom = (askedForAzure ? keyVariable : null) ?? AzureKeyVariable;
             properties["vendor"] = "azure";
             // The deprecated preview endpoint (a path with api-version) speaks beta.
             properties["dialect"] = path?.Contains("api-version=", StringComparison.OrdinalIgnoreCase) == true ? "beta" : "ga";
@@ -39,8 +40,9 @@ internal static class ServeBackend
         }
         else
         {
-            properties["api_key"] = $"${{env:{keyVariable ?? OpenAIKeyVariable}|}}";
+            readKeyFrom = keyVariable ?? OpenAIKeyVariable;
         }
+        properties["api_key"] = $"${{env:{readKeyFrom}|}}";
         SetIf(properties, "vendor", vendor);
         SetIf(properties, "base_uri", baseUri);
         SetIf(properties, "path", path);
@@ -57,6 +59,10 @@ internal static class ServeBackend
         }
         return true;
     }
+
+    /// <summary>What to do when the service refuses the key read from <paramref name="variable"/>.</summary>
+    public static string RefusedKeyFix(string variable) =>
+        $"Set {variable} to a valid key of this service and restart v2v serve (or name another variable with --api-key-env).";
 
     private static void SetIf(JsonObject properties, string name, string? value)
     {

@@ -54,10 +54,11 @@ internal static class ServeCommand
             {
                 options.Urls.Add(url);
             }
-            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? [], Console.Error))
+            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? [], Console.Error, out var readKeyFrom))
             {
                 return NotStarted;
             }
+            options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
         return command;

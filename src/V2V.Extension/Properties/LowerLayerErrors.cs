@@ -17,14 +17,17 @@ internal static class LowerLayerErrors
     /// <param name="given">The node's properties: of an option's names (an alias and its name), the one given is named.</param>
     public static TenPropertyException? ToPropertyError(Exception error, JsonObject given)
     {
-        var option = error switch
+        var (option, problem) = error switch
         {
-            ArgumentException argument => argument.ParamName,
-            RealtimeConfigurationException configuration => configuration.Option,
-            _ => null,
+            ArgumentException argument => (argument.ParamName, $"is refused: {error.Message}"),
+            RealtimeConfigurationException configuration => (configuration.Option, $"is refused: {error.Message}"),
+            // The service's own words, not the client's advice (which names its C# option): the row says the fix.
+            RealtimeAuthenticationException refused => (refused.Option,
+                $"was refused by {refused.Endpoint} (HTTP {refused.StatusCode}{(refused.Reason is { } reason ? ": " + reason.TrimEnd('.', ' ') : "")})."),
+            _ => (null, null),
         };
         return option is not null && PropertyTable.ForOption(option, given) is { } row
-            ? row.Refused($"is refused: {error.Message}")
+            ? row.Refused(problem!)
             : null;
     }
 }

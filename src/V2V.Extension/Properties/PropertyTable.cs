@@ -49,9 +49,10 @@ internal static class PropertyTable
                 $"The model (Azure: the deployment); empty: {V2VPropertyReader.DefaultModel}.",
                 (s, v) => s.Session.Connection.Model = v, s => s.Session.Connection.Model),
 
-            // What the agent is.
-            instructions.Alias("prompt"),
+            // What the agent is. TEN's graphs name the instructions 'prompt': a graph's prompt wins over the shipped
+            // system_message (property.json gives that one, so the later row must be the graph's).
             instructions,
+            instructions.Alias("prompt"),
             Number("temperature", nameof(VoiceSessionOptions.Temperature),
                 "The sampling temperature, 0 to 2 (sent in the beta dialect only).",
                 (s, v) => s.Session.Temperature = v, s => s.Session.Temperature),
@@ -65,8 +66,11 @@ internal static class PropertyTable
                 "The conversation language, e.g. en or zh-CN: for input transcription and {language}.",
                 (s, v) => s.Session.Language = v, s => s.Session.Language),
             Text("greeting", nameof(VoiceSessionOptions.Greeting),
-                "What the agent says when the first user joins (on_user_joined); empty: nothing.",
+                "What the agent says when the first user joins (on_user_joined); empty: the language's short hello (en: \"Hi, there.\"), as the original; {greeting} in the prompt is this text. To say nothing, set greet_on_join to false.",
                 (s, v) => s.Session.Greeting = v, s => s.Session.Greeting),
+            Flag("greet_on_join", nameof(V2VSettings.GreetOnJoin),
+                "false: the agent says nothing when a user joins; true: the greeting (or the language's short hello).",
+                (s, v) => s.GreetOnJoin = v, s => s.GreetOnJoin),
             maxHistory.Alias("history"),
             maxHistory,
 
@@ -74,10 +78,20 @@ internal static class PropertyTable
             Flag("server_vad", nameof(VoiceSessionOptions.TurnMode),
                 "true: the service detects the end of turns; false: the local VAD does. turn_detection, when given, wins.",
                 (s, v) => s.Session.TurnMode = v ? TurnMode.ServerVad : TurnMode.LocalVad, s => s.Session.TurnMode != TurnMode.LocalVad),
+            // server_vad is the original's default: at TEN-Agent 35e6581 its session.update sent no turn_detection (so the
+            // service's default, server_vad, applied), and its later vad_type property defaults to server_vad too.
+            Choice("vad_type", nameof(VoiceSessionOptions.TurnMode),
+                "The service's turn detection, as TEN-Agent names it: server_vad or semantic_vad. Given, it wins over server_vad; turn_detection wins over both.",
+                [("server_vad", TurnMode.ServerVad), ("semantic_vad", TurnMode.SemanticVad)],
+                (s, v) => s.Session.TurnMode = v, s => s.Session.TurnMode == TurnMode.SemanticVad ? TurnMode.SemanticVad : TurnMode.ServerVad),
             Choice("turn_detection", nameof(VoiceSessionOptions.TurnMode),
                 "Who ends the user's turns: server_vad, semantic_vad or local_vad.",
                 [("server_vad", TurnMode.ServerVad), ("semantic_vad", TurnMode.SemanticVad), ("local_vad", TurnMode.LocalVad)],
                 (s, v) => s.Session.TurnMode = v, s => s.Session.TurnMode),
+            Choice("vad_eagerness", nameof(VoiceSessionOptions.SemanticVadEagerness),
+                "How soon semantic VAD ends a turn: low, medium, high or auto (semantic_vad only).",
+                [("low", "low"), ("medium", "medium"), ("high", "high"), ("auto", "auto")],
+                (s, v) => s.Session.SemanticVadEagerness = v, s => s.Session.SemanticVadEagerness),
             Number("vad_threshold", nameof(VoiceSessionOptions.VadThreshold),
                 "Server VAD threshold, 0 to 1.",
                 (s, v) => s.Session.VadThreshold = v, s => s.Session.VadThreshold),
@@ -124,6 +138,11 @@ internal static class PropertyTable
                     s.Session.DumpName = v.ToString(CultureInfo.InvariantCulture);
                 },
                 s => s.StreamId),
+
+            // Storage, as the original: the cmd retrieve at start (its answer becomes the previous conversation), data append per final turn.
+            Flag("enable_storage", nameof(V2VSettings.EnableStorage),
+                "Send cmd retrieve at start (its response, a JSON list of {role, input}, is the earlier conversation) and data append {text, role, stream_id} per final turn.",
+                (s, v) => s.EnableStorage = v, s => s.EnableStorage),
 
             // Diagnostics.
             Flag("dump", nameof(VoiceSessionOptions.Dump),

@@ -16,6 +16,15 @@ internal sealed class V2VSettings
     /// <summary>The stream id of the agent's own outputs (its pcm_frame and text_data).</summary>
     public long StreamId { get; set; }
 
+    /// <summary>Greet when a user joins: the greeting, or the language's short hello when none is set.</summary>
+    public bool GreetOnJoin { get; set; } = true;
+
+    /// <summary>Retrieve the earlier conversation at start and append each final turn (the original's storage contract).</summary>
+    public bool EnableStorage { get; set; }
+
+    /// <summary>What the agent says when a user joins: null when it says nothing.</summary>
+    public string? GreetingToSay => !GreetOnJoin ? null : string.IsNullOrWhiteSpace(Session.Greeting) ? GreetingText.For(Session.Language) : Session.Greeting;
+
     /// <summary>No key and no endpoint of the node's own: the host's key-less endpoint must answer.</summary>
     public bool NeedsKeylessEndpoint => string.IsNullOrEmpty(Session.Connection.ApiKey) && Session.Connection.BaseUri is null;
 }

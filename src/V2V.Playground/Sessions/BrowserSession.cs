@@ -89,8 +89,9 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
         catch (Exception ex) when (ex is GraphValidationException or GraphRunException or TenPropertyException)
         {
             // Messages of the realtime client and the properties never hold the key; the page writer masks it anyway.
-            LogStartFailed(logger, _id, ex.Message);
-            await page.SendJsonAsync(PageMessages.Error($"The session could not start: {ex.Message}", "start_failed", fatal: true), cancellationToken).ConfigureAwait(false);
+            var line = StartFailure.Describe(ex, context.RefusedKeyFix);
+            LogStartFailed(logger, _id, line);
+            await page.SendJsonAsync(PageMessages.Error(line, "start_failed", fatal: true), cancellationToken).ConfigureAwait(false);
             return null;
         }
     }
@@ -217,7 +218,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: started (voice {Voice}, {TurnMode}, microphone at {SampleRate} Hz, backend {Backend}).")]
     private static partial void LogStarted(ILogger logger, string session, string voice, string turnMode, int sampleRate, string backend);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session}: could not start: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session}: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string session, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: ended, {Reason} ({MicFrames} microphone frames in, {Dropped} output frames dropped).")]

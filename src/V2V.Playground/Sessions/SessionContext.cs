@@ -13,6 +13,7 @@ namespace V2V.Playground.Sessions;
 /// <param name="Secret">The resolved API key, masked in anything sent to a page; null when there is none.</param>
 /// <param name="Environment">Resolves <c>${env:NAME}</c>.</param>
 /// <param name="LoggerFactory">Loggers for the graphs.</param>
+/// <param name="RefusedKeyFix">What to do when the service refuses the key, in the host's words.</param>
 internal sealed record SessionContext(
     ExtensionAddon Agent,
     ExtensionAddon Tool,
@@ -20,4 +21,5 @@ internal sealed record SessionContext(
     BackendInfo Backend,
     string? Secret,
     Func<string, string?> Environment,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory,
+    string RefusedKeyFix);

@@ -67,6 +67,7 @@ public class RealtimeClient
     /// Opens a connection. Throws <see cref="RealtimeAuthenticationException"/> when the credential is refused
     /// (401/403), and <see cref="RealtimeHandshakeException"/> for other failures (with the URL, without secrets,
     /// and the HTTP status), or when the handshake takes longer than <see cref="RealtimeClientOptions.ConnectTimeout"/>.
+    /// A refusal carries what the service said: its reason (keys masked), error code and <c>Retry-After</c> wait.
     /// </summary>
     public virtual async Task<IRealtimeConnection> ConnectAsync(CancellationToken cancellationToken = default)
     {

@@ -37,6 +37,18 @@ public class RealtimeHandshakeException : RealtimeException
 
     /// <summary>The HTTP status of the refusal, or null when no HTTP answer came.</summary>
     public int? StatusCode { get; }
+
+    /// <summary>
+    /// Why the service refused, in its words: the <c>error.message</c> of its JSON body (OpenAI, Azure OpenAI), else
+    /// the first line of the body; cut to a line, anything that looks like a key masked. Null when it said nothing.
+    /// </summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The service's error code from the body (e.g. <c>invalid_api_key</c>, <c>rate_limit_exceeded</c>), when it sent one.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The wait the service asked for in its <c>Retry-After</c> header, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>The server refused the credentials (HTTP 401 or 403). Retrying with the same key will not help.</summary>
@@ -45,6 +57,12 @@ public sealed class RealtimeAuthenticationException : RealtimeHandshakeException
     /// <summary>Creates the exception.</summary>
     public RealtimeAuthenticationException(string message, string endpoint, int statusCode, Exception? innerException = null)
         : base(message, endpoint, statusCode, innerException) { }
+
+    /// <summary>
+    /// The credential that was refused, by its C# name in <see cref="RealtimeClientOptions"/> (<c>ApiKey</c> or
+    /// <c>BearerToken</c>), so a layer above can name it in its own words as it does for <see cref="RealtimeConfigurationException.Option"/>.
+    /// </summary>
+    public string Option { get; init; } = nameof(RealtimeClientOptions.ApiKey);
 }
 
 /// <summary>The connection was lost (no close handshake) while reading or sending.</summary>

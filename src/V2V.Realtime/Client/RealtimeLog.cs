@@ -11,8 +11,8 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Connected to {Endpoint} in {ElapsedMs:F0} ms")]
     public static partial void Connected(ILogger logger, string endpoint, double elapsedMs);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}")]
-    public static partial void HandshakeFailed(ILogger logger, string endpoint, int? statusCode);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string endpoint, int? statusCode, string? reason);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} {EventId} ({Bytes} bytes)")]
     public static partial void Sent(ILogger logger, string type, string? eventId, int bytes);

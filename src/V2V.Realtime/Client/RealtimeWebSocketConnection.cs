@@ -72,6 +72,9 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        // The invoker is the handshake's own, as ClientWebSocket's would be: released once the socket is open.
+        using var refusals = new RefusalRecordingHandler(TimeProvider.System);
+        using var invoker = new HttpMessageInvoker(refusals, disposeHandler: false);
         socket.Options.KeepAliveInterval = options.KeepAliveInterval;
         foreach (var (name, value) in endpoint.Headers)
         {
@@ -84,14 +87,15 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(endpoint.Uri, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(endpoint.Uri, invoker, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             var status = (int)socket.HttpStatusCode;
             socket.Dispose();
-            RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, status == 0 ? null : status);
-            throw HandshakeFailure(endpoint, status, ex, options);
+            var failure = HandshakeFailures.Create(endpoint, options, status, refusals.Refusal, ex);
+            RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, failure.StatusCode, failure.Reason);
+            throw failure;
         }
         catch
         {
@@ -461,19 +465,4 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     private RealtimeException Unusable() => Volatile.Read(ref _disposed) == 1
         ? new RealtimeException("The realtime connection has been disposed.")
         : new RealtimeConnectionLostException($"The connection to {Endpoint} is closed ({_socket.State}{(_sendFault is null ? "" : ": " + _sendFault.Message)}); connect again.", _sendFault);
-
-    private static RealtimeHandshakeException HandshakeFailure(RealtimeEndpoint endpoint, int status, Exception ex, RealtimeClientOptions options)
-    {
-        var url = endpoint.DisplayUrl;
-        var detail = SecretRedactor.Redact(SecretRedactor.Redact(ex.Message, options.ApiKey), options.BearerToken);
-        return status switch
-        {
-            401 or 403 => new RealtimeAuthenticationException(
-                $"The realtime endpoint {url} refused the credentials (HTTP {status}). Check {(string.IsNullOrEmpty(options.BearerToken) ? "ApiKey" : "BearerToken")}{(options.Vendor == RealtimeVendor.Azure && string.IsNullOrEmpty(options.BearerToken) ? " (Azure: the resource's key, sent as api-key)" : "")}.",
-                url, status),
-            0 when ex is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
-            0 => new RealtimeHandshakeException($"Could not connect to {url}: {detail}", url, null),
-            _ => new RealtimeHandshakeException($"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}.", url, status),
-        };
-    }
 }

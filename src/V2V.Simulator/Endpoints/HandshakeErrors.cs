@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -16,10 +17,24 @@ internal static class HandshakeErrors
     private const string AzureUnauthorizedToken =
         "Unauthorized. Access token is missing, invalid, audience is incorrect (https://cognitiveservices.azure.com), or have expired.";
 
-    /// <summary>The injected <c>RefuseHandshakeStatusCode</c> fault.</summary>
-    public static Task OverloadedAsync(HttpContext context, ServiceProfile profile, int status) => profile.IsAzure()
-        ? AzureAsync(context, status, status.ToString(System.Globalization.CultureInfo.InvariantCulture), "The service is temporarily unable to process your request. Please try again later. (injected fault)")
-        : OpenAiAsync(context, status, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null);
+    /// <summary>The injected <c>RefuseHandshakeStatusCode</c> fault: a rate limit (429) or an overload, with <c>Retry-After</c> when given.</summary>
+    public static Task RefusedAsync(HttpContext context, ServiceProfile profile, int status, TimeSpan? retryAfter)
+    {
+        var seconds = retryAfter is { } wait ? ((long)wait.TotalSeconds).ToString(CultureInfo.InvariantCulture) : null;
+        if (seconds is not null)
+        {
+            context.Response.Headers.RetryAfter = seconds;
+        }
+        return (profile.IsAzure(), status) switch
+        {
+            (true, 429) => AzureAsync(context, status, "429",
+                $"Requests to the Realtime API have exceeded the call rate limit of your current tier. Please retry after {seconds ?? "60"} seconds. (injected fault)"),
+            (true, _) => AzureAsync(context, status, status.ToString(CultureInfo.InvariantCulture), "The service is temporarily unable to process your request. Please try again later. (injected fault)"),
+            (false, 429) => OpenAiAsync(context, status,
+                $"Rate limit reached for requests. Please try again in {seconds ?? "1"}s. (injected fault)", "requests", "rate_limit_exceeded"),
+            _ => OpenAiAsync(context, status, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null),
+        };
+    }
 
     /// <summary>A path the server maps but its profile does not serve.</summary>
     public static Task WrongPathAsync(HttpContext context, ServiceProfile profile, ServiceProfile pathOwner)

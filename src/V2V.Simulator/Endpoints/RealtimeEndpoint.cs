@@ -26,10 +26,10 @@ internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, Simul
     public async Task HandleAsync(HttpContext context, ServiceProfile pathOwner)
     {
         var profile = options.Profile;
-        if (options.Faults.RefuseHandshakeStatusCode is { } refused)
+        if (options.Faults.NextHandshakeRefusal() is { } refused)
         {
             _logger.LogInformation("Fault: refusing the handshake with {Status}", refused);
-            await HandshakeErrors.OverloadedAsync(context, profile, refused).ConfigureAwait(false);
+            await HandshakeErrors.RefusedAsync(context, profile, refused, options.Faults.RefuseHandshakeRetryAfter).ConfigureAwait(false);
             return;
         }
 

@@ -21,6 +21,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private readonly VoiceSessionOptions _options;
     private readonly IConnectionOwner _owner;
     private readonly ILogger _logger;
+    private readonly VoiceMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _reconnect;
@@ -37,14 +38,15 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private bool _toldFatal;
     private TaskCompletionSource<string?> _outcome = new();
 
-    public ConnectionSupervisor(RealtimeConnector connect, VoiceSessionOptions options, IConnectionOwner owner, ILogger logger)
+    public ConnectionSupervisor(RealtimeConnector connect, VoiceSessionOptions options, IConnectionOwner owner, ILogger logger, VoiceMetrics metrics)
     {
         _connect = connect;
         _options = options;
         _owner = owner;
         _logger = logger;
+        _metrics = metrics;
         _time = options.TimeProvider;
-        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate);
+        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics);
         _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);
     }
 
@@ -102,7 +104,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             ArmRenewal(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
             return false;
         }
-        VoiceMetrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
+        _metrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
         // Events still in flight from the old connection carry its generation and are dropped by the actor.
         await CloseQuietlyAsync(old.Client, old.Ended).ConfigureAwait(false);
         return true;
@@ -152,7 +154,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             {
                 previous.Retired = true;
             }
-            VoiceMetrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
             await _owner.ConnectedAsync(client.Endpoint, ct).ConfigureAwait(false);
             ArmRenewalOf(live);
             _ = Task.Run(() => live.PumpAsync(_owner, ArmRenewalOf, _time, _stop.Token), CancellationToken.None);
@@ -214,7 +216,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         _outageAttempts++;
         await OpenAsync(replay: true, ct).ConfigureAwait(false);
-        VoiceMetrics.Reconnects.Add(1);
+        _metrics.Reconnects.Add(1);
         _outcome.TrySetResult(null);
         using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loss = WaitForLossAsync(window.Token);

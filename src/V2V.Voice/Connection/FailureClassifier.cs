@@ -33,7 +33,11 @@ internal static partial class FailureClassifier
         ConnectionEndedException ended => Classify(ended.End),
         RealtimeConfigurationException => new(FailureKind.Fatal, error.Message),
         RealtimeAuthenticationException => new(FailureKind.Fatal, error.Message),
-        RealtimeHandshakeException handshake => ClassifyHandshake(handshake.StatusCode, handshake.Message),
+        RealtimeHandshakeException handshake => ClassifyHandshake(handshake.StatusCode, handshake.Message) with
+        {
+            // The Retry-After header, else the wait the service's reason names ("try again in 20s").
+            RetryAfter = handshake.RetryAfter ?? RetryAfterIn(handshake.Reason),
+        },
         RealtimeException => new(FailureKind.Transient, error.Message),
         // Anything else is a fault of this side (bad options, a bug): the same call would fail the same way.
         _ => new(FailureKind.Fatal, error.Message),

@@ -8,7 +8,7 @@ namespace V2V.Voice.Connection;
 /// The connection the input producer sends on, and the audio it keeps while there is none: the last
 /// <c>keep</c> of it (bounded; older audio is dropped and counted), sent first, oldest first, on the next connection.
 /// </summary>
-internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate)
+internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics)
 {
     private readonly object _gate = new();
     private readonly Queue<short[]> _buffer = new();
@@ -33,7 +33,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate)
             while (_bufferedSamples > limit && _buffer.Count > 0)
             {
                 _bufferedSamples -= _buffer.Dequeue().Length;
-                VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "disconnected"));
+                metrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "disconnected"));
             }
             return true;
         }

@@ -10,7 +10,10 @@ internal static class ReconnectPipelines
 {
     /// <summary>
     /// The first connection: a handshake refused for now (429, 5xx, no answer) is tried again up to
-    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> times; anything else fails the start at once.
+    /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> times, after the wait the service asks for
+    /// (<c>Retry-After</c>) when it names one; anything else fails the start at once, and so does a wait that would
+    /// end beyond <see cref="VoiceSessionOptions.ReconnectGiveUpAfter"/> from now. Build it when starting: the
+    /// give-up time counts from then.
     /// </summary>
     public static ResiliencePipeline FirstConnection(VoiceSessionOptions options, ILogger logger)
     {
@@ -18,12 +21,14 @@ internal static class ReconnectPipelines
         {
             return ResiliencePipeline.Empty;
         }
+        var giveUpAt = options.TimeProvider.GetUtcNow() + options.ReconnectGiveUpAfter;
         return new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
-            .AddRetry(Backoff(options, new RetryStrategyOptions
+            .AddRetry(Backoff(options, options.ReconnectGiveUpAfter, new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.FirstConnectRetries,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is RealtimeHandshakeException refused
-                    && FailureClassifier.Classify(refused).Kind != FailureKind.Fatal),
+                    && FailureClassifier.Classify(refused) is { Kind: not FailureKind.Fatal } verdict
+                    && options.TimeProvider.GetUtcNow() + (verdict.RetryAfter ?? TimeSpan.Zero) <= giveUpAt),
                 OnRetry = args =>
                 {
                     logger.LogWarning("Connecting failed (attempt {Attempt} of {Attempts}), trying again in {Delay}: {Reason}",
@@ -40,7 +45,7 @@ internal static class ReconnectPipelines
     /// </summary>
     public static ResiliencePipeline Reconnect(VoiceSessionOptions options, Func<bool> withinBudget, Func<OnRetryArguments<object>, ValueTask> onRetry) =>
         new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
-            .AddRetry(Backoff(options, new RetryStrategyOptions
+            .AddRetry(Backoff(options, options.MaxReconnectDelay, new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } error
@@ -51,17 +56,20 @@ internal static class ReconnectPipelines
             }))
             .Build();
 
-    private static RetryStrategyOptions Backoff(VoiceSessionOptions options, RetryStrategyOptions retry)
+    /// <param name="options">The session's options: the backoff's first and longest delay.</param>
+    /// <param name="longestAskedWait">The longest wait a service's <c>Retry-After</c> may impose; a longer one is cut to this.</param>
+    /// <param name="retry">The retry to give the backoff.</param>
+    private static RetryStrategyOptions Backoff(VoiceSessionOptions options, TimeSpan longestAskedWait, RetryStrategyOptions retry)
     {
         retry.BackoffType = DelayBackoffType.Exponential;
         // Many sessions dropped at once must not come back at once.
         retry.UseJitter = true;
         retry.Delay = options.ReconnectDelay;
         retry.MaxDelay = options.MaxReconnectDelay;
-        // A rate limit that names its wait is waited out (no longer than the longest backoff); else the backoff decides.
+        // A refusal or rate limit that names its wait is waited out (no longer than the caller allows); else the backoff decides.
         retry.DelayGenerator = args => ValueTask.FromResult(
             args.Outcome.Exception is { } error && FailureClassifier.Classify(error).RetryAfter is { } wait
-                ? (TimeSpan?)(wait < options.MaxReconnectDelay ? wait : options.MaxReconnectDelay)
+                ? (TimeSpan?)(wait < longestAskedWait ? wait : longestAskedWait)
                 : null);
         return retry;
     }

@@ -2,32 +2,54 @@ using System.Diagnostics.Metrics;
 
 namespace V2V.Voice.Diagnostics;
 
-/// <summary>The session's metrics (System.Diagnostics.Metrics, meter <c>V2V.Voice</c>), ready for OpenTelemetry.</summary>
-public static class VoiceMetrics
+/// <summary>
+/// The session's metrics (System.Diagnostics.Metrics, meter <c>V2V.Voice</c>), ready for OpenTelemetry. Built from an
+/// <see cref="IMeterFactory"/>: a session measures on the factory of <see cref="VoiceSessionOptions.MeterFactory"/> (a
+/// host's, or a test's own, so that its listener sees that session's measurements only), or on the process's.
+/// </summary>
+public sealed class VoiceMetrics
 {
     /// <summary>The meter name to listen to.</summary>
     public const string MeterName = "V2V.Voice";
 
-    private static readonly Meter Meter = new(MeterName, "0.1.0");
+    private static readonly Lazy<VoiceMetrics> ProcessWide = new(() => new VoiceMetrics(ProcessMeterFactory.Instance));
+
+    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> of <paramref name="meterFactory"/>.</summary>
+    public VoiceMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = "0.1.0" });
+        ConnectTime = meter.CreateHistogram<double>("v2v.connect_time", "ms", "Time to open and configure the realtime connection");
+        TimeToFirstAudio = meter.CreateHistogram<double>("v2v.time_to_first_audio", "ms", "End of user speech to first audio out");
+        TurnLength = meter.CreateHistogram<double>("v2v.turn_length", "ms", "Audio length of an agent turn");
+        Interruptions = meter.CreateCounter<long>("v2v.interruptions", description: "Agent turns interrupted by the user");
+        FramesDropped = meter.CreateCounter<long>("v2v.frames_dropped", description: "Audio frames dropped (tag reason)");
+        Reconnects = meter.CreateCounter<long>("v2v.reconnects", description: "Reconnections after a dropped connection");
+        Tokens = meter.CreateCounter<long>("v2v.tokens", description: "Tokens used (tag kind)");
+    }
 
     /// <summary>Time to connect and configure a session, in ms.</summary>
-    public static readonly Histogram<double> ConnectTime = Meter.CreateHistogram<double>("v2v.connect_time", "ms", "Time to open and configure the realtime connection");
+    public Histogram<double> ConnectTime { get; }
 
     /// <summary>From the end of the user's speech to the first audio frame of the answer, in ms.</summary>
-    public static readonly Histogram<double> TimeToFirstAudio = Meter.CreateHistogram<double>("v2v.time_to_first_audio", "ms", "End of user speech to first audio out");
+    public Histogram<double> TimeToFirstAudio { get; }
 
     /// <summary>Length of the agent's spoken turns, in ms of audio.</summary>
-    public static readonly Histogram<double> TurnLength = Meter.CreateHistogram<double>("v2v.turn_length", "ms", "Audio length of an agent turn");
+    public Histogram<double> TurnLength { get; }
 
     /// <summary>Barge-ins.</summary>
-    public static readonly Counter<long> Interruptions = Meter.CreateCounter<long>("v2v.interruptions", description: "Agent turns interrupted by the user");
+    public Counter<long> Interruptions { get; }
 
     /// <summary>Audio frames dropped, by reason.</summary>
-    public static readonly Counter<long> FramesDropped = Meter.CreateCounter<long>("v2v.frames_dropped", description: "Audio frames dropped (tag reason)");
+    public Counter<long> FramesDropped { get; }
 
     /// <summary>Reconnections.</summary>
-    public static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("v2v.reconnects", description: "Reconnections after a dropped connection");
+    public Counter<long> Reconnects { get; }
 
     /// <summary>Tokens used, from response.done (tag kind: input or output).</summary>
-    public static readonly Counter<long> Tokens = Meter.CreateCounter<long>("v2v.tokens", description: "Tokens used (tag kind)");
+    public Counter<long> Tokens { get; }
+
+    /// <summary>The metrics of a session with these options: on its meter factory, else the process's (one set for every such session).</summary>
+    internal static VoiceMetrics For(VoiceSessionOptions options) =>
+        options.MeterFactory is { } factory ? new VoiceMetrics(factory) : ProcessWide.Value;
 }

@@ -8,12 +8,12 @@ namespace V2V.Voice.Playback;
 
 /// <summary>
 /// The agent's voice waiting to be played, released one frame per frame-duration by the shared
-/// <see cref="AudioPacer"/>. Because only released frames count as played, the session knows, to within one
-/// frame, how much of each item the listener has heard: the <c>audio_end_ms</c> of a truncate.
+/// <see cref="AudioPacer"/> into the session's output channel. Played is what the transport took out of that channel
+/// (<see cref="TransportHandoff"/>), so the session knows, to within one frame, how much of each item the listener
+/// got: the <c>audio_end_ms</c> of a truncate.
 /// The agent's words wait in the same queue, each piece behind the audio that was received before it, so the
-/// transcript is released in step with what is heard (the service sends the text seconds ahead of the voice);
-/// a barge-in drops the words not yet heard with the audio. Turns heard to their end are handed to the session
-/// for its history (<see cref="TryTakeHeardTurn"/>).
+/// transcript is released in step with the voice (the service sends the text seconds ahead of it); a barge-in drops
+/// the words not yet heard with the audio.
 /// Bounded: beyond <c>maxQueued</c> the oldest frame is dropped and counted. When the reader of outputs is too
 /// slow, frames are dropped and counted, never piled up; words wait for the reader instead (nothing of the
 /// transcript is lost). The lock is held for a few list operations only.
@@ -22,20 +22,23 @@ namespace V2V.Voice.Playback;
 /// </summary>
 internal sealed class PlayoutQueue
 {
+    private static readonly KeyValuePair<string, object?> QueueFull = new("reason", "playout_queue_full");
+    private static readonly KeyValuePair<string, object?> SlowReader = new("reason", "slow_reader");
     private readonly object _gate = new();
     private readonly Queue<Entry> _entries = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<SpokenTurn> _heardTurns = new();
     private int _frameCount;
     private readonly ChannelWriter<VoiceSessionOutput> _output;
+    private readonly TransportHandoff _handoff;
+    private readonly VoiceMetrics _metrics;
     private readonly int _maxFrames;
     private readonly long _frameTicks;
     private long _nextDue;
-    private string? _playingItem;
-    private double _playingItemMs;
 
-    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TimeSpan frameDuration, TimeSpan maxQueued)
+    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TransportHandoff handoff, VoiceMetrics metrics, TimeSpan frameDuration, TimeSpan maxQueued)
     {
         _output = output;
+        _handoff = handoff;
+        _metrics = metrics;
         _frameTicks = (long)(frameDuration.TotalSeconds * Stopwatch.Frequency);
         _maxFrames = Math.Max(1, (int)(maxQueued / frameDuration));
     }
@@ -68,9 +71,9 @@ internal sealed class PlayoutQueue
                 if (_frameCount >= _maxFrames)
                 {
                     DropOldestFrame();
-                    VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "playout_queue_full"));
+                    _metrics.FramesDropped.Add(1, QueueFull);
                 }
-                _entries.Enqueue(new Entry(frame, null, null, 0));
+                _entries.Enqueue(new Entry(frame, null));
                 _frameCount++;
             }
             if (wasIdle)
@@ -84,22 +87,19 @@ internal sealed class PlayoutQueue
 
     /// <summary>
     /// Queues a piece of the agent's words of <paramref name="turn"/> (ending at <paramref name="textEnd"/> characters
-    /// into it) behind the audio received so far: it is released when that audio has been played; at once when none waits.
+    /// into it) behind the audio received so far: it is released when that audio has been released; at once when none waits.
     /// </summary>
     public void EnqueueText(TranscriptOutput piece, SpokenTurn turn, int textEnd)
     {
         lock (_gate)
         {
-            _entries.Enqueue(new Entry(default, piece, turn, textEnd));
+            _entries.Enqueue(new Entry(default, new SpokenPiece(piece, turn, textEnd)));
             if (_frameCount == 0)
             {
                 Release(Stopwatch.GetTimestamp());
             }
         }
     }
-
-    /// <summary>A turn whose words were all heard, for the session's history (taken by the session's actor).</summary>
-    public bool TryTakeHeardTurn(out SpokenTurn turn) => _heardTurns.TryDequeue(out turn!);
 
     /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks), and the words queued behind them. Called by the pacer.</summary>
     public void Release(long now)
@@ -115,11 +115,7 @@ internal sealed class PlayoutQueue
                         break; // the reader is behind: the words wait for it (and the audio behind them with them)
                     }
                     _entries.Dequeue();
-                    entry.Turn!.HeardChars = entry.TextEnd;
-                    if (text.IsFinal)
-                    {
-                        _heardTurns.Enqueue(entry.Turn);
-                    }
+                    _handoff.TextWritten(text.Turn);
                     continue;
                 }
                 if (_nextDue > now)
@@ -130,12 +126,16 @@ internal sealed class PlayoutQueue
                 _frameCount--;
                 var frame = entry.Frame;
                 _nextDue += _frameTicks;
-                _playingItem = frame.ItemId;
-                _playingItemMs = frame.ItemEndMs;
-                if (!_output.TryWrite(new AudioOutput(frame)))
+                // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
+                var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
+                if (_output.TryWrite(new AudioOutput(frame)))
+                {
+                    _handoff.AudioWritten(item, endMs);
+                }
+                else
                 {
                     frame.Dispose();
-                    VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "slow_reader"));
+                    _metrics.FramesDropped.Add(1, SlowReader);
                 }
             }
             if (_frameCount == 0 && _nextDue < now - _frameTicks)
@@ -147,47 +147,41 @@ internal sealed class PlayoutQueue
     }
 
     /// <summary>
-    /// Barge-in: drops every frame and every word not yet played. Returns the item that was being heard (the first
-    /// dropped frame's, else the last played), how many ms of it were played, how many frames were dropped, and the
-    /// turn whose words were cut (the first with words dropped), if any.
+    /// Barge-in: drops every frame and every word not yet released, and marks what the reader has not taken as stale
+    /// (the caller writes the flush next). Returns the item that was being heard and how many ms of it the reader took
+    /// (see <see cref="TransportHandoff.Interrupt"/>), how many frames were dropped here, and the turn whose words were
+    /// cut, if any.
     /// </summary>
     public (string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) Clear()
     {
         lock (_gate)
         {
             var dropped = _frameCount;
-            string? item = _playingItem;
-            var played = _playingItemMs;
+            string? nextItem = null;
             SpokenTurn? cut = null;
-            var nextFrameSeen = false;
             foreach (var entry in _entries)
             {
-                if (entry.Text is null && !nextFrameSeen)
+                if (entry.Text is null)
                 {
-                    nextFrameSeen = true;
-                    if (entry.Frame.ItemId != _playingItem)
-                    {
-                        // The next item had not started: nothing of it was heard.
-                        item = entry.Frame.ItemId;
-                        played = 0;
-                    }
+                    nextItem ??= entry.Frame.ItemId;
                 }
-                cut ??= entry.Turn;
+                cut ??= entry.Text?.Turn;
                 entry.Frame.Dispose();
             }
             _entries.Clear();
             _frameCount = 0;
-            return (item, played, dropped, cut);
+            var (item, played, cutTurn) = _handoff.Interrupt(nextItem, cut);
+            return (item, played, dropped, cutTurn);
         }
     }
 
     private void DropOldestFrame()
     {
-        // Words queued ahead of the oldest frame go out now: their audio was played.
+        // Words queued ahead of the oldest frame go out now: their audio was released.
         while (_entries.TryPeek(out var head) && head.Text is not null && _output.TryWrite(head.Text))
         {
             _entries.Dequeue();
-            head.Turn!.HeardChars = head.TextEnd;
+            _handoff.TextWritten(head.Text.Turn);
         }
         if (_entries.TryPeek(out var oldest) && oldest.Text is null)
         {
@@ -198,5 +192,5 @@ internal sealed class PlayoutQueue
     }
 
     /// <summary>A frame of voice, or a piece of the agent's words (with its turn and where in the turn's text it ends).</summary>
-    private readonly record struct Entry(PcmFrame Frame, TranscriptOutput? Text, SpokenTurn? Turn, int TextEnd);
+    private readonly record struct Entry(PcmFrame Frame, SpokenPiece? Text);
 }

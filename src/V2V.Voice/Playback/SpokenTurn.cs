@@ -1,15 +1,30 @@
 namespace V2V.Voice.Playback;
 
 /// <summary>
-/// One turn of the agent's words on its way to the listener: how much of its text has been released with the audio
-/// (written by the pacer under the playout queue's lock), and its whole text once the server has sent it all.
+/// One turn of the agent's words on its way to the listener: how much of its text the reader has taken (written by
+/// the reader's thread, in <see cref="TransportHandoff"/>), whether it took the turn's final piece, and its whole text
+/// once the server has sent it all.
 /// </summary>
 internal sealed class SpokenTurn(string itemId)
 {
+    private volatile int _heardChars;
+    private volatile bool _finalHeard;
+
     public string ItemId { get; } = itemId;
 
-    /// <summary>Characters of the turn's text released to the listener so far.</summary>
-    public int HeardChars { get; set; }
+    /// <summary>Characters of the turn's text taken by the reader so far.</summary>
+    public int HeardChars
+    {
+        get => _heardChars;
+        set => _heardChars = value;
+    }
+
+    /// <summary>The reader took the turn's final piece: it was heard to its end.</summary>
+    public bool FinalHeard
+    {
+        get => _finalHeard;
+        set => _finalHeard = value;
+    }
 
     /// <summary>The turn's whole text, set when the server has closed it (before its final piece is queued).</summary>
     public string? FullText { get; set; }

@@ -12,8 +12,8 @@ namespace V2V.Voice.Session;
 /// <summary>
 /// The agent's voice from audio delta to reader: only output of live responses counts, cut into frames of the output
 /// rate and duration, then paced by the playout queue (with the words queued behind it, see
-/// <see cref="SpokenTranscript"/>) or handed to the reader at once (unpaced: "played" means handed over). Owns the
-/// frame cutter, the playout queue and the position of what was heard.
+/// <see cref="SpokenTranscript"/>) or written for the reader at once (unpaced). Either way "played" is what the reader
+/// took out of the session's outputs (<see cref="TransportHandoff"/>). Owns the frame cutter and the playout queue.
 /// </summary>
 internal sealed class AgentVoice
 {
@@ -23,14 +23,12 @@ internal sealed class AgentVoice
     private readonly AudioDump? _dump;
     private readonly OutputFrameCutter _cutter;
     private readonly PlayoutQueue? _playout;
+    private readonly TransportHandoff _handoff;
     private readonly List<PcmFrame> _frames = [];
 
-    // Unpaced output: the item last handed to the reader and where in it (what a barge-in truncates at).
-    private string? _unpacedItem;
-    private double _unpacedItemMs;
-
-    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump)
+    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff)
     {
+        _handoff = handoff;
         _context = context;
         _turns = turns;
         _firstAudio = firstAudio;
@@ -38,15 +36,15 @@ internal sealed class AgentVoice
         _cutter = new OutputFrameCutter(context.Options.OutputSampleRate, context.Options.OutputFrameDuration);
         if (context.Options.PaceOutput)
         {
-            _playout = new PlayoutQueue(context.Outputs, context.Options.OutputFrameDuration, context.Options.MaxQueuedOutput);
+            _playout = new PlayoutQueue(context.Outputs, handoff, context.Metrics, context.Options.OutputFrameDuration, context.Options.MaxQueuedOutput);
         }
     }
 
     /// <summary>Paced output: words wait in the playout queue behind the audio.</summary>
     public bool IsPaced => _playout is not null;
 
-    /// <summary>Frames waiting to be played.</summary>
-    public int Queued => _playout?.Count ?? 0;
+    /// <summary>Audio not yet played: waiting in the playout queue, or written and not yet taken by the reader.</summary>
+    public bool Unplayed => _playout?.Count > 0 || _handoff.InFlight;
 
     /// <summary>Pacing starts (the session is started) or stops (it is disposed).</summary>
     public void Pace(bool on)
@@ -69,7 +67,7 @@ internal sealed class AgentVoice
     {
         if (!_turns.IsLive(audio.ResponseId) || !_context.Options.AudioOut)
         {
-            VoiceMetrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _turns.IsCancelled(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
+            _context.Metrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _turns.IsCancelled(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
             return;
         }
         _dump?.WriteOutput(audio.Audio.Span);
@@ -81,7 +79,7 @@ internal sealed class AgentVoice
         V2V.Realtime.Diagnostics.RealtimeProbe.OutputReady(audio.ReceivedTimestamp);
         if (_firstAudio.TryTake(Stopwatch.GetTimestamp(), out var latency))
         {
-            VoiceMetrics.TimeToFirstAudio.Record(latency);
+            _context.Metrics.TimeToFirstAudio.Record(latency);
             await _context.EmitAsync(new FirstAudioOutput(latency, audio.ItemId), ct).ConfigureAwait(false);
         }
     }
@@ -94,10 +92,13 @@ internal sealed class AgentVoice
         return DeliverFramesAsync(ct);
     }
 
-    /// <summary>A barge-in: the queued voice and words are dropped; what was heard, and the turn being spoken when paced.</summary>
+    /// <summary>
+    /// A barge-in: the queued voice and words are dropped, and what the reader has not taken is stale (the caller
+    /// writes the flush next); what was heard, and the turn being spoken when paced.
+    /// </summary>
     public (string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) Clear()
     {
-        var heard = _playout?.Clear() ?? (_unpacedItem, _unpacedItemMs, 0, null);
+        var heard = _playout?.Clear() ?? Unpaced(_handoff.Interrupt(null, null));
         _cutter.Reset();
         return heard;
     }
@@ -106,11 +107,7 @@ internal sealed class AgentVoice
     public void EnqueueText(TranscriptOutput piece, SpokenTurn turn, int textEnd) => _playout!.EnqueueText(piece, turn, textEnd);
 
     /// <summary>Paced output: a turn the listener heard to its end.</summary>
-    public bool TryTakeHeardTurn(out SpokenTurn turn)
-    {
-        turn = null!;
-        return _playout?.TryTakeHeardTurn(out turn) == true;
-    }
+    public bool TryTakeHeardTurn(out SpokenTurn turn) => _handoff.TryTakeHeardTurn(out turn);
 
     /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>
     private async ValueTask DeliverFramesAsync(CancellationToken ct)
@@ -129,8 +126,10 @@ internal sealed class AgentVoice
             // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
             var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
             await _context.EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
-            _unpacedItem = item;
-            _unpacedItemMs = endMs;
+            _handoff.AudioWritten(item, endMs);
         }
     }
+
+    private static (string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) Unpaced((string? ItemId, double PlayedMs, SpokenTurn? CutTurn) heard) =>
+        (heard.ItemId, heard.PlayedMs, 0, heard.CutTurn);
 }

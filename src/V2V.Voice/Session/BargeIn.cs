@@ -15,7 +15,7 @@ namespace V2V.Voice.Session;
 internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
-    public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Queued > 0 || transcript.IsOpen;
+    public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
 
     public async ValueTask RunAsync(string reason, CancellationToken ct)
     {
@@ -27,7 +27,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         await context.EmitAsync(new FlushOutput(itemId), ct).ConfigureAwait(false);
         if (dropped > 0)
         {
-            VoiceMetrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
+            context.Metrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
         }
 
         var plan = turns.BargeIn(itemId, playedMs);
@@ -48,6 +48,6 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
 
         await transcript.InterruptAsync(cutTurn, ct).ConfigureAwait(false);
         firstAudio.Cancel();
-        VoiceMetrics.Interruptions.Add(1);
+        context.Metrics.Interruptions.Add(1);
     }
 }

@@ -114,12 +114,12 @@ internal sealed class ServerEventRouter(
         var response = done.Response;
         if (response.Usage is { } usage)
         {
-            VoiceMetrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
-            VoiceMetrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
+            context.Metrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
+            context.Metrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
-            VoiceMetrics.TurnLength.Record(turns.TurnAudioMs);
+            context.Metrics.TurnLength.Record(turns.TurnAudioMs);
         }
         if (response.Status is "failed" or "incomplete" && transcript.IsOpen)
         {

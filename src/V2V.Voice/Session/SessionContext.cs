@@ -1,17 +1,19 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol;
+using V2V.Voice.Diagnostics;
 using V2V.Voice.Outputs;
 
 namespace V2V.Voice.Session;
 
 /// <summary>
-/// The few collaborators most stages of a session need: its options and logger, the writer of its outputs, the way
+/// The few collaborators most stages of a session need: its options, logger and metrics, the writer of its outputs, the way
 /// to send a client event on the live connection, and its lifetime. It holds no state of its own.
 /// </summary>
 internal sealed record SessionContext(
     VoiceSessionOptions Options,
     ILogger Logger,
+    VoiceMetrics Metrics,
     ChannelWriter<VoiceSessionOutput> Outputs,
     Func<RealtimeClientEvent, CancellationToken, ValueTask> Send,
     CancellationToken Lifetime)

@@ -38,11 +38,13 @@ internal sealed class ToolCoordinator(
     {
         _tools.RemoveAll(t => t.Name == tool.Name);
         _tools.Add(tool);
-        // Only the tools change; the rest of the session stays as it is.
+        // Only the tools change, and the instructions when they list the tools ({tools}); the rest stays as it is.
+        var listsTools = context.Options.Instructions?.Contains("{tools}", StringComparison.Ordinal) == true;
         await context.SendAsync(new SessionUpdateEvent
         {
             Session = new RealtimeSession
             {
+                Instructions = listsTools ? SessionConfiguration.Instructions(context.Options, _tools) : null,
                 Tools = [.. _tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })],
                 ToolChoice = JsonDocument.Parse("\"auto\"").RootElement,
             },

@@ -61,13 +61,37 @@ public sealed class PropertyTableTests
     }
 
     [Fact]
-    public void AnAliasGivenAlone_SetsTheOption_AndItsNameWinsWhenBothAreGiven()
+    public void AnAliasGivenAlone_SetsTheOption_AndTheLaterRowWinsWhenBothAreGiven()
     {
         var alone = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["history"] = 3, ["prompt"] = "Be brief." });
         var both = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["history"] = 3, ["max_history"] = 7, ["prompt"] = "Be brief.", ["system_message"] = "Be kind." });
 
         Assert.Equal((3, "Be brief."), (alone.Session.MaxHistory, alone.Session.Instructions));
-        Assert.Equal((7, "Be kind."), (both.Session.MaxHistory, both.Session.Instructions));
+        // max_history comes after its alias history; prompt (TEN-Agent's name) comes after system_message, which the
+        // shipped property.json gives: a graph's prompt must win over it.
+        Assert.Equal((7, "Be brief."), (both.Session.MaxHistory, both.Session.Instructions));
+    }
+
+    [Fact]
+    public void VadType_And_VadEagerness_SetTheTurnDetection_AndServerVadIsTheDefault()
+    {
+        var semantic = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["server_vad"] = true, ["vad_type"] = "semantic_vad", ["vad_eagerness"] = "low" });
+        var byDefault = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test" });
+
+        Assert.Equal((Voice.TurnMode.SemanticVad, "low"), (semantic.Session.TurnMode, semantic.Session.SemanticVadEagerness));
+        Assert.Equal(Voice.TurnMode.ServerVad, byDefault.Session.TurnMode);
+    }
+
+    [Theory]
+    [InlineData("en-US", "Hi, there.")]
+    [InlineData("zh-CN", "你好。")]
+    [InlineData("ja-JP", "こんにちは")]
+    [InlineData("ko-KR", "안녕하세요")]
+    public void NoGreeting_IsTheLanguagesShortHello_AndGreetOnJoinFalseSaysNothing(string language, string hello)
+    {
+        Assert.Equal(hello, V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["language"] = language }).GreetingToSay);
+        Assert.Null(V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["language"] = language, ["greet_on_join"] = false }).GreetingToSay);
+        Assert.Equal("Welcome!", V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["greeting"] = "Welcome!" }).GreetingToSay);
     }
 
     [Fact]

@@ -29,7 +29,11 @@ internal sealed class GraphHarness : IAsyncDisposable
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("v2v-graph-").FullName;
 
-    public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service)
+    /// <param name="extend">Changes the graph before it starts (nodes, connections): a test's own nodes and routes.</param>
+    /// <param name="addons">The addons of the test's own nodes.</param>
+    /// <param name="loggerFactory">Where the graph's extensions log.</param>
+    public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service,
+        Action<JsonArray, JsonArray>? extend = null, IEnumerable<Ten.ExtensionAddon>? addons = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var harness = new GraphHarness();
         // Beta is spoken only by Azure's preview endpoint (OpenAI retired it): a beta graph talks to a server of
@@ -53,8 +57,17 @@ internal sealed class GraphHarness : IAsyncDisposable
             harness.Text = new TextSource(textSource);
             registry.Add(harness.Text.Addon());
         }
-        var graph = global::V2V.Graph.Definition.GraphJson.Parse(harness.BuildGraphJson(wavPath, v2vProperties, realtimeSource, textSource is not null));
-        harness.Graph = await new GraphHost(registry).StartAsync(graph, TestContext.Current.CancellationToken);
+        foreach (var addon in addons ?? [])
+        {
+            registry.Add(addon);
+        }
+        var graph = global::V2V.Graph.Definition.GraphJson.Parse(harness.BuildGraphJson(wavPath, v2vProperties, realtimeSource, textSource is not null, extend));
+        var options = new GraphHostOptions();
+        if (loggerFactory is not null)
+        {
+            options.LoggerFactory = loggerFactory;
+        }
+        harness.Graph = await new GraphHost(registry, options).StartAsync(graph, TestContext.Current.CancellationToken);
         return harness;
     }
 
@@ -100,7 +113,7 @@ internal sealed class GraphHarness : IAsyncDisposable
         Directory.Delete(Folder, recursive: true);
     }
 
-    private string BuildGraphJson(string? wavPath, JsonObject v2v, bool realtime, bool withText)
+    private string BuildGraphJson(string? wavPath, JsonObject v2v, bool realtime, bool withText, Action<JsonArray, JsonArray>? extend)
     {
         var nodes = new JsonArray
         {
@@ -137,12 +150,13 @@ internal sealed class GraphHarness : IAsyncDisposable
         if (withText)
         {
             nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "text", ["addon"] = TextSource.AddonName });
-            connections.Add(new JsonObject { ["extension"] = "text", ["data"] = new JsonArray(Route("text_data", "v2v")) });
+            connections.Add(new JsonObject { ["extension"] = "text", ["data"] = new JsonArray(Route("text_data", "v2v")), ["cmd"] = new JsonArray(Route("on_user_joined", "v2v")) });
         }
+        extend?.Invoke(nodes, connections);
         return new JsonObject { ["nodes"] = nodes, ["connections"] = connections }.ToJsonString();
     }
 
-    private static JsonObject Route(string name, params string[] destinations) => new()
+    public static JsonObject Route(string name, params string[] destinations) => new()
     {
         ["name"] = name,
         ["dest"] = new JsonArray([.. destinations.Select(d => (JsonNode)new JsonObject { ["extension"] = d })]),

@@ -6,7 +6,7 @@ namespace V2V.Extension.Tests.Support;
 /// <summary>Manifests of the test extensions, in TEN's format.</summary>
 internal static class TestManifest
 {
-    public static TenManifest Create(string name, string[]? cmdIn = null, string[]? dataIn = null, string[]? dataOut = null, string[]? audioIn = null)
+    public static TenManifest Create(string name, string[]? cmdIn = null, string[]? dataIn = null, string[]? dataOut = null, string[]? audioIn = null, string[]? cmdOut = null)
     {
         static JsonArray Names(string[]? names) => new([.. (names ?? []).Select(n => (JsonNode)new JsonObject { ["name"] = n })]);
         var manifest = new JsonObject
@@ -18,6 +18,7 @@ internal static class TestManifest
             {
                 ["property"] = new JsonObject(),
                 ["cmd_in"] = Names(cmdIn),
+                ["cmd_out"] = Names(cmdOut),
                 ["data_in"] = Names(dataIn),
                 ["data_out"] = Names(dataOut),
                 ["audio_frame_in"] = Names(audioIn),

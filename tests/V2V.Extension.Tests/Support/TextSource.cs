@@ -10,7 +10,7 @@ internal sealed class TextSource(string text) : Ten.Extension
 
     private readonly TaskCompletionSource<ITenEnv> _env = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ExtensionAddon Addon() => new(AddonName, TestManifest.Create(AddonName, dataOut: ["text_data"]), [], () => this);
+    public ExtensionAddon Addon() => new(AddonName, TestManifest.Create(AddonName, dataOut: ["text_data"], cmdOut: ["on_user_joined"]), [], () => this);
 
     public override Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
     {
@@ -22,11 +22,21 @@ internal sealed class TextSource(string text) : Ten.Extension
     /// Sends the text. Not at start: the graph starts its nodes together, so a text sent then raced the time tool's
     /// tool_register to openai_v2v, and on a busy machine the model got the text before it had the tool.
     /// </summary>
-    public async Task SayAsync(CancellationToken cancellationToken)
+    public Task SayAsync(CancellationToken cancellationToken) => SayAsync(text, cancellationToken);
+
+    /// <summary>Sends <paramref name="words"/> as the user's text.</summary>
+    public async Task SayAsync(string words, CancellationToken cancellationToken)
     {
         var env = await _env.Task.WaitAsync(cancellationToken);
         var data = new DataMessage("text_data");
-        data.Set("text", text);
+        data.Set("text", words);
         await env.SendDataAsync(data, cancellationToken);
+    }
+
+    /// <summary>Sends on_user_joined, as a transport does when someone joins.</summary>
+    public async Task<CmdResult> JoinAsync(CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken);
+        return await env.SendCmdAsync(new Cmd("on_user_joined"), cancellationToken);
     }
 }

@@ -86,6 +86,27 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task RefuseHandshake_SendsRetryAfter_AndStopsAfterTheCount()
+    {
+        await using var server = await Servers.StartAsync(o =>
+        {
+            o.Faults.RefuseHandshakeStatusCode = 429;
+            o.Faults.RefuseHandshakes = 1;
+            o.Faults.RefuseHandshakeRetryAfter = TimeSpan.FromSeconds(3);
+        });
+        using var refused = new ClientWebSocket();
+        refused.Options.CollectHttpResponseDetails = true;
+        using var accepted = new ClientWebSocket();
+
+        await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(server.RealtimeUri, TestContext.Current.CancellationToken));
+        await accepted.ConnectAsync(server.RealtimeUri, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.HttpStatusCode);
+        Assert.Equal(["3"], refused.HttpResponseHeaders!["Retry-After"]);
+        Assert.Equal(WebSocketState.Open, accepted.State);
+    }
+
+    [Fact]
     public async Task InvalidOptions_AreRefusedAtStart_NamingTheProperty()
     {
         var e = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>

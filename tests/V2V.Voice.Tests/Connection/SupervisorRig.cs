@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using V2V.Realtime.Client;
 using V2V.Voice.Connection;
+using V2V.Voice.Diagnostics;
 
 namespace V2V.Voice.Tests.Connection;
 
@@ -23,7 +24,7 @@ internal sealed class SupervisorRig : IAsyncDisposable
         Peer = peer;
         Options = options;
         var real = RealtimeConnectors.For(new RealtimeClient(options.Connection));
-        Supervisor = new ConnectionSupervisor(ct => ConnectAsync(real, ct), options, Owner, _log = new BackoffLog(Retries, Delays));
+        Supervisor = new ConnectionSupervisor(ct => ConnectAsync(real, ct), options, Owner, _log = new BackoffLog(Retries, Delays), VoiceMetrics.For(options));
     }
 
     public FakeTimeProvider Time { get; }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using V2V.Frames;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
+using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Playback;
 
@@ -60,7 +61,9 @@ public sealed class OutputFrameOwnershipTests
     public void Queue_HandsReleasedFramesToTheReader_AndDisposesTheFramesAClearDrops()
     {
         var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        var queue = new PlayoutQueue(output.Writer, FrameLength, TimeSpan.FromSeconds(60));
+        using var meters = new OwnMeters();
+        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
+        var queue = new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60));
         var frames = Enumerable.Range(1, 50).Select(i =>
         {
             var frame = PcmFrame.Rent(320, 16000);
@@ -71,7 +74,7 @@ public sealed class OutputFrameOwnershipTests
         queue.Enqueue(frames);
         queue.Release(Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10)); // about 100 ms due
         var released = new List<AudioOutput>();
-        while (output.Reader.TryRead(out var o))
+        while (handoff.TryRead(out var o))
         {
             released.Add((AudioOutput)o);
         }
@@ -93,7 +96,9 @@ public sealed class OutputFrameOwnershipTests
         // now and then allocates anew (after a GC trims it, or when the thread moves to another core's bucket).
         const int MostBytesPerFrame = 240;
         var output = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
-        var queue = new PlayoutQueue(output.Writer, FrameLength, TimeSpan.FromSeconds(60));
+        using var meters = new OwnMeters();
+        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
+        var queue = new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60));
         var cutter = new OutputFrameCutter(48000, FrameLength);
         var frames = new List<PcmFrame>();
         var delta = Ramp(3600);
@@ -106,7 +111,7 @@ public sealed class OutputFrameOwnershipTests
             now += Stopwatch.Frequency * 3600;
             queue.Release(now);
             long count = 0;
-            while (output.Reader.TryRead(out var o))
+            while (handoff.TryRead(out var o))
             {
                 ((AudioOutput)o).Dispose();
                 count++;

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using V2V.Frames;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
+using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Playback;
 
@@ -11,10 +12,13 @@ public sealed class PlayoutQueueTextTests
 {
     private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(10);
 
-    private static (PlayoutQueue Queue, Channel<VoiceSessionOutput> Output) NewQueue()
+    // The reader of the queue's output is the transport: words count as heard when it takes them.
+    private static (PlayoutQueue Queue, TransportHandoff Output) NewQueue()
     {
         var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        return (new PlayoutQueue(output.Writer, Frame, TimeSpan.FromSeconds(60)), output);
+        var metrics = new OwnMeters().Metrics;
+        var handoff = new TransportHandoff(output.Reader, metrics);
+        return (new PlayoutQueue(output.Writer, handoff, metrics, Frame, TimeSpan.FromSeconds(60)), handoff);
     }
 
     private static List<PcmFrame> Frames(string item, int count, double startMs = 0) =>
@@ -27,10 +31,10 @@ public sealed class PlayoutQueueTextTests
         return frame;
     }
 
-    private static List<VoiceSessionOutput> Drain(Channel<VoiceSessionOutput> output)
+    private static List<VoiceSessionOutput> Drain(TransportHandoff output)
     {
         var all = new List<VoiceSessionOutput>();
-        while (output.Reader.TryRead(out var o))
+        while (output.TryRead(out var o))
         {
             all.Add(o);
         }
@@ -59,11 +63,11 @@ public sealed class PlayoutQueueTextTests
         Assert.Equal("First sentence.", Assert.Single(released.OfType<TranscriptOutput>()).Text);
         Assert.True(released.FindIndex(o => o is TranscriptOutput) > released.FindLastIndex(o => o is AudioOutput a && a.ItemEndMs <= 500));
         Assert.Equal(15, turn.HeardChars);
-        Assert.False(queue.TryTakeHeardTurn(out _));
+        Assert.False(output.TryTakeHeardTurn(out _));
 
         queue.Release(start + Ticks(2000));
         Assert.True(Assert.Single(Drain(output).OfType<TranscriptOutput>()).IsFinal);
-        Assert.True(queue.TryTakeHeardTurn(out var heard));
+        Assert.True(output.TryTakeHeardTurn(out var heard));
         Assert.Same(turn, heard);
     }
 
@@ -87,7 +91,7 @@ public sealed class PlayoutQueueTextTests
         Assert.Same(turn, cut);
         Assert.Equal(6, turn.HeardChars);
         Assert.DoesNotContain(Drain(output), o => o is TranscriptOutput);
-        Assert.False(queue.TryTakeHeardTurn(out _));
+        Assert.False(output.TryTakeHeardTurn(out _));
     }
 
     [Fact]
@@ -99,7 +103,7 @@ public sealed class PlayoutQueueTextTests
         queue.EnqueueText(Piece("Text only.", final: true), turn, 10);
 
         Assert.Equal("Text only.", Assert.Single(Drain(output).OfType<TranscriptOutput>()).Text);
-        Assert.True(queue.TryTakeHeardTurn(out _));
+        Assert.True(output.TryTakeHeardTurn(out _));
     }
 
     private static long Ticks(double ms) => (long)(ms / 1000 * Stopwatch.Frequency);

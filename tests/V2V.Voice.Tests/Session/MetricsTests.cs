@@ -5,8 +5,10 @@ using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Session;
 
-/// <summary>The session's metrics reach a listener (as OpenTelemetry would subscribe to them).</summary>
-[Collection(nameof(ProcessWideMeter))]
+/// <summary>
+/// The session's metrics reach a listener (as OpenTelemetry would subscribe to them). Each test gives its session a
+/// meter factory of its own and listens to that one only: the measurements are that session's, whatever runs beside.
+/// </summary>
 public sealed class MetricsTests
 {
     /// <summary>A guard only: what works is measured far sooner.</summary>
@@ -17,17 +19,20 @@ public sealed class MetricsTests
     [Fact]
     public async Task ATurn_RecordsConnectTime_TimeToFirstAudio_AndTurnLength()
     {
-        using var connectTime = new MetricCollector<double>(VoiceMetrics.ConnectTime);
-        using var timeToFirstAudio = new MetricCollector<double>(VoiceMetrics.TimeToFirstAudio);
-        using var turnLength = new MetricCollector<double>(VoiceMetrics.TurnLength);
+        using var meters = new OwnMeters();
+        using var connectTime = Collect<double>(meters, "v2v.connect_time");
+        using var timeToFirstAudio = Collect<double>(meters, "v2v.time_to_first_audio");
+        using var turnLength = Collect<double>(meters, "v2v.turn_length");
 
-        await using (var harness = await SessionHarness.StartAsync())
+        await using (var harness = await SessionHarness.StartAsync(o => o.MeterFactory = meters.Factory))
         {
             await harness.SendAsync(Speech.Pcm16("How long did that take?", 16000, 1), 16000, 1);
             await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer");
             await WaitForAsync(turnLength, 1, "the turn to be measured");
         }
 
+        // One session, one connection, one answer: nothing of another test's sessions.
+        Assert.Single(connectTime.GetMeasurementSnapshot());
         Assert.Contains(connectTime.GetMeasurementSnapshot(), m => m.Value > 0);
         // Milliseconds, not seconds or ticks: an answer of the local server comes within seconds even on a busy machine.
         Assert.Contains(timeToFirstAudio.GetMeasurementSnapshot(), m => m.Value > 0 && m.Value < 30_000);
@@ -37,7 +42,8 @@ public sealed class MetricsTests
     [Fact]
     public async Task ReaderThatNeverReads_CausesCountedDrops_NotUnboundedMemory()
     {
-        using var dropped = new MetricCollector<long>(VoiceMetrics.FramesDropped);
+        using var meters = new OwnMeters();
+        using var dropped = Collect<long>(meters, "v2v.frames_dropped");
         await using var server = await V2V.Simulator.LocalRealtimeServer.StartAsync(new V2V.Simulator.LocalRealtimeServerOptions { SpeedFactor = 20 }, Ct);
         await using var session = await VoiceSession.StartAsync(new VoiceSessionOptions
         {
@@ -45,6 +51,7 @@ public sealed class MetricsTests
             PaceOutput = true,
             OutputCapacity = 16,
             OutputFrameDuration = TimeSpan.FromMilliseconds(5),
+            MeterFactory = meters.Factory,
         }, cancellationToken: Ct);
 
         // Nobody reads the outputs: two seconds of answer must not pile up anywhere.
@@ -60,6 +67,22 @@ public sealed class MetricsTests
 
         Assert.True(SlowReaderDrops() >= 50);
     }
+
+    [Fact]
+    public void ASessionWithoutAFactory_MeasuresOnTheProcessMeter_NamedAsBefore()
+    {
+        var processWide = VoiceMetrics.For(new VoiceSessionOptions());
+
+        Assert.Same(processWide, VoiceMetrics.For(new VoiceSessionOptions()));
+        Assert.Equal(VoiceMetrics.MeterName, processWide.TimeToFirstAudio.Meter.Name);
+        Assert.Equal("v2v.time_to_first_audio", processWide.TimeToFirstAudio.Name);
+        using var own = new OwnMeters();
+        Assert.NotSame(processWide.TimeToFirstAudio.Meter, own.Metrics.TimeToFirstAudio.Meter);
+    }
+
+    // The session's instrument on the test's own meter factory: what other tests' sessions measure never reaches it.
+    private static MetricCollector<T> Collect<T>(OwnMeters meters, string instrument)
+        where T : struct => new(meters.Factory, VoiceMetrics.MeterName, instrument);
 
     // Waits on the measurements themselves, with a generous guard that fails with what was measured.
     private static async Task WaitForAsync<T>(MetricCollector<T> collector, int count, string what)

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Realtime.Protocol;
 using V2V.Voice.Actor;
 using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
 using V2V.Voice.Session;
 
 namespace V2V.Voice.Tests.Support;
 
 /// <summary>
 /// What a session's stage is built with, without a server: the client events it sends are recorded, its outputs
-/// kept, and the work it posts to the actor is run when the test says so.
+/// kept (read as the transport reads them, through <see cref="Handoff"/>), its metrics measured on a meter of the rig's
+/// own, and the work it posts to the actor is run when the test says so.
 /// </summary>
 internal sealed class StageRig
 {
@@ -20,11 +22,18 @@ internal sealed class StageRig
     {
         var options = new VoiceSessionOptions { PaceOutput = false };
         configure?.Invoke(options);
-        Context = new SessionContext(options, NullLogger.Instance, _outputs.Writer, RecordAsync, TestContext.Current.CancellationToken);
+        Context = new SessionContext(options, NullLogger.Instance, Meters.Metrics, _outputs.Writer, RecordAsync, TestContext.Current.CancellationToken);
+        Handoff = new TransportHandoff(_outputs.Reader, Meters.Metrics);
         Inbox = new SessionInbox(NullLogger.Instance, TestContext.Current.CancellationToken);
     }
 
     public SessionContext Context { get; }
+
+    /// <summary>The outputs as the transport takes them: what it took counts as played.</summary>
+    public TransportHandoff Handoff { get; }
+
+    /// <summary>The rig's meter: what its stages measured, and only that.</summary>
+    public OwnMeters Meters { get; } = new();
 
     public SessionInbox Inbox { get; }
 
@@ -37,11 +46,11 @@ internal sealed class StageRig
         }
     }
 
-    /// <summary>The outputs given since the last call.</summary>
-    public List<VoiceSessionOutput> TakeOutputs()
+    /// <summary>The outputs given since the last call (at most <paramref name="most"/>), taken as a transport takes them.</summary>
+    public List<VoiceSessionOutput> TakeOutputs(int most = int.MaxValue)
     {
         var outputs = new List<VoiceSessionOutput>();
-        while (_outputs.Reader.TryRead(out var output))
+        while (outputs.Count < most && Handoff.TryRead(out var output))
         {
             outputs.Add(output);
         }

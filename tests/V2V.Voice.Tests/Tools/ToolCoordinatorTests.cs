@@ -60,4 +60,26 @@ public sealed class ToolCoordinatorTests
     }
 
     private static string? Error(string output) => JsonDocument.Parse(output).RootElement.GetProperty("error").GetString();
+
+    [Fact]
+    public async Task ATool_RegisteredLater_ReachesTheInstructions_WhenTheyListTheTools()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var listing = new StageRig(o => o.Instructions = "Be brief. {tools}");
+        var plain = new StageRig(o => o.Instructions = "Be brief.");
+
+        foreach (var rig in new[] { listing, plain })
+        {
+            var turns = new TurnTracker();
+            var tools = new ToolCoordinator(rig.Context, null, [], new ConversationHistory(maxTurns: 10), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+            await tools.AddAsync(Weather, ct);
+        }
+
+        var listed = Assert.Single(listing.Sent<SessionUpdateEvent>()).Session;
+        Assert.Equal("Be brief. You have several tools that you can get help from:\n- ***weather***: The weather", listed.Instructions);
+        Assert.Equal("weather", Assert.Single(listed.Tools!).Name);
+        var unchanged = Assert.Single(plain.Sent<SessionUpdateEvent>()).Session;
+        Assert.Null(unchanged.Instructions); // not sent again: the session keeps what it was given
+        Assert.Equal("weather", Assert.Single(unchanged.Tools!).Name);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class SpokenTranscriptTests
         var turns = new TurnTracker();
         var history = new ConversationHistory(maxTurns: 10);
         var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null);
+        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
         var transcript = new SpokenTranscript(rig.Context, voice, history);
         var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
         turns.OnResponseCreated("resp_1");

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace V2V.Realtime.Client;
+
+/// <summary>
+/// The exception of a handshake that failed, worded for the one line a user reads: the URL (secrets masked), the
+/// HTTP status, the service's reason, the wait it asked for, and what to check.
+/// </summary>
+internal static class HandshakeFailures
+{
+    /// <param name="endpoint">The endpoint tried.</param>
+    /// <param name="options">The client's options (which credential was sent, the timeout).</param>
+    /// <param name="status">The HTTP status, or 0 when no HTTP answer came.</param>
+    /// <param name="refusal">What the server said, when it answered with an error.</param>
+    /// <param name="error">The failure ClientWebSocket reported.</param>
+    public static RealtimeHandshakeException Create(RealtimeEndpoint endpoint, RealtimeClientOptions options, int status, HandshakeRefusal? refusal, Exception error)
+    {
+        var url = endpoint.DisplayUrl;
+        // The reason was masked by its look; the credentials we sent are masked by their value too, whatever they look like.
+        var reason = refusal?.Reason is { } said ? Mask(said, options) : null;
+        return status switch
+        {
+            401 or 403 => new RealtimeAuthenticationException(
+                $"The realtime endpoint {url} refused the credentials (HTTP {status}{Said(reason, ": ")}). Check {CredentialHint(options)}.",
+                url, status)
+            {
+                Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter,
+                Option = string.IsNullOrEmpty(options.BearerToken) ? nameof(RealtimeClientOptions.ApiKey) : nameof(RealtimeClientOptions.BearerToken),
+            },
+            0 when error is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
+            0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(error.Message, options)}", url, null),
+            _ => new RealtimeHandshakeException(
+                $"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}{Said(reason, ": ")}.{Wait(refusal?.RetryAfter)}",
+                url, status) { Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter },
+        };
+    }
+
+    private static string Said(string? reason, string separator) => reason is null ? "" : separator + reason.TrimEnd('.', ' ');
+
+    private static string Wait(TimeSpan? retryAfter) => retryAfter is { } wait
+        ? string.Create(CultureInfo.InvariantCulture, $" The service asks to wait {wait.TotalSeconds:0.#} s before trying again (Retry-After).")
+        : "";
+
+    private static string CredentialHint(RealtimeClientOptions options) => string.IsNullOrEmpty(options.BearerToken)
+        ? "ApiKey" + (options.Vendor == RealtimeVendor.Azure ? " (Azure: the resource's key, sent as api-key)" : "")
+        : "BearerToken";
+
+    private static string Mask(string text, RealtimeClientOptions options) =>
+        SecretRedactor.Redact(SecretRedactor.Redact(text, options.ApiKey), options.BearerToken);
+}

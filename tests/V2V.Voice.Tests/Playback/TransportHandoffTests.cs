@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using V2V.Frames;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Conversation;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
+using V2V.Voice.Session;
+using V2V.Voice.Tests.Support;
+using V2V.Voice.Transcripts;
+using V2V.Voice.Turns;
+
+namespace V2V.Voice.Tests.Playback;
+
+/// <summary>
+/// Played is what the transport took out of the session's outputs, not what the pacer wrote into them: a reader that
+/// stops mid-answer holds the truncate and the heard transcript back, and gets none of the stale audio afterwards.
+/// </summary>
+public sealed class TransportHandoffTests
+{
+    private static readonly TimeSpan FrameLength = TimeSpan.FromMilliseconds(10);
+
+    [Fact]
+    public void ABargeIn_TruncatesAtWhatTheReaderTook_NotAtWhatThePacerReleased()
+    {
+        var (queue, handoff, output, meters) = NewPlayout();
+        using var ownMeters = meters;
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 1000);
+        queue.Enqueue(Frames("item_1", 100));
+
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000)); // the pacer released the whole second into the channel
+        Assert.Equal(100, output.Reader.Count);
+        Take(handoff, 30); // the transport took 300 ms of it, then stopped reading
+
+        var (item, playedMs, dropped, _) = queue.Clear();
+        var plan = turns.BargeIn(item, playedMs);
+
+        Assert.Equal(0, dropped); // nothing was left in the queue: it all waited in the channel
+        Assert.Equal("resp_1", plan.CancelResponseId);
+        var truncate = Assert.Single(plan.Truncates);
+        Assert.Equal(("item_1", 300), (truncate.ItemId, truncate.AudioEndMs));
+    }
+
+    [Fact]
+    public void AfterABargeIn_TheReaderGetsNoneOfWhatItHadNotTaken_AndTheWordsItTookAreWhatWasHeard()
+    {
+        var (queue, handoff, output, meters) = NewPlayout();
+        using var ownMeters = meters;
+        using var droppedFrames = new MetricCollector<long>(meters.Factory, VoiceMetrics.MeterName, "v2v.frames_dropped");
+        var turn = new SpokenTurn("item_1");
+        queue.Enqueue(Frames("item_1", 20));
+        queue.EnqueueText(Piece("Heard."), turn, 6);
+        queue.Enqueue(Frames("item_1", 40, startMs: 200));
+        queue.EnqueueText(Piece(" Released, never taken.", final: true), turn, 29);
+        queue.Enqueue(Frames("item_1", 40, startMs: 600));
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(700)); // both pieces and about 70 frames are in the channel
+
+        var taken = Take(handoff, 25); // 20 frames, the first piece, 4 frames
+        Assert.Equal(6, turn.HeardChars);
+
+        var (item, playedMs, _, cut) = queue.Clear();
+        output.Writer.TryWrite(new FlushOutput(item)); // as the barge-in does next
+        var after = Take(handoff, int.MaxValue);
+
+        Assert.Equal(("item_1", 240.0), (item, playedMs));
+        Assert.Same(turn, cut);
+        Assert.Single(taken.OfType<TranscriptOutput>());
+        Assert.IsType<FlushOutput>(Assert.Single(after));
+        Assert.Equal(6, turn.HeardChars);
+        Assert.False(turn.FinalHeard);
+        Assert.False(handoff.TryTakeHeardTurn(out _));
+        Assert.False(handoff.InFlight);
+        Assert.True(droppedFrames.GetMeasurementSnapshot().Sum(m => m.Value) >= 40);
+    }
+
+    [Fact]
+    public async Task Unpaced_AReaderBehind_HoldsTheTruncateBackToWhatItTook()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.OutputSampleRate = 24000);
+        var turns = new TurnTracker();
+        var firstAudio = new FirstAudioTimer();
+        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
+        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
+        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
+        turns.OnResponseCreated("resp_1");
+        var parser = new RealtimeEventParser(RealtimeDialect.GA);
+        for (var i = 0; i < 5; i++)
+        {
+            using var delta = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("resp_1", "item_1", 200));
+            await voice.OnDeltaAsync(delta, ct); // a second of audio written for the reader
+        }
+
+        var taken = rig.TakeOutputs(most: 12); // the transport took 120 ms
+        Assert.True(bargeIn.AgentSpeaking);
+        await bargeIn.RunAsync("test", ct);
+
+        var truncate = Assert.Single(rig.Sent<ConversationItemTruncateEvent>());
+        Assert.Equal(("item_1", 120), (truncate.ItemId, truncate.AudioEndMs));
+        Assert.All(taken, o => Assert.IsType<AudioOutput>(o));
+        Assert.IsType<FlushOutput>(rig.TakeOutputs()[0]);
+        Assert.False(bargeIn.AgentSpeaking);
+        taken.ForEach(o => ((AudioOutput)o).Dispose());
+    }
+
+    private static (PlayoutQueue Queue, TransportHandoff Handoff, Channel<VoiceSessionOutput> Output, OwnMeters Meters) NewPlayout()
+    {
+        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
+        var meters = new OwnMeters();
+        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
+        return (new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60)), handoff, output, meters);
+    }
+
+    // Takes up to `most` outputs as the transport does, giving the frames' buffers back.
+    private static List<VoiceSessionOutput> Take(TransportHandoff handoff, int most)
+    {
+        var taken = new List<VoiceSessionOutput>();
+        while (taken.Count < most && handoff.TryRead(out var output))
+        {
+            (output as AudioOutput)?.Dispose();
+            taken.Add(output);
+        }
+        return taken;
+    }
+
+    private static List<PcmFrame> Frames(string item, int count, double startMs = 0) =>
+        [.. Enumerable.Range(1, count).Select(i =>
+        {
+            var frame = PcmFrame.Rent(320, 16000);
+            frame.SetItem(item, (long)((startMs + (i * 10)) * 16));
+            return frame;
+        })];
+
+    private static TranscriptOutput Piece(string text, bool final = false) => new(TranscriptRole.Assistant, text, final, final, false, "item_1");
+
+    private static byte[] Delta(string responseId, string itemId, int ms) => Encoding.UTF8.GetBytes(
+        $$"""{"type":"response.output_audio.delta","event_id":"event_1","response_id":"{{responseId}}","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(new byte[ms * 48])}}"}""");
+
+    private static long Ticks(double ms) => (long)(ms / 1000 * Stopwatch.Frequency);
+}
