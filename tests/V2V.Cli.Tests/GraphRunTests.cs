@@ -23,8 +23,10 @@ public sealed class GraphRunTests
         var answer = WavReader.ReadFile(Path.Combine(work, "out", "answer.wav"));
         Assert.True(answer.Duration > TimeSpan.FromSeconds(1), $"answer of {answer.Duration}");
         var lines = File.ReadAllLines(Path.Combine(work, "out", "transcript.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "user");
-        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "assistant");
+        // Turns have a role; other lines are events (a flush when the user's speech interrupts the greeting).
+        var roles = lines.Where(l => l.TryGetProperty("role", out _)).Select(l => l.GetProperty("role").GetString()).ToList();
+        Assert.Contains("user", roles);
+        Assert.Contains("assistant", roles);
         Directory.Delete(work, recursive: true);
     }
 
