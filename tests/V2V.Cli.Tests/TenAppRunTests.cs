@@ -34,6 +34,8 @@ public sealed class TenAppRunTests
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
         {
             SpeedFactor = 20,
+            // One answer, one item: the collector's message of it must then hold its whole text.
+            SplitAnswersLongerThanMs = 0,
             ClientEventObserver = e => events.Enqueue(e.Clone()),
             // The user's question is answered by a call of the graph's tool; the tool's output is then spoken back.
             Script = new SimulatorScript { Responses = [new ScriptedResponse { FunctionName = "get_current_time", FunctionArguments = """{"timezone":"Europe/Paris"}""" }] },
@@ -67,10 +69,10 @@ public sealed class TenAppRunTests
         var answer = WavReader.ReadFile(Path.Combine(work, "out", "answer.wav"));
         Assert.NotEmpty(LoudBlocks.Of(answer));
         var messages = File.ReadAllLines(Path.Combine(work, "out", "messages.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.True(messages.Any(m => m.GetProperty("is_final").GetBoolean()
-                && m.TryGetProperty("role", out var role) && role.GetString() == "assistant"
-                && !string.IsNullOrWhiteSpace(m.GetProperty("text").GetString())),
-            $"no whole assistant turn among the collector's messages:\n{string.Join('\n', messages)}");
+        // Whole turns: the user's, and the answer that reports the tool's output from its first words to its last.
+        Assert.True(messages.Any(m => FinalTurn(m, "user") is { Length: > 0 }), $"no whole user turn among the collector's messages:\n{string.Join('\n', messages)}");
+        Assert.True(messages.Any(m => FinalTurn(m, "assistant") is { } text && text.StartsWith("The function get_current_time returned", StringComparison.Ordinal) && text.Contains("Europe/Paris", StringComparison.Ordinal)),
+            $"no whole assistant turn with the tool's output among the collector's messages:\n{string.Join('\n', messages)}");
         Directory.Delete(work, recursive: true);
     }
 
@@ -91,6 +93,9 @@ public sealed class TenAppRunTests
         Assert.Equal(2, code);
         Assert.Contains("--bind 'agora_rtc': expected NODE=ADDON", output, StringComparison.Ordinal);
     }
+
+    private static string? FinalTurn(JsonElement message, string role) =>
+        message.GetProperty("is_final").GetBoolean() && message.TryGetProperty("role", out var r) && r.GetString() == role ? message.GetProperty("text").GetString() : null;
 
     private static string? Type(JsonElement e) => e.TryGetProperty("type", out var type) ? type.GetString() : null;
 }
