@@ -40,6 +40,7 @@ public sealed partial class WavRtc : Extension, IGraphParticipant
     private readonly CancellationTokenSource _stopping = new();
     private InnerExtensionEnv? _sourceEnv, _sinkEnv;
     private CollectorDataLog? _dataLog;
+    private string _dataPath = "";
     private TimeSpan _leaveAfterQuiet;
     private bool _sendUserLeft;
     private long _lastOutputTimestamp;
@@ -95,7 +96,8 @@ public sealed partial class WavRtc : Extension, IGraphParticipant
         _leaveAfterQuiet = TimeSpan.FromMilliseconds(PropertyReader.Int64(env, "leave_after_quiet_ms", 3000, 0, 600_000));
         await _source.OnInitAsync(_sourceEnv, cancellationToken).ConfigureAwait(false);
         await _sink.OnInitAsync(_sinkEnv, cancellationToken).ConfigureAwait(false);
-        _dataLog = new CollectorDataLog(PropertyReader.String(env, "data_path"));
+        _dataPath = PropertyReader.String(env, "data_path");
+        _dataLog = new CollectorDataLog(_dataPath);
     }
 
     /// <summary>Starts playing the input; the user leaves once it is done and the answer is quiet.</summary>
@@ -155,13 +157,14 @@ public sealed partial class WavRtc : Extension, IGraphParticipant
         await _leaving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _sink.OnStopAsync(_sinkEnv!, cancellationToken).ConfigureAwait(false);
         _dataLog?.Dispose();
-        LogClosed(env.Logger, env.Name, DataMessages);
+        LogClosed(env.Logger, env.Name, DataMessages, _dataPath);
     }
 
     /// <inheritdoc/>
     public override async Task OnDeinitAsync(ITenEnv env, CancellationToken cancellationToken)
     {
         await _source.OnDeinitAsync(_sourceEnv!, cancellationToken).ConfigureAwait(false);
+        _dataLog?.Dispose(); // closed at stop already, unless another extension's init failed and this one never started
         _stopping.Dispose();
     }
 
@@ -205,6 +208,6 @@ public sealed partial class WavRtc : Extension, IGraphParticipant
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Extension}: on_user_left was not accepted: {Detail}")]
     private static partial void LogUserLeftRefused(ILogger logger, string extension, string? detail);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Extension}: the collector sent {Messages} whole message(s).")]
-    private static partial void LogClosed(ILogger logger, string extension, long messages);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Extension}: wrote {Path}: {Messages} whole message(s) from the collector.")]
+    private static partial void LogClosed(ILogger logger, string extension, long messages, string path);
 }
