@@ -48,7 +48,7 @@ public sealed class AddonRegistry
 
     /// <summary>
     /// Registers the built-in addons: <c>wav_file_source</c>, <c>wav_file_sink</c>, <c>transcript_collector</c>,
-    /// <c>time_tool</c>, <c>message_collector</c>, <c>sqlite_storage</c>; and the alias <c>openai_v2v_python</c> of <c>openai_v2v</c> (fluent).
+    /// <c>time_tool</c>, <c>message_collector</c>, <c>sqlite_storage</c>, <c>wav_rtc</c> (an RTC stand-in); and the alias <c>openai_v2v_python</c> of <c>openai_v2v</c> (fluent).
     /// </summary>
     public AddonRegistry AddBuiltIns() =>
         Add(BuiltIns.WavFileSource.Addon())
@@ -57,6 +57,7 @@ public sealed class AddonRegistry
             .Add(BuiltIns.TimeTool.Addon())
             .Add(BuiltIns.MessageCollector.Addon())
             .Add(BuiltIns.Storage.SqliteStorage.Addon())
+            .Add(BuiltIns.WavRtc.Addon())
             .AddAlias(PythonV2VAlias, "openai_v2v");
 
     /// <summary>

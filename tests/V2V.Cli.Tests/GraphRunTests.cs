@@ -10,7 +10,7 @@ public sealed class GraphRunTests
     [Fact]
     public async Task DefaultGraph_AnswersTheQuestion_AndEndsOnItsOwn()
     {
-        var repository = FindRepository();
+        var repository = RepositoryFiles.Root();
         var work = Directory.CreateTempSubdirectory("v2v-graph-run-").FullName;
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 20 }, TestContext.Current.CancellationToken);
 
@@ -23,8 +23,10 @@ public sealed class GraphRunTests
         var answer = WavReader.ReadFile(Path.Combine(work, "out", "answer.wav"));
         Assert.True(answer.Duration > TimeSpan.FromSeconds(1), $"answer of {answer.Duration}");
         var lines = File.ReadAllLines(Path.Combine(work, "out", "transcript.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "user");
-        Assert.Contains(lines, l => l.GetProperty("role").GetString() == "assistant");
+        // Turns have a role; other lines are events (a flush when the user's speech interrupts the greeting).
+        var roles = lines.Where(l => l.TryGetProperty("role", out _)).Select(l => l.GetProperty("role").GetString()).ToList();
+        Assert.Contains("user", roles);
+        Assert.Contains("assistant", roles);
         Directory.Delete(work, recursive: true);
     }
 
@@ -44,17 +46,5 @@ public sealed class GraphRunTests
         Assert.Contains("temperature", output, StringComparison.Ordinal);
         Assert.Contains("nowhere", output, StringComparison.Ordinal);
         Directory.Delete(work, recursive: true);
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "V2V.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (V2V.slnx) was not found above the test output");
     }
 }

@@ -2,16 +2,16 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using V2V.Extension;
 using V2V.Graph;
-using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
-using V2V.Graph.Validation;
 using V2V.Simulator;
 
 namespace V2V.Cli.Commands;
 
 /// <summary>
-/// <c>v2v graph run|validate GRAPH.json</c>: runs a TEN-style graph until its file sources are done and the graph
-/// has been idle (or Ctrl+C). Exit codes: 0 done, 1 runtime failure, 2 invalid graph.
+/// <c>v2v graph run|validate GRAPH.json</c>: runs a TEN-style graph, or a TEN app's property.json (the graph named by
+/// <c>--graph</c>, else every auto_start graph, with the app's <c>ten_packages</c>), until its file sources are done and
+/// the graphs have been idle (or Ctrl+C). <c>--bind NODE=ADDON</c> replaces a node's addon (TEN's <c>agora_rtc</c> by
+/// <c>wav_rtc</c>, a Python tool by <c>time_tool</c>). Exit codes: 0 done, 1 runtime failure, 2 invalid graph.
 /// </summary>
 internal static class GraphCommand
 {
@@ -58,12 +58,13 @@ internal static class GraphCommand
         var file = GraphArgument();
         var graphName = GraphNameOption();
         var set = SetOption();
+        var bind = BindOption();
         var idle = new Option<double>("--idle-timeout") { Description = "Seconds without any message before a finished file-driven graph stops.", DefaultValueFactory = _ => 3.0 };
         var capacity = new Option<int>("--queue-capacity") { Description = "Bound of each extension's data/audio queue (full: senders wait).", DefaultValueFactory = _ => 100 };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging and per-extension statistics." };
-        var command = new Command("run", "Run a graph: ends when its file sources are done and the graph is idle, or on Ctrl+C.")
+        var command = new Command("run", "Run a graph (or a TEN app's graphs): ends when its file sources are done and it is idle, or on Ctrl+C.")
         {
-            file, graphName, set, idle, capacity, verbose,
+            file, graphName, set, bind, idle, capacity, verbose,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -71,13 +72,14 @@ internal static class GraphCommand
                 .AddSimpleConsole(o => o.SingleLine = true)
                 .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information));
             var idleTimeout = TimeSpan.FromSeconds(Math.Max(0, result.GetValue(idle)));
-            var options = new GraphHostOptions { LoggerFactory = loggerFactory, MessageQueueCapacity = Math.Max(1, result.GetValue(capacity)) };
-            var host = new GraphHost(CreateRegistry(), options);
-            if (Plan(host, result.GetValue(file)!, result.GetValue(graphName), result.GetValue(set)) is not { } plan)
+            var path = result.GetValue(file)!;
+            if (Load(result, file, graphName, set, bind) is not { } app)
             {
                 return InvalidGraph;
             }
-            return await RunAsync(host, plan, idleTimeout, result.GetValue(verbose), cancellationToken).ConfigureAwait(false);
+            var options = app.Options(new GraphHostOptions { LoggerFactory = loggerFactory, MessageQueueCapacity = Math.Max(1, result.GetValue(capacity)) });
+            var host = new GraphHost(app.Registry, options);
+            return await RunAsync(host, path, app, result.GetValue(graphName), idleTimeout, result.GetValue(verbose), cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -87,23 +89,47 @@ internal static class GraphCommand
         var file = GraphArgument();
         var graphName = GraphNameOption();
         var set = SetOption();
-        var command = new Command("validate", "Check a graph against the registered addons and print every problem.") { file, graphName, set };
+        var bind = BindOption();
+        var command = new Command("validate", "Check a graph (or a TEN app's graphs to start) against the registered addons and print every problem.") { file, graphName, set, bind };
         command.SetAction((ParseResult result) =>
         {
-            var host = new GraphHost(CreateRegistry());
-            if (Plan(host, result.GetValue(file)!, result.GetValue(graphName), result.GetValue(set)) is not { } plan)
+            var path = result.GetValue(file)!;
+            if (Load(result, file, graphName, set, bind) is not { } app)
             {
                 return InvalidGraph;
             }
-            Console.WriteLine($"{result.GetValue(file)!.Name}: valid ({plan.Nodes.Count} nodes, {plan.Routes.Count} routes).");
-            return 0;
+            var host = new GraphHost(app.Registry, app.Options(new GraphHostOptions()));
+            var problems = new List<string>();
+            var unknown = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var graph in app.Graphs)
+            {
+                try
+                {
+                    var plan = host.Validate(graph);
+                    Console.WriteLine($"{path.Name}{(graph.Name is null ? "" : $" graph '{graph.Name}'")}: valid ({plan.Nodes.Count} nodes, {plan.Routes.Count} routes).");
+                }
+                catch (GraphValidationException ex)
+                {
+                    problems.AddRange(ex.Problems.Select(p => app.Graphs.Count > 1 ? $"graph '{graph.Name}': {p}" : p));
+                    foreach (var (node, addon) in ex.UnknownAddons)
+                    {
+                        unknown.TryAdd(node, addon);
+                    }
+                }
+            }
+            if (problems.Count == 0)
+            {
+                return 0;
+            }
+            GraphApp.Report(Console.Error, path.Name, new GraphValidationException(problems) { UnknownAddons = unknown });
+            return InvalidGraph;
         });
         return command;
     }
 
-    private static Argument<FileInfo> GraphArgument() => new("graph") { Description = "Graph JSON: {nodes, connections}, a predefined graph, or a TEN property.json." };
+    private static Argument<FileInfo> GraphArgument() => new("graph") { Description = "Graph JSON: {nodes, connections}, a predefined graph, or a TEN app's property.json." };
 
-    private static Option<string?> GraphNameOption() => new("--graph") { Description = "Which predefined graph of a property.json (default: the first auto_start one)." };
+    private static Option<string?> GraphNameOption() => new("--graph") { Description = "Which predefined graph of a property.json (default: every auto_start one)." };
 
     private static Option<string[]> SetOption() => new("--set")
     {
@@ -111,31 +137,38 @@ internal static class GraphCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private static GraphPlan? Plan(GraphHost host, FileInfo file, string? graphName, string[]? overrides)
+    /// <summary>The <c>--bind NODE=ADDON</c> option (also <c>v2v serve</c>'s).</summary>
+    internal static Option<string[]> BindOption() => new("--bind")
     {
+        Description = "Replace a node's addon, keeping its connections: NODE=ADDON (repeatable), e.g. --bind agora_rtc=wav_rtc --bind weatherapi_tool_python=time_tool.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    private static GraphApp? Load(ParseResult result, Argument<FileInfo> file, Option<string?> graphName, Option<string[]> set, Option<string[]> bind)
+    {
+        var path = result.GetValue(file)!;
         try
         {
-            var graph = GraphJson.Load(file.FullName, graphName);
-            graph.ApplyOverrides(overrides ?? []);
-            return host.Validate(graph);
+            return GraphApp.Load(path, result.GetValue(graphName), result.GetValue(set), result.GetValue(bind), CreateRegistry());
         }
         catch (GraphValidationException ex)
         {
-            Console.Error.WriteLine($"{file.Name} is not a valid graph ({ex.Problems.Count} problem{(ex.Problems.Count == 1 ? "" : "s")}):");
-            foreach (var problem in ex.Problems)
-            {
-                Console.Error.WriteLine($"  - {problem}");
-            }
+            GraphApp.Report(Console.Error, path.Name, ex);
             return null;
         }
     }
 
-    private static async Task<int> RunAsync(GraphHost host, GraphPlan plan, TimeSpan idleTimeout, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(GraphHost host, FileInfo file, GraphApp app, string? graphName, TimeSpan idleTimeout, bool verbose, CancellationToken cancellationToken)
     {
-        RunningGraph graph;
+        RunningApp graph;
         try
         {
-            graph = await host.StartAsync(plan, cancellationToken).ConfigureAwait(false);
+            graph = await host.StartAppAsync(app.Graphs, graphName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GraphValidationException ex)
+        {
+            GraphApp.Report(Console.Error, file.Name, ex);
+            return InvalidGraph;
         }
         catch (GraphRunException ex)
         {
@@ -151,7 +184,7 @@ internal static class GraphCommand
         {
             try
             {
-                if (graph.HasParticipants)
+                if (graph.Graphs.Any(g => g.HasParticipants))
                 {
                     await graph.WaitForCompletionAsync(idleTimeout, cancellationToken).ConfigureAwait(false);
                 }
@@ -188,7 +221,7 @@ internal static class GraphCommand
             }
             if (verbose)
             {
-                foreach (var s in graph.GetStatistics())
+                foreach (var s in graph.Graphs.SelectMany(g => g.GetStatistics()))
                 {
                     Console.WriteLine($"  {s.Name}: {s.CmdsHandled} cmds, {s.MessagesHandled} messages, {s.BackPressureWaits} back-pressure waits, {s.Dropped} dropped, {s.HandlerErrors} handler errors, {s.Unrouted} unrouted");
                 }

@@ -8,10 +8,14 @@ using V2V.Ten.Messages;
 namespace V2V.Graph.BuiltIns;
 
 /// <summary>
-/// <c>time_tool</c>: a real tool for the model. On start it registers <c>get_current_time</c> with a
-/// <c>tool_register</c> command (<c>name</c>, <c>description</c>, and <c>parameters</c> as a JSON Schema string, as the
-/// original TEN contract has it); it answers <c>tool_call</c> (<c>name</c>, <c>args</c> as a JSON string) with
-/// <c>response</c> = <c>{"timezone":..., "local_time":"2026-11-25T14:03:00+01:00"}</c>, or an error naming the problem.
+/// <c>time_tool</c>: a real tool for the model, speaking as a TEN <c>ten_ai_base</c> tool extension
+/// (<c>AsyncLLMToolBaseExtension</c>). On start it registers <c>get_current_time</c> with a <c>tool_register</c> command
+/// whose <c>tool</c> property is the tool's metadata (<c>LLMToolMetadata</c>: <c>name</c>, <c>description</c>, and
+/// <c>parameters</c> as a list of <c>{name, type, description, required}</c>). It answers a <c>tool_call</c>
+/// (<c>name</c>, <c>arguments</c> a JSON object) with <c>tool_result</c> = <c>{"type":"llmresult","content":"..."}</c>,
+/// the content being <c>{"timezone":..., "local_time":"2026-11-25T14:03:00+01:00"}</c> as JSON text; a call for a tool it
+/// does not own gets an empty OK (as ten_ai_base answers, so that the owner's answer wins in a fan-out); bad
+/// arguments get an error naming the problem.
 /// </summary>
 public sealed partial class TimeTool : Extension
 {
@@ -21,9 +25,8 @@ public sealed partial class TimeTool : Extension
     /// <summary>The tool's name as the model sees it.</summary>
     public const string ToolName = "get_current_time";
 
-    /// <summary>The JSON Schema of the arguments, sent as text.</summary>
-    public const string ParametersSchema =
-        """{"type":"object","properties":{"timezone":{"type":"string","description":"IANA time zone, e.g. Europe/Paris"}},"required":["timezone"]}""";
+    /// <summary>The result type ten_ai_base gives a result the model answers from (<c>LLMToolResultLLMResult</c>).</summary>
+    public const string ResultType = "llmresult";
 
     private const string Description = "Returns the current local date and time in an IANA time zone.";
 
@@ -42,7 +45,21 @@ public sealed partial class TimeTool : Extension
         [],
         () => new TimeTool());
 
-    /// <summary>Tool calls answered (successes and errors).</summary>
+    /// <summary>The tool's metadata as ten_ai_base's <c>LLMToolMetadata</c> has it (the <c>tool</c> of <c>tool_register</c>).</summary>
+    public static JsonObject Metadata() => new()
+    {
+        ["name"] = ToolName,
+        ["description"] = Description,
+        ["parameters"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "timezone",
+            ["type"] = "string",
+            ["description"] = "IANA time zone, e.g. Europe/Paris",
+            ["required"] = true,
+        }),
+    };
+
+    /// <summary>Tool calls of this tool answered (successes and errors).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>Registers the tool; a refusal is logged, not fatal (the graph may have no model to register with).</summary>
@@ -50,9 +67,7 @@ public sealed partial class TimeTool : Extension
     {
         ArgumentNullException.ThrowIfNull(env);
         var register = new Cmd("tool_register");
-        register.Set("name", ToolName);
-        register.Set("description", Description);
-        register.Set("parameters", ParametersSchema);
+        register.Set("tool", Metadata());
         var result = await env.SendCmdAsync(register, cancellationToken).ConfigureAwait(false);
         if (result.Status == StatusCode.Error)
         {
@@ -68,19 +83,21 @@ public sealed partial class TimeTool : Extension
         {
             return base.OnCmdAsync(env, cmd, cancellationToken);
         }
+        if (cmd.GetString("name") != ToolName)
+        {
+            // Another tool's call (a graph fans tool_call out to every tool): not ours, so no answer and no error.
+            return Task.FromResult(CmdResult.Ok());
+        }
         Interlocked.Increment(ref _calls);
         return Task.FromResult(Call(cmd));
     }
 
     private CmdResult Call(Cmd cmd)
     {
-        var name = cmd.Properties["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
-        if (name != ToolName)
-        {
-            return CmdResult.Error($"{AddonName}: unknown tool '{name}' in tool_call property 'name' (this extension provides '{ToolName}').");
-        }
+        // ten_ai_base sends `arguments` as a JSON object; a JSON string of one (and the older `args`) is read as well.
+        var property = cmd.Properties["arguments"] is null ? "args" : "arguments";
         JsonObject? args;
-        switch (cmd.Properties["args"])
+        switch (cmd.Properties[property])
         {
             case JsonObject o:
                 args = o;
@@ -92,15 +109,17 @@ public sealed partial class TimeTool : Extension
                 }
                 catch (JsonException ex)
                 {
-                    return CmdResult.Error($"{ToolName}: tool_call property 'args' is not valid JSON: {ex.Message}");
+                    return CmdResult.Error($"{ToolName}: tool_call property '{property}' is not valid JSON: {ex.Message}");
                 }
                 if (args is null)
                 {
-                    return CmdResult.Error($"{ToolName}: tool_call property 'args' must be a JSON object such as {{\"timezone\":\"Europe/Paris\"}}.");
+                    return CmdResult.Error($"{ToolName}: tool_call property '{property}' must be a JSON object such as {{\"timezone\":\"Europe/Paris\"}}.");
                 }
                 break;
+            case null:
+                return CmdResult.Error($"{ToolName}: tool_call property 'arguments' is missing; expected a JSON object such as {{\"timezone\":\"Europe/Paris\"}}.");
             default:
-                return CmdResult.Error($"{ToolName}: tool_call property 'args' is missing; expected a JSON string such as {{\"timezone\":\"Europe/Paris\"}}.");
+                return CmdResult.Error($"{ToolName}: tool_call property '{property}' must be a JSON object such as {{\"timezone\":\"Europe/Paris\"}}.");
         }
         var zoneId = args["timezone"] is JsonValue z && z.TryGetValue<string>(out var id) ? id : null;
         if (string.IsNullOrWhiteSpace(zoneId))
@@ -123,7 +142,7 @@ public sealed partial class TimeTool : Extension
             ["local_time"] = local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
         };
         var result = CmdResult.Ok();
-        result.Set("response", response.ToJsonString());
+        result.Set("tool_result", new JsonObject { ["type"] = ResultType, ["content"] = response.ToJsonString() });
         return result;
     }
 

@@ -28,48 +28,66 @@ public sealed class TimeToolTests
     {
         var cmd = new Cmd("tool_call");
         cmd.Set("name", name);
-        cmd.Set("args", args);
+        cmd.Set("arguments", args);
         return cmd;
     }
 
     [Fact]
-    public async Task OnStart_RegistersTheToolWithAJsonSchemaString()
+    public async Task OnStart_RegistersTheToolAsTenAiBaseMetadata()
     {
         var (graph, _) = await StartAsync();
         await using var _1 = graph;
 
         var register = Assert.IsType<Cmd>(Assert.Single(graph.Get<Probe>("v2v").Received));
         Assert.Equal("tool_register", register.Name);
-        Assert.Equal("get_current_time", register.GetString("name"));
-        Assert.False(string.IsNullOrWhiteSpace(register.GetString("description")));
-        var schema = JsonNode.Parse(register.GetString("parameters")!)!;
-        Assert.Equal("object", schema["type"]!.GetValue<string>());
-        Assert.Equal("string", schema["properties"]!["timezone"]!["type"]!.GetValue<string>());
-        Assert.Equal("timezone", schema["required"]![0]!.GetValue<string>());
+        var tool = Assert.IsType<JsonObject>(register.Properties["tool"]);
+        Assert.Equal("get_current_time", tool["name"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(tool["description"]!.GetValue<string>()));
+        var parameter = Assert.IsType<JsonObject>(Assert.Single(Assert.IsType<JsonArray>(tool["parameters"])));
+        Assert.Equal("timezone", parameter["name"]!.GetValue<string>());
+        Assert.Equal("string", parameter["type"]!.GetValue<string>());
+        Assert.True(parameter["required"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ToolCall_AnswersTheLocalTimeOfTheZone_AsAnLlmResult(bool argumentsAsObject)
+    {
+        var (graph, v2v) = await StartAsync();
+        await using var _1 = graph;
+        const string Arguments = """{"timezone":"Europe/Paris"}""";
+
+        var result = await v2v.SendCmdAsync(ToolCall("get_current_time", argumentsAsObject ? JsonNode.Parse(Arguments) : (JsonNode)Arguments), Ct);
+
+        Assert.Equal(StatusCode.Ok, result.Status);
+        var toolResult = Assert.IsType<JsonObject>(result.Properties["tool_result"]);
+        Assert.Equal("llmresult", toolResult["type"]!.GetValue<string>());
+        var content = JsonNode.Parse(toolResult["content"]!.GetValue<string>())!;
+        Assert.Equal("Europe/Paris", content["timezone"]!.GetValue<string>());
+        Assert.Equal("2026-11-25T14:03:00+01:00", content["local_time"]!.GetValue<string>());
+        Assert.Equal(1, graph.Get<TimeTool>("time").Calls);
     }
 
     [Fact]
-    public async Task ToolCall_AnswersTheLocalTimeOfTheZone()
+    public async Task ToolCall_ForAnotherTool_IsAnEmptyOk()
     {
         var (graph, v2v) = await StartAsync();
         await using var _1 = graph;
 
-        var result = await v2v.SendCmdAsync(ToolCall("get_current_time", """{"timezone":"Europe/Paris"}"""), Ct);
+        var result = await v2v.SendCmdAsync(ToolCall("get_weather", JsonNode.Parse("""{"city":"Paris"}""")), Ct);
 
         Assert.Equal(StatusCode.Ok, result.Status);
-        var response = JsonNode.Parse(result.GetString("response")!)!;
-        Assert.Equal("Europe/Paris", response["timezone"]!.GetValue<string>());
-        Assert.Equal("2026-11-25T14:03:00+01:00", response["local_time"]!.GetValue<string>());
-        Assert.Equal(1, graph.Get<TimeTool>("time").Calls);
+        Assert.Null(result.Properties["tool_result"]);
+        Assert.Equal(0, graph.Get<TimeTool>("time").Calls);
     }
 
     [Theory]
     [InlineData("get_current_time", """{"timezone":"Mars/Olympus_Mons"}""", "unknown time zone 'Mars/Olympus_Mons'")]
     [InlineData("get_current_time", """{"timezone":""}""", "'timezone' is required")]
     [InlineData("get_current_time", """{"zone":"Europe/Paris"}""", "'timezone' is required")]
-    [InlineData("get_current_time", """{"timezone":""", "'args' is not valid JSON")]
-    [InlineData("get_current_time", "[1]", "'args' must be a JSON object")]
-    [InlineData("get_weather", """{"timezone":"Europe/Paris"}""", "unknown tool 'get_weather'")]
+    [InlineData("get_current_time", """{"timezone":""", "'arguments' is not valid JSON")]
+    [InlineData("get_current_time", "[1]", "'arguments' must be a JSON object")]
     public async Task ToolCall_WithBadInput_AnswersAnErrorNamingTheProblem(string name, string args, string expected)
     {
         var (graph, v2v) = await StartAsync();
@@ -82,7 +100,7 @@ public sealed class TimeToolTests
     }
 
     [Fact]
-    public async Task ToolCall_WithoutArgs_AnswersAnError()
+    public async Task ToolCall_WithoutArguments_AnswersAnError()
     {
         var (graph, v2v) = await StartAsync();
         await using var _1 = graph;
@@ -90,7 +108,7 @@ public sealed class TimeToolTests
         var result = await v2v.SendCmdAsync(ToolCall("get_current_time", null), Ct);
 
         Assert.Equal(StatusCode.Error, result.Status);
-        Assert.Contains("'args' is missing", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("'arguments' is missing", result.Detail, StringComparison.Ordinal);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -174,13 +174,14 @@ public sealed class GraphValidatorTests
     }
 
     [Fact]
-    public void MissingEnvironmentVariable_NamesTheNodePropertyAndVariable()
+    public void MissingEnvironmentVariable_OfARequiredProperty_NamesTheNodePropertyAndVariable()
     {
-        var problem = Only("""{ "nodes": [ { "name": "v2v", "addon": "openai_v2v", "property": { "api_key": "${env:OPENAI_API_KEY}" } } ] }""");
+        // An unset variable leaves its property unset (as TEN does): a problem only when the property is required.
+        var problem = Only("""{ "nodes": [ { "name": "sink", "addon": "wav_file_sink", "property": { "path": "${env:V2V_TEST_UNSET_VARIABLE}" } } ] }""");
 
-        Assert.Contains("node 'v2v'", problem, StringComparison.Ordinal);
-        Assert.Contains("'api_key'", problem, StringComparison.Ordinal);
-        Assert.Contains("OPENAI_API_KEY", problem, StringComparison.Ordinal);
+        Assert.Contains("node 'sink'", problem, StringComparison.Ordinal);
+        Assert.Contains("'path'", problem, StringComparison.Ordinal);
+        Assert.Contains("V2V_TEST_UNSET_VARIABLE", problem, StringComparison.Ordinal);
     }
 
     [Fact]
