@@ -18,6 +18,7 @@ namespace V2V.Extension;
 internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> userStreamId, TurnAppender? storage)
 {
     private readonly AudioStreamId _agentStream = new(agentStreamId);
+    private readonly AgentTurnPieces _agentPieces = new();
 
     public async Task RunAsync(VoiceSession session, CancellationToken cancellationToken)
     {
@@ -115,6 +116,10 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 break;
             case TranscriptOutput transcript:
                 var streamId = transcript.Role == TranscriptRole.User ? userStreamId() : agentStreamId;
+                if (transcript.Role == TranscriptRole.Assistant && !_agentPieces.ShouldSend(transcript))
+                {
+                    break;
+                }
                 await env.SendDataAsync(TextData(transcript, streamId), cancellationToken).ConfigureAwait(false);
                 if (storage is not null)
                 {
