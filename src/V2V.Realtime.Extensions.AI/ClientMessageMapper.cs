@@ -6,7 +6,10 @@ using V2V.Realtime.Protocol.Models;
 
 namespace V2V.Realtime.Extensions.AI;
 
-/// <summary>MEAI's client messages as our typed client events; the message's id becomes the event's <c>event_id</c>.</summary>
+/// <summary>
+/// MEAI's client messages as our typed client events; the message's id becomes the event's <c>event_id</c>. An audio
+/// append is not an event here: the session sends its bytes straight to the connection (<see cref="AudioBytes"/>).
+/// </summary>
 internal static class ClientMessageMapper
 {
     public static RealtimeClientEvent ToEvent(RealtimeClientMessage message, RealtimeDialect dialect) => message switch
@@ -23,11 +26,6 @@ internal static class ClientMessageMapper
         },
         CreateResponseRealtimeClientMessage response => new ResponseCreateEvent { Response = ToResponseParams(response), EventId = message.MessageId },
         InputAudioBufferCommitRealtimeClientMessage => new InputAudioBufferCommitEvent { EventId = message.MessageId },
-        InputAudioBufferAppendRealtimeClientMessage append => new InputAudioBufferAppendEvent
-        {
-            Audio = Convert.ToBase64String(AudioBytes(append).Span),
-            EventId = message.MessageId,
-        },
         { RawRepresentation: RealtimeClientEvent raw } => raw,
         _ => throw new NotSupportedException(
             $"{message.GetType().Name} has no realtime event: send one of MEAI's client messages, or put a V2V.Realtime.Protocol client event in its RawRepresentation."),
