@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 
@@ -116,6 +117,14 @@ public sealed class VoiceSessionOptions
 
     /// <summary>How many turns of history are kept and replayed after a reconnect (0: none).</summary>
     public int MaxHistory { get; set; } = 20;
+
+    /// <summary>
+    /// Functions the model may call, as .NET code writes them (<c>AIFunctionFactory.Create(method)</c>): each is
+    /// offered with its name, description and <see cref="AIFunctionDeclaration.JsonSchema"/>, run with the model's
+    /// arguments, and its result (or the exception it throws) becomes the call's output. A tool registered later with
+    /// the same name (<see cref="VoiceSession.RegisterToolAsync"/>) takes its place.
+    /// </summary>
+    public IList<AIFunction> Tools { get; set; } = [];
 
     /// <summary>How long a tool call may take before an error output is returned to the model.</summary>
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(10);

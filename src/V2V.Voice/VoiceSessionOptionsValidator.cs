@@ -44,6 +44,9 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.Voice is null || BuiltInVoices.Contains(o.Voice), nameof(VoiceSessionOptions.Voice), $"must be one of {string.Join(", ", BuiltInVoices.All)} (got '{o.Voice}')");
         Check(o.MaxTokens is null or > 0, nameof(VoiceSessionOptions.MaxTokens), $"must be positive (got {o.MaxTokens})");
         Check(o.Temperature is null or (>= 0 and <= 2), nameof(VoiceSessionOptions.Temperature), $"must be 0 to 2 (got {o.Temperature})");
+        Check(o.Tools is not null && o.Tools.All(f => f is not null), nameof(VoiceSessionOptions.Tools), "must be set, without null entries (empty: none)");
+        var duplicate = o.Tools?.Where(f => f is not null).GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+        Check(duplicate is null, nameof(VoiceSessionOptions.Tools), $"must name each function once (two are named '{duplicate}'; pass name: to AIFunctionFactory.Create)");
         Check(o.ToolTimeout > TimeSpan.Zero, nameof(VoiceSessionOptions.ToolTimeout), "must be positive");
         Check(o.OutputCapacity >= 16, nameof(VoiceSessionOptions.OutputCapacity), $"must be at least 16 (got {o.OutputCapacity})");
         Check(o.MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(VoiceSessionOptions.MaxQueuedOutput), "must be at least 1 s");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AIFunction = Microsoft.Extensions.AI.AIFunction;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Actor;
@@ -22,7 +23,9 @@ internal sealed class ToolCoordinator(
     ResponseCoordinator responses,
     SessionInbox inbox)
 {
-    private readonly List<VoiceTool> _tools = [.. tools];
+    private readonly List<VoiceTool> _tools = [.. tools, .. context.Options.Tools.Select(f => new VoiceTool(f.Name, f.Description, f.JsonSchema))];
+    // The options' functions by name; a tool registered later under the same name replaces its function.
+    private readonly Dictionary<string, AIFunction> _functions = context.Options.Tools.ToDictionary(f => f.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
     private int _callsOut;
     private int _outputsAwaitingAnswer;
@@ -38,6 +41,7 @@ internal sealed class ToolCoordinator(
     {
         _tools.RemoveAll(t => t.Name == tool.Name);
         _tools.Add(tool);
+        _functions.Remove(tool.Name);
         // Only the tools change, and the instructions when they list the tools ({tools}); the rest stays as it is.
         var listsTools = context.Options.Instructions?.Contains("{tools}", StringComparison.Ordinal) == true;
         await context.SendAsync(new SessionUpdateEvent
@@ -63,9 +67,10 @@ internal sealed class ToolCoordinator(
         _callsOut++;
         var call = new ToolCall(callId, name, arguments);
         var registered = _tools.Any(t => t.Name == name);
+        var function = _functions.GetValueOrDefault(name);
         _ = Task.Run(async () =>
         {
-            var output = await ToolInvocation.RunAsync(invoker, registered, call, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);
+            var output = await ToolInvocation.RunAsync(function is null ? invoker : ToolInvocation.For(function), registered, call, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);
             await inbox.PostAsync(ct => SubmitAsync(callId, output, ct), $"tool {name} answered").ConfigureAwait(false);
         });
     }

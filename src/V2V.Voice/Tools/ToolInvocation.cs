@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace V2V.Voice.Tools;
@@ -33,6 +35,37 @@ internal static class ToolInvocation
             return Error($"the tool '{call.Name}' failed: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="function"/> with the model's arguments (a JSON object; each value handed over as JSON for
+    /// the function to bind) and returns its result as the output: a string as it is, anything else as JSON. Invalid
+    /// arguments throw, and so become an error output as any exception does.
+    /// </summary>
+    public static ToolInvoker For(AIFunction function) => async (call, ct) =>
+    {
+        var arguments = new AIFunctionArguments();
+        if (!string.IsNullOrWhiteSpace(call.Arguments))
+        {
+            using var document = JsonDocument.Parse(call.Arguments);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException($"the arguments must be a JSON object (got {document.RootElement.ValueKind})");
+            }
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.Clone();
+            }
+        }
+        var result = await function.InvokeAsync(arguments, ct).ConfigureAwait(false);
+        return result switch
+        {
+            null => "",
+            string text => text,
+            JsonElement { ValueKind: JsonValueKind.String } text => text.GetString()!,
+            JsonElement json => json.GetRawText(),
+            _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
+        };
+    };
 
     private static string Error(string message) => new JsonObject { ["error"] = message }.ToJsonString();
 }

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using V2V.Realtime.Protocol.Models;
+using MeaiItem = Microsoft.Extensions.AI.RealtimeConversationItem;
+using WireItem = V2V.Realtime.Protocol.Models.RealtimeConversationItem;
+
+namespace V2V.Realtime.Extensions.AI;
+
+/// <summary>
+/// Conversation items both ways: a message's text and audio parts as <see cref="TextContent"/> and
+/// <see cref="DataContent"/>, a function call as <see cref="FunctionCallContent"/>, its output as
+/// <see cref="FunctionResultContent"/>.
+/// </summary>
+internal static class ConversationItemMapper
+{
+    private const string PcmMediaType = "audio/pcm";
+
+    public static WireItem ToItem(MeaiItem item)
+    {
+        var contents = item.Contents ?? [];
+        if (contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
+        {
+            return WithId(WireItem.FunctionCallOutput(result.CallId, ResultText(result.Result)), item.Id);
+        }
+        if (contents.OfType<FunctionCallContent>().FirstOrDefault() is { } call)
+        {
+            var arguments = call.Arguments is null ? "{}" : JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions);
+            return WithId(WireItem.FunctionCall(call.CallId, call.Name, arguments), item.Id);
+        }
+        var role = item.Role?.Value ?? ChatRole.User.Value;
+        var fromModel = role == ChatRole.Assistant.Value;
+        var parts = new List<RealtimeContentPart>();
+        foreach (var content in contents)
+        {
+            parts.Add(content switch
+            {
+                TextContent text => new RealtimeContentPart { Type = fromModel ? RealtimeContentPart.OutputTextType : RealtimeContentPart.InputTextType, Text = text.Text },
+                DataContent data when data.HasTopLevelMediaType("audio") => new RealtimeContentPart { Type = RealtimeContentPart.InputAudioType, Audio = Convert.ToBase64String(data.Data.Span) },
+                _ => throw new NotSupportedException($"Item content {content.GetType().Name} has no realtime form; use TextContent, audio DataContent, FunctionCallContent or FunctionResultContent."),
+            });
+        }
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("RealtimeConversationItem.Contents is empty; give the item a text, audio or function content.", nameof(item));
+        }
+        return new WireItem { Id = item.Id, Type = "message", Role = role, Content = parts };
+    }
+
+    public static MeaiItem ToMeai(WireItem item)
+    {
+        List<AIContent> contents = item.Type switch
+        {
+            "function_call" => [new FunctionCallContent(item.CallId ?? "", item.Name ?? "", ParseArguments(item.Arguments)) { RawRepresentation = item }],
+            "function_call_output" => [new FunctionResultContent(item.CallId ?? "", item.Output) { RawRepresentation = item }],
+            _ => [.. (item.Content ?? []).Select(ToContent).OfType<AIContent>()],
+        };
+        return new MeaiItem(contents, item.Id, item.Role is { } role ? new ChatRole(role) : null) { RawRepresentation = item };
+    }
+
+    private static AIContent? ToContent(RealtimeContentPart part)
+    {
+        if (part.Audio is { } audio)
+        {
+            return new DataContent(Convert.FromBase64String(audio), PcmMediaType) { RawRepresentation = part };
+        }
+        var text = part.Text ?? part.Transcript;
+        return text is null ? null : new TextContent(text) { RawRepresentation = part };
+    }
+
+    // A string result is the output as it is; anything else is its JSON.
+    private static string ResultText(object? result) => result switch
+    {
+        null => "",
+        string text => text,
+        JsonElement element => element.GetRawText(),
+        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions),
+    };
+
+    private static Dictionary<string, object?>? ParseArguments(string? arguments)
+    {
+        if (string.IsNullOrWhiteSpace(arguments))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments, AIJsonUtilities.DefaultOptions);
+        }
+        catch (JsonException)
+        {
+            // The model wrote arguments that are not a JSON object: the raw item still carries them.
+            return null;
+        }
+    }
+
+    private static WireItem WithId(WireItem item, string? id)
+    {
+        item.Id = id;
+        return item;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.AI;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Simulator;
+using MeaiItem = Microsoft.Extensions.AI.RealtimeConversationItem;
+
+namespace V2V.Realtime.Extensions.AI.Tests;
+
+/// <summary>
+/// What MEAI cannot say through its own messages: a message with no realtime form is refused by name and the session
+/// goes on; one of our events as a message's raw representation is sent as it is; a refused event comes back as an
+/// error naming the message's id.
+/// </summary>
+public sealed class SessionEdgeTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AMessageWithNoRealtimeForm_IsRefusedByName_AndTheSessionGoesOn()
+    {
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 0 }, Ct);
+        using var client = new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, ApiKey = "test-key" }).AsIRealtimeClient();
+        await using var session = await client.CreateSessionAsync(null, Ct);
+
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(() => session.SendAsync(new RealtimeClientMessage(), Ct));
+        Assert.Contains("RawRepresentation", refused.Message, StringComparison.Ordinal);
+
+        // Our own event rides as the raw representation; the delete of an unknown item is refused by the server,
+        // naming the message's id.
+        await session.SendAsync(new RealtimeClientMessage { RawRepresentation = new ConversationItemDeleteEvent { ItemId = "item_missing", EventId = "my_delete" } }, Ct);
+        await session.SendAsync(new CreateConversationItemRealtimeClientMessage(new MeaiItem([new TextContent("Hello")], role: ChatRole.User)), Ct);
+        await session.SendAsync(new CreateResponseRealtimeClientMessage { OutputModalities = ["text"] }, Ct);
+
+        var messages = new List<RealtimeServerMessage>();
+        await foreach (var message in session.GetStreamingResponseAsync(Ct))
+        {
+            messages.Add(message);
+            if (message.Type == RealtimeServerMessageType.ResponseDone)
+            {
+                break;
+            }
+        }
+
+        var error = Assert.Single(messages.OfType<ErrorRealtimeServerMessage>());
+        Assert.Equal("my_delete", error.OriginatingMessageId);
+        Assert.Contains("item_missing", error.Error?.Message, StringComparison.Ordinal);
+        var text = string.Concat(messages.OfType<OutputTextAudioRealtimeServerMessage>().Where(m => m.Type == RealtimeServerMessageType.OutputTextDelta).Select(m => m.Text));
+        Assert.Equal("You said: Hello", text);
+        var done = Assert.IsType<ResponseCreatedRealtimeServerMessage>(messages[^1]);
+        Assert.Equal("completed", done.Status);
+        Assert.Contains(done.Items!, item => item.Role == ChatRole.Assistant && item.Contents.OfType<TextContent>().Any(t => t.Text == "You said: Hello"));
+    }
+}
