@@ -2,7 +2,7 @@ using V2V.Voice.Outputs;
 
 namespace V2V.Extension.Tests;
 
-/// <summary>The collector never gets an empty agent message: a turn cut before any of it was heard sends nothing.</summary>
+/// <summary>The collector gets no empty agent message for a turn of which nothing went out, neither words nor voice.</summary>
 public sealed class AgentTurnPiecesTests
 {
     private static TranscriptOutput Piece(string text) => new(TranscriptRole.Assistant, text, false, false, false, "item_1");
@@ -18,6 +18,9 @@ public sealed class AgentTurnPiecesTests
         Assert.True(pieces.ShouldSend(Piece("Hello there. ")));
         Assert.True(pieces.ShouldSend(Close("", interrupted: true)));  // closes what the collector holds
         Assert.True(pieces.ShouldSend(Close("Fine, thanks.")));        // a whole turn in its closing piece
+        Assert.False(pieces.ShouldSend(Close("")));
+        pieces.OnVoice();
+        Assert.True(pieces.ShouldSend(Close("", interrupted: true)));  // voice was heard, no words yet: still closed
         Assert.False(pieces.ShouldSend(Close("")));
     }
 }

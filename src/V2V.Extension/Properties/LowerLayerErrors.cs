@@ -27,7 +27,7 @@ internal static class LowerLayerErrors
             _ => (null, null),
         };
         return option is not null && PropertyTable.ForOption(option, given) is { } row
-            ? row.Refused(problem!)
+            ? row.Refused(problem!, error) // the cause stays reachable: a host can say a refused key in its own words
             : null;
     }
 }

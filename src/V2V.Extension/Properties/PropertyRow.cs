@@ -64,8 +64,8 @@ internal sealed class PropertyRow
     }
 
     /// <summary>The error for a value the property cannot take, with the fix: what it accepts and its default.</summary>
-    public TenPropertyException Refused(string problem) =>
-        new(Name, $"{OpenAIV2VAddon.Name}: property '{Name}' {problem} {Name}: {Doc} Default: {(Default.Length == 0 ? "not set" : Default)}.");
+    public TenPropertyException Refused(string problem, Exception? cause = null) =>
+        new(Name, $"{OpenAIV2VAddon.Name}: property '{Name}' {problem} {Name}: {Doc} Default: {(Default.Length == 0 ? "not set" : Default)}.", cause);
 
     /// <summary>The same row under another name.</summary>
     public PropertyRow Alias(string name) => new(name, Type, Option, $"Another name of {Name}. {Doc}", Allowed, _apply, _show) { AliasOf = Name };

@@ -16,9 +16,12 @@ public sealed class BargeInTests
         await page.OpenAsync(server.PageUrl);
 
         await page.StartAsync();
+        // The agent greets whoever joins (as TEN's original does): the request waits until the greeting is over.
+        await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final) && s.state !== 'agent speaking'", "the greeting said");
         await page.SpeakAsync(TestAudio.LongRequest());
-        // The interruption is spoken while the answer plays, whenever that is: the page's player says so.
-        await page.SpeakAsync(TestAudio.Interruption(), when: "s.state === 'agent speaking' && s.playedSamples > 0", what: "the answer playing");
+        // The interruption is spoken while the answer plays, whenever that is: the page's player says so (an answer to
+        // a user's turn is the one with a time to first audio).
+        await page.SpeakAsync(TestAudio.Interruption(), when: "s.state === 'agent speaking' && s.playedSamples > 0 && s.events.some(e => e.kind === 'first_audio')", what: "the answer playing");
 
         await page.WaitForAsync("s.flushes >= 1 && s.lastFlush !== null", "a flush reaching the player");
         var stats = await page.StatsAsync();
