@@ -28,10 +28,12 @@ internal sealed class PlaygroundPage(IPage page)
 
     /// <summary>
     /// Speaks a WAV into the page's microphone once the page listens (the server's <c>ready</c> has connected the
-    /// microphone), or once <paramref name="when"/> holds; returns as it starts playing: what the test waits for next is
+    /// microphone) after the agent's greeting (said to whoever joins, as TEN's original does; speech over it would be a
+    /// barge-in), or once <paramref name="when"/> holds; returns as it starts playing: what the test waits for next is
     /// the page's answer.
     /// </summary>
-    public async Task SpeakAsync(string wavPath, string when = "s.state === 'listening'", string what = "the page listening (the server's graph ready)")
+    public async Task SpeakAsync(string wavPath, string when = "s.state === 'listening' && s.transcript.some(t => t.role === 'assistant' && t.final)",
+        string what = "the page listening (the server's graph ready) after the greeting")
     {
         await WaitForAsync(when, what);
         var wav = Convert.ToBase64String(await File.ReadAllBytesAsync(wavPath));
