@@ -1,4 +1,5 @@
 using V2V.Graph;
+using V2V.Graph.BuiltIns;
 using V2V.Playground;
 
 namespace V2V.Cli.Commands;
@@ -26,7 +27,8 @@ internal static class ServeGraph
         }
         catch (GraphValidationException ex)
         {
-            GraphApp.Report(error, file.Name, ex);
+            GraphApp.Report(error, file.Name, ex, $"  ({TimeTool.AddonName}: a C# tool in ten_ai_base's form; the page is the RTC node ({PlaygroundGraph.RtcAddon}); " +
+                "Python, Go and C++ extensions need the TEN runtime.)");
             return null;
         }
     }
