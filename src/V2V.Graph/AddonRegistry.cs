@@ -87,6 +87,29 @@ public sealed class AddonRegistry
         return problems.Count > 0 ? throw new GraphValidationException(problems) : this;
     }
 
+    /// <summary>
+    /// A copy of this registry with <paramref name="addon"/> added; this one is unchanged. For an addon whose instances
+    /// belong to one run (a browser session's own transport), added to a registry several runs share.
+    /// </summary>
+    /// <exception cref="ArgumentException">An addon of that name is already registered.</exception>
+    public AddonRegistry With(ExtensionAddon addon)
+    {
+        var copy = new AddonRegistry();
+        foreach (var (name, registered) in _addons)
+        {
+            copy._addons.Add(name, registered);
+        }
+        foreach (var (alias, target) in _aliases)
+        {
+            copy._aliases.Add(alias, target);
+        }
+        foreach (var (name, reason) in _unavailable)
+        {
+            copy._unavailable.Add(name, reason);
+        }
+        return copy.Add(addon);
+    }
+
     /// <summary>Finds an addon by name or alias.</summary>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExtensionAddon? addon) =>
         _addons.TryGetValue(_aliases.GetValueOrDefault(name) ?? name, out addon);

@@ -38,6 +38,13 @@ public sealed class PlaygroundOptions
     /// </summary>
     public string? RefusedKeyFix { get; set; }
 
+    /// <summary>
+    /// A TEN app's graph to run behind the page, one copy per session, in place of the playground's own graph (mic,
+    /// agent, time tool, page); made (and checked) with <see cref="PlaygroundGraph.Create"/>. The page is its RTC node;
+    /// <see cref="ExtensionProperties"/> go to its <c>openai_v2v</c> nodes only where the graph sets none. Null: the playground's graph.
+    /// </summary>
+    public PlaygroundGraph? Graph { get; set; }
+
     /// <summary>How many browser sessions may run at once (each is a graph and a realtime connection). Default 8.</summary>
     public int MaxSessions { get; set; } = 8;
 

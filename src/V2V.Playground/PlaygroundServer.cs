@@ -65,6 +65,12 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         // A session with no key is answered by the local realtime server, which the playground owns.
         var agent = OpenAIV2VAddon.Create(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync));
         var resolved = Resolve(agent, options.ExtensionProperties, options.ResolveEnvironment);
+        if (options.Graph is { AgentNodes.Count: > 0 } appGraph)
+        {
+            // The app's agent node decides the backend (and the key to mask): its own properties, then the server's.
+            var node = appGraph.Graph.Nodes.First(n => n.Name == appGraph.AgentNodes[0]);
+            resolved = ResolveAppAgent(agent, AppSessionGraph.AgentProperties(node.Property, options.ExtensionProperties), options.ResolveEnvironment);
+        }
         var backend = BackendInfo.From(resolved);
         var logger = options.LoggerFactory.CreateLogger("V2V.Playground");
         if (backend.Kind == "local")
@@ -86,7 +92,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
             BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
-            options.RefusedKeyFix ?? "Check the api_key property of the agent.");
+            options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
         new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -122,6 +128,19 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
             var unknown = TenProperties.Undeclared(agent.Manifest, resolved);
             return unknown.Count == 0 ? resolved
                 : throw new PlaygroundConfigurationException($"{agent.Name}: unknown property '{unknown[0]}'. Known properties: {string.Join(", ", agent.Manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
+        }
+        catch (TenPropertyException ex)
+        {
+            throw new PlaygroundConfigurationException(ex.Message);
+        }
+    }
+
+    // A graph's agent node may carry properties the extension does not know (TEN tolerates them): only bad values are refused.
+    private static JsonObject ResolveAppAgent(ExtensionAddon agent, JsonObject properties, Func<string, string?> environment)
+    {
+        try
+        {
+            return TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, properties, environment);
         }
         catch (TenPropertyException ex)
         {

@@ -45,7 +45,7 @@ internal sealed record GraphApp(IReadOnlyList<GraphDefinition> Graphs, AddonRegi
     }
 
     /// <summary>Writes a refused graph's problems, then which <c>--bind</c> would replace the nodes whose addon is missing.</summary>
-    public static void Report(TextWriter error, string file, GraphValidationException ex)
+    public static void Report(TextWriter error, string file, GraphValidationException ex, string? standInsNote = null)
     {
         error.WriteLine($"{file} is not a valid graph ({ex.Problems.Count} problem{(ex.Problems.Count == 1 ? "" : "s")}):");
         foreach (var problem in ex.Problems)
@@ -58,7 +58,7 @@ internal sealed record GraphApp(IReadOnlyList<GraphDefinition> Graphs, AddonRegi
         }
         var binds = ex.UnknownAddons.Select(n => $"--bind {n.Key}={StandIn(n.Value)}");
         error.WriteLine($"Bind the nodes whose addon does not run here: {string.Join(' ', binds)}");
-        error.WriteLine($"  ({WavRtc.AddonName}: a WAV file in and out in place of the RTC transport, --set NODE.input_path=question.wav; " +
+        error.WriteLine(standInsNote ?? $"  ({WavRtc.AddonName}: a WAV file in and out in place of the RTC transport, --set NODE.input_path=question.wav; " +
             $"{TimeTool.AddonName}: a C# tool in ten_ai_base's form; Python, Go and C++ extensions need the TEN runtime.)");
     }
 

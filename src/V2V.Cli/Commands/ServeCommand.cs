@@ -10,7 +10,8 @@ namespace V2V.Cli.Commands;
 /// (OPENAI_API_KEY) is set; Azure OpenAI's GA endpoint with <c>--vendor azure</c> (key AZURE_OPENAI_API_KEY, resource
 /// AZURE_OPENAI_ENDPOINT, deployment AZURE_OPENAI_DEPLOYMENT unless the flags say them), or when AZURE_OPENAI_ENDPOINT
 /// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
-/// Exit codes: 0 stopped, 1 failed, 2 not started as configured.
+/// <c>--graph FILE [--graph-name NAME] [--bind NODE=ADDON]</c> runs a TEN app's graph behind the page instead of the
+/// playground's own (see <see cref="ServeGraph"/>). Exit codes: 0 stopped, 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
 {
@@ -31,9 +32,12 @@ internal static class ServeCommand
         var set = new Option<string[]>("--set") { Description = "Any other openai_v2v property: name=value (repeatable), e.g. --set greeting=Hello!", Arity = ArgumentArity.ZeroOrMore };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Browser sessions at once.", DefaultValueFactory = _ => 8 };
         var verbose = new Option<bool>("--verbose") { Description = "Debug logging (sessions, graphs, the realtime connection)." };
+        var graph = new Option<FileInfo?>("--graph") { Description = $"Run a TEN app's graph behind the page (its property.json, with its ten_packages): the page is its agora_rtc node ({PlaygroundGraph.RtcAddon}); these flags' agent properties go to its openai_v2v node where the graph sets none." };
+        var graphName = new Option<string?>("--graph-name") { Description = "Which predefined graph of the --graph file (default: its one auto_start graph)." };
+        var bind = GraphCommand.BindOption();
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
         {
-            urls, host, port, token, keyVariable, vendor, baseUri, path, model, set, maxSessions, verbose,
+            urls, host, port, token, keyVariable, vendor, baseUri, path, model, set, maxSessions, verbose, graph, graphName, bind,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -59,6 +63,19 @@ internal static class ServeCommand
                 return NotStarted;
             }
             options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
+            if (result.GetValue(graph) is { } graphFile)
+            {
+                options.Graph = ServeGraph.Load(graphFile, result.GetValue(graphName), result.GetValue(bind) ?? [], Console.Error);
+                if (options.Graph is null)
+                {
+                    return NotStarted;
+                }
+            }
+            else if (result.GetValue(bind) is { Length: > 0 } || result.GetValue(graphName) is not null)
+            {
+                Console.Error.WriteLine("v2v serve: --bind and --graph-name apply to a TEN app's graph: add --graph FILE (its property.json).");
+                return NotStarted;
+            }
             return await RunAsync(options, cancellationToken).ConfigureAwait(false);
         });
         return command;

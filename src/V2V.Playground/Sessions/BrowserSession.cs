@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using V2V.Frames;
 using V2V.Graph;
+using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Playground.Backend;
 using V2V.Ten;
@@ -75,14 +76,27 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
 
     private async Task<RunningGraph?> StartGraphAsync(SessionSettings settings, MicExtension mic, PageExtension pageNode, PageWriter page, CancellationToken cancellationToken)
     {
-        var host = new GraphHost(SessionGraph.Registry(context.Agent, context.Tool, mic, pageNode), new GraphHostOptions
+        var options = new GraphHostOptions { LoggerFactory = context.LoggerFactory, Environment = context.Environment };
+        GraphHost host;
+        GraphDefinition definition;
+        if (context.App is { } app)
         {
-            LoggerFactory = context.LoggerFactory,
-            Environment = context.Environment,
-        });
+            // A TEN app's graph: this tab is its RTC node, mic and page in one (the graph routes both ways through it).
+            foreach (var (node, addon) in app.Bindings)
+            {
+                options.Bindings[node] = addon;
+            }
+            host = new GraphHost(app.Addons.With(BrowserAddons.For(new PlaygroundRtc(mic, pageNode, page))), options);
+            definition = AppSessionGraph.Build(app, settings, context.ServerProperties);
+        }
+        else
+        {
+            host = new GraphHost(SessionGraph.Registry(context.Agent, context.Tool, mic, pageNode), options);
+            definition = SessionGraph.Build(settings, context.ServerProperties);
+        }
         try
         {
-            var graph = await host.StartAsync(SessionGraph.Build(settings, context.ServerProperties), cancellationToken).ConfigureAwait(false);
+            var graph = await host.StartAsync(definition, cancellationToken).ConfigureAwait(false);
             LogStarted(logger, _id, settings.Voice, settings.TurnMode, settings.SampleRate, context.Backend.Kind);
             return graph;
         }

@@ -23,14 +23,19 @@ internal static class PageMessages
     });
 
     /// <summary><c>transcript</c>, from the extension's <c>text_data</c>.</summary>
-    public static byte[] Transcript(DataMessage data) => Write(new JsonObject
+    public static byte[] Transcript(DataMessage data) => Transcript(
+        data.GetString("role") ?? "assistant", data.GetString("text") ?? "", data.GetBool("is_final") ?? false,
+        data.GetBool("interrupted") ?? false, data.GetBool("end_of_segment") ?? false);
+
+    /// <summary><c>transcript</c>, from its parts (a TEN app's message collector, for one).</summary>
+    public static byte[] Transcript(string role, string text, bool final, bool interrupted, bool? endOfSegment = null) => Write(new JsonObject
     {
         ["type"] = "transcript",
-        ["role"] = data.GetString("role") ?? "assistant",
-        ["text"] = data.GetString("text") ?? "",
-        ["final"] = data.GetBool("is_final") ?? false,
-        ["endOfSegment"] = data.GetBool("end_of_segment") ?? false,
-        ["interrupted"] = data.GetBool("interrupted") ?? false,
+        ["role"] = role,
+        ["text"] = text,
+        ["final"] = final,
+        ["endOfSegment"] = endOfSegment ?? final,
+        ["interrupted"] = interrupted,
     });
 
     /// <summary><c>event</c>, from the extension's <c>session_event</c>: <c>kind</c> and its properties, renamed to camelCase.</summary>

@@ -14,6 +14,7 @@ namespace V2V.Playground.Sessions;
 /// <param name="Environment">Resolves <c>${env:NAME}</c>.</param>
 /// <param name="LoggerFactory">Loggers for the graphs.</param>
 /// <param name="RefusedKeyFix">What to do when the service refuses the key, in the host's words.</param>
+/// <param name="App">A TEN app's graph to run per session instead of the playground's own; null: the playground's.</param>
 internal sealed record SessionContext(
     ExtensionAddon Agent,
     ExtensionAddon Tool,
@@ -22,4 +23,5 @@ internal sealed record SessionContext(
     string? Secret,
     Func<string, string?> Environment,
     ILoggerFactory LoggerFactory,
-    string RefusedKeyFix);
+    string RefusedKeyFix,
+    PlaygroundGraph? App = null);
