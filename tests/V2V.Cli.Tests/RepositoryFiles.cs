@@ -17,10 +17,5 @@ internal static class RepositoryFiles
     }
 
     /// <summary>A TEN-Agent example app file of ../shared/ten-graphs (read where it is, not copied).</summary>
-    public static string TenFixture(string name)
-    {
-        var path = Path.GetFullPath(Path.Combine(Root(), "..", "shared", "ten-graphs", name));
-        Assert.True(File.Exists(path), $"the TEN fixture {path} is missing (the team's shared/ten-graphs)");
-        return path;
-    }
+    public static string TenFixture(string name) => V2V.Testing.TenFixtures.PathOf(name);
 }
