@@ -30,14 +30,21 @@ internal static class SessionConfiguration
                     Voice = string.IsNullOrWhiteSpace(options.Voice) ? null : new RealtimeVoice(options.Voice),
                 },
             },
-            Tools = [.. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })],
-            ToolChoice = System.Text.Json.JsonDocument.Parse("\"auto\"").RootElement,
+            Tools = Tools(tools),
+            ToolChoice = AutoToolChoice,
             MaxOutputTokens = options.MaxTokens is int max ? new RealtimeTokenLimit(max) : RealtimeTokenLimit.Infinite,
             // GA models fix the temperature and refuse the field; beta takes it.
             Temperature = dialect == RealtimeDialect.Beta ? options.Temperature : null,
         };
         return session;
     }
+
+    /// <summary>The model chooses whether to call a tool.</summary>
+    public static readonly System.Text.Json.JsonElement AutoToolChoice = System.Text.Json.JsonDocument.Parse("\"auto\"").RootElement;
+
+    /// <summary>The tools as the session configuration describes them.</summary>
+    public static List<RealtimeTool> Tools(IEnumerable<VoiceTool> tools) =>
+        [.. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })];
 
     /// <summary>
     /// The instructions with <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> replaced, followed by the previous

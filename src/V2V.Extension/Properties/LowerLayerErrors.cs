@@ -23,7 +23,7 @@ internal static class LowerLayerErrors
             RealtimeConfigurationException configuration => (configuration.Option, $"is refused: {error.Message}"),
             // The service's own words, not the client's advice (which names its C# option): the row says the fix.
             RealtimeAuthenticationException refused => (refused.Option,
-                $"was refused by {refused.Endpoint} (HTTP {refused.StatusCode}{(refused.Reason is { } reason ? ": " + reason.TrimEnd('.', ' ') : "")})."),
+                $"was refused by {refused.Endpoint} ({refused.StatusAndReason})."),
             _ => (null, null),
         };
         return option is not null && PropertyTable.ForOption(option, given) is { } row

@@ -16,8 +16,7 @@ internal static class StartFailure
         {
             if (cause is RealtimeAuthenticationException refused)
             {
-                var said = refused.Reason is { } reason ? ": " + reason.TrimEnd('.', ' ') : "";
-                return $"The session could not start: the realtime service refused the API key (HTTP {refused.StatusCode}{said}). {refusedKeyFix}";
+                return $"The session could not start: the realtime service refused the API key ({refused.StatusAndReason}). {refusedKeyFix}";
             }
         }
         return $"The session could not start: {error.Message}";

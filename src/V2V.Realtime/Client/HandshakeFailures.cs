@@ -35,7 +35,7 @@ internal static class HandshakeFailures
         };
     }
 
-    private static string Said(string? reason, string separator) => reason is null ? "" : separator + reason.TrimEnd('.', ' ');
+    internal static string Said(string? reason, string separator) => reason is null ? "" : separator + reason.TrimEnd('.', ' ');
 
     private static string Wait(TimeSpan? retryAfter) => retryAfter is { } wait
         ? string.Create(CultureInfo.InvariantCulture, $" The service asks to wait {wait.TotalSeconds:0.#} s before trying again (Retry-After).")

@@ -49,6 +49,9 @@ public class RealtimeHandshakeException : RealtimeException
 
     /// <summary>The wait the service asked for in its <c>Retry-After</c> header, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The refusal in a few words for a host's own message: <c>HTTP 401: Incorrect API key provided: sk-***</c> (no final stop).</summary>
+    public string StatusAndReason => $"HTTP {StatusCode}{HandshakeFailures.Said(Reason, ": ")}";
 }
 
 /// <summary>The server refused the credentials (HTTP 401 or 403). Retrying with the same key will not help.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AIFunction = Microsoft.Extensions.AI.AIFunction;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
@@ -49,8 +48,8 @@ internal sealed class ToolCoordinator(
             Session = new RealtimeSession
             {
                 Instructions = listsTools ? SessionConfiguration.Instructions(context.Options, _tools) : null,
-                Tools = [.. _tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })],
-                ToolChoice = JsonDocument.Parse("\"auto\"").RootElement,
+                Tools = SessionConfiguration.Tools(_tools),
+                ToolChoice = SessionConfiguration.AutoToolChoice,
             },
         }, ct).ConfigureAwait(false);
     }
