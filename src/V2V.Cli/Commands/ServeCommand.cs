@@ -26,6 +26,8 @@ internal static class ServeCommand
         var token = new Option<string?>("--token") { Description = $"Access token (16+ characters) required by the page and the WebSocket; or the environment variable {PlaygroundOptions.TokenVariable}." };
         var keyVariable = new Option<string?>("--api-key-env") { Description = $"The environment variable that holds the API key (the key itself never goes on a command line); default {ServeBackend.OpenAIKeyVariable}, with --vendor azure {ServeBackend.AzureKeyVariable}." };
         var vendor = new Option<string?>("--vendor") { Description = $"\"azure\" for Azure OpenAI's GA endpoint: key from ${ServeBackend.AzureKeyVariable}, resource from --base-uri or ${ServeBackend.AzureEndpointVariable}, deployment from --model or ${ServeBackend.AzureDeploymentVariable}." };
+        // A vendor the extension does not know must stop serve now, not the first session a page starts.
+        vendor.AcceptOnlyFromAmong("openai", "azure");
         var baseUri = new Option<string?>("--base-uri") { Description = "The realtime service, e.g. wss://api.openai.com or wss://RESOURCE.openai.azure.com." };
         var path = new Option<string?>("--path") { Description = "Path and query, when not the default (OpenAI /v1/realtime, Azure /openai/v1/realtime). Azure's deprecated preview: /openai/realtime?api-version=...&deployment=NAME (spoken in beta)." };
         var model = new Option<string?>("--model") { Description = $"The model; on Azure the deployment (default {ConnectionOptions.DefaultModel})." };
