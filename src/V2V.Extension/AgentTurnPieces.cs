@@ -4,23 +4,26 @@ namespace V2V.Extension;
 
 /// <summary>
 /// Which of the agent's transcript pieces go out as text_data. TEN's message_collector publishes the pieces of a turn
-/// when its closing piece comes; a turn cut before any of it went out, neither words nor voice (a greeting the user
-/// spoke over at once), closes with empty text and nothing before it, which the collector would publish as an empty
-/// agent message: that closing piece is not sent. Every other piece is, so a turn whose voice was heard but none of
-/// whose words were yet is still closed, marked interrupted, for a consumer (the playground) that shows it.
+/// when its closing piece comes. A turn cut before any of its words went out (a greeting the user spoke over, even
+/// after some of its voice was heard: words are released only once their sentence has been heard) closes with empty
+/// text and nothing before it, which the collector would publish as an empty agent message: that closing piece is not
+/// sent, as the original sent none; nor is an empty piece within a turn. Every other piece is. The barge-in itself is
+/// the flush cmd (with the item's id): that is how a consumer marks a cut turn whose words never went out.
 /// </summary>
 internal sealed class AgentTurnPieces
 {
-    private bool _turnOpen;
-
-    /// <summary>A frame of the agent's voice went out: its turn has begun for the listener.</summary>
-    public void OnVoice() => _turnOpen = true;
+    private bool _wordsSent;
 
     /// <summary>Whether <paramref name="transcript"/> (one of the agent's) goes out.</summary>
     public bool ShouldSend(TranscriptOutput transcript)
     {
-        var nothingToClose = transcript.IsFinal && transcript.Text.Length == 0 && !_turnOpen;
-        _turnOpen = !transcript.IsFinal;
+        if (!transcript.IsFinal)
+        {
+            _wordsSent |= transcript.Text.Length > 0;
+            return transcript.Text.Length > 0; // an empty piece adds nothing to the turn
+        }
+        var nothingToClose = transcript.Text.Length == 0 && !_wordsSent;
+        _wordsSent = false;
         return !nothingToClose;
     }
 }

@@ -103,7 +103,6 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 // Beyond the original contract, it says which item it is of and where in it it ends (item_id, end_ms),
                 // so that a consumer (or a test) can tell exactly what was heard of an interrupted answer.
                 audio.Frame.SetStream(_agentStream);
-                _agentPieces.OnVoice();
                 var frame = new AudioFrame("pcm_frame", audio.Frame);
                 try
                 {

@@ -2,7 +2,7 @@ using V2V.Voice.Outputs;
 
 namespace V2V.Extension.Tests;
 
-/// <summary>The collector gets no empty agent message for a turn of which nothing went out, neither words nor voice.</summary>
+/// <summary>The collector gets no empty agent message for a turn none of whose words went out, even when some of its voice did.</summary>
 public sealed class AgentTurnPiecesTests
 {
     private static TranscriptOutput Piece(string text) => new(TranscriptRole.Assistant, text, false, false, false, "item_1");
@@ -10,7 +10,7 @@ public sealed class AgentTurnPiecesTests
     private static TranscriptOutput Close(string text, bool interrupted = false) => new(TranscriptRole.Assistant, text, true, true, interrupted, "item_1");
 
     [Fact]
-    public void ATurnCutBeforeAnyOfItWasHeard_SendsNothing_WhileEveryOtherClosingPieceGoesOut()
+    public void ATurnCutBeforeAnyOfItsWordsWentOut_SendsNothing_WhileEveryOtherClosingPieceGoesOut()
     {
         var pieces = new AgentTurnPieces();
 
@@ -19,8 +19,10 @@ public sealed class AgentTurnPiecesTests
         Assert.True(pieces.ShouldSend(Close("", interrupted: true)));  // closes what the collector holds
         Assert.True(pieces.ShouldSend(Close("Fine, thanks.")));        // a whole turn in its closing piece
         Assert.False(pieces.ShouldSend(Close("")));
-        pieces.OnVoice();
-        Assert.True(pieces.ShouldSend(Close("", interrupted: true)));  // voice was heard, no words yet: still closed
-        Assert.False(pieces.ShouldSend(Close("")));
+        Assert.False(pieces.ShouldSend(Piece("")));                    // an empty piece is no word
+        Assert.False(pieces.ShouldSend(Close("", interrupted: true))); // voice was heard, no words yet: the flush says it
+        Assert.True(pieces.ShouldSend(Piece("Let me see. ")));
+        Assert.False(pieces.ShouldSend(Piece("")));
+        Assert.True(pieces.ShouldSend(Close("")));
     }
 }

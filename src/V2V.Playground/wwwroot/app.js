@@ -125,6 +125,7 @@ class Session {
 
   onAudio(data) {
     stats.framesReceived++;
+    transcript.agentVoice();
     this.player.port.postMessage({ type: 'audio', pcm: data }, [data]);
   }
 
@@ -144,6 +145,7 @@ class Session {
         stats.flushes++;
         this.player.port.postMessage({ type: 'flush' });
         timeline.interruption(timeline.now());
+        transcript.interrupt();
         break;
       case 'event':
         this.onSessionEvent(message);

@@ -1,17 +1,38 @@
 // The transcript panel: one line per turn. A user line is replaced by each newer text and closed by the final one;
-// an agent line grows sentence by sentence and is closed by its final piece, marked when the turn was interrupted.
+// an agent line grows sentence by sentence and is closed by its final piece. A barge-in (the flush) marks the agent's
+// turn interrupted: its open line, or, when its voice was heard but none of its words had come yet (words come once
+// their sentence has been heard), a line of its own, since no text of that turn will come.
 // Every line is also kept in `entries` ({ role, text, final, interrupted }) for window.v2vStats.
 export class Transcript {
   constructor(list, entries) {
     this.list = list;
     this.entries = entries;
     this.open = { user: null, assistant: null };
+    this.agentVoiceUnclosed = false;
   }
 
   clear() {
     this.list.replaceChildren();
     this.entries.length = 0;
     this.open = { user: null, assistant: null };
+    this.agentVoiceUnclosed = false;
+  }
+
+  // The agent's voice is playing: a turn is under way even before its first words arrive.
+  agentVoice() {
+    this.agentVoiceUnclosed = true;
+  }
+
+  interrupt() {
+    let line = this.open.assistant;
+    if (!line && !this.agentVoiceUnclosed) return;
+    if (!line) {
+      line = this.addLine('assistant');
+      line.entry.final = true;
+    }
+    line.entry.interrupted = true;
+    this.agentVoiceUnclosed = false;
+    this.render(line);
   }
 
   update(message) {
@@ -29,8 +50,9 @@ export class Transcript {
     }
     if (message.final) {
       entry.final = true;
-      entry.interrupted = Boolean(message.interrupted);
+      entry.interrupted = entry.interrupted || Boolean(message.interrupted);
       this.open[role] = null;
+      if (role === 'assistant') this.agentVoiceUnclosed = false;
     }
     this.render(line);
   }

@@ -103,6 +103,23 @@ internal sealed class GraphHarness : IAsyncDisposable
         throw new TimeoutException($"Waited {guardSeconds} s for {what}. text_data so far:\n{texts}");
     }
 
+    /// <summary>The agent's turns as TEN's message collector publishes them: its pieces joined up to each closing one.</summary>
+    public static List<(string Text, bool Interrupted)> AssistantTurns(ProbeSink probe)
+    {
+        var turns = new List<(string, bool)>();
+        var text = new System.Text.StringBuilder();
+        foreach (var piece in probe.Texts.Where(t => t.GetString("role") == "assistant"))
+        {
+            text.Append(piece.GetString("text"));
+            if (piece.GetBool("end_of_segment") == true)
+            {
+                turns.Add((text.ToString(), piece.GetBool("interrupted") == true));
+                text.Clear();
+            }
+        }
+        return turns;
+    }
+
     public static bool AssistantTurnsClosed(ProbeSink probe, int count) =>
         probe.Texts.Count(t => t.GetString("role") == "assistant" && t.GetBool("is_final") == true) >= count;
 
