@@ -132,7 +132,7 @@ public sealed class TalkCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RateLimitedEveryTime_ExitsWith3_AfterTheBoundedAttempts_WithTheServicesReason()
+    public async Task RateLimitedEveryTime_ExitsWith8_AfterTheBoundedAttempts_WithTheServicesReason()
     {
         await using var limited = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
         {
@@ -142,10 +142,11 @@ public sealed class TalkCommandTests : IAsyncLifetime
 
         var (code, output) = await CliProcess.RunAsync("talk", "--input", input, "--base-uri", limited.BaseUri.ToString());
 
-        Assert.Equal(3, code);
+        Assert.Equal(8, code);
         var line = Assert.Single(output.Split('\n'), l => l.StartsWith("v2v talk:", StringComparison.Ordinal));
         Assert.Contains("HTTP 429: Rate limit reached for requests", line, StringComparison.Ordinal);
         Assert.Contains("wait 1 s", line, StringComparison.Ordinal);
+        Assert.Contains("(tried 3 times)", line, StringComparison.Ordinal); // the first connection and its two retries
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 

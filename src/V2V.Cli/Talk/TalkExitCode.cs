@@ -14,6 +14,9 @@ internal static class TalkExitCode
     /// <summary>The service refused to answer for the key's quota or billing: retrying will not help until it is fixed.</summary>
     public const int QuotaExceeded = 7;
 
+    /// <summary>The service kept refusing the connection for its rate limit (HTTP 429), after the waits it asked for.</summary>
+    public const int RateLimited = 8;
+
     /// <summary>Stopped by Ctrl+C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 

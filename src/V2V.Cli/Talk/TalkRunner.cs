@@ -96,8 +96,8 @@ internal static class TalkRunner
         }
         catch (RealtimeHandshakeException ex)
         {
-            console.WriteLine($"v2v talk: {ex.Message}");
-            return TalkExitCode.Unreachable;
+            console.WriteLine($"v2v talk: {ex.Message}{(ex.Attempts > 1 ? $" (tried {ex.Attempts} times)" : "")}");
+            return ex.StatusCode == 429 ? TalkExitCode.RateLimited : TalkExitCode.Unreachable;
         }
 
         await using (session.ConfigureAwait(false))

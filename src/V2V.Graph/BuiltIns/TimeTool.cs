@@ -69,7 +69,12 @@ public sealed partial class TimeTool : Extension
         var register = new Cmd("tool_register");
         register.Set("tool", Metadata());
         var result = await env.SendCmdAsync(register, cancellationToken).ConfigureAwait(false);
-        if (result.Status == StatusCode.Error)
+        if (result is { Status: StatusCode.Error, Undelivered: true })
+        {
+            // The model's extension is not running: its own failure is the one to report, not this consequence of it.
+            LogNotDelivered(env.Logger, env.Name, result.Detail);
+        }
+        else if (result.Status == StatusCode.Error)
         {
             LogNotRegistered(env.Logger, env.Name, result.Detail);
         }
@@ -145,6 +150,9 @@ public sealed partial class TimeTool : Extension
         result.Set("tool_result", new JsonObject { ["type"] = ResultType, ["content"] = response.ToJsonString() });
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Extension}: the tool was not registered, nobody took it: {Detail}")]
+    private static partial void LogNotDelivered(ILogger logger, string extension, string? detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Extension}: the tool was not registered: {Detail}")]
     private static partial void LogNotRegistered(ILogger logger, string extension, string? detail);

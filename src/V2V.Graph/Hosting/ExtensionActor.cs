@@ -20,6 +20,7 @@ internal sealed partial class ExtensionActor
     private readonly GraphActivity _activity;
     private readonly ILogger _logger;
     private volatile bool _stopped;
+    private bool _startFailed; // touched by the actor's loop only
     private Task<CmdResult>? _stop, _deinit;
     private long _cmdsHandled, _messagesHandled, _backPressureWaits, _dropped, _handlerErrors, _unrouted;
 
@@ -86,7 +87,7 @@ internal sealed partial class ExtensionActor
         var item = new ControlItem(ControlKind.Cmd, cmd);
         if (!_control.Writer.TryWrite(item))
         {
-            return CmdResult.Error($"'{Name}' has finished; the command '{cmd.Name}' from '{cmd.Source}' was not delivered.");
+            return CmdResult.NotDelivered($"'{Name}' has finished; the command '{cmd.Name}' from '{cmd.Source}' was not delivered.");
         }
         _activity.Begin();
         _pending.Release();
@@ -154,7 +155,7 @@ internal sealed partial class ExtensionActor
         {
             if (late.Kind == ControlKind.Cmd)
             {
-                Answer(late, CmdResult.Error($"'{Name}' has finished; the command '{late.Cmd?.Name}' was not handled."));
+                Answer(late, CmdResult.NotDelivered($"'{Name}' has finished; the command '{late.Cmd?.Name}' was not handled."));
                 _activity.End();
             }
             else
@@ -175,6 +176,7 @@ internal sealed partial class ExtensionActor
                 return false;
             case ControlKind.Start:
                 await LifecycleAsync(item, () => Extension.OnStartAsync(Env, token)).ConfigureAwait(false);
+                _startFailed = item.Outcome.Task.IsFaulted; // the graph stops it; until then no command reaches it half-started
                 return false;
             case ControlKind.Stop:
                 await LifecycleAsync(item, () => Extension.OnStopAsync(Env, token)).ConfigureAwait(false);
@@ -192,9 +194,10 @@ internal sealed partial class ExtensionActor
         var cmd = item.Cmd!;
         try
         {
-            if (_stopped)
+            if (_stopped || _startFailed)
             {
-                Answer(item, CmdResult.Error($"'{Name}' is stopped; the command '{cmd.Name}' from '{cmd.Source}' was not handled."));
+                var state = _startFailed ? "failed to start" : "is stopped";
+                Answer(item, CmdResult.NotDelivered($"'{Name}' {state}; the command '{cmd.Name}' from '{cmd.Source}' was not handled."));
                 return;
             }
             CmdResult? result;

@@ -18,6 +18,10 @@ internal static class StartFailure
             {
                 return $"The session could not start: the realtime service refused the API key ({refused.StatusAndReason}). {refusedKeyFix}";
             }
+            if (cause is RealtimeHandshakeException { Attempts: > 1 } retried)
+            {
+                return $"The session could not start: {error.Message} (tried {retried.Attempts} times)";
+            }
         }
         return $"The session could not start: {error.Message}";
     }

@@ -52,6 +52,12 @@ public class RealtimeHandshakeException : RealtimeException
 
     /// <summary>The refusal in a few words for a host's own message: <c>HTTP 401: Incorrect API key provided: sk-***</c> (no final stop).</summary>
     public string StatusAndReason => $"HTTP {StatusCode}{HandshakeFailures.Said(Reason, ": ")}";
+
+    /// <summary>
+    /// How many times the connection was tried before this refusal ended the trying: 1 unless a caller that retries
+    /// refusals for now (the voice session's first connection: 429, 5xx, no answer) tried again.
+    /// </summary>
+    public int Attempts { get; internal set; } = 1;
 }
 
 /// <summary>The server refused the credentials (HTTP 401 or 403). Retrying with the same key will not help.</summary>

@@ -28,6 +28,16 @@ public sealed class CmdResult : TenMessage
     /// <summary>Success, with an optional detail.</summary>
     public static CmdResult Ok(string? detail = null) => new(StatusCode.Ok, detail);
 
+    /// <summary>
+    /// True when no extension handled the command: its destination was not running (it failed to start, or has
+    /// stopped). That destination's own failure is reported where it happened; a sender for which the command was a
+    /// courtesy (a tool registering itself) need not report it a second time.
+    /// </summary>
+    public bool Undelivered { get; private init; }
+
     /// <summary>Failure, with the reason.</summary>
     public static CmdResult Error(string detail) => new(StatusCode.Error, detail);
+
+    /// <summary>Failure because the destination was not running to handle it (<see cref="Undelivered"/>), with the reason.</summary>
+    public static CmdResult NotDelivered(string detail) => new(StatusCode.Error, detail) { Undelivered = true };
 }

@@ -65,8 +65,21 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     /// <summary>Opens and configures the first connection, then watches it. Throws what connecting threw when no retry helped.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
-        await ReconnectPipelines.FirstConnection(_options, _logger)
-            .ExecuteAsync(async token => await OpenAsync(replay: false, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var attempts = 0;
+        try
+        {
+            await ReconnectPipelines.FirstConnection(_options, _logger)
+                .ExecuteAsync(async token =>
+                {
+                    attempts++;
+                    await OpenAsync(replay: false, token).ConfigureAwait(false);
+                }, ct).ConfigureAwait(false);
+        }
+        catch (RealtimeHandshakeException refused)
+        {
+            refused.Attempts = attempts; // so the host's one line can say that waiting and trying again did not help
+            throw;
+        }
         _supervising = Task.Run(SuperviseAsync, CancellationToken.None);
     }
 

@@ -49,6 +49,7 @@ public sealed class StartFailureTests
         var text = error.GetProperty("message").GetString()!;
         Assert.True(error.GetProperty("fatal").GetBoolean());
         Assert.Contains("HTTP 429: Rate limit reached for requests", text, StringComparison.Ordinal);
+        Assert.EndsWith("(tried 3 times)", text, StringComparison.Ordinal); // the first connection and its two retries
         AssertOneLogLine(logs, "Rate limit reached", secret: null);
     }
 
@@ -95,6 +96,9 @@ public sealed class StartFailureTests
         // One line for the session's failure, from the playground, and no stack trace anywhere.
         var sessionLines = logs.Where(l => l.StartsWith("Warning V2V.Playground:", StringComparison.Ordinal)).ToList();
         Assert.Contains(said, Assert.Single(sessionLines), StringComparison.Ordinal);
+        // The rest of the graph stopping with it is no second fault to report (the time tool's registration went nowhere).
+        var warnings = logs.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).ToList();
+        Assert.True(warnings.Count == 1, string.Join('\n', warnings));
         Assert.DoesNotContain(logs, l => l.Contains("   at ", StringComparison.Ordinal));
         if (secret is not null)
         {
