@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using V2V.Ten;
 
 namespace V2V.Extension;
@@ -21,17 +22,23 @@ public static class OpenAIV2VAddon
     /// <c>api_key</c>.
     /// </param>
     /// <param name="name">The addon name graphs use: <see cref="Name"/>, or <see cref="PythonName"/> for the same extension.</param>
-    public static ExtensionAddon Create(KeylessEndpoint? keylessEndpoint = null, string name = Name)
+    /// <param name="tools">
+    /// Functions of the host (<c>AIFunctionFactory.Create(method)</c>) every node of the addon offers the model, beside
+    /// the tools the graph's nodes register; both kinds are called the same way.
+    /// </param>
+    public static ExtensionAddon Create(KeylessEndpoint? keylessEndpoint = null, string name = Name, IReadOnlyList<AIFunction>? tools = null)
     {
         var defaults = JsonNode.Parse(Resource("property.json"))!.AsObject();
         var keyVariables = EnvironmentReferences.In(defaults["api_key"]);
         return new(name, TenManifest.Parse(Resource("manifest.json"), "openai_v2v/manifest.json"), defaults,
-            () => new OpenAIV2VExtension(keylessEndpoint, keyVariables));
+            () => new OpenAIV2VExtension(keylessEndpoint, keyVariables, tools));
     }
 
     /// <summary>The addon under each of its names (<see cref="Name"/> and <see cref="PythonName"/>), to register them all.</summary>
-    public static IReadOnlyList<ExtensionAddon> CreateAll(KeylessEndpoint? keylessEndpoint = null) =>
-        [Create(keylessEndpoint), Create(keylessEndpoint, PythonName)];
+    /// <param name="keylessEndpoint">As <see cref="Create"/>'s.</param>
+    /// <param name="tools">As <see cref="Create"/>'s.</param>
+    public static IReadOnlyList<ExtensionAddon> CreateAll(KeylessEndpoint? keylessEndpoint = null, IReadOnlyList<AIFunction>? tools = null) =>
+        [Create(keylessEndpoint, tools: tools), Create(keylessEndpoint, PythonName, tools)];
 
     private static string Resource(string file)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using V2V.Extension.Properties;
 using V2V.Extension.Storage;
@@ -11,7 +12,7 @@ namespace V2V.Extension;
 
 /// <summary>
 /// openai_v2v: pcm_frame in and out, text_data out (and in, as user text), flush out on barge-in and in to
-/// interrupt, tool_register in and tool_call out, on_user_joined (greeting) and on_user_left in, retrieve out and
+/// interrupt, tool_register in and tool_call out (each registered tool an AIFunction beside the host's own), on_user_joined (greeting) and on_user_left in, retrieve out and
 /// append out with storage on. Every command gets a result (one it does not know: OK, as ten_ai_base answers). The
 /// voice session underneath does the work; this class only speaks TEN.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class OpenAIV2VExtension : Ten.Extension
 {
     private readonly KeylessEndpoint? _keylessEndpoint;
     private readonly IReadOnlyList<string> _keyVariables;
+    private readonly IReadOnlyList<AIFunction> _tools;
     private V2VSettings? _settings;
     private VoiceSession? _session;
     private Task _outputs = Task.CompletedTask;
@@ -28,10 +30,15 @@ public sealed class OpenAIV2VExtension : Ten.Extension
     /// <summary>Creates an instance; <see cref="OpenAIV2VAddon.Create"/> is the usual way.</summary>
     /// <param name="keylessEndpoint">Where a node with neither api_key nor base_uri connects; null: such a node does not start.</param>
     /// <param name="keyVariables">The environment variables property.json reads api_key from, named when no key is found.</param>
-    public OpenAIV2VExtension(KeylessEndpoint? keylessEndpoint = null, IReadOnlyList<string>? keyVariables = null)
+    /// <param name="tools">
+    /// The host's own functions, in the session from its start; the graph's tool nodes add theirs (<c>tool_register</c>),
+    /// and one registered under the same name takes the place of the host's.
+    /// </param>
+    public OpenAIV2VExtension(KeylessEndpoint? keylessEndpoint = null, IReadOnlyList<string>? keyVariables = null, IReadOnlyList<AIFunction>? tools = null)
     {
         _keylessEndpoint = keylessEndpoint;
         _keyVariables = keyVariables ?? [];
+        _tools = tools ?? [];
     }
 
     /// <inheritdoc />
@@ -65,13 +72,14 @@ public sealed class OpenAIV2VExtension : Ten.Extension
         // As the original: {greeting} is the greeting property as given; the greeting said is that, or the language's hello.
         options.Instructions = options.Instructions?.Replace("{greeting}", options.Greeting ?? "", StringComparison.Ordinal);
         options.Greeting = settings.GreetingToSay;
+        options.Tools = [.. _tools];
         if (settings.EnableStorage)
         {
             options.PreviousConversation = await StoredConversation.RetrieveAsync(env, cancellationToken).ConfigureAwait(false);
         }
         try
         {
-            _session = await VoiceSession.StartAsync(options, (call, ct) => TenToolCall.CallAsync(env, call, ct), cancellationToken: cancellationToken).ConfigureAwait(false);
+            _session = await VoiceSession.StartAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (LowerLayerErrors.ToPropertyError(ex, env.Properties) is { } refused)
         {
@@ -160,7 +168,7 @@ public sealed class OpenAIV2VExtension : Ten.Extension
                 await session.InterruptAsync(cancellationToken).ConfigureAwait(false);
                 return CmdResult.Ok();
             case "tool_register":
-                var (tool, error) = TenToolRegistration.Read(cmd);
+                var (tool, error) = TenToolRegistration.Read(cmd, env);
                 if (tool is null)
                 {
                     return CmdResult.Error(error!);

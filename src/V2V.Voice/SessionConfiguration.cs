@@ -1,13 +1,13 @@
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.Models;
-using V2V.Voice.Tools;
+using AIFunctionDeclaration = Microsoft.Extensions.AI.AIFunctionDeclaration;
 
 namespace V2V.Voice;
 
 /// <summary>Builds the session configuration the server is given from the options and the registered tools.</summary>
 internal static class SessionConfiguration
 {
-    public static RealtimeSession Build(VoiceSessionOptions options, IReadOnlyCollection<VoiceTool> tools)
+    public static RealtimeSession Build(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration> tools)
     {
         var dialect = options.Connection.Dialect;
         var session = new RealtimeSession
@@ -43,14 +43,14 @@ internal static class SessionConfiguration
     public static readonly System.Text.Json.JsonElement AutoToolChoice = System.Text.Json.JsonDocument.Parse("\"auto\"").RootElement;
 
     /// <summary>The tools as the session configuration describes them.</summary>
-    public static List<RealtimeTool> Tools(IEnumerable<VoiceTool> tools) =>
-        [.. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.Parameters })];
+    public static List<RealtimeTool> Tools(IEnumerable<AIFunctionDeclaration> tools) =>
+        [.. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.JsonSchema })];
 
     /// <summary>
     /// The instructions with <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> replaced, followed by the previous
     /// conversation when there is one.
     /// </summary>
-    public static string? Instructions(VoiceSessionOptions options, IReadOnlyCollection<VoiceTool>? tools = null)
+    public static string? Instructions(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration>? tools = null)
     {
         var instructions = options.Instructions?
             .Replace("{language}", string.IsNullOrWhiteSpace(options.Language) ? "the user's language" : options.Language, StringComparison.Ordinal)
@@ -60,7 +60,7 @@ internal static class SessionConfiguration
     }
 
     // As the TEN original words it (one line per tool); no tools: nothing.
-    private static string ToolsText(IReadOnlyCollection<VoiceTool> tools) => tools.Count == 0 ? ""
+    private static string ToolsText(IReadOnlyCollection<AIFunctionDeclaration> tools) => tools.Count == 0 ? ""
         : "You have several tools that you can get help from:\n" + string.Join("\n", tools.Select(t => $"- ***{t.Name}***: {t.Description}"));
 
     // The last MaxHistory turns, each cut to a bound, so that a long stored conversation cannot swell the instructions.

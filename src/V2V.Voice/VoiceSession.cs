@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AIFunction = Microsoft.Extensions.AI.AIFunction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Realtime.Client;
@@ -47,7 +48,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private int _disposed;
 
     // The composition: each stage gets what it works with in its constructor and owns its own state.
-    private VoiceSession(VoiceSessionOptions options, RealtimeClient client, ToolInvoker? toolInvoker, IEnumerable<VoiceTool> tools)
+    private VoiceSession(VoiceSessionOptions options, RealtimeClient client)
     {
         _logger = options.LoggerFactory?.CreateLogger<VoiceSession>() ?? (ILogger)NullLogger.Instance;
         // Other outputs wait for the reader (back-pressure on the server events); paced audio that finds
@@ -68,7 +69,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _transcript = new SpokenTranscript(context, _voice, _history);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio);
         var responses = new ResponseCoordinator(context, turns, _inbox);
-        _tools = new ToolCoordinator(context, toolInvoker, tools, _history, turns, responses, _inbox);
+        _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _bargeIn, firstAudio);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, firstAudio);
@@ -92,13 +93,13 @@ public sealed class VoiceSession : IAsyncDisposable
     /// <see cref="VoiceSessionConfigurationException"/> when the service refuses the session's configuration (naming the
     /// parameter), or <see cref="TimeoutException"/> when it does not answer it within the connect timeout.
     /// </summary>
-    public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, ToolInvoker? toolInvoker = null, IEnumerable<VoiceTool>? tools = null, CancellationToken cancellationToken = default)
+    public static async Task<VoiceSession> StartAsync(VoiceSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         // The client is built (its options checked) before the session holds anything that would need disposing.
         var client = options.Client ?? new RealtimeClient(options.Connection);
-        var session = new VoiceSession(options, client, toolInvoker, tools ?? []);
+        var session = new VoiceSession(options, client);
         try
         {
             await session._connection.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -160,8 +161,12 @@ public sealed class VoiceSession : IAsyncDisposable
     public Task InterruptAsync(CancellationToken cancellationToken = default) =>
         _inbox.PostAndWaitAsync(ct => _bargeIn.RunAsync("interrupted by the caller", ct), cancellationToken);
 
-    /// <summary>Adds (or replaces, by name) a tool; a connected session is updated at once.</summary>
-    public Task RegisterToolAsync(VoiceTool tool, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds (or replaces, by name) a tool after the start, as <see cref="VoiceSessionOptions.Tools"/> gives them before
+    /// it; a connected session is updated at once. Its calls run as those of the options do: with
+    /// <see cref="VoiceSessionOptions.ToolTimeout"/>, a failure or timeout becoming an error output.
+    /// </summary>
+    public Task RegisterToolAsync(AIFunction tool, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentException.ThrowIfNullOrWhiteSpace(tool.Name, nameof(tool));

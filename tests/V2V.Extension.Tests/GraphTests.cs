@@ -173,20 +173,4 @@ public sealed class GraphTests
         // A cmd it does not know is answered OK, as ten_ai_base answers it.
         Assert.Equal(StatusCode.Ok, (await v2v.OnCmdAsync(env, new Cmd("dance"), ct)).Status);
     }
-
-    /// <summary>The environment a command handler gets when called straight, outside routing (results only).</summary>
-    private sealed class DirectEnv : ITenEnv
-    {
-        public string Name => "direct";
-
-        public JsonObject Properties { get; } = [];
-
-        public Microsoft.Extensions.Logging.ILogger Logger => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public Task<CmdResult> SendCmdAsync(Cmd cmd, CancellationToken cancellationToken = default) => Task.FromResult(CmdResult.Ok());
-
-        public ValueTask SendDataAsync(DataMessage data, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask SendAudioFrameAsync(AudioFrame frame, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-    }
 }

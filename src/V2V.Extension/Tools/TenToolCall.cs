@@ -2,24 +2,24 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using V2V.Ten;
 using V2V.Ten.Messages;
-using V2V.Voice.Tools;
 
 namespace V2V.Extension.Tools;
 
 /// <summary>
-/// A tool call of the model as the cmd <c>tool_call</c>, and its result as the function's output. The cmd carries
-/// <c>name</c> and <c>arguments</c> (a JSON object: ten_ai_base's <c>AsyncLLMToolBaseExtension</c> reads it with
-/// <c>get_property_to_json</c>) and, for tools written before it, <c>args</c> (the same as text). The output is read
+/// A call of a <see cref="TenTool"/> as the cmd <c>tool_call</c>, and its result as the function's output. The cmd
+/// carries <c>name</c> and <c>arguments</c> (a JSON object: ten_ai_base's <c>AsyncLLMToolBaseExtension</c> reads it
+/// with <c>get_property_to_json</c>) and, for tools written before it, <c>args</c> (the same as text). The output is read
 /// from <c>tool_result</c> (<c>{type, content}</c>, content a string or content parts or any JSON, as ten_ai_base
 /// returns it), else from <c>response</c> (a string, the older form). An error status throws: the voice session turns
-/// that into an output that tells the model the tool failed, so it never waits for an answer that will not come.
+/// that into an output that tells the model the tool failed (as it does a timeout), so it never waits for an answer
+/// that will not come.
 /// </summary>
 internal static class TenToolCall
 {
-    public static async Task<string> CallAsync(ITenEnv env, ToolCall call, CancellationToken cancellationToken)
+    public static async Task<string> CallAsync(ITenEnv env, string name, JsonObject arguments, CancellationToken cancellationToken)
     {
         var cmd = new Cmd("tool_call");
-        cmd.Set("name", call.Name).Set("arguments", ArgumentsObject(call.Arguments)).Set("args", call.Arguments);
+        cmd.Set("name", name).Set("arguments", arguments).Set("args", arguments.ToJsonString());
         var result = await env.SendCmdAsync(cmd, cancellationToken).ConfigureAwait(false);
         if (result.Status != StatusCode.Ok)
         {
@@ -60,9 +60,6 @@ internal static class TenToolCall
                 return content.ToJsonString();
         }
     }
-
-    // The model's arguments are JSON text; if they are not an object, the tool still gets them, as an empty object plus args.
-    private static JsonObject ArgumentsObject(string arguments) => TryParse(arguments) as JsonObject ?? [];
 
     private static JsonNode? TryParse(string text)
     {

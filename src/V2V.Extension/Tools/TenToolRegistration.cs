@@ -1,26 +1,28 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using V2V.Ten;
 using V2V.Ten.Messages;
-using V2V.Voice.Tools;
 
 namespace V2V.Extension.Tools;
 
 /// <summary>
-/// A <c>tool_register</c> cmd as a <see cref="VoiceTool"/>. Two forms are read: ten_ai_base's (a <c>tool</c>
+/// A <c>tool_register</c> cmd as a <see cref="TenTool"/>: an AIFunction whose calls go back to the graph as
+/// <c>tool_call</c>, handed to the voice session as any .NET function is. Two forms are read: ten_ai_base's (a <c>tool</c>
 /// property: an object, or the JSON text of one as <c>AsyncLLMToolBaseExtension</c> sends it, with <c>name</c>,
 /// <c>description</c> and <c>parameters</c> as a list of <c>{name, type, description, required}</c>), and the older
 /// one (the string properties <c>name</c>, <c>description</c> and <c>parameters</c>, a JSON schema as text).
 /// </summary>
 internal static class TenToolRegistration
 {
-    /// <summary>The tool, or the reason the cmd does not describe one (naming the property at fault).</summary>
-    public static (VoiceTool? Tool, string? Error) Read(Cmd cmd)
+    /// <summary>The tool, calling through <paramref name="env"/>, or the reason the cmd does not describe one (naming the property at fault).</summary>
+    public static (TenTool? Tool, string? Error) Read(Cmd cmd, ITenEnv env)
     {
         var tool = cmd.Properties["tool"];
-        return tool is null ? ReadStrings(cmd) : ReadToolObject(tool);
+        var (found, error) = tool is null ? ReadStrings(cmd) : ReadToolObject(tool);
+        return found is { } d ? (new TenTool(env, d.Name, d.Description, d.Parameters), null) : (null, error);
     }
 
-    private static (VoiceTool?, string?) ReadToolObject(JsonNode node)
+    private static (Declaration?, string?) ReadToolObject(JsonNode node)
     {
         JsonObject? tool;
         try
@@ -50,7 +52,7 @@ internal static class TenToolRegistration
         };
         return schema is null
             ? (null, $"tool_register '{name}': 'tool.parameters' must be a list of {{name, type, description, required}}.")
-            : (new VoiceTool(name, Text(tool["description"]) ?? "", JsonSerializer.SerializeToElement(schema)), null);
+            : (new Declaration(name, Text(tool["description"]) ?? "", JsonSerializer.SerializeToElement(schema)), null);
     }
 
     // As the original builds it from ten_ai_base's LLMToolMetadata: each parameter a property, the required ones listed.
@@ -78,7 +80,7 @@ internal static class TenToolRegistration
         return new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required, ["additionalProperties"] = false };
     }
 
-    private static (VoiceTool?, string?) ReadStrings(Cmd cmd)
+    private static (Declaration?, string?) ReadStrings(Cmd cmd)
     {
         var name = cmd.GetString("name");
         var description = cmd.GetString("description");
@@ -98,9 +100,11 @@ internal static class TenToolRegistration
             return (null, $"tool_register '{name}': parameters must be a JSON schema as a string: {ex.Message}");
         }
         return schema.ValueKind == JsonValueKind.Object
-            ? (new VoiceTool(name, description, schema), null)
+            ? (new Declaration(name, description, schema), null)
             : (null, $"tool_register '{name}': parameters must be a JSON object schema, got {schema.ValueKind}.");
     }
+
+    private sealed record Declaration(string Name, string Description, JsonElement Parameters);
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

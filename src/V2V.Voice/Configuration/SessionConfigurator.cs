@@ -1,8 +1,8 @@
+using Microsoft.Extensions.AI;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Voice.Session;
-using V2V.Voice.Tools;
 
 namespace V2V.Voice.Configuration;
 
@@ -22,7 +22,7 @@ internal sealed class SessionConfigurator(VoiceSessionOptions options, ServerLin
     public bool Confirmed => Volatile.Read(ref _confirmed) == 1;
 
     /// <summary>Sends the configuration to a new connection; its event id is how a refusal is recognised.</summary>
-    public async Task SendAsync(IRealtimeConnection client, IReadOnlyList<VoiceTool> tools, CancellationToken ct)
+    public async Task SendAsync(IRealtimeConnection client, IReadOnlyList<AIFunctionDeclaration> tools, CancellationToken ct)
     {
         var update = new SessionUpdateEvent { Session = SessionConfiguration.Build(options, tools), EventId = _eventIds.Next("configure") };
         _answer.Sent(update.EventId!);

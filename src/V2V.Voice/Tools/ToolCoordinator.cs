@@ -11,36 +11,34 @@ namespace V2V.Voice.Tools;
 /// <summary>
 /// The session's tools and the calls the model makes to them: each call runs off the actor (a slow tool must not
 /// stall the voice) and its output comes back as control-lane work; once every call of the turn is answered and the
-/// response that made them is done, the model is asked to go on. Owns the tool list and the calls out.
+/// response that made them is done, the model is asked to go on. Every tool is an <see cref="AIFunction"/>: those of
+/// the options and those registered later (a TEN node's <c>tool_register</c> becomes one in the extension). Owns the
+/// tool list and the calls out.
 /// </summary>
 internal sealed class ToolCoordinator(
     SessionContext context,
-    ToolInvoker? invoker,
-    IEnumerable<VoiceTool> tools,
     ConversationHistory history,
     TurnTracker turns,
     ResponseCoordinator responses,
     SessionInbox inbox)
 {
-    private readonly List<VoiceTool> _tools = [.. tools, .. context.Options.Tools.Select(f => new VoiceTool(f.Name, f.Description, f.JsonSchema))];
-    // The options' functions by name; a tool registered later under the same name replaces its function.
-    private readonly Dictionary<string, AIFunction> _functions = context.Options.Tools.ToDictionary(f => f.Name, StringComparer.Ordinal);
+    // In the order the model is told of them; a tool registered later under a name replaces the one before.
+    private readonly List<AIFunction> _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
     private int _callsOut;
     private int _outputsAwaitingAnswer;
 
     /// <summary>The tools, for the session's configuration.</summary>
-    public IReadOnlyList<VoiceTool> Tools => _tools;
+    public IReadOnlyList<AIFunction> Tools => _tools;
 
     /// <summary>A call is running; its output has not come back.</summary>
     public bool HasCallsOut => _callsOut > 0;
 
     /// <summary>Adds (or replaces, by name) a tool; the live session gets the new list.</summary>
-    public async ValueTask AddAsync(VoiceTool tool, CancellationToken ct)
+    public async ValueTask AddAsync(AIFunction tool, CancellationToken ct)
     {
         _tools.RemoveAll(t => t.Name == tool.Name);
         _tools.Add(tool);
-        _functions.Remove(tool.Name);
         // Only the tools change, and the instructions when they list the tools ({tools}); the rest stays as it is.
         var listsTools = context.Options.Instructions?.Contains("{tools}", StringComparison.Ordinal) == true;
         await context.SendAsync(new SessionUpdateEvent
@@ -64,12 +62,11 @@ internal sealed class ToolCoordinator(
         history.AddFunctionCall(callId, name, arguments);
         _callNames.Remove(callId);
         _callsOut++;
-        var call = new ToolCall(callId, name, arguments);
-        var registered = _tools.Any(t => t.Name == name);
-        var function = _functions.GetValueOrDefault(name);
+        // Taken now, on the actor: a registration meanwhile does not change the tool this call runs.
+        var function = _tools.Find(t => t.Name == name);
         _ = Task.Run(async () =>
         {
-            var output = await ToolInvocation.RunAsync(function is null ? invoker : ToolInvocation.For(function), registered, call, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);
+            var output = await ToolInvocation.RunAsync(function, name, arguments, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);
             await inbox.PostAsync(ct => SubmitAsync(callId, output, ct), $"tool {name} answered").ConfigureAwait(false);
         });
     }

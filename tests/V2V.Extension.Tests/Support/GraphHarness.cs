@@ -32,8 +32,10 @@ internal sealed class GraphHarness : IAsyncDisposable
     /// <param name="extend">Changes the graph before it starts (nodes, connections): a test's own nodes and routes.</param>
     /// <param name="addons">The addons of the test's own nodes.</param>
     /// <param name="loggerFactory">Where the graph's extensions log.</param>
+    /// <param name="v2vTools">The host's own functions, given to the openai_v2v addon.</param>
     public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service,
-        Action<JsonArray, JsonArray>? extend = null, IEnumerable<Ten.ExtensionAddon>? addons = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        Action<JsonArray, JsonArray>? extend = null, IEnumerable<Ten.ExtensionAddon>? addons = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        IReadOnlyList<Microsoft.Extensions.AI.AIFunction>? v2vTools = null)
     {
         var harness = new GraphHarness();
         // Beta is spoken only by Azure's preview endpoint (OpenAI retired it): a beta graph talks to a server of
@@ -51,7 +53,7 @@ internal sealed class GraphHarness : IAsyncDisposable
         {
             v2vProperties["path"] = harness.Server.ExampleUri.PathAndQuery;
         }
-        var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()).Add(ProbeSink.Addon(harness._probes));
+        var registry = new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create(tools: v2vTools)).Add(ProbeSink.Addon(harness._probes));
         if (textSource is not null)
         {
             harness.Text = new TextSource(textSource);

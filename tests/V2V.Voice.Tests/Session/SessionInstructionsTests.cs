@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using V2V.Voice.Conversation;
 using V2V.Voice.Outputs;
-using V2V.Voice.Tools;
 
 namespace V2V.Voice.Tests.Session;
 
@@ -14,7 +14,7 @@ public sealed class SessionInstructionsTests
     public void ToolsPlaceholder_ListsEachToolKnown_AndIsEmptyWithoutTools()
     {
         var options = new VoiceSessionOptions { Instructions = "Help. {tools}" };
-        VoiceTool[] tools = [new("get_weather", "The weather of a city.", NoParameters), new("get_time", "The time.", NoParameters)];
+        AIFunctionDeclaration[] tools = [AIFunctionFactory.CreateDeclaration("get_weather", "The weather of a city.", NoParameters), AIFunctionFactory.CreateDeclaration("get_time", "The time.", NoParameters)];
 
         var text = SessionConfiguration.Instructions(options, tools)!;
 

@@ -1,49 +1,54 @@
-using System.Text.Json;
+using System.ComponentModel;
+using Microsoft.Extensions.AI;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
-using V2V.Voice.Tools;
 
 namespace V2V.Voice.Tests.Session;
 
-/// <summary>function_call_arguments.done → the tool → function_call_output → response.create, and failures that keep the conversation going.</summary>
+/// <summary>
+/// A tool registered after the start (<see cref="VoiceSession.RegisterToolAsync"/>, as the extension registers a TEN
+/// node's): in the session at once, then function_call_arguments.done → the tool → function_call_output →
+/// response.create, and failures that keep the conversation going.
+/// </summary>
 public sealed class ToolCallTests
 {
-    private static readonly VoiceTool TimeTool = new("get_current_time", "The current time in a time zone.",
-        JsonDocument.Parse("""{"type":"object","properties":{"timezone":{"type":"string"}},"required":["timezone"]}""").RootElement);
+    private static AIFunction TimeTool(Func<string, CancellationToken, Task<string>> answer) =>
+        AIFunctionFactory.Create(([Description("An IANA time zone")] string timezone, CancellationToken ct) => answer(timezone, ct),
+            name: "get_current_time", description: "The current time in a time zone.");
 
     [Fact]
-    public async Task ToolCall_RoundTrips_AndTheModelGoesOnWithTheOutput()
+    public async Task ToolRegisteredLater_IsInTheSessionAtOnce_RoundTrips_AndTheModelGoesOnWithTheOutput()
     {
-        var calls = new List<ToolCall>();
-        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false, tools: (call, _) =>
+        var asked = new List<string>();
+        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false);
+        await harness.Session.RegisterToolAsync(TimeTool((timezone, _) =>
         {
-            lock (calls)
+            lock (asked)
             {
-                calls.Add(call);
+                asked.Add(timezone);
             }
-            return Task.FromResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
-        });
-        await harness.Session.RegisterToolAsync(TimeTool, TestContext.Current.CancellationToken);
+            return Task.FromResult($$"""{"timezone":"{{timezone}}","local_time":"12:00"}""");
+        }), TestContext.Current.CancellationToken);
 
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", TestContext.Current.CancellationToken);
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the tool");
 
-        var call = Assert.Single(calls);
-        Assert.Equal("get_current_time", call.Name);
-        Assert.Equal("Europe/Paris", JsonDocument.Parse(call.Arguments).RootElement.GetProperty("timezone").GetString());
-        var output = Assert.Single(harness.Sent("conversation.item.create"), e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output");
-        Assert.Equal(call.CallId, output.GetProperty("item").GetProperty("call_id").GetString());
+        Assert.Equal("Europe/Paris", Assert.Single(asked));
+        var call = Assert.Single(harness.Sent("conversation.item.create"), e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output");
+        Assert.Contains("local_time", call.GetProperty("item").GetProperty("output").GetString(), StringComparison.Ordinal);
         Assert.Contains("local_time", Said(outputs), StringComparison.Ordinal);
         Assert.Equal(2, harness.Sent("response.create").Count); // the user's text, then after the tool output
         var update = harness.Sent("session.update").Last();
-        Assert.Equal("get_current_time", update.GetProperty("session").GetProperty("tools")[0].GetProperty("name").GetString());
+        var tool = update.GetProperty("session").GetProperty("tools")[0];
+        Assert.Equal("get_current_time", tool.GetProperty("name").GetString());
+        Assert.Equal("string", tool.GetProperty("parameters").GetProperty("properties").GetProperty("timezone").GetProperty("type").GetString());
     }
 
     [Fact]
     public async Task FailingTool_GivesTheModelAnErrorOutput_AndTheConversationGoesOn()
     {
-        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false, tools: (_, _) => throw new InvalidOperationException("the clock is broken"));
-        await harness.Session.RegisterToolAsync(TimeTool, TestContext.Current.CancellationToken);
+        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false);
+        await harness.Session.RegisterToolAsync(TimeTool((_, _) => throw new InvalidOperationException("the clock is broken")), TestContext.Current.CancellationToken);
 
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", TestContext.Current.CancellationToken);
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the failed tool");
@@ -59,12 +64,12 @@ public sealed class ToolCallTests
         {
             o.AudioOut = false;
             o.ToolTimeout = TimeSpan.FromMilliseconds(200);
-        }, tools: async (_, ct) =>
+        });
+        await harness.Session.RegisterToolAsync(TimeTool(async (_, ct) =>
         {
             await Task.Delay(Timeout.Infinite, ct);
             return "never";
-        });
-        await harness.Session.RegisterToolAsync(TimeTool, TestContext.Current.CancellationToken);
+        }), TestContext.Current.CancellationToken);
 
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", TestContext.Current.CancellationToken);
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the timeout");

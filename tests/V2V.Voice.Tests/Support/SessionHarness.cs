@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol;
 using V2V.Simulator;
 using V2V.Voice.Outputs;
-using V2V.Voice.Tools;
 
 namespace V2V.Voice.Tests.Support;
 
@@ -33,8 +32,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     public static async Task<SessionHarness> StartAsync(
         Action<VoiceSessionOptions>? configure = null,
         Action<LocalRealtimeServerOptions>? configureServer = null,
-        RealtimeDialect dialect = RealtimeDialect.GA,
-        ToolInvoker? tools = null)
+        RealtimeDialect dialect = RealtimeDialect.GA)
     {
         var events = new ConcurrentQueue<JsonElement>();
         var serverOptions = new LocalRealtimeServerOptions { SpeedFactor = 20, ClientEventObserver = e => events.Enqueue(e.Clone()) };
@@ -59,7 +57,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         harness._clientLog = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new ReceivedEventsLog(harness.ReceivedEvents)));
         options.Connection.LoggerFactory = harness._clientLog;
         configure?.Invoke(options);
-        harness.Session = await VoiceSession.StartAsync(options, tools, cancellationToken: TestContext.Current.CancellationToken);
+        harness.Session = await VoiceSession.StartAsync(options, TestContext.Current.CancellationToken);
         harness._reader = Task.Run(harness.ReadAllAsync);
         return harness;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Voice.Conversation;
@@ -11,21 +12,23 @@ namespace V2V.Voice.Tests.Tools;
 /// <summary>Tool calls without a server: what goes wrong becomes the function's output; the model goes on once every call is answered.</summary>
 public sealed class ToolCoordinatorTests
 {
-    private static readonly VoiceTool Weather = new("weather", "The weather", JsonDocument.Parse("""{"type":"object"}""").RootElement);
+    private static AIFunction Weather(Func<Task<string>> answer) => AIFunctionFactory.Create(answer, name: "weather", description: "The weather");
 
     [Fact]
-    public async Task AnUnknownTool_AFailure_AndATimeout_BecomeErrorOutputsForTheModel()
+    public async Task AnUnknownTool_AFailure_BadArguments_AndATimeout_BecomeErrorOutputsForTheModel()
     {
-        var lifetime = TestContext.Current.CancellationToken;
-        var call = new ToolCall("call_1", "weather", "{}");
+        static Task<string> Run(AIFunction? function, string arguments = "{}", int timeoutMs = 30_000) =>
+            ToolInvocation.RunAsync(function, "weather", arguments, TimeSpan.FromMilliseconds(timeoutMs), NullLogger.Instance, TestContext.Current.CancellationToken);
 
-        var unknown = await ToolInvocation.RunAsync((_, _) => Task.FromResult("{}"), registered: false, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
-        var failed = await ToolInvocation.RunAsync((_, _) => throw new InvalidOperationException("no forecast"), registered: true, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
-        var silent = await ToolInvocation.RunAsync((_, ct) => Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => "", TaskScheduler.Default), registered: true, call, TimeSpan.FromMilliseconds(50), NullLogger.Instance, lifetime);
-        var answered = await ToolInvocation.RunAsync((_, _) => Task.FromResult("""{"sky":"blue"}"""), registered: true, call, TimeSpan.FromSeconds(30), NullLogger.Instance, lifetime);
+        var unknown = await Run(null);
+        var failed = await Run(Weather(() => throw new InvalidOperationException("no forecast")));
+        var notAnObject = await Run(Weather(() => Task.FromResult("{}")), arguments: "[1]");
+        var silent = await Run(AIFunctionFactory.Create(async (CancellationToken ct) => { await Task.Delay(Timeout.Infinite, ct); return ""; }, name: "weather"), timeoutMs: 50);
+        var answered = await Run(Weather(() => Task.FromResult("""{"sky":"blue"}""")));
 
         Assert.Equal("the tool 'weather' is not available", Error(unknown));
         Assert.Equal("the tool 'weather' failed: no forecast", Error(failed));
+        Assert.Equal("the tool 'weather' failed: the arguments must be a JSON object (got Array)", Error(notAnObject));
         Assert.Equal("the tool 'weather' did not answer within 0.1 s", Error(silent));
         Assert.Equal("""{"sky":"blue"}""", answered);
     }
@@ -34,10 +37,10 @@ public sealed class ToolCoordinatorTests
     public async Task TheModelIsAskedToGoOn_OnceEveryCallIsAnswered_AndTheResponseThatMadeThemIsDone()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
+        var rig = new StageRig(o => o.Tools = [Weather(() => Task.FromResult("""{"sky":"blue"}"""))]);
         var turns = new TurnTracker();
         var history = new ConversationHistory(maxTurns: 10);
-        var tools = new ToolCoordinator(rig.Context, (c, _) => Task.FromResult($$"""{"for":"{{c.CallId}}"}"""), [Weather], history, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+        var tools = new ToolCoordinator(rig.Context, history, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
         turns.OnResponseCreated("resp_1");
         tools.OnCallAnnounced("call_2", "weather");
 
@@ -71,8 +74,8 @@ public sealed class ToolCoordinatorTests
         foreach (var rig in new[] { listing, plain })
         {
             var turns = new TurnTracker();
-            var tools = new ToolCoordinator(rig.Context, null, [], new ConversationHistory(maxTurns: 10), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
-            await tools.AddAsync(Weather, ct);
+            var tools = new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 10), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+            await tools.AddAsync(Weather(() => Task.FromResult("{}")), ct);
         }
 
         var listed = Assert.Single(listing.Sent<SessionUpdateEvent>()).Session;
