@@ -151,7 +151,7 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
                 case TwilioEvent.Stop:
                     return "the call ended (stop)";
                 case TwilioEvent.Connected or TwilioEvent.Start:
-                    _problems.Report(logger, _id, "order", $"a second {_message.Event.ToString().ToLowerInvariant()} message: skipped");
+                    _problems.Report(logger, _id, "repeat", $"a second {_message.Event.ToString().ToLowerInvariant()} message: skipped");
                     continue;
                 default:
                     _problems.Report(logger, _id, "unknown:" + _message.EventName, $"an unknown event \"{_message.EventName}\": skipped");
