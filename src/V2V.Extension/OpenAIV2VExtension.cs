@@ -11,8 +11,9 @@ using V2V.Voice;
 namespace V2V.Extension;
 
 /// <summary>
-/// openai_v2v: pcm_frame in and out, text_data out (and in, as user text), flush out on barge-in and in to
-/// interrupt, tool_register in and tool_call out (each registered tool an AIFunction beside the host's own), on_user_joined (greeting) and on_user_left in, retrieve out and
+/// openai_v2v: pcm_frame in and out, text_data out (and in, as user text), audio_played in (what the transport's far
+/// end played, with played_reports), flush out on barge-in and in to interrupt, tool_register in and tool_call out
+/// (each registered tool an AIFunction beside the host's own), on_user_joined (greeting) and on_user_left in, retrieve out and
 /// append out with storage on. Every command gets a result (one it does not know: OK, as ten_ai_base answers). The
 /// voice session underneath does the work; this class only speaks TEN.
 /// </summary>
@@ -149,9 +150,19 @@ public sealed class OpenAIV2VExtension : Ten.Extension
     /// <inheritdoc />
     public override async ValueTask OnDataAsync(ITenEnv env, DataMessage data, CancellationToken cancellationToken)
     {
-        if (_session is { } session && data.Name == "text_data" && data.GetString("text") is { Length: > 0 } text)
+        if (_session is not { } session)
+        {
+            return;
+        }
+        if (data.Name == "text_data" && data.GetString("text") is { Length: > 0 } text)
         {
             await session.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
+        }
+        else if (data.Name == "audio_played" && data.GetString("item_id") is { Length: > 0 } itemId
+            && data.Properties["end_ms"] is JsonValue end && end.TryGetValue<double>(out var endMs) && endMs >= 0)
+        {
+            // The transport's far end played this far (played_reports): where a barge-in will truncate.
+            session.ReportPlayed(itemId, endMs);
         }
     }
 

@@ -48,6 +48,9 @@ public sealed class PlaygroundOptions
     /// <summary>How many browser sessions may run at once (each is a graph and a realtime connection). Default 8.</summary>
     public int MaxSessions { get; set; } = 8;
 
+    /// <summary>The phone line (<c>/media-stream</c>, Twilio Media Streams): its auth token, public URL and call limit.</summary>
+    public Telephony.TelephonyOptions Telephony { get; } = new();
+
     /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 
@@ -74,6 +77,7 @@ public sealed class PlaygroundOptions
             throw new PlaygroundConfigurationException($"MaxSessions must be at least 1, got {MaxSessions}.");
         }
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
+        Telephony.Validate();
         if (EffectiveToken is { Length: < 16 })
         {
             throw new PlaygroundConfigurationException($"The access token (--token or {TokenVariable}) must be at least 16 characters long; a short one can be guessed.");

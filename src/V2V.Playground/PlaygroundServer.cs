@@ -11,6 +11,7 @@ using V2V.Playground.Hosting;
 using V2V.Playground.Security;
 using V2V.Simulator;
 using V2V.Playground.Sessions;
+using V2V.Playground.Telephony;
 using V2V.Ten;
 
 namespace V2V.Playground;
@@ -87,12 +88,14 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         var app = builder.Build();
-        app.Use(SecurityHeaders.InvokeAsync);
-        app.Use(new AccessGate(token).InvokeAsync);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
             BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
+        app.Use(SecurityHeaders.InvokeAsync);
+        // Phone calls have a gate of their own (Twilio cannot send the page's token), so they branch off before it.
+        new MediaStreamEndpoint(context, options.Telephony, logger).Map(app);
+        app.Use(new AccessGate(token).InvokeAsync);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -57,7 +57,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _dump = options.Dump ? AudioDump.Create(options.DumpFolder, options.DumpName, DateTimeOffset.UtcNow) : null;
         var link = new ServerLink(_logger);
         var metrics = VoiceMetrics.For(options);
-        _handoff = new TransportHandoff(_outputs.Reader, metrics);
+        _handoff = new TransportHandoff(_outputs.Reader, metrics, options.TransportReportsPlayed);
         var context = new SessionContext(options, _logger, metrics, _outputs.Writer, link.SendAsync, _lifetime.Token);
         _inbox = new SessionInbox(_logger, _lifetime.Token);
         _status = new SessionStatus(context, _inbox, link);
@@ -155,6 +155,19 @@ public sealed class VoiceSession : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         return _inbox.PostAndWaitAsync(ct => _conversation.SendUserTextAsync(text, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// The transport played the agent's audio of <paramref name="itemId"/> up to <paramref name="endMs"/> into it (the
+    /// <see cref="V2V.Frames.PcmFrame.ItemEndMs"/> of the last frame played). Only with
+    /// <see cref="VoiceSessionOptions.TransportReportsPlayed"/>; otherwise ignored. A barge-in truncates at the last report.
+    /// Any thread; no allocation unless the item is new.
+    /// </summary>
+    public void ReportPlayed(string itemId, double endMs)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(itemId);
+        ArgumentOutOfRangeException.ThrowIfNegative(endMs);
+        _handoff.ReportPlayed(itemId, endMs);
     }
 
     /// <summary>Interrupts the agent as a barge-in does (flush, cancel, truncate at the played position).</summary>

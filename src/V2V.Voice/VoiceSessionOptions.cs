@@ -93,6 +93,13 @@ public sealed class VoiceSessionOptions
     /// <summary>Pace audio out in real time (true), or give it out as fast as it comes (files, tests).</summary>
     public bool PaceOutput { get; set; } = true;
 
+    /// <summary>
+    /// The transport says what was played (<see cref="VoiceSession.ReportPlayed"/>), instead of "played" meaning taken
+    /// from <see cref="VoiceSession.ReadOutputsAsync"/>: for a transport whose far end buffers audio and confirms what it
+    /// played (a phone media stream's marks), so a barge-in truncates at what the listener heard, not at what was sent.
+    /// </summary>
+    public bool TransportReportsPlayed { get; set; }
+
     /// <summary>How much audio is gathered into one append while the user speaks, in ms (smaller: more messages).</summary>
     public int InputChunkMs { get; set; } = 20;
 

@@ -31,7 +31,8 @@ internal static class BrowserAddons
     public static ExtensionAddon RtcForValidation() =>
         new(Rtc, RtcManifest.Value, [], () => throw new InvalidOperationException($"{Rtc} runs only in a browser session."));
 
-    private static TenManifest Load(string resource, string name)
+    /// <summary>A manifest shipped in this assembly (the transports' own nodes).</summary>
+    internal static TenManifest Load(string resource, string name)
     {
         using var stream = typeof(BrowserAddons).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"{resource} is missing from the assembly.");

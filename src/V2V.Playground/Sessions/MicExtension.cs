@@ -6,7 +6,8 @@ namespace V2V.Playground.Sessions;
 
 /// <summary>
 /// <c>playground_mic</c>: what one browser tab sends into its graph. The session's socket reader calls it: the
-/// microphone as <c>pcm_frame</c> (pcm16 mono at the page's rate), typed text as <c>text_data</c>, and the commands
+/// microphone as <c>pcm_frame</c> (pcm16 mono at the page's rate), typed text as <c>text_data</c>, a phone stream's
+/// played position as <c>audio_played</c>, and the commands
 /// <c>on_user_joined</c>, <c>on_user_left</c> and <c>flush</c> (the page's own interrupt).
 /// </summary>
 internal sealed class MicExtension : Ten.Extension
@@ -49,6 +50,18 @@ internal sealed class MicExtension : Ten.Extension
         var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var data = new DataMessage("text_data");
         data.Set("text", text).Set("is_final", true);
+        await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <c>audio_played</c>: the far end played the agent's <paramref name="itemId"/> up to <paramref name="endMs"/>
+    /// (a phone stream's echoed mark; the agent believes it with <c>played_reports</c>).
+    /// </summary>
+    public async ValueTask SendPlayedAsync(string itemId, double endMs, CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var data = new DataMessage("audio_played");
+        data.Set("item_id", itemId).Set("end_ms", endMs);
         await env.SendDataAsync(data, cancellationToken).ConfigureAwait(false);
     }
 

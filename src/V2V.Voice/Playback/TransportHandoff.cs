@@ -16,7 +16,9 @@ namespace V2V.Voice.Playback;
 /// lock, or the actor when unpaced) reports what it wrote and interrupts; the actor reads <see cref="InFlight"/>.
 /// No lock and no allocation per frame: the taken position is one object per item, its end written with Volatile.
 /// </summary>
-internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs, VoiceMetrics metrics) : ChannelReader<VoiceSessionOutput>
+/// <remarks>With <c>reportsPlayed</c>, the position is what the transport reports instead (<see cref="ReportPlayed"/>; a
+/// phone stream's echoed marks), and taking a frame only counts it as no longer in the channel.</remarks>
+internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs, VoiceMetrics metrics, bool reportsPlayed = false) : ChannelReader<VoiceSessionOutput>
 {
     /// <summary>Items (and turns) remembered as written; older ones have long been taken.</summary>
     private const int RememberedItems = 32;
@@ -138,7 +140,10 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
                     metrics.FramesDropped.Add(1, BargeInDrop);
                     return null;
                 }
-                Played(audio.Frame.ItemId, audio.Frame.ItemEndMs);
+                if (!reportsPlayed)
+                {
+                    Played(audio.Frame.ItemId, audio.Frame.ItemEndMs);
+                }
                 return audio;
             case SpokenPiece spoken:
                 if (stale)
@@ -157,6 +162,15 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
                 return output;
             default:
                 return output;
+        }
+    }
+
+    /// <summary>The transport's report of what was played (ignored unless it reports): the one writer of the position then.</summary>
+    public void ReportPlayed(string itemId, double endMs)
+    {
+        if (reportsPlayed)
+        {
+            Played(itemId, endMs);
         }
     }
 
