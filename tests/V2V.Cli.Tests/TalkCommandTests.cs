@@ -126,7 +126,8 @@ public sealed class TalkCommandTests : IAsyncLifetime
         Assert.Equal(4, code);
         // One line, with the service's own reason and the key masked.
         var line = Assert.Single(output.Split('\n'), l => l.StartsWith("v2v talk:", StringComparison.Ordinal));
-        Assert.Contains("refused the credentials (HTTP 401: Incorrect API key provided: sk-***", line, StringComparison.Ordinal);
+        Assert.Contains("refused the key (HTTP 401: Incorrect API key provided: sk-***", line, StringComparison.Ordinal);
+        Assert.EndsWith("Check --api-key.", line.TrimEnd(), StringComparison.Ordinal); // in the command line's words
         Assert.DoesNotContain("sk-wrong-key-123", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }

@@ -49,6 +49,11 @@ internal sealed class ConnectionOptions
         _ => option,
     };
 
+    /// <summary>Where the key came from, in the command line's words, for "check it" when the service refuses it.</summary>
+    public string KeySourceOf(ParseResult result) => result.GetValue(ApiKey) is not null ? "--api-key"
+        : string.Equals(result.GetValue(Vendor), "azure", StringComparison.OrdinalIgnoreCase) ? "AZURE_OPENAI_API_KEY (or --api-key)"
+        : "OPENAI_API_KEY (or --api-key)";
+
     /// <summary>The client options, and whether the local realtime server must be started (no key, no endpoint).</summary>
     public (RealtimeClientOptions Options, bool UseLocalServer) Read(ParseResult result)
     {

@@ -46,7 +46,8 @@ internal static class TalkCommand
                     throw new UsageException($"--output-rate must be 8000 to 48000, not {outputRate}.");
                 }
                 settings = new TalkSettings(result.GetValue(input)!, result.GetValue(output), result.GetValue(transcript), options, useLocal,
-                    turnMode, result.GetValue(fast), outputRate, result.GetValue(voice), result.GetValue(instructions), TimeSpan.FromSeconds(result.GetValue(timeout)));
+                    turnMode, result.GetValue(fast), outputRate, result.GetValue(voice), result.GetValue(instructions), TimeSpan.FromSeconds(result.GetValue(timeout)),
+                    connection.KeySourceOf(result));
             }
             catch (UsageException ex)
             {

@@ -81,7 +81,7 @@ internal static class TalkRunner
         }
         catch (RealtimeAuthenticationException ex)
         {
-            console.WriteLine($"v2v talk: {ex.Message}");
+            console.WriteLine($"v2v talk: the realtime service at {ex.Endpoint} refused the key ({ex.StatusAndReason}). Check {settings.KeySource}.");
             return TalkExitCode.KeyRefused;
         }
         catch (RealtimeConfigurationException ex)

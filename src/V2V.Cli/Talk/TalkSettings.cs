@@ -3,7 +3,7 @@ using V2V.Voice;
 
 namespace V2V.Cli.Talk;
 
-/// <summary>What <c>v2v talk</c> was asked to do.</summary>
+/// <summary>What <c>v2v talk</c> was asked to do. <see cref="KeySource"/>: where the key came from, to name in an error.</summary>
 internal sealed record TalkSettings(
     FileInfo Input,
     FileInfo? Output,
@@ -15,4 +15,5 @@ internal sealed record TalkSettings(
     int OutputRate,
     string? Voice,
     string? Instructions,
-    TimeSpan Timeout);
+    TimeSpan Timeout,
+    string KeySource);
