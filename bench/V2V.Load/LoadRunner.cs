@@ -12,7 +12,8 @@ internal sealed record LoadResult(
     double AllocatedBytesPerAudioSecond, double ClientMemoryMiBPerSession, double ServerMemoryMiBPerSession,
     double InputP50Ms, double InputP99Ms, double OutputP50Ms, double OutputP99Ms, double TickLagP99Ms,
     long FramesIn, long FramesOut, long InputStalls, long FramesDroppedOverflow, long LateDeltasDropped,
-    long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "");
+    long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "",
+    double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "");
 
 /// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
 internal static class LoadRunner
@@ -63,6 +64,7 @@ internal static class LoadRunner
         }
         ForceGc();
         var clientBaseline = Process.GetCurrentProcess().WorkingSet64;
+        var heapBaseline = GC.GetTotalMemory(forceFullCollection: true);
         var serverBaseline = server.WorkingSet;
 
         var all = new ILoadSession[sessions];
@@ -139,6 +141,13 @@ internal static class LoadRunner
             Interlocked.Read(ref stats.FramesIn), Interlocked.Read(ref stats.FramesOut), Interlocked.Read(ref stats.InputStalls), droppedOverflow, late,
             Interlocked.Read(ref stats.AssistantFinals) - finalsBefore, Interlocked.Read(ref stats.Flushes) - flushesBefore, Interlocked.Read(ref stats.Errors) - errorsBefore, load, reasons);
 
+        // What the sessions keep, live, after a full collection: the working set above also counts what the collector
+        // has not given back yet (free space, budgets) and the runtime's own growth, so it moves with the machine.
+        result = result with
+        {
+            ClientHeapMiBPerSession = (GC.GetTotalMemory(forceFullCollection: true) - heapBaseline) / 1048576.0 / sessions,
+            ErrorCodes = string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key}={e.Value}")),
+        };
         ticker.Dispose();
         RealtimeProbe.Enable(null, null);
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
@@ -149,6 +158,8 @@ internal static class LoadRunner
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // Aggressive: the collector also gives back the memory it keeps committed. Without it, the bridge measured
+        // second reused what the first had grown the process by, and its working set per session looked smaller.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }
