@@ -13,7 +13,8 @@ internal sealed record LoadResult(
     double InputP50Ms, double InputP99Ms, double OutputP50Ms, double OutputP99Ms, double TickLagP99Ms,
     long FramesIn, long FramesOut, long InputStalls, long FramesDroppedOverflow, long LateDeltasDropped,
     long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "",
-    double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "");
+    double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "",
+    double ClientGcCommittedMiBPerSession = double.NaN, int ClientThreadsAdded = 0);
 
 /// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
 internal static class LoadRunner
@@ -65,6 +66,8 @@ internal static class LoadRunner
         ForceGc();
         var clientBaseline = Process.GetCurrentProcess().WorkingSet64;
         var heapBaseline = GC.GetTotalMemory(forceFullCollection: true);
+        var committedBaseline = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        var threadsBaseline = Process.GetCurrentProcess().Threads.Count;
         var serverBaseline = server.WorkingSet;
 
         var all = new ILoadSession[sessions];
@@ -120,6 +123,10 @@ internal static class LoadRunner
         var serverCpu = (server.TotalProcessorTime - serverCpu0).TotalMilliseconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated0;
         var clientMemory = process.WorkingSet64 - clientBaseline;
+        // What the working set is made of: the collector's committed memory (live objects, garbage not yet collected,
+        // free space it keeps) and threads (a stack and the shared array pool's per-thread arrays each).
+        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes - committedBaseline;
+        var threadsAdded = process.Threads.Count - threadsBaseline;
         var serverMemory = server.WorkingSet - serverBaseline;
         long droppedOverflow, late;
         string reasons;
@@ -146,6 +153,8 @@ internal static class LoadRunner
         result = result with
         {
             ClientHeapMiBPerSession = (GC.GetTotalMemory(forceFullCollection: true) - heapBaseline) / 1048576.0 / sessions,
+            ClientGcCommittedMiBPerSession = committed / 1048576.0 / sessions,
+            ClientThreadsAdded = threadsAdded,
             ErrorCodes = string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key}={e.Value}")),
         };
         ticker.Dispose();

@@ -14,6 +14,10 @@ internal static class Report
                 $"{r.ClientMemoryMiBPerSession:F2} | {r.ClientHeapMiBPerSession:F2} | {r.ServerMemoryMiBPerSession:F2} | {r.InputP50Ms:F3} / {r.InputP99Ms:F3} | {r.OutputP50Ms:F3} / {r.OutputP99Ms:F3} | " +
                 $"{r.FramesIn} / {r.FramesOut} | {r.FramesDroppedOverflow} | {r.LateDeltasDropped} | {r.Turns} / {r.BargeIns} | {r.InputStalls} | {r.TickLagP99Ms:F2} | {r.LoadAverage:F2} |");
         }
+        foreach (var r in results)
+        {
+            Console.WriteLine($"memory of {r.Bridge} at {r.Sessions}, per session: working set {r.ClientMemoryMiBPerSession:F2} MiB, GC committed {r.ClientGcCommittedMiBPerSession:F2} MiB, live heap {r.ClientHeapMiBPerSession:F2} MiB; threads added {r.ClientThreadsAdded}");
+        }
         foreach (var r in results.Where(r => r.ErrorCodes.Length > 0))
         {
             Console.WriteLine($"errors of {r.Bridge} at {r.Sessions}: {r.ErrorCodes}");
