@@ -12,7 +12,9 @@ internal sealed record LoadResult(
     double AllocatedBytesPerAudioSecond, double ClientMemoryMiBPerSession, double ServerMemoryMiBPerSession,
     double InputP50Ms, double InputP99Ms, double OutputP50Ms, double OutputP99Ms, double TickLagP99Ms,
     long FramesIn, long FramesOut, long InputStalls, long FramesDroppedOverflow, long LateDeltasDropped,
-    long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "");
+    long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "",
+    double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "",
+    double ClientGcCommittedMiBPerSession = double.NaN, int ClientThreadsAdded = 0);
 
 /// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
 internal static class LoadRunner
@@ -63,6 +65,9 @@ internal static class LoadRunner
         }
         ForceGc();
         var clientBaseline = Process.GetCurrentProcess().WorkingSet64;
+        var heapBaseline = GC.GetTotalMemory(forceFullCollection: true);
+        var committedBaseline = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        var threadsBaseline = Process.GetCurrentProcess().Threads.Count;
         var serverBaseline = server.WorkingSet;
 
         var all = new ILoadSession[sessions];
@@ -118,6 +123,10 @@ internal static class LoadRunner
         var serverCpu = (server.TotalProcessorTime - serverCpu0).TotalMilliseconds;
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocated0;
         var clientMemory = process.WorkingSet64 - clientBaseline;
+        // What the working set is made of: the collector's committed memory (live objects, garbage not yet collected,
+        // free space it keeps) and threads (a stack and the shared array pool's per-thread arrays each).
+        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes - committedBaseline;
+        var threadsAdded = process.Threads.Count - threadsBaseline;
         var serverMemory = server.WorkingSet - serverBaseline;
         long droppedOverflow, late;
         string reasons;
@@ -139,6 +148,15 @@ internal static class LoadRunner
             Interlocked.Read(ref stats.FramesIn), Interlocked.Read(ref stats.FramesOut), Interlocked.Read(ref stats.InputStalls), droppedOverflow, late,
             Interlocked.Read(ref stats.AssistantFinals) - finalsBefore, Interlocked.Read(ref stats.Flushes) - flushesBefore, Interlocked.Read(ref stats.Errors) - errorsBefore, load, reasons);
 
+        // What the sessions keep, live, after a full collection: the working set above also counts what the collector
+        // has not given back yet (free space, budgets) and the runtime's own growth, so it moves with the machine.
+        result = result with
+        {
+            ClientHeapMiBPerSession = (GC.GetTotalMemory(forceFullCollection: true) - heapBaseline) / 1048576.0 / sessions,
+            ClientGcCommittedMiBPerSession = committed / 1048576.0 / sessions,
+            ClientThreadsAdded = threadsAdded,
+            ErrorCodes = string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key}={e.Value}")),
+        };
         ticker.Dispose();
         RealtimeProbe.Enable(null, null);
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
@@ -149,6 +167,8 @@ internal static class LoadRunner
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // Aggressive: the collector also gives back the memory it keeps committed. Without it, the bridge measured
+        // second reused what the first had grown the process by, and its working set per session looked smaller.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 }

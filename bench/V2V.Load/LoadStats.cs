@@ -15,6 +15,15 @@ internal sealed class LoadStats
     public long Errors;
     public long Connects;
 
+    /// <summary>The errors the bridges saw, by the server's code (or the output's message), so a count can be explained.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> ErrorCodes { get; } = new();
+
+    public void CountError(string code)
+    {
+        Interlocked.Increment(ref Errors);
+        ErrorCodes.AddOrUpdate(code, 1, static (_, n) => n + 1);
+    }
+
     public void ResetWindow()
     {
         InputLatency.Reset();

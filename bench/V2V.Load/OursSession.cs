@@ -79,8 +79,8 @@ internal sealed class OursSession : ILoadSession
                 case TranscriptOutput { Role: TranscriptRole.Assistant, IsFinal: true } t:
                     Interlocked.Increment(ref t.Interrupted ? ref _stats.AssistantInterrupted : ref _stats.AssistantFinals);
                     break;
-                case ErrorOutput:
-                    Interlocked.Increment(ref _stats.Errors);
+                case ErrorOutput error:
+                    _stats.CountError(error.Code ?? error.Message);
                     break;
                 case StateOutput { State: VoiceSessionState.Connected }:
                     Interlocked.Increment(ref _stats.Connects);

@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake]   (raw: socket traffic only; none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   soak  --minutes 60 --speed 50
@@ -38,6 +38,18 @@ switch (mode)
         var outDir = Arg("out", "docs/perf");
         var speech = SpeechSignal.Make(30);
         var results = new List<LoadResult>();
+        if (!args.Contains("--no-prime"))
+        {
+            // The first bridge run in a process paid for its growth (code compiled, types loaded, thread-pool threads
+            // added: 0.3-0.4 MiB per session at 100 sessions), and the working set per session of whichever bridge ran
+            // first looked that much bigger. Each bridge runs once unmeasured first, so every measured run starts warm.
+            foreach (var bridge in bridges)
+            {
+                Console.WriteLine($"-- priming {bridge}, {counts.Max()} sessions, 5 s (not measured; --no-prime skips)");
+                _ = await LoadRunner.RunAsync(bridge, counts.Max(), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), speech);
+                LoadRunner.ForceGc();
+            }
+        }
         foreach (var n in counts)
         {
             foreach (var bridge in bridges)

@@ -33,7 +33,7 @@ internal sealed class SdkSession : ILoadSession
     private long _nextDue;
     private string? _responseId;
     private string? _playingItem;
-    private long _playedFrames;
+    private long _playedBytes;
     private int _sending;
 
     private SdkSession(RealtimeClient client, RealtimeSessionClient session, TurnScript script, LoadStats stats)
@@ -106,9 +106,9 @@ internal sealed class SdkSession : ILoadSession
             if (_playingItem != frame.ItemId)
             {
                 _playingItem = frame.ItemId;
-                Interlocked.Exchange(ref _playedFrames, 0);
+                Interlocked.Exchange(ref _playedBytes, 0);
             }
-            Interlocked.Increment(ref _playedFrames);
+            Interlocked.Add(ref _playedBytes, frame.Frame.Length);
             _outputs.Writer.TryWrite(frame.Frame);
         }
     }
@@ -135,7 +135,10 @@ internal sealed class SdkSession : ILoadSession
                         _stats.OutputLatency.RecordTicks(Stopwatch.GetTimestamp() - received);
                         break;
                     case RealtimeServerUpdateInputAudioBufferSpeechStarted:
-                        // Barge-in: stop playing, cancel the answer, truncate it where the listener stopped hearing it.
+                        // Barge-in: stop playing, cancel the answer, truncate it where the listener stopped hearing it
+                        // (only an answer still playing: one heard to its end keeps all its audio; a truncate at or past
+                        // the end is refused with invalid_value, one per turn until 2026-12-02).
+                        var wasPlaying = !_playout.IsEmpty;
                         _playout.Clear();
                         Interlocked.Increment(ref _stats.Flushes);
                         if (_responseId is not null)
@@ -143,11 +146,12 @@ internal sealed class SdkSession : ILoadSession
                             _responseId = null;
                             await _session.CancelResponseAsync(_stop.Token).ConfigureAwait(false);
                         }
-                        if (_playingItem is { } item)
+                        if (_playingItem is { } item && wasPlaying)
                         {
-                            await _session.TruncateItemAsync(item, 0, TimeSpan.FromMilliseconds(10 * Interlocked.Read(ref _playedFrames)), _stop.Token).ConfigureAwait(false);
-                            _playingItem = null;
+                            // Bytes, not frames: an item's last frame may be short, and 10 ms per frame would pass its end.
+                            await _session.TruncateItemAsync(item, 0, TimeSpan.FromMilliseconds(Interlocked.Read(ref _playedBytes) / 48), _stop.Token).ConfigureAwait(false);
                         }
+                        _playingItem = null;
                         break;
                     case RealtimeServerUpdateResponseOutputAudioTranscriptDone:
                         Interlocked.Increment(ref _stats.AssistantFinals);
@@ -155,8 +159,12 @@ internal sealed class SdkSession : ILoadSession
                     case RealtimeServerUpdateResponseDone:
                         _responseId = null;
                         break;
-                    case RealtimeServerUpdateError:
-                        Interlocked.Increment(ref _stats.Errors);
+                    case RealtimeServerUpdateError { Error.Code: "response_cancel_not_active" }:
+                        // The server cancels an answer itself when the user starts speaking (interrupt_response), so
+                        // the bridge's own cancel can arrive after it: a harmless race, ignored as VoiceSession does.
+                        break;
+                    case RealtimeServerUpdateError error:
+                        _stats.CountError(error.Error?.Code ?? error.Error?.Message ?? "unknown");
                         break;
                 }
             }

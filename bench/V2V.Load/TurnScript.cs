@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace V2V.Load;
 
 /// <summary>
@@ -15,7 +17,11 @@ internal sealed class TurnScript(short[] speech, int offsetFrames)
     private static readonly (int Frames, bool Speech)[] Cycle = [(200, true), (380, false), (200, true), (120, false)];
     public static readonly int CycleFrames = Cycle.Sum(c => c.Frames);
 
-    private readonly byte[] _speechBytes = ToBytes(speech);
+    // One copy of the speech as bytes for every user of the same speech: a copy each (960 KB for 30 s) was most of
+    // what a session seemed to keep in the load harness's memory figure, for every bridge alike.
+    private static readonly ConditionalWeakTable<short[], byte[]> SpeechBytes = new();
+
+    private readonly byte[] _speechBytes = SpeechBytes.GetValue(speech, ToBytes);
 
     /// <summary>Turns that complete per cycle, and barge-ins per cycle.</summary>
     public const int TurnsPerCycle = 2;

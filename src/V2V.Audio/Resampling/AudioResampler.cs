@@ -27,8 +27,10 @@ public sealed class AudioResampler
     /// <summary>Highest sample rate accepted, in Hz.</summary>
     public const int MaxSampleRate = 384_000;
 
-    // Input is filtered in blocks of this many samples, whatever the caller's frame size.
-    private const int BlockSize = 4096;
+    // Input is filtered in blocks of this many samples, whatever the caller's frame size. 20 ms at 48 kHz fits in one;
+    // the buffers of a block are what each instance keeps (about 23 KB for 16 -> 24 kHz; 90 KB with 4096 samples,
+    // kept by every session while its frames are 160-480 samples), and a longer input just takes several blocks.
+    private const int BlockSize = 1024;
 
     private readonly PolyphaseFilterBank? _bank;
     private readonly float[] _buffer = [];
@@ -94,8 +96,6 @@ public sealed class AudioResampler
         _phaseStep = _bank.Decimation % _interpolation;
         _buffer = new float[_taps - 1 + BlockSize];
         _scratch = new float[GetMaxOutputCount(BlockSize)];
-        _coefficientAt = new int[_scratch.Length];
-        _inputAt = new int[_scratch.Length];
         if (_interpolation == 1 && DecimatingKernel.IsSupported)
         {
             _decimating = new DecimatingKernel(_bank.Coefficients, _wholeStep, _taps, _buffer.Length);
@@ -103,6 +103,12 @@ public sealed class AudioResampler
         else if (_bank.Decimation == 1 && InterpolatingKernel.Fits(_taps))
         {
             _interpolating = new InterpolatingKernel(_bank.Coefficients, _interpolation, _taps, _buffer.Length);
+        }
+        else
+        {
+            // Only the general path indexes its outputs' coefficients and inputs.
+            _coefficientAt = new int[_scratch.Length];
+            _inputAt = new int[_scratch.Length];
         }
         Reset();
     }

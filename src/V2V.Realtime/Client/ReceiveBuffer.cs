@@ -8,7 +8,9 @@ namespace V2V.Realtime.Client;
 /// </summary>
 internal sealed class ReceiveBuffer : IDisposable
 {
-    private const int InitialSize = 64 * 1024;
+    // Each open connection holds one: 32 KB fits the largest audio delta seen (about 16 KB of JSON for 245 ms), and a
+    // larger message grows it.
+    private const int InitialSize = 32 * 1024;
     private const int KeepAtMost = 256 * 1024;
     private readonly int _maxMessageBytes;
 
