@@ -51,6 +51,15 @@ public sealed class PlaygroundOptions
     /// <summary>The phone line (<c>/media-stream</c>, Twilio Media Streams): its auth token, public URL and call limit.</summary>
     public Telephony.TelephonyOptions Telephony { get; } = new();
 
+    /// <summary>
+    /// How long a drain (<see cref="PlaygroundServer.DrainAsync"/>, SIGTERM in <c>v2v serve</c>) lets live sessions go on
+    /// before it ends them. Default 30 s; 0 to 1 hour.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What is exported with OpenTelemetry (metrics, traces, a Prometheus <c>/metrics</c>); by default nothing.</summary>
+    public Telemetry.PlaygroundTelemetry Telemetry { get; } = new();
+
     /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 
@@ -75,6 +84,10 @@ public sealed class PlaygroundOptions
         if (MaxSessions < 1)
         {
             throw new PlaygroundConfigurationException($"MaxSessions must be at least 1, got {MaxSessions}.");
+        }
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
+        {
+            throw new PlaygroundConfigurationException($"DrainTimeout must be from 0 to 1 hour, got {DrainTimeout}.");
         }
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         Telephony.Validate();

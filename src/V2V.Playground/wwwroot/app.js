@@ -19,6 +19,7 @@ const stats = {
   transcript: [],
   events: [],
   errors: [],
+  notices: [],
   timeline: { userSpans: [], agentSpans: [], interruptions: [], ttfa: [] },
 };
 window.v2vStats = stats;
@@ -150,6 +151,11 @@ class Session {
       case 'event':
         this.onSessionEvent(message);
         break;
+      case 'notice':
+        stats.notices.push(message);
+        $('notice').textContent = message.message;
+        $('notice').hidden = false;
+        break;
       case 'error':
         showError(message.message);
         if (message.fatal) this.close(message.message, { shown: true });
@@ -223,6 +229,7 @@ async function start(event) {
   event.preventDefault();
   if (session) return;
   $('error').hidden = true;
+  $('notice').hidden = true;
   transcript.clear();
   Object.assign(stats, { playedSamples: 0, bufferedSamples: 0, framesReceived: 0, micChunksSent: 0, flushes: 0, lastFlush: null });
   stats.events.length = 0;
