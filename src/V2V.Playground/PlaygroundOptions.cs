@@ -48,6 +48,12 @@ public sealed class PlaygroundOptions
     /// <summary>How many browser sessions may run at once (each is a graph and a realtime connection). Default 8.</summary>
     public int MaxSessions { get; set; } = 8;
 
+    /// <summary>
+    /// How long a drain (<see cref="PlaygroundServer.DrainAsync"/>, SIGTERM in <c>v2v serve</c>) lets live sessions go on
+    /// before it ends them. Default 30 s; 0 to 1 hour.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 
@@ -72,6 +78,10 @@ public sealed class PlaygroundOptions
         if (MaxSessions < 1)
         {
             throw new PlaygroundConfigurationException($"MaxSessions must be at least 1, got {MaxSessions}.");
+        }
+        if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromHours(1))
+        {
+            throw new PlaygroundConfigurationException($"DrainTimeout must be from 0 to 1 hour, got {DrainTimeout}.");
         }
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         if (EffectiveToken is { Length: < 16 })

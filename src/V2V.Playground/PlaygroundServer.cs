@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using V2V.Extension;
 using V2V.Playground.Backend;
+using V2V.Playground.Health;
 using V2V.Playground.Hosting;
 using V2V.Playground.Security;
 using V2V.Simulator;
@@ -32,14 +33,20 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string? _token;
+    private readonly SessionGate _gate;
+    private readonly TimeSpan _drainTimeout;
+    private readonly ILogger _logger;
     private int _disposed;
 
-    private PlaygroundServer(WebApplication app, IReadOnlyList<Uri> addresses, BackendInfo backend, string? token)
+    private PlaygroundServer(WebApplication app, IReadOnlyList<Uri> addresses, BackendInfo backend, string? token, SessionGate gate, TimeSpan drainTimeout, ILogger logger)
     {
         _app = app;
         Addresses = addresses;
         Backend = backend;
         _token = token;
+        _gate = gate;
+        _drainTimeout = drainTimeout;
+        _logger = logger;
     }
 
     /// <summary>The addresses Kestrel listens on (ports resolved).</summary>
@@ -73,35 +80,64 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         }
         var backend = BackendInfo.From(resolved);
         var logger = options.LoggerFactory.CreateLogger("V2V.Playground");
+        var serviceUri = BackendInfo.ServiceUri(resolved);
         if (backend.Kind == "local")
         {
             // Started now, not at the first session: the log says where it is, and the first session does not wait for it.
             // It is the process's, shared with every extension, and may outlive this server and its logger factory: no logger.
-            var local = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
-            LogLocalServer(logger, local);
+            serviceUri = await EmbeddedRealtimeServer.GetAsync(cancellationToken).ConfigureAwait(false);
+            LogLocalServer(logger, serviceUri);
         }
+        var gate = new SessionGate(options.MaxSessions);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options.LoggerFactory);
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
+        HealthEndpoints.Register(builder.Services, gate, BackendProbe.For(serviceUri, TimeProvider.System));
         var app = builder.Build();
         app.Use(SecurityHeaders.InvokeAsync);
-        app.Use(new AccessGate(token).InvokeAsync);
+        app.Use(new AccessGate(token, [HealthEndpoints.Liveness, HealthEndpoints.Readiness]).InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
             BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
-        new PlaygroundEndpoints(context, options.MaxSessions, logger).Map(app);
+        HealthEndpoints.Map(app);
+        new PlaygroundEndpoints(context, gate, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal) + "/")).ToList()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
-        var server = new PlaygroundServer(app, addresses, backend, token);
+        var server = new PlaygroundServer(app, addresses, backend, token, gate, options.DrainTimeout, logger);
         LogListening(logger, string.Join(", ", addresses), backend.Describe());
         return server;
+    }
+
+    /// <summary>
+    /// Drains the node: at once it takes no new session (<c>/readyz</c> answers 503 <c>draining</c>, a new session is
+    /// refused with a reason the page shows) and tells each live page why; the live sessions go on until they end or
+    /// until <see cref="PlaygroundOptions.DrainTimeout"/>, when those left are ended as if their pages had stopped
+    /// them (each graph stopped, so what it was writing is written). Still listening afterwards: then
+    /// <see cref="StopAsync"/>. A second call waits for the same drain.
+    /// </summary>
+    /// <returns>True when every session ended on its own before the deadline.</returns>
+    public async Task<bool> DrainAsync(CancellationToken cancellationToken = default)
+    {
+        var live = _gate.Live;
+        var empty = _gate.BeginDrainAsync(_drainTimeout);
+        LogDraining(_logger, live, _drainTimeout.TotalSeconds);
+        if (await Task.WhenAny(empty, Task.Delay(_drainTimeout, cancellationToken)).ConfigureAwait(false) == empty)
+        {
+            LogDrained(_logger);
+            return true;
+        }
+        LogDrainDeadline(_logger, _gate.Live);
+        _gate.EndRemaining();
+        // Each ends as a stopped page does: the graph's stop and the close are bounded by the session's own patience.
+        await Task.WhenAny(empty, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken)).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Stops listening and ends every browser session (each one's graph is stopped).</summary>
@@ -150,6 +186,15 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No API key configured: the local realtime server answers at {Uri} (in-process).")]
     private static partial void LogLocalServer(ILogger logger, Uri uri);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining: no new sessions; {Live} live sessions have up to {Seconds} s to end.")]
+    private static partial void LogDraining(ILogger logger, int live, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drained: no session left.")]
+    private static partial void LogDrained(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain deadline: ending the {Live} sessions still running.")]
+    private static partial void LogDrainDeadline(ILogger logger, int live);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playground listening on {Addresses}; backend: {Backend}.")]
     private static partial void LogListening(ILogger logger, string addresses, string backend);

@@ -39,6 +39,10 @@ public sealed record BackendInfo(string Kind, string Model, string Endpoint)
         return new BackendInfo("openai", model, host);
     }
 
+    /// <summary>The realtime service's address as resolved properties give it (<c>base_uri</c>, else OpenAI's), for a reachability probe.</summary>
+    internal static Uri ServiceUri(JsonObject resolvedProperties) =>
+        Uri.TryCreate(Text(resolvedProperties, "base_uri"), UriKind.Absolute, out var uri) ? uri : new Uri("wss://api.openai.com");
+
     /// <summary>The resolved API key, or null.</summary>
     internal static string? KeyOf(JsonObject resolvedProperties) => Text(resolvedProperties, "api_key") is { Length: > 0 } k ? k : null;
 

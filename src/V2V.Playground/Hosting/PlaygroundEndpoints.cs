@@ -13,10 +13,9 @@ namespace V2V.Playground.Hosting;
 /// The routes: <c>GET /</c> and <c>GET /NAME</c> (the page's files), <c>GET /api/info</c> (the backend and the choices
 /// of the settings; never the key), and <c>/ws</c> (one browser session per WebSocket; same origin only).
 /// </summary>
-internal sealed partial class PlaygroundEndpoints(SessionContext context, int maxSessions, ILogger logger)
+internal sealed partial class PlaygroundEndpoints(SessionContext context, SessionGate gate, ILogger logger)
 {
     private readonly EmbeddedAssets _assets = new();
-    private int _sessions;
 
     public void Map(WebApplication app)
     {
@@ -39,8 +38,8 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, int ma
         ["voices"] = new JsonArray([.. SessionSettings.Voices.Select(v => (JsonNode?)v)]),
         ["turnModes"] = new JsonArray([.. SessionSettings.TurnModes.Select(v => (JsonNode?)v)]),
         ["outputSampleRate"] = SessionGraph.OutputSampleRate,
-        ["sessions"] = Volatile.Read(ref _sessions),
-        ["maxSessions"] = maxSessions,
+        ["sessions"] = gate.Live,
+        ["maxSessions"] = gate.Capacity,
     }.ToJsonString(), "application/json; charset=utf-8");
 
     private async Task SessionAsync(HttpContext http)
@@ -57,24 +56,25 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, int ma
             await http.Response.WriteAsync("Cross-origin WebSocket refused: the playground talks to its own page only.\n", http.RequestAborted).ConfigureAwait(false);
             return;
         }
-        if (Interlocked.Increment(ref _sessions) > maxSessions)
+        if (!gate.TryEnter(out var refusal))
         {
-            Interlocked.Decrement(ref _sessions);
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await http.Response.WriteAsync($"The playground is running {maxSessions} sessions, its limit; try again later.\n", http.RequestAborted).ConfigureAwait(false);
+            // Accepted, then refused in words: a browser cannot read the body of a refused WebSocket handshake.
+            using var refused = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            await SessionRefusal.SendAsync(refused, refusal!, gate.Capacity, http.RequestAborted).ConfigureAwait(false);
             return;
         }
         try
         {
-            // A session ends when its page goes away or when the server stops, whichever comes first.
+            // A session ends when its page goes away or when the server stops, whichever comes first; a drain's
+            // deadline ends it gracefully (see BrowserSession).
             var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
             using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            await new BrowserSession(socket, context, logger).RunAsync(ended.Token).ConfigureAwait(false);
+            await new BrowserSession(socket, context, logger).RunAsync(gate, ended.Token).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _sessions);
+            gate.Leave();
         }
     }
 

@@ -8,9 +8,10 @@ namespace V2V.Playground.Security;
 /// Who may use the playground. With an access token: every request must carry it, in the cookie the server set when
 /// the page was opened with <c>?token=T</c>, or as <c>Authorization: Bearer T</c>. Without one (loopback only): the
 /// Host header must name this machine, because a web site could otherwise reach the loopback server through DNS
-/// rebinding (its own name, resolved to 127.0.0.1, makes its pages "same origin" with the playground).
+/// rebinding (its own name, resolved to 127.0.0.1, makes its pages "same origin" with the playground). The open paths
+/// (the health probes) pass without either: a probe carries no token and addresses the node by its IP.
 /// </summary>
-internal sealed class AccessGate(string? token)
+internal sealed class AccessGate(string? token, IReadOnlyCollection<string> openPaths)
 {
     public const string CookieName = "v2v_token";
     private readonly byte[]? _token = token is null ? null : Encoding.UTF8.GetBytes(token);
@@ -18,6 +19,11 @@ internal sealed class AccessGate(string? token)
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
+        if (openPaths.Contains(request.Path.Value ?? ""))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
         if (_token is null)
         {
             if (!ListenAddresses.IsLoopbackHost(request.Host.Host))

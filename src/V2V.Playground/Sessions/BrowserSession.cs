@@ -7,6 +7,7 @@ using V2V.Graph;
 using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Playground.Backend;
+using V2V.Playground.Hosting;
 using V2V.Ten;
 
 namespace V2V.Playground.Sessions;
@@ -24,10 +25,14 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
 
     private readonly string _id = Guid.NewGuid().ToString("N")[..8];
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="gate">The server's drain: when it begins the page is told and the session goes on; at its deadline the
+    /// session ends as if the page had stopped it.</param>
+    /// <param name="cancellationToken">The page is gone or the server stops: the session ends at once.</param>
+    public async Task RunAsync(SessionGate gate, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxMessageBytes];
         await using var page = new PageWriter(socket, context.Secret);
+        using var told = gate.Draining.Register(() => page.TryQueueJson(PageMessages.Notice(DrainNotice.Text(gate.DrainTimeout), "draining")));
         RunningGraph? graph = null;
         try
         {
@@ -55,11 +60,11 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
             }
             await page.SendJsonAsync(PageMessages.Ready(_id, context.Backend, SessionGraph.OutputSampleRate), cancellationToken).ConfigureAwait(false);
             await mic.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
-            var reason = await PumpAsync(buffer, settings, mic, cancellationToken).ConfigureAwait(false);
+            var reason = await PumpAsync(buffer, settings, mic, gate.Deadline, cancellationToken).ConfigureAwait(false);
             LogEnded(logger, _id, reason, mic.Frames, page.AudioDropped);
             await StopGraphAsync(graph, mic).ConfigureAwait(false);
             graph = null;
-            await CloseAsync(page, WebSocketCloseStatus.NormalClosure, reason).ConfigureAwait(false);
+            await CloseAsync(page, reason == DrainNotice.Ended ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.NormalClosure, reason).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
@@ -111,11 +116,23 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     }
 
     // Reads the page until it stops or leaves: binary messages are microphone audio, text messages are JSON commands.
-    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, CancellationToken cancellationToken)
+    // At the drain's deadline it returns with the receive still pending: cancelling a WebSocket's receive would abort
+    // the socket, and the graph's last words (the transcript's end) and the close must still reach the page.
+    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, CancellationToken deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var message = await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var receive = ReceiveAsync(buffer, cancellationToken);
+            try
+            {
+                await receive.WaitAsync(deadline).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !receive.IsCompleted)
+            {
+                _ = receive.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return DrainNotice.Ended;
+            }
+            var message = await receive.ConfigureAwait(false);
             if (message is not { } m || m.Type == WebSocketMessageType.Close)
             {
                 return "the page closed the connection";

@@ -58,6 +58,14 @@ internal static class PageMessages
         ["fatal"] = fatal,
     });
 
+    /// <summary><c>notice</c>: something the user should know that ends nothing yet, e.g. <c>draining</c> (the server shuts down).</summary>
+    public static byte[] Notice(string message, string code) => Write(new JsonObject
+    {
+        ["type"] = "notice",
+        ["message"] = message,
+        ["code"] = code,
+    });
+
     /// <summary><c>flush</c>: drop every sample not yet played, at once (barge-in).</summary>
     public static byte[] Flush(int framesDroppedOnServer) => Write(new JsonObject
     {

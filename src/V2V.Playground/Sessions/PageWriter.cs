@@ -56,6 +56,17 @@ internal sealed class PageWriter : IAsyncDisposable
         _signal.Release();
     }
 
+    /// <summary>Queues a JSON event without waiting (from a callback); false when the queue is full or closed.</summary>
+    public bool TryQueueJson(byte[] utf8Json)
+    {
+        if (!_control.Writer.TryWrite(Mask(utf8Json)))
+        {
+            return false;
+        }
+        _signal.Release();
+        return true;
+    }
+
     /// <summary>Queues an audio frame; the writer owns it now (and disposes it once sent or dropped).</summary>
     public void SendAudio(PcmFrame frame)
     {

@@ -19,6 +19,7 @@ const stats = {
   transcript: [],
   events: [],
   errors: [],
+  notices: [],
   timeline: { userSpans: [], agentSpans: [], interruptions: [], ttfa: [] },
 };
 window.v2vStats = stats;
@@ -148,6 +149,11 @@ class Session {
       case 'event':
         this.onSessionEvent(message);
         break;
+      case 'notice':
+        stats.notices.push(message);
+        $('notice').textContent = message.message;
+        $('notice').hidden = false;
+        break;
       case 'error':
         showError(message.message);
         if (message.fatal) this.close(message.message, { shown: true });
@@ -221,6 +227,7 @@ async function start(event) {
   event.preventDefault();
   if (session) return;
   $('error').hidden = true;
+  $('notice').hidden = true;
   transcript.clear();
   Object.assign(stats, { playedSamples: 0, bufferedSamples: 0, framesReceived: 0, micChunksSent: 0, flushes: 0, lastFlush: null });
   stats.events.length = 0;
