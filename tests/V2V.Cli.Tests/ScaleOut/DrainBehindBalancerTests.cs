@@ -54,7 +54,14 @@ public sealed class DrainBehindBalancerTests
             }
 
             // The live session is not dropped: the turn it was in is heard, answered and spoken to its end.
-            await speaking;
+            try
+            {
+                await speaking;
+            }
+            catch (System.Net.WebSockets.WebSocketException ex)
+            {
+                Assert.Fail($"the draining node dropped the live session while the user spoke ({ex.Message}). It got: {talker.Describe()}\nThe node said:\n{drained.Output}");
+            }
             await talker.WaitForAsync(AnsweredWithVoice, "the user's turn, then the agent's whole answer to it with its audio", Ct);
             Assert.DoesNotContain(talker.Received, m => m.Is("error") && m.Json!.Value.GetProperty("fatal").GetBoolean());
             Assert.False(talker.Closed, "the draining node closed a live session: " + talker.Describe());
