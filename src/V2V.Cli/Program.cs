@@ -13,6 +13,9 @@ public static class Program
         root.Subcommands.Add(Commands.GraphCommand.Create());
         root.Subcommands.Add(Commands.ServeCommand.Create());
         root.Subcommands.Add(Commands.TalkCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        var parsed = root.Parse(args);
+        // serve takes SIGTERM and Ctrl+C itself, to drain its sessions (Serve/ShutdownSignals); the others stop as usual.
+        var invocation = parsed.CommandResult.Command.Name == "serve" ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null;
+        return parsed.InvokeAsync(invocation);
     }
 }

@@ -54,6 +54,9 @@ public sealed class PlaygroundOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>What is exported with OpenTelemetry (metrics, traces, a Prometheus <c>/metrics</c>); by default nothing.</summary>
+    public Telemetry.PlaygroundTelemetry Telemetry { get; } = new();
+
     /// <summary>Resolves <c>${env:NAME}</c> in properties; null: the process environment.</summary>
     public Func<string, string?>? Environment { get; set; }
 

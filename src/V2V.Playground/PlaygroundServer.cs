@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using V2V.Extension;
 using V2V.Playground.Backend;
 using V2V.Playground.Health;
+using V2V.Playground.Telemetry;
 using V2V.Playground.Hosting;
 using V2V.Playground.Security;
 using V2V.Simulator;
@@ -96,14 +97,17 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         HealthEndpoints.Register(builder.Services, gate, BackendProbe.For(serviceUri, TimeProvider.System));
+        TelemetrySetup.Register(builder.Services, options.Telemetry, options.ResolveEnvironment);
         var app = builder.Build();
         app.Use(SecurityHeaders.InvokeAsync);
-        app.Use(new AccessGate(token, [HealthEndpoints.Liveness, HealthEndpoints.Readiness]).InvokeAsync);
+        // Probes and scrapers carry no token and address the node by its IP.
+        app.Use(new AccessGate(token, [HealthEndpoints.Liveness, HealthEndpoints.Readiness, .. options.Telemetry.Prometheus ? [TelemetrySetup.MetricsPath] : Array.Empty<string>()]).InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
             BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
         HealthEndpoints.Map(app);
+        TelemetrySetup.Map(app, options.Telemetry);
         new PlaygroundEndpoints(context, gate, logger).Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
+using V2V.Cli.Serve;
 using V2V.Playground;
 
 namespace V2V.Cli.Commands;
@@ -11,7 +11,9 @@ namespace V2V.Cli.Commands;
 /// AZURE_OPENAI_ENDPOINT, deployment AZURE_OPENAI_DEPLOYMENT unless the flags say them), or when AZURE_OPENAI_ENDPOINT
 /// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
 /// <c>--graph FILE [--graph-name NAME] [--bind NODE=ADDON]</c> runs a TEN app's graph behind the page instead of the
-/// playground's own (see <see cref="ServeGraph"/>). Exit codes: 0 stopped, 1 failed, 2 not started as configured.
+/// playground's own (see <see cref="ServeGraph"/>). Settings also from appsettings.json, <c>--config FILE</c> and
+/// <c>V2V_</c> variables (<see cref="ServeConfiguration"/>). SIGTERM or Ctrl+C drains (<see cref="PlaygroundServer.DrainAsync"/>),
+/// then stops. Exit codes: 0 stopped (after a drain), 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
 {
@@ -37,58 +39,94 @@ internal static class ServeCommand
         var graph = new Option<FileInfo?>("--graph") { Description = $"Run a TEN app's graph behind the page (its property.json, with its ten_packages): the page is its agora_rtc node ({PlaygroundGraph.RtcAddon}); these flags' agent properties go to its openai_v2v node where the graph sets none." };
         var graphName = new Option<string?>("--graph-name") { Description = "Which predefined graph of the --graph file (default: its one auto_start graph)." };
         var bind = GraphCommand.BindOption();
+        var config = new Option<FileInfo?>("--config") { Description = $"A JSON settings file (as {ServeConfiguration.AppSettingsFile}, which is read from beside the program first): sections Serve, Drain, Telemetry, Logging. Environment variables V2V_SECTION__NAME and the flags override it." };
+        var drainTimeout = new Option<double>("--drain-timeout") { Description = "Seconds that SIGTERM or Ctrl+C lets live sessions go on (no new ones are taken) before ending them (default 30).", DefaultValueFactory = _ => 30 };
+        var metrics = new Option<bool>("--metrics") { Description = "Serve /metrics for a Prometheus scrape (the V2V.Voice meter)." };
+        var otlp = new Option<Uri?>("--otlp-endpoint") { Description = "Send metrics and traces to this OTLP collector (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)." };
+        var logFormat = new Option<string?>("--log-format") { Description = "Console log format: simple (default), json or systemd." };
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
         {
             urls, host, port, token, keyVariable, vendor, baseUri, path, model, set, maxSessions, verbose, graph, graphName, bind,
+            config, drainTimeout, metrics, otlp, logFormat,
         };
+        // Each flag is one setting of the configuration, given on the command line (ServeSetting names them all).
+        var flags = new List<(Option Option, string Key, Func<ParseResult, object?> Value)>();
+        void Flag<T>(Option<T> option, string key) => flags.Add((option, key, r => r.GetValue(option)));
+        Flag(urls, "Serve:Urls");
+        Flag(host, "Serve:Host");
+        Flag(port, "Serve:Port");
+        Flag(token, "Serve:Token");
+        Flag(keyVariable, "Serve:ApiKeyEnv");
+        Flag(vendor, "Serve:Vendor");
+        Flag(baseUri, "Serve:BaseUri");
+        Flag(path, "Serve:Path");
+        Flag(model, "Serve:Model");
+        Flag(maxSessions, "Serve:MaxSessions");
+        Flag(verbose, "Serve:Verbose");
+        Flag(graph, "Serve:Graph");
+        Flag(graphName, "Serve:GraphName");
+        Flag(drainTimeout, "Drain:Timeout");
+        Flag(metrics, "Telemetry:Prometheus");
+        Flag(otlp, "Telemetry:OtlpEndpoint");
+        Flag(logFormat, "Logging:Console:FormatterName");
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
-            using var loggerFactory = LoggerFactory.Create(b => b
-                .AddSimpleConsole(o => o.SingleLine = true)
-                .SetMinimumLevel(result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information)
-                .AddFilter("Microsoft.AspNetCore", result.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning)
-                .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
-                // A failed start is said once, plainly, below; the host's own stack trace only with --verbose.
-                .AddFilter("Microsoft.Extensions.Hosting", result.GetValue(verbose) ? LogLevel.Information : LogLevel.None));
+            // Only the flags given: a flag's default must not hide what a file or a variable set.
+            var given = flags.Where(f => result.GetResult(f.Option) is { Implicit: false })
+                .ToDictionary(f => f.Key, f => ServeConfiguration.Text(f.Value(result)));
+            var configuration = ServeConfiguration.Load(AppContext.BaseDirectory, result.GetValue(config), given, out var problem);
+            if (configuration is null)
+            {
+                Console.Error.WriteLine($"v2v serve: {problem}");
+                return NotStarted;
+            }
+            var settings = configuration.Serve;
+            using var loggerFactory = ServeLogging.Create(configuration.Root, settings.Verbose);
             var options = new PlaygroundOptions
             {
-                AccessToken = result.GetValue(token),
-                MaxSessions = result.GetValue(maxSessions),
+                AccessToken = settings.Token,
+                MaxSessions = settings.MaxSessions,
+                DrainTimeout = TimeSpan.FromSeconds(configuration.Drain.Timeout),
                 LoggerFactory = loggerFactory,
             };
-            foreach (var url in Addresses(result.GetValue(urls), result.GetValue(host), result.GetValue(port)))
+            options.Telemetry.Prometheus = configuration.Telemetry.Prometheus;
+            options.Telemetry.OtlpEndpoint = configuration.Telemetry.OtlpEndpoint;
+            foreach (var url in Addresses(settings.Urls, settings.Host, settings.Port))
             {
                 options.Urls.Add(url);
             }
-            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, result.GetValue(keyVariable), result.GetValue(vendor), result.GetValue(baseUri), result.GetValue(path), result.GetValue(model), result.GetValue(set) ?? [], Console.Error, out var readKeyFrom))
+            // Serve:Properties first, then --set: the command line wins.
+            string[] assignments = [.. settings.Properties.Select(p => $"{p.Key}={p.Value}"), .. result.GetValue(set) ?? []];
+            if (!ServeBackend.TryConfigure(options.ExtensionProperties, Environment.GetEnvironmentVariable, settings.ApiKeyEnv, settings.Vendor, settings.BaseUri, settings.Path, settings.Model, assignments, Console.Error, out var readKeyFrom))
             {
                 return NotStarted;
             }
             options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
-            if (result.GetValue(graph) is { } graphFile)
+            if (settings.Graph is { Length: > 0 } graphFile)
             {
-                options.Graph = ServeGraph.Load(graphFile, result.GetValue(graphName), result.GetValue(bind) ?? [], Console.Error);
+                options.Graph = ServeGraph.Load(new FileInfo(graphFile), settings.GraphName, result.GetValue(bind) ?? [], Console.Error);
                 if (options.Graph is null)
                 {
                     return NotStarted;
                 }
             }
-            else if (result.GetValue(bind) is { Length: > 0 } || result.GetValue(graphName) is not null)
+            else if (result.GetValue(bind) is { Length: > 0 } || settings.GraphName is not null)
             {
                 Console.Error.WriteLine("v2v serve: --bind and --graph-name apply to a TEN app's graph: add --graph FILE (its property.json).");
                 return NotStarted;
             }
-            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(PlaygroundOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(PlaygroundOptions options)
     {
+        using var signals = new ShutdownSignals();
         PlaygroundServer server;
         try
         {
-            server = await PlaygroundServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            server = await PlaygroundServer.StartAsync(options, signals.Drain).ConfigureAwait(false);
         }
         catch (PlaygroundConfigurationException ex)
         {
@@ -100,19 +138,31 @@ internal static class ServeCommand
             Console.Error.WriteLine($"v2v serve: cannot listen: {ex.Message} Choose another port with --port N (or --urls).");
             return Failed;
         }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
         await using (server.ConfigureAwait(false))
         {
             Console.WriteLine($"v2v playground: open {server.PageUrl}");
             Console.WriteLine($"  backend: {server.Backend.Describe()}");
+            Console.WriteLine($"  sessions: at most {options.MaxSessions}; on SIGTERM or Ctrl+C they get up to {options.DrainTimeout.TotalSeconds:0} s to end");
+            if (options.Telemetry.Prometheus)
+            {
+                Console.WriteLine($"  metrics: {new Uri(server.Addresses[0], "metrics")}");
+            }
             Console.WriteLine("  Press Ctrl+C to stop.");
+            await Task.Delay(Timeout.Infinite, signals.Drain).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Console.WriteLine("Draining (Ctrl+C again to stop now).");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                await server.DrainAsync(signals.Now).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                Console.WriteLine("Stopping.");
+                // Asked to stop now: the sessions left end with the server.
             }
+            Console.WriteLine("Stopping.");
         }
         return 0;
     }

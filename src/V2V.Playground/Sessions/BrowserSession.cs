@@ -8,6 +8,7 @@ using V2V.Graph.Definition;
 using V2V.Graph.Hosting;
 using V2V.Playground.Backend;
 using V2V.Playground.Hosting;
+using V2V.Playground.Telemetry;
 using V2V.Ten;
 
 namespace V2V.Playground.Sessions;
@@ -32,6 +33,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     {
         var buffer = new byte[MaxMessageBytes];
         await using var page = new PageWriter(socket, context.Secret);
+        using var trace = new SessionTrace(_id, context.Backend);
         using var told = gate.Draining.Register(() => page.TryQueueJson(PageMessages.Notice(DrainNotice.Text(gate.DrainTimeout), "draining")));
         RunningGraph? graph = null;
         try
@@ -51,16 +53,19 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 await CloseAsync(page, WebSocketCloseStatus.PolicyViolation, "bad start message").ConfigureAwait(false);
                 return;
             }
+            trace.Started(settings.Voice, settings.TurnMode, settings.SampleRate);
             var mic = new MicExtension();
-            graph = await StartGraphAsync(settings, mic, new PageExtension(page), page, cancellationToken).ConfigureAwait(false);
+            graph = await StartGraphAsync(settings, mic, new PageExtension(page, trace), page, cancellationToken).ConfigureAwait(false);
             if (graph is null)
             {
+                trace.Ended("start_failed", failed: true);
                 await CloseAsync(page, WebSocketCloseStatus.InternalServerError, "the session could not start").ConfigureAwait(false);
                 return;
             }
             await page.SendJsonAsync(PageMessages.Ready(_id, context.Backend, SessionGraph.OutputSampleRate), cancellationToken).ConfigureAwait(false);
             await mic.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
-            var reason = await PumpAsync(buffer, settings, mic, gate.Deadline, cancellationToken).ConfigureAwait(false);
+            var reason = await PumpAsync(buffer, settings, mic, trace, gate.Deadline, cancellationToken).ConfigureAwait(false);
+            trace.Ended(reason, failed: false);
             LogEnded(logger, _id, reason, mic.Frames, page.AudioDropped);
             await StopGraphAsync(graph, mic).ConfigureAwait(false);
             graph = null;
@@ -68,7 +73,9 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            LogEnded(logger, _id, ex is OperationCanceledException ? "server stopping or start timed out" : "connection lost", 0, page.AudioDropped);
+            var reason = ex is OperationCanceledException ? "server stopping or start timed out" : "connection lost";
+            trace.Ended(reason, failed: ex is WebSocketException);
+            LogEnded(logger, _id, reason, 0, page.AudioDropped);
         }
         finally
         {
@@ -118,7 +125,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     // Reads the page until it stops or leaves: binary messages are microphone audio, text messages are JSON commands.
     // At the drain's deadline it returns with the receive still pending: cancelling a WebSocket's receive would abort
     // the socket, and the graph's last words (the transcript's end) and the close must still reach the page.
-    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, CancellationToken deadline, CancellationToken cancellationToken)
+    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, SessionTrace trace, CancellationToken deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -155,6 +162,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 case "stop":
                     return "the page stopped the session";
                 case "text" when text is { Length: > 0 }:
+                    trace.UserTurnEnded("text");
                     await mic.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
                     break;
                 case "interrupt":

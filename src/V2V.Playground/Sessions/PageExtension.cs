@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using V2V.Playground.Telemetry;
 using V2V.Ten;
 using V2V.Ten.Messages;
 
@@ -8,7 +12,7 @@ namespace V2V.Playground.Sessions;
 /// messages; <c>text_data</c>, <c>session_event</c> and <c>error</c> as JSON events; the <c>flush</c> cmd as a
 /// <c>flush</c> event that overtakes the audio still queued, which is dropped here too.
 /// </summary>
-internal sealed class PageExtension(PageWriter page) : Ten.Extension
+internal sealed class PageExtension(PageWriter page, SessionTrace trace) : Ten.Extension
 {
     private long _staleFrames;
     private string? _playingItem;
@@ -36,6 +40,7 @@ internal sealed class PageExtension(PageWriter page) : Ten.Extension
     public override ValueTask OnDataAsync(ITenEnv env, DataMessage data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
+        Trace(data);
         return data.Name switch
         {
             "text_data" => page.SendJsonAsync(PageMessages.Transcript(data), cancellationToken),
@@ -43,6 +48,27 @@ internal sealed class PageExtension(PageWriter page) : Ten.Extension
             "error" => page.SendJsonAsync(PageMessages.Error(data.GetString("message") ?? "error", data.GetString("code"), data.GetBool("fatal") ?? false), cancellationToken),
             _ => ValueTask.CompletedTask,
         };
+    }
+
+    // The turn's span: from the end of the user's speech to the agent's closing piece.
+    private void Trace(DataMessage data)
+    {
+        if (data.Name == "session_event")
+        {
+            switch (data.GetString("kind"))
+            {
+                case "user_speech_stopped":
+                    trace.UserTurnEnded("speech");
+                    break;
+                case "first_audio" when data.Properties["latency_ms"] is JsonValue { } latency && latency.GetValueKind() == JsonValueKind.Number:
+                    trace.FirstAudio(double.Parse(latency.ToJsonString(), CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+        else if (data.Name == "text_data" && data.GetString("role") != "user" && data.GetBool("end_of_segment") == true)
+        {
+            trace.AgentTurnEnded(data.GetBool("interrupted") ?? false);
+        }
     }
 
     public override async Task<CmdResult> OnCmdAsync(ITenEnv env, Cmd cmd, CancellationToken cancellationToken)

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using V2V.Playground.Telemetry;
+
+namespace V2V.Cli.Serve;
+
+/// <summary>
+/// <c>v2v serve</c>'s settings through Microsoft.Extensions.Configuration, later sources over earlier ones:
+/// <c>appsettings.json</c> beside the program, <c>--config FILE</c>, environment variables <c>V2V_SECTION__NAME</c>
+/// (e.g. <c>V2V_Serve__MaxSessions</c>), then the flags given on the command line. Bound to the sections <c>Serve</c>,
+/// <c>Drain</c> and <c>Telemetry</c> and checked at once (<see cref="ServeSettingsValidator"/>); <c>Logging</c> is
+/// Microsoft.Extensions.Logging's own section.
+/// </summary>
+internal sealed class ServeConfiguration
+{
+    public const string AppSettingsFile = "appsettings.json";
+
+    private ServeConfiguration(IConfigurationRoot root, ServeSettings serve, DrainSettings drain, PlaygroundTelemetry telemetry)
+    {
+        Root = root;
+        Serve = serve;
+        Drain = drain;
+        Telemetry = telemetry;
+    }
+
+    public IConfigurationRoot Root { get; }
+
+    public ServeSettings Serve { get; }
+
+    public DrainSettings Drain { get; }
+
+    public PlaygroundTelemetry Telemetry { get; }
+
+    /// <summary>Reads, binds and checks the settings; a problem is one line naming the setting and where to fix it.</summary>
+    /// <param name="programDirectory">Where appsettings.json is looked for.</param>
+    /// <param name="configFile">The <c>--config</c> file, which must exist; null: none.</param>
+    /// <param name="flags">The flags given on the command line, as configuration keys and values.</param>
+    /// <param name="problem">The problem, when null is returned.</param>
+    public static ServeConfiguration? Load(string programDirectory, FileInfo? configFile, IReadOnlyDictionary<string, string?> flags, out string? problem)
+    {
+        problem = null;
+        if (configFile is { Exists: false })
+        {
+            problem = $"--config {configFile.FullName}: no such file. Give the path of a JSON settings file like appsettings.json.";
+            return null;
+        }
+        IConfigurationRoot root;
+        try
+        {
+            var builder = new ConfigurationBuilder().AddJsonFile(Path.Combine(programDirectory, AppSettingsFile), optional: true, reloadOnChange: false);
+            if (configFile is not null)
+            {
+                builder.AddJsonFile(configFile.FullName, optional: false, reloadOnChange: false);
+            }
+            root = builder.AddEnvironmentVariables(ServeSetting.EnvironmentPrefix).AddInMemoryCollection(flags).Build();
+        }
+        catch (InvalidDataException ex)
+        {
+            problem = $"{ex.Message} Fix the JSON of the settings file.";
+            return null;
+        }
+        try
+        {
+            var serve = Bind<ServeSettings>(root, "Serve");
+            var drain = Bind<DrainSettings>(root, "Drain");
+            var telemetry = Bind<PlaygroundTelemetry>(root, "Telemetry");
+            var configuration = new ServeConfiguration(root, serve, drain, telemetry);
+            problem = ServeSettingsValidator.FirstProblem(configuration);
+            return problem is null ? configuration : null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            problem = Explain(ex);
+            return null;
+        }
+    }
+
+    /// <summary>A flag's value as configuration keeps it (invariant culture: <c>1.5</c>, <c>true</c>).</summary>
+    public static string? Text(object? value) => value switch
+    {
+        null => null,
+        FileSystemInfo file => file.FullName,
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    // A section of our own may hold only the settings it has: a misspelt one is a mistake to say, not to ignore.
+    private static T Bind<T>(IConfiguration root, string section) where T : new() =>
+        root.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
+
+    // The binder says which key failed ("...value at 'Serve:MaxSessions' to type 'System.Int32'", "...key(s): 'MaxSesions'").
+    private static string Explain(InvalidOperationException ex)
+    {
+        var message = ex.InnerException is { } inner && ex.Message.StartsWith("Failed to convert", StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
+        var quoted = message.Split('\'');
+        var setting = quoted.Length > 1 ? ServeSetting.Of(quoted[1]) : null;
+        return setting is null
+            ? $"{message} Known settings: {string.Join(", ", ServeSetting.All.Select(s => s.Key))}, Serve:Properties:NAME."
+            : $"{message} Fix it where it is set: {setting.Where}.";
+    }
+}
