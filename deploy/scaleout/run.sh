@@ -54,5 +54,7 @@ done
 export V2V_LB_BIND="127.0.0.1:$port"
 echo "balancer: http://127.0.0.1:$port/  (Ctrl+C stops all)"
 haproxy -W -db -f deploy/scaleout/haproxy.cfg &
-pids+=($!)
-wait -n || true
+balancer=$!
+pids+=("$balancer")
+# Until the balancer ends (or Ctrl+C): a drained node exiting is no reason to stop the others.
+wait "$balancer" || true
