@@ -22,7 +22,11 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, params string[] args) =>
         RunCoreAsync(Environment.CurrentDirectory, new Dictionary<string, string>(), interruptWhen, args);
 
-    private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args)
+    /// <summary>Runs the command with these environment variables and, once its standard output shows <paramref name="when"/>, sends it <paramref name="signal"/> (e.g. TERM, as Kubernetes stops a pod).</summary>
+    public static Task<(int ExitCode, string Output)> RunAndSignalAsync(string signal, string when, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(Environment.CurrentDirectory, environment, when, args, signal);
+
+    private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args, string signal = "INT")
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
@@ -41,7 +45,7 @@ internal static class CliProcess
             start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
-        var stdout = ReadAsync(process, process.StandardOutput, interruptWhen);
+        var stdout = ReadAsync(process, process.StandardOutput, interruptWhen, signal);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
@@ -61,8 +65,8 @@ internal static class CliProcess
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    /// <summary>Reads the output line by line; the line that shows <paramref name="interruptWhen"/> sends the process SIGINT (once).</summary>
-    private static async Task<string> ReadAsync(Process process, StreamReader output, string? interruptWhen)
+    /// <summary>Reads the output line by line; the line that shows <paramref name="interruptWhen"/> sends the process the signal (once).</summary>
+    private static async Task<string> ReadAsync(Process process, StreamReader output, string? interruptWhen, string signal)
     {
         var text = new StringBuilder();
         while (await output.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
@@ -71,7 +75,7 @@ internal static class CliProcess
             if (interruptWhen is not null && line.Contains(interruptWhen, StringComparison.Ordinal))
             {
                 interruptWhen = null;
-                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
                 await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
             }
         }

@@ -70,7 +70,7 @@ internal sealed class ServeConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            problem = Explain(ex);
+            problem = ex.Message;
             return null;
         }
     }
@@ -86,17 +86,31 @@ internal sealed class ServeConfiguration
     };
 
     // A section of our own may hold only the settings it has: a misspelt one is a mistake to say, not to ignore.
-    private static T Bind<T>(IConfiguration root, string section) where T : new() =>
-        root.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
-
-    // The binder says which key failed ("...value at 'Serve:MaxSessions' to type 'System.Int32'", "...key(s): 'MaxSesions'").
-    private static string Explain(InvalidOperationException ex)
+    private static T Bind<T>(IConfiguration root, string section) where T : new()
     {
-        var message = ex.InnerException is { } inner && ex.Message.StartsWith("Failed to convert", StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
+        try
+        {
+            return root.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidOperationException(Explain(ex.Message, section), ex);
+        }
+    }
+
+    // The binder's words, in ours: "Failed to convert configuration value 'X' at 'KEY' to type 'T'." and
+    // "...properties were not found on the instance of TYPE: 'A', 'B'".
+    private static string Explain(string message, string section)
+    {
         var quoted = message.Split('\'');
-        var setting = quoted.Length > 1 ? ServeSetting.Of(quoted[1]) : null;
-        return setting is null
-            ? $"{message} Known settings: {string.Join(", ", ServeSetting.All.Select(s => s.Key))}, Serve:Properties:NAME."
-            : $"{message} Fix it where it is set: {setting.Where}.";
+        if (message.StartsWith("Failed to convert", StringComparison.Ordinal) && quoted.Length > 5 && ServeSetting.Of(quoted[3]) is { } setting)
+        {
+            return $"{setting.Key} must be {quoted[5].Replace("System.", "", StringComparison.Ordinal)}, got '{quoted[1]}'; {setting.Where}.";
+        }
+        if (message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal) && quoted.Length > 1)
+        {
+            return $"{section}:{quoted[^2]} is not a setting of v2v serve. Known settings: {string.Join(", ", ServeSetting.All.Select(s => s.Key))}, Serve:Properties:NAME (an openai_v2v property).";
+        }
+        return message;
     }
 }

@@ -10,14 +10,20 @@ namespace V2V.Cli.Serve;
 /// </summary>
 internal static class ServeLogging
 {
-    public static ILoggerFactory Create(IConfiguration configuration, bool verbose) => LoggerFactory.Create(b => b
-        .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
-        .AddFilter("Microsoft.AspNetCore", verbose ? LogLevel.Information : LogLevel.Warning)
-        .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
-        // A failed start is said once, plainly; the host's own stack trace only with --verbose.
-        .AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Information : LogLevel.None)
-        .AddConfiguration(configuration.GetSection("Logging"))
-        .AddConsole()
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false }));
+    public static ILoggerFactory Create(IConfiguration configuration, bool verbose) => LoggerFactory.Create(b =>
+    {
+        b.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information)
+            .AddFilter("Microsoft.AspNetCore", verbose ? LogLevel.Information : LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            // A failed start is said once, plainly; the host's own stack trace only with --verbose.
+            .AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Information : LogLevel.None)
+            .AddConfiguration(configuration.GetSection("Logging"));
+        // Each of these picks its formatter; the setting says which one (the validator has checked its name).
+        _ = configuration["Logging:Console:FormatterName"]?.ToUpperInvariant() switch
+        {
+            "JSON" => b.AddJsonConsole(),
+            "SYSTEMD" => b.AddSystemdConsole(),
+            _ => b.AddSimpleConsole(o => o.SingleLine = true),
+        };
+    });
 }

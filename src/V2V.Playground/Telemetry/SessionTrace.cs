@@ -18,7 +18,16 @@ internal sealed class SessionTrace : IDisposable
 
     public SessionTrace(string sessionId, BackendInfo backend)
     {
-        _session = SessionTracing.Source.StartActivity("v2v.session", ActivityKind.Server);
+        // A trace of its own, linked to the WebSocket's HTTP request: a session lasts minutes, and the request's span
+        // (when one exists and is not recorded) would otherwise decide, as the parent, that this one is not sampled either.
+        var request = Activity.Current;
+        Activity.Current = null;
+        _session = SessionTracing.Source.StartActivity("v2v.session", ActivityKind.Server, default(ActivityContext),
+            links: request is null ? null : [new ActivityLink(request.Context)]);
+        if (_session is null)
+        {
+            Activity.Current = request;
+        }
         _session?.SetTag("v2v.session.id", sessionId)
             .SetTag("gen_ai.provider.name", backend.Kind switch { "azure" => "azure.ai.openai", "local" => "v2v.local", _ => "openai" })
             .SetTag("gen_ai.request.model", backend.Model)

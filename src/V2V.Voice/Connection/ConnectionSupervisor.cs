@@ -154,7 +154,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             {
                 previous.Retired = true;
             }
-            _metrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalSeconds);
             await _owner.ConnectedAsync(client.Endpoint, ct).ConfigureAwait(false);
             ArmRenewalOf(live);
             _ = Task.Run(() => live.PumpAsync(_owner, ArmRenewalOf, _time, _stop.Token), CancellationToken.None);

@@ -19,22 +19,24 @@ public sealed class VoiceMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(new MeterOptions(MeterName) { Version = "0.1.0" });
-        ConnectTime = meter.CreateHistogram<double>("v2v.connect_time", "ms", "Time to open and configure the realtime connection");
-        TimeToFirstAudio = meter.CreateHistogram<double>("v2v.time_to_first_audio", "ms", "End of user speech to first audio out");
-        TurnLength = meter.CreateHistogram<double>("v2v.turn_length", "ms", "Audio length of an agent turn");
-        Interruptions = meter.CreateCounter<long>("v2v.interruptions", description: "Agent turns interrupted by the user");
-        FramesDropped = meter.CreateCounter<long>("v2v.frames_dropped", description: "Audio frames dropped (tag reason)");
-        Reconnects = meter.CreateCounter<long>("v2v.reconnects", description: "Reconnections after a dropped connection");
-        Tokens = meter.CreateCounter<long>("v2v.tokens", description: "Tokens used (tag kind)");
+        // OpenTelemetry's semantic conventions: durations in seconds, counts in {units}, and GenAI's own instrument for
+        // tokens (gen_ai.client.token.usage, a histogram per response with gen_ai.token.type input or output).
+        ConnectTime = meter.CreateHistogram<double>("v2v.connection.duration", "s", "Time to open and configure the realtime connection");
+        TimeToFirstAudio = meter.CreateHistogram<double>("v2v.time_to_first_audio", "s", "End of user speech to first audio out");
+        TurnLength = meter.CreateHistogram<double>("v2v.turn.audio.duration", "s", "Audio length of an agent turn");
+        Interruptions = meter.CreateCounter<long>("v2v.interruptions", "{interruption}", "Agent turns interrupted by the user");
+        FramesDropped = meter.CreateCounter<long>("v2v.frames_dropped", "{frame}", "Audio frames dropped (attribute reason)");
+        Reconnects = meter.CreateCounter<long>("v2v.reconnections", "{reconnection}", "Reconnections after a dropped connection");
+        Tokens = meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used per response (attribute gen_ai.token.type: input or output)");
     }
 
-    /// <summary>Time to connect and configure a session, in ms.</summary>
+    /// <summary>Time to connect and configure a session, in seconds.</summary>
     public Histogram<double> ConnectTime { get; }
 
-    /// <summary>From the end of the user's speech to the first audio frame of the answer, in ms.</summary>
+    /// <summary>From the end of the user's speech to the first audio frame of the answer, in seconds.</summary>
     public Histogram<double> TimeToFirstAudio { get; }
 
-    /// <summary>Length of the agent's spoken turns, in ms of audio.</summary>
+    /// <summary>Length of the agent's spoken turns, in seconds of audio.</summary>
     public Histogram<double> TurnLength { get; }
 
     /// <summary>Barge-ins.</summary>
@@ -46,8 +48,8 @@ public sealed class VoiceMetrics
     /// <summary>Reconnections.</summary>
     public Counter<long> Reconnects { get; }
 
-    /// <summary>Tokens used, from response.done (tag kind: input or output).</summary>
-    public Counter<long> Tokens { get; }
+    /// <summary>Tokens used, from each response.done (attribute <c>gen_ai.token.type</c>: input or output).</summary>
+    public Histogram<long> Tokens { get; }
 
     /// <summary>The metrics of a session with these options: on its meter factory, else the process's (one set for every such session).</summary>
     internal static VoiceMetrics For(VoiceSessionOptions options) =>

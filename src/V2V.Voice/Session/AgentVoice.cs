@@ -79,7 +79,7 @@ internal sealed class AgentVoice
         V2V.Realtime.Diagnostics.RealtimeProbe.OutputReady(audio.ReceivedTimestamp);
         if (_firstAudio.TryTake(Stopwatch.GetTimestamp(), out var latency))
         {
-            _context.Metrics.TimeToFirstAudio.Record(latency);
+            _context.Metrics.TimeToFirstAudio.Record(latency / 1000);
             await _context.EmitAsync(new FirstAudioOutput(latency, audio.ItemId), ct).ConfigureAwait(false);
         }
     }

@@ -114,12 +114,12 @@ internal sealed class ServerEventRouter(
         var response = done.Response;
         if (response.Usage is { } usage)
         {
-            context.Metrics.Tokens.Add(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("kind", "input"));
-            context.Metrics.Tokens.Add(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("kind", "output"));
+            context.Metrics.Tokens.Record(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
+            context.Metrics.Tokens.Record(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
-            context.Metrics.TurnLength.Record(turns.TurnAudioMs);
+            context.Metrics.TurnLength.Record(turns.TurnAudioMs / 1000.0);
         }
         if (response.Status is "failed" or "incomplete" && transcript.IsOpen)
         {
