@@ -4,9 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests use: sox and espeak-ng make spoken test audio, chromium is the real browser of
-# the playground tests, npm fetches the Silero VAD model at build time (when the machine has no npm yet).
+# the playground tests, haproxy is the load balancer of the scale-out test (deploy/scaleout), npm fetches the
+# Silero VAD model at build time (when the machine has no npm yet).
 need=()
-for pkg in sox espeak-ng chromium fonts-liberation; do
+for pkg in sox espeak-ng chromium fonts-liberation haproxy; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v npm >/dev/null 2>&1 || need+=(npm)

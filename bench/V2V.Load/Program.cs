@@ -9,6 +9,7 @@ using V2V.Load;
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
 //   plot  --out docs/perf   (redraws the picture from load.json)
+//   serve --sessions 50 --seconds 20 --nodes 2 [--warmup 15]   (browser sessions of v2v serve: one node directly, then N nodes behind haproxy)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "load";
@@ -77,6 +78,23 @@ switch (mode)
         await File.WriteAllTextAsync(Path.Combine(outDir, "load.svg"), Plot.Render(file.Results));
         break;
     }
+    case "serve":
+    {
+        var sessions = int.Parse(Arg("sessions", "50"));
+        var nodes = int.Parse(Arg("nodes", "2"));
+        var seconds = TimeSpan.FromSeconds(double.Parse(Arg("seconds", "20")));
+        var warmUp = TimeSpan.FromSeconds(double.Parse(Arg("warmup", "15")));
+        var speech = SpeechSignal.Make(30);
+        var results = new List<ServeLoadResult>();
+        foreach (var (count, balanced) in new[] { (1, false), (nodes, true) })
+        {
+            Console.WriteLine($"-- {(balanced ? $"{count} nodes behind haproxy" : "one node, direct")}, {sessions} sessions, {seconds.TotalSeconds} s (load before: {Machine.LoadAverage()})");
+            results.Add(await ServeLoadRunner.RunAsync(count, balanced, sessions, seconds, warmUp, speech));
+            Console.WriteLine(JsonSerializer.Serialize(results[^1], json));
+        }
+        ServeLoadRunner.Print(results);
+        break;
+    }
     case "quality":
         QualityRunner.Run();
         break;
@@ -99,7 +117,7 @@ switch (mode)
         await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")));
         break;
     default:
-        Console.Error.WriteLine($"unknown mode {mode}: load, plot, ttfa, soak or chaos");
+        Console.Error.WriteLine($"unknown mode {mode}: load, plot, serve, quality, ttfa, soak or chaos");
         return 2;
 }
 return 0;

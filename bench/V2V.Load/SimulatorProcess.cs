@@ -95,7 +95,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     }
 
     /// <summary>The built CLI (Release, else Debug): `dotnet build -c Release src/V2V.Cli` first.</summary>
-    private static string FindCli()
+    internal static string FindCli()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "V2V.slnx")))

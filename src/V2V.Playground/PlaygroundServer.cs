@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using V2V.Extension;
 using V2V.Playground.Backend;
@@ -95,6 +96,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(options.LoggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseUrls([.. urls]);
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
         HealthEndpoints.Register(builder.Services, gate, BackendProbe.For(serviceUri, TimeProvider.System));
