@@ -22,6 +22,10 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, params string[] args) =>
         RunCoreAsync(Environment.CurrentDirectory, new Dictionary<string, string>(), interruptWhen, args);
 
+    /// <summary>As <see cref="RunAndInterruptAsync(string, string[])"/>, with these environment variables set.</summary>
+    public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(Environment.CurrentDirectory, environment, interruptWhen, args);
+
     private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");

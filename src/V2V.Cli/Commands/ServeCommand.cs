@@ -11,7 +11,8 @@ namespace V2V.Cli.Commands;
 /// AZURE_OPENAI_ENDPOINT, deployment AZURE_OPENAI_DEPLOYMENT unless the flags say them), or when AZURE_OPENAI_ENDPOINT
 /// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
 /// <c>--graph FILE [--graph-name NAME] [--bind NODE=ADDON]</c> runs a TEN app's graph behind the page instead of the
-/// playground's own (see <see cref="ServeGraph"/>). Exit codes: 0 stopped, 1 failed, 2 not started as configured.
+/// playground's own (see <see cref="ServeGraph"/>); phone calls then run the same graph. Phone calls at
+/// <c>/media-stream</c>: <c>--twilio-auth-token-env</c>, <c>--public-url</c>, <c>--max-calls</c> (<see cref="ServeTelephony"/>). Exit codes: 0 stopped, 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
 {
@@ -37,9 +38,13 @@ internal static class ServeCommand
         var graph = new Option<FileInfo?>("--graph") { Description = $"Run a TEN app's graph behind the page (its property.json, with its ten_packages): the page is its agora_rtc node ({PlaygroundGraph.RtcAddon}); these flags' agent properties go to its openai_v2v node where the graph sets none." };
         var graphName = new Option<string?>("--graph-name") { Description = "Which predefined graph of the --graph file (default: its one auto_start graph)." };
         var bind = GraphCommand.BindOption();
+        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only." };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Phone calls: the stream's wss:// URL as the TwiML's <Stream url> gives it (what Twilio signs), when a proxy stands in front (default: rebuilt from the request)." };
+        var maxCalls = new Option<int>("--max-calls") { Description = "Phone calls at once.", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
         {
             urls, host, port, token, keyVariable, vendor, baseUri, path, model, set, maxSessions, verbose, graph, graphName, bind,
+            twilioTokenVariable, publicUrl, maxCalls,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -65,6 +70,10 @@ internal static class ServeCommand
                 return NotStarted;
             }
             options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
+            if (!ServeTelephony.TryConfigure(options.Telephony, Environment.GetEnvironmentVariable, result.GetValue(twilioTokenVariable), result.GetValue(publicUrl), result.GetValue(maxCalls), Console.Error))
+            {
+                return NotStarted;
+            }
             if (result.GetValue(graph) is { } graphFile)
             {
                 options.Graph = ServeGraph.Load(graphFile, result.GetValue(graphName), result.GetValue(bind) ?? [], Console.Error);
