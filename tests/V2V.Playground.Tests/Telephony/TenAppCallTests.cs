@@ -1,11 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
-using V2V.Extension;
-using V2V.Graph;
-using V2V.Graph.Definition;
 using V2V.Playground.Tests.Support;
-using V2V.Simulator;
-using V2V.Testing;
 
 namespace V2V.Playground.Tests.Telephony;
 
@@ -18,25 +13,15 @@ public sealed class TenAppCallTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    // No key from the tests' environment: the local realtime server answers.
-    private static string? Environment(string name) =>
-        name is "OPENAI_API_KEY" or "OPENAI_REALTIME_API_KEY" or "TWILIO_AUTH_TOKEN" ? null : System.Environment.GetEnvironmentVariable(name);
-
     [Fact]
     public async Task ACall_RunsTheAppsGraph_ItsAnswerIsSpokenInMuLawMessagesWithMarks_AndItsCollectorsTranscriptIsLogged()
     {
-        var registry = new AddonRegistry().AddBuiltIns();
-        foreach (var addon in OpenAIV2VAddon.CreateAll(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync)))
-        {
-            registry.Add(addon);
-        }
-        var app = PlaygroundGraph.Create(GraphJson.Load(TenFixtures.PathOf("default.property.json"), "voice_assistant_realtime"), registry,
-            new Dictionary<string, string> { ["weatherapi_tool_python"] = "time_tool" }, Environment);
+        var app = TenAppGraphs.VoiceAssistantRealtime();
         var lines = new LogLineWaiter();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(lines).SetMinimumLevel(LogLevel.Information));
         await using var server = await LocalPlayground.StartAsync(loggers, o =>
         {
-            o.Environment = Environment;
+            o.Environment = TenAppGraphs.Environment;
             o.Graph = app;
         });
         await using var caller = await TwilioCaller.ConnectAsync(server.Addresses[0]);
