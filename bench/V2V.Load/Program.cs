@@ -6,6 +6,7 @@ using V2V.Load;
 //   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
+//   phone --calls 50,100 --seconds 30 [--warmup 15]   (phone calls to an in-process playground's /media-stream)
 //   soak  --minutes 60 --speed 50
 //   chaos --sessions 50 --seconds 60 --drop-probability 0.002
 //   plot  --out docs/perf   (redraws the picture from load.json)
@@ -95,6 +96,21 @@ switch (mode)
         ServeLoadRunner.Print(results);
         break;
     }
+    case "phone":
+    {
+        var speech = SpeechSignal.Make(30);
+        var results = new List<PhoneResult>();
+        foreach (var n in Arg("calls", "50,100").Split(',').Select(int.Parse))
+        {
+            Console.WriteLine($"-- phone, {n} calls, {Arg("seconds", "30")} s (load before: {Machine.LoadAverage()})");
+            var result = await PhoneRunner.RunAsync(n, TimeSpan.FromSeconds(double.Parse(Arg("seconds", "30"))), TimeSpan.FromSeconds(double.Parse(Arg("warmup", "15"))), speech);
+            results.Add(result);
+            Console.WriteLine(JsonSerializer.Serialize(result, json));
+            LoadRunner.ForceGc();
+        }
+        PhoneRunner.Print(results);
+        break;
+    }
     case "quality":
         QualityRunner.Run();
         break;
@@ -117,7 +133,7 @@ switch (mode)
         await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")));
         break;
     default:
-        Console.Error.WriteLine($"unknown mode {mode}: load, plot, serve, quality, ttfa, soak or chaos");
+        Console.Error.WriteLine($"unknown mode {mode}: load, phone, plot, serve, quality, ttfa, soak or chaos");
         return 2;
 }
 return 0;

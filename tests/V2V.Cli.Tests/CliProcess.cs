@@ -26,6 +26,10 @@ internal static class CliProcess
     public static Task<(int ExitCode, string Output)> RunAndSignalAsync(string signal, string when, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunCoreAsync(Environment.CurrentDirectory, environment, when, args, signal);
 
+    /// <summary>As <see cref="RunAndInterruptAsync(string, string[])"/>, with these environment variables set.</summary>
+    public static Task<(int ExitCode, string Output)> RunAndInterruptAsync(string interruptWhen, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunCoreAsync(Environment.CurrentDirectory, environment, interruptWhen, args);
+
     private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args, string signal = "INT")
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");

@@ -11,8 +11,10 @@ namespace V2V.Cli.Commands;
 /// AZURE_OPENAI_ENDPOINT, deployment AZURE_OPENAI_DEPLOYMENT unless the flags say them), or when AZURE_OPENAI_ENDPOINT
 /// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
 /// <c>--graph FILE [--graph-name NAME] [--bind NODE=ADDON]</c> runs a TEN app's graph behind the page instead of the
-/// playground's own (see <see cref="ServeGraph"/>). Settings also from appsettings.json, <c>--config FILE</c> and
-/// <c>V2V_</c> variables (<see cref="ServeConfiguration"/>). SIGTERM or Ctrl+C drains (<see cref="PlaygroundServer.DrainAsync"/>),
+/// playground's own (see <see cref="ServeGraph"/>); phone calls then run the same graph. Phone calls at
+/// <c>/media-stream</c>: <c>--twilio-auth-token-env</c>, <c>--public-url</c>, <c>--max-calls</c> (<see cref="ServeTelephony"/>;
+/// flags only). Settings also from appsettings.json, <c>--config FILE</c> and <c>V2V_</c> variables
+/// (<see cref="ServeConfiguration"/>). SIGTERM or Ctrl+C drains (<see cref="PlaygroundServer.DrainAsync"/>),
 /// then stops. Exit codes: 0 stopped (after a drain), 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
@@ -44,10 +46,13 @@ internal static class ServeCommand
         var metrics = new Option<bool>("--metrics") { Description = "Serve /metrics for a Prometheus scrape (the V2V.Voice meter)." };
         var otlp = new Option<Uri?>("--otlp-endpoint") { Description = "Send metrics and traces to this OTLP collector (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Console log format: simple (default), json or systemd." };
+        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only." };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Phone calls: the stream's wss:// URL as the TwiML's <Stream url> gives it (what Twilio signs), when a proxy stands in front (default: rebuilt from the request)." };
+        var maxCalls = new Option<int>("--max-calls") { Description = "Phone calls at once.", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
         {
             urls, host, port, token, keyVariable, vendor, baseUri, path, model, set, maxSessions, verbose, graph, graphName, bind,
-            config, drainTimeout, metrics, otlp, logFormat,
+            config, drainTimeout, metrics, otlp, logFormat, twilioTokenVariable, publicUrl, maxCalls,
         };
         // Each flag is one setting of the configuration, given on the command line (ServeSetting names them all).
         var flags = new List<(Option Option, string Key, Func<ParseResult, object?> Value)>();
@@ -102,6 +107,10 @@ internal static class ServeCommand
                 return NotStarted;
             }
             options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
+            if (!ServeTelephony.TryConfigure(options.Telephony, Environment.GetEnvironmentVariable, result.GetValue(twilioTokenVariable), result.GetValue(publicUrl), result.GetValue(maxCalls), Console.Error))
+            {
+                return NotStarted;
+            }
             if (settings.Graph is { Length: > 0 } graphFile)
             {
                 options.Graph = ServeGraph.Load(new FileInfo(graphFile), settings.GraphName, result.GetValue(bind) ?? [], Console.Error);

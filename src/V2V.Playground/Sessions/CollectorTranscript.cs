@@ -15,11 +15,8 @@ internal sealed class CollectorTranscript
     public byte[]? Next(JsonObject message)
     {
         var text = Text(message, "text");
-        var final = message["is_final"] is JsonValue f && f.TryGetValue<bool>(out var isFinal) && isFinal;
-        // TEN's convention when the text carries no role: stream 0 is the agent's, any other a user's.
-        var role = Text(message, "role") is { Length: > 0 } r ? r
-            : message["stream_id"] is JsonValue s && s.TryGetValue<long>(out var stream) && stream != 0 ? "user" : "assistant";
-        if (role != "assistant")
+        var final = IsFinal(message);
+        if (RoleOf(message) != "assistant")
         {
             return PageMessages.Transcript("user", text, final, interrupted: false);
         }
@@ -28,6 +25,14 @@ internal sealed class CollectorTranscript
         return added.Length == 0 && !final ? null : PageMessages.Transcript("assistant", added, final, interrupted: false);
     }
 
-    private static string Text(JsonObject message, string name) =>
+    /// <summary>Who speaks in a collector message: its <c>role</c>, else TEN's convention (stream 0 is the agent's, any other a user's).</summary>
+    public static string RoleOf(JsonObject message) =>
+        Text(message, "role") is { Length: > 0 } r ? r
+            : message["stream_id"] is JsonValue s && s.TryGetValue<long>(out var stream) && stream != 0 ? "user" : "assistant";
+
+    /// <summary>Whether a collector message ends its turn's text.</summary>
+    public static bool IsFinal(JsonObject message) => message["is_final"] is JsonValue f && f.TryGetValue<bool>(out var isFinal) && isFinal;
+
+    public static string Text(JsonObject message, string name) =>
         message[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : "";
 }

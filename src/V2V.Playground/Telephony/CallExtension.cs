@@ -40,7 +40,7 @@ internal sealed partial class CallExtension(CallWriter writer, string callId, IL
         switch (data.Name)
         {
             case "text_data" when data.GetBool("is_final") == true || data.GetBool("end_of_segment") == true:
-                LogTranscript(logger, callId, data.GetString("role") ?? "?", data.GetString("text") ?? "", data.GetBool("interrupted") == true ? " (interrupted)" : "");
+                LogFinal(data.GetString("role") ?? "?", data.GetString("text") ?? "", data.GetBool("interrupted") == true);
                 break;
             case "error":
                 LogAgentError(logger, callId, data.GetString("message") ?? "error");
@@ -61,6 +61,10 @@ internal sealed partial class CallExtension(CallWriter writer, string callId, IL
         LogCleared(logger, callId, dropped);
         return CmdResult.Ok();
     }
+
+    /// <summary>Logs a finished line of the transcript (from <c>text_data</c>, or a TEN app's message collector).</summary>
+    public void LogFinal(string role, string text, bool interrupted) =>
+        LogTranscript(logger, callId, role, text, interrupted ? " (interrupted)" : "");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Call}: {Role}: {Text}{Interrupted}")]
     private static partial void LogTranscript(ILogger logger, string call, string role, string text, string interrupted);

@@ -38,24 +38,7 @@ internal static class CallGraph
     /// <summary>The graph; the call node starts first and stops last, after the agent has stopped producing.</summary>
     public static GraphDefinition Build(CallSettings settings, JsonObject serverProperties)
     {
-        var agent = (JsonObject)serverProperties.DeepClone();
-        if (settings.Voice is not null)
-        {
-            agent["voice"] = settings.Voice;
-        }
-        if (settings.Instructions is not null)
-        {
-            agent["system_message"] = settings.Instructions;
-        }
-        if (settings.Greeting is not null)
-        {
-            agent["greeting"] = settings.Greeting;
-        }
-        agent["sample_rate"] = (long)SampleRate;
-        agent["frame_ms"] = (long)FrameMs;
-        agent["pace_output"] = true;
-        agent["played_reports"] = true;
-        agent["audio_out"] = true;
+        var agent = PhoneAgent((JsonObject)serverProperties.DeepClone(), settings);
         GraphNode[] nodes =
         [
             new(Call, CallAddon, null, []),
@@ -78,6 +61,32 @@ internal static class CallGraph
             Route(SessionGraph.Tool, MessageKind.Cmd, "tool_register", SessionGraph.Agent),
         ];
         return new GraphDefinition("phone_call", nodes, routes);
+    }
+
+    /// <summary>
+    /// <paramref name="agent"/> (an <c>openai_v2v</c> node's properties) set for a phone line: this call's custom
+    /// parameters, 8 kHz in 20 ms frames paced as a phone plays them, played where Twilio's marks say.
+    /// </summary>
+    public static JsonObject PhoneAgent(JsonObject agent, CallSettings settings)
+    {
+        if (settings.Voice is not null)
+        {
+            agent["voice"] = settings.Voice;
+        }
+        if (settings.Instructions is not null)
+        {
+            agent["system_message"] = settings.Instructions;
+        }
+        if (settings.Greeting is not null)
+        {
+            agent["greeting"] = settings.Greeting;
+        }
+        agent["sample_rate"] = (long)SampleRate;
+        agent["frame_ms"] = (long)FrameMs;
+        agent["pace_output"] = true;
+        agent["played_reports"] = true;
+        agent["audio_out"] = true;
+        return agent;
     }
 
     private static GraphRoute Route(string source, MessageKind kind, string name, string destination) =>

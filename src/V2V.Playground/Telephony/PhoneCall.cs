@@ -11,7 +11,7 @@ namespace V2V.Playground.Telephony;
 
 /// <summary>
 /// One phone call, from Twilio's <c>connected</c> to its <c>stop</c> (or the socket's end): a graph of its own (see
-/// <see cref="CallGraph"/>), the socket's reader here, its writer in <see cref="CallWriter"/>. The greeting is asked
+/// <see cref="CallGraph"/>, or a TEN app's with the phone as its RTC node: <see cref="AppCallGraph"/>), the socket's reader here, its writer in <see cref="CallWriter"/>. The greeting is asked
 /// for when the stream starts; <c>stop</c> stops the graph, which ends the voice session and closes its dump. A bad
 /// message (out of order, bad base64, unknown event, not JSON) is logged and skipped: the call goes on.
 /// </summary>
@@ -205,10 +205,13 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
 
     private async Task<RunningGraph?> StartGraphAsync(CallSettings settings, MicExtension caller, CallExtension call, CancellationToken cancellationToken)
     {
-        var host = new GraphHost(CallGraph.Registry(context, caller, call), new GraphHostOptions { LoggerFactory = context.LoggerFactory, Environment = context.Environment });
+        // A TEN app's graph (serve --graph) answers with the phone as its RTC node; else the playground's own call graph.
+        var (host, definition) = context.App is { } app
+            ? (new GraphHost(app.Addons.With(new PhoneRtc(caller, call).Addon()), AppCallGraph.HostOptions(app, context)), AppCallGraph.Build(app, settings, context.ServerProperties))
+            : (new GraphHost(CallGraph.Registry(context, caller, call), new GraphHostOptions { LoggerFactory = context.LoggerFactory, Environment = context.Environment }), CallGraph.Build(settings, context.ServerProperties));
         try
         {
-            var graph = await host.StartAsync(CallGraph.Build(settings, context.ServerProperties), cancellationToken).ConfigureAwait(false);
+            var graph = await host.StartAsync(definition, cancellationToken).ConfigureAwait(false);
             LogStarted(logger, _id, _message.StreamSid!, settings.Voice ?? "the server's", context.Backend.Kind);
             return graph;
         }

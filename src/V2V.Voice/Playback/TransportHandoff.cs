@@ -30,6 +30,10 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
     // Reader's side, read by the writer at a barge-in.
     private TakenItem? _taken;
     private long _framesTaken; // stale frames dropped included
+
+    // Reporter's side: the items reported lately, so a late report of an earlier one cannot move the position back.
+    private readonly string?[] _itemsReported = new string?[RememberedItems];
+    private int _reports;
     private int _flushesAhead; // barge-ins whose flush the reader has not taken: what comes before it is stale
 
     // Writer's side: since the last barge-in, the items written (in order, with how far) and the turns with words written.
@@ -165,13 +169,34 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
         }
     }
 
-    /// <summary>The transport's report of what was played (ignored unless it reports): the one writer of the position then.</summary>
+    /// <summary>
+    /// The transport's report of what was played (ignored unless it reports): the one writer of the position then, one
+    /// report at a time. The position only moves forward: a report behind the one before for the same item, or for an
+    /// item reported before the current one (a late echo), is ignored. A report beyond the audio written is clamped
+    /// at the barge-in (<see cref="FirstNotTaken"/>): a transport cannot have played what it was never given.
+    /// </summary>
     public void ReportPlayed(string itemId, double endMs)
     {
-        if (reportsPlayed)
+        if (!reportsPlayed)
         {
-            Played(itemId, endMs);
+            return;
         }
+        var taken = _taken;
+        if (taken is not null && taken.ItemId == itemId)
+        {
+            if (endMs > Volatile.Read(ref taken.EndMs))
+            {
+                Volatile.Write(ref taken.EndMs, endMs);
+            }
+            return;
+        }
+        if (Array.IndexOf(_itemsReported, itemId) >= 0)
+        {
+            return;
+        }
+        _itemsReported[_reports] = itemId;
+        _reports = (_reports + 1) % _itemsReported.Length;
+        Played(itemId, endMs);
     }
 
     private void Played(string? itemId, double endMs)
@@ -206,7 +231,9 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
         {
             return (_written[at + 1].ItemId, 0); // the next item had not started for the listener
         }
-        return nextQueuedItem is not null && nextQueuedItem != taken.ItemId ? (nextQueuedItem, 0) : (taken.ItemId, takenMs);
+        // Heard to the end of what was written: never further (a report past it is a transport's mistake).
+        return nextQueuedItem is not null && nextQueuedItem != taken.ItemId ? (nextQueuedItem, 0)
+            : (taken.ItemId, at >= 0 ? Math.Min(takenMs, _written[at].EndMs) : takenMs);
     }
 
     /// <summary>The item whose audio the reader took last, and where in it the last frame taken ends.</summary>

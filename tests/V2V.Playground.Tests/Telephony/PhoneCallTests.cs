@@ -42,10 +42,12 @@ public sealed class PhoneCallTests
         Assert.True(loud > 5, $"the answer is silent ({loud} of 25 messages have sound)");
     }
 
-    [Fact]
-    public async Task BargeIn_SendsClear_AndTruncatesAtTheLastEchoedMark()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // a TEN app's graph (serve --graph), the phone as its agora_rtc node: the marks reach its agent too
+    public async Task BargeIn_SendsClear_AndTruncatesAtTheLastEchoedMark(bool tenAppGraph)
     {
-        await using var rig = await Rig.StartAsync(greet: false);
+        await using var rig = await Rig.StartAsync(greet: false, app: tenAppGraph ? TenAppGraphs.VoiceAssistantRealtime() : null);
         await using var caller = await TwilioCaller.ConnectAsync(rig.Server.Addresses[0]);
         await caller.StartAsync();
         caller.Say("Tell me a long story about the sea, the ships and the sailors.", trailingSilenceMs: 1200);
@@ -86,10 +88,12 @@ public sealed class PhoneCallTests
         Assert.Equal(Played * 20, truncate.GetProperty("audio_end_ms").GetInt32());
     }
 
-    [Fact]
-    public async Task Dtmf_ReachesTheSession_AsOneUserText()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dtmf_ReachesTheSession_AsOneUserText(bool tenAppGraph)
     {
-        await using var rig = await Rig.StartAsync(greet: false);
+        await using var rig = await Rig.StartAsync(greet: false, app: tenAppGraph ? TenAppGraphs.VoiceAssistantRealtime() : null);
         await using var caller = await TwilioCaller.ConnectAsync(rig.Server.Addresses[0]);
         await caller.StartAsync();
 
@@ -189,7 +193,7 @@ public sealed class PhoneCallTests
 
         public TaskCompletionSource<WebSocketCloseStatus?> RealtimeClosed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static async Task<Rig> StartAsync(bool greet, CapturingLoggerProvider? lines = null)
+        public static async Task<Rig> StartAsync(bool greet, CapturingLoggerProvider? lines = null, PlaygroundGraph? app = null)
         {
             var output = TestLogging.Create();
             var loggers = lines is null ? output : LoggerFactory.Create(b => b.AddProvider(lines).SetMinimumLevel(LogLevel.Information));
@@ -203,6 +207,11 @@ public sealed class PhoneCallTests
             {
                 o.ExtensionProperties["base_uri"] = rig.Realtime.BaseUri.ToString();
                 o.ExtensionProperties["greet_on_join"] = greet;
+                if (app is not null)
+                {
+                    o.Graph = app;
+                    o.Environment = TenAppGraphs.Environment;
+                }
             });
             return rig;
         }

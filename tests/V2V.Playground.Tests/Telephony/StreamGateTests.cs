@@ -1,9 +1,13 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using V2V.Playground.Telephony;
 using V2V.Playground.Tests.Support;
+using V2V.Testing;
 
 namespace V2V.Playground.Tests.Telephony;
 
@@ -83,5 +87,38 @@ public sealed class StreamGateTests
         await caller.StartAsync();
 
         await caller.NextAsync("media");
+    }
+
+    [Fact]
+    public async Task WithoutAnAuthToken_OnAllAddresses_ACallerFromAnotherAddress_IsRefusedAndLogged_ALoopbackCallerIsTaken()
+    {
+        var other = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        if (other is null)
+        {
+            Assert.Skip("this machine has no IPv4 address but loopback: no caller can come from elsewhere");
+        }
+        var lines = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(lines));
+        var options = new PlaygroundOptions { LoggerFactory = loggers, AccessToken = "the-pages-own-token-0123456789" };
+        options.Urls.Add("http://0.0.0.0:0");
+        options.Environment = name => name is "OPENAI_API_KEY" or TelephonyOptions.AuthTokenVariable ? null : Environment.GetEnvironmentVariable(name);
+        await using var server = await PlaygroundServer.StartAsync(options, TestContext.Current.CancellationToken);
+        // The machine's own address as the destination: the connection's source is that address, not loopback.
+        var fromElsewhere = new UriBuilder(TwilioCaller.StreamUri(server.Addresses[0])) { Host = other.ToString() }.Uri;
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(fromElsewhere, TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
+        Assert.Contains(lines.Lines, l => l.Contains("Refused a media stream", StringComparison.Ordinal) && l.Contains(other.ToString(), StringComparison.Ordinal)
+            && l.Contains(TelephonyOptions.AuthTokenVariable, StringComparison.Ordinal));
+        await using var local = await TwilioCaller.ConnectAsync(server.Addresses[0]);
+        await local.StartAsync();
+        await local.NextAsync("media"); // the greeting
     }
 }

@@ -110,11 +110,79 @@ public sealed class TransportHandoffTests
         taken.ForEach(o => ((AudioOutput)o).Dispose());
     }
 
-    private static (PlayoutQueue Queue, TransportHandoff Handoff, Channel<VoiceSessionOutput> Output, OwnMeters Meters) NewPlayout()
+    [Fact]
+    public void WhenTheTransportReports_ThePlayedPositionFollowsTheReports_NotWhatTheReaderTook()
+    {
+        var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
+        using var ownMeters = meters;
+        queue.Enqueue(Frames("item_1", 100));
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        Take(handoff, 60); // the phone's writer took 600 ms and sent it; the phone has played 200 ms of it
+
+        handoff.ReportPlayed("item_1", 200);
+
+        var (item, playedMs, _, _) = queue.Clear();
+        Assert.Equal(("item_1", 200.0), (item, playedMs));
+    }
+
+    [Fact]
+    public void WhenTheTransportReports_NothingReported_IsNothingPlayed_HoweverMuchTheReaderTook()
+    {
+        var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
+        using var ownMeters = meters;
+        queue.Enqueue(Frames("item_1", 50));
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        Take(handoff, 50);
+
+        var (item, playedMs, _, _) = queue.Clear();
+
+        Assert.Equal(("item_1", 0.0), (item, playedMs));
+    }
+
+    [Fact]
+    public void WhenTheTransportReports_ALateReportOfAnEarlierItem_OrAnEarlierPoint_DoesNotMoveThePositionBack()
+    {
+        var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
+        using var ownMeters = meters;
+        queue.Enqueue(Frames("item_1", 50));
+        queue.Enqueue(Frames("item_2", 50));
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        Take(handoff, 100);
+
+        handoff.ReportPlayed("item_1", 500);
+        handoff.ReportPlayed("item_2", 300);
+        handoff.ReportPlayed("item_2", 100); // behind the last report of the same item
+        handoff.ReportPlayed("item_1", 400); // an item heard before the current one
+
+        var (item, playedMs, _, _) = queue.Clear();
+        Assert.Equal(("item_2", 300.0), (item, playedMs));
+    }
+
+    [Fact]
+    public void WhenTheTransportReports_AReportBeyondTheAudioWritten_IsClampedToIt_AndTheTruncateToWhatTheServiceSent()
+    {
+        var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
+        using var ownMeters = meters;
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 400); // the service sent 400 ms
+        queue.Enqueue(Frames("item_1", 30)); // 300 ms of it reached the playout so far
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        Take(handoff, 30);
+
+        handoff.ReportPlayed("item_1", 9000); // a transport that claims more than it was given
+
+        var (item, playedMs, _, _) = queue.Clear();
+        Assert.Equal(("item_1", 300.0), (item, playedMs));
+        var truncate = Assert.Single(turns.BargeIn("item_1", 9000).Truncates);
+        Assert.Equal(400, truncate.AudioEndMs); // and whatever the position, never beyond what the service sent
+    }
+
+    private static (PlayoutQueue Queue, TransportHandoff Handoff, Channel<VoiceSessionOutput> Output, OwnMeters Meters) NewPlayout(bool reportsPlayed = false)
     {
         var output = Channel.CreateUnbounded<VoiceSessionOutput>();
         var meters = new OwnMeters();
-        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
+        var handoff = new TransportHandoff(output.Reader, meters.Metrics, reportsPlayed);
         return (new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60)), handoff, output, meters);
     }
 
