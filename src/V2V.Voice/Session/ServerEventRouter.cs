@@ -60,6 +60,7 @@ internal sealed class ServerEventRouter(
                 await voice.FinishAsync(ct).ConfigureAwait(false);
                 break;
             case InputAudioBufferSpeechStartedEvent started:
+                turns.OnUserSpeechStarted();
                 await context.EmitAsync(new UserSpeechOutput(true, started.AudioStartMs), ct).ConfigureAwait(false);
                 if (context.Options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad)
                 {

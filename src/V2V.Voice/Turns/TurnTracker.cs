@@ -45,6 +45,15 @@ internal sealed class TurnTracker
         HeldByService = true;
     }
 
+    /// <summary>
+    /// The service heard the user begin to speak and has not begun its answer: the turn's audio sits in this
+    /// connection's input buffer (or its uncommitted item), which a renewal onto a new connection would lose.
+    /// </summary>
+    public bool UserTurnOpen { get; private set; }
+
+    /// <summary>The service's VAD heard the user begin to speak.</summary>
+    public void OnUserSpeechStarted() => UserTurnOpen = true;
+
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
 
@@ -53,6 +62,7 @@ internal sealed class TurnTracker
         _announced.Add(responseId);
         ActiveResponseId = responseId;
         ResponseRequested = false;
+        UserTurnOpen = false; // the service answers the turn: it is in the conversation now
         TurnAudioMs = 0;
     }
 
@@ -109,6 +119,7 @@ internal sealed class TurnTracker
         AwaitingDoneOf = null;
         ResponseRequested = false;
         HeldByService = false;
+        UserTurnOpen = false;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>

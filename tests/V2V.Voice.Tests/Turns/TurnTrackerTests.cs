@@ -124,4 +124,19 @@ public sealed class TurnTrackerTests
         turns.OnNewConnection();
         Assert.True(turns.CanCreateResponse);
     }
+
+    [Fact]
+    public void AUserTurnIsOpen_FromTheServiceHearingSpeech_UntilItAnswers_OrANewConnection()
+    {
+        // While open, a renewal would lose the turn's audio (it is in the old connection's buffer): not a quiet moment.
+        var turns = new TurnTracker();
+        Assert.False(turns.UserTurnOpen);
+        turns.OnUserSpeechStarted();
+        Assert.True(turns.UserTurnOpen);
+        turns.OnResponseCreated("resp_1");
+        Assert.False(turns.UserTurnOpen);
+        turns.OnUserSpeechStarted();
+        turns.OnNewConnection();
+        Assert.False(turns.UserTurnOpen);
+    }
 }
