@@ -37,17 +37,19 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _token;
     private readonly SessionGate _gate;
+    private readonly SessionGate _calls;
     private readonly TimeSpan _drainTimeout;
     private readonly ILogger _logger;
     private int _disposed;
 
-    private PlaygroundServer(WebApplication app, IReadOnlyList<Uri> addresses, BackendInfo backend, string? token, SessionGate gate, TimeSpan drainTimeout, ILogger logger)
+    private PlaygroundServer(WebApplication app, IReadOnlyList<Uri> addresses, BackendInfo backend, string? token, SessionGate gate, SessionGate calls, TimeSpan drainTimeout, ILogger logger)
     {
         _app = app;
         Addresses = addresses;
         Backend = backend;
         _token = token;
         _gate = gate;
+        _calls = calls;
         _drainTimeout = drainTimeout;
         _logger = logger;
     }
@@ -92,6 +94,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
             LogLocalServer(logger, serviceUri);
         }
         var gate = new SessionGate(options.MaxSessions);
+        var calls = new SessionGate(options.Telephony.MaxCalls);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -107,7 +110,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
         app.Use(SecurityHeaders.InvokeAsync);
         // Phone calls have a gate of their own (Twilio cannot send the page's token), so they branch off before it.
-        new MediaStreamEndpoint(context, options.Telephony, logger).Map(app);
+        new MediaStreamEndpoint(context, options.Telephony, calls, logger).Map(app);
         // Probes and scrapers carry no token and address the node by its IP.
         app.Use(new AccessGate(token, [HealthEndpoints.Liveness, HealthEndpoints.Readiness, .. options.Telemetry.Prometheus ? [TelemetrySetup.MetricsPath] : Array.Empty<string>()]).InvokeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
@@ -119,7 +122,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
             .Select(a => new Uri(a.Replace("://[::]", "://[::1]", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal) + "/")).ToList()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
-        var server = new PlaygroundServer(app, addresses, backend, token, gate, options.DrainTimeout, logger);
+        var server = new PlaygroundServer(app, addresses, backend, token, gate, calls, options.DrainTimeout, logger);
         LogListening(logger, string.Join(", ", addresses), backend.Describe());
         return server;
     }
@@ -134,16 +137,18 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
     /// <returns>True when every session ended on its own before the deadline.</returns>
     public async Task<bool> DrainAsync(CancellationToken cancellationToken = default)
     {
-        var live = _gate.Live;
-        var empty = _gate.BeginDrainAsync(_drainTimeout);
+        // Browser sessions and phone calls alike: none new, the live ones let finish up to the deadline.
+        var live = _gate.Live + _calls.Live;
+        var empty = Task.WhenAll(_gate.BeginDrainAsync(_drainTimeout), _calls.BeginDrainAsync(_drainTimeout));
         LogDraining(_logger, live, _drainTimeout.TotalSeconds);
         if (await Task.WhenAny(empty, Task.Delay(_drainTimeout, cancellationToken)).ConfigureAwait(false) == empty)
         {
             LogDrained(_logger);
             return true;
         }
-        LogDrainDeadline(_logger, _gate.Live);
+        LogDrainDeadline(_logger, _gate.Live + _calls.Live);
         _gate.EndRemaining();
+        _calls.EndRemaining();
         // Each ends as a stopped page does: the graph's stop and the close are bounded by the session's own patience.
         await Task.WhenAny(empty, Task.Delay(TimeSpan.FromSeconds(30), cancellationToken)).ConfigureAwait(false);
         return false;

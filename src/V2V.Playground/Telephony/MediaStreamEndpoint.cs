@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using V2V.Playground.Hosting;
 using V2V.Playground.Sessions;
 
 namespace V2V.Playground.Telephony;
@@ -18,15 +19,15 @@ internal sealed partial class MediaStreamEndpoint
 
     private readonly SessionContext _context;
     private readonly StreamGate _gate;
-    private readonly int _maxCalls;
+    private readonly SessionGate _calls;
     private readonly ILogger _logger;
-    private int _calls;
 
-    public MediaStreamEndpoint(SessionContext context, TelephonyOptions options, ILogger logger)
+    // calls: who may start a call, at most Telephony.MaxCalls at once and none once the node drains.
+    public MediaStreamEndpoint(SessionContext context, TelephonyOptions options, SessionGate calls, ILogger logger)
     {
         _context = context;
         _logger = logger;
-        _maxCalls = options.MaxCalls;
+        _calls = calls;
         var authToken = options.EffectiveAuthToken(context.Environment);
         _gate = new StreamGate(authToken, options.PublicUrl);
         LogLine(logger, Path, authToken is null ? $"loopback callers only (set {TelephonyOptions.AuthTokenVariable} to take Twilio's signed streams)" : "Twilio's signature required");
@@ -53,24 +54,24 @@ internal sealed partial class MediaStreamEndpoint
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
-        if (Interlocked.Increment(ref _calls) > _maxCalls)
+        if (!_calls.TryEnter(out var refusal))
         {
-            Interlocked.Decrement(ref _calls);
-            LogTooMany(_logger, _maxCalls);
+            // Draining: Twilio's <Connect> fails over to the TwiML's next verb, or the balancer's next node.
+            LogTooMany(_logger, refusal, _calls.Capacity);
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
         try
         {
-            // A call ends when Twilio stops it or goes away, or when the server stops, whichever comes first.
+            // A call ends when Twilio stops it or goes away, when a drain's deadline comes, or when the server stops.
             var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping, _calls.Deadline);
             using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             await new PhoneCall(socket, _context, _logger).RunAsync(ended.Token).ConfigureAwait(false);
         }
         finally
         {
-            Interlocked.Decrement(ref _calls);
+            _calls.Leave();
         }
     }
 
@@ -80,6 +81,6 @@ internal sealed partial class MediaStreamEndpoint
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a media stream: {Why}.")]
     private static partial void LogRefused(ILogger logger, string why);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a media stream: {MaxCalls} calls are running, the limit (Telephony.MaxCalls).")]
-    private static partial void LogTooMany(ILogger logger, int maxCalls);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a media stream: {Why} (calls at most: {MaxCalls}, Telephony.MaxCalls).")]
+    private static partial void LogTooMany(ILogger logger, string? why, int maxCalls);
 }

@@ -42,6 +42,25 @@ public sealed class PhoneCallTests
         Assert.True(loud > 5, $"the answer is silent ({loud} of 25 messages have sound)");
     }
 
+    [Fact]
+    public async Task Drain_RefusesNewCalls_AndWaitsForTheLiveCallToHangUp()
+    {
+        await using var rig = await Rig.StartAsync(greet: false);
+        await using var caller = await TwilioCaller.ConnectAsync(rig.Server.Addresses[0]);
+        await caller.StartAsync();
+        caller.Say("What is the weather like today?");
+        await caller.NextAsync("media"); // the call is live: the agent answers
+
+        var drained = rig.Server.DrainAsync(Ct);
+
+        // A new call is refused while the node drains (the balancer or Twilio's fallback takes it elsewhere).
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => TwilioCaller.ConnectAsync(rig.Server.Addresses[0]));
+        Assert.Contains("503", refused.Message, StringComparison.Ordinal);
+        Assert.False(drained.IsCompleted, "the drain waits for the live call");
+        await caller.StopAsync(); // the caller hangs up
+        Assert.True(await drained.WaitAsync(TimeSpan.FromSeconds(60), Ct), "the drain ended when the call did, before its deadline");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // a TEN app's graph (serve --graph), the phone as its agora_rtc node: the marks reach its agent too
