@@ -25,29 +25,21 @@ internal sealed class PageWriter : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
-    private readonly Channel<PcmFrame> _audio;
+    private readonly OutgoingFrames _audio = new(AudioCapacity);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private long _audioDropped;
 
     public PageWriter(WebSocket socket, string? secret)
     {
         _socket = socket;
         _secret = string.IsNullOrEmpty(secret) ? null : secret;
         _secretUtf8 = _secret is null ? null : Encoding.UTF8.GetBytes(_secret);
-        _audio = Channel.CreateBounded<PcmFrame>(
-            new BoundedChannelOptions(AudioCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped =>
-            {
-                dropped.Dispose();
-                Interlocked.Increment(ref _audioDropped);
-            });
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     /// <summary>Audio frames dropped because the page read too slowly, or cleared by a flush.</summary>
-    public long AudioDropped => Interlocked.Read(ref _audioDropped);
+    public long AudioDropped => _audio.Dropped;
 
     /// <summary>Queues a JSON event (UTF-8).</summary>
     public async ValueTask SendJsonAsync(byte[] utf8Json, CancellationToken cancellationToken)
@@ -70,34 +62,20 @@ internal sealed class PageWriter : IAsyncDisposable
     /// <summary>Queues an audio frame; the writer owns it now (and disposes it once sent or dropped).</summary>
     public void SendAudio(PcmFrame frame)
     {
-        if (_audio.Writer.TryWrite(frame))
+        if (_audio.TryAdd(frame)) // refused (and disposed) once the writer is closed: the page is gone
         {
             _signal.Release();
-        }
-        else
-        {
-            frame.Dispose(); // the writer is closed: the page is gone
         }
     }
 
     /// <summary>Drops the audio not yet sent (barge-in); returns how many frames.</summary>
-    public int FlushAudio()
-    {
-        var dropped = 0;
-        while (_audio.Reader.TryRead(out var frame))
-        {
-            frame.Dispose();
-            dropped++;
-        }
-        Interlocked.Add(ref _audioDropped, dropped);
-        return dropped;
-    }
+    public int FlushAudio() => _audio.Clear();
 
     /// <summary>Sends what is queued, then stops the loop; the socket is left open for the caller to close.</summary>
     public async Task DrainAsync(TimeSpan patience)
     {
         _control.Writer.TryComplete();
-        _audio.Writer.TryComplete();
+        _audio.Complete();
         _signal.Release();
         await _loop.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -121,14 +99,14 @@ internal sealed class PageWriter : IAsyncDisposable
                 {
                     await _socket.SendAsync(json, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
                 }
-                else if (_audio.Reader.TryRead(out var frame))
+                else if (_audio.TryTake(out var frame))
                 {
                     using (frame)
                     {
                         await _socket.SendAsync(frame.Memory, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                else if (_control.Reader.Completion.IsCompleted && _audio.Reader.Completion.IsCompleted)
+                else if (_control.Reader.Completion.IsCompleted && _audio.IsDone)
                 {
                     return;
                 }

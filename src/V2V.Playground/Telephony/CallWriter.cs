@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using V2V.Frames;
+using V2V.Playground.Sessions;
 
 namespace V2V.Playground.Telephony;
 
@@ -19,12 +19,11 @@ internal sealed class CallWriter : IAsyncDisposable
     private readonly WebSocket _socket;
     private readonly TwilioOutbound _messages;
     private readonly MarkLedger _marks;
-    private readonly Channel<PcmFrame> _audio;
+    private readonly OutgoingFrames _audio = new(AudioCapacity);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _clearPending;
-    private long _audioDropped;
     private long _mediaSent;
 
     public CallWriter(WebSocket socket, string streamSid, MarkLedger marks)
@@ -32,18 +31,11 @@ internal sealed class CallWriter : IAsyncDisposable
         _socket = socket;
         _messages = new TwilioOutbound(streamSid);
         _marks = marks;
-        _audio = Channel.CreateBounded<PcmFrame>(
-            new BoundedChannelOptions(AudioCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped =>
-            {
-                dropped.Dispose();
-                Interlocked.Increment(ref _audioDropped);
-            });
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
     /// <summary>Frames dropped: queue full, or cleared by a barge-in before they were sent.</summary>
-    public long AudioDropped => Interlocked.Read(ref _audioDropped);
+    public long AudioDropped => _audio.Dropped;
 
     /// <summary>Media messages sent.</summary>
     public long MediaSent => Interlocked.Read(ref _mediaSent);
@@ -51,26 +43,16 @@ internal sealed class CallWriter : IAsyncDisposable
     /// <summary>Queues a frame of the agent's voice (pcm16 8 kHz mono); the writer owns it now.</summary>
     public void SendAudio(PcmFrame frame)
     {
-        if (_audio.Writer.TryWrite(frame))
+        if (_audio.TryAdd(frame)) // refused (and disposed) once the call is over
         {
             _signal.Release();
-        }
-        else
-        {
-            frame.Dispose(); // the call is over
         }
     }
 
     /// <summary>Barge-in: drops what is queued and sends <c>clear</c> before anything else. Returns the frames dropped.</summary>
     public int Clear()
     {
-        var dropped = 0;
-        while (_audio.Reader.TryRead(out var frame))
-        {
-            frame.Dispose();
-            dropped++;
-        }
-        Interlocked.Add(ref _audioDropped, dropped);
+        var dropped = _audio.Clear();
         Volatile.Write(ref _clearPending, 1);
         _signal.Release();
         return dropped;
@@ -79,7 +61,7 @@ internal sealed class CallWriter : IAsyncDisposable
     /// <summary>Sends what is queued (at most <paramref name="patience"/>), then stops; the socket is left to the caller.</summary>
     public async Task DrainAsync(TimeSpan patience)
     {
-        _audio.Writer.TryComplete();
+        _audio.Complete();
         _signal.Release();
         await _loop.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -89,10 +71,7 @@ internal sealed class CallWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
-        while (_audio.Reader.TryRead(out var frame))
-        {
-            frame.Dispose();
-        }
+        _audio.DisposeRemaining();
         _stop.Dispose();
         _signal.Dispose();
     }
@@ -109,7 +88,7 @@ internal sealed class CallWriter : IAsyncDisposable
                     _marks.Cleared();
                     await SendAsync(_messages.Clear, cancellationToken).ConfigureAwait(false);
                 }
-                else if (_audio.Reader.TryRead(out var frame))
+                else if (_audio.TryTake(out var frame))
                 {
                     using (frame)
                     {
@@ -119,7 +98,7 @@ internal sealed class CallWriter : IAsyncDisposable
                         await SendAsync(_messages.Mark(_marks.Note(item, endMs)), cancellationToken).ConfigureAwait(false);
                     }
                 }
-                else if (_audio.Reader.Completion.IsCompleted)
+                else if (_audio.IsDone)
                 {
                     return;
                 }
