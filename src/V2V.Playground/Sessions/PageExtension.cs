@@ -14,25 +14,18 @@ namespace V2V.Playground.Sessions;
 /// </summary>
 internal sealed class PageExtension(PageWriter page, SessionTrace trace) : Ten.Extension
 {
-    private long _staleFrames;
-    private string? _playingItem;
-    private string? _flushedItem;
+    private readonly StaleAfterFlush _stale = new();
 
     /// <summary>Frames of an interrupted answer that arrived after its flush and were dropped.</summary>
-    public long StaleFrames => Interlocked.Read(ref _staleFrames);
+    public long StaleFrames => _stale.Dropped;
 
     public override ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        // The flush cmd overtakes frames already queued to this node; those belong to the interrupted item and go.
-        var item = frame.ItemId;
-        if (item is not null && item == _flushedItem)
+        if (!_stale.Admit(frame))
         {
-            Interlocked.Increment(ref _staleFrames);
-            frame.Dispose();
             return ValueTask.CompletedTask;
         }
-        _playingItem = item;
         page.SendAudio(frame.Frame); // the page writer owns the frame now, and disposes it once sent
         return ValueTask.CompletedTask;
     }
@@ -79,7 +72,7 @@ internal sealed class PageExtension(PageWriter page, SessionTrace trace) : Ten.E
             return await base.OnCmdAsync(env, cmd, cancellationToken).ConfigureAwait(false);
         }
         // Barge-in: what this node still holds is stale; the page drops what it holds when the event arrives.
-        _flushedItem = _playingItem;
+        _stale.Flushed();
         var dropped = page.FlushAudio();
         await page.SendJsonAsync(PageMessages.Flush(dropped), cancellationToken).ConfigureAwait(false);
         return CmdResult.Ok();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using V2V.Playground.Sessions;
 using V2V.Ten;
 using V2V.Ten.Messages;
 
@@ -12,24 +13,18 @@ namespace V2V.Playground.Telephony;
 /// </summary>
 internal sealed partial class CallExtension(CallWriter writer, string callId, ILogger logger) : Ten.Extension
 {
-    private string? _playingItem;
-    private string? _flushedItem;
-    private long _staleFrames;
+    private readonly StaleAfterFlush _stale = new();
 
     /// <summary>Frames of an interrupted answer that arrived after its flush and were dropped.</summary>
-    public long StaleFrames => Interlocked.Read(ref _staleFrames);
+    public long StaleFrames => _stale.Dropped;
 
     public override ValueTask OnAudioFrameAsync(ITenEnv env, AudioFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        var item = frame.ItemId;
-        if (item is not null && item == _flushedItem)
+        if (!_stale.Admit(frame))
         {
-            Interlocked.Increment(ref _staleFrames);
-            frame.Dispose();
             return ValueTask.CompletedTask;
         }
-        _playingItem = item;
         writer.SendAudio(frame.Frame); // the writer owns the frame now
         return ValueTask.CompletedTask;
     }
@@ -56,7 +51,7 @@ internal sealed partial class CallExtension(CallWriter writer, string callId, IL
         {
             return await base.OnCmdAsync(env, cmd, cancellationToken).ConfigureAwait(false);
         }
-        _flushedItem = _playingItem;
+        _stale.Flushed();
         var dropped = writer.Clear();
         LogCleared(logger, callId, dropped);
         return CmdResult.Ok();
