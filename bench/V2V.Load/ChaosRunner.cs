@@ -125,7 +125,7 @@ internal static class ChaosRunner
 
         public void Add(VoiceSessionOutput output)
         {
-            switch (output)
+            switch (output.Event)
             {
                 case StateOutput s:
                     State = s.State;

@@ -68,11 +68,12 @@ internal sealed class OursSession : ILoadSession
     {
         await foreach (var output in _session.ReadOutputsAsync().ConfigureAwait(false))
         {
-            switch (output)
+            if (output.IsAudio)
             {
-                case AudioOutput:
-                    Interlocked.Increment(ref _stats.FramesOut);
-                    break;
+                Interlocked.Increment(ref _stats.FramesOut);
+            }
+            switch (output.Event)
+            {
                 case FlushOutput:
                     Interlocked.Increment(ref _stats.Flushes);
                     break;
@@ -87,7 +88,7 @@ internal sealed class OursSession : ILoadSession
                     break;
             }
             _onOutput?.Invoke(output);
-            (output as AudioOutput)?.Dispose(); // the reader owns the frame: its buffer goes back for a later one
+            output.Audio.Dispose(); // the reader owns the frame: its buffer goes back for a later one (no-op for an event)
         }
     }
 

@@ -38,11 +38,11 @@ internal static class TtfaRunner
             o => { o.InputChunkMs = chunkMs; o.VadSilenceDurationMs = SilenceMs; },
             o =>
             {
-                if (o is V2V.Voice.Outputs.AudioOutput)
+                if (o.IsAudio)
                 {
                     sink.OnFrame();
                 }
-                else if (o is V2V.Voice.Outputs.UserSpeechOutput { Started: false } stopped)
+                else if (o.Event is V2V.Voice.Outputs.UserSpeechOutput { Started: false } stopped)
                 {
                     sink.OnSpeechStopped((int)stopped.AudioMs);
                 }

@@ -30,7 +30,7 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                env.Logger.LogWarning(ex, "{Name}: could not send {Output}", env.Name, output.GetType().Name);
+                env.Logger.LogWarning(ex, "{Name}: could not send {Output}", env.Name, output.IsAudio ? "an audio frame" : output.Event!.GetType().Name);
             }
         }
     }
@@ -96,24 +96,26 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
 
     private async ValueTask SendAsync(VoiceSessionOutput output, CancellationToken cancellationToken)
     {
-        switch (output)
+        if (output.TryGetAudio(out var voice))
         {
-            case AudioOutput audio:
-                // The session's frame goes on as it is (no copy, no property bag): the graph's receiver disposes it.
-                // Beyond the original contract, it says which item it is of and where in it it ends (item_id, end_ms),
-                // so that a consumer (or a test) can tell exactly what was heard of an interrupted answer.
-                audio.Frame.SetStream(_agentStream);
-                var frame = new AudioFrame("pcm_frame", audio.Frame);
-                try
-                {
-                    await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    frame.Dispose(); // not delivered: nobody else will
-                    throw;
-                }
-                break;
+            // The session's frame goes on as it is (no copy, no property bag): the graph's receiver disposes it.
+            // Beyond the original contract, it says which item it is of and where in it it ends (item_id, end_ms),
+            // so that a consumer (or a test) can tell exactly what was heard of an interrupted answer.
+            voice.SetStream(_agentStream);
+            var frame = new AudioFrame("pcm_frame", voice);
+            try
+            {
+                await env.SendAudioFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                frame.Dispose(); // not delivered: nobody else will
+                throw;
+            }
+            return;
+        }
+        switch (output.Event)
+        {
             case TranscriptOutput transcript:
                 var streamId = transcript.Role == TranscriptRole.User ? userStreamId() : agentStreamId;
                 if (transcript.Role == TranscriptRole.Assistant && !_agentPieces.ShouldSend(transcript))

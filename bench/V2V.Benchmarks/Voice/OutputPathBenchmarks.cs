@@ -60,8 +60,8 @@ public class OutputPathBenchmarks
         var read = 0;
         while (_handoff.TryRead(out var output))
         {
-            using var audio = (AudioOutput)output;
-            read += audio.Pcm16.Length;
+            using var audio = output.Audio;
+            read += audio.Length;
         }
         return read;
     }
@@ -74,9 +74,9 @@ public class OutputPathBenchmarks
         while (_handoff.TryRead(out var output))
         {
             // What OutputBridge does with each frame, and what the graph's receiver does at the end.
-            var audio = (AudioOutput)output;
-            audio.Frame.SetStream(new AudioStreamId(0));
-            using var frame = new AudioFrame("pcm_frame", audio.Frame);
+            var audio = output.Audio;
+            audio.SetStream(new AudioStreamId(0));
+            using var frame = new AudioFrame("pcm_frame", audio);
             read += frame.Buffer.Length;
         }
         return read;

@@ -126,14 +126,16 @@ internal sealed class TalkConversation : IDisposable
 
     private void Handle(VoiceSessionOutput output)
     {
-        switch (output)
+        if (output.TryGetAudio(out var frame))
         {
-            case AudioOutput audio:
-                using (audio)
-                {
-                    _answer?.Write(Pcm16.AsSamples(audio.Pcm16.Span));
-                }
-                break;
+            using (frame)
+            {
+                _answer?.Write(Pcm16.AsSamples(frame.Span));
+            }
+            return;
+        }
+        switch (output.Event)
+        {
             case TranscriptOutput transcript:
                 if (transcript is { Role: TranscriptRole.Assistant, IsFinal: true })
                 {

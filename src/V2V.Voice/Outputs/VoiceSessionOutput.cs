@@ -1,86 +1,73 @@
+using System.Diagnostics.CodeAnalysis;
 using V2V.Frames;
 
 namespace V2V.Voice.Outputs;
 
-/// <summary>Something the session gives out, in order: audio, transcripts, flushes, tool calls, state changes, errors.</summary>
-public abstract record VoiceSessionOutput;
-
 /// <summary>
-/// A frame of the agent's voice: pcm16 mono at the configured output rate, released in real time when paced.
-/// The reader owns the frame: hand it on (e.g. as a TEN audio frame) or dispose it, which gives its pooled buffer
-/// back; after that, reading it throws <see cref="ObjectDisposedException"/>. A frame not disposed is collected.
+/// One thing the session gives out, in order: a frame of the agent's voice (<see cref="Audio"/>) or an event
+/// (<see cref="Event"/>: a transcript, a flush, a state change, an error ...). A value, not an object, so the voice
+/// reaches the reader without an allocation per frame.
 /// </summary>
-/// <param name="Frame">The samples, their rate, the conversation item and where in it the frame ends.</param>
-public sealed record AudioOutput(PcmFrame Frame) : VoiceSessionOutput, IDisposable
+/// <remarks>
+/// The reader owns the audio frame: hand it on (it becomes, say, a TEN audio frame's samples) or dispose it, which
+/// gives its pooled buffer back; after that every copy of the frame throws <see cref="ObjectDisposedException"/> when
+/// read, so a reference kept too long fails loudly instead of showing a later frame's samples. A frame never
+/// disposed is collected.
+/// <code>
+/// await foreach (var output in session.ReadOutputsAsync(ct))
+/// {
+///     if (output.TryGetAudio(out var frame))
+///     {
+///         using (frame) { Play(frame.Span, frame.SampleRate); }
+///         continue;
+///     }
+///     switch (output.Event) { case TranscriptOutput t: ...; case FlushOutput: ...; }
+/// }
+/// </code>
+/// </remarks>
+public readonly struct VoiceSessionOutput
 {
-    /// <summary>The samples (little-endian bytes), valid until the frame is disposed.</summary>
-    public ReadOnlyMemory<byte> Pcm16 => Frame.Memory;
+    private VoiceSessionOutput(PcmFrame audio, VoiceSessionEvent? sessionEvent)
+    {
+        Audio = audio;
+        Event = sessionEvent;
+    }
 
-    /// <summary>The sample rate.</summary>
-    public int SampleRate => Frame.SampleRate;
+    /// <summary>
+    /// A frame of the agent's voice (pcm16 mono at the configured output rate, released in real time when paced), with
+    /// the conversation item it is of and where in the item it ends; <see cref="PcmFrame.IsNone"/> for an event.
+    /// </summary>
+    public PcmFrame Audio { get; }
 
-    /// <summary>The conversation item the audio is of.</summary>
-    public string ItemId => Frame.ItemId!;
+    /// <summary>The event, or null for audio.</summary>
+    public VoiceSessionEvent? Event { get; }
 
-    /// <summary>How far into the item's audio this frame ends, in ms (what a truncate after it would keep).</summary>
-    public double ItemEndMs => Frame.ItemEndMs;
+    /// <summary>True for a frame of the agent's voice.</summary>
+    public bool IsAudio => !Audio.IsNone;
 
-    /// <summary>Gives the frame's buffer back (the reader is done with it).</summary>
-    public void Dispose() => Frame.Dispose();
+    /// <summary>The frame of the agent's voice, when this is one (the reader then owns it).</summary>
+    public bool TryGetAudio(out PcmFrame frame)
+    {
+        frame = Audio;
+        return !frame.IsNone;
+    }
 
-    /// <summary>The frame's format and item (no samples); readable after dispose too.</summary>
-    public override string ToString() => $"AudioOutput {{ {Frame} }}";
-}
+    /// <summary>The event as <typeparamref name="T"/>, when it is one.</summary>
+    public bool TryGetEvent<T>([NotNullWhen(true)] out T? sessionEvent)
+        where T : VoiceSessionEvent
+    {
+        sessionEvent = Event as T;
+        return sessionEvent is not null;
+    }
 
-/// <summary>Who is speaking in a transcript.</summary>
-public enum TranscriptRole
-{
-    /// <summary>The person.</summary>
-    User,
+    /// <summary>A frame of the agent's voice (the reader will own it).</summary>
+    public static implicit operator VoiceSessionOutput(PcmFrame audio) =>
+        audio.IsNone ? throw new ArgumentException("An output needs a frame, not the empty one.", nameof(audio)) : new(audio, null);
 
-    /// <summary>The agent.</summary>
-    Assistant,
-}
+    /// <summary>An event.</summary>
+    public static implicit operator VoiceSessionOutput(VoiceSessionEvent sessionEvent) =>
+        new(default, sessionEvent ?? throw new ArgumentNullException(nameof(sessionEvent)));
 
-/// <summary>
-/// A piece of transcript. The agent's turn comes as sentences (not final) then one final piece that closes the
-/// turn (end of segment); the user's turn as one final piece. An interrupted turn's final piece says so.
-/// </summary>
-public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsFinal, bool EndOfSegment, bool Interrupted, string? ItemId) : VoiceSessionOutput;
-
-/// <summary>Barge-in: drop every frame of the agent's voice not yet played.</summary>
-public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionOutput;
-
-/// <summary>The user started or stopped speaking (as the server's or the local detector heard it): for timelines.</summary>
-/// <param name="Started">True at the start of speech, false at its end.</param>
-/// <param name="AudioMs">Where in the input (ms since the session's first audio) the boundary lies.</param>
-public sealed record UserSpeechOutput(bool Started, double AudioMs) : VoiceSessionOutput;
-
-/// <summary>The first audio of an answer left the session: how long after the end of the user's speech.</summary>
-public sealed record FirstAudioOutput(double LatencyMs, string ItemId) : VoiceSessionOutput;
-
-/// <summary>The session's connection state changed.</summary>
-public sealed record StateOutput(VoiceSessionState State, string? Detail) : VoiceSessionOutput;
-
-/// <summary>An error: from the server (recoverable) or fatal (the session ends).</summary>
-public sealed record ErrorOutput(string Message, string? Code, bool Fatal) : VoiceSessionOutput
-{
-    /// <summary>How long the service asks to wait before asking again (a rate limit), when it says.</summary>
-    public TimeSpan? RetryAfter { get; init; }
-}
-
-/// <summary>The state of a session's connection.</summary>
-public enum VoiceSessionState
-{
-    /// <summary>Connecting for the first time.</summary>
-    Connecting,
-
-    /// <summary>Connected and configured.</summary>
-    Connected,
-
-    /// <summary>The connection dropped; reconnecting.</summary>
-    Reconnecting,
-
-    /// <summary>Stopped (by the caller or a fatal error).</summary>
-    Stopped,
+    /// <summary>The event, or the frame's format and item (no samples; readable after the frame is disposed too).</summary>
+    public override string ToString() => Event?.ToString() ?? $"Audio {{ {Audio} }}";
 }

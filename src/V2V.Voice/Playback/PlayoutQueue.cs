@@ -17,7 +17,7 @@ namespace V2V.Voice.Playback;
 /// Bounded: beyond <c>maxQueued</c> the oldest frame is dropped and counted. When the reader of outputs is too
 /// slow, frames are dropped and counted, never piled up; words wait for the reader instead (nothing of the
 /// transcript is lost). The lock is held for a few list operations only.
-/// Frames are owned: the queue hands each released frame to the reader inside an <see cref="AudioOutput"/> (the
+/// Frames are owned: the queue hands each released frame to the reader as a <see cref="VoiceSessionOutput"/> (the
 /// reader disposes it) and disposes every frame it drops.
 /// </summary>
 internal sealed class PlayoutQueue
@@ -128,7 +128,7 @@ internal sealed class PlayoutQueue
                 _nextDue += _frameTicks;
                 // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
                 var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
-                if (_output.TryWrite(new AudioOutput(frame)))
+                if (_output.TryWrite(frame))
                 {
                     _handoff.AudioWritten(item, endMs);
                 }

@@ -7,4 +7,4 @@ namespace V2V.Voice.Playback;
 /// ends: when the reader takes it, the <see cref="TransportHandoff"/> counts it as heard and gives the reader the piece.
 /// The reader never sees this type.
 /// </summary>
-internal sealed record SpokenPiece(TranscriptOutput Piece, SpokenTurn Turn, int TextEnd) : VoiceSessionOutput;
+internal sealed record SpokenPiece(TranscriptOutput Piece, SpokenTurn Turn, int TextEnd) : VoiceSessionEvent;

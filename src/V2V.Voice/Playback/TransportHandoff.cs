@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Outputs;
@@ -114,45 +113,47 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
         return (itemId, playedMs, cut);
     }
 
-    public override bool TryRead([MaybeNullWhen(false)] out VoiceSessionOutput item)
+    public override bool TryRead(out VoiceSessionOutput item)
     {
         while (outputs.TryRead(out var output))
         {
-            if (Take(output) is { } given)
+            if (Take(output, out item))
             {
-                item = given;
                 return true;
             }
         }
-        item = null;
+        item = default;
         return false;
     }
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => outputs.WaitToReadAsync(cancellationToken);
 
-    /// <summary>The reader takes <paramref name="output"/>: what it is given, or null when the output is stale.</summary>
-    private VoiceSessionOutput? Take(VoiceSessionOutput output)
+    /// <summary>The reader takes <paramref name="output"/>: false when it is stale (dropped), else what it is given.</summary>
+    private bool Take(VoiceSessionOutput output, out VoiceSessionOutput given)
     {
         var stale = Volatile.Read(ref _flushesAhead) > 0;
-        switch (output)
+        given = output;
+        if (output.TryGetAudio(out var frame))
         {
-            case AudioOutput audio:
-                Volatile.Write(ref _framesTaken, _framesTaken + 1);
-                if (stale)
-                {
-                    audio.Dispose();
-                    metrics.FramesDropped.Add(1, BargeInDrop);
-                    return null;
-                }
-                if (!reportsPlayed)
-                {
-                    Played(audio.Frame.ItemId, audio.Frame.ItemEndMs);
-                }
-                return audio;
+            Volatile.Write(ref _framesTaken, _framesTaken + 1);
+            if (stale)
+            {
+                frame.Dispose();
+                metrics.FramesDropped.Add(1, BargeInDrop);
+                return false;
+            }
+            if (!reportsPlayed)
+            {
+                Played(frame.ItemId, frame.ItemEndMs);
+            }
+            return true;
+        }
+        switch (output.Event)
+        {
             case SpokenPiece spoken:
                 if (stale)
                 {
-                    return null;
+                    return false;
                 }
                 spoken.Turn.HeardChars = spoken.TextEnd;
                 if (spoken.Piece.IsFinal)
@@ -160,12 +161,13 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
                     spoken.Turn.FinalHeard = true;
                     _heardTurns.Enqueue(spoken.Turn);
                 }
-                return spoken.Piece;
+                given = spoken.Piece;
+                return true;
             case FlushOutput when stale:
                 Interlocked.Decrement(ref _flushesAhead);
-                return output;
+                return true;
             default:
-                return output;
+                return true;
         }
     }
 

@@ -125,7 +125,7 @@ internal sealed class AgentVoice
         {
             // Read before handing it on: the reader owns (and may dispose) the frame once it is written.
             var (item, endMs) = (frame.ItemId, frame.ItemEndMs);
-            await _context.EmitAsync(new AudioOutput(frame), ct).ConfigureAwait(false);
+            await _context.EmitAsync(frame, ct).ConfigureAwait(false);
             _handoff.AudioWritten(item, endMs);
         }
     }

@@ -31,12 +31,12 @@ public sealed class PlayoutQueueTextTests
         return frame;
     }
 
-    private static List<VoiceSessionOutput> Drain(TransportHandoff output)
+    private static List<VoiceSessionEvent> Drain(TransportHandoff output)
     {
-        var all = new List<VoiceSessionOutput>();
+        var all = new List<VoiceSessionEvent>();
         while (output.TryRead(out var o))
         {
-            all.Add(o);
+            all.Add(HeardAudio.Take(o));
         }
         return all;
     }
@@ -61,7 +61,7 @@ public sealed class PlayoutQueueTextTests
         queue.Release(start + Ticks(600)); // past the first 50 frames
         var released = Drain(output);
         Assert.Equal("First sentence.", Assert.Single(released.OfType<TranscriptOutput>()).Text);
-        Assert.True(released.FindIndex(o => o is TranscriptOutput) > released.FindLastIndex(o => o is AudioOutput a && a.ItemEndMs <= 500));
+        Assert.True(released.FindIndex(o => o is TranscriptOutput) > released.FindLastIndex(o => o is HeardAudio a && a.ItemEndMs <= 500));
         Assert.Equal(15, turn.HeardChars);
         Assert.False(output.TryTakeHeardTurn(out _));
 

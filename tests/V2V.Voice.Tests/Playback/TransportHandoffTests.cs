@@ -104,10 +104,9 @@ public sealed class TransportHandoffTests
 
         var truncate = Assert.Single(rig.Sent<ConversationItemTruncateEvent>());
         Assert.Equal(("item_1", 120), (truncate.ItemId, truncate.AudioEndMs));
-        Assert.All(taken, o => Assert.IsType<AudioOutput>(o));
+        Assert.All(taken, o => Assert.IsType<HeardAudio>(o));
         Assert.IsType<FlushOutput>(rig.TakeOutputs()[0]);
         Assert.False(bargeIn.AgentSpeaking);
-        taken.ForEach(o => ((AudioOutput)o).Dispose());
     }
 
     [Fact]
@@ -187,13 +186,12 @@ public sealed class TransportHandoffTests
     }
 
     // Takes up to `most` outputs as the transport does, giving the frames' buffers back.
-    private static List<VoiceSessionOutput> Take(TransportHandoff handoff, int most)
+    private static List<VoiceSessionEvent> Take(TransportHandoff handoff, int most)
     {
-        var taken = new List<VoiceSessionOutput>();
+        var taken = new List<VoiceSessionEvent>();
         while (taken.Count < most && handoff.TryRead(out var output))
         {
-            (output as AudioOutput)?.Dispose();
-            taken.Add(output);
+            taken.Add(HeardAudio.Take(output));
         }
         return taken;
     }

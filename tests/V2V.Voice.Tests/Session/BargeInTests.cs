@@ -21,8 +21,8 @@ public sealed class BargeInTests
             s.Pace = V2V.Simulator.ResponsePace.RealTime;
         });
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
-        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
-            .First(o => o is AudioOutput)).ItemId;
+        var firstItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is HeardAudio)).ItemId;
 
         await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
         var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Count(t => t.IsFinal && t.Role == TranscriptRole.Assistant) >= 2,
@@ -34,12 +34,12 @@ public sealed class BargeInTests
         Assert.StartsWith("resp_", cancel.GetProperty("response_id").GetString(), StringComparison.Ordinal);
 
         // Nothing of the interrupted item comes after the flush: late deltas were dropped.
-        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
+        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<HeardAudio>(), a => a.ItemId == firstItem);
         var interrupted = outputs.OfType<TranscriptOutput>().First(t => t.IsFinal && t.Role == TranscriptRole.Assistant);
         Assert.True(interrupted.Interrupted);
         var second = outputs.OfType<TranscriptOutput>().Last(t => t.IsFinal && t.Role == TranscriptRole.Assistant);
         Assert.False(second.Interrupted);
-        Assert.Contains(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId != firstItem);
+        Assert.Contains(outputs.Skip(flushAt).OfType<HeardAudio>(), a => a.ItemId != firstItem);
     }
 
     [Fact]
@@ -54,18 +54,18 @@ public sealed class BargeInTests
             s.GenerationSpeed = 1000;
         });
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
-        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
-            .First(o => o is AudioOutput)).ItemId;
+        var firstItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is HeardAudio)).ItemId;
         // At 4x the answer is whole about when 600 ms of it have played: wait for its response.done, or the barge-in
         // may come first, and then a cancel is right.
         await harness.WaitForReceivedAsync("response.done");
 
         await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
-        var outputs = await harness.WaitForAsync(o => o.OfType<AudioOutput>().Any(a => a.ItemId != firstItem), "the second answer playing");
+        var outputs = await harness.WaitForAsync(o => o.OfType<HeardAudio>().Any(a => a.ItemId != firstItem), "the second answer playing");
 
         var flushAt = AssertFlushedThenTruncatedAtThePlayedPosition(harness, outputs, firstItem);
         Assert.Empty(harness.Sent("response.cancel"));
-        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<AudioOutput>(), a => a.ItemId == firstItem);
+        Assert.DoesNotContain(outputs.Skip(flushAt).OfType<HeardAudio>(), a => a.ItemId == firstItem);
 
         // The whole transcript arrived seconds before it could be heard; what the listener got is what was played:
         // the answer's one sentence was cut before its end, so none of it, and the turn is final and interrupted.
@@ -82,8 +82,8 @@ public sealed class BargeInTests
         // What a reconnect would replay: the service's text of an answer arrives whole, seconds before it is heard.
         await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.SpeedFactor = 1);
         await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
-        var firstItem = ((AudioOutput)(await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 60, "600 ms of the answer played"))
-            .First(o => o is AudioOutput)).ItemId;
+        var firstItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 60, "600 ms of the answer played"))
+            .First(o => o is HeardAudio)).ItemId;
         await harness.SendAsync(Speech.Pcm16("Stop, stop.", 16000, 1, leadingSilenceMs: 0), 16000, 1);
         await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted && t.ItemId != firstItem),
             "the second answer heard to its end", guardSeconds: 60);
@@ -114,12 +114,12 @@ public sealed class BargeInTests
     /// A flush of <paramref name="item"/> came out, and one truncate of it at what the listener heard (the frames given
     /// out before the flush, to within a frame). Returns where the flush is among the outputs.
     /// </summary>
-    private static int AssertFlushedThenTruncatedAtThePlayedPosition(SessionHarness harness, IReadOnlyList<VoiceSessionOutput> outputs, string item)
+    private static int AssertFlushedThenTruncatedAtThePlayedPosition(SessionHarness harness, IReadOnlyList<VoiceSessionEvent> outputs, string item)
     {
         var flushAt = outputs.ToList().FindIndex(o => o is FlushOutput);
         Assert.True(flushAt > 0, "a flush came out");
         Assert.Equal(item, ((FlushOutput)outputs[flushAt]).InterruptedItemId);
-        var playedMs = outputs.Take(flushAt).OfType<AudioOutput>().Where(a => a.ItemId == item).Sum(a => a.Pcm16.Length / 48.0);
+        var playedMs = outputs.Take(flushAt).OfType<HeardAudio>().Where(a => a.ItemId == item).Sum(a => a.Length / 48.0);
         var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
         Assert.Equal(item, truncate.GetProperty("item_id").GetString());
         Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), playedMs - 10, playedMs + 10);

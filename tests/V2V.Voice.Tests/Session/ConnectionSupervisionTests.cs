@@ -49,7 +49,7 @@ public sealed class ConnectionSupervisionTests
         });
         await harness.Session.SendTextAsync("remember the colour green", Ct);
         await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the first answer");
-        static int Connections(IReadOnlyList<VoiceSessionOutput> o) => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected);
+        static int Connections(IReadOnlyList<VoiceSessionEvent> o) => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected);
 
         // Twenty minutes in: no renewal yet (the plan is 24 to 29 minutes, from expires_at).
         for (var minute = 0; minute < 20; minute++)

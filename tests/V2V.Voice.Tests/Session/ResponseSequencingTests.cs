@@ -20,7 +20,7 @@ public sealed class ResponseSequencingTests
             s.CancelDelay = TimeSpan.FromMilliseconds(300);
         });
         await harness.SendAsync(Speech.Pcm16("Tell me a long story about the sea and the ships on it.", 16000, 1), 16000, 1);
-        await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 20, "the answer playing");
+        await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "the answer playing");
 
         await harness.Session.SendTextAsync("what time is it", TestContext.Current.CancellationToken);
         var outputs = await harness.WaitForAsync(
@@ -48,7 +48,7 @@ public sealed class ResponseSequencingTests
         // The agent echoes the text: an answer of some twenty seconds, still being generated when the cancel ends it.
         var story = string.Join(' ', Enumerable.Repeat("Tell me a long story about the sea and the ships that sail on it at night.", 4));
         await harness.Session.SendTextAsync(story, TestContext.Current.CancellationToken);
-        await harness.WaitForAsync(o => o.OfType<AudioOutput>().Count() >= 20, "the answer playing");
+        await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "the answer playing");
 
         await harness.Session.SendTextAsync("what time is it", TestContext.Current.CancellationToken);
         var outputs = await harness.WaitForAsync(

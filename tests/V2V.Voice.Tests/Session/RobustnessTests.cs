@@ -53,19 +53,19 @@ public sealed class RobustnessTests
             PaceOutput = false,
         }, cancellationToken: Ct);
 
-        var outputs = new List<VoiceSessionOutput>();
+        var outputs = new List<VoiceSessionEvent>();
         await foreach (var output in session.ReadOutputsAsync(Ct))
         {
-            outputs.Add(output);
-            if (output is TranscriptOutput { IsFinal: true })
+            outputs.Add(HeardAudio.Take(output));
+            if (output.Event is TranscriptOutput { IsFinal: true })
             {
                 break;
             }
         }
 
         Assert.Contains(outputs, o => o is ErrorOutput { Fatal: false, Code: "malformed_event" });
-        Assert.DoesNotContain(outputs.OfType<AudioOutput>(), a => a.ItemId == "item_ghost");
-        Assert.Equal(300, outputs.OfType<AudioOutput>().Where(a => a.ItemId == "item_1").Sum(a => a.Pcm16.Length / 48.0), 10.0);
+        Assert.DoesNotContain(outputs.OfType<HeardAudio>(), a => a.ItemId == "item_ghost");
+        Assert.Equal(300, outputs.OfType<HeardAudio>().Where(a => a.ItemId == "item_1").Sum(a => a.Length / 48.0), 10.0);
         var said = string.Concat(outputs.OfType<TranscriptOutput>().Select(t => t.Text));
         Assert.DoesNotContain("ghost", said, StringComparison.Ordinal);
         Assert.DoesNotContain("out of order", said, StringComparison.Ordinal);

@@ -19,7 +19,7 @@ public sealed class SessionLifecycleTests
         await harness.Session.UserJoinedAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(greeting, string.Concat(outputs.OfType<TranscriptOutput>().Select(t => t.Text)));
-        Assert.NotEmpty(outputs.OfType<AudioOutput>());
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
         Assert.Single(harness.Sent("response.create"));
     }
 

@@ -31,14 +31,14 @@ public sealed class SpokenQuestionTests
             "the answer's final transcript and the user's transcription");
 
         // The echo agent speaks the user's turn back: the audio out lasts as long as the turn the server heard.
-        var audio = outputs.OfType<AudioOutput>().ToList();
+        var audio = outputs.OfType<HeardAudio>().ToList();
         Assert.NotEmpty(audio);
         Assert.All(audio, a => Assert.Equal(outputRate, a.SampleRate));
-        Assert.All(audio, a => Assert.Equal(outputRate / 100 * 2, a.Pcm16.Length)); // 10 ms frames
+        Assert.All(audio, a => Assert.Equal(outputRate / 100 * 2, a.Length)); // 10 ms frames
         var spokenSeconds = Speech.Say(Question).Duration.TotalSeconds;
-        var answerSeconds = audio.Sum(a => a.Pcm16.Length) / 2.0 / outputRate;
+        var answerSeconds = audio.Sum(a => a.Length) / 2.0 / outputRate;
         Assert.InRange(answerSeconds, spokenSeconds * 0.8, spokenSeconds + 1.5);
-        Assert.True(audio.Any(a => HasSignal(a.Pcm16.Span)), "the answer is not silence");
+        Assert.True(audio.Any(a => HasSignal(a.Pcm16)), "the answer is not silence");
 
         var user = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User);
         Assert.True(user.IsFinal && user.EndOfSegment);

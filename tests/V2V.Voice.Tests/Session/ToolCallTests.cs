@@ -77,6 +77,6 @@ public sealed class ToolCallTests
         Assert.Contains("did not answer within 0.2 s", Said(outputs), StringComparison.Ordinal);
     }
 
-    private static string Said(IReadOnlyList<VoiceSessionOutput> outputs) =>
+    private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
         string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
 }

@@ -16,7 +16,7 @@ public sealed class TurnTakingTests
         Assert.True(await harness.Session.EndTurnAsync(TestContext.Current.CancellationToken));
         var outputs = await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer");
 
-        Assert.NotEmpty(outputs.OfType<AudioOutput>());
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
         Assert.Single(harness.Sent("response.create"));
         var audioInput = (await harness.WaitForSentAsync("session.update")).GetProperty("session").GetProperty("audio").GetProperty("input");
@@ -42,6 +42,6 @@ public sealed class TurnTakingTests
         var outputs = await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer after the local VAD ended the turn");
 
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
-        Assert.NotEmpty(outputs.OfType<AudioOutput>());
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
     }
 }

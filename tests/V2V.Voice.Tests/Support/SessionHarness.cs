@@ -13,7 +13,7 @@ namespace V2V.Voice.Tests.Support;
 /// </summary>
 internal sealed class SessionHarness : IAsyncDisposable
 {
-    private readonly List<VoiceSessionOutput> _outputs = [];
+    private readonly List<VoiceSessionEvent> _outputs = [];
     private readonly object _gate = new();
     private Task _reader = Task.CompletedTask;
     private ILoggerFactory? _clientLog;
@@ -62,7 +62,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         return harness;
     }
 
-    public IReadOnlyList<VoiceSessionOutput> Outputs
+    public IReadOnlyList<VoiceSessionEvent> Outputs
     {
         get
         {
@@ -115,7 +115,7 @@ internal sealed class SessionHarness : IAsyncDisposable
     }
 
     /// <summary>Waits until the outputs satisfy <paramref name="condition"/>; fails after a generous guard time (not a timing assertion).</summary>
-    public async Task<IReadOnlyList<VoiceSessionOutput>> WaitForAsync(Func<IReadOnlyList<VoiceSessionOutput>, bool> condition, string what, int guardSeconds = 60)
+    public async Task<IReadOnlyList<VoiceSessionEvent>> WaitForAsync(Func<IReadOnlyList<VoiceSessionEvent>, bool> condition, string what, int guardSeconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(guardSeconds);
         while (DateTime.UtcNow < deadline)
@@ -127,8 +127,8 @@ internal sealed class SessionHarness : IAsyncDisposable
             }
             await Task.Delay(20, TestContext.Current.CancellationToken);
         }
-        var seen = string.Join("\n", Outputs.Where(o => o is not AudioOutput).Select(o => o.ToString()));
-        throw new TimeoutException($"Waited {guardSeconds} s for {what}. Outputs other than audio:\n{seen}\nAudio frames: {Outputs.OfType<AudioOutput>().Count()}");
+        var seen = string.Join("\n", Outputs.Where(o => o is not HeardAudio).Select(o => o.ToString()));
+        throw new TimeoutException($"Waited {guardSeconds} s for {what}. Outputs other than audio:\n{seen}\nAudio frames: {Outputs.OfType<HeardAudio>().Count()}");
     }
 
     /// <summary>Sends audio frame by frame, as fast as the session takes it.</summary>
@@ -140,7 +140,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         }
     }
 
-    public static bool HasFinalAssistantTranscript(IReadOnlyList<VoiceSessionOutput> outputs) =>
+    public static bool HasFinalAssistantTranscript(IReadOnlyList<VoiceSessionEvent> outputs) =>
         outputs.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal);
 
     public async ValueTask DisposeAsync()
@@ -182,7 +182,7 @@ internal sealed class SessionHarness : IAsyncDisposable
         {
             lock (_gate)
             {
-                _outputs.Add(output);
+                _outputs.Add(HeardAudio.Take(output));
             }
         }
     }

@@ -47,12 +47,12 @@ internal sealed class StageRig
     }
 
     /// <summary>The outputs given since the last call (at most <paramref name="most"/>), taken as a transport takes them.</summary>
-    public List<VoiceSessionOutput> TakeOutputs(int most = int.MaxValue)
+    public List<VoiceSessionEvent> TakeOutputs(int most = int.MaxValue)
     {
-        var outputs = new List<VoiceSessionOutput>();
+        var outputs = new List<VoiceSessionEvent>();
         while (outputs.Count < most && Handoff.TryRead(out var output))
         {
-            outputs.Add(output);
+            outputs.Add(HeardAudio.Take(output));
         }
         return outputs;
     }

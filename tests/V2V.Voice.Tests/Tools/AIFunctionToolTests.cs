@@ -82,6 +82,6 @@ public sealed class AIFunctionToolTests
 
     private sealed record LocalTime(string Timezone, string Time);
 
-    private static string Said(IReadOnlyList<VoiceSessionOutput> outputs) =>
+    private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
         string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
 }
