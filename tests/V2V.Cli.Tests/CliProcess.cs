@@ -33,7 +33,12 @@ internal static class CliProcess
     private static async Task<(int ExitCode, string Output)> RunCoreAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? interruptWhen, string[] args, string signal = "INT")
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        // Through env --default-signal=INT: a test run started in the background of a script (`bash test.sh &`) has
+        // Ctrl+C ignored, as a non-interactive shell does for background jobs; the command would inherit that and, rightly,
+        // ignore the SIGINT the Ctrl+C tests send it. env gives it Ctrl+C back, then becomes the command (same pid).
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(cli);
         foreach (var arg in args)
         {
