@@ -1,3 +1,5 @@
+using V2V.Cli.Serve;
+
 namespace V2V.Cli.Tests;
 
 /// <summary>
@@ -46,11 +48,26 @@ public sealed class ServeAppSettingsTests
         Assert.Equal(expected, (int?)readiness["maxSessions"]);
         Assert.Contains($"sessions: at most {expected};", output, StringComparison.Ordinal);
         // The phone line's settings, from the file beside the program alone.
-        Assert.Contains("phone calls: at most 2 at ", output, StringComparison.Ordinal);
+        Assert.Contains($"phone calls: at most 2 at ws://{serve.Address.Authority}/media-stream", output, StringComparison.Ordinal);
         Assert.Contains("signed as wss://voice.example.com/media-stream", output, StringComparison.Ordinal);
         Assert.Contains("Twilio's signature required", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, output, StringComparison.Ordinal);
         Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public void AnAppSettingsInTheWorkingDirectory_IsNotRead_AndIsPointedOut()
+    {
+        var program = Directory.CreateTempSubdirectory("v2v-program-").FullName;
+        var here = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
+        Assert.Null(ServeConfiguration.UnreadAppSettings(program, here));
+
+        File.WriteAllText(Path.Combine(here, "appsettings.json"), "{}");
+        File.WriteAllText(Path.Combine(program, "appsettings.json"), "{}");
+
+        Assert.Equal(Path.Combine(here, "appsettings.json"), ServeConfiguration.UnreadAppSettings(program, here));
+        // Run from beside the program, the file is the program's: nothing to point out.
+        Assert.Null(ServeConfiguration.UnreadAppSettings(program, program));
     }
 
     [Theory]

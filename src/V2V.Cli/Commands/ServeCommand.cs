@@ -46,7 +46,7 @@ internal static class ServeCommand
         var metrics = new Option<bool>("--metrics") { Description = "Serve /metrics for a Prometheus scrape (the V2V.Voice meter)." };
         var otlp = new Option<Uri?>("--otlp-endpoint") { Description = "Send metrics and traces to this OTLP collector (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Console log format: simple (default), json or systemd." };
-        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only." };
+        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only. The token itself is never a flag or a setting." };
         var publicUrl = new Option<string?>("--public-url") { Description = "Phone calls: the stream's wss:// URL as the TwiML's <Stream url> gives it (what Twilio signs), when a proxy stands in front (default: rebuilt from the request)." };
         var maxCalls = new Option<int>("--max-calls") { Description = "Phone calls at once.", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
@@ -82,6 +82,10 @@ internal static class ServeCommand
             // Only the flags given: a flag's default must not hide what a file or a variable set.
             var given = flags.Where(f => result.GetResult(f.Option) is { Implicit: false })
                 .ToDictionary(f => f.Key, f => ServeConfiguration.Text(f.Value(result)));
+            if (result.GetValue(config) is null && ServeConfiguration.UnreadAppSettings(AppContext.BaseDirectory, Environment.CurrentDirectory) is { } unread)
+            {
+                Console.Error.WriteLine($"v2v serve: note: {unread} is not read (settings are read from {ServeConfiguration.AppSettingsFile} beside the program, in {AppContext.BaseDirectory}); to use it, add --config {unread}.");
+            }
             var configuration = ServeConfiguration.Load(AppContext.BaseDirectory, result.GetValue(config), given, out var problem);
             if (configuration is null)
             {
@@ -159,7 +163,7 @@ internal static class ServeCommand
             Console.WriteLine($"v2v playground: open {server.PageUrl}");
             Console.WriteLine($"  backend: {server.Backend.Describe()}");
             Console.WriteLine($"  sessions: at most {options.MaxSessions}; on SIGTERM or Ctrl+C they get up to {options.DrainTimeout.TotalSeconds:0} s to end");
-            Console.WriteLine($"  phone calls: at most {options.Telephony.MaxCalls} at {new Uri(server.Addresses[0], "media-stream")}"
+            Console.WriteLine($"  phone calls: at most {options.Telephony.MaxCalls} at {MediaStreamUrl(server.Addresses[0])}"
                 + (options.Telephony.PublicUrl is { } signed ? $", signed as {signed}" : ""));
             if (options.Telemetry.Prometheus)
             {
@@ -180,6 +184,10 @@ internal static class ServeCommand
         }
         return 0;
     }
+
+    // The phone line is a WebSocket: ws:// beside http://, wss:// beside https://.
+    private static Uri MediaStreamUrl(Uri page) =>
+        new UriBuilder(new Uri(page, "media-stream")) { Scheme = page.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
     private static IEnumerable<string> Addresses(string? urls, string? host, int port)
     {

@@ -82,6 +82,17 @@ internal sealed class ServeConfiguration
         }
     }
 
+    /// <summary>
+    /// An appsettings.json in the working directory that is not the program's, so not read: where a newcomer puts it
+    /// (with <c>dotnet run --project src/V2V.Cli</c> the program is in bin/Debug/net10.0). Null when there is none.
+    /// </summary>
+    public static string? UnreadAppSettings(string programDirectory, string workingDirectory)
+    {
+        var here = Path.GetFullPath(Path.Combine(workingDirectory, AppSettingsFile));
+        var read = Path.GetFullPath(Path.Combine(programDirectory, AppSettingsFile));
+        return File.Exists(here) && !string.Equals(here, read, StringComparison.Ordinal) ? here : null;
+    }
+
     /// <summary>A flag's value as configuration keeps it (invariant culture: <c>1.5</c>, <c>true</c>).</summary>
     public static string? Text(object? value) => value switch
     {
