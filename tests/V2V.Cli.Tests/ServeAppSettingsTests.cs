@@ -58,8 +58,8 @@ public sealed class ServeAppSettingsTests
     [Fact]
     public void AnAppSettingsInTheWorkingDirectory_IsNotRead_AndIsPointedOut()
     {
-        var program = Directory.CreateTempSubdirectory("v2v-program-").FullName;
-        var here = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
+        var program = Directory.CreateTempSubdirectory("v2v-unread-program-").FullName;
+        var here = Directory.CreateTempSubdirectory("v2v-unread-cwd-").FullName;
         Assert.Null(ServeConfiguration.UnreadAppSettings(program, here));
 
         File.WriteAllText(Path.Combine(here, "appsettings.json"), "{}");
@@ -68,6 +68,8 @@ public sealed class ServeAppSettingsTests
         Assert.Equal(Path.Combine(here, "appsettings.json"), ServeConfiguration.UnreadAppSettings(program, here));
         // Run from beside the program, the file is the program's: nothing to point out.
         Assert.Null(ServeConfiguration.UnreadAppSettings(program, program));
+        Directory.Delete(program, recursive: true);
+        Directory.Delete(here, recursive: true);
     }
 
     [Theory]
@@ -78,8 +80,9 @@ public sealed class ServeAppSettingsTests
         using var program = ProgramCopy.Create();
         program.WriteAppSettings(json);
 
-        var (code, output) = await CliProcess.RunProgramAsync(program.Directory, Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName,
-            new Dictionary<string, string>(), "serve", "--port", "0");
+        var here = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
+        var (code, output) = await CliProcess.RunProgramAsync(program.Directory, here, new Dictionary<string, string>(), "serve", "--port", "0");
+        Directory.Delete(here, recursive: true);
 
         Assert.Equal(2, code);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

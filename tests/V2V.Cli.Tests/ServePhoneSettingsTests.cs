@@ -91,6 +91,7 @@ public sealed class ServePhoneSettingsTests
         File.WriteAllText(Path.Combine(directory, ServeConfiguration.AppSettingsFile), """{ "Serve": { "Phone": { "AuthToken": "x" } } }""");
 
         Assert.Null(ServeConfiguration.Load(directory, null, new Dictionary<string, string?>(), out var problem));
+        Directory.Delete(directory, recursive: true);
 
         Assert.Contains($"in {Path.Combine(directory, ServeConfiguration.AppSettingsFile)}", problem, StringComparison.Ordinal);
     }
@@ -109,6 +110,13 @@ public sealed class ServePhoneSettingsTests
     {
         var directory = Directory.CreateTempSubdirectory("v2v-phone-settings-").FullName;
         File.WriteAllText(Path.Combine(directory, ServeConfiguration.AppSettingsFile), json);
-        return ServeConfiguration.Load(directory, null, flags, out problem);
+        try
+        {
+            return ServeConfiguration.Load(directory, null, flags, out problem);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }

@@ -16,13 +16,15 @@ internal sealed class ServeProcess : IAsyncDisposable
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
+    private readonly string _workingDirectory;
     private readonly StringBuilder _output = new();
     private readonly Task _stderr;
     private Task _stdout = Task.CompletedTask;
 
-    private ServeProcess(Process process)
+    private ServeProcess(Process process, string workingDirectory)
     {
         _process = process;
+        _workingDirectory = workingDirectory;
         _stderr = Task.Run(async () =>
         {
             while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -52,7 +54,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     {
         // Not the program's directory: the settings must be found beside the program, not in the working directory.
         var workingDirectory = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
-        var serve = new ServeProcess(Process.Start(CliProcess.StartInfo(programDirectory, workingDirectory, environment, ["serve", "--port", "0", .. args]))!);
+        var serve = new ServeProcess(Process.Start(CliProcess.StartInfo(programDirectory, workingDirectory, environment, ["serve", "--port", "0", .. args]))!, workingDirectory);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
         try
@@ -97,6 +99,7 @@ internal sealed class ServeProcess : IAsyncDisposable
             await _process.WaitForExitAsync(CancellationToken.None);
         }
         _process.Dispose();
+        Directory.Delete(_workingDirectory, recursive: true);
     }
 
     // "v2v playground: open http://127.0.0.1:PORT/", then the summary, then "Press Ctrl+C to stop."
