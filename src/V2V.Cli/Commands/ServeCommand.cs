@@ -12,9 +12,9 @@ namespace V2V.Cli.Commands;
 /// and AZURE_OPENAI_API_KEY are set; otherwise the local realtime server in this process.
 /// <c>--graph FILE [--graph-name NAME] [--bind NODE=ADDON]</c> runs a TEN app's graph behind the page instead of the
 /// playground's own (see <see cref="ServeGraph"/>); phone calls then run the same graph. Phone calls at
-/// <c>/media-stream</c>: <c>--twilio-auth-token-env</c>, <c>--public-url</c>, <c>--max-calls</c> (<see cref="ServeTelephony"/>;
-/// flags only). Settings also from appsettings.json, <c>--config FILE</c> and <c>V2V_</c> variables
-/// (<see cref="ServeConfiguration"/>). SIGTERM or Ctrl+C drains (<see cref="PlaygroundServer.DrainAsync"/>),
+/// <c>/media-stream</c>: <c>--twilio-auth-token-env</c>, <c>--public-url</c>, <c>--max-calls</c>, or the settings
+/// <c>Serve:Phone:*</c> (<see cref="ServeTelephony"/>). Settings also from appsettings.json, <c>--config FILE</c> and
+/// <c>V2V_</c> variables (<see cref="ServeConfiguration"/>). SIGTERM or Ctrl+C drains (<see cref="PlaygroundServer.DrainAsync"/>),
 /// then stops. Exit codes: 0 stopped (after a drain), 1 failed, 2 not started as configured.
 /// </summary>
 internal static class ServeCommand
@@ -41,12 +41,12 @@ internal static class ServeCommand
         var graph = new Option<FileInfo?>("--graph") { Description = $"Run a TEN app's graph behind the page (its property.json, with its ten_packages): the page is its agora_rtc node ({PlaygroundGraph.RtcAddon}); these flags' agent properties go to its openai_v2v node where the graph sets none." };
         var graphName = new Option<string?>("--graph-name") { Description = "Which predefined graph of the --graph file (default: its one auto_start graph)." };
         var bind = GraphCommand.BindOption();
-        var config = new Option<FileInfo?>("--config") { Description = $"A JSON settings file (as {ServeConfiguration.AppSettingsFile}, which is read from beside the program first): sections Serve, Drain, Telemetry, Logging. Environment variables V2V_SECTION__NAME and the flags override it." };
+        var config = new Option<FileInfo?>("--config") { Description = $"A JSON settings file (as {ServeConfiguration.AppSettingsFile}, which is read from beside the program first): sections Serve (phone calls: Serve:Phone), Drain, Telemetry, Logging. Environment variables V2V_SECTION__NAME and the flags override it." };
         var drainTimeout = new Option<double>("--drain-timeout") { Description = "Seconds that SIGTERM or Ctrl+C lets live sessions go on (no new ones are taken) before ending them (default 30).", DefaultValueFactory = _ => 30 };
         var metrics = new Option<bool>("--metrics") { Description = "Serve /metrics for a Prometheus scrape (the V2V.Voice meter)." };
         var otlp = new Option<Uri?>("--otlp-endpoint") { Description = "Send metrics and traces to this OTLP collector (default: OTEL_EXPORTER_OTLP_ENDPOINT when set)." };
         var logFormat = new Option<string?>("--log-format") { Description = "Console log format: simple (default), json or systemd." };
-        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only." };
+        var twilioTokenVariable = new Option<string?>("--twilio-auth-token-env") { Description = $"Phone calls (/media-stream): the environment variable that holds the Twilio auth token, which makes the line accept only streams Twilio signed; default {Playground.Telephony.TelephonyOptions.AuthTokenVariable}. Unset: loopback callers only. The token itself is never a flag or a setting." };
         var publicUrl = new Option<string?>("--public-url") { Description = "Phone calls: the stream's wss:// URL as the TwiML's <Stream url> gives it (what Twilio signs), when a proxy stands in front (default: rebuilt from the request)." };
         var maxCalls = new Option<int>("--max-calls") { Description = "Phone calls at once.", DefaultValueFactory = _ => 8 };
         var command = new Command("serve", "Run the web playground: talk to the agent from a browser, with live transcript and timeline.")
@@ -70,6 +70,9 @@ internal static class ServeCommand
         Flag(verbose, "Serve:Verbose");
         Flag(graph, "Serve:Graph");
         Flag(graphName, "Serve:GraphName");
+        Flag(twilioTokenVariable, "Serve:Phone:AuthTokenEnv");
+        Flag(publicUrl, "Serve:Phone:PublicUrl");
+        Flag(maxCalls, "Serve:Phone:MaxCalls");
         Flag(drainTimeout, "Drain:Timeout");
         Flag(metrics, "Telemetry:Prometheus");
         Flag(otlp, "Telemetry:OtlpEndpoint");
@@ -79,6 +82,10 @@ internal static class ServeCommand
             // Only the flags given: a flag's default must not hide what a file or a variable set.
             var given = flags.Where(f => result.GetResult(f.Option) is { Implicit: false })
                 .ToDictionary(f => f.Key, f => ServeConfiguration.Text(f.Value(result)));
+            if (result.GetValue(config) is null && ServeConfiguration.UnreadAppSettings(AppContext.BaseDirectory, Environment.CurrentDirectory) is { } unread)
+            {
+                Console.Error.WriteLine($"v2v serve: note: {unread} is not read (settings are read from {ServeConfiguration.AppSettingsFile} beside the program, in {AppContext.BaseDirectory}); to use it, add --config {unread}.");
+            }
             var configuration = ServeConfiguration.Load(AppContext.BaseDirectory, result.GetValue(config), given, out var problem);
             if (configuration is null)
             {
@@ -107,7 +114,7 @@ internal static class ServeCommand
                 return NotStarted;
             }
             options.RefusedKeyFix = ServeBackend.RefusedKeyFix(readKeyFrom);
-            if (!ServeTelephony.TryConfigure(options.Telephony, Environment.GetEnvironmentVariable, result.GetValue(twilioTokenVariable), result.GetValue(publicUrl), result.GetValue(maxCalls), Console.Error))
+            if (!ServeTelephony.TryConfigure(options.Telephony, Environment.GetEnvironmentVariable, settings.Phone, Console.Error))
             {
                 return NotStarted;
             }
@@ -156,6 +163,8 @@ internal static class ServeCommand
             Console.WriteLine($"v2v playground: open {server.PageUrl}");
             Console.WriteLine($"  backend: {server.Backend.Describe()}");
             Console.WriteLine($"  sessions: at most {options.MaxSessions}; on SIGTERM or Ctrl+C they get up to {options.DrainTimeout.TotalSeconds:0} s to end");
+            Console.WriteLine($"  phone calls: at most {options.Telephony.MaxCalls} at {MediaStreamUrl(server.Addresses[0])}"
+                + (options.Telephony.PublicUrl is { } signed ? $", signed as {signed}" : ""));
             if (options.Telemetry.Prometheus)
             {
                 Console.WriteLine($"  metrics: {new Uri(server.Addresses[0], "metrics")}");
@@ -175,6 +184,10 @@ internal static class ServeCommand
         }
         return 0;
     }
+
+    // The phone line is a WebSocket: ws:// beside http://, wss:// beside https://.
+    private static Uri MediaStreamUrl(Uri page) =>
+        new UriBuilder(new Uri(page, "media-stream")) { Scheme = page.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
 
     private static IEnumerable<string> Addresses(string? urls, string? host, int port)
     {

@@ -7,9 +7,10 @@ namespace V2V.Cli.Serve;
 /// <summary>
 /// <c>v2v serve</c>'s settings through Microsoft.Extensions.Configuration, later sources over earlier ones:
 /// <c>appsettings.json</c> beside the program, <c>--config FILE</c>, environment variables <c>V2V_SECTION__NAME</c>
-/// (e.g. <c>V2V_Serve__MaxSessions</c>), then the flags given on the command line. Bound to the sections <c>Serve</c>,
-/// <c>Drain</c> and <c>Telemetry</c> and checked at once (<see cref="ServeSettingsValidator"/>); <c>Logging</c> is
-/// Microsoft.Extensions.Logging's own section.
+/// (e.g. <c>V2V_Serve__MaxSessions</c>), then the flags given on the command line. Bound to the sections <c>Serve</c>
+/// (with the phone line's <c>Serve:Phone</c>), <c>Drain</c> and <c>Telemetry</c> and checked at once
+/// (<see cref="ServeSettingsValidator"/>, <see cref="SecretSettings"/>); <c>Logging</c> is Microsoft.Extensions.Logging's
+/// own section.
 /// </summary>
 internal sealed class ServeConfiguration
 {
@@ -59,6 +60,12 @@ internal sealed class ServeConfiguration
             problem = $"{ex.Message} Fix the JSON of the settings file.";
             return null;
         }
+        // Before binding: a secret in a file is said as that, not as an unknown setting.
+        if (SecretSettings.FirstProblem(root) is { } secret)
+        {
+            problem = secret;
+            return null;
+        }
         try
         {
             var serve = Bind<ServeSettings>(root, "Serve");
@@ -73,6 +80,17 @@ internal sealed class ServeConfiguration
             problem = ex.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// An appsettings.json in the working directory that is not the program's, so not read: where a newcomer puts it
+    /// (with <c>dotnet run --project src/V2V.Cli</c> the program is in bin/Debug/net10.0). Null when there is none.
+    /// </summary>
+    public static string? UnreadAppSettings(string programDirectory, string workingDirectory)
+    {
+        var here = Path.GetFullPath(Path.Combine(workingDirectory, AppSettingsFile));
+        var read = Path.GetFullPath(Path.Combine(programDirectory, AppSettingsFile));
+        return File.Exists(here) && !string.Equals(here, read, StringComparison.Ordinal) ? here : null;
     }
 
     /// <summary>A flag's value as configuration keeps it (invariant culture: <c>1.5</c>, <c>true</c>).</summary>
@@ -94,13 +112,13 @@ internal sealed class ServeConfiguration
         }
         catch (InvalidOperationException ex)
         {
-            throw new InvalidOperationException(Explain(ex.Message, section), ex);
+            throw new InvalidOperationException(Explain(ex.Message, root.GetSection(section)), ex);
         }
     }
 
     // The binder's words, in ours: "Failed to convert configuration value 'X' at 'KEY' to type 'T'." and
     // "...properties were not found on the instance of TYPE: 'A', 'B'".
-    private static string Explain(string message, string section)
+    private static string Explain(string message, IConfigurationSection section)
     {
         var quoted = message.Split('\'');
         if (message.StartsWith("Failed to convert", StringComparison.Ordinal) && quoted.Length > 5 && ServeSetting.Of(quoted[3]) is { } setting)
@@ -109,8 +127,16 @@ internal sealed class ServeConfiguration
         }
         if (message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal) && quoted.Length > 1)
         {
-            return $"{section}:{quoted[^2]} is not a setting of v2v serve. Known settings: {string.Join(", ", ServeSetting.All.Select(s => s.Key))}, Serve:Properties:NAME (an openai_v2v property).";
+            return $"{KeyOf(section, quoted[^2])} is not a setting of v2v serve. Known settings: {string.Join(", ", ServeSetting.All.Select(s => s.Key))}, Serve:Properties:NAME (an openai_v2v property).";
         }
         return message;
     }
+
+    // The binder names an unknown setting without its path; a nested one (Serve:Phone:X) is found by its name among
+    // the keys that are no setting (Serve:Phone:Port is unknown, Serve:Port is not).
+    private static string KeyOf(IConfigurationSection section, string name) =>
+        section.AsEnumerable().Select(p => p.Key)
+            .Where(k => k.EndsWith(":" + name, StringComparison.OrdinalIgnoreCase) && ServeSetting.Of(k) is null
+                && !k.StartsWith("Serve:Properties:", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(k => k.Length).FirstOrDefault() ?? $"{section.Path}:{name}";
 }

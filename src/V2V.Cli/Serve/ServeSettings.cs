@@ -32,6 +32,9 @@ internal sealed class ServeSettings
 
     public string? GraphName { get; set; }
 
+    /// <summary>The phone line: <c>"Phone": {"AuthTokenEnv": "TWILIO_AUTH_TOKEN", "PublicUrl": "wss://...", "MaxCalls": 8}</c>.</summary>
+    public PhoneSettings Phone { get; set; } = new();
+
     /// <summary>openai_v2v properties by name (<c>"Properties": {"greeting": "Hello!"}</c>); <c>--set</c> adds to them.</summary>
     public Dictionary<string, string> Properties { get; set; } = [];
 }
