@@ -25,6 +25,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _reconnect;
+    private readonly OpenTurnAudio _openTurn;
     private readonly Lock _timerGate = new();
     private ITimer? _renewalTimer;
     private LiveConnection? _current;
@@ -46,7 +47,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _time = options.TimeProvider;
-        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics);
+        _openTurn = new OpenTurnAudio(InputAudioPath.ModelRate, options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad, options.VadPrefixPaddingMs);
+        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics, _openTurn);
         _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);
     }
 
@@ -151,6 +153,22 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _supervising.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stop.Dispose();
+        _openTurn.Dispose();
+    }
+
+    /// <summary>The user's unanswered turn went out again on a new connection: said, and a turn too long to keep whole told once.</summary>
+    private void TellReplayed(ReplayedTurn replayed)
+    {
+        if (replayed.ReplayedMs > 0)
+        {
+            _logger.LogInformation("The user's unanswered turn ({Seconds:0.0} s of audio) was sent again on the new connection", replayed.ReplayedMs / 1000);
+        }
+        if (replayed.MissingMs > 0)
+        {
+            _metrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", "open_turn_overflow"));
+            _logger.LogWarning("The user's unanswered turn was longer than the {Kept:0} s kept for a new connection: its first {Missing:0.0} s were not sent again",
+                OpenTurnAudio.MaxTurn.TotalSeconds, replayed.MissingMs / 1000);
+        }
     }
 
     /// <summary>Connects, configures, sends the audio kept meanwhile, and makes the connection the live one.</summary>
@@ -162,7 +180,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             await _owner.ConfigureAsync(client, replay, ct).ConfigureAwait(false);
             var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
-            await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false);
+            TellReplayed(await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false));
             if (Interlocked.Exchange(ref _current, live) is { } previous)
             {
                 previous.Retired = true;
@@ -170,7 +188,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             _metrics.ConnectTime.Record(_time.GetElapsedTime(started).TotalSeconds);
             await _owner.ConnectedAsync(client.Endpoint, ct).ConfigureAwait(false);
             ArmRenewalOf(live);
-            _ = Task.Run(() => live.PumpAsync(_owner, ArmRenewalOf, _time, _stop.Token), CancellationToken.None);
+            _ = Task.Run(() => live.PumpAsync(_owner, ArmRenewalOf, Slot.Note, _time, _stop.Token), CancellationToken.None);
             return live;
         }
         catch

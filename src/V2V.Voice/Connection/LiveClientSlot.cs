@@ -1,15 +1,23 @@
 using System.Runtime.InteropServices;
 using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
 
 namespace V2V.Voice.Connection;
 
 /// <summary>
 /// The connection the input producer sends on, and the audio it keeps while there is none: the last
 /// <c>keep</c> of it (bounded; older audio is dropped and counted), sent first, oldest first, on the next connection.
+/// With <paramref name="openTurn"/>, the user's turn the live connection holds unanswered is sent again on a new
+/// connection before that audio, so the new connection hears the whole turn.
 /// </summary>
-internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics)
+internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics, OpenTurnAudio? openTurn = null)
 {
+    // Pieces of a replayed turn: a few messages per second of it, each far below any message limit.
+    private const int ReplayPieceMs = 200;
+
     private readonly object _gate = new();
     private readonly Queue<short[]> _buffer = new();
     private long _bufferedSamples;
@@ -28,6 +36,38 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
 
     /// <summary>The producer sent <paramref name="samples"/> on the live connection.</summary>
     public void CountSent(int samples) => Interlocked.Add(ref _sentSamples, samples);
+
+    /// <summary>The producer sent <paramref name="chunk"/> on the live connection: counted, and kept while it may belong to an open turn.</summary>
+    public void CountSent(ReadOnlySpan<short> chunk)
+    {
+        openTurn?.Append(chunk);
+        CountSent(chunk.Length);
+    }
+
+    /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
+    public void Committed() => openTurn?.Committed();
+
+    /// <summary>
+    /// A server event of <paramref name="from"/>, read before the session handles it: the speech starts and answers
+    /// that open and close the user's turn. Only the live connection's count: after a switch began, an old
+    /// connection's answer will not be heard (its events are stale), so its turn stays open and is sent again.
+    /// </summary>
+    public void Note(IRealtimeConnection from, RealtimeServerEvent serverEvent)
+    {
+        if (openTurn is null || !ReferenceEquals(_client, from))
+        {
+            return;
+        }
+        switch (serverEvent)
+        {
+            case InputAudioBufferSpeechStartedEvent started:
+                openTurn.SpeechStarted(started.AudioStartMs);
+                break;
+            case ResponseCreatedEvent:
+                openTurn.Answered();
+                break;
+        }
+    }
 
     /// <summary>Keeps a chunk when there is no open connection; false when there is one (send on it).</summary>
     public bool TryBuffer(ReadOnlySpan<short> chunk)
@@ -74,15 +114,23 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     }
 
     /// <summary>
-    /// Sends the audio kept meanwhile, oldest first, then makes <paramref name="client"/> the live one. The producer
-    /// keeps buffering until then, so no audio overtakes older audio.
+    /// On a new connection, first the open user turn the old one held unanswered (see <see cref="OpenTurnAudio"/>);
+    /// then the audio kept meanwhile, oldest first; then makes <paramref name="client"/> the live one. The producer
+    /// keeps buffering until then, so no audio overtakes older audio. Returns the turn sent again (empty when none).
     /// </summary>
-    public async Task SendBufferedThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
+    public async Task<ReplayedTurn> SendBufferedThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
     {
-        // A new connection's clock starts at 0; the old one resumed (a renewal that failed) goes on counting.
+        var replayed = ReplayedTurn.None;
+        // A new connection's clock starts at 0; the old one resumed (a renewal that failed) goes on counting, and
+        // still holds its turn.
         if (!ReferenceEquals(Interlocked.Exchange(ref _countedClient, client), client))
         {
             Interlocked.Exchange(ref _sentSamples, 0);
+            if (openTurn is not null)
+            {
+                replayed = openTurn.Restart();
+                await SendAsync(client, replayed.Audio, ct).ConfigureAwait(false);
+            }
         }
         while (true)
         {
@@ -92,7 +140,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 if (_buffer.Count == 0)
                 {
                     _client = client;
-                    return;
+                    return replayed;
                 }
                 chunks = [.. _buffer];
                 _buffer.Clear();
@@ -101,8 +149,21 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             foreach (var chunk in chunks)
             {
                 await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
-                CountSent(chunk.Length);
+                CountSent(chunk);
             }
+        }
+    }
+
+    /// <summary>Sends a replayed turn in pieces, each counted (and kept again: the turn is open on the new connection too).</summary>
+    private async Task SendAsync(IRealtimeConnection client, short[] audio, CancellationToken ct)
+    {
+        var piece = sampleRate * ReplayPieceMs / 1000;
+        for (var at = 0; at < audio.Length; at += piece)
+        {
+            var length = Math.Min(piece, audio.Length - at);
+            // The samples are copied into the message before this returns.
+            await client.SendAudioAsync(audio.AsSpan(at, length), ct).ConfigureAwait(false);
+            CountSent(audio.AsSpan(at, length));
         }
     }
 }

@@ -1,4 +1,5 @@
 using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.Models;
 using V2V.Realtime.Protocol.ServerEvents;
 
@@ -31,9 +32,10 @@ internal sealed class LiveConnection(IRealtimeConnection client, int generation,
 
     /// <summary>
     /// Reads the server's events to <paramref name="owner"/> until the connection ends, noting on the way the last
-    /// error (the services say why before they close) and the session's <c>expires_at</c>.
+    /// error (the services say why before they close) and the session's <c>expires_at</c>, and showing each event to
+    /// <paramref name="note"/> first (the user's turn opened or answered: what a new connection must be sent again).
     /// </summary>
-    public async Task PumpAsync(IConnectionOwner owner, Action<LiveConnection> expiryKnown, TimeProvider time, CancellationToken ct)
+    public async Task PumpAsync(IConnectionOwner owner, Action<LiveConnection> expiryKnown, Action<IRealtimeConnection, RealtimeServerEvent> note, TimeProvider time, CancellationToken ct)
     {
         Exception? error = null;
         string? code = null, message = null;
@@ -51,6 +53,7 @@ internal sealed class LiveConnection(IRealtimeConnection client, int generation,
                         expiryKnown(this);
                         break;
                 }
+                note(client, serverEvent);
                 await owner.DeliverAsync(generation, serverEvent, ct).ConfigureAwait(false);
             }
         }

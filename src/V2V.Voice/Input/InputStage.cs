@@ -12,7 +12,9 @@ namespace V2V.Voice.Input;
 
 /// <summary>
 /// The user's audio from the producer to the socket, on the producer's thread: through the <see cref="InputAudioPath"/>
-/// (resample, chunk, local VAD) to the live connection, or to the reconnect buffer while there is none. Turn ends on
+/// (resample, chunk, local VAD) to the live connection, or to the reconnect buffer while there is none; what went to
+/// the live connection is kept while it may belong to the user's open turn, which a new connection is sent again
+/// (<see cref="OpenTurnAudio"/>, in the slot). Turn ends on
 /// this side (manual, local VAD) commit what was sent; local VAD boundaries become control-lane work. Owns the input
 /// path, the sends in flight and the audio since the last commit.
 /// </summary>
@@ -117,6 +119,7 @@ internal sealed class InputStage : IDisposable
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
         await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;
     }
@@ -140,7 +143,7 @@ internal sealed class InputStage : IDisposable
         {
             // The bytes are copied into a pooled message before this returns, so the chunk can be reused.
             var send = client.SendAudioAsync(chunk.Span, _context.Lifetime);
-            slot.CountSent(chunk.Length);
+            slot.CountSent(chunk.Span);
             if (!send.IsCompletedSuccessfully)
             {
                 _pendingSends.Add(send.AsTask());

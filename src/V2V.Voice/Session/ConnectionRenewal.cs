@@ -42,7 +42,9 @@ internal sealed class ConnectionRenewal(
         {
             return;
         }
-        context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "mid-answer: no quiet moment came" : "at a quiet moment");
+        // Forced with the user's turn open: the new connection is sent that turn's audio again before live audio
+        // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
+        context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "forced: no quiet moment came" : "at a quiet moment");
         if (!quiet)
         {
             await bargeIn.RunAsync("the connection is being renewed", ct).ConfigureAwait(false);

@@ -1,0 +1,234 @@
+using System.Buffers;
+
+namespace V2V.Voice.Input;
+
+/// <summary>
+/// The user's turn that the live connection holds and has not answered, kept so that a new connection (a renewal,
+/// a reconnect) can be sent it again: the old connection's input buffer, or the item it committed, is lost with it.
+/// Positions are samples on the live connection's input clock (the service's <c>audio_start_ms</c> counts the same
+/// audio), which starts again at 0 on each new connection (<see cref="Restart"/>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// With the server's turn detection a turn opens at <c>speech_started</c> (from its <c>audio_start_ms</c>, less the
+/// prefix padding once more, so the new connection's detector hears quiet before the speech) and closes at
+/// <c>response.created</c> (the service answers it: replaying it would answer it twice). While no turn is open only
+/// the last <see cref="KeepBeforeATurn"/> plus twice the padding is kept: <c>speech_started</c> arrives after the
+/// speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side (manual, local
+/// VAD) the open turn is whatever was sent since the last commit.
+/// </para>
+/// <para>
+/// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
+/// replay says how much of the turn it lacks (<see cref="ReplayedTurn.MissingMs"/>) so the caller tells it once.
+/// The audio is held in blocks of the shared array pool (below the large object heap): the ring costs what it
+/// holds, not its maximum. Thread-safe: the producer appends, the connection's reader marks, the switch restarts.
+/// </para>
+/// </remarks>
+internal sealed class OpenTurnAudio : IDisposable
+{
+    /// <summary>The longest turn kept for a replay.</summary>
+    public static readonly TimeSpan MaxTurn = TimeSpan.FromSeconds(15);
+
+    /// <summary>Kept while no turn is open (besides twice the prefix padding), for a <c>speech_started</c> still on its way.</summary>
+    public static readonly TimeSpan KeepBeforeATurn = TimeSpan.FromSeconds(1);
+
+    private const int BlockSamples = 4096;
+
+    private readonly Lock _gate = new();
+    private readonly List<short[]> _blocks = [];
+    private readonly int _sampleRate;
+    private readonly bool _serverDetectsTurns;
+    private readonly long _leadSamples;
+    private readonly long _keepWhileClosed;
+    private readonly long _maxSamples;
+    private long _blocksStart;
+    private long _start;
+    private long _end;
+    private long? _turnStart;
+
+    /// <param name="sampleRate">The rate of the audio appended (the model's).</param>
+    /// <param name="serverDetectsTurns">The service reports speech starts (server or semantic VAD); else turns end on this side with a commit.</param>
+    /// <param name="prefixPaddingMs">The server VAD's prefix padding: replayed once more ahead of the reported start.</param>
+    /// <param name="maxTurn">The longest turn kept (default <see cref="MaxTurn"/>).</param>
+    public OpenTurnAudio(int sampleRate, bool serverDetectsTurns, int prefixPaddingMs, TimeSpan? maxTurn = null)
+    {
+        _sampleRate = sampleRate;
+        _serverDetectsTurns = serverDetectsTurns;
+        _leadSamples = SamplesOf(prefixPaddingMs);
+        _keepWhileClosed = SamplesOf(KeepBeforeATurn.TotalMilliseconds) + (2 * _leadSamples);
+        _maxSamples = SamplesOf((maxTurn ?? MaxTurn).TotalMilliseconds);
+        // Turns ended here: what is sent before the first commit is the first turn.
+        _turnStart = serverDetectsTurns ? null : 0;
+    }
+
+    /// <summary>Whether a turn is open that a new connection would be sent again.</summary>
+    public bool TurnOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _turnStart is not null;
+            }
+        }
+    }
+
+    /// <summary>Ms of audio kept (the open turn, or the short stretch before one).</summary>
+    public double KeptMs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_end - _start) * 1000.0 / _sampleRate;
+            }
+        }
+    }
+
+    /// <summary>Audio sent on the live connection, in order.</summary>
+    public void Append(ReadOnlySpan<short> samples)
+    {
+        lock (_gate)
+        {
+            if (_blocks.Count == 0)
+            {
+                _blocksStart = _end;
+            }
+            while (!samples.IsEmpty)
+            {
+                var offset = _end - _blocksStart;
+                var index = (int)(offset / BlockSamples);
+                var within = (int)(offset % BlockSamples);
+                if (index == _blocks.Count)
+                {
+                    _blocks.Add(ArrayPool<short>.Shared.Rent(BlockSamples));
+                }
+                var take = Math.Min(samples.Length, BlockSamples - within);
+                samples[..take].CopyTo(_blocks[index].AsSpan(within));
+                samples = samples[take..];
+                _end += take;
+            }
+            Trim();
+        }
+    }
+
+    /// <summary>The service heard speech begin at <paramref name="audioStartMs"/> on this connection's clock (server turn detection).</summary>
+    public void SpeechStarted(int audioStartMs)
+    {
+        if (!_serverDetectsTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            var at = Math.Clamp(SamplesOf(audioStartMs) - _leadSamples, 0, _end);
+            // A second start before an answer (two turns, the first not yet answered): both are replayed.
+            _turnStart = _turnStart is { } open ? Math.Min(open, at) : at;
+        }
+    }
+
+    /// <summary>The service began a response (server turn detection): the open turn is answered, not to be sent again.</summary>
+    public void Answered()
+    {
+        if (!_serverDetectsTurns)
+        {
+            return; // turns ended here stay open until a commit: an answer to something else does not take them
+        }
+        lock (_gate)
+        {
+            _turnStart = null;
+            Trim();
+        }
+    }
+
+    /// <summary>This side committed the input (manual turns, local VAD): the next turn begins after it.</summary>
+    public void Committed()
+    {
+        if (_serverDetectsTurns)
+        {
+            return; // the service's own turn stays open until it answers
+        }
+        lock (_gate)
+        {
+            _turnStart = _end;
+            Trim();
+        }
+    }
+
+    /// <summary>
+    /// A new connection's clock begins: the open turn's audio (empty when none is open), to be sent on it first. The
+    /// turn stays open from position 0 of the new clock, where it is appended again as it goes out.
+    /// </summary>
+    public ReplayedTurn Restart()
+    {
+        lock (_gate)
+        {
+            var audio = Array.Empty<short>();
+            double missingMs = 0;
+            var open = _turnStart is not null;
+            if (_turnStart is { } from)
+            {
+                audio = Copy(Math.Max(from, _start), _end);
+                missingMs = Math.Max(0, _start - from) * 1000.0 / _sampleRate;
+            }
+            ReturnBlocks();
+            _blocksStart = _start = _end = 0;
+            _turnStart = open ? 0 : null;
+            return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            ReturnBlocks();
+            _blocksStart = _start = _end;
+        }
+    }
+
+    /// <summary>Drops what no replay can need: before the open turn (at most <see cref="MaxTurn"/>), or before the stretch kept while none is open.</summary>
+    private void Trim()
+    {
+        var keepFrom = Math.Max(_turnStart ?? _end - _keepWhileClosed, _end - _maxSamples);
+        if (keepFrom <= _start)
+        {
+            return;
+        }
+        _start = keepFrom;
+        while (_blocks.Count > 0 && _blocksStart + BlockSamples <= _start)
+        {
+            ArrayPool<short>.Shared.Return(_blocks[0]);
+            _blocks.RemoveAt(0);
+            _blocksStart += BlockSamples;
+        }
+    }
+
+    private short[] Copy(long from, long to)
+    {
+        var copy = new short[to - from];
+        var written = 0;
+        for (var at = from; at < to;)
+        {
+            var offset = at - _blocksStart;
+            var block = _blocks[(int)(offset / BlockSamples)];
+            var within = (int)(offset % BlockSamples);
+            var take = (int)Math.Min(BlockSamples - within, to - at);
+            block.AsSpan(within, take).CopyTo(copy.AsSpan(written));
+            written += take;
+            at += take;
+        }
+        return copy;
+    }
+
+    private void ReturnBlocks()
+    {
+        foreach (var block in _blocks)
+        {
+            ArrayPool<short>.Shared.Return(block);
+        }
+        _blocks.Clear();
+    }
+
+    private long SamplesOf(double ms) => (long)(ms * _sampleRate / 1000);
+}

@@ -1,0 +1,143 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.Models;
+using V2V.Realtime.Protocol.ServerEvents;
+using V2V.Voice.Connection;
+using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
+
+namespace V2V.Voice.Tests.Connection;
+
+/// <summary>
+/// The slot sends a new connection the user's turn the old one held unanswered, before the audio kept during the
+/// switch; the old connection's events after the switch began change nothing; an answered turn is not sent again.
+/// </summary>
+public sealed class OpenTurnReplayTests : IDisposable
+{
+    private const short TurnSample = 1000;
+    private const short SwitchSample = 2000;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task NewConnection_GetsTheOpenTurn_ThenTheAudioOfTheSwitch_EvenIfTheOldOneAnswersMeanwhile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        var renewed = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample)); // a second of speech, heard from 500 ms (with the padding)
+        slot.Note(old, SpeechStarted(500));
+
+        slot.Detach(); // the renewal begins: the producer buffers
+        Assert.True(slot.TryBuffer(Samples(100, SwitchSample)));
+        slot.Note(old, ResponseCreated()); // the old connection answers, but its events are stale now: never heard
+        var replayed = await slot.SendBufferedThenGoLiveAsync(renewed, ct);
+
+        Assert.Equal(800, replayed.ReplayedMs); // from 200 ms: the padding once more
+        Assert.Equal(0, replayed.MissingMs);
+        var sent = renewed.Samples();
+        Assert.Equal(Rate(900), sent.Count);
+        Assert.All(sent.Take(Rate(800)), s => Assert.Equal(TurnSample, s));
+        Assert.All(sent.Skip(Rate(800)), s => Assert.Equal(SwitchSample, s));
+        Assert.Equal(900, slot.SentMs); // the new connection's clock counts the replay
+    }
+
+    [Fact]
+    public async Task AnsweredTurn_IsNotSentAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        var renewed = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample));
+        slot.Note(old, SpeechStarted(500));
+        slot.Note(old, ResponseCreated()); // the service answers the turn on the old connection: it is heard there
+
+        slot.Detach();
+        var replayed = await slot.SendBufferedThenGoLiveAsync(renewed, ct);
+
+        Assert.Empty(replayed.Audio);
+        Assert.Empty(renewed.Samples());
+    }
+
+    [Fact]
+    public async Task OldConnectionResumed_AfterAFailedRenewal_IsNotSentItsOwnTurnAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample));
+        slot.Note(old, SpeechStarted(500));
+
+        slot.Detach();
+        var replayed = await slot.SendBufferedThenGoLiveAsync(old, ct);
+
+        Assert.Empty(replayed.Audio);
+        Assert.Empty(old.Samples());
+    }
+
+    private static int Rate(int ms) => InputAudioPath.ModelRate * ms / 1000;
+
+    private static short[] Samples(int ms, short value) => Enumerable.Repeat(value, Rate(ms)).ToArray();
+
+    private static InputAudioBufferSpeechStartedEvent SpeechStarted(int audioStartMs) => new() { AudioStartMs = audioStartMs, ItemId = "item_1" };
+
+    private static ResponseCreatedEvent ResponseCreated() => new() { Response = new RealtimeResponse { Id = "resp_1" } };
+
+    private LiveClientSlot NewSlot() => new(
+        TimeSpan.FromSeconds(5),
+        InputAudioPath.ModelRate,
+        new VoiceMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        new OpenTurnAudio(InputAudioPath.ModelRate, serverDetectsTurns: true, prefixPaddingMs: 300));
+
+    /// <summary>A connection that keeps the audio appended to it, in order.</summary>
+    private sealed class RecordingConnection : IRealtimeConnection
+    {
+        private readonly List<short> _samples = [];
+
+        public List<short> Samples() => [.. _samples];
+
+        public RealtimeDialect Dialect => RealtimeDialect.GA;
+
+        public string Endpoint => "test://recording";
+
+        public WebSocketCloseStatus? CloseStatus => null;
+
+        public string? CloseStatusDescription => null;
+
+        public bool IsOpen => true;
+
+        public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
+        {
+            _samples.AddRange(MemoryMarshal.Cast<byte, short>(audio.Span).ToArray());
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
+        {
+            _samples.AddRange(samples.ToArray());
+            return ValueTask.CompletedTask;
+        }
+
+        public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            yield break;
+        }
+
+        public Task CloseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,149 @@
+using V2V.Voice.Input;
+
+namespace V2V.Voice.Tests.Input;
+
+/// <summary>
+/// The open user turn kept for a new connection, without a server: at 1000 Hz one sample is one ms, and each
+/// sample holds its own position, so what is replayed says where it came from.
+/// </summary>
+public sealed class OpenTurnAudioTests
+{
+    private const int Rate = 1000;
+    private const int PaddingMs = 300;
+
+    [Fact]
+    public void ServerTurn_IsReplayedFromItsReportedStart_LessThePadding_ThroughTheEnd()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 5000);
+
+        turn.SpeechStarted(4000); // speech at 4.3 s, reported with the service's padding: 4.0 s
+        Append(turn, 5000, 7000);
+        var replayed = turn.Restart();
+
+        Assert.Equal(3700, replayed.Audio[0]); // the padding once more: quiet ahead of the speech for the new detector
+        Assert.Equal(6999, replayed.Audio[^1]);
+        Assert.Equal(3300, replayed.ReplayedMs);
+        Assert.Equal(0, replayed.MissingMs);
+    }
+
+    [Fact]
+    public void AnsweredTurn_IsNotReplayed_AndOnlyTheStretchBeforeATurnIsKept()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 3000);
+        turn.SpeechStarted(2000);
+        Append(turn, 3000, 9000);
+        Assert.Equal(7300, turn.KeptMs); // the whole open turn, from 1.7 s
+
+        turn.Answered();
+        Assert.False(turn.TurnOpen);
+        Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs);
+        Append(turn, 9000, 20000);
+        Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs);
+
+        var replayed = turn.Restart();
+        Assert.Empty(replayed.Audio);
+        Assert.False(turn.TurnOpen);
+    }
+
+    [Fact]
+    public void LongTurn_IsBounded_OldestDropped_AndTheReplaySaysHowMuchItLacks()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs, maxTurn: TimeSpan.FromSeconds(10));
+        Append(turn, 0, 1000);
+        turn.SpeechStarted(500); // from 200 ms
+        Append(turn, 1000, 16000);
+        Assert.Equal(10000, turn.KeptMs);
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(6000, replayed.Audio[0]); // the last 10 s
+        Assert.Equal(15999, replayed.Audio[^1]);
+        Assert.Equal(5800, replayed.MissingMs); // 200 ms to 6 s
+    }
+
+    [Fact]
+    public void SpeechStartReportedLate_IsReplayedFromTheOldestKept_AndTheGapIsTold()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 10000); // no turn: the last 1.6 s kept, from 8.4 s
+
+        turn.SpeechStarted(8000); // from 7.7 s: 700 ms of it are gone
+        var replayed = turn.Restart();
+
+        Assert.Equal(8400, replayed.Audio[0]);
+        Assert.Equal(700, replayed.MissingMs);
+    }
+
+    [Fact]
+    public void TwoTurnsBeforeAnAnswer_AreBothReplayed()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1500);
+        Append(turn, 2000, 4000);
+        turn.SpeechStarted(3500);
+        Append(turn, 4000, 5000);
+
+        Assert.Equal(1200, turn.Restart().Audio[0]);
+    }
+
+    [Fact]
+    public void ReplayedTurn_StaysOpenOnTheNewClock_UntilItIsAnsweredThere()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 3000);
+        turn.SpeechStarted(2000);
+        var first = turn.Restart();
+        Assert.True(turn.TurnOpen);
+
+        // The new connection is sent the turn (appended again as it goes out), then live audio; it is renewed in turn
+        // before it answered: the second connection gets all of it.
+        turn.Append(first.Audio);
+        Append(turn, 3000, 4000);
+        var second = turn.Restart();
+        Assert.Equal(1700, second.Audio[0]);
+        Assert.Equal(3999, second.Audio[^1]);
+        Assert.Equal(2300, second.ReplayedMs);
+
+        turn.Append(second.Audio);
+        turn.SpeechStarted(PaddingMs); // the new connection heard it, and answers it
+        turn.Answered();
+        Assert.Empty(turn.Restart().Audio);
+    }
+
+    [Fact]
+    public void ManualTurns_ReplayWhatWasSentSinceTheLastCommit_WhateverTheServiceAnswers()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.Committed();
+        Append(turn, 2000, 3500);
+        turn.Answered(); // the answer to the committed turn: the audio since is the next turn
+        turn.SpeechStarted(0); // no server detection here: ignored
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(2000, replayed.Audio[0]);
+        Assert.Equal(1500, replayed.ReplayedMs);
+        Assert.True(turn.TurnOpen);
+        turn.Append(replayed.Audio);
+        turn.Committed();
+        Assert.Empty(turn.Restart().Audio);
+    }
+
+    /// <summary>Appends the samples of positions <paramref name="from"/> to <paramref name="to"/> (each its own position), in 20 ms chunks.</summary>
+    private static void Append(OpenTurnAudio turn, int from, int to)
+    {
+        for (var at = from; at < to; at += 20)
+        {
+            var chunk = new short[Math.Min(20, to - at)];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = (short)(at + i);
+            }
+            turn.Append(chunk);
+        }
+    }
+}

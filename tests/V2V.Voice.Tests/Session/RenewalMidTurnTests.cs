@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Time.Testing;
+using V2V.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>
+/// A renewal forced in the middle of the user's spoken question, against the local realtime server: the new
+/// connection is sent the turn's audio again, hears the whole question and answers it once; a turn already answered
+/// is not sent again. Both sides run on one fake clock (the server unpaced), so the renewal lands where the test puts it.
+/// </summary>
+public sealed partial class RenewalMidTurnTests
+{
+    private const string Question = "What is the weather in Paris today?";
+    private const int Rate = 24000;
+    private const int LeadingSilenceMs = 300;
+
+    // The service's sessions last 30 minutes: renewal at a quiet moment from 24, forced at 29.
+    private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan PastForcedRenewal = TimeSpan.FromMinutes(29.5);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RenewalForcedMidQuestion_TheNewConnectionHearsTheWholeQuestion_AndAnswersItOnce()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, TurnMode.ServerVad);
+        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
+        var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
+        var splitAt = Bytes(LeadingSilenceMs + (spokenMs / 2));
+
+        // Half the question: the service hears the speech begin, and the user is still speaking.
+        await harness.SendAsync(speech[..splitAt], Rate, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
+        await ForceRenewalAsync(harness, clock);
+
+        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        var outputs = await harness.WaitForAsync(
+            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
+            "the answer to the question on the new connection, and its transcription");
+
+        // The new connection heard the whole question (the echo agent gives its length), not the half after the switch.
+        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
+        Assert.InRange(heardMs, spokenMs * 0.9, spokenMs + 1000);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.False(answer.Interrupted);
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+        Assert.DoesNotContain(outputs, o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        Assert.True(harness.Sent("session.update").Count >= 2);
+    }
+
+    [Fact]
+    public async Task RenewalForcedMidManualTurn_TheUncommittedAudioGoesToTheNewConnection_AndTheCommitTakesAllOfIt()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, TurnMode.Manual);
+        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs, trailingSilenceMs: 300);
+        var splitAt = Bytes(LeadingSilenceMs + (Speech.Say(Question).Duration.TotalMilliseconds / 2));
+
+        await harness.SendAsync(speech[..splitAt], Rate, 1);
+        await harness.WaitForSentAsync("input_audio_buffer.append", sent => SentMs(sent) >= MsOf(splitAt) - 50, "the first half of the turn");
+        await ForceRenewalAsync(harness, clock);
+        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        Assert.True(await harness.Session.EndTurnAsync(Ct));
+        var outputs = await harness.WaitForAsync(
+            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
+            "the answer to the committed turn");
+
+        // The commit took the whole turn: what went to the old connection and was sent again, and the rest.
+        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
+        Assert.InRange(heardMs, MsOf(speech.Length) - 60, MsOf(speech.Length) + 60);
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    [Fact]
+    public async Task RenewalForcedAfterTheAnswerBegan_SendsNoTurnAgain()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, TurnMode.ServerVad);
+
+        await harness.SendAsync(Speech.Pcm16(Question, Rate, 1), Rate, 1);
+        await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer on the first connection");
+        var appendsBefore = harness.Sent("input_audio_buffer.append").Count;
+        await ForceRenewalAsync(harness, clock);
+
+        Assert.Equal(appendsBefore, harness.Sent("input_audio_buffer.append").Count);
+        Assert.Single(harness.Outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.Empty(harness.Outputs.OfType<ErrorOutput>());
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider clock, TurnMode turnMode) => SessionHarness.StartAsync(o =>
+    {
+        o.AudioOut = false;
+        o.InputTranscript = true;
+        o.TurnMode = turnMode;
+        o.TimeProvider = clock;
+    }, s =>
+    {
+        s.TimeProvider = clock;
+        s.SpeedFactor = 0; // no server waits: its clock is the test's, which moves only when the test says
+        s.SessionLifetime = Lifetime;
+    });
+
+    /// <summary>Moves the shared clock past the forced renewal (short of the session's end) and waits for the new connection.</summary>
+    private static async Task ForceRenewalAsync(SessionHarness harness, FakeTimeProvider clock)
+    {
+        clock.Advance(PastForcedRenewal);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the renewed connection");
+        await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the new connection's configuration");
+    }
+
+    private static int Bytes(double ms) => (int)(ms * Rate / 1000) * 2;
+
+    private static double MsOf(int bytes) => bytes / 2 * 1000.0 / Rate;
+
+    private static double SentMs(IReadOnlyList<System.Text.Json.JsonElement> appends) =>
+        appends.Sum(a => Convert.FromBase64String(a.GetProperty("audio").GetString()!).Length) / 2 * 1000.0 / Rate;
+
+    private static double SpeechMs(string transcript)
+    {
+        var match = SpeechLength().Match(transcript);
+        Assert.True(match.Success, transcript);
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 1000;
+    }
+
+    [GeneratedRegex(@"^\[(\d+\.\d\d) s of speech\]$")]
+    private static partial Regex SpeechLength();
+}
