@@ -35,8 +35,9 @@ internal sealed class ConnectionRenewal(
     private async ValueTask RenewIfDueAsync(string reason, CancellationToken ct)
     {
         // Quiet: no answer asked for, in progress, or still being played, no tool call out, and no user turn the service
-        // has heard begin but not answered (its audio is in this connection's buffer: renewing now would lose it).
-        var quiet = !bargeIn.AgentSpeaking && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen;
+        // has heard begin but not answered (its audio is in this connection's buffer: renewing now would lose it), nor
+        // one whose transcription is still to come (it comes on this connection only).
+        var quiet = !bargeIn.AgentSpeaking && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen && !turns.UserTranscriptPending;
         var decision = link.Connection.CheckRenewal(quiet);
         if (!decision.Renew)
         {

@@ -71,11 +71,16 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
+            case InputAudioBufferCommittedEvent when context.Options.EffectiveTranscriptionModel is not null:
+                turns.OnUserAudioCommitted();
+                break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heard:
+                turns.OnUserTranscribed();
                 history.AddUser(heard.Transcript);
                 await context.EmitAsync(new TranscriptOutput(TranscriptRole.User, heard.Transcript, true, true, false, heard.ItemId), ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent failed:
+                turns.OnUserTranscribed();
                 context.Logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
                 if (_failedTranscription.Report(failed, context.Options) is { } report)
                 {

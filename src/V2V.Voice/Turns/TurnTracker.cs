@@ -54,6 +54,20 @@ internal sealed class TurnTracker
     /// <summary>The service's VAD heard the user begin to speak.</summary>
     public void OnUserSpeechStarted() => UserTurnOpen = true;
 
+    /// <summary>
+    /// A user turn was committed and its transcription is still to come: it comes on this connection only, so a
+    /// renewal now would lose the user's line of the turn (the transcript and the history).
+    /// </summary>
+    public bool UserTranscriptPending => _transcriptsPending > 0;
+
+    private int _transcriptsPending;
+
+    /// <summary>The user's audio was committed as an item that the service will transcribe.</summary>
+    public void OnUserAudioCommitted() => _transcriptsPending++;
+
+    /// <summary>A transcription of the user's audio came (or failed).</summary>
+    public void OnUserTranscribed() => _transcriptsPending = Math.Max(0, _transcriptsPending - 1);
+
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
 
@@ -120,6 +134,7 @@ internal sealed class TurnTracker
         ResponseRequested = false;
         HeldByService = false;
         UserTurnOpen = false;
+        _transcriptsPending = 0;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>

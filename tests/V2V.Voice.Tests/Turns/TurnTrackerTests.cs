@@ -139,4 +139,22 @@ public sealed class TurnTrackerTests
         turns.OnNewConnection();
         Assert.False(turns.UserTurnOpen);
     }
+
+    [Fact]
+    public void AUserTranscriptIsPending_FromEachCommit_UntilItsTranscriptionCame_OrANewConnection()
+    {
+        // The transcription comes on the connection that committed the audio only: a renewal meanwhile loses the user's line.
+        var turns = new TurnTracker();
+        turns.OnUserAudioCommitted();
+        turns.OnUserAudioCommitted();
+        turns.OnUserTranscribed();
+        Assert.True(turns.UserTranscriptPending);
+        turns.OnUserTranscribed();
+        Assert.False(turns.UserTranscriptPending);
+        turns.OnUserTranscribed(); // a late or unasked one never makes the count negative
+        turns.OnUserAudioCommitted();
+        Assert.True(turns.UserTranscriptPending);
+        turns.OnNewConnection();
+        Assert.False(turns.UserTranscriptPending);
+    }
 }
