@@ -85,6 +85,7 @@ internal static class LoadRunner
                         "v2v" => await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false),
                         "none" => new HarnessOnlySession(script, stats),
                         "raw" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
+                        "rawdecode" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats, decode: true).ConfigureAwait(false),
                         _ => await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                     };
                 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,rawdecode,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; rawdecode: and the deltas' JSON and base64 decoded; none: the harness alone)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   phone --calls 50,100 --seconds 30 [--warmup 15]   (phone calls to an in-process playground's /media-stream)

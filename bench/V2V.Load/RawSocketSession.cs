@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 
 namespace V2V.Load;
 
@@ -13,6 +14,9 @@ namespace V2V.Load;
 /// is read and thrown away unparsed: no events, no output frames, no pacing, no barge-in messages (the server
 /// cancels its answer by itself). No bridge that also plays the answer can cost less than this, so half the SDK
 /// bridge's CPU is out of reach for any bridge when this floor is above that half.
+/// With <c>decode</c> (<c>--bridges rawdecode</c>) it also does the receive side's protocol work that no bridge playing
+/// the answer can skip: each message's JSON is read for its type, and each audio delta's base64 is unescaped and decoded
+/// into one reused buffer (the decoded audio is then dropped). Still no events, frames, pacing or barge-in.
 /// </summary>
 internal sealed class RawSocketSession : ILoadSession
 {
@@ -26,25 +30,27 @@ internal sealed class RawSocketSession : ILoadSession
     private readonly byte[] _message = new byte[Prefix.Length + Base64.GetMaxEncodedToUtf8Length(InputChunker.ChunkSamples * 2) + Suffix.Length];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
+    private readonly bool _decode;
     private long _index;
     private Task? _pending;
 
-    private RawSocketSession(ClientWebSocket socket, TurnScript script, LoadStats stats)
+    private RawSocketSession(ClientWebSocket socket, TurnScript script, LoadStats stats, bool decode)
     {
         _socket = socket;
+        _decode = decode;
         _script = script;
         _stats = stats;
         Prefix.CopyTo(_message, 0);
         _reader = Task.Run(ReadAsync);
     }
 
-    public static async Task<RawSocketSession> StartAsync(Uri realtimeUri, TurnScript script, LoadStats stats, CancellationToken ct = default)
+    public static async Task<RawSocketSession> StartAsync(Uri realtimeUri, TurnScript script, LoadStats stats, bool decode = false, CancellationToken ct = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer local");
         await socket.ConnectAsync(new Uri(realtimeUri + "?model=gpt-realtime"), ct).ConfigureAwait(false);
         Interlocked.Increment(ref stats.Connects);
-        return new RawSocketSession(socket, script, stats);
+        return new RawSocketSession(socket, script, stats, decode);
     }
 
     public void Tick(long due)
@@ -84,19 +90,64 @@ internal sealed class RawSocketSession : ILoadSession
     private async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];
+        var scratch = new byte[64 * 1024];
+        var audio = new byte[48 * 1024];
         try
         {
+            var length = 0;
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(), _stop.Token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
                 }
+                length += result.Count;
+                if (!result.EndOfMessage && length < buffer.Length)
+                {
+                    continue;
+                }
+                if (_decode && result.EndOfMessage)
+                {
+                    DecodeDelta(buffer.AsSpan(0, length), scratch, audio);
+                }
+                length = 0;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
+        }
+    }
+
+    /// <summary>Reads the message's type; for an audio delta, its base64 unescaped and decoded into <paramref name="audio"/>.</summary>
+    private static void DecodeDelta(ReadOnlySpan<byte> message, byte[] scratch, byte[] audio)
+    {
+        var reader = new Utf8JsonReader(message);
+        reader.Read();
+        var isDelta = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            var isAudio = reader.ValueTextEquals("delta"u8);
+            reader.Read();
+            if (isType)
+            {
+                isDelta = reader.ValueTextEquals("response.output_audio.delta"u8) || reader.ValueTextEquals("response.audio.delta"u8);
+                if (!isDelta)
+                {
+                    return;
+                }
+            }
+            else if (isAudio && isDelta && reader.TokenType == JsonTokenType.String)
+            {
+                var base64 = reader.ValueIsEscaped ? scratch.AsSpan(0, reader.CopyString(scratch)) : reader.ValueSpan;
+                Base64.DecodeFromUtf8(base64, audio, out _, out _);
+                return;
+            }
+            else
+            {
+                reader.Skip();
+            }
         }
     }
 

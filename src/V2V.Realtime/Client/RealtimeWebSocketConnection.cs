@@ -352,6 +352,9 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         }
     }
 
+    // Pooled: nearly every message completes asynchronously (it waits for the socket), and without the pool each one
+    // would allocate a box for this state machine (about 6 KB per session-second of audio deltas and transcripts).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<RealtimeServerEvent?> ReceiveEventAsync(ReceiveBuffer buffer, CancellationToken cancellationToken)
     {
         var length = 0;

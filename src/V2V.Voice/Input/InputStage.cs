@@ -66,8 +66,11 @@ internal sealed class InputStage : IDisposable
         {
             _path.Push(pcm16.Span, sampleRate, channels, _sendChunk);
             await DrainPendingSendsAsync().ConfigureAwait(false);
-            foreach (var vadEvent in _path.VadEvents)
+            // By index: a foreach over the interface would box the list's enumerator, an allocation per frame.
+            var vadEvents = _path.VadEvents;
+            for (var i = 0; i < vadEvents.Count; i++)
             {
+                var vadEvent = vadEvents[i];
                 var boundary = new UserSpeechOutput(vadEvent.Kind == VoiceActivityEventKind.SpeechStarted, vadEvent.Position.TotalMilliseconds);
                 await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
                 if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)

@@ -113,4 +113,52 @@ public sealed class AudioDeltaOwnershipTests
         Assert.Equal(1000L * AudioBytes, audioBytes);
         Assert.True(allocated < 1000 * EventBytesPerDelta, $"1000 deltas allocated {allocated} bytes; expected at most the event ({EventBytesPerDelta} B) per delta, no audio buffer.");
     }
+
+    [Fact]
+    public void EscapedBase64_AsSystemTextJsonWritesIt_DecodesTheSameAudio_WithoutAnAudioBuffer()
+    {
+        // System.Text.Json's default encoder (the local realtime server's) writes every '+' of base64 as \u002B, and a
+        // '/' may come as \/: such a delta takes the unescaping path, which must give the same bytes and stay off the heap.
+        const int AudioBytes = 4800;
+        const int EventBytesPerDelta = 256;
+        var audio = new byte[AudioBytes];
+        for (int i = 0; i < audio.Length; i++)
+        {
+            audio[i] = (byte)(i * 251 % 256); // every base64 character occurs, '+' and '/' among them
+        }
+        var base64 = Convert.ToBase64String(audio);
+        Assert.Contains('+', base64);
+        Assert.Contains('/', base64);
+        var escaped = base64.Replace("+", "\\u002B").Replace("/", "\\/");
+        var message = Encoding.UTF8.GetBytes($$"""{"type":"response.output_audio.delta","event_id":"e1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"{{escaped}}"}""");
+        var parser = new RealtimeEventParser(RealtimeDialect.GA);
+
+        using (var first = (ResponseOutputAudioDeltaEvent)parser.Parse(message))
+        {
+            Assert.Equal(audio, first.Audio.ToArray());
+        }
+        for (int i = 0; i < 100; i++)
+        {
+            using var warm = (ResponseOutputAudioDeltaEvent)parser.Parse(message);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            using var delta = (ResponseOutputAudioDeltaEvent)parser.Parse(message);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1000 * EventBytesPerDelta, $"1000 escaped deltas allocated {allocated} bytes; expected at most the event ({EventBytesPerDelta} B) per delta, no audio buffer.");
+    }
+
+    [Fact]
+    public void EscapedDelta_ThatIsNotBase64_IsAJsonError()
+    {
+        var message = Encoding.UTF8.GetBytes("""{"type":"response.output_audio.delta","event_id":"e1","response_id":"resp_1","item_id":"item_1","output_index":0,"content_index":0,"delta":"AA\u002B*"}""");
+        var parser = new RealtimeEventParser(RealtimeDialect.GA);
+
+        var parsed = parser.Parse(message);
+
+        Assert.IsType<MalformedServerEvent>(parsed);
+    }
 }

@@ -97,10 +97,7 @@ internal static class AudioDeltaReader
         frame.Dispose(); // a second "delta" field replaces the first
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
-            // Rare: a JSON escape inside base64 (e.g. "\/"); take the slow, correct path.
-            var bytes = reader.GetBytesFromBase64();
-            frame = PcmFrame.Rent(bytes.Length, ResponseOutputAudioDeltaEvent.ModelRate);
-            bytes.CopyTo(frame.WritableSpan);
+            DecodeEscaped(ref reader, ref frame);
             return;
         }
         var base64 = reader.ValueSpan;
@@ -111,5 +108,32 @@ internal static class AudioDeltaReader
             throw new JsonException($"\"delta\" is not valid base64 ({status}).");
         }
         frame.Trim(written);
+    }
+
+    /// <summary>
+    /// A delta with JSON escapes in its base64 (or split across buffers): unescaped into a pooled scratch buffer, then
+    /// decoded. Not rare: System.Text.Json's default encoder writes every '+' as <c>\u002B</c> (the local realtime server
+    /// does), so this is the path of every delta from such a server; it must allocate nothing.
+    /// </summary>
+    private static void DecodeEscaped(ref Utf8JsonReader reader, ref PcmFrame frame)
+    {
+        // Unescaping never lengthens a string, so the escaped length is enough room.
+        var escapedLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(escapedLength, 1));
+        try
+        {
+            var base64 = scratch.AsSpan(0, reader.CopyString(scratch));
+            frame = PcmFrame.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length), ResponseOutputAudioDeltaEvent.ModelRate);
+            var status = Base64.DecodeFromUtf8(base64, frame.WritableSpan, out _, out var written);
+            if (status != OperationStatus.Done)
+            {
+                throw new JsonException($"\"delta\" is not valid base64 ({status}).");
+            }
+            frame.Trim(written);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 }
