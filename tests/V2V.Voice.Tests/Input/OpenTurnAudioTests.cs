@@ -28,6 +28,30 @@ public sealed class OpenTurnAudioTests
     }
 
     [Fact]
+    public void KeepingTheStretchBeforeATurn_AllocatesNothing_OnceItHasItsBlocks()
+    {
+        // A hundred sessions append 50 chunks a second each: blocks taken and dropped per chunk would be garbage (or,
+        // from the shared array pool, allocations once its per-core caches ran dry).
+        using var turn = new OpenTurnAudio(24000, serverDetectsTurns: true, PaddingMs);
+        var chunk = new short[480]; // 20 ms at 24 kHz
+        for (var i = 0; i < 200; i++)
+        {
+            turn.Append(chunk);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            turn.Append(chunk);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 20 s of audio: a new block per 85 ms would be 235 blocks of 4 KB; spares reused allocate none.
+        Assert.True(allocated < 4096, $"{allocated} bytes allocated appending 20 s while no turn was open");
+        Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs, 1);
+    }
+
+    [Fact]
     public void AnsweredTurn_IsNotReplayed_AndOnlyTheStretchBeforeATurnIsKept()
     {
         using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
