@@ -18,10 +18,8 @@ namespace V2V.Voice.Input;
 /// <para>
 /// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
 /// replay says how much of the turn it lacks (<see cref="ReplayedTurn.MissingMs"/>) so the caller tells it once.
-/// The audio is held in blocks of 85 ms (below the large object heap) that the store reuses itself: the ring costs
-/// what it holds (plus two spare blocks), not its maximum, and allocates nothing once it has its blocks. (Blocks
-/// of the shared array pool were rented and returned by a hundred sessions at once, more than its per-core caches
-/// hold: it allocated anew, 30 KB per audio second under load.) Thread-safe: the producer appends, the connection's reader marks, the switch restarts.
+/// The audio is held in blocks of 85 ms shared by the process's sessions (<see cref="AudioBlockPool"/>): the ring
+/// costs what it holds, not its maximum, and allocates nothing once the process has the blocks its speaking users need. Thread-safe: the producer appends, the connection's reader marks, the switch restarts.
 /// </para>
 /// </remarks>
 internal sealed class OpenTurnAudio : IDisposable
@@ -36,12 +34,10 @@ internal sealed class OpenTurnAudio : IDisposable
     /// </remarks>
     public static readonly TimeSpan KeepBeforeATurn = TimeSpan.FromSeconds(1);
 
-    private const int BlockSamples = 2048;
-    private const int MostSpareBlocks = 2;
+    private const int BlockSamples = AudioBlockPool.BlockSamples;
 
     private readonly Lock _gate = new();
     private readonly List<short[]> _blocks = [];
-    private readonly Stack<short[]> _spare = new(MostSpareBlocks);
     private readonly int _sampleRate;
     private readonly bool _serverDetectsTurns;
     private readonly long _leadSamples;
@@ -107,7 +103,7 @@ internal sealed class OpenTurnAudio : IDisposable
                 var within = (int)(offset % BlockSamples);
                 if (index == _blocks.Count)
                 {
-                    _blocks.Add(_spare.TryPop(out var spare) ? spare : new short[BlockSamples]);
+                    _blocks.Add(AudioBlockPool.Take());
                 }
                 var take = Math.Min(samples.Length, BlockSamples - within);
                 samples[..take].CopyTo(_blocks[index].AsSpan(within));
@@ -204,7 +200,7 @@ internal sealed class OpenTurnAudio : IDisposable
         _start = keepFrom;
         while (_blocks.Count > 0 && _blocksStart + BlockSamples <= _start)
         {
-            Spare(_blocks[0]);
+            AudioBlockPool.Give(_blocks[0]);
             _blocks.RemoveAt(0);
             _blocksStart += BlockSamples;
         }
@@ -231,18 +227,9 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         foreach (var block in _blocks)
         {
-            Spare(block);
+            AudioBlockPool.Give(block);
         }
         _blocks.Clear();
-    }
-
-    /// <summary>Keeps a block no longer needed for the next one (beyond the spares, it is left to the collector).</summary>
-    private void Spare(short[] block)
-    {
-        if (_spare.Count < MostSpareBlocks)
-        {
-            _spare.Push(block);
-        }
     }
 
     private long SamplesOf(double ms) => (long)(ms * _sampleRate / 1000);

@@ -30,8 +30,8 @@ public sealed class OpenTurnAudioTests
     [Fact]
     public void KeepingTheStretchBeforeATurn_AllocatesNothing_OnceItHasItsBlocks()
     {
-        // A hundred sessions append 50 chunks a second each: blocks taken and dropped per chunk would be garbage (or,
-        // from the shared array pool, allocations once its per-core caches ran dry).
+        // A hundred sessions append 50 chunks a second each: blocks taken and dropped as the stretch moves on would be
+        // garbage (or, from the shared array pool, allocations once its per-core caches ran dry).
         using var turn = new OpenTurnAudio(24000, serverDetectsTurns: true, PaddingMs);
         var chunk = new short[480]; // 20 ms at 24 kHz
         for (var i = 0; i < 200; i++)
@@ -46,7 +46,7 @@ public sealed class OpenTurnAudioTests
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // 20 s of audio: a new block per 85 ms would be 235 blocks of 4 KB; spares reused allocate none.
+        // 20 s of audio: a new block per 85 ms would be 235 blocks of 4 KB; blocks given back and taken again, none.
         Assert.True(allocated < 4096, $"{allocated} bytes allocated appending 20 s while no turn was open");
         Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs, 1);
     }
