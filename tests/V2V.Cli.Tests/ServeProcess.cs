@@ -50,11 +50,16 @@ internal sealed class ServeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>serve --port 0</c> and <paramref name="args"/> from <paramref name="programDirectory"/>, in a working directory of its own, and waits until it listens.</summary>
-    public static async Task<ServeProcess> StartAsync(string programDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<ServeProcess> StartAsync(string programDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartCommandAsync(programDirectory, environment, ["serve", "--port", "0", .. args]);
+
+    /// <summary>Starts the CLI with exactly <paramref name="command"/> (a <c>serve</c> command line) and waits until it listens.</summary>
+    public static async Task<ServeProcess> StartCommandAsync(string programDirectory, IReadOnlyDictionary<string, string> environment, string[] command)
     {
         // Not the program's directory: the settings must be found beside the program, not in the working directory.
         var workingDirectory = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
-        var serve = new ServeProcess(Process.Start(CliProcess.StartInfo(programDirectory, workingDirectory, environment, ["serve", "--port", "0", .. args]))!, workingDirectory);
+        var args = command;
+        var serve = new ServeProcess(Process.Start(CliProcess.StartInfo(programDirectory, workingDirectory, environment, command))!, workingDirectory);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
         try

@@ -160,7 +160,13 @@ internal static class ServeCommand
         }
         await using (server.ConfigureAwait(false))
         {
-            Console.WriteLine($"v2v playground: open {server.PageUrl}");
+            // The address, never the access token: in a container or under systemd this line goes to the logs. The operator
+            // gave the token (flag, setting or variable) and adds it once as ?token=.
+            Console.WriteLine($"v2v playground: open {server.Addresses[0]}");
+            if (server.PageUrl != server.Addresses[0])
+            {
+                Console.WriteLine("  access: add ?token=<the access token you set> to that address once (the token is not printed)");
+            }
             Console.WriteLine($"  backend: {server.Backend.Describe()}");
             Console.WriteLine($"  sessions: at most {options.MaxSessions}; on SIGTERM or Ctrl+C they get up to {options.DrainTimeout.TotalSeconds:0} s to end");
             Console.WriteLine($"  phone calls: at most {options.Telephony.MaxCalls} at {MediaStreamUrl(server.Addresses[0])}"

@@ -55,7 +55,7 @@ internal sealed class AccessGate(string? token, IReadOnlyCollection<string> open
         }
         if (presented is null || !Matches(presented))
         {
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "An access token is needed: open the URL the server printed at startup (it ends with ?token=...).").ConfigureAwait(false);
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "An access token is needed: open the page once with ?token= and the access token the server was given (V2V_PLAYGROUND_TOKEN, --token or Serve:Token).").ConfigureAwait(false);
             return;
         }
         await next(context).ConfigureAwait(false);
