@@ -1,10 +1,9 @@
-using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Voice.Connection;
 using V2V.Voice.Diagnostics;
+using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Connection;
 
@@ -20,8 +19,8 @@ public sealed class LiveClientSlotTests
         var ct = TestContext.Current.CancellationToken;
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-        var first = new SilentConnection();
-        var second = new SilentConnection();
+        var first = new RecordingConnection();
+        var second = new RecordingConnection();
 
         await slot.SendBufferedThenGoLiveAsync(first, ct);
         slot.CountSent(24000 * 3); // three seconds on the first connection
@@ -38,44 +37,5 @@ public sealed class LiveClientSlotTests
         await slot.SendBufferedThenGoLiveAsync(second, ct); // the same connection again: its clock goes on
         Assert.Equal(200, slot.SentMs);
         Assert.Equal(1, second.AppendsSent);
-    }
-
-    private sealed class SilentConnection : IRealtimeConnection
-    {
-        public int AppendsSent { get; private set; }
-
-        public RealtimeDialect Dialect => RealtimeDialect.GA;
-
-        public string Endpoint => "test://silent";
-
-        public WebSocketCloseStatus? CloseStatus => null;
-
-        public string? CloseStatusDescription => null;
-
-        public bool IsOpen => true;
-
-        public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
-        {
-            AppendsSent++;
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
-        {
-            AppendsSent++;
-            return ValueTask.CompletedTask;
-        }
-
-        public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            yield break;
-        }
-
-        public Task CloseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -1,6 +1,3 @@
-using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
@@ -9,6 +6,7 @@ using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Voice.Connection;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
+using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Connection;
 
@@ -98,46 +96,4 @@ public sealed class OpenTurnReplayTests : IDisposable
         InputAudioPath.ModelRate,
         new VoiceMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
         new OpenTurnAudio(InputAudioPath.ModelRate, serverDetectsTurns: true, prefixPaddingMs: 300));
-
-    /// <summary>A connection that keeps the audio appended to it, in order.</summary>
-    private sealed class RecordingConnection : IRealtimeConnection
-    {
-        private readonly List<short> _samples = [];
-
-        public List<short> Samples() => [.. _samples];
-
-        public RealtimeDialect Dialect => RealtimeDialect.GA;
-
-        public string Endpoint => "test://recording";
-
-        public WebSocketCloseStatus? CloseStatus => null;
-
-        public string? CloseStatusDescription => null;
-
-        public bool IsOpen => true;
-
-        public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
-
-        public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default)
-        {
-            _samples.AddRange(MemoryMarshal.Cast<byte, short>(audio.Span).ToArray());
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
-        {
-            _samples.AddRange(samples.ToArray());
-            return ValueTask.CompletedTask;
-        }
-
-        public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            yield break;
-        }
-
-        public Task CloseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }

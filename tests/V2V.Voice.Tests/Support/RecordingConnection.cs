@@ -1,0 +1,54 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using V2V.Realtime.Client;
+using V2V.Realtime.Protocol;
+
+namespace V2V.Voice.Tests.Support;
+
+/// <summary>
+/// A connection with no server behind it, for the stages that send on one: open, it keeps the audio appended to it
+/// in order and counts the appends; it sends no events (reading waits until cancelled).
+/// </summary>
+internal sealed class RecordingConnection : IRealtimeConnection
+{
+    private readonly List<short> _samples = [];
+
+    /// <summary>The <c>input_audio_buffer.append</c>s sent.</summary>
+    public int AppendsSent { get; private set; }
+
+    /// <summary>The samples appended, in order.</summary>
+    public List<short> Samples() => [.. _samples];
+
+    public RealtimeDialect Dialect => RealtimeDialect.GA;
+
+    public string Endpoint => "test://recording";
+
+    public WebSocketCloseStatus? CloseStatus => null;
+
+    public string? CloseStatusDescription => null;
+
+    public bool IsOpen => true;
+
+    public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
+        SendAudioAsync(MemoryMarshal.Cast<byte, short>(audio.Span), cancellationToken);
+
+    public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
+    {
+        AppendsSent++;
+        _samples.AddRange(samples);
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<RealtimeServerEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        yield break;
+    }
+
+    public Task CloseAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
