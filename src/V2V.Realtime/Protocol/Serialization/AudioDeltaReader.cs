@@ -95,19 +95,8 @@ internal static class AudioDeltaReader
             throw new JsonException("\"delta\" must be a base64 string.");
         }
         frame.Dispose(); // a second "delta" field replaces the first
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
-        {
-            DecodeEscaped(ref reader, ref frame);
-            return;
-        }
-        var base64 = reader.ValueSpan;
-        frame = PcmFrame.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length), ResponseOutputAudioDeltaEvent.ModelRate);
-        var status = Base64.DecodeFromUtf8(base64, frame.WritableSpan, out _, out var written);
-        if (status != OperationStatus.Done)
-        {
-            throw new JsonException($"\"delta\" is not valid base64 ({status}).");
-        }
-        frame.Trim(written);
+        frame = default;
+        frame = reader.ValueIsEscaped || reader.HasValueSequence ? DecodeEscaped(ref reader) : DecodeBase64(reader.ValueSpan);
     }
 
     /// <summary>
@@ -115,25 +104,32 @@ internal static class AudioDeltaReader
     /// decoded. Not rare: System.Text.Json's default encoder writes every '+' as <c>\u002B</c> (the local realtime server
     /// does), so this is the path of every delta from such a server; it must allocate nothing.
     /// </summary>
-    private static void DecodeEscaped(ref Utf8JsonReader reader, ref PcmFrame frame)
+    private static PcmFrame DecodeEscaped(ref Utf8JsonReader reader)
     {
         // Unescaping never lengthens a string, so the escaped length is enough room.
         var escapedLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(escapedLength, 1));
         try
         {
-            var base64 = scratch.AsSpan(0, reader.CopyString(scratch));
-            frame = PcmFrame.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length), ResponseOutputAudioDeltaEvent.ModelRate);
-            var status = Base64.DecodeFromUtf8(base64, frame.WritableSpan, out _, out var written);
-            if (status != OperationStatus.Done)
-            {
-                throw new JsonException($"\"delta\" is not valid base64 ({status}).");
-            }
-            frame.Trim(written);
+            return DecodeBase64(scratch.AsSpan(0, reader.CopyString(scratch)));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>The audio of unescaped base64, decoded straight into a pooled frame (disposed when it is not base64).</summary>
+    private static PcmFrame DecodeBase64(ReadOnlySpan<byte> base64)
+    {
+        var frame = PcmFrame.Rent(Base64.GetMaxDecodedFromUtf8Length(base64.Length), ResponseOutputAudioDeltaEvent.ModelRate);
+        var status = Base64.DecodeFromUtf8(base64, frame.WritableSpan, out _, out var written);
+        if (status != OperationStatus.Done)
+        {
+            frame.Dispose();
+            throw new JsonException($"\"delta\" is not valid base64 ({status}).");
+        }
+        frame.Trim(written);
+        return frame;
     }
 }
