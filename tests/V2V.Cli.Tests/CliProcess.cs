@@ -73,6 +73,7 @@ internal static class CliProcess
         }
         // A key in the test machine's environment must not send the CLI to OpenAI (nor its Twilio token gate the phone line).
         start.Environment.Remove("OPENAI_API_KEY");
+        start.Environment.Remove("OPENAI_REALTIME_API_KEY");
         start.Environment.Remove("AZURE_OPENAI_API_KEY");
         start.Environment.Remove("AZURE_OPENAI_ENDPOINT");
         start.Environment.Remove("AZURE_OPENAI_DEPLOYMENT");

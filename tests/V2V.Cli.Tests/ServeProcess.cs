@@ -58,7 +58,6 @@ internal sealed class ServeProcess : IAsyncDisposable
     {
         // Not the program's directory: the settings must be found beside the program, not in the working directory.
         var workingDirectory = Directory.CreateTempSubdirectory("v2v-serve-cwd-").FullName;
-        var args = command;
         var serve = new ServeProcess(Process.Start(CliProcess.StartInfo(programDirectory, workingDirectory, environment, command))!, workingDirectory);
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         guard.CancelAfter(Patience);
@@ -70,7 +69,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
             await serve.DisposeAsync();
-            throw new InvalidOperationException($"v2v serve {string.Join(' ', args)} did not come to listen ({ex.Message}); it said:\n{serve.Output}", ex);
+            throw new InvalidOperationException($"v2v {string.Join(' ', command)} did not come to listen ({ex.Message}); it said:\n{serve.Output}", ex);
         }
     }
 

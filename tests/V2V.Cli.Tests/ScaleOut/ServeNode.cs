@@ -47,20 +47,8 @@ internal sealed class ServeNode : IAsyncDisposable
     /// <summary>Starts the node and returns once it says where it listens.</summary>
     public static async Task<ServeNode> StartAsync(TimeSpan patience, params string[] serveArgs)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "V2V.Cli.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        foreach (var arg in serveArgs)
-        {
-            start.ArgumentList.Add(arg);
-        }
         // The test machine's key must not send the nodes to OpenAI: the in-process local realtime server answers.
-        foreach (var name in new[] { "OPENAI_API_KEY", "OPENAI_REALTIME_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT" })
-        {
-            start.Environment.Remove(name);
-        }
+        var start = CliProcess.StartInfo(AppContext.BaseDirectory, Environment.CurrentDirectory, new Dictionary<string, string>(), ["serve", "--port", "0", .. serveArgs]);
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new StringBuilder();
