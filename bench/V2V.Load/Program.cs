@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,rawdecode,none] --out docs/perf [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; rawdecode: and the deltas' JSON and base64 decoded; none: the harness alone)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,rawdecode,none] --out docs/perf [--rounds 1] [--warmup 15] [--server-yields] [--keep-awake] [--no-prime]   (raw: socket traffic only; rawdecode: and the deltas' JSON and base64 decoded; none: the harness alone; rounds: the bridges in turn R times, with each bridge's CPU against the others' per round)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   phone --calls 50,100 --seconds 30 [--warmup 15]   (phone calls to an in-process playground's /media-stream)
@@ -52,9 +52,12 @@ switch (mode)
                 LoadRunner.ForceGc();
             }
         }
+        // Rounds: the bridges run in turn, again and again, so a ratio between two bridges is read within each round
+        // (this machine's speed drifts by 20-30% over minutes, more than most changes measured here).
+        var rounds = int.Parse(Arg("rounds", "1"));
         foreach (var n in counts)
         {
-            foreach (var bridge in bridges)
+            foreach (var bridge in Enumerable.Range(0, rounds).SelectMany(_ => bridges))
             {
                 Console.WriteLine($"-- {bridge}, {n} sessions, {seconds} s (load before: {Machine.LoadAverage()})");
                 var result = await LoadRunner.RunAsync(bridge, n, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), speech);
@@ -64,6 +67,10 @@ switch (mode)
             }
         }
         Report.PrintLoad(results);
+        if (rounds > 1)
+        {
+            Report.PrintRatios(results, bridges, rounds);
+        }
         Directory.CreateDirectory(outDir);
         var jsonPath = Path.Combine(outDir, "load.json");
         await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(new LoadFile(Machine.Describe(), DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), string.Join(' ', args), results), new JsonSerializerOptions(json) { WriteIndented = true }));

@@ -24,4 +24,39 @@ internal static class Report
         }
         Console.WriteLine();
     }
+
+    /// <summary>
+    /// Each bridge's client CPU against each other bridge's in the same round (the bridges ran in turn), and the median
+    /// of the rounds: a ratio read within a round is what survives the machine's drift, which moves every bridge alike.
+    /// </summary>
+    public static void PrintRatios(IReadOnlyList<LoadResult> results, IReadOnlyList<string> bridges, int rounds)
+    {
+        foreach (var group in results.GroupBy(r => r.Sessions))
+        {
+            var runs = group.ToList();
+            Console.WriteLine($"client CPU ratios at {group.Key} sessions, per round (the bridges in turn) and the median of {rounds} rounds:");
+            Console.WriteLine("| ratio | " + string.Join(" | ", Enumerable.Range(1, rounds).Select(r => $"round {r}")) + " | median |");
+            Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", rounds + 1)));
+            // Against the floors (raw, rawdecode, none) when there are some, else every pair.
+            var floors = bridges.Where(b => b.StartsWith("raw", StringComparison.Ordinal) || b == "none").ToList();
+            foreach (var over in floors.Count > 0 ? bridges.Except(floors) : bridges)
+            {
+                foreach (var under in (floors.Count > 0 ? floors : bridges).Where(b => b != over))
+                {
+                    var ratios = Enumerable.Range(0, rounds).Select(round => CpuOf(runs, over, round) / CpuOf(runs, under, round)).ToList();
+                    Console.WriteLine($"| {over} / {under} | " + string.Join(" | ", ratios.Select(r => $"{r:F2}x")) + $" | {Median(ratios):F2}x |");
+                }
+            }
+            Console.WriteLine();
+        }
+    }
+
+    private static double CpuOf(List<LoadResult> runs, string bridge, int round) =>
+        runs.Where(r => r.Bridge == bridge).ElementAt(round).ClientCpuMsPerAudioSecond;
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }
