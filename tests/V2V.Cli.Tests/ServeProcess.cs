@@ -7,8 +7,9 @@ using System.Text.Json.Nodes;
 namespace V2V.Cli.Tests;
 
 /// <summary>
-/// A running <c>v2v serve</c> of a <see cref="ProgramCopy"/>, started on a port the system picks (<c>--port 0</c>) and
-/// handed over once it says it listens; <see cref="StopAsync"/> sends SIGTERM, as an orchestrator stops it.
+/// A running <c>v2v serve</c> (the built CLI, or a <see cref="ProgramCopy"/>), started on a port the system picks
+/// (<c>--port 0</c>) and handed over once it says it listens; <see cref="StopAsync"/> sends SIGTERM, as an orchestrator
+/// or Kubernetes stops it, and serve drains. The scale-out tests run several as the nodes behind a balancer.
 /// </summary>
 internal sealed class ServeProcess : IAsyncDisposable
 {
@@ -34,8 +35,15 @@ internal sealed class ServeProcess : IAsyncDisposable
         });
     }
 
-    /// <summary>Where it listens (the page's address).</summary>
+    /// <summary>Where it listens (the page's address), e.g. http://127.0.0.1:41234/.</summary>
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>host:port, as a balancer's configuration names a server.</summary>
+    public string HostAndPort => $"{Address.Host}:{Address.Port}";
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>What it said so far, standard output and error.</summary>
     public string Output
@@ -84,15 +92,36 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>SIGTERM, then its exit code and all it said.</summary>
     public async Task<(int ExitCode, string Output)> StopAsync()
     {
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) } })!)
+        await TerminateAsync();
+        if (!await WaitForExitAsync(Patience))
         {
-            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+            throw new TimeoutException($"v2v serve was still running {Patience.TotalSeconds:F0} s after SIGTERM; it said:\n{Output}");
         }
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        guard.CancelAfter(Patience);
-        await _process.WaitForExitAsync(guard.Token);
-        await Task.WhenAll(_stdout, _stderr);
         return (_process.ExitCode, Output);
+    }
+
+    /// <summary>SIGTERM, as a container runtime or Kubernetes sends it, without waiting: serve drains.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Waits for the process to exit and its output to end; false when it still runs after <paramref name="patience"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan patience)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        guard.CancelAfter(patience);
+        try
+        {
+            await _process.WaitForExitAsync(guard.Token);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        await Task.WhenAll(_stdout, _stderr);
+        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -45,7 +45,7 @@ internal sealed class Balancer : IAsyncDisposable
     public static string? Find() => File.Exists(Executable) ? Executable : null;
 
     /// <summary>Starts HAProxy on a free loopback port with the nodes as node1, node2 (and node3).</summary>
-    public static Balancer Start(string configuration, string workFolder, params ServeNode[] nodes)
+    public static Balancer Start(string configuration, string workFolder, params ServeProcess[] nodes)
     {
         var port = FreePort();
         var admin = Path.Combine(workFolder, "haproxy.sock");

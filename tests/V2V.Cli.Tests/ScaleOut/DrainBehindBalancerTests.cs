@@ -11,6 +11,8 @@ public sealed class DrainBehindBalancerTests
     private const string DrainTimeoutSeconds = "300";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -24,8 +26,8 @@ public sealed class DrainBehindBalancerTests
         }
         var work = Directory.CreateTempSubdirectory("v2v-scaleout-").FullName;
         var nodes = await Task.WhenAll(
-            ServeNode.StartAsync(Patience, "--drain-timeout", DrainTimeoutSeconds),
-            ServeNode.StartAsync(Patience, "--drain-timeout", DrainTimeoutSeconds));
+            ServeProcess.StartAsync(AppContext.BaseDirectory, NoEnvironment, "--drain-timeout", DrainTimeoutSeconds),
+            ServeProcess.StartAsync(AppContext.BaseDirectory, NoEnvironment, "--drain-timeout", DrainTimeoutSeconds));
         var pages = new List<PageClient>();
         try
         {
