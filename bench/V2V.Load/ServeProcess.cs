@@ -7,13 +7,11 @@ namespace V2V.Load;
 /// A process the <c>serve</c> mode measures apart: a <c>v2v serve</c> node (its sessions' realtime connections going
 /// to the harness's simulator) or the HAProxy in front of the nodes (deploy/scaleout/haproxy.cfg).
 /// </summary>
-internal sealed class ServeProcess : IAsyncDisposable
+internal sealed class ServeProcess : MeasuredProcess
 {
-    private readonly Process _process;
-
     private ServeProcess(Process process, Uri address)
+        : base(process)
     {
-        _process = process;
         Address = address;
     }
 
@@ -23,7 +21,6 @@ internal sealed class ServeProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             ArgumentList =
             {
                 SimulatorProcess.FindCli(), "serve", "--port", "0", "--base-uri", realtime.ToString(),
@@ -32,30 +29,8 @@ internal sealed class ServeProcess : IAsyncDisposable
         };
         info.Environment.Remove("OPENAI_API_KEY");
         info.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start v2v serve");
-        _ = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                Console.Error.WriteLine($"[serve {process.Id}] {line}");
-            }
-        });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
-        {
-            var at = line.IndexOf("open http://", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                _ = Task.Run(async () =>
-                {
-                    while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is not null)
-                    {
-                    }
-                });
-                return new ServeProcess(process, new Uri(line[(at + "open ".Length)..].Trim()));
-            }
-        }
-        throw new InvalidOperationException("v2v serve did not say where it listens");
+        var (process, address) = await StartUntilListeningAsync(info, "serve", AddressIn, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return new ServeProcess(process, address);
     }
 
     /// <summary>HAProxy with the repository's configuration, the nodes as node1..node3, on a free loopback port.</summary>
@@ -75,31 +50,10 @@ internal sealed class ServeProcess : IAsyncDisposable
         return new ServeProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start haproxy (apt-get install -y haproxy)"), new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    public TimeSpan TotalProcessorTime
+    // "v2v playground: open http://127.0.0.1:PORT/" (the port Kestrel chose for port 0).
+    private static Uri? AddressIn(string line)
     {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
-
-    public long WorkingSet
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.WorkingSet64;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        _process.Dispose();
+        var at = line.IndexOf("open http://", StringComparison.Ordinal);
+        return at >= 0 ? new Uri(line[(at + "open ".Length)..].Trim()) : null;
     }
 }

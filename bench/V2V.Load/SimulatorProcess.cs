@@ -3,19 +3,15 @@ using System.Diagnostics;
 namespace V2V.Load;
 
 /// <summary>The local realtime server in a process of its own (<c>v2v simulator</c>), so its CPU is measured apart.</summary>
-internal sealed class SimulatorProcess : IAsyncDisposable
+internal sealed class SimulatorProcess : MeasuredProcess
 {
-    private readonly Process _process;
-
     private SimulatorProcess(Process process, Uri realtimeUri)
+        : base(process)
     {
-        _process = process;
         RealtimeUri = realtimeUri;
     }
 
     public Uri RealtimeUri { get; }
-
-    public int ProcessId => _process.Id;
 
     /// <summary>Run the server below normal priority (<c>--server-yields</c>).</summary>
     public static bool ServerYields { get; set; }
@@ -26,72 +22,18 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     /// </remarks>
     public static async Task<SimulatorProcess> StartAsync(double speed, string extraArguments = "")
     {
-        var dll = FindCli();
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" simulator --port 0 --pace realtime --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet", $"\"{FindCli()}\" simulator --port 0 --pace realtime --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}");
         info.Environment["DOTNET_gcServer"] = "0";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the simulator");
-        if (ServerYields)
+        var (process, address) = await StartUntilListeningAsync(info, "simulator", AddressIn, TimeSpan.FromSeconds(30), process =>
         {
-            // The server stands in for OpenAI, which has machines of its own: when the cores are short, the bridge
-            // under test goes first (nice 10 for every thread the server has or will start).
-            process.PriorityClass = ProcessPriorityClass.BelowNormal;
-        }
-        _ = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            if (ServerYields)
             {
-                Console.Error.WriteLine($"[simulator] {line}");
+                // The server stands in for OpenAI, which has machines of its own: when the cores are short, the bridge
+                // under test goes first (nice 10 for every thread the server has or will start).
+                process.PriorityClass = ProcessPriorityClass.BelowNormal;
             }
-        });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
-        {
-            var at = line.IndexOf("ws://", StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                _ = Task.Run(async () =>
-                {
-                    while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is not null)
-                    {
-                    }
-                });
-                return new SimulatorProcess(process, new Uri(line[at..].Trim()));
-            }
-        }
-        throw new InvalidOperationException("the simulator did not say where it listens");
-    }
-
-    public TimeSpan TotalProcessorTime
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-    }
-
-    public long WorkingSet
-    {
-        get
-        {
-            _process.Refresh();
-            return _process.WorkingSet64;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        _process.Dispose();
+        }).ConfigureAwait(false);
+        return new SimulatorProcess(process, address);
     }
 
     /// <summary>The built CLI (Release, else Debug): `dotnet build -c Release src/V2V.Cli` first.</summary>
@@ -112,5 +54,12 @@ internal sealed class SimulatorProcess : IAsyncDisposable
             }
         }
         throw new InvalidOperationException("build the CLI first: dotnet build -c Release src/V2V.Cli");
+    }
+
+    // "... ws://127.0.0.1:PORT/v1/realtime" (the port Kestrel chose for port 0).
+    private static Uri? AddressIn(string line)
+    {
+        var at = line.IndexOf("ws://", StringComparison.Ordinal);
+        return at >= 0 ? new Uri(line[at..].Trim()) : null;
     }
 }
