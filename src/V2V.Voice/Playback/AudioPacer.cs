@@ -4,43 +4,61 @@ namespace V2V.Voice.Playback;
 
 /// <summary>
 /// One clock for the whole process: a single thread that wakes every few milliseconds and releases the due
-/// frames of every session's <see cref="PlayoutQueue"/>. A timer per session would mean 50,000 wake-ups a
-/// second for 500 sessions of 10 ms frames; this is 200 wake-ups a second whatever the number of sessions.
+/// frames of the <see cref="PlayoutQueue"/>s that have something to play. A timer per session would mean 50,000
+/// wake-ups a second for 500 sessions of 10 ms frames; this is 200 wake-ups a second whatever the number of sessions.
 /// </summary>
+/// <remarks>
+/// Only queues with something waiting are visited: a queue asks to be scheduled when audio or words arrive while it is
+/// not (<see cref="Schedule"/>), and leaves the tick once it is empty. A tick then costs what is playing, not every
+/// session the process has (reading an idle queue's lock and state is a few cache misses, times hundreds of sessions,
+/// 200 times a second). With nothing playing at all the thread sleeps until a queue is scheduled, so an idle process
+/// does not wake 200 times a second.
+/// </remarks>
 internal sealed class AudioPacer
 {
     /// <summary>The tick: frames are released at most this late.</summary>
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
 
-    private static readonly Lazy<AudioPacer> SharedInstance = new(() => new AudioPacer());
+    private static readonly Lazy<AudioPacer> SharedInstance = new(() => new AudioPacer("v2v audio pacer"));
     private readonly object _gate = new();
-    private PlayoutQueue[] _queues = [];
+    private readonly ManualResetEventSlim _wake = new(false);
 
-    private AudioPacer()
+    // Queues scheduled since the last tick (any thread adds, under the gate); the tick swaps it with its spare.
+    private List<PlayoutQueue> _scheduled = [];
+    private List<PlayoutQueue> _spare = [];
+
+    // The queues being played: the pacer thread's own.
+    private readonly List<PlayoutQueue> _playing = [];
+
+    /// <summary>A pacer with a thread of its own (tests; the process has <see cref="Shared"/>).</summary>
+    internal AudioPacer(string threadName)
     {
-        var thread = new Thread(Run) { IsBackground = true, Name = "v2v audio pacer", Priority = ThreadPriority.AboveNormal };
+        var thread = new Thread(Run) { IsBackground = true, Name = threadName, Priority = ThreadPriority.AboveNormal };
         thread.Start();
     }
 
     /// <summary>The process's pacer.</summary>
     public static AudioPacer Shared => SharedInstance.Value;
 
-    /// <summary>Starts pacing a queue.</summary>
-    public void Add(PlayoutQueue queue)
-    {
-        lock (_gate)
-        {
-            _queues = [.. _queues, queue];
-        }
-    }
+    /// <summary>Queues being played at the last tick (diagnostics and tests).</summary>
+    public int Playing => Volatile.Read(ref _playingCount);
 
-    /// <summary>Stops pacing a queue.</summary>
-    public void Remove(PlayoutQueue queue)
+    private int _playingCount;
+
+    /// <summary>Starts pacing a queue: from now on it is scheduled whenever it has something to play.</summary>
+    public void Add(PlayoutQueue queue) => queue.AttachTo(this);
+
+    /// <summary>Stops pacing a queue: it leaves the tick (if it is in it) at the next one.</summary>
+    public void Remove(PlayoutQueue queue) => queue.AttachTo(null);
+
+    /// <summary>A queue attached to this pacer has something to play (it calls this once until it is empty again).</summary>
+    internal void Schedule(PlayoutQueue queue)
     {
         lock (_gate)
         {
-            _queues = [.. _queues.Where(q => q != queue)];
+            _scheduled.Add(queue);
         }
+        _wake.Set();
     }
 
     private void Run()
@@ -49,19 +67,34 @@ internal sealed class AudioPacer
         var next = Stopwatch.GetTimestamp();
         while (true)
         {
+            TakeScheduled();
             var now = Stopwatch.GetTimestamp();
-            // Copy-on-write array: the tick reads it without a lock.
-            foreach (var queue in Volatile.Read(ref _queues))
+            for (var i = _playing.Count - 1; i >= 0; i--)
             {
+                bool keep;
                 try
                 {
-                    queue.Release(now);
+                    keep = _playing[i].ReleaseDue(this, now);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     // One session's fault must not stop every other session's voice.
                     Trace.TraceError($"v2v pacer: {ex}");
+                    keep = true;
                 }
+                if (!keep)
+                {
+                    // Order does not matter: each queue keeps its own pace.
+                    _playing[i] = _playing[^1];
+                    _playing.RemoveAt(_playing.Count - 1);
+                }
+            }
+            Volatile.Write(ref _playingCount, _playing.Count);
+            if (_playing.Count == 0)
+            {
+                WaitForSchedule();
+                next = Stopwatch.GetTimestamp();
+                continue;
             }
             next += tickTicks;
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
@@ -74,5 +107,32 @@ internal sealed class AudioPacer
                 next = Stopwatch.GetTimestamp(); // fell behind (machine busy): do not try to catch up in a burst
             }
         }
+    }
+
+    private void TakeScheduled()
+    {
+        List<PlayoutQueue> taken;
+        lock (_gate)
+        {
+            taken = _scheduled;
+            _scheduled = _spare;
+        }
+        _playing.AddRange(taken);
+        taken.Clear();
+        _spare = taken;
+    }
+
+    // Nothing plays: sleep until a queue is scheduled. Reset before looking, so a Schedule after the look wakes it.
+    private void WaitForSchedule()
+    {
+        _wake.Reset();
+        lock (_gate)
+        {
+            if (_scheduled.Count > 0)
+            {
+                return;
+            }
+        }
+        _wake.Wait();
     }
 }

@@ -34,6 +34,11 @@ internal sealed class PlayoutQueue
     private readonly long _frameTicks;
     private long _nextDue;
 
+    // The pacer this queue is played by (none: released by hand, as in tests), and whether it is in that pacer's tick
+    // (scheduled and not yet dropped by it). Both under the lock.
+    private AudioPacer? _pacer;
+    private bool _inTick;
+
     public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TransportHandoff handoff, VoiceMetrics metrics, TimeSpan frameDuration, TimeSpan maxQueued)
     {
         _output = output;
@@ -82,6 +87,7 @@ internal sealed class PlayoutQueue
                 // tick (up to a tick sooner to the listener); the pacer keeps the pace from there.
                 Release(now);
             }
+            ScheduleIfWaiting();
         }
     }
 
@@ -98,10 +104,45 @@ internal sealed class PlayoutQueue
             {
                 Release(Stopwatch.GetTimestamp());
             }
+            ScheduleIfWaiting();
         }
     }
 
-    /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks), and the words queued behind them. Called by the pacer.</summary>
+    /// <summary>Played by <paramref name="pacer"/> from now on (null: by nobody); scheduled with it at once if something waits.</summary>
+    internal void AttachTo(AudioPacer? pacer)
+    {
+        lock (_gate)
+        {
+            _pacer = pacer;
+            ScheduleIfWaiting();
+        }
+    }
+
+    /// <summary>
+    /// The pacer's tick: releases what is due by <paramref name="now"/>. False when the queue leaves the tick: it is
+    /// empty (it is scheduled again when something arrives), or no longer played by <paramref name="pacer"/>.
+    /// </summary>
+    internal bool ReleaseDue(AudioPacer pacer, long now)
+    {
+        lock (_gate)
+        {
+            if (_pacer != pacer)
+            {
+                _inTick = false;
+                ScheduleIfWaiting(); // moved to another pacer while in this one's tick
+                return false;
+            }
+            Release(now);
+            if (_entries.Count == 0)
+            {
+                _inTick = false;
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks), and the words queued behind them (the pacer's tick, through <see cref="ReleaseDue"/>, or a test's hand).</summary>
     public void Release(long now)
     {
         lock (_gate)
@@ -172,6 +213,16 @@ internal sealed class PlayoutQueue
             _frameCount = 0;
             var (item, played, cutTurn) = _handoff.Interrupt(nextItem, cut);
             return (item, played, dropped, cutTurn);
+        }
+    }
+
+    // Under the lock: something waits and the pacer does not know yet.
+    private void ScheduleIfWaiting()
+    {
+        if (_pacer is { } pacer && !_inTick && _entries.Count > 0)
+        {
+            _inTick = true;
+            pacer.Schedule(this);
         }
     }
 
