@@ -17,6 +17,7 @@ public sealed partial class RenewalMidTurnTests
     private const string Question = "What is the weather in Paris today?";
     private const int Rate = 24000;
     private const int LeadingSilenceMs = 300;
+    private const int AfterRenewalMs = 200;
 
     // The service's sessions last 30 minutes: renewal at a quiet moment from 24, forced at 29.
     private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(30);
@@ -82,12 +83,20 @@ public sealed partial class RenewalMidTurnTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         await using var harness = await StartAsync(clock, TurnMode.ServerVad);
 
-        await harness.SendAsync(Speech.Pcm16(Question, Rate, 1), Rate, 1);
+        var speech = Speech.Pcm16(Question, Rate, 1);
+        await harness.SendAsync(speech, Rate, 1);
         await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer on the first connection");
-        var appendsBefore = harness.Sent("input_audio_buffer.append").Count;
+        // The unpaced server answers once its detector closes the turn, while the question's trailing silence may still
+        // be on its way to it (on a busy machine, hundreds of ms of it): count the appends once all of them are in.
+        await harness.WaitForSentAsync("input_audio_buffer.append", sent => SentMs(sent) >= MsOf(speech.Length) - 50, "all of the question's audio");
+        var msBefore = SentMs(harness.Sent("input_audio_buffer.append"));
         await ForceRenewalAsync(harness, clock);
 
-        Assert.Equal(appendsBefore, harness.Sent("input_audio_buffer.append").Count);
+        // Audio sent after the renewal goes out behind anything the new connection is sent again: once it is in, a
+        // replay would be in too. All that came after the question is that audio (its last partial chunk may wait).
+        await harness.SendAsync(new byte[Bytes(AfterRenewalMs)], Rate, 1);
+        var sent = await harness.WaitForSentAsync("input_audio_buffer.append", s => SentMs(s) >= msBefore + AfterRenewalMs - 20, "the audio sent after the renewal");
+        Assert.InRange(SentMs(sent) - msBefore, AfterRenewalMs - 20, AfterRenewalMs);
         Assert.Single(harness.Outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
         Assert.Empty(harness.Outputs.OfType<ErrorOutput>());
     }
