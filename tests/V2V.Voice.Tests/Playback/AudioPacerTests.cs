@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using V2V.Frames;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
 using V2V.Voice.Tests.Support;
@@ -78,14 +77,6 @@ public sealed class AudioPacerTests
         }
     }
 
-    private static List<PcmFrame> Frames(int count, double startMs = 0) =>
-        [.. Enumerable.Range(1, count).Select(i =>
-        {
-            var frame = PcmFrame.Rent(320, 16000);
-            frame.SetItem("item_1", (long)((startMs + (i * 10)) * 16));
-            return frame;
-        })];
-
     private static async Task UntilAsync(Func<bool> condition, string what)
     {
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -104,12 +95,12 @@ public sealed class AudioPacerTests
         using var played = new Played();
         pacer.Add(played.Queue);
 
-        played.Queue.Enqueue(Frames(20));
+        played.Queue.Enqueue(AgentFrames.Of("item_1", 20));
         await played.ReadAsync(20);
         await UntilAsync(() => pacer.Playing == 0, "the emptied queue leaving the pacer's tick");
 
         // The next answer, after the queue left the tick: it is scheduled again, not left silent.
-        played.Queue.Enqueue(Frames(20, startMs: 200));
+        played.Queue.Enqueue(AgentFrames.Of("item_1", 20, startMs: 200));
         await played.ReadAsync(40);
 
         Assert.Equal(Enumerable.Range(1, 40).Select(i => i * 10.0), played.EndsMs);
@@ -123,7 +114,7 @@ public sealed class AudioPacerTests
         pacer.Add(played.Queue);
         var turn = new SpokenTurn("item_1");
 
-        played.Queue.Enqueue(Frames(10));
+        played.Queue.Enqueue(AgentFrames.Of("item_1", 10));
         played.Queue.EnqueueText(new TranscriptOutput(TranscriptRole.Assistant, "All of it.", true, true, false, "item_1"), turn, 10);
         await played.ReadUntilAsync(() => played.Words.Count == 1);
 
@@ -141,7 +132,7 @@ public sealed class AudioPacerTests
         pacer.Remove(played.Queue);
 
         // The first frame after silence goes out at once, by the queue itself; the rest wait for a pacer.
-        played.Queue.Enqueue(Frames(10));
+        played.Queue.Enqueue(AgentFrames.Of("item_1", 10));
         await Task.Delay(200, Ct); // a pacer that still played the queue would have released them by now
         Assert.Equal(1, played.Drain());
 
@@ -157,7 +148,7 @@ public sealed class AudioPacerTests
         var second = new AudioPacer("test pacer 2");
         using var played = new Played();
         first.Add(played.Queue);
-        played.Queue.Enqueue(Frames(30));
+        played.Queue.Enqueue(AgentFrames.Of("item_1", 30));
 
         second.Add(played.Queue);
         await played.ReadAsync(30);

@@ -64,12 +64,7 @@ public sealed class OutputFrameOwnershipTests
         using var meters = new OwnMeters();
         var handoff = new TransportHandoff(output.Reader, meters.Metrics);
         var queue = new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60));
-        var frames = Enumerable.Range(1, 50).Select(i =>
-        {
-            var frame = PcmFrame.Rent(320, 16000);
-            frame.SetItem("item_1", i * 160L);
-            return frame;
-        }).ToList();
+        var frames = AgentFrames.Of("item_1", 50);
 
         queue.Enqueue(frames);
         queue.Release(Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 10)); // about 100 ms due

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using V2V.Frames;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
 using V2V.Voice.Tests.Support;
@@ -21,16 +20,6 @@ public sealed class PlayoutQueueTextTests
         return (new PlayoutQueue(output.Writer, handoff, metrics, Frame, TimeSpan.FromSeconds(60)), handoff);
     }
 
-    private static List<PcmFrame> Frames(string item, int count, double startMs = 0) =>
-        [.. Enumerable.Range(1, count).Select(i => Frame16k(item, startMs + (i * 10)))];
-
-    private static PcmFrame Frame16k(string item, double endMs)
-    {
-        var frame = PcmFrame.Rent(320, 16000);
-        frame.SetItem(item, (long)(endMs * 16));
-        return frame;
-    }
-
     private static List<VoiceSessionEvent> Drain(TransportHandoff output)
     {
         var all = new List<VoiceSessionEvent>();
@@ -48,9 +37,9 @@ public sealed class PlayoutQueueTextTests
     {
         var (queue, output) = NewQueue();
         var turn = new SpokenTurn("item_1");
-        queue.Enqueue(Frames("item_1", 50));
+        queue.Enqueue(AgentFrames.Of("item_1", 50));
         queue.EnqueueText(Piece("First sentence."), turn, 15);
-        queue.Enqueue(Frames("item_1", 50, 500));
+        queue.Enqueue(AgentFrames.Of("item_1", 50, 500));
         queue.EnqueueText(Piece(" The end", final: true), turn, 23);
 
         var start = Stopwatch.GetTimestamp();
@@ -76,9 +65,9 @@ public sealed class PlayoutQueueTextTests
     {
         var (queue, output) = NewQueue();
         var turn = new SpokenTurn("item_1");
-        queue.Enqueue(Frames("item_1", 30));
+        queue.Enqueue(AgentFrames.Of("item_1", 30));
         queue.EnqueueText(Piece("Heard."), turn, 6);
-        queue.Enqueue(Frames("item_1", 300, 300));
+        queue.Enqueue(AgentFrames.Of("item_1", 300, 300));
         queue.EnqueueText(Piece(" Never heard.", final: true), turn, 19);
         queue.Release(Stopwatch.GetTimestamp() + Ticks(1000));
         Drain(output);

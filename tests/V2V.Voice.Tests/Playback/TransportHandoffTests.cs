@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using V2V.Frames;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.ServerEvents;
@@ -33,7 +32,7 @@ public sealed class TransportHandoffTests
         var turns = new TurnTracker();
         turns.OnResponseCreated("resp_1");
         turns.OnAudioReceived("item_1", 0, "resp_1", 1000);
-        queue.Enqueue(Frames("item_1", 100));
+        queue.Enqueue(AgentFrames.Of("item_1", 100));
 
         queue.Release(Stopwatch.GetTimestamp() + Ticks(5000)); // the pacer released the whole second into the channel
         Assert.Equal(100, output.Reader.Count);
@@ -55,11 +54,11 @@ public sealed class TransportHandoffTests
         using var ownMeters = meters;
         using var droppedFrames = new MetricCollector<long>(meters.Factory, VoiceMetrics.MeterName, "v2v.frames_dropped");
         var turn = new SpokenTurn("item_1");
-        queue.Enqueue(Frames("item_1", 20));
+        queue.Enqueue(AgentFrames.Of("item_1", 20));
         queue.EnqueueText(Piece("Heard."), turn, 6);
-        queue.Enqueue(Frames("item_1", 40, startMs: 200));
+        queue.Enqueue(AgentFrames.Of("item_1", 40, startMs: 200));
         queue.EnqueueText(Piece(" Released, never taken.", final: true), turn, 29);
-        queue.Enqueue(Frames("item_1", 40, startMs: 600));
+        queue.Enqueue(AgentFrames.Of("item_1", 40, startMs: 600));
         queue.Release(Stopwatch.GetTimestamp() + Ticks(700)); // both pieces and about 70 frames are in the channel
 
         var taken = Take(handoff, 25); // 20 frames, the first piece, 4 frames
@@ -114,7 +113,7 @@ public sealed class TransportHandoffTests
     {
         var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
         using var ownMeters = meters;
-        queue.Enqueue(Frames("item_1", 100));
+        queue.Enqueue(AgentFrames.Of("item_1", 100));
         queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
         Take(handoff, 60); // the phone's writer took 600 ms and sent it; the phone has played 200 ms of it
 
@@ -129,7 +128,7 @@ public sealed class TransportHandoffTests
     {
         var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
         using var ownMeters = meters;
-        queue.Enqueue(Frames("item_1", 50));
+        queue.Enqueue(AgentFrames.Of("item_1", 50));
         queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
         Take(handoff, 50);
 
@@ -143,8 +142,8 @@ public sealed class TransportHandoffTests
     {
         var (queue, handoff, _, meters) = NewPlayout(reportsPlayed: true);
         using var ownMeters = meters;
-        queue.Enqueue(Frames("item_1", 50));
-        queue.Enqueue(Frames("item_2", 50));
+        queue.Enqueue(AgentFrames.Of("item_1", 50));
+        queue.Enqueue(AgentFrames.Of("item_2", 50));
         queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
         Take(handoff, 100);
 
@@ -165,7 +164,7 @@ public sealed class TransportHandoffTests
         var turns = new TurnTracker();
         turns.OnResponseCreated("resp_1");
         turns.OnAudioReceived("item_1", 0, "resp_1", 400); // the service sent 400 ms
-        queue.Enqueue(Frames("item_1", 30)); // 300 ms of it reached the playout so far
+        queue.Enqueue(AgentFrames.Of("item_1", 30)); // 300 ms of it reached the playout so far
         queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
         Take(handoff, 30);
 
@@ -195,14 +194,6 @@ public sealed class TransportHandoffTests
         }
         return taken;
     }
-
-    private static List<PcmFrame> Frames(string item, int count, double startMs = 0) =>
-        [.. Enumerable.Range(1, count).Select(i =>
-        {
-            var frame = PcmFrame.Rent(320, 16000);
-            frame.SetItem(item, (long)((startMs + (i * 10)) * 16));
-            return frame;
-        })];
 
     private static TranscriptOutput Piece(string text, bool final = false) => new(TranscriptRole.Assistant, text, final, final, false, "item_1");
 
