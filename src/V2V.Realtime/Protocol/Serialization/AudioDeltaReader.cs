@@ -95,7 +95,7 @@ internal static class AudioDeltaReader
             throw new JsonException("\"delta\" must be a base64 string.");
         }
         frame.Dispose(); // a second "delta" field replaces the first
-        frame = default;
+        frame = default; // if the decode below throws, the caller's cleanup must not dispose the old frame again
         frame = reader.ValueIsEscaped || reader.HasValueSequence ? DecodeEscaped(ref reader) : DecodeBase64(reader.ValueSpan);
     }
 
