@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime;
 using V2V.Realtime.Diagnostics;
+using V2V.Voice;
 using V2V.Voice.Diagnostics;
 
 namespace V2V.Load;
@@ -14,7 +16,7 @@ internal sealed record LoadResult(
     long FramesIn, long FramesOut, long InputStalls, long FramesDroppedOverflow, long LateDeltasDropped,
     long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "",
     double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "",
-    double ClientGcCommittedMiBPerSession = double.NaN, int ClientThreadsAdded = 0);
+    double ClientGcCommittedMiBPerSession = double.NaN, int ClientThreadsAdded = 0, double JitMsInWindow = double.NaN);
 
 /// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
 internal static class LoadRunner
@@ -57,7 +59,7 @@ internal static class LoadRunner
         await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
         var baseUri = new Uri(server.RealtimeUri, "/");
         var stats = new LoadStats();
-        if (bridge == "v2v")
+        if (bridge.StartsWith("v2v", StringComparison.Ordinal))
         {
             RealtimeProbe.Enable(
                 (origin, sent) => stats.InputLatency.RecordTicks(sent - origin),
@@ -83,6 +85,10 @@ internal static class LoadRunner
                     all[i] = bridge switch
                     {
                         "v2v" => await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false),
+                        // Ours taken apart, to see where its CPU goes: the answers given out as they come (no pacing) ...
+                        "v2vunpaced" => await OursSession.StartAsync(baseUri, script, stats, o => o.PaceOutput = false).ConfigureAwait(false),
+                        // ... and the input path alone: turns end by hand and never do, so no answer comes (nothing to read).
+                        "v2vinput" => await OursSession.StartAsync(baseUri, script, stats, o => o.TurnMode = TurnMode.Manual).ConfigureAwait(false),
                         "none" => new HarnessOnlySession(script, stats),
                         "raw" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                         "rawdecode" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats, decode: true).ConfigureAwait(false),
@@ -115,8 +121,11 @@ internal static class LoadRunner
         var serverCpu0 = server.TotalProcessorTime;
         var allocated0 = GC.GetTotalAllocatedBytes(precise: false);
         var started = Stopwatch.GetTimestamp();
+        // The JIT's work in the window counts as the client's CPU: a bridge still tiering up is not measured warm.
+        var jit0 = JitInfo.GetCompilationTime();
 
         await Task.Delay(duration).ConfigureAwait(false);
+        var jitMs = (JitInfo.GetCompilationTime() - jit0).TotalMilliseconds;
 
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         process.Refresh();
@@ -156,6 +165,7 @@ internal static class LoadRunner
             ClientHeapMiBPerSession = (GC.GetTotalMemory(forceFullCollection: true) - heapBaseline) / 1048576.0 / sessions,
             ClientGcCommittedMiBPerSession = committed / 1048576.0 / sessions,
             ClientThreadsAdded = threadsAdded,
+            JitMsInWindow = jitMs,
             ErrorCodes = string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key}={e.Value}")),
         };
         ticker.Dispose();

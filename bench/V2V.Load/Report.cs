@@ -18,6 +18,12 @@ internal static class Report
         {
             Console.WriteLine($"memory of {r.Bridge} at {r.Sessions}, per session: working set {r.ClientMemoryMiBPerSession:F2} MiB, GC committed {r.ClientGcCommittedMiBPerSession:F2} MiB, live heap {r.ClientHeapMiBPerSession:F2} MiB; threads added {r.ClientThreadsAdded}");
         }
+        foreach (var r in results)
+        {
+            // The JIT's share of the client's CPU in the window: above a few percent the bridge was not yet warm.
+            var share = r.JitMsInWindow / (r.ClientCpuMsPerAudioSecond * r.FramesIn / 100.0);
+            Console.WriteLine($"JIT of {r.Bridge} at {r.Sessions} in the window: {r.JitMsInWindow:F0} ms, {share:P1} of the client's CPU{(share > 0.02 ? " (not warm yet: a longer --warmup or a later round is the fair figure)" : "")}");
+        }
         foreach (var r in results.Where(r => r.ErrorCodes.Length > 0))
         {
             Console.WriteLine($"errors of {r.Bridge} at {r.Sessions}: {r.ErrorCodes}");
