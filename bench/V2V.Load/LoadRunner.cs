@@ -92,6 +92,7 @@ internal static class LoadRunner
                         "none" => new HarnessOnlySession(script, stats),
                         "raw" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                         "rawdecode" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats, decode: true).ConfigureAwait(false),
+                        "rawplay" => await RawSocketSession.StartAsync(server.RealtimeUri, script, stats, play: true).ConfigureAwait(false),
                         _ => await SdkSession.StartAsync(server.RealtimeUri, script, stats).ConfigureAwait(false),
                     };
                 }
@@ -103,7 +104,7 @@ internal static class LoadRunner
             await Task.WhenAll(starts).ConfigureAwait(false);
         }
 
-        using var ticker = new Ticker(all, stats, releaseOutput: bridge == "openai");
+        using var ticker = new Ticker(all, stats, releaseOutput: bridge is "openai" or "rawplay");
         // Warm up: JIT, pools and the first turns, then measure a window. The server is a fresh process each run,
         // and its JIT takes a while to settle: 11% of its CPU 10-18 s after the start, 1.6% at 26-34 s.
         await Task.Delay(warmUp).ConfigureAwait(false);

@@ -13,6 +13,7 @@ internal static class Plot
         ("openai", "#d62728", "OpenAI .NET SDK 2.15.0 bridge"),
         ("raw", "#7f7f7f", "socket traffic alone (floor)"),
         ("rawdecode", "#bcbd22", "socket traffic, deltas decoded (floor)"),
+        ("rawplay", "#17becf", "socket traffic, answers decoded and played (floor)"),
     ];
 
     public static string Render(IReadOnlyList<LoadResult> results)
@@ -24,7 +25,7 @@ internal static class Plot
             // The floor has no output, so its figure is the input's alone.
             ("added latency p99, max of in and out", "ms (log)", r => double.IsNaN(r.OutputP99Ms) ? r.InputP99Ms : Math.Max(r.InputP99Ms, r.OutputP99Ms), 5, true),
             // The floor keeps next to nothing per session: its figure is the noise of a working set.
-            ("client memory per session", "MiB (log)", r => r.Bridge is "raw" or "rawdecode" ? double.NaN : r.ClientMemoryMiBPerSession, null, true),
+            ("client memory per session", "MiB (log)", r => r.Bridge is "raw" or "rawdecode" or "rawplay" ? double.NaN : r.ClientMemoryMiBPerSession, null, true),
         };
         var width = panels.Length * (PanelWidth + Margin) + Margin;
         var height = PanelHeight + 2 * Margin + 30;

@@ -17,6 +17,8 @@ namespace V2V.Load;
 /// With <c>decode</c> (<c>--bridges rawdecode</c>) it also does the receive side's protocol work that no bridge playing
 /// the answer can skip: each message's JSON is read for its type, and each audio delta's base64 is unescaped and decoded
 /// into one reused buffer (the decoded audio is then dropped). Still no events, frames, pacing or barge-in.
+/// With <c>play</c> (<c>--bridges rawplay</c>) the decoded audio is also played (<see cref="FloorPlayout"/>): the floor
+/// under any bridge that plays the answer in time.
 /// </summary>
 internal sealed class RawSocketSession : ILoadSession
 {
@@ -31,26 +33,28 @@ internal sealed class RawSocketSession : ILoadSession
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
     private readonly bool _decode;
+    private readonly FloorPlayout? _playout;
     private long _index;
     private Task? _pending;
 
-    private RawSocketSession(ClientWebSocket socket, TurnScript script, LoadStats stats, bool decode)
+    private RawSocketSession(ClientWebSocket socket, TurnScript script, LoadStats stats, bool decode, bool play)
     {
         _socket = socket;
-        _decode = decode;
+        _decode = decode || play;
+        _playout = play ? new FloorPlayout(stats) : null;
         _script = script;
         _stats = stats;
         Prefix.CopyTo(_message, 0);
         _reader = Task.Run(ReadAsync);
     }
 
-    public static async Task<RawSocketSession> StartAsync(Uri realtimeUri, TurnScript script, LoadStats stats, bool decode = false, CancellationToken ct = default)
+    public static async Task<RawSocketSession> StartAsync(Uri realtimeUri, TurnScript script, LoadStats stats, bool decode = false, bool play = false, CancellationToken ct = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", "Bearer local");
         await socket.ConnectAsync(new Uri(realtimeUri + "?model=gpt-realtime"), ct).ConfigureAwait(false);
         Interlocked.Increment(ref stats.Connects);
-        return new RawSocketSession(socket, script, stats, decode);
+        return new RawSocketSession(socket, script, stats, decode, play);
     }
 
     public void Tick(long due)
@@ -109,7 +113,18 @@ internal sealed class RawSocketSession : ILoadSession
                 }
                 if (_decode && result.EndOfMessage)
                 {
-                    DecodeDelta(buffer.AsSpan(0, length), scratch, audio);
+                    var decoded = DecodeDelta(buffer.AsSpan(0, length), scratch, audio);
+                    if (_playout is not null)
+                    {
+                        if (decoded > 0)
+                        {
+                            _playout.Add(audio.AsSpan(0, decoded));
+                        }
+                        else if (decoded == SpeechStarted)
+                        {
+                            _playout.Clear();
+                        }
+                    }
                 }
                 length = 0;
             }
@@ -119,8 +134,13 @@ internal sealed class RawSocketSession : ILoadSession
         }
     }
 
-    /// <summary>Reads the message's type; for an audio delta, its base64 unescaped and decoded into <paramref name="audio"/>.</summary>
-    private static void DecodeDelta(ReadOnlySpan<byte> message, byte[] scratch, byte[] audio)
+    private const int SpeechStarted = -1;
+
+    /// <summary>
+    /// Reads the message's type; for an audio delta, its base64 unescaped and decoded into <paramref name="audio"/>.
+    /// Returns the bytes decoded, <see cref="SpeechStarted"/> for a speech start, else 0.
+    /// </summary>
+    private static int DecodeDelta(ReadOnlySpan<byte> message, byte[] scratch, byte[] audio)
     {
         var reader = new Utf8JsonReader(message);
         reader.Read();
@@ -135,25 +155,24 @@ internal sealed class RawSocketSession : ILoadSession
                 isDelta = reader.ValueTextEquals("response.output_audio.delta"u8) || reader.ValueTextEquals("response.audio.delta"u8);
                 if (!isDelta)
                 {
-                    return;
+                    return reader.ValueTextEquals("input_audio_buffer.speech_started"u8) ? SpeechStarted : 0;
                 }
             }
             else if (isAudio && isDelta && reader.TokenType == JsonTokenType.String)
             {
                 var base64 = reader.ValueIsEscaped ? scratch.AsSpan(0, reader.CopyString(scratch)) : reader.ValueSpan;
-                Base64.DecodeFromUtf8(base64, audio, out _, out _);
-                return;
+                Base64.DecodeFromUtf8(base64, audio, out _, out var written);
+                return written;
             }
             else
             {
                 reader.Skip();
             }
         }
+        return 0;
     }
 
-    public void Release(long now)
-    {
-    }
+    public void Release(long now) => _playout?.Release(now);
 
     public async ValueTask DisposeAsync()
     {
@@ -163,6 +182,10 @@ internal sealed class RawSocketSession : ILoadSession
         }
         await _stop.CancelAsync().ConfigureAwait(false);
         await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_playout is not null)
+        {
+            await _playout.DisposeAsync().ConfigureAwait(false);
+        }
         _socket.Dispose();
         _stop.Dispose();
     }
