@@ -59,7 +59,7 @@ internal sealed class FloorPlayout : IAsyncDisposable
         }
     }
 
-    /// <summary>The user spoke: what is queued will not be heard.</summary>
+    /// <summary>The user spoke: what is queued will not be heard, nor the part of a frame the last delta left.</summary>
     public void Clear()
     {
         lock (_gate)
@@ -67,6 +67,12 @@ internal sealed class FloorPlayout : IAsyncDisposable
             while (_queued.TryDequeue(out var frame))
             {
                 ArrayPool<byte>.Shared.Return(frame);
+            }
+            if (_partial is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_partial);
+                _partial = null;
+                _partialFill = 0;
             }
         }
     }
