@@ -111,6 +111,12 @@ public sealed class LocalRealtimeServerOptions
     public Action<System.Text.Json.JsonElement>? ClientEventObserver { get; set; }
 
     /// <summary>
+    /// Called with every server event once it has been sent, on the connection's writer, as the client reads it (its
+    /// <c>event_id</c> included). For tests and diagnostics: clone the element to keep it.
+    /// </summary>
+    public Action<System.Text.Json.JsonElement>? ServerEventObserver { get; set; }
+
+    /// <summary>
     /// Called once per connection when it has ended, with the status of the client's close frame, or null when the
     /// client sent none (it dropped or aborted the connection). For tests of a client's close handshake.
     /// </summary>

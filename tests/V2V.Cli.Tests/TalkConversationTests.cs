@@ -131,19 +131,19 @@ public sealed class TalkConversationTests : IDisposable
         var sessionUpdates = 0;
         // What the server got and when: the talk's output alone could not tell why it once waited in vain (the first
         // answer interrupted, then nothing for 120 s, in one run of the suite on a machine busier than CI's).
-        var trace = new ClientEventTrace();
+        var trace = new WireTrace();
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
         {
             SessionLifetime = TimeSpan.FromSeconds(4),
             ClientEventObserver = e =>
             {
-                var type = e.GetProperty("type").GetString();
-                trace.Add(type);
-                if (type == "session.update")
+                trace.Client(e);
+                if (e.GetProperty("type").GetString() == "session.update")
                 {
                     Interlocked.Increment(ref sessionUpdates);
                 }
             },
+            ServerEventObserver = trace.Server,
             ClientCloseObserver = status => trace.Add($"connection closed ({status})"),
         }, TestContext.Current.CancellationToken);
         var input = TwoQuestions(TimeSpan.FromSeconds(3));
@@ -151,7 +151,7 @@ public sealed class TalkConversationTests : IDisposable
         // The talk's own patience below the test's guard: a talk that waits in vain ends itself and says so.
         var (code, output) = await CliProcess.RunAsync("talk", "--input", input.Path, "--base-uri", server.BaseUri.ToString(), "--timeout", "60");
 
-        Assert.True(code == 0, $"{output}\nwhat the server got:\n{trace}");
+        Assert.True(code == 0, $"{output}\nwhat went over the wire:\n{trace}");
         Assert.True(Volatile.Read(ref sessionUpdates) >= 2, $"one connection for the whole talk; output:\n{output}");
         var reconnects = output.Split('\n').Where(l => l.StartsWith("reconnecting:", StringComparison.Ordinal)).ToList();
         Assert.All(reconnects, l => Assert.Contains("maximum duration", l, StringComparison.Ordinal));

@@ -9,7 +9,7 @@ namespace V2V.Simulator.Session;
 /// The one writer of a connection: gives each server event its <c>event_id</c>, sends it, counts it, and
 /// injects the count-based faults. Callers hold the session's gate, so sends never overlap.
 /// </summary>
-internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faults, ILogger logger, CancellationTokenSource session)
+internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faults, ILogger logger, CancellationTokenSource session, Action<System.Text.Json.JsonElement>? observer = null)
 {
     private int _sent;
     private bool _errorInjected;
@@ -42,6 +42,11 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
         var bytes = System.Text.Encoding.UTF8.GetBytes(evt.ToJsonString());
         await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         _sent++;
+        if (observer is not null)
+        {
+            using var sent = System.Text.Json.JsonDocument.Parse(bytes);
+            observer(sent.RootElement);
+        }
 
         if (faults.ErrorAfterEvents == _sent && !_errorInjected)
         {

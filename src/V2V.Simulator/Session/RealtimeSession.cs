@@ -43,7 +43,7 @@ internal sealed class RealtimeSession
         _logger = logger;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _validator = new ClientEventValidator(ProtocolSchemas.For(profile.Dialect));
-        _sink = new EventSink(socket, options.Faults, logger, _cts);
+        _sink = new EventSink(socket, options.Faults, logger, _cts, options.ServerEventObserver);
         _ending = new SessionEnding(socket, _sink, logger, _cts);
         _lifetime = new SessionLifetime(options.TimeProvider, options.EffectiveSessionLifetime);
         _config = new SessionConfig(profile, model, _lifetime.ExpiresAt);
