@@ -18,6 +18,12 @@ public sealed class LocalRealtimeServerFaults
     /// <summary>Wait this long, in wall-clock time, before the first response of a connection starts (null: no wait).</summary>
     public TimeSpan? FirstResponseDelay { get; set; }
 
+    /// <summary>
+    /// With <see cref="FirstResponseDelay"/>: delay the first response of only the first this many connections (null:
+    /// of every connection), e.g. an answer held back on the connection a client is about to replace, not on the next.
+    /// </summary>
+    public int? FirstResponseDelayConnections { get; set; }
+
     /// <summary>Send an <c>error</c> event once, right after this many server events (null: never).</summary>
     public int? ErrorAfterEvents { get; set; }
 
@@ -69,6 +75,11 @@ public sealed class LocalRealtimeServerFaults
 
     private int _connections;
     private int _refused;
+    private int _delayedConnections;
+
+    /// <summary>How long the first response of the next connection waits (<see cref="FirstResponseDelay"/>); counts the connections.</summary>
+    internal TimeSpan NextFirstResponseDelay() =>
+        FirstResponseDelay is { } delay && (FirstResponseDelayConnections is not { } limit || Interlocked.Increment(ref _delayedConnections) <= limit) ? delay : TimeSpan.Zero;
 
     /// <summary>The status to refuse this handshake with, or null to let it through; counts the refusals.</summary>
     internal int? NextHandshakeRefusal()
@@ -104,6 +115,11 @@ public sealed class LocalRealtimeServerFaults
         if (FirstResponseDelay is { } d && d < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(FirstResponseDelay), d, "Faults.FirstResponseDelay must not be negative.");
+        }
+
+        if (FirstResponseDelayConnections is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FirstResponseDelayConnections), FirstResponseDelayConnections, "Faults.FirstResponseDelayConnections must be at least 1, or null to delay the first response of every connection.");
         }
 
         if (FailResponsesWith is not null && !Responses.ResponseFailure.Codes.Contains(FailResponsesWith))

@@ -63,6 +63,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _status = new SessionStatus(context, _inbox, link);
         _configurator = new SessionConfigurator(options, link);
         var turns = new TurnTracker();
+        var toldSpeech = new ToldUserSpeech();
         var firstAudio = new FirstAudioTimer();
         _history = new ConversationHistory(options.MaxHistory);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff);
@@ -72,10 +73,10 @@ public sealed class VoiceSession : IAsyncDisposable
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _bargeIn, firstAudio);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
-        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, firstAudio);
+        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.TakeHeardTurns);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation);
-        var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, firstAudio);
+        var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio);
         _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);
         link.Attach(_connection);
     }

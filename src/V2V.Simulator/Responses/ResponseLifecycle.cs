@@ -14,6 +14,9 @@ namespace V2V.Simulator.Responses;
 /// </summary>
 internal sealed class ResponseLifecycle(SessionConfig config, Conversation conversation, OutputItemEvents items, EchoAgent agent, LocalRealtimeServerOptions options)
 {
+    // Fixed when the connection opens: which connections are delayed is counted across the server.
+    private readonly TimeSpan _firstResponseDelay = options.Faults.NextFirstResponseDelay();
+
     private int _started;
     private bool _spokeBefore;
 
@@ -61,7 +64,7 @@ internal sealed class ResponseLifecycle(SessionConfig config, Conversation conve
             OutOfBand = request.OutOfBand,
             Metadata = request.Metadata,
             FailWith = faults.FailResponsesWith is { } code && _started >= faults.FailResponsesAfter ? code : null,
-            StartDelay = _started == 0 ? faults.FirstResponseDelay ?? TimeSpan.Zero : TimeSpan.Zero,
+            StartDelay = _started == 0 ? _firstResponseDelay : TimeSpan.Zero,
             StartInputSample = startInputSample,
         };
         _started++;

@@ -180,7 +180,9 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             await _owner.ConfigureAsync(client, replay, ct).ConfigureAwait(false);
             var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
-            TellReplayed(await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false));
+            var replayed = await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false);
+            TellReplayed(replayed);
+            _owner.TurnSentAgain(replayed.ReplayedMs);
             if (Interlocked.Exchange(ref _current, live) is { } previous)
             {
                 previous.Retired = true;

@@ -12,6 +12,12 @@ internal interface IConnectionOwner
     /// </summary>
     Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct);
 
+    /// <summary>
+    /// A new connection was sent <paramref name="replayedMs"/> of the user's unanswered turn again (0: none), ahead of
+    /// live audio; called before <see cref="ConnectedAsync"/>, while the actor is not handling events.
+    /// </summary>
+    void TurnSentAgain(double replayedMs);
+
     /// <summary>The configured connection is live (the producer's audio goes to it).</summary>
     ValueTask ConnectedAsync(string endpoint, CancellationToken ct);
 

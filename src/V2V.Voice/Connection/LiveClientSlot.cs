@@ -45,12 +45,19 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     }
 
     /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
-    public void Committed() => openTurn?.Committed();
+    public void Committed() => openTurn?.CommittedHere();
 
     /// <summary>
-    /// A server event of <paramref name="from"/>, read before the session handles it: the speech starts and answers
-    /// that open and close the user's turn. Only the live connection's count: after a switch began, an old
-    /// connection's answer will not be heard (its events are stale), so its turn stays open and is sent again.
+    /// The session took <c>response.created</c> of the live connection: the turns committed before it are answered
+    /// and not to be sent again. Called on the session's actor, which drops a replaced connection's events.
+    /// </summary>
+    public void Answered(string responseId) => openTurn?.Answered(responseId);
+
+    /// <summary>
+    /// A server event of <paramref name="from"/>, read before the session handles it: the speech starts that open the
+    /// user's turn, the commits, and the answers seen (which close it only once the session takes them,
+    /// <see cref="Answered"/>). Only the live connection's count: after a switch began, an old connection's answer
+    /// will not be heard (its events are stale), so its turn stays open and is sent again.
     /// </summary>
     public void Note(IRealtimeConnection from, RealtimeServerEvent serverEvent)
     {
@@ -63,8 +70,11 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             case InputAudioBufferSpeechStartedEvent started:
                 openTurn.SpeechStarted(started.AudioStartMs);
                 break;
-            case ResponseCreatedEvent:
-                openTurn.Answered();
+            case InputAudioBufferCommittedEvent:
+                openTurn.ServiceCommitted();
+                break;
+            case ResponseCreatedEvent { Response.Id: { } responseId }:
+                openTurn.ResponseSeen(responseId);
                 break;
         }
     }

@@ -9,17 +9,25 @@ namespace V2V.Voice.Input;
 /// <remarks>
 /// <para>
 /// With the server's turn detection a turn opens at <c>speech_started</c> (from its <c>audio_start_ms</c>, less the
-/// prefix padding once more, so the new connection's detector hears quiet before the speech) and closes at
-/// <c>response.created</c> (the service answers it: replaying it would answer it twice). While no turn is open only
-/// the last <see cref="KeepBeforeATurn"/> plus twice the padding is kept: <c>speech_started</c> arrives after the
-/// speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side (manual, local
-/// VAD) the open turn is whatever was sent since the last commit.
+/// prefix padding once more, so the new connection's detector hears quiet before the speech), is committed at
+/// <c>input_audio_buffer.committed</c>, and closes when a response created after that commit is one the session has
+/// taken (<see cref="Answered"/>): replaying it then would answer it twice. Two things keep a turn open that a
+/// simpler rule would close. A response created before the commit (a greeting, a tool's answer, asked for while the
+/// user speaks) does not answer it: the turn is still in the service's input buffer. And a <c>response.created</c>
+/// the connection's reader has seen but the session has not taken (it was behind, and a renewal then dropped the old
+/// connection's events as stale) answers nothing the user will hear: the turn goes to the new connection, which
+/// answers it. The reader notes what it reads (<see cref="SpeechStarted"/>, <see cref="ServiceCommitted"/>,
+/// <see cref="ResponseSeen"/>); the session confirms the answers it takes (<see cref="Answered"/>). While no turn is
+/// open only the last <see cref="KeepBeforeATurn"/> plus twice the padding is kept: <c>speech_started</c> arrives
+/// after the speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side (manual,
+/// local VAD) the open turn is whatever was sent since the last commit (<see cref="CommittedHere"/>).
 /// </para>
 /// <para>
 /// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
 /// replay says how much of the turn it lacks (<see cref="ReplayedTurn.MissingMs"/>) so the caller tells it once.
 /// The audio is held in blocks of 85 ms shared by the process's sessions (<see cref="AudioBlockPool"/>): the ring
-/// costs what it holds, not its maximum, and allocates nothing once the process has the blocks its speaking users need. Thread-safe: the producer appends, the connection's reader marks, the switch restarts.
+/// costs what it holds, not its maximum, and allocates nothing once the process has the blocks its speaking users need.
+/// Thread-safe: the producer appends, the connection's reader notes, the session confirms, the switch restarts.
 /// </para>
 /// </remarks>
 internal sealed class OpenTurnAudio : IDisposable
@@ -43,10 +51,18 @@ internal sealed class OpenTurnAudio : IDisposable
     private readonly long _leadSamples;
     private readonly long _keepWhileClosed;
     private readonly long _maxSamples;
+    // The most answers seen and not yet taken, and of committed turns not yet answered, that are told apart: beyond
+    // them the oldest answer is forgotten (its turn is sent again should a switch come first: a repeat, never a loss)
+    // and the two oldest turns are kept as one.
+    private const int MaxPending = 16;
+
+    private readonly List<(long Commit, long From)> _committed = [];
+    private readonly List<(string ResponseId, long Commits)> _seenAnswers = [];
     private long _blocksStart;
     private long _start;
     private long _end;
-    private long? _turnStart;
+    private long? _speechFrom;
+    private long _commits;
 
     /// <param name="sampleRate">The rate of the audio appended (the model's).</param>
     /// <param name="serverDetectsTurns">The service reports speech starts (server or semantic VAD); else turns end on this side with a commit.</param>
@@ -60,7 +76,7 @@ internal sealed class OpenTurnAudio : IDisposable
         _keepWhileClosed = SamplesOf(KeepBeforeATurn.TotalMilliseconds) + (2 * _leadSamples);
         _maxSamples = SamplesOf((maxTurn ?? MaxTurn).TotalMilliseconds);
         // Turns ended here: what is sent before the first commit is the first turn.
-        _turnStart = serverDetectsTurns ? null : 0;
+        _speechFrom = serverDetectsTurns ? null : 0;
     }
 
     /// <summary>Whether a turn is open that a new connection would be sent again.</summary>
@@ -70,7 +86,7 @@ internal sealed class OpenTurnAudio : IDisposable
         {
             lock (_gate)
             {
-                return _turnStart is not null;
+                return TurnStart is not null;
             }
         }
     }
@@ -114,7 +130,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>The service heard speech begin at <paramref name="audioStartMs"/> on this connection's clock (server turn detection).</summary>
+    /// <summary>The service heard speech begin at <paramref name="audioStartMs"/> on this connection's clock (server turn detection; the reader).</summary>
     public void SpeechStarted(int audioStartMs)
     {
         if (!_serverDetectsTurns)
@@ -124,13 +140,55 @@ internal sealed class OpenTurnAudio : IDisposable
         lock (_gate)
         {
             var at = Math.Clamp(SamplesOf(audioStartMs) - _leadSamples, 0, _end);
-            // A second start before an answer (two turns, the first not yet answered): both are replayed.
-            _turnStart = _turnStart is { } open ? Math.Min(open, at) : at;
+            _speechFrom = _speechFrom is { } open ? Math.Min(open, at) : at;
         }
     }
 
-    /// <summary>The service began a response (server turn detection): the open turn is answered, not to be sent again.</summary>
-    public void Answered()
+    /// <summary>The service committed its input buffer (server turn detection; the reader): the turn in it awaits its answer.</summary>
+    public void ServiceCommitted()
+    {
+        if (!_serverDetectsTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _commits++;
+            if (_speechFrom is not { } from)
+            {
+                return; // nothing heard begin since the last commit: no turn to keep
+            }
+            _committed.Add((_commits, from));
+            _speechFrom = null;
+            if (_committed.Count > MaxPending)
+            {
+                _committed.RemoveAt(1); // the oldest turn now reaches through the next one
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reader saw <c>response.created</c> (server turn detection): once the session takes it (<see cref="Answered"/>),
+    /// it answers the turns committed before it.
+    /// </summary>
+    public void ResponseSeen(string responseId)
+    {
+        if (!_serverDetectsTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _seenAnswers.Add((responseId, _commits));
+            if (_seenAnswers.Count > MaxPending)
+            {
+                _seenAnswers.RemoveAt(0);
+            }
+        }
+    }
+
+    /// <summary>The session took the response <paramref name="responseId"/> (server turn detection): the turns committed before it are answered.</summary>
+    public void Answered(string responseId)
     {
         if (!_serverDetectsTurns)
         {
@@ -138,13 +196,20 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _turnStart = null;
+            var index = _seenAnswers.FindIndex(a => a.ResponseId == responseId);
+            if (index < 0)
+            {
+                return; // seen on a connection that is gone, or forgotten: nothing is closed on its word
+            }
+            var commits = _seenAnswers[index].Commits;
+            _seenAnswers.RemoveRange(0, index + 1); // answers come in order: any seen before it are not coming
+            _committed.RemoveAll(t => t.Commit <= commits);
             Trim();
         }
     }
 
     /// <summary>This side committed the input (manual turns, local VAD): the next turn begins after it.</summary>
-    public void Committed()
+    public void CommittedHere()
     {
         if (_serverDetectsTurns)
         {
@@ -152,7 +217,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _turnStart = _end;
+            _speechFrom = _end;
             Trim();
         }
     }
@@ -167,15 +232,19 @@ internal sealed class OpenTurnAudio : IDisposable
         {
             var audio = Array.Empty<short>();
             double missingMs = 0;
-            var open = _turnStart is not null;
-            if (_turnStart is { } from)
+            var from = TurnStart;
+            var open = from is not null;
+            if (from is { } turnFrom)
             {
-                audio = Copy(Math.Max(from, _start), _end);
-                missingMs = Math.Max(0, _start - from) * 1000.0 / _sampleRate;
+                audio = Copy(Math.Max(turnFrom, _start), _end);
+                missingMs = Math.Max(0, _start - turnFrom) * 1000.0 / _sampleRate;
             }
             ReturnBlocks();
             _blocksStart = _start = _end = 0;
-            _turnStart = open ? 0 : null;
+            // On the new connection the replayed audio is one turn in its input buffer, neither committed nor answered.
+            _committed.Clear();
+            _seenAnswers.Clear();
+            _speechFrom = open ? 0 : null;
             return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs);
         }
     }
@@ -192,7 +261,7 @@ internal sealed class OpenTurnAudio : IDisposable
     /// <summary>Drops what no replay can need: before the open turn (at most <see cref="MaxTurn"/>), or before the stretch kept while none is open.</summary>
     private void Trim()
     {
-        var keepFrom = Math.Max(_turnStart ?? _end - _keepWhileClosed, _end - _maxSamples);
+        var keepFrom = Math.Max(TurnStart ?? _end - _keepWhileClosed, _end - _maxSamples);
         if (keepFrom <= _start)
         {
             return;
@@ -205,6 +274,9 @@ internal sealed class OpenTurnAudio : IDisposable
             _blocksStart += BlockSamples;
         }
     }
+
+    /// <summary>Where the open turn begins: the oldest committed turn not answered, else the speech in the input buffer.</summary>
+    private long? TurnStart => _committed.Count > 0 ? _committed[0].From : _speechFrom;
 
     private short[] Copy(long from, long to)
     {

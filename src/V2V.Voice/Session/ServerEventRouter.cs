@@ -30,6 +30,7 @@ internal sealed class ServerEventRouter(
     ToolCoordinator tools,
     ConversationHistory history,
     InputStage input,
+    ToldUserSpeech toldSpeech,
     FirstAudioTimer firstAudio)
 {
     private readonly Errors.FailedTranscription _failedTranscription = new();
@@ -61,18 +62,26 @@ internal sealed class ServerEventRouter(
                 break;
             case InputAudioBufferSpeechStartedEvent started:
                 turns.OnUserSpeechStarted();
+                if (!toldSpeech.SpeechStarted(started.AudioStartMs))
+                {
+                    break; // a new connection hearing again the turn it was sent: told (and barged in on) already
+                }
                 await context.EmitAsync(new UserSpeechOutput(true, started.AudioStartMs), ct).ConfigureAwait(false);
                 if (context.Options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad)
                 {
                     await bargeIn.RunAsync("the server heard speech", ct).ConfigureAwait(false);
                 }
                 break;
-            case InputAudioBufferSpeechStoppedEvent stopped:
+            case InputAudioBufferSpeechStoppedEvent stopped when toldSpeech.SpeechStopped(stopped.AudioEndMs, stopped.ItemId):
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
             case InputAudioBufferCommittedEvent when context.Options.EffectiveTranscriptionModel is not null:
                 turns.OnUserAudioCommitted();
+                break;
+            case ConversationItemInputAudioTranscriptionCompletedEvent heard when !toldSpeech.Transcribed(heard.ItemId):
+            case ConversationItemInputAudioTranscriptionFailedEvent notHeard when !toldSpeech.Transcribed(notHeard.ItemId):
+                turns.OnUserTranscribed(); // the turn a new connection heard again: its transcript was told on the old one
                 break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heard:
                 turns.OnUserTranscribed();
@@ -89,6 +98,8 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 turns.OnResponseCreated(createdId);
+                toldSpeech.ResponseCreated();
+                input.ResponseTaken(createdId);
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
                 tools.OnCallAnnounced(callId, added.Item.Name);

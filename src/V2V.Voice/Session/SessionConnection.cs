@@ -26,6 +26,7 @@ internal sealed class SessionConnection(
     ConversationFlow conversation,
     BargeIn bargeIn,
     ConnectionRenewal renewal,
+    ToldUserSpeech toldSpeech,
     Diagnostics.FirstAudioTimer firstAudio) : IConnectionOwner
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
@@ -38,6 +39,8 @@ internal sealed class SessionConnection(
             await conversation.ReplayAsync(client, ct).ConfigureAwait(false);
         }
     }
+
+    public void TurnSentAgain(double replayedMs) => toldSpeech.NewConnection(replayedMs);
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);
 

@@ -57,13 +57,38 @@ public sealed class OpenTurnReplayTests : IDisposable
         await slot.SendBufferedThenGoLiveAsync(old, ct);
         slot.CountSent(Samples(1000, TurnSample));
         slot.Note(old, SpeechStarted(500));
-        slot.Note(old, ResponseCreated()); // the service answers the turn on the old connection: it is heard there
+        slot.Note(old, Committed());
+        slot.Note(old, ResponseCreated());
+        slot.Answered("resp_1"); // the session took the answer of the old connection: it is heard there
 
         slot.Detach();
         var replayed = await slot.SendBufferedThenGoLiveAsync(renewed, ct);
 
         Assert.Empty(replayed.Audio);
         Assert.Empty(renewed.Samples());
+    }
+
+    [Fact]
+    public async Task AnswerReadBeforeTheSwitch_ButNotTakenBySession_TheTurnIsSentAgain()
+    {
+        // On a busy machine the session is behind its connection's reader: the answer was read, and was still queued
+        // when the renewal ran (control work goes first) and dropped it as stale. Nobody will hear it: the new
+        // connection must answer the question, so it is sent it.
+        var ct = TestContext.Current.CancellationToken;
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        var renewed = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample));
+        slot.Note(old, SpeechStarted(500));
+        slot.Note(old, Committed());
+        slot.Note(old, ResponseCreated());
+
+        slot.Detach();
+        var replayed = await slot.SendBufferedThenGoLiveAsync(renewed, ct);
+
+        Assert.Equal(800, replayed.ReplayedMs);
+        Assert.All(renewed.Samples(), s => Assert.Equal(TurnSample, s));
     }
 
     [Fact]
@@ -88,6 +113,8 @@ public sealed class OpenTurnReplayTests : IDisposable
     private static short[] Samples(int ms, short value) => Enumerable.Repeat(value, Rate(ms)).ToArray();
 
     private static InputAudioBufferSpeechStartedEvent SpeechStarted(int audioStartMs) => new() { AudioStartMs = audioStartMs, ItemId = "item_1" };
+
+    private static InputAudioBufferCommittedEvent Committed() => new() { ItemId = "item_1" };
 
     private static ResponseCreatedEvent ResponseCreated() => new() { Response = new RealtimeResponse { Id = "resp_1" } };
 

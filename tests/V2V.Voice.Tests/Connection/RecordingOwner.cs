@@ -34,6 +34,10 @@ internal sealed class RecordingOwner : IConnectionOwner
         return Task.CompletedTask;
     }
 
+    public void TurnSentAgain(double replayedMs)
+    {
+    }
+
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
     {
         Connected.Enqueue(endpoint);

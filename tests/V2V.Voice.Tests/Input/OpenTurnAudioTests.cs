@@ -60,7 +60,10 @@ public sealed class OpenTurnAudioTests
         Append(turn, 3000, 9000);
         Assert.Equal(7300, turn.KeptMs); // the whole open turn, from 1.7 s
 
-        turn.Answered();
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        Assert.True(turn.TurnOpen); // the reader saw the answer; the session has not taken it yet
+        turn.Answered("resp_1");
         Assert.False(turn.TurnOpen);
         Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs);
         Append(turn, 9000, 20000);
@@ -133,8 +136,85 @@ public sealed class OpenTurnAudioTests
 
         turn.Append(second.Audio);
         turn.SpeechStarted(PaddingMs); // the new connection heard it, and answers it
-        turn.Answered();
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1");
         Assert.Empty(turn.Restart().Audio);
+    }
+
+    [Fact]
+    public void ResponseCreatedBeforeTheCommit_DoesNotAnswerTheTurn()
+    {
+        // The user is speaking when a response asked for by this side (a greeting, a tool's answer) is created: the
+        // question is still in the service's input buffer, and only the answer after its commit answers it.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1500);
+        Append(turn, 2000, 3000);
+        turn.ResponseSeen("resp_greeting");
+        turn.Answered("resp_greeting");
+        Append(turn, 3000, 4000);
+
+        Assert.True(turn.TurnOpen);
+        var replayed = turn.Restart();
+        Assert.Equal(1200, replayed.Audio[0]);
+        Assert.Equal(3999, replayed.Audio[^1]);
+    }
+
+    [Fact]
+    public void AnswerSeenByTheReader_ButNotTakenByTheSession_LeavesTheTurnOpen()
+    {
+        // The session was behind when a renewal came: the old connection's answer was read, then dropped as stale. The
+        // user never heard it, so the new connection must be sent the question.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1000);
+        Append(turn, 2000, 3500);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(700, replayed.Audio[0]);
+        Assert.Equal(3499, replayed.Audio[^1]);
+        turn.Answered("resp_1"); // too late: an answer of the old connection closes nothing on the new one
+        Assert.True(turn.TurnOpen);
+    }
+
+    [Fact]
+    public void Answer_TakesOnlyTheTurnsCommittedBeforeIt_ALaterTurnStaysOpen()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1000);
+        Append(turn, 2000, 3000);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        Append(turn, 3000, 5000);
+        turn.SpeechStarted(4000); // the user speaks again before the session took the first answer
+        Append(turn, 5000, 6000);
+        turn.Answered("resp_1");
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(3700, replayed.Audio[0]);
+        Assert.Equal(5999, replayed.Audio[^1]);
+    }
+
+    [Fact]
+    public void TurnsCommittedAndNotAnswered_AreBoundedInNumber_AndNoneIsLost()
+    {
+        // A service that commits turns and never answers them (or whose answers the session never takes): the oldest
+        // turn reaches through the others, so the replay still begins where the first one did.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs, maxTurn: TimeSpan.FromSeconds(100));
+        for (var i = 0; i < 40; i++)
+        {
+            Append(turn, i * 1000, (i * 1000) + 1000);
+            turn.SpeechStarted((i * 1000) + 500);
+            turn.ServiceCommitted();
+        }
+
+        Assert.Equal(200, turn.Restart().Audio[0]);
     }
 
     [Fact]
@@ -142,9 +222,10 @@ public sealed class OpenTurnAudioTests
     {
         using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
         Append(turn, 0, 2000);
-        turn.Committed();
+        turn.CommittedHere();
         Append(turn, 2000, 3500);
-        turn.Answered(); // the answer to the committed turn: the audio since is the next turn
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1"); // the answer to the committed turn: the audio since is the next turn
         turn.SpeechStarted(0); // no server detection here: ignored
 
         var replayed = turn.Restart();
@@ -153,7 +234,7 @@ public sealed class OpenTurnAudioTests
         Assert.Equal(1500, replayed.ReplayedMs);
         Assert.True(turn.TurnOpen);
         turn.Append(replayed.Audio);
-        turn.Committed();
+        turn.CommittedHere();
         Assert.Empty(turn.Restart().Audio);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
+using V2V.Simulator;
 using V2V.Testing;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
@@ -101,7 +102,42 @@ public sealed partial class RenewalMidTurnTests
         Assert.Empty(harness.Outputs.OfType<ErrorOutput>());
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider clock, TurnMode turnMode) => SessionHarness.StartAsync(o =>
+    [Fact]
+    public async Task RenewalForcedAfterTheQuestionEnded_BeforeItsAnswerBegan_TheHostIsToldTheTurnOnce_AndGetsOneAnswer()
+    {
+        // The old connection heard the question end and has not begun its answer (its first answer waits on the test's
+        // clock, longer than the test moves it) when the renewal is forced: the new connection, which answers at once, is
+        // sent the question, hears it again and answers it.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
+        {
+            s.Faults.FirstResponseDelay = TimeSpan.FromHours(1);
+            s.Faults.FirstResponseDelayConnections = 1;
+        });
+
+        // The audio goes out faster than it is spoken: the rest of it waits for the speech start, as it would in real time.
+        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
+        var splitAt = Bytes(LeadingSilenceMs + (Speech.Say(Question).Duration.TotalMilliseconds / 2));
+        await harness.SendAsync(speech[..splitAt], Rate, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
+        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => !s.Started), "the service hearing the question end");
+        await ForceRenewalAsync(harness, clock);
+        var outputs = await harness.WaitForAsync(
+            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
+            "the answer to the question on the new connection, and its transcription");
+
+        // The host was told one turn (one start, one end: a second would be a second question to it), and its answer.
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => s.Started);
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.False(answer.Interrupted);
+        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
+        Assert.InRange(heardMs, Speech.Say(Question).Duration.TotalMilliseconds * 0.9, Speech.Say(Question).Duration.TotalMilliseconds + 1000);
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider clock, TurnMode turnMode, Action<LocalRealtimeServerOptions>? server = null) => SessionHarness.StartAsync(o =>
     {
         o.AudioOut = false;
         o.InputTranscript = true;
@@ -112,6 +148,7 @@ public sealed partial class RenewalMidTurnTests
         s.TimeProvider = clock;
         s.SpeedFactor = 0; // no server waits: its clock is the test's, which moves only when the test says
         s.SessionLifetime = Lifetime;
+        server?.Invoke(s);
     });
 
     /// <summary>Moves the shared clock past the forced renewal (short of the session's end) and waits for the new connection.</summary>
