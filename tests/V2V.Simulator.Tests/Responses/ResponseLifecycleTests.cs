@@ -77,6 +77,16 @@ public sealed class ResponseLifecycleTests
         Assert.Equal(TimeSpan.Zero, second.StartDelay);
     }
 
+    [Fact]
+    public void FirstResponseDelayConnections_DelaysTheFirstResponseOfOnlyThatManyConnections()
+    {
+        var options = new LocalRealtimeServerOptions { Faults = { FirstResponseDelay = TimeSpan.FromSeconds(2), FirstResponseDelayConnections = 2 } };
+
+        var delays = Enumerable.Range(0, 3).Select(_ => Lifecycle(DialectProfile.Ga, options).Item1.Begin(Default, 0, CancellationToken.None).StartDelay);
+
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.Zero], delays);
+    }
+
     [Theory]
     [InlineData(1, 100)]
     [InlineData(20, 5)]
