@@ -68,12 +68,13 @@ public sealed class VoiceSession : IAsyncDisposable
         _history = new ConversationHistory(options.MaxHistory);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff);
         _transcript = new SpokenTranscript(context, _voice, _history);
-        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio);
+        var answerHeard = new AnswerHeard(link, toldSpeech);
+        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answerHeard);
         var responses = new ResponseCoordinator(context, turns, _inbox);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _bargeIn, firstAudio);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
-        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, firstAudio);
+        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answerHeard, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.TakeHeardTurns);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation);
         var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio);

@@ -53,6 +53,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// </summary>
     public void Answered(string responseId) => openTurn?.Answered(responseId);
 
+    /// <summary>The user heard some of the answer <paramref name="responseId"/>: the turns it answers are not sent again.</summary>
+    public void Heard(string responseId) => openTurn?.Heard(responseId);
+
     /// <summary>
     /// A server event of <paramref name="from"/>, read before the session handles it: the speech starts that open the
     /// user's turn, the commits, and the answers seen (which close it only once the session takes them,

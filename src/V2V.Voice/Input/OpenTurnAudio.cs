@@ -10,9 +10,11 @@ namespace V2V.Voice.Input;
 /// <para>
 /// With the server's turn detection a turn opens at <c>speech_started</c> (from its <c>audio_start_ms</c>, less the
 /// prefix padding once more, so the new connection's detector hears quiet before the speech), is committed at
-/// <c>input_audio_buffer.committed</c>, and closes when a response created after that commit is one the session has
-/// taken (<see cref="Answered"/>): replaying it then would answer it twice. Two things keep a turn open that a
-/// simpler rule would close. A response created before the commit (a greeting, a tool's answer, asked for while the
+/// <c>input_audio_buffer.committed</c>, is answered when the session takes a response created after that commit
+/// (<see cref="Answered"/>), and closes once the user has heard some of that answer (<see cref="Heard"/>): replaying it
+/// then would answer it twice. An answer cut before a word of it was heard (a renewal forced just after it began, a
+/// connection lost) answered nothing, so its turn is sent again and the new connection answers it. Two more things
+/// keep a turn open that a simpler rule would close. A response created before the commit (a greeting, a tool's answer, asked for while the
 /// user speaks) does not answer it: the turn is still in the service's input buffer. And a <c>response.created</c>
 /// the connection's reader has seen but the session has not taken (it was behind, and a renewal then dropped the old
 /// connection's events as stale) answers nothing the user will hear: the turn goes to the new connection, which
@@ -63,6 +65,7 @@ internal sealed class OpenTurnAudio : IDisposable
     private long _end;
     private long? _speechFrom;
     private long _commits;
+    private (string ResponseId, long From)? _unheard;
 
     /// <param name="sampleRate">The rate of the audio appended (the model's).</param>
     /// <param name="serverDetectsTurns">The service reports speech starts (server or semantic VAD); else turns end on this side with a commit.</param>
@@ -187,7 +190,10 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>The session took the response <paramref name="responseId"/> (server turn detection): the turns committed before it are answered.</summary>
+    /// <summary>
+    /// The session took the response <paramref name="responseId"/> (server turn detection): the turns committed before it
+    /// are answered, and kept until some of the answer is heard (<see cref="Heard"/>).
+    /// </summary>
     public void Answered(string responseId)
     {
         if (!_serverDetectsTurns)
@@ -203,8 +209,28 @@ internal sealed class OpenTurnAudio : IDisposable
             }
             var commits = _seenAnswers[index].Commits;
             _seenAnswers.RemoveRange(0, index + 1); // answers come in order: any seen before it are not coming
+            var answered = _committed.FindAll(t => t.Commit <= commits);
+            if (answered.Count == 0)
+            {
+                return; // an answer to no turn of the user's (a greeting, a tool's result)
+            }
             _committed.RemoveAll(t => t.Commit <= commits);
-            Trim();
+            // An earlier answer never heard (cut at once) leaves its turn to this one: both are the user's unanswered words.
+            var from = Math.Min(answered[0].From, _unheard?.From ?? long.MaxValue);
+            _unheard = (responseId, from);
+        }
+    }
+
+    /// <summary>The user heard some of the answer <paramref name="responseId"/> (or it ended whole): the turns it answers are closed.</summary>
+    public void Heard(string responseId)
+    {
+        lock (_gate)
+        {
+            if (_unheard?.ResponseId == responseId)
+            {
+                _unheard = null;
+                Trim();
+            }
         }
     }
 
@@ -244,6 +270,7 @@ internal sealed class OpenTurnAudio : IDisposable
             // On the new connection the replayed audio is one turn in its input buffer, neither committed nor answered.
             _committed.Clear();
             _seenAnswers.Clear();
+            _unheard = null;
             _speechFrom = open ? 0 : null;
             return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs);
         }
@@ -275,8 +302,8 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>Where the open turn begins: the oldest committed turn not answered, else the speech in the input buffer.</summary>
-    private long? TurnStart => _committed.Count > 0 ? _committed[0].From : _speechFrom;
+    /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
+    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _speechFrom);
 
     private short[] Copy(long from, long to)
     {

@@ -10,9 +10,10 @@ namespace V2V.Voice.Session;
 /// <summary>
 /// Barge-in, in DESIGN.md's order: stop and drop the queued voice (and the words queued with it) and say flush at
 /// once; then what the turn tracker decides from what was heard: cancel the response in progress, truncate each item
-/// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own.
+/// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own. An answer
+/// cut after some of it was heard is told to <c>answerHeard</c> (null in tests of the voice alone, with no connection).
 /// </summary>
-internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio)
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerHeard? answerHeard = null)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
@@ -30,7 +31,15 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             context.Metrics.FramesDropped.Add(dropped, new KeyValuePair<string, object?>("reason", "barge_in"));
         }
 
+        // Without audio out the answer reaches the user as text: some was given when its transcript is open.
+        var textGiven = !context.Options.AudioOut && transcript.IsOpen;
         var plan = turns.BargeIn(itemId, playedMs);
+        if (plan.CancelResponseId is { } cut && (textGiven || turns.HeardAnyOf(cut, itemId, playedMs)))
+        {
+            // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its turn
+            // stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
+            answerHeard?.Tell(cut);
+        }
         if (plan.CancelResponseId is { } cancelled)
         {
             await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);

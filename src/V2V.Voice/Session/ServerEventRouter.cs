@@ -31,6 +31,7 @@ internal sealed class ServerEventRouter(
     ConversationHistory history,
     InputStage input,
     ToldUserSpeech toldSpeech,
+    AnswerHeard answerHeard,
     FirstAudioTimer firstAudio)
 {
     private readonly Errors.FailedTranscription _failedTranscription = new();
@@ -98,7 +99,6 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 turns.OnResponseCreated(createdId);
-                toldSpeech.ResponseCreated();
                 input.ResponseTaken(createdId);
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
@@ -133,6 +133,10 @@ internal sealed class ServerEventRouter(
         {
             context.Metrics.Tokens.Record(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
             context.Metrics.Tokens.Record(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
+        }
+        if (response.Status is not ("cancelled" or "failed") && response.Id is { } doneId)
+        {
+            answerHeard.Tell(doneId); // ended whole (or cut short by the service): it is the answer being played
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {

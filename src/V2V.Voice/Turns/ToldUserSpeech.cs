@@ -80,8 +80,8 @@ internal sealed class ToldUserSpeech
         return true;
     }
 
-    /// <summary>The session took a response: a turn told as ended is answered (one the user is still speaking is not).</summary>
-    public void ResponseCreated()
+    /// <summary>The user heard an answer: a turn told as ended is answered (one the user is still speaking is not).</summary>
+    public void AnswerHeard()
     {
         if (_told == Told.Stopped)
         {

@@ -105,6 +105,29 @@ internal sealed class TurnTracker
         TurnAudioMs += ms;
     }
 
+    /// <summary>
+    /// Whether the listener heard any of <paramref name="responseId"/>'s audio, given the item being played when the
+    /// voice was cut (<paramref name="playingItemId"/>, null when nothing was queued) and how much of it was played:
+    /// one of its items before that one (played whole), that one in part, or, with nothing queued, any of its audio.
+    /// </summary>
+    public bool HeardAnyOf(string responseId, string? playingItemId, double playedMs)
+    {
+        var playing = playingItemId is null ? -1 : _order.IndexOf(playingItemId);
+        for (var i = 0; i < _order.Count; i++)
+        {
+            var item = _items[_order[i]];
+            if (item.ResponseId != responseId || item.ReceivedMs <= 0)
+            {
+                continue;
+            }
+            if (playing < 0 || i < playing || (i == playing && playedMs > 0))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Audio received for <paramref name="itemId"/>, in ms (0 when unknown).</summary>
     public double ReceivedMs(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ReceivedMs : 0;
 

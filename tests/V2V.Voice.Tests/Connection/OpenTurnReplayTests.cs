@@ -59,7 +59,8 @@ public sealed class OpenTurnReplayTests : IDisposable
         slot.Note(old, SpeechStarted(500));
         slot.Note(old, Committed());
         slot.Note(old, ResponseCreated());
-        slot.Answered("resp_1"); // the session took the answer of the old connection: it is heard there
+        slot.Answered("resp_1");
+        slot.Heard("resp_1"); // the session took the answer of the old connection, and it is heard there
 
         slot.Detach();
         var replayed = await slot.SendBufferedThenGoLiveAsync(renewed, ct);

@@ -64,6 +64,8 @@ public sealed class OpenTurnAudioTests
         turn.ResponseSeen("resp_1");
         Assert.True(turn.TurnOpen); // the reader saw the answer; the session has not taken it yet
         turn.Answered("resp_1");
+        Assert.True(turn.TurnOpen); // taken; not a word of it heard yet
+        turn.Heard("resp_1");
         Assert.False(turn.TurnOpen);
         Assert.Equal(OpenTurnAudio.KeepBeforeATurn.TotalMilliseconds + (2 * PaddingMs), turn.KeptMs);
         Append(turn, 9000, 20000);
@@ -139,6 +141,53 @@ public sealed class OpenTurnAudioTests
         turn.ServiceCommitted();
         turn.ResponseSeen("resp_1");
         turn.Answered("resp_1");
+        turn.Heard("resp_1");
+        Assert.Empty(turn.Restart().Audio);
+    }
+
+    [Fact]
+    public void AnswerCutBeforeAWordOfItWasHeard_LeavesTheTurnOpen()
+    {
+        // A renewal forced just after the answer began (or a connection lost then): the answer is cancelled unheard, so
+        // it answered nothing, and the new connection must be sent the question.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1000);
+        Append(turn, 2000, 3500);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1");
+        Append(turn, 3500, 6000); // held while the answer is not heard, however long it takes
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(700, replayed.Audio[0]);
+        Assert.Equal(5999, replayed.Audio[^1]);
+        Assert.Equal(0, replayed.MissingMs);
+    }
+
+    [Fact]
+    public void UnheardAnswerFollowedByAnother_BothTurnsCloseWhenTheSecondIsHeard()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1000);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1"); // cut unheard by the user speaking again
+        Append(turn, 2000, 4000);
+        turn.SpeechStarted(3000);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_2");
+        turn.Answered("resp_2");
+        Assert.Equal(700, turn.Restart().Audio[0]); // neither heard yet: both turns
+
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(500);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_3");
+        turn.Answered("resp_3");
+        turn.Heard("resp_3");
         Assert.Empty(turn.Restart().Audio);
     }
 
@@ -194,6 +243,7 @@ public sealed class OpenTurnAudioTests
         turn.SpeechStarted(4000); // the user speaks again before the session took the first answer
         Append(turn, 5000, 6000);
         turn.Answered("resp_1");
+        turn.Heard("resp_1");
 
         var replayed = turn.Restart();
 

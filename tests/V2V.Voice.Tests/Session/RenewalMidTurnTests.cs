@@ -137,12 +137,50 @@ public sealed partial class RenewalMidTurnTests
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider clock, TurnMode turnMode, Action<LocalRealtimeServerOptions>? server = null) => SessionHarness.StartAsync(o =>
+    [Fact]
+    public async Task RenewalForcedAsTheAnswerBegins_BeforeAWordOfItIsHeard_TheNewConnectionAnswersTheQuestion()
+    {
+        // The server runs on a clock of its own that stands still: it announces the answer, and its audio waits. The
+        // renewal then cuts an answer nobody heard a word of; it answered nothing, so the question goes to the new
+        // connection. The host is told one turn and gets one answer, heard whole.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        var serverClock = new FakeTimeProvider(clock.GetUtcNow());
+        await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
+        {
+            s.TimeProvider = serverClock;
+            s.SpeedFactor = 1;
+        }, o => o.AudioOut = true);
+        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
+        var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
+        var splitAt = Bytes(LeadingSilenceMs + (spokenMs / 2));
+
+        await harness.SendAsync(speech[..splitAt], Rate, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
+        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        await harness.WaitForReceivedAsync("response.created");
+        await ForceRenewalAsync(harness, clock);
+        var outputs = await WaitWhileTheServerClockRunsAsync(harness, serverClock,
+            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
+            "the answer to the question on the new connection, and its transcription");
+
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => s.Started);
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.False(answer.Interrupted);
+        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
+        Assert.InRange(heardMs, spokenMs * 0.9, spokenMs + 1000);
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    private static Task<SessionHarness> StartAsync(
+        FakeTimeProvider clock, TurnMode turnMode, Action<LocalRealtimeServerOptions>? server = null, Action<VoiceSessionOptions>? client = null) => SessionHarness.StartAsync(o =>
     {
         o.AudioOut = false;
         o.InputTranscript = true;
         o.TurnMode = turnMode;
         o.TimeProvider = clock;
+        client?.Invoke(o);
     }, s =>
     {
         s.TimeProvider = clock;
@@ -157,6 +195,30 @@ public sealed partial class RenewalMidTurnTests
         clock.Advance(PastForcedRenewal);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the renewed connection");
         await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the new connection's configuration");
+    }
+
+    /// <summary>Moves the server's own clock on in small steps until <paramref name="condition"/> holds (the session's clock stays).</summary>
+    private static async Task<IReadOnlyList<VoiceSessionEvent>> WaitWhileTheServerClockRunsAsync(
+        SessionHarness harness, FakeTimeProvider serverClock, Func<IReadOnlyList<VoiceSessionEvent>, bool> condition, string what)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var ticking = Task.Run(async () =>
+        {
+            while (!running.IsCancellationRequested)
+            {
+                serverClock.Advance(TimeSpan.FromMilliseconds(50));
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return await harness.WaitForAsync(condition, what);
+        }
+        finally
+        {
+            await running.CancelAsync();
+            await ticking;
+        }
     }
 
     private static int Bytes(double ms) => (int)(ms * Rate / 1000) * 2;

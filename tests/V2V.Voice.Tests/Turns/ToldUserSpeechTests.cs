@@ -71,7 +71,7 @@ public sealed class ToldUserSpeechTests
         told.SpeechStarted(300);
         told.SpeechStopped(2700, "item_old");
         told.Transcribed("item_old");
-        told.ResponseCreated();
+        told.AnswerHeard();
 
         told.NewConnection(replayedMs: 800); // what the new connection is sent is a later turn's beginning
 
@@ -85,7 +85,7 @@ public sealed class ToldUserSpeechTests
     {
         var told = new ToldUserSpeech();
         told.SpeechStarted(300);
-        told.ResponseCreated(); // a greeting or a tool's answer, while the user goes on speaking
+        told.AnswerHeard(); // a greeting or a tool's answer, while the user goes on speaking
 
         told.NewConnection(replayedMs: 2000);
 

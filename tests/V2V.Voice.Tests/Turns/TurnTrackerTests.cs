@@ -157,4 +157,21 @@ public sealed class TurnTrackerTests
         turns.OnNewConnection();
         Assert.False(turns.UserTranscriptPending);
     }
+
+    [Fact]
+    public void HeardAnyOf_TheAnswer_IsWhatWasPlayedOfIt_NotWhatWasReceived()
+    {
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_0", 0, "resp_0", 900); // an earlier answer still playing
+        turns.OnAudioReceived("item_1", 0, "resp_1", 1200);
+        turns.OnAudioReceived("item_2", 0, "resp_1", 800);
+
+        Assert.False(turns.HeardAnyOf("resp_1", "item_0", 400)); // queued behind the earlier answer
+        Assert.False(turns.HeardAnyOf("resp_1", "item_1", 0)); // first in the queue, not a frame played
+        Assert.True(turns.HeardAnyOf("resp_1", "item_1", 20));
+        Assert.True(turns.HeardAnyOf("resp_1", "item_2", 0)); // its first item was played whole
+        Assert.True(turns.HeardAnyOf("resp_1", null, 0)); // nothing left queued: all of it was played
+        Assert.False(turns.HeardAnyOf("resp_2", null, 0)); // no audio of it came
+    }
 }
