@@ -148,9 +148,7 @@ internal sealed class TalkConversation : IDisposable
                 _report.ExpectUserLine();
                 break;
             case StateOutput { State: VoiceSessionState.Reconnecting, Detail: var reason }:
-                // A turn the old connection had not answered is lost with it (its answer was closed as interrupted, if
-                // it had begun): the new connection answers only what comes after.
-                Volatile.Write(ref _speechEnds, Math.Min(Volatile.Read(ref _speechEnds), Volatile.Read(ref _answers)));
+                // A turn the old connection had not answered audibly goes to the new one, which answers it: still awaited.
                 _report.ConnectionLost(reason);
                 break;
             case ErrorOutput { Fatal: false, Code: "session_expired" }:
