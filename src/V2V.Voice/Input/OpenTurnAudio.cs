@@ -288,6 +288,10 @@ internal sealed class OpenTurnAudio : IDisposable
     /// <summary>Drops what no replay can need: before the open turn (at most <see cref="MaxTurn"/>), or before the stretch kept while none is open.</summary>
     private void Trim()
     {
+        if (_unheard is { } unheard && unheard.From < _end - _maxSamples)
+        {
+            _unheard = null; // an answer not heard in all that time is given up: a later connection gets no stale question
+        }
         var keepFrom = Math.Max(TurnStart ?? _end - _keepWhileClosed, _end - _maxSamples);
         if (keepFrom <= _start)
         {

@@ -134,9 +134,11 @@ internal sealed class ServerEventRouter(
             context.Metrics.Tokens.Record(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
             context.Metrics.Tokens.Record(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
         }
-        if (response.Status is not ("cancelled" or "failed") && response.Id is { } doneId)
+        if (response.Status != "cancelled" && response.Id is { } doneId)
         {
-            answerHeard.Tell(doneId); // ended whole (or cut short by the service): it is the answer being played
+            // Ended whole or cut short by the service, it is the answer being played; failed, the host is told so. Either
+            // way the turn is over: a later connection must not answer it again. A cancelled one was judged by the barge-in.
+            answerHeard.Tell(doneId);
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {

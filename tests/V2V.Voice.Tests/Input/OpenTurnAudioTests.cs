@@ -167,6 +167,25 @@ public sealed class OpenTurnAudioTests
     }
 
     [Fact]
+    public void AnswerNeverHeard_IsGivenUp_OnceTheTurnIsOlderThanTheLongestKept()
+    {
+        // Cut unheard by a cough, and nothing asked since: a renewal minutes later must not answer a stale question.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs, maxTurn: TimeSpan.FromSeconds(10));
+        Append(turn, 0, 2000);
+        turn.SpeechStarted(1000);
+        turn.ServiceCommitted();
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1");
+        Append(turn, 2000, 10500);
+        Assert.True(turn.TurnOpen); // 9.8 s since the turn began: still kept whole
+
+        Append(turn, 10500, 11000);
+
+        Assert.False(turn.TurnOpen);
+        Assert.Empty(turn.Restart().Audio);
+    }
+
+    [Fact]
     public void UnheardAnswerFollowedByAnother_BothTurnsCloseWhenTheSecondIsHeard()
     {
         using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: true, PaddingMs);
