@@ -19,8 +19,15 @@ public sealed class LocalRealtimeServerFaults
     public TimeSpan? FirstResponseDelay { get; set; }
 
     /// <summary>
-    /// With <see cref="FirstResponseDelay"/>: delay the first response of only the first this many connections (null:
-    /// of every connection), e.g. an answer held back on the connection a client is about to replace, not on the next.
+    /// Wait this long, in wall-clock time, between the first response's <c>response.created</c> (and its output item)
+    /// and its first audio (null: no wait): an answer announced whose words are still to come.
+    /// </summary>
+    public TimeSpan? FirstAudioDelay { get; set; }
+
+    /// <summary>
+    /// With <see cref="FirstResponseDelay"/> or <see cref="FirstAudioDelay"/>: delay the first response of only the
+    /// first this many connections (null: of every connection), e.g. an answer held back on the connection a client is
+    /// about to replace, not on the next.
     /// </summary>
     public int? FirstResponseDelayConnections { get; set; }
 
@@ -77,9 +84,9 @@ public sealed class LocalRealtimeServerFaults
     private int _refused;
     private int _delayedConnections;
 
-    /// <summary>How long the first response of the next connection waits (<see cref="FirstResponseDelay"/>); counts the connections.</summary>
-    internal TimeSpan NextFirstResponseDelay() =>
-        FirstResponseDelay is { } delay && (FirstResponseDelayConnections is not { } limit || Interlocked.Increment(ref _delayedConnections) <= limit) ? delay : TimeSpan.Zero;
+    /// <summary>Whether the first response of the next connection is delayed (<see cref="FirstResponseDelayConnections"/>); counts the connections.</summary>
+    internal bool NextConnectionDelayed() =>
+        FirstResponseDelayConnections is not { } limit || Interlocked.Increment(ref _delayedConnections) <= limit;
 
     /// <summary>The status to refuse this handshake with, or null to let it through; counts the refusals.</summary>
     internal int? NextHandshakeRefusal()
@@ -115,6 +122,11 @@ public sealed class LocalRealtimeServerFaults
         if (FirstResponseDelay is { } d && d < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(FirstResponseDelay), d, "Faults.FirstResponseDelay must not be negative.");
+        }
+
+        if (FirstAudioDelay is { } a && a < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FirstAudioDelay), a, "Faults.FirstAudioDelay must not be negative.");
         }
 
         if (FirstResponseDelayConnections is < 1)

@@ -15,7 +15,7 @@ namespace V2V.Simulator.Responses;
 internal sealed class ResponseLifecycle(SessionConfig config, Conversation conversation, OutputItemEvents items, EchoAgent agent, LocalRealtimeServerOptions options)
 {
     // Fixed when the connection opens: which connections are delayed is counted across the server.
-    private readonly TimeSpan _firstResponseDelay = options.Faults.NextFirstResponseDelay();
+    private readonly bool _firstDelayed = options.Faults.NextConnectionDelayed();
 
     private int _started;
     private bool _spokeBefore;
@@ -64,7 +64,8 @@ internal sealed class ResponseLifecycle(SessionConfig config, Conversation conve
             OutOfBand = request.OutOfBand,
             Metadata = request.Metadata,
             FailWith = faults.FailResponsesWith is { } code && _started >= faults.FailResponsesAfter ? code : null,
-            StartDelay = _started == 0 ? _firstResponseDelay : TimeSpan.Zero,
+            StartDelay = _started == 0 && _firstDelayed ? faults.FirstResponseDelay ?? TimeSpan.Zero : TimeSpan.Zero,
+            AudioDelay = _started == 0 && _firstDelayed ? faults.FirstAudioDelay ?? TimeSpan.Zero : TimeSpan.Zero,
             StartInputSample = startInputSample,
         };
         _started++;

@@ -87,6 +87,11 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
         var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty };
         item.Content.Add(part);
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, part, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }));
+        if (offsetMs == 0)
+        {
+            // Announced, its words still to come (a fault); the pace counts from creation, so what was held comes at once.
+            await Pacer.WaitAsync(r.AudioDelay, TimeProvider.System, r.Token).ConfigureAwait(false);
+        }
 
         var words = planned.Transcript.Split(' ');
         var wordsSent = 0;

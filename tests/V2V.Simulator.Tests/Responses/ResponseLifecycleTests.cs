@@ -87,6 +87,22 @@ public sealed class ResponseLifecycleTests
         Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), TimeSpan.Zero], delays);
     }
 
+    [Fact]
+    public void FirstAudioDelay_HoldsBackTheAudioOfOnlyTheFirstResponse_OfTheConnectionsCounted()
+    {
+        var options = new LocalRealtimeServerOptions { Faults = { FirstAudioDelay = TimeSpan.FromSeconds(3), FirstResponseDelayConnections = 1 } };
+        var (first, _) = Lifecycle(DialectProfile.Ga, options);
+        var (second, _) = Lifecycle(DialectProfile.Ga, options);
+
+        var answer = first.Begin(Default, 0, CancellationToken.None);
+        first.End(answer, ResponseOutcome.Completed());
+
+        Assert.Equal(TimeSpan.FromSeconds(3), answer.AudioDelay);
+        Assert.Equal(TimeSpan.Zero, answer.StartDelay);
+        Assert.Equal(TimeSpan.Zero, first.Begin(Default, 0, CancellationToken.None).AudioDelay);
+        Assert.Equal(TimeSpan.Zero, second.Begin(Default, 0, CancellationToken.None).AudioDelay);
+    }
+
     [Theory]
     [InlineData(1, 100)]
     [InlineData(20, 5)]

@@ -140,15 +140,14 @@ public sealed partial class RenewalMidTurnTests
     [Fact]
     public async Task RenewalForcedAsTheAnswerBegins_BeforeAWordOfItIsHeard_TheNewConnectionAnswersTheQuestion()
     {
-        // The server runs on a clock of its own that stands still: it announces the answer, and its audio waits. The
-        // renewal then cuts an answer nobody heard a word of; it answered nothing, so the question goes to the new
-        // connection. The host is told one turn and gets one answer, heard whole.
+        // The old connection announces its answer and holds back its audio (for an hour); the renewal then cuts an answer
+        // nobody heard a word of. It answered nothing, so the question goes to the new connection, which answers at once.
+        // The host is told one turn and gets one answer, heard whole.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        var serverClock = new FakeTimeProvider(clock.GetUtcNow());
         await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
         {
-            s.TimeProvider = serverClock;
-            s.SpeedFactor = 1;
+            s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
+            s.Faults.FirstResponseDelayConnections = 1;
         }, o => o.AudioOut = true);
         var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
         var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
@@ -157,9 +156,9 @@ public sealed partial class RenewalMidTurnTests
         await harness.SendAsync(speech[..splitAt], Rate, 1);
         await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
         await harness.SendAsync(speech[splitAt..], Rate, 1);
-        await harness.WaitForReceivedAsync("response.created");
+        await harness.WaitForReceivedAsync("response.content_part.added"); // announced: all but its audio
         await ForceRenewalAsync(harness, clock);
-        var outputs = await WaitWhileTheServerClockRunsAsync(harness, serverClock,
+        var outputs = await harness.WaitForAsync(
             o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
             "the answer to the question on the new connection, and its transcription");
 
@@ -195,30 +194,6 @@ public sealed partial class RenewalMidTurnTests
         clock.Advance(PastForcedRenewal);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the renewed connection");
         await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the new connection's configuration");
-    }
-
-    /// <summary>Moves the server's own clock on in small steps until <paramref name="condition"/> holds (the session's clock stays).</summary>
-    private static async Task<IReadOnlyList<VoiceSessionEvent>> WaitWhileTheServerClockRunsAsync(
-        SessionHarness harness, FakeTimeProvider serverClock, Func<IReadOnlyList<VoiceSessionEvent>, bool> condition, string what)
-    {
-        using var running = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var ticking = Task.Run(async () =>
-        {
-            while (!running.IsCancellationRequested)
-            {
-                serverClock.Advance(TimeSpan.FromMilliseconds(50));
-                await Task.Delay(5, CancellationToken.None);
-            }
-        }, CancellationToken.None);
-        try
-        {
-            return await harness.WaitForAsync(condition, what);
-        }
-        finally
-        {
-            await running.CancelAsync();
-            await ticking;
-        }
     }
 
     private static int Bytes(double ms) => (int)(ms * Rate / 1000) * 2;
