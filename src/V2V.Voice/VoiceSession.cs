@@ -66,9 +66,9 @@ public sealed class VoiceSession : IAsyncDisposable
         var toldSpeech = new ToldUserSpeech();
         var firstAudio = new FirstAudioTimer();
         _history = new ConversationHistory(options.MaxHistory);
-        _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff);
-        _transcript = new SpokenTranscript(context, _voice, _history);
         var answerHeard = new AnswerHeard(link, toldSpeech);
+        _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answerHeard);
+        _transcript = new SpokenTranscript(context, _voice, _history);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answerHeard);
         var responses = new ResponseCoordinator(context, turns, _inbox);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);

@@ -40,6 +40,9 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
     private readonly List<SpokenTurn> _turnsWritten = [];
     private long _framesWritten;
 
+    /// <summary>The item whose audio the reader took last (or the transport reported played): what the listener is hearing.</summary>
+    public string? LastTakenItem => Volatile.Read(ref _taken)?.ItemId;
+
     /// <summary>Audio written and not yet taken by the reader (none counts while a flush is on its way to it).</summary>
     public bool InFlight => Volatile.Read(ref _flushesAhead) == 0 && Volatile.Read(ref _framesWritten) > Volatile.Read(ref _framesTaken);
 

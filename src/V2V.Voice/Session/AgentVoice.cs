@@ -25,9 +25,13 @@ internal sealed class AgentVoice
     private readonly PlayoutQueue? _playout;
     private readonly TransportHandoff _handoff;
     private readonly List<PcmFrame> _frames = [];
+    private readonly AnswerHeard? _answerHeard;
+    private string? _heardResponse;
 
-    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff)
+    // answerHeard: told once the listener hears a response's first audio (null in tests of the voice alone).
+    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff, AnswerHeard? answerHeard = null)
     {
+        _answerHeard = answerHeard;
         _handoff = handoff;
         _context = context;
         _turns = turns;
@@ -76,6 +80,7 @@ internal sealed class AgentVoice
         _frames.Clear();
         _cutter.Add(audio.ItemId, audio.Audio.Span, _frames);
         await DeliverFramesAsync(ct).ConfigureAwait(false);
+        TellIfHeard(audio.ResponseId);
         V2V.Realtime.Diagnostics.RealtimeProbe.OutputReady(audio.ReceivedTimestamp);
         if (_firstAudio.TryTake(Stopwatch.GetTimestamp(), out var latency))
         {
@@ -108,6 +113,20 @@ internal sealed class AgentVoice
 
     /// <summary>Paced output: a turn the listener heard to its end.</summary>
     public bool TryTakeHeardTurn(out SpokenTurn turn) => _handoff.TryTakeHeardTurn(out turn);
+
+    /// <summary>
+    /// The listener has heard the answer once the reader took audio of one of its items: said once per response, at the
+    /// first delta after that (within a delta or two of its first frame), so the question's audio is let go early.
+    /// </summary>
+    private void TellIfHeard(string responseId)
+    {
+        if (_answerHeard is null || _heardResponse == responseId || _handoff.LastTakenItem is not { } taken || _turns.ResponseOf(taken) != responseId)
+        {
+            return;
+        }
+        _heardResponse = responseId;
+        _answerHeard.Tell(responseId);
+    }
 
     /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>
     private async ValueTask DeliverFramesAsync(CancellationToken ct)

@@ -128,6 +128,9 @@ internal sealed class TurnTracker
         return false;
     }
 
+    /// <summary>The response <paramref name="itemId"/>'s audio came in (null when unknown).</summary>
+    public string? ResponseOf(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ResponseId : null;
+
     /// <summary>Audio received for <paramref name="itemId"/>, in ms (0 when unknown).</summary>
     public double ReceivedMs(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ReceivedMs : 0;
 
