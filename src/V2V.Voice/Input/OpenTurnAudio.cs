@@ -14,8 +14,9 @@ namespace V2V.Voice.Input;
 /// (<see cref="Answered"/>), and closes once the user has heard some of that answer (<see cref="Heard"/>): replaying it
 /// then would answer it twice. An answer cut before a word of it was heard (a renewal forced just after it began, a
 /// connection lost) answered nothing, so its turn is sent again and the new connection answers it. Two more things
-/// keep a turn open that a simpler rule would close. A response created before the commit (a greeting, a tool's answer, asked for while the
-/// user speaks) does not answer it: the turn is still in the service's input buffer. And a <c>response.created</c>
+/// keep a turn open that a simpler rule would close. A response created before the commit (a greeting, a tool's
+/// answer, asked for while the user speaks) does not answer it: the turn is still in the service's input buffer. And a
+/// <c>response.created</c>
 /// the connection's reader has seen but the session has not taken (it was behind, and a renewal then dropped the old
 /// connection's events as stale) answers nothing the user will hear: the turn goes to the new connection, which
 /// answers it. The reader notes what it reads (<see cref="SpeechStarted"/>, <see cref="ServiceCommitted"/>,
@@ -209,14 +210,15 @@ internal sealed class OpenTurnAudio : IDisposable
             }
             var commits = _seenAnswers[index].Commits;
             _seenAnswers.RemoveRange(0, index + 1); // answers come in order: any seen before it are not coming
-            var answered = _committed.FindAll(t => t.Commit <= commits);
-            if (answered.Count == 0)
+            // Committed turns are in commit order: the ones it answers are the first of them.
+            var answered = _committed.FindIndex(t => t.Commit > commits) is var later and >= 0 ? later : _committed.Count;
+            if (answered == 0)
             {
                 return; // an answer to no turn of the user's (a greeting, a tool's result)
             }
-            _committed.RemoveAll(t => t.Commit <= commits);
             // An earlier answer never heard (cut at once) leaves its turn to this one: both are the user's unanswered words.
-            var from = Math.Min(answered[0].From, _unheard?.From ?? long.MaxValue);
+            var from = Math.Min(_committed[0].From, _unheard?.From ?? long.MaxValue);
+            _committed.RemoveRange(0, answered);
             _unheard = (responseId, from);
         }
     }

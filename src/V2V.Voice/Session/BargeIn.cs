@@ -34,14 +34,14 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         // Without audio out the answer reaches the user as text: some was given when its transcript is open.
         var textGiven = !context.Options.AudioOut && transcript.IsOpen;
         var plan = turns.BargeIn(itemId, playedMs);
-        if (plan.CancelResponseId is { } cut && (textGiven || turns.HeardAnyOf(cut, itemId, playedMs)))
-        {
-            // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its turn
-            // stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
-            answerHeard?.Tell(cut);
-        }
         if (plan.CancelResponseId is { } cancelled)
         {
+            if (textGiven || turns.HeardAnyOf(cancelled, itemId, playedMs))
+            {
+                // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
+                // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
+                answerHeard?.Tell(cancelled);
+            }
             await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
         }
         foreach (var truncate in plan.Truncates)
