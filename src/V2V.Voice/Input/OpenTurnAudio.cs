@@ -16,10 +16,9 @@ namespace V2V.Voice.Input;
 /// connection lost) answered nothing, so its turn is sent again and the new connection answers it. Two more things
 /// keep a turn open that a simpler rule would close. A response created before the commit (a greeting, a tool's
 /// answer, asked for while the user speaks) does not answer it: the turn is still in the service's input buffer. And a
-/// <c>response.created</c>
-/// the connection's reader has seen but the session has not taken (it was behind, and a renewal then dropped the old
-/// connection's events as stale) answers nothing the user will hear: the turn goes to the new connection, which
-/// answers it. The reader notes what it reads (<see cref="SpeechStarted"/>, <see cref="ServiceCommitted"/>,
+/// <c>response.created</c> the connection's reader has seen but the session has not taken (it was behind, and a
+/// renewal then dropped the old connection's events as stale) answers nothing the user will hear: the turn goes to the
+/// new connection, which answers it. The reader notes what it reads (<see cref="SpeechStarted"/>, <see cref="ServiceCommitted"/>,
 /// <see cref="ResponseSeen"/>); the session confirms the answers it takes (<see cref="Answered"/>). While no turn is
 /// open only the last <see cref="KeepBeforeATurn"/> plus twice the padding is kept: <c>speech_started</c> arrives
 /// after the speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side (manual,
