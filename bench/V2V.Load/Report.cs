@@ -24,6 +24,12 @@ internal static class Report
             var share = r.JitMsInWindow / (r.ClientCpuMsPerAudioSecond * r.FramesIn / 100.0);
             Console.WriteLine($"JIT of {r.Bridge} at {r.Sessions} in the window: {r.JitMsInWindow:F0} ms, {share:P1} of the client's CPU{(share > 0.02 ? " (not warm yet: a longer --warmup or a later round is the fair figure)" : "")}");
         }
+        foreach (var r in results)
+        {
+            // Hops: thread-pool work items (continuations, mostly) and contended locks, per audio second and per frame out.
+            var perFrame = r.FramesOut > 0 ? $", {r.PoolItemsPerAudioSecond * r.FramesIn / 100.0 / r.FramesOut:F2} per frame out" : "";
+            Console.WriteLine($"hops of {r.Bridge} at {r.Sessions}: {r.PoolItemsPerAudioSecond:F1} thread-pool items per audio s{perFrame}; {r.LockContentionsPerAudioSecond:F2} contended locks per audio s");
+        }
         foreach (var r in results.Where(r => r.ErrorCodes.Length > 0))
         {
             Console.WriteLine($"errors of {r.Bridge} at {r.Sessions}: {r.ErrorCodes}");

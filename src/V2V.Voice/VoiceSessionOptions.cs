@@ -94,6 +94,15 @@ public sealed class VoiceSessionOptions
     public bool PaceOutput { get; set; } = true;
 
     /// <summary>
+    /// How often paced audio is handed to the reader (1 to 100 ms): each time, the frames due before the next time, so
+    /// with 10 ms frames the default 20 ms gives two at a time, up to 20 ms ahead of when they are heard. Each hand-over
+    /// wakes the reader: 5 ms hands the audio over more evenly and costs about a quarter more CPU per session under load
+    /// (docs/perf/README.md). A barge-in's truncate counts what was handed over, so it may include up to this much
+    /// audio the listener had not heard yet.
+    /// </summary>
+    public TimeSpan OutputPacingInterval { get; set; } = Playback.AudioPacer.DefaultTick;
+
+    /// <summary>
     /// The transport says what was played (<see cref="VoiceSession.ReportPlayed"/>), instead of "played" meaning taken
     /// from <see cref="VoiceSession.ReadOutputsAsync"/>: for a transport whose far end buffers audio and confirms what it
     /// played (a phone media stream's marks), so a barge-in truncates at what the listener heard, not at what was sent.

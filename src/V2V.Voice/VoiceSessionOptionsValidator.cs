@@ -49,6 +49,7 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(duplicate is null, nameof(VoiceSessionOptions.Tools), $"must name each function once (two are named '{duplicate}'; pass name: to AIFunctionFactory.Create)");
         Check(o.ToolTimeout > TimeSpan.Zero, nameof(VoiceSessionOptions.ToolTimeout), "must be positive");
         Check(o.OutputCapacity >= 16, nameof(VoiceSessionOptions.OutputCapacity), $"must be at least 16 (got {o.OutputCapacity})");
+        Check(o.OutputPacingInterval >= TimeSpan.FromMilliseconds(1) && o.OutputPacingInterval <= TimeSpan.FromMilliseconds(100), nameof(VoiceSessionOptions.OutputPacingInterval), $"must be 1 to 100 ms (got {o.OutputPacingInterval.TotalMilliseconds} ms)");
         Check(o.MaxQueuedOutput >= TimeSpan.FromSeconds(1), nameof(VoiceSessionOptions.MaxQueuedOutput), "must be at least 1 s");
         Check(o.ReconnectAudioBuffer >= TimeSpan.Zero && o.ReconnectAudioBuffer <= TimeSpan.FromMinutes(1), nameof(VoiceSessionOptions.ReconnectAudioBuffer), $"must be 0 to 60 s (got {o.ReconnectAudioBuffer.TotalSeconds} s)");
         Check(o.ReconnectDelay > TimeSpan.Zero && o.ReconnectDelay <= TimeSpan.FromMinutes(1), nameof(VoiceSessionOptions.ReconnectDelay), $"must be more than 0 and at most 60 s (got {o.ReconnectDelay.TotalMilliseconds} ms)");

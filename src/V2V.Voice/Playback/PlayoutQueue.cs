@@ -39,8 +39,15 @@ internal sealed class PlayoutQueue
     private AudioPacer? _pacer;
     private bool _inTick;
 
-    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TransportHandoff handoff, VoiceMetrics metrics, TimeSpan frameDuration, TimeSpan maxQueued)
+    // How far ahead of its time a frame may go (Stopwatch ticks): the pacer's tick, so a frame due before the next
+    // tick goes now and the reader never waits on the tick.
+    private readonly long _leadTicks;
+
+    // releaseAhead: how far ahead of its time a frame is released, the tick of the pacer that plays the queue (zero: at
+    // its time exactly, as a test releasing by hand wants).
+    public PlayoutQueue(ChannelWriter<VoiceSessionOutput> output, TransportHandoff handoff, VoiceMetrics metrics, TimeSpan frameDuration, TimeSpan maxQueued, TimeSpan releaseAhead = default)
     {
+        _leadTicks = (long)(releaseAhead.TotalSeconds * Stopwatch.Frequency);
         _output = output;
         _handoff = handoff;
         _metrics = metrics;
@@ -142,11 +149,15 @@ internal sealed class PlayoutQueue
         }
     }
 
-    /// <summary>Releases every frame that is due by <paramref name="now"/> (Stopwatch ticks), and the words queued behind them (the pacer's tick, through <see cref="ReleaseDue"/>, or a test's hand).</summary>
+    /// <summary>
+    /// Releases every frame that is due by <paramref name="now"/> plus the queue's lead (Stopwatch ticks), and the words
+    /// queued behind them (the pacer's tick, through <see cref="ReleaseDue"/>, or a test's hand).
+    /// </summary>
     public void Release(long now)
     {
         lock (_gate)
         {
+            var horizon = now + _leadTicks;
             while (_entries.TryPeek(out var entry))
             {
                 if (entry.Text is { } text)
@@ -159,7 +170,7 @@ internal sealed class PlayoutQueue
                     _handoff.TextWritten(text.Turn);
                     continue;
                 }
-                if (_nextDue > now)
+                if (_nextDue > horizon)
                 {
                     break;
                 }

@@ -40,7 +40,7 @@ internal sealed class AgentVoice
         _cutter = new OutputFrameCutter(context.Options.OutputSampleRate, context.Options.OutputFrameDuration);
         if (context.Options.PaceOutput)
         {
-            _playout = new PlayoutQueue(context.Outputs, handoff, context.Metrics, context.Options.OutputFrameDuration, context.Options.MaxQueuedOutput);
+            _playout = new PlayoutQueue(context.Outputs, handoff, context.Metrics, context.Options.OutputFrameDuration, context.Options.MaxQueuedOutput, context.Options.OutputPacingInterval);
         }
     }
 
@@ -59,11 +59,11 @@ internal sealed class AgentVoice
         }
         if (on)
         {
-            AudioPacer.Shared.Add(_playout);
+            AudioPacer.For(_context.Options.OutputPacingInterval).Add(_playout);
         }
         else
         {
-            AudioPacer.Shared.Remove(_playout);
+            AudioPacer.For(_context.Options.OutputPacingInterval).Remove(_playout);
         }
     }
 

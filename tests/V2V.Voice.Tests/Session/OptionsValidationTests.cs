@@ -41,4 +41,17 @@ public sealed class OptionsValidationTests
         Assert.Contains("MaxHistory must not be negative", ex.Message, StringComparison.Ordinal);
         Assert.True(new VoiceSessionOptionsValidator().Validate(null, new VoiceSessionOptions()).Succeeded);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(250)]
+    public void APacingIntervalOutOfRange_IsNamed_WithWhatIsAllowed(double ms)
+    {
+        var options = new VoiceSessionOptions { OutputPacingInterval = TimeSpan.FromMilliseconds(ms) };
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Equal(nameof(VoiceSessionOptions.OutputPacingInterval), ex.ParamName);
+        Assert.Contains($"OutputPacingInterval must be 1 to 100 ms (got {ms} ms)", ex.Message, StringComparison.Ordinal);
+    }
 }
