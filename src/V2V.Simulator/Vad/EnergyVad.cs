@@ -1,3 +1,5 @@
+using V2V.Audio;
+
 namespace V2V.Simulator.Vad;
 
 /// <summary>What the detector saw in one frame, in session time (samples at 24 kHz).</summary>
@@ -51,7 +53,7 @@ internal sealed class EnergyVad
         while (_nextFrame + FrameSamples <= endSample)
         {
             var frame = read(_nextFrame, _nextFrame + FrameSamples);
-            var loud = Dbfs(frame) >= level;
+            var loud = Pcm16Level.Dbfs(frame) >= level;
             if (!InSpeech)
             {
                 if (loud)
@@ -90,17 +92,5 @@ internal sealed class EnergyVad
         }
 
         return events;
-    }
-
-    private static double Dbfs(ReadOnlySpan<short> frame)
-    {
-        double sum = 0;
-        foreach (var s in frame)
-        {
-            sum += (double)s * s;
-        }
-
-        var rms = Math.Sqrt(sum / Math.Max(1, frame.Length)) / 32768.0;
-        return rms <= 0 ? -120 : 20 * Math.Log10(rms);
     }
 }

@@ -143,13 +143,7 @@ internal sealed class InputAudioPath : IDisposable
             return false; // the early send is off: no need to measure
         }
 
-        long sum = 0;
-        foreach (var s in samples)
-        {
-            sum += s * s;
-        }
-
-        return sum < _quietSumOfSquaresPerSample * samples.Length;
+        return Pcm16Level.SumOfSquares(samples) < _quietSumOfSquaresPerSample * samples.Length;
     }
 
     /// <summary>
