@@ -82,17 +82,28 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         }
     }
 
-    /// <summary>A barge-in (after the voice was cleared, <paramref name="cut"/> the turn it cut): the transcript closes as interrupted.</summary>
-    public async ValueTask InterruptAsync(SpokenTurn? cut, CancellationToken ct)
+    /// <summary>
+    /// A barge-in (after the voice was cleared, <paramref name="cut"/> the turn it cut): the transcript closes as
+    /// interrupted. An answer of which some audio was heard (<paramref name="heardItemId"/>) before any of its words
+    /// reached the session (a renewal or a barge-in just after it began, with its words still on their way) is closed
+    /// too, with no words: every answer the listener heard ends with a final transcript.
+    /// </summary>
+    public async ValueTask InterruptAsync(SpokenTurn? cut, string? heardItemId, CancellationToken ct)
     {
+        var closed = false;
         if (voice.IsPaced)
         {
             TakeHeardTurns();
-            await CloseCutTurnAsync(cut, ct).ConfigureAwait(false);
+            closed = await CloseCutTurnAsync(cut, ct).ConfigureAwait(false);
         }
         else if (_transcript.IsOpen)
         {
             await CloseAsync(null, interrupted: true, ct).ConfigureAwait(false);
+            closed = true;
+        }
+        if (!closed && heardItemId is not null)
+        {
+            await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, heardItemId), ct).ConfigureAwait(false);
         }
     }
 
@@ -100,7 +111,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     /// Paced output: the words of the cut turn not yet heard were dropped with the audio; the transcript closes as
     /// interrupted, and the history keeps what was heard (to within the sentence being spoken).
     /// </summary>
-    private async ValueTask CloseCutTurnAsync(SpokenTurn? cut, CancellationToken ct)
+    private async ValueTask<bool> CloseCutTurnAsync(SpokenTurn? cut, CancellationToken ct)
     {
         var turn = cut ?? _spokenTurn;
         var openText = _transcript.IsOpen ? _transcript.Text : null;
@@ -111,7 +122,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         _spokenTurn = null;
         if (turn is null)
         {
-            return;
+            return false; // no words of it came: nothing told yet
         }
         var text = turn.FullText ?? openText ?? string.Empty;
         var heard = text[..Math.Min(turn.HeardChars, text.Length)];
@@ -120,5 +131,6 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             history.AddAssistant(heard);
         }
         await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, turn.ItemId), ct).ConfigureAwait(false);
+        return true;
     }
 }
