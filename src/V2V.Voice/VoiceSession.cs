@@ -213,6 +213,9 @@ public sealed class VoiceSession : IAsyncDisposable
         _lifetime.Dispose();
     }
 
+    /// <summary>Ms of the user's audio the session keeps for a new connection (its open turn); for tests and diagnostics.</summary>
+    internal double OpenTurnKeptMs => _connection.Slot.OpenTurnKeptMs;
+
     /// <summary>The conversation as it would be replayed after a reconnect, taken on the actor (for tests and diagnostics).</summary>
     internal async Task<IReadOnlyList<RealtimeConversationItem>> HistorySnapshotAsync(CancellationToken cancellationToken)
     {

@@ -34,6 +34,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// </summary>
     public double SentMs => Interlocked.Read(ref _sentSamples) * 1000.0 / sampleRate;
 
+    /// <summary>Ms of the user's audio kept for a new connection (the open turn, or the stretch before one); diagnostics and tests.</summary>
+    public double OpenTurnKeptMs => openTurn?.KeptMs ?? 0;
+
     /// <summary>The producer sent <paramref name="samples"/> on the live connection.</summary>
     public void CountSent(int samples) => Interlocked.Add(ref _sentSamples, samples);
 
