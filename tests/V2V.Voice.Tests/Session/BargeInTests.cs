@@ -8,6 +8,7 @@ namespace V2V.Voice.Tests.Session;
 public sealed class BargeInTests
 {
     private const string Question = "Tell me a long story about the sea.";
+    private const string LongQuestion = "Tell me a long story about the sea, about the ships that sail on it, the fish that swim in it, and the storms that blow over it at night.";
 
     [Fact]
     public async Task BargeIn_FlushesCancelsAndTruncatesAtThePlayedPosition_AndDropsLateDeltas()
@@ -52,8 +53,11 @@ public sealed class BargeInTests
         {
             s.SpeedFactor = 1;
             s.GenerationSpeed = 1000;
+            s.SplitAnswersLongerThanMs = 60_000; // one item, however long
         });
-        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        // The local server echoes the question: a long one gives an answer that plays for seconds after its end has
+        // come, so the barge-in below lands while it plays even when a busy machine delays each step.
+        await harness.SendAsync(Speech.Pcm16(LongQuestion, 16000, 1), 16000, 1);
         var firstItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 60, "600 ms of the answer played"))
             .First(o => o is HeardAudio)).ItemId;
         // At 4x the answer is whole about when 600 ms of it have played: wait for its response.done, or the barge-in
