@@ -58,12 +58,6 @@ internal sealed class InputStage : IDisposable
     /// <summary>Ms of input the live connection has been sent (its buffer clock), for mapping speech_stopped to wall time.</summary>
     public double InputMs => _link.Connection.Slot.SentMs;
 
-    /// <summary>
-    /// On the actor: the session took <c>response.created</c> of the live connection, so the user's turns committed
-    /// before it are answered (a new connection is not sent them again).
-    /// </summary>
-    public void ResponseTaken(string responseId) => _link.Connection.Slot.Answered(responseId);
-
     /// <summary>A frame of the user's audio (checked by the caller), and what local VAD heard in it.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels, CancellationToken ct)
     {

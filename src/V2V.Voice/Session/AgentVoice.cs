@@ -25,13 +25,13 @@ internal sealed class AgentVoice
     private readonly PlayoutQueue? _playout;
     private readonly TransportHandoff _handoff;
     private readonly List<PcmFrame> _frames = [];
-    private readonly AnswerHeard? _answerHeard;
+    private readonly AnswerProgress? _answers;
     private string? _heardResponse;
 
-    // answerHeard: told once the listener hears a response's first audio (null in tests of the voice alone).
-    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff, AnswerHeard? answerHeard = null)
+    // answers: told once the listener hears a response's first audio (null in tests of the voice alone).
+    public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff, AnswerProgress? answers = null)
     {
-        _answerHeard = answerHeard;
+        _answers = answers;
         _handoff = handoff;
         _context = context;
         _turns = turns;
@@ -120,12 +120,12 @@ internal sealed class AgentVoice
     /// </summary>
     private void TellIfHeard(string responseId)
     {
-        if (_answerHeard is null || _heardResponse == responseId || _handoff.LastTakenItem is not { } taken || _turns.ResponseOf(taken) != responseId)
+        if (_answers is null || _heardResponse == responseId || _handoff.LastTakenItem is not { } taken || _turns.ResponseOf(taken) != responseId)
         {
             return;
         }
         _heardResponse = responseId;
-        _answerHeard.Tell(responseId);
+        _answers.Heard(responseId);
     }
 
     /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>

@@ -3,14 +3,20 @@ using V2V.Voice.Turns;
 namespace V2V.Voice.Session;
 
 /// <summary>
-/// The user heard some of an answer (it ended whole, or a barge-in cut it after some of it was played): the turn it
-/// answers is over. Until then a new connection is sent that turn again (an answer cut before a word of it was heard
-/// answered nothing), and the session remembers having told it, so that it is not told twice when heard again.
-/// Holds no state of its own.
+/// How far an answer got, told to what depends on it: the user's open turn (kept for a new connection, in the live
+/// connection's slot) and what the session told of the user's speech. Taken: the session took the answer's
+/// <c>response.created</c>, so the turns committed before it have their answer. Heard: some of it reached the listener
+/// (it ended whole, or a barge-in cut it after some of it was played), so its turn is over. Until an answer is heard,
+/// a new connection is sent its turn again (an answer cut before a word of it was heard answered nothing), and the
+/// session remembers having told that turn, so that it is not told twice when heard again. Holds no state of its own.
 /// </summary>
-internal sealed class AnswerHeard(ServerLink link, ToldUserSpeech toldSpeech)
+internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech)
 {
-    public void Tell(string responseId)
+    /// <summary>On the actor: the session took <c>response.created</c> of <paramref name="responseId"/> from the live connection.</summary>
+    public void Taken(string responseId) => link.Connection.Slot.Answered(responseId);
+
+    /// <summary>The listener heard some of <paramref name="responseId"/> (or it ended).</summary>
+    public void Heard(string responseId)
     {
         link.Connection.Slot.Heard(responseId);
         toldSpeech.AnswerHeard();

@@ -11,9 +11,9 @@ namespace V2V.Voice.Session;
 /// Barge-in, in DESIGN.md's order: stop and drop the queued voice (and the words queued with it) and say flush at
 /// once; then what the turn tracker decides from what was heard: cancel the response in progress, truncate each item
 /// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own. An answer
-/// cut after some of it was heard is told to <c>answerHeard</c> (null in tests of the voice alone, with no connection).
+/// cut after some of it was heard is told to <c>answers</c> (null in tests of the voice alone, with no connection).
 /// </summary>
-internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerHeard? answerHeard = null)
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
@@ -40,7 +40,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             {
                 // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
                 // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
-                answerHeard?.Tell(cancelled);
+                answers?.Heard(cancelled);
             }
             await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
         }

@@ -31,7 +31,7 @@ internal sealed class ServerEventRouter(
     ConversationHistory history,
     InputStage input,
     ToldUserSpeech toldSpeech,
-    AnswerHeard answerHeard,
+    AnswerProgress answers,
     FirstAudioTimer firstAudio)
 {
     private readonly Errors.FailedTranscription _failedTranscription = new();
@@ -99,7 +99,7 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 turns.OnResponseCreated(createdId);
-                input.ResponseTaken(createdId);
+                answers.Taken(createdId);
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
                 tools.OnCallAnnounced(callId, added.Item.Name);
@@ -138,7 +138,7 @@ internal sealed class ServerEventRouter(
         {
             // Ended whole or cut short by the service, it is the answer being played; failed, the host is told so. Either
             // way the turn is over: a later connection must not answer it again. A cancelled one was judged by the barge-in.
-            answerHeard.Tell(doneId);
+            answers.Heard(doneId);
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
