@@ -139,8 +139,7 @@ public sealed class OpenTurnAudioTests
         turn.Append(second.Audio);
         turn.SpeechStarted(PaddingMs); // the new connection heard it, and answers it
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_1");
-        turn.Answered("resp_1");
+        Answer(turn, "resp_1");
         turn.Heard("resp_1");
         Assert.Empty(turn.Restart().Audio);
     }
@@ -155,8 +154,7 @@ public sealed class OpenTurnAudioTests
         turn.SpeechStarted(1000);
         Append(turn, 2000, 3500);
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_1");
-        turn.Answered("resp_1");
+        Answer(turn, "resp_1");
         Append(turn, 3500, 6000); // held while the answer is not heard, however long it takes
 
         var replayed = turn.Restart();
@@ -174,8 +172,7 @@ public sealed class OpenTurnAudioTests
         Append(turn, 0, 2000);
         turn.SpeechStarted(1000);
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_1");
-        turn.Answered("resp_1");
+        Answer(turn, "resp_1");
         Append(turn, 2000, 10500);
         Assert.True(turn.TurnOpen); // 9.8 s since the turn began: still kept whole
 
@@ -192,20 +189,17 @@ public sealed class OpenTurnAudioTests
         Append(turn, 0, 2000);
         turn.SpeechStarted(1000);
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_1");
-        turn.Answered("resp_1"); // cut unheard by the user speaking again
+        Answer(turn, "resp_1"); // cut unheard by the user speaking again
         Append(turn, 2000, 4000);
         turn.SpeechStarted(3000);
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_2");
-        turn.Answered("resp_2");
+        Answer(turn, "resp_2");
         Assert.Equal(700, turn.Restart().Audio[0]); // neither heard yet: both turns
 
         Append(turn, 0, 2000);
         turn.SpeechStarted(500);
         turn.ServiceCommitted();
-        turn.ResponseSeen("resp_3");
-        turn.Answered("resp_3");
+        Answer(turn, "resp_3");
         turn.Heard("resp_3");
         Assert.Empty(turn.Restart().Audio);
     }
@@ -219,8 +213,7 @@ public sealed class OpenTurnAudioTests
         Append(turn, 0, 2000);
         turn.SpeechStarted(1500);
         Append(turn, 2000, 3000);
-        turn.ResponseSeen("resp_greeting");
-        turn.Answered("resp_greeting");
+        Answer(turn, "resp_greeting");
         Append(turn, 3000, 4000);
 
         Assert.True(turn.TurnOpen);
@@ -293,8 +286,7 @@ public sealed class OpenTurnAudioTests
         Append(turn, 0, 2000);
         turn.CommittedHere();
         Append(turn, 2000, 3500);
-        turn.ResponseSeen("resp_1");
-        turn.Answered("resp_1"); // the answer to the committed turn: the audio since is the next turn
+        Answer(turn, "resp_1"); // the answer to the committed turn: the audio since is the next turn
         turn.SpeechStarted(0); // no server detection here: ignored
 
         var replayed = turn.Restart();
@@ -319,5 +311,12 @@ public sealed class OpenTurnAudioTests
             }
             turn.Append(chunk);
         }
+    }
+
+    /// <summary>The connection's reader saw the answer <paramref name="responseId"/> and the session took it.</summary>
+    private static void Answer(OpenTurnAudio turn, string responseId)
+    {
+        turn.ResponseSeen(responseId);
+        turn.Answered(responseId);
     }
 }
