@@ -31,23 +31,15 @@ public sealed partial class RenewalMidTurnTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         await using var harness = await StartAsync(clock, TurnMode.ServerVad);
-        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
-        var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
-        var splitAt = Bytes(LeadingSilenceMs + (spokenMs / 2));
-
         // Half the question: the service hears the speech begin, and the user is still speaking.
-        await harness.SendAsync(speech[..splitAt], Rate, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
+        var question = await SendTheFirstHalfAsync(harness);
         await ForceRenewalAsync(harness, clock);
 
-        await harness.SendAsync(speech[splitAt..], Rate, 1);
-        var outputs = await harness.WaitForAsync(
-            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
-            "the answer to the question on the new connection, and its transcription");
+        await question.SendTheRestAsync(harness);
+        var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
 
         // The new connection heard the whole question (the echo agent gives its length), not the half after the switch.
-        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
-        Assert.InRange(heardMs, spokenMs * 0.9, spokenMs + 1000);
+        AssertTheWholeQuestionWasHeard(outputs);
         var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
         Assert.False(answer.Interrupted);
         Assert.Empty(outputs.OfType<ErrorOutput>());
@@ -115,25 +107,18 @@ public sealed partial class RenewalMidTurnTests
             s.Faults.FirstResponseDelayConnections = 1;
         });
 
-        // The audio goes out faster than it is spoken: the rest of it waits for the speech start, as it would in real time.
-        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
-        var splitAt = Bytes(LeadingSilenceMs + (Speech.Say(Question).Duration.TotalMilliseconds / 2));
-        await harness.SendAsync(speech[..splitAt], Rate, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
-        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        var question = await SendTheFirstHalfAsync(harness);
+        await question.SendTheRestAsync(harness);
         await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => !s.Started), "the service hearing the question end");
         await ForceRenewalAsync(harness, clock);
-        var outputs = await harness.WaitForAsync(
-            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
-            "the answer to the question on the new connection, and its transcription");
+        var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
 
         // The host was told one turn (one start, one end: a second would be a second question to it), and its answer.
         Assert.Single(outputs.OfType<UserSpeechOutput>(), s => s.Started);
         Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
         var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
         Assert.False(answer.Interrupted);
-        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
-        Assert.InRange(heardMs, Speech.Say(Question).Duration.TotalMilliseconds * 0.9, Speech.Say(Question).Duration.TotalMilliseconds + 1000);
+        AssertTheWholeQuestionWasHeard(outputs);
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
 
@@ -149,27 +134,47 @@ public sealed partial class RenewalMidTurnTests
             s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
             s.Faults.FirstResponseDelayConnections = 1;
         }, o => o.AudioOut = true);
-        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
-        var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
-        var splitAt = Bytes(LeadingSilenceMs + (spokenMs / 2));
-
-        await harness.SendAsync(speech[..splitAt], Rate, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
-        await harness.SendAsync(speech[splitAt..], Rate, 1);
+        var question = await SendTheFirstHalfAsync(harness);
+        await question.SendTheRestAsync(harness);
         await harness.WaitForReceivedAsync("response.content_part.added"); // announced: all but its audio
         await ForceRenewalAsync(harness, clock);
-        var outputs = await harness.WaitForAsync(
-            o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
-            "the answer to the question on the new connection, and its transcription");
+        var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
 
         Assert.Single(outputs.OfType<UserSpeechOutput>(), s => s.Started);
         Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
         var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
         Assert.False(answer.Interrupted);
-        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
-        Assert.InRange(heardMs, spokenMs * 0.9, spokenMs + 1000);
+        AssertTheWholeQuestionWasHeard(outputs);
         Assert.NotEmpty(outputs.OfType<HeardAudio>());
         Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    /// <summary>The question, split where half of it is spoken: the audio goes out faster than it is spoken, so the rest waits for the speech start, as it would in real time.</summary>
+    private sealed record HalfSentQuestion(byte[] Speech, int SplitAt)
+    {
+        public Task SendTheRestAsync(SessionHarness harness) => harness.SendAsync(Speech[SplitAt..], Rate, 1);
+    }
+
+    /// <summary>Sends the first half of the question and waits for the service to hear the speech begin.</summary>
+    private static async Task<HalfSentQuestion> SendTheFirstHalfAsync(SessionHarness harness)
+    {
+        var speech = Speech.Pcm16(Question, Rate, 1, LeadingSilenceMs);
+        var splitAt = Bytes(LeadingSilenceMs + (Speech.Say(Question).Duration.TotalMilliseconds / 2));
+        await harness.SendAsync(speech[..splitAt], Rate, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(s => s.Started), "the service hearing the question begin");
+        return new HalfSentQuestion(speech, splitAt);
+    }
+
+    private static Task<IReadOnlyList<VoiceSessionEvent>> WaitForTheAnswerAndItsTranscriptionAsync(SessionHarness harness) => harness.WaitForAsync(
+        o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
+        "the answer to the question on the new connection, and its transcription");
+
+    /// <summary>The user's transcript is of the whole question (the echo agent gives its length), not of a part of it.</summary>
+    private static void AssertTheWholeQuestionWasHeard(IReadOnlyList<VoiceSessionEvent> outputs)
+    {
+        var spokenMs = Speech.Say(Question).Duration.TotalMilliseconds;
+        var heardMs = SpeechMs(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User).Text);
+        Assert.InRange(heardMs, spokenMs * 0.9, spokenMs + 1000);
     }
 
     private static Task<SessionHarness> StartAsync(
