@@ -10,10 +10,10 @@ namespace V2V.Voice.Playback;
 /// this is 50 a second (at the default 20 ms) whatever the number of sessions.
 /// </summary>
 /// <remarks>
-/// The tick sets how many frames each reader gets per wake-up: at 20 ms, two 10 ms frames. Each hand-over wakes the
-/// reader's thread, and that wake-up, not the frame's own handling, is most of what paced audio costs under load
-/// (docs/perf: 0.55 thread-pool items per frame out at 20 ms against 1.05 at 5 ms). Frames go out up to one tick
-/// ahead of their time, never behind it, so a transport that plays what it gets never waits on the tick.
+/// The tick sets how many frames each reader gets per wake-up: at 20 ms, two 10 ms frames (docs/perf: 0.55 thread-pool
+/// items per frame out, against 1.05 at 5 ms; the client's CPU moved by less than the load harness's spread). Frames go
+/// out up to one tick ahead of their time, never behind it, so a transport that plays what it gets never waits on the
+/// tick.
 /// </remarks>
 /// <remarks>
 /// Only queues with something waiting are visited: a queue asks to be scheduled when audio or words arrive while it is
