@@ -10,17 +10,19 @@ namespace V2V.Voice.Playback;
 /// this is 50 a second (at the default 20 ms) whatever the number of sessions.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The tick sets how many frames each reader gets per wake-up: at 20 ms, two 10 ms frames (docs/perf: 0.55 thread-pool
 /// items per frame out, against 1.05 at 5 ms; the client's CPU moved by less than the load harness's spread). Frames go
 /// out up to one tick ahead of their time, never behind it, so a transport that plays what it gets never waits on the
 /// tick.
-/// </remarks>
-/// <remarks>
+/// </para>
+/// <para>
 /// Only queues with something waiting are visited: a queue asks to be scheduled when audio or words arrive while it is
 /// not (<see cref="Schedule"/>), and leaves the tick once it is empty. A tick then costs what is playing, not every
 /// session the process has (reading an idle queue's lock and state is a few cache misses, times hundreds of sessions,
-/// 200 times a second). With nothing playing at all the thread sleeps until a queue is scheduled, so an idle process
-/// does not wake 200 times a second.
+/// at every tick). With nothing playing at all the thread sleeps until a queue is scheduled, so an idle process does
+/// not wake at all.
+/// </para>
 /// </remarks>
 internal sealed class AudioPacer
 {
