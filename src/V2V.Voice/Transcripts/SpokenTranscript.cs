@@ -20,6 +20,9 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     private SpokenTurn? _spokenTurn;
     private int _queuedChars;
 
+    // The item whose turn was closed last (its final told, or queued behind its audio): a barge-in never tells it twice.
+    private string? _closedItem;
+
     /// <summary>A turn of the agent's words is being assembled.</summary>
     public bool IsOpen => _transcript.IsOpen;
 
@@ -55,6 +58,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     public async ValueTask CloseAsync(string? fullText, bool interrupted, CancellationToken ct)
     {
         var (final, text) = _transcript.Close(fullText, interrupted);
+        _closedItem = final.ItemId;
         if (!voice.IsPaced)
         {
             if (!string.IsNullOrWhiteSpace(text))
@@ -101,8 +105,9 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             await CloseAsync(null, interrupted: true, ct).ConfigureAwait(false);
             closed = true;
         }
-        if (!closed && heardItemId is not null)
+        if (!closed && heardItemId is not null && heardItemId != _closedItem)
         {
+            _closedItem = heardItemId;
             await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, heardItemId), ct).ConfigureAwait(false);
         }
     }
@@ -130,6 +135,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         {
             history.AddAssistant(heard);
         }
+        _closedItem = turn.ItemId;
         await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, turn.ItemId), ct).ConfigureAwait(false);
         return true;
     }

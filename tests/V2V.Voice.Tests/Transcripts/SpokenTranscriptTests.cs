@@ -78,6 +78,33 @@ public sealed class SpokenTranscriptTests
     }
 
     [Fact]
+    public async Task AnAnswerWhoseFirstItemEndedWasHeard_CutBeforeTheNextItemsWordsCame_IsNotToldEndedTwice()
+    {
+        // An answer of two items: the first heard to its end (its final told), the response still going on, the second
+        // item's words not yet here. A barge-in then cuts nothing that was not told already.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var firstAudio = new FirstAudioTimer();
+        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
+        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
+        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
+        turns.OnResponseCreated("resp_1");
+        using (var delta = (ResponseOutputAudioDeltaEvent)new RealtimeEventParser(RealtimeDialect.GA).Parse(AudioDelta("resp_1", "item_1", 200)))
+        {
+            await voice.OnDeltaAsync(delta, ct);
+        }
+        await transcript.AddAsync("item_1", "Hello.", ct);
+        await transcript.CloseAsync("Hello.", interrupted: false, ct);
+        Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>(), t => t.IsFinal); // all of it heard, its end told
+
+        Assert.True(bargeIn.AgentSpeaking); // the response goes on
+        await bargeIn.RunAsync("test", ct);
+
+        Assert.DoesNotContain(rig.TakeOutputs(), o => o is TranscriptOutput);
+    }
+
+    [Fact]
     public async Task AnAnswerCutBeforeAnyOfItWasHeard_IsNotToldAsEnded()
     {
         // Nothing of it reached the listener: it answered nothing (its turn goes to a new connection), and no host was
