@@ -84,17 +84,12 @@ public sealed class TransportHandoffTests
     {
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig(o => o.OutputSampleRate = 24000);
-        var turns = new TurnTracker();
-        var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
-        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
-        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
-        turns.OnResponseCreated("resp_1");
-        var parser = new RealtimeEventParser(RealtimeDialect.GA);
+        var stages = new AnswerStages(rig);
+        var bargeIn = stages.BargeIn;
+        stages.Turns.OnResponseCreated("resp_1");
         for (var i = 0; i < 5; i++)
         {
-            using var delta = (ResponseOutputAudioDeltaEvent)parser.Parse(Delta("resp_1", "item_1", 200));
-            await voice.OnDeltaAsync(delta, ct); // a second of audio written for the reader
+            await stages.AudioDeltaAsync("resp_1", "item_1", 200); // a second of audio written for the reader
         }
 
         var taken = rig.TakeOutputs(most: 12); // the transport took 120 ms
@@ -197,8 +192,6 @@ public sealed class TransportHandoffTests
 
     private static TranscriptOutput Piece(string text, bool final = false) => new(TranscriptRole.Assistant, text, final, final, false, "item_1");
 
-    private static byte[] Delta(string responseId, string itemId, int ms) => Encoding.UTF8.GetBytes(
-        $$"""{"type":"response.output_audio.delta","event_id":"event_1","response_id":"{{responseId}}","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(new byte[ms * 48])}}"}""");
 
     private static long Ticks(double ms) => (long)(ms / 1000 * Stopwatch.Frequency);
 }

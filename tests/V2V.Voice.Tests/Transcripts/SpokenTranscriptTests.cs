@@ -19,13 +19,8 @@ public sealed class SpokenTranscriptTests
     {
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig();
-        var turns = new TurnTracker();
-        var history = new ConversationHistory(maxTurns: 10);
-        var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
-        var transcript = new SpokenTranscript(rig.Context, voice, history);
-        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
-        turns.OnResponseCreated("resp_1");
+        var (stages, transcript, bargeIn) = Answering(rig);
+        var history = stages.History;
 
         await transcript.AddAsync("item_1", "Hello there. How are", ct);
         var sentence = Assert.IsType<TranscriptOutput>(Assert.Single(rig.TakeOutputs()));
@@ -57,16 +52,8 @@ public sealed class SpokenTranscriptTests
         // The host must hear that answer end (a message collector waits for its end of segment; `talk` counts answers).
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig(o => o.PaceOutput = paced);
-        var turns = new TurnTracker();
-        var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
-        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
-        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
-        turns.OnResponseCreated("resp_1");
-        using (var delta = (ResponseOutputAudioDeltaEvent)new RealtimeEventParser(RealtimeDialect.GA).Parse(AudioDelta("resp_1", "item_1", 200)))
-        {
-            await voice.OnDeltaAsync(delta, ct);
-        }
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 200);
         Assert.Contains(rig.TakeOutputs(most: 2), o => o is HeardAudio); // the listener heard its start
 
         await bargeIn.RunAsync("test", ct);
@@ -84,16 +71,8 @@ public sealed class SpokenTranscriptTests
         // item's words not yet here. A barge-in then cuts nothing that was not told already.
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig();
-        var turns = new TurnTracker();
-        var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
-        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
-        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
-        turns.OnResponseCreated("resp_1");
-        using (var delta = (ResponseOutputAudioDeltaEvent)new RealtimeEventParser(RealtimeDialect.GA).Parse(AudioDelta("resp_1", "item_1", 200)))
-        {
-            await voice.OnDeltaAsync(delta, ct);
-        }
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 200);
         await transcript.AddAsync("item_1", "Hello.", ct);
         await transcript.CloseAsync("Hello.", interrupted: false, ct);
         Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>(), t => t.IsFinal); // all of it heard, its end told
@@ -111,18 +90,18 @@ public sealed class SpokenTranscriptTests
         // told it began.
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig(o => o.PaceOutput = true);
-        var turns = new TurnTracker();
-        var firstAudio = new FirstAudioTimer();
-        var voice = new AgentVoice(rig.Context, turns, firstAudio, dump: null, rig.Handoff);
-        var transcript = new SpokenTranscript(rig.Context, voice, new ConversationHistory(maxTurns: 10));
-        var bargeIn = new BargeIn(rig.Context, turns, voice, transcript, firstAudio);
-        turns.OnResponseCreated("resp_1");
+        var (stages, transcript, bargeIn) = Answering(rig);
 
         await bargeIn.RunAsync("test", ct);
 
         Assert.DoesNotContain(rig.TakeOutputs(), o => o is TranscriptOutput);
     }
 
-    private static byte[] AudioDelta(string responseId, string itemId, int ms) => System.Text.Encoding.UTF8.GetBytes(
-        $$"""{"type":"response.output_audio.delta","event_id":"event_1","response_id":"{{responseId}}","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(new byte[ms * 48])}}"}""");
+    /// <summary>The answer's stages on <paramref name="rig"/>, with the response <c>resp_1</c> under way.</summary>
+    private static (AnswerStages Stages, SpokenTranscript Transcript, BargeIn BargeIn) Answering(StageRig rig)
+    {
+        var stages = new AnswerStages(rig);
+        stages.Turns.OnResponseCreated("resp_1");
+        return (stages, stages.Transcript, stages.BargeIn);
+    }
 }
