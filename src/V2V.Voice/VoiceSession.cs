@@ -135,14 +135,19 @@ public sealed class VoiceSession : IAsyncDisposable
     /// One producer at a time. A bad frame throws <see cref="ArgumentException"/> naming what is wrong; the
     /// session goes on. While reconnecting, the last seconds of audio are kept and sent after.
     /// </summary>
-    public async ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels = 1, CancellationToken cancellationToken = default)
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels = 1, CancellationToken cancellationToken = default)
     {
-        InputAudioPath.Validate(pcm16.Length, sampleRate, channels);
-        _inbox.ThrowIfStopped();
-        if (!pcm16.IsEmpty)
+        // Not an async method: called for every frame, and nearly every frame is sent before this returns.
+        try
         {
-            await _input.SendAsync(pcm16, sampleRate, channels, cancellationToken).ConfigureAwait(false);
+            InputAudioPath.Validate(pcm16.Length, sampleRate, channels);
+            _inbox.ThrowIfStopped();
         }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+        return pcm16.IsEmpty ? ValueTask.CompletedTask : _input.SendAsync(pcm16, sampleRate, channels, cancellationToken);
     }
 
     /// <summary>Ends the user's turn (manual turns): commits the input and asks for a response. False when too little audio was sent to commit.</summary>

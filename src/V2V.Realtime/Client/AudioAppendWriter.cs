@@ -12,6 +12,9 @@ internal static class AudioAppendWriter
     private static ReadOnlySpan<byte> Prefix => "{\"type\":\"input_audio_buffer.append\",\"audio\":\""u8;
     private static ReadOnlySpan<byte> Suffix => "\"}"u8;
 
+    /// <summary>The event type the message carries.</summary>
+    public const string Type = "input_audio_buffer.append";
+
     /// <summary>The message size for <paramref name="audioBytes"/> bytes of audio.</summary>
     public static int MessageLength(int audioBytes) => Prefix.Length + Base64.GetMaxEncodedToUtf8Length(audioBytes) + Suffix.Length;
 
@@ -33,6 +36,6 @@ internal static class AudioAppendWriter
     public static OutboundMessage Rent(ReadOnlySpan<byte> audio)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(MessageLength(audio.Length));
-        return new OutboundMessage(buffer, Write(audio, buffer), "input_audio_buffer.append", OutboundKind.Audio);
+        return new OutboundMessage(buffer, Write(audio, buffer), Type, OutboundKind.Audio);
     }
 }

@@ -25,6 +25,9 @@ internal sealed class OutboundLanes
     private readonly SemaphoreSlim _queued = new(0);
     private long _lastTicket;
     private int _completed;
+    // Messages added or being added and not yet taken: read without a lock by the fast path, on every append. A lane's
+    // Count takes the channel's lock, and the fast path asked both lanes on every send.
+    private int _waiting;
 
     public OutboundLanes(int capacity)
     {
@@ -32,8 +35,8 @@ internal sealed class OutboundLanes
         _control = Channel.CreateBounded<OutboundMessage>(LaneOptions(capacity));
     }
 
-    /// <summary>Nothing waits in either lane (a message being taken by the writer may still be in flight).</summary>
-    public bool IsEmpty => _audio.Reader.Count == 0 && _control.Reader.Count == 0;
+    /// <summary>Nothing waits in either lane, nor is being added (a message being taken by the writer may still be in flight).</summary>
+    public bool IsEmpty => Volatile.Read(ref _waiting) == 0;
 
     /// <summary>Messages waiting in the audio lane (for tests and diagnostics).</summary>
     public int QueuedAudio => _audio.Reader.Count;
@@ -42,8 +45,10 @@ internal sealed class OutboundLanes
     public bool TryAdd(OutboundMessage message)
     {
         var stamped = message with { Ticket = Interlocked.Increment(ref _lastTicket) };
+        Interlocked.Increment(ref _waiting);
         if (!LaneOf(message).Writer.TryWrite(stamped))
         {
+            Interlocked.Decrement(ref _waiting);
             return false;
         }
         _queued.Release();
@@ -54,7 +59,17 @@ internal sealed class OutboundLanes
     public async ValueTask AddAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         var stamped = message with { Ticket = Interlocked.Increment(ref _lastTicket) };
-        await LaneOf(message).Writer.WriteAsync(stamped, cancellationToken).ConfigureAwait(false);
+        // Counted while it waits for room too: a caller on the fast path must not overtake it.
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await LaneOf(message).Writer.WriteAsync(stamped, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _waiting);
+            throw;
+        }
         _queued.Release();
     }
 
@@ -66,6 +81,16 @@ internal sealed class OutboundLanes
 
     /// <summary>The next message for the socket, by the rule above. Only the single writer calls this.</summary>
     public bool TryTake(out OutboundMessage message)
+    {
+        if (!TakeByTheRule(out message))
+        {
+            return false;
+        }
+        Interlocked.Decrement(ref _waiting);
+        return true;
+    }
+
+    private bool TakeByTheRule(out OutboundMessage message)
     {
         if (_control.Reader.TryPeek(out var head))
         {
@@ -95,6 +120,7 @@ internal sealed class OutboundLanes
     {
         while (_control.Reader.TryRead(out var message) || _audio.Reader.TryRead(out message))
         {
+            Interlocked.Decrement(ref _waiting);
             message.Return();
         }
     }

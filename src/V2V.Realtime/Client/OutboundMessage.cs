@@ -18,9 +18,16 @@ internal enum OutboundKind
 /// <summary>A serialized message waiting for the socket, in a buffer rented from the shared pool.</summary>
 // Origin: Stopwatch timestamp of the frame an append carries, set only while RealtimeProbe is enabled (0 otherwise).
 // Ticket: the message's place in the order of all sends, given when it is queued (OutboundLanes).
-internal readonly record struct OutboundMessage(byte[] Buffer, int Length, string Type, OutboundKind Kind, string? EventId = null, long Origin = 0, long Ticket = 0)
+// Owned: the buffer is the connection's own (an append on the fast path), not the pool's.
+internal readonly record struct OutboundMessage(byte[] Buffer, int Length, string Type, OutboundKind Kind, string? EventId = null, long Origin = 0, long Ticket = 0, bool Owned = false)
 {
     public ReadOnlyMemory<byte> Payload => Buffer.AsMemory(0, Length);
 
-    public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    public void Return()
+    {
+        if (!Owned)
+        {
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
+    }
 }

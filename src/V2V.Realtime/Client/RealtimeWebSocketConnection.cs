@@ -28,6 +28,11 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
 
     // Whose turn it is to write to the socket: the send loop, or a caller on the fast path. One writer at a time.
     private readonly SemaphoreSlim _socketTurn = new(1, 1);
+
+    // The append a caller writes on the fast path, while it holds the turn: grown to the largest such append (20 ms of
+    // audio: 1.3 KB); appends longer than MaxOwnedAppendBytes take a pooled message instead.
+    private const int MaxOwnedAppendBytes = 16 * 1024;
+    private byte[] _ownedAppend = [];
     private Exception? _sendFault;
     private int _reading;
     private int _disposed;
@@ -151,12 +156,21 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
             return ValueTask.CompletedTask;
         }
 
-        var message = AudioAppendWriter.Rent(audio);
-        if (RealtimeProbe.IsEnabled)
+        var origin = RealtimeProbe.IsEnabled ? RealtimeProbe.TakeOrigin() : 0;
+        var length = AudioAppendWriter.MessageLength(audio.Length);
+        if (length <= MaxOwnedAppendBytes && TryTakeTurnForCaller())
         {
-            message = message with { Origin = RealtimeProbe.TakeOrigin() };
+            // The turn is the caller's, so the connection's own append buffer is free: written there, no pooled buffer
+            // rented and returned per append.
+            if (_ownedAppend.Length < length)
+            {
+                _ownedAppend = new byte[length];
+            }
+            var written = AudioAppendWriter.Write(audio, _ownedAppend);
+            return SendOnCaller(new OutboundMessage(_ownedAppend, written, AudioAppendWriter.Type, OutboundKind.Audio, Origin: origin, Owned: true));
         }
-        return EnqueueAsync(message, cancellationToken);
+        var message = AudioAppendWriter.Rent(audio) with { Origin = origin };
+        return Queue(message, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -233,38 +247,84 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         _lifetime.Dispose();
     }
 
-    private ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken)
+    private ValueTask EnqueueAsync(OutboundMessage message, CancellationToken cancellationToken) =>
+        TryTakeTurnForCaller() ? SendOnCaller(message) : Queue(message, cancellationToken);
+
+    private ValueTask Queue(OutboundMessage message, CancellationToken cancellationToken) =>
+        _outbound.TryAdd(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
+
+    // Fast path: when nobody is writing and nothing waits, the caller writes the message itself; no hop to the send
+    // loop's thread (most appends of a live session go this way). The loop takes the turn before it reads the queue,
+    // so a message written here can never overtake one queued before it.
+    private bool TryTakeTurnForCaller()
     {
-        // Fast path: when nobody is writing and nothing waits, the caller writes the message itself; no hop to
-        // the send loop's thread (most appends of a live session go this way). The loop takes the turn before
-        // it reads the queue, so a message written here can never overtake one queued before it.
         if (_socketTurn.Wait(0))
         {
             if (_outbound.IsEmpty && _sendFault is null && Volatile.Read(ref _disposed) == 0)
             {
-                return SendOnCallerAsync(message);
+                return true;
             }
             _socketTurn.Release();
         }
-        return _outbound.TryAdd(message) ? ValueTask.CompletedTask : EnqueueSlowAsync(message, cancellationToken);
+        return false;
     }
 
-    private async ValueTask SendOnCallerAsync(OutboundMessage message)
+    // The caller holds the turn. No state machine when the socket takes the message at once, as it nearly always does.
+    private ValueTask SendOnCaller(OutboundMessage message)
+    {
+        ValueTask send;
+        try
+        {
+            // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
+            send = _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token);
+        }
+        catch (Exception ex) when (IsSendFailure(ex))
+        {
+            return ValueTask.FromException(FailOnCaller(message, ex));
+        }
+        if (!send.IsCompleted)
+        {
+            return SendOnCallerAsync(send, message);
+        }
+        try
+        {
+            send.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (IsSendFailure(ex))
+        {
+            return ValueTask.FromException(FailOnCaller(message, ex));
+        }
+        Sent(message);
+        message.Return();
+        _socketTurn.Release();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask SendOnCallerAsync(ValueTask send, OutboundMessage message)
     {
         try
         {
-            await SendOneAsync(message).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (IsSendFailure(ex))
         {
-            Fault(ex);
-            throw Unusable();
+            throw FailOnCaller(message, ex);
         }
-        finally
-        {
-            _socketTurn.Release();
-        }
+        Sent(message);
+        message.Return();
+        _socketTurn.Release();
     }
+
+    // The send broke the connection: the message's buffer and the turn are given back, and the caller is told.
+    private RealtimeException FailOnCaller(OutboundMessage message, Exception ex)
+    {
+        message.Return();
+        Fault(ex);
+        _socketTurn.Release();
+        return Unusable();
+    }
+
+    private static bool IsSendFailure(Exception ex) => ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException;
 
     private async ValueTask EnqueueSlowAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
@@ -330,15 +390,20 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
             await _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
-            RealtimeLog.Sent(_logger, message.Type, message.EventId, message.Length);
-            if (message.Origin != 0)
-            {
-                RealtimeProbe.InputSent(message.Origin);
-            }
+            Sent(message);
         }
         finally
         {
             message.Return();
+        }
+    }
+
+    private void Sent(in OutboundMessage message)
+    {
+        RealtimeLog.Sent(_logger, message.Type, message.EventId, message.Length);
+        if (message.Origin != 0)
+        {
+            RealtimeProbe.InputSent(message.Origin);
         }
     }
 

@@ -59,12 +59,40 @@ internal sealed class InputStage : IDisposable
     public double InputMs => _link.Connection.Slot.SentMs;
 
     /// <summary>A frame of the user's audio (checked by the caller), and what local VAD heard in it.</summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels, CancellationToken ct)
+    /// <remarks>Not an async method: nearly every frame is sent at once and has no VAD boundary, so it needs no state machine.</remarks>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> pcm16, int sampleRate, int channels, CancellationToken ct)
     {
-        EnterProducer();
+        try
+        {
+            EnterProducer();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ValueTask.FromException(ex); // another producer's call is in progress: its flag stays set
+        }
         try
         {
             _path.Push(pcm16.Span, sampleRate, channels, _sendChunk);
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _producing, 0);
+            return ValueTask.FromException(ex);
+        }
+        if (_pendingSends.Count == 0 && _path.VadEvents.Count == 0)
+        {
+            Volatile.Write(ref _producing, 0);
+            return ValueTask.CompletedTask;
+        }
+        return FinishSendAsync(ct);
+    }
+
+    // The rest of a frame's sending, the producer still entered: sends the socket could not take at once, and the
+    // local VAD's boundaries.
+    private async ValueTask FinishSendAsync(CancellationToken ct)
+    {
+        try
+        {
             await DrainPendingSendsAsync().ConfigureAwait(false);
             // By index: a foreach over the interface would box the list's enumerator, an allocation per frame.
             var vadEvents = _path.VadEvents;

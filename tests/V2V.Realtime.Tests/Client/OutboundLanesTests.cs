@@ -68,6 +68,34 @@ public sealed class OutboundLanesTests
     }
 
     [Fact]
+    public async Task IsEmpty_OnlyWhenNoMessageIsQueuedOrWaitingForRoom()
+    {
+        // The caller's fast path writes to the socket only when the lanes are empty: a message still waiting for room
+        // in a full lane counts, or an append written on the fast path would overtake it.
+        var lanes = new OutboundLanes(capacity: 1);
+        Assert.True(lanes.IsEmpty);
+        Add(lanes, "a1", OutboundKind.Audio);
+        Assert.False(lanes.IsEmpty);
+        Assert.False(Add(lanes, "a2", OutboundKind.Audio)); // refused: not counted
+        var waiting = lanes.AddAsync(Message("a3", OutboundKind.Audio), TestContext.Current.CancellationToken).AsTask();
+
+        Assert.True(lanes.TryWait());
+        Assert.True(lanes.TryTake(out var first));
+        first.Return();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.False(lanes.IsEmpty); // a3, now in the lane
+
+        using var cancelled = new CancellationTokenSource();
+        var gaveUp = lanes.AddAsync(Message("a4", OutboundKind.Audio), cancelled.Token).AsTask();
+        Assert.False(lanes.IsEmpty);
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gaveUp);
+
+        Assert.Equal(["a3"], TakeAll(lanes));
+        Assert.True(lanes.IsEmpty); // the cancelled add is not counted either
+    }
+
+    [Fact]
     public void Complete_RefusesNewMessages_AndWakesTheWriterWithNothingToTake()
     {
         var lanes = new OutboundLanes(capacity: 4);
