@@ -44,7 +44,8 @@ internal static class Plot
                 values.Add(g);
             }
             double max = Nice(values.Count == 0 ? 1 : values.Max() * 1.1);
-            double decadeMax = Math.Ceiling(Math.Log10(Math.Max(values.Max(), 1e-9)));
+            // A panel with nothing to draw (only the floors, which have no output latency) gets an empty scale.
+            double decadeMax = Math.Ceiling(Math.Log10(Math.Max(values.DefaultIfEmpty(1).Max(), 1e-9)));
             double decadeMin = Math.Floor(Math.Log10(Math.Max(values.Where(v => v > 0).DefaultIfEmpty(1).Min(), 1e-9)));
             if (decadeMax - decadeMin < 1)
             {
