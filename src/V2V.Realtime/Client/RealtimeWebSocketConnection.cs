@@ -272,25 +272,17 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     // The caller holds the turn. No state machine when the socket takes the message at once, as it nearly always does.
     private ValueTask SendOnCaller(OutboundMessage message)
     {
-        ValueTask send;
         try
         {
             // The lifetime token, never a caller's: cancelling a WebSocket send midway breaks the connection.
-            send = _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token);
-        }
-        catch (Exception ex) when (IsSendFailure(ex))
-        {
-            return ValueTask.FromException(FailOnCaller(message, ex));
-        }
-        if (!send.IsCompleted)
-        {
-            return SendOnCallerAsync(send, message);
-        }
-        try
-        {
+            var send = _socket.SendAsync(message.Payload, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token);
+            if (!send.IsCompleted)
+            {
+                return SendOnCallerAsync(send, message);
+            }
             send.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (IsSendFailure(ex))
+        catch (Exception ex)
         {
             return ValueTask.FromException(FailOnCaller(message, ex));
         }
@@ -306,19 +298,30 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             await send.ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsSendFailure(ex))
+        catch (Exception ex)
         {
-            throw FailOnCaller(message, ex);
+            var failure = FailOnCaller(message, ex);
+            if (failure == ex)
+            {
+                throw; // not the socket's failure: as it came, with its stack
+            }
+            throw failure;
         }
         Sent(message);
         message.Return();
         _socketTurn.Release();
     }
 
-    // The send broke the connection: the message's buffer and the turn are given back, and the caller is told.
-    private RealtimeException FailOnCaller(OutboundMessage message, Exception ex)
+    // The send threw: the message's buffer and the turn are given back whatever the failure. A failure of the socket
+    // breaks the connection and the caller is told it is unusable; anything else goes to the caller as it is.
+    private Exception FailOnCaller(OutboundMessage message, Exception ex)
     {
         message.Return();
+        if (!IsSendFailure(ex))
+        {
+            _socketTurn.Release();
+            return ex;
+        }
         Fault(ex);
         _socketTurn.Release();
         return Unusable();
