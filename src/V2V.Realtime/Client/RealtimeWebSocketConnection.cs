@@ -157,20 +157,25 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         }
 
         var origin = RealtimeProbe.IsEnabled ? RealtimeProbe.TakeOrigin() : 0;
-        var length = AudioAppendWriter.MessageLength(audio.Length);
-        if (length <= MaxOwnedAppendBytes && TryTakeTurnForCaller())
+        if (!TryTakeTurnForCaller())
         {
-            // The turn is the caller's, so the connection's own append buffer is free: written there, no pooled buffer
-            // rented and returned per append.
-            if (_ownedAppend.Length < length)
-            {
-                _ownedAppend = new byte[length];
-            }
-            var written = AudioAppendWriter.Write(audio, _ownedAppend);
-            return SendOnCaller(new OutboundMessage(_ownedAppend, written, AudioAppendWriter.Type, OutboundKind.Audio, Origin: origin, Owned: true));
+            return Queue(AudioAppendWriter.Rent(audio) with { Origin = origin }, cancellationToken);
         }
-        var message = AudioAppendWriter.Rent(audio) with { Origin = origin };
-        return Queue(message, cancellationToken);
+        // Every append tries the fast path, whatever its length: a long one sent through the queue while the socket is
+        // free would hand the socket to the send loop, and the caller's later appends would queue behind it.
+        var length = AudioAppendWriter.MessageLength(audio.Length);
+        if (length > MaxOwnedAppendBytes)
+        {
+            return SendOnCaller(AudioAppendWriter.Rent(audio) with { Origin = origin });
+        }
+        // The turn is the caller's, so the connection's own append buffer is free: written there, no pooled buffer
+        // rented and returned per append.
+        if (_ownedAppend.Length < length)
+        {
+            _ownedAppend = new byte[length];
+        }
+        var written = AudioAppendWriter.Write(audio, _ownedAppend);
+        return SendOnCaller(new OutboundMessage(_ownedAppend, written, AudioAppendWriter.Type, OutboundKind.Audio, Origin: origin, Owned: true));
     }
 
     /// <inheritdoc/>
