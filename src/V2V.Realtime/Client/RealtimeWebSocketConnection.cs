@@ -291,9 +291,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             return ValueTask.FromException(FailOnCaller(message, ex));
         }
-        Sent(message);
-        message.Return();
-        _socketTurn.Release();
+        SentOnCaller(message);
         return ValueTask.CompletedTask;
     }
 
@@ -312,6 +310,12 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
             }
             throw failure;
         }
+        SentOnCaller(message);
+    }
+
+    // The socket took the caller's message: counted, its buffer given back, and the turn with it.
+    private void SentOnCaller(in OutboundMessage message)
+    {
         Sent(message);
         message.Return();
         _socketTurn.Release();
@@ -322,16 +326,16 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
     private Exception FailOnCaller(OutboundMessage message, Exception ex)
     {
         message.Return();
-        if (!IsSendFailure(ex))
+        var broken = IsSendFailure(ex);
+        if (broken)
         {
-            _socketTurn.Release();
-            return ex;
+            Fault(ex);
         }
-        Fault(ex);
         _socketTurn.Release();
-        return Unusable();
+        return broken ? Unusable() : ex;
     }
 
+    // What a failed send of the socket throws: the connection is broken (on the fast path and in the send loop alike).
     private static bool IsSendFailure(Exception ex) => ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException;
 
     private async ValueTask EnqueueSlowAsync(OutboundMessage message, CancellationToken cancellationToken)
@@ -381,7 +385,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (IsSendFailure(ex))
         {
             Fault(ex);
         }

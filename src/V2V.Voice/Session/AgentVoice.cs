@@ -57,13 +57,14 @@ internal sealed class AgentVoice
         {
             return;
         }
+        var pacer = AudioPacer.For(_context.Options.OutputPacingInterval);
         if (on)
         {
-            AudioPacer.For(_context.Options.OutputPacingInterval).Add(_playout);
+            pacer.Add(_playout);
         }
         else
         {
-            AudioPacer.For(_context.Options.OutputPacingInterval).Remove(_playout);
+            pacer.Remove(_playout);
         }
     }
 
