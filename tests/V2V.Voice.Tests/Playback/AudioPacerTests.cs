@@ -21,18 +21,11 @@ public sealed class AudioPacerTests
 
     private sealed class Played : IDisposable
     {
-        private readonly Channel<VoiceSessionOutput> _output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        private readonly OwnMeters _meters = new();
+        private readonly PlayoutRig _rig = new(Frame);
 
-        public Played()
-        {
-            Handoff = new TransportHandoff(_output.Reader, _meters.Metrics);
-            Queue = new PlayoutQueue(_output.Writer, Handoff, _meters.Metrics, Frame, TimeSpan.FromSeconds(60));
-        }
+        public PlayoutQueue Queue => _rig.Queue;
 
-        public PlayoutQueue Queue { get; }
-
-        public TransportHandoff Handoff { get; }
+        public TransportHandoff Handoff => _rig.Handoff;
 
         public List<double> EndsMs { get; } = [];
 
@@ -73,7 +66,7 @@ public sealed class AudioPacerTests
         public void Dispose()
         {
             Queue.Clear();
-            _meters.Dispose();
+            _rig.Dispose();
         }
     }
 

@@ -60,10 +60,8 @@ public sealed class OutputFrameOwnershipTests
     [Fact]
     public void Queue_HandsReleasedFramesToTheReader_AndDisposesTheFramesAClearDrops()
     {
-        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        using var meters = new OwnMeters();
-        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
-        var queue = new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60));
+        using var rig = new PlayoutRig(FrameLength);
+        var (output, handoff, queue) = (rig.Output, rig.Handoff, rig.Queue);
         var frames = AgentFrames.Of("item_1", 50);
 
         queue.Enqueue(frames);
@@ -92,10 +90,8 @@ public sealed class OutputFrameOwnershipTests
         // anew (after a GC trims it, or when the thread moves to another core's bucket), and the delta's own event is
         // shared by 15 frames.
         const int MostBytesPerFrame = 120;
-        var output = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true });
-        using var meters = new OwnMeters();
-        var handoff = new TransportHandoff(output.Reader, meters.Metrics);
-        var queue = new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60));
+        using var rig = new PlayoutRig(FrameLength, output: Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(1024) { SingleReader = true }));
+        var (output, handoff, queue) = (rig.Output, rig.Handoff, rig.Queue);
         var cutter = new OutputFrameCutter(48000, FrameLength);
         var frames = new List<PcmFrame>();
         var delta = Ramp(3600);

@@ -16,10 +16,8 @@ public sealed class PlayoutLeadTests
 
     private static (PlayoutQueue Queue, Channel<VoiceSessionOutput> Output) NewQueue(TimeSpan releaseAhead)
     {
-        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        var metrics = new OwnMeters().Metrics;
-        var handoff = new TransportHandoff(output.Reader, metrics);
-        return (new PlayoutQueue(output.Writer, handoff, metrics, Frame, TimeSpan.FromSeconds(60), releaseAhead), output);
+        var rig = new PlayoutRig(Frame, releaseAhead);
+        return (rig.Queue, rig.Output);
     }
 
     private static int Released(Channel<VoiceSessionOutput> output)

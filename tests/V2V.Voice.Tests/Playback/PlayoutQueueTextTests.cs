@@ -14,10 +14,8 @@ public sealed class PlayoutQueueTextTests
     // The reader of the queue's output is the transport: words count as heard when it takes them.
     private static (PlayoutQueue Queue, TransportHandoff Output) NewQueue()
     {
-        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        var metrics = new OwnMeters().Metrics;
-        var handoff = new TransportHandoff(output.Reader, metrics);
-        return (new PlayoutQueue(output.Writer, handoff, metrics, Frame, TimeSpan.FromSeconds(60)), handoff);
+        var rig = new PlayoutRig(Frame);
+        return (rig.Queue, rig.Handoff);
     }
 
     private static List<VoiceSessionEvent> Drain(TransportHandoff output)

@@ -173,10 +173,8 @@ public sealed class TransportHandoffTests
 
     private static (PlayoutQueue Queue, TransportHandoff Handoff, Channel<VoiceSessionOutput> Output, OwnMeters Meters) NewPlayout(bool reportsPlayed = false)
     {
-        var output = Channel.CreateUnbounded<VoiceSessionOutput>();
-        var meters = new OwnMeters();
-        var handoff = new TransportHandoff(output.Reader, meters.Metrics, reportsPlayed);
-        return (new PlayoutQueue(output.Writer, handoff, meters.Metrics, FrameLength, TimeSpan.FromSeconds(60)), handoff, output, meters);
+        var rig = new PlayoutRig(FrameLength, reportsPlayed: reportsPlayed);
+        return (rig.Queue, rig.Handoff, rig.Output, rig.Meters);
     }
 
     // Takes up to `most` outputs as the transport does, giving the frames' buffers back.
