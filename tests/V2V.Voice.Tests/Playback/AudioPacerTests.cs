@@ -100,6 +100,32 @@ public sealed class AudioPacerTests
     }
 
     [Fact]
+    public async Task ManyQueues_SpreadOverThePacersGroups_AreEachPlayedToTheEnd()
+    {
+        // More queues than the pacer has groups, and not a multiple of them: each group is visited in its own quarter
+        // of the tick, and a queue left out of every group would fall silent.
+        var pacer = new AudioPacer("test pacer");
+        var queues = Enumerable.Range(0, 9).Select(_ => new Played()).ToList();
+        try
+        {
+            foreach (var played in queues)
+            {
+                pacer.Add(played.Queue);
+                played.Queue.Enqueue(AgentFrames.Of("item_1", 20));
+            }
+
+            await Task.WhenAll(queues.Select(q => q.ReadAsync(20)));
+            await UntilAsync(() => pacer.Playing == 0, "the emptied queues leaving the pacer's groups");
+
+            Assert.All(queues, q => Assert.Equal(Enumerable.Range(1, 20).Select(i => i * 10.0), q.EndsMs));
+        }
+        finally
+        {
+            queues.ForEach(q => q.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task Words_WaitingBehindTheAudio_KeepTheQueueInTheTick_UntilTheyAreOut()
     {
         var pacer = new AudioPacer("test pacer");
