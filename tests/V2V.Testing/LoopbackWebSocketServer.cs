@@ -89,6 +89,28 @@ public sealed class LoopbackWebSocketServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> messages were recorded, then returns them all. The wait is a guard
+    /// only (a minute, generous for a busy machine); it fails naming how many came.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WaitForMessagesAsync(int count, CancellationToken cancellationToken)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(TimeSpan.FromSeconds(60));
+        while (ReceivedMessages.Count < count)
+        {
+            try
+            {
+                await Task.Delay(10, guard.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{ReceivedMessages.Count} of {count} messages arrived within 60 s.");
+            }
+        }
+        return [.. ReceivedMessages];
+    }
+
     public static Task SendTextAsync(WebSocket socket, string text, CancellationToken cancellationToken) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken);
 

@@ -29,7 +29,7 @@ public sealed class AudioAppendSendTests
         await client.CloseAsync(Ct);
         await client.DisposeAsync();
 
-        var received = await WaitForAsync(server, sent.Count);
+        var received = await server.WaitForMessagesAsync(sent.Count, Ct);
         Assert.Equal(sent.Count, received.Count);
         for (var i = 0; i < sent.Count; i++)
         {
@@ -37,16 +37,5 @@ public sealed class AudioAppendSendTests
             Assert.Equal("input_audio_buffer.append", json.RootElement.GetProperty("type").GetString());
             Assert.Equal(sent[i], json.RootElement.GetProperty("audio").GetBytesFromBase64());
         }
-    }
-
-    private static async Task<List<string>> WaitForAsync(LoopbackWebSocketServer server, int count)
-    {
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        guard.CancelAfter(TimeSpan.FromSeconds(30));
-        while (server.ReceivedMessages.Count < count)
-        {
-            await Task.Delay(10, guard.Token);
-        }
-        return [.. server.ReceivedMessages];
     }
 }

@@ -31,7 +31,8 @@ public sealed class ClientEventSchemaTests
             await client.SendAudioAsync(audio, Ct);
             await client.CloseAsync(Ct);
         }
-        await WaitForAsync(() => server.ReceivedMessages.Count >= AllKindsOfClientEvents(dialect).Count + 1);
+        // On a busy machine the loopback server may read the last messages well after the client closed.
+        await server.WaitForMessagesAsync(AllKindsOfClientEvents(dialect).Count + 1, Ct);
 
         var messages = server.ReceivedMessages.ToArray();
         Assert.Equal(AllKindsOfClientEvents(dialect).Count + 1, messages.Length);
@@ -154,13 +155,4 @@ public sealed class ClientEventSchemaTests
             Temperature = dialect == RealtimeDialect.Beta ? 0.8 : null,
         },
     };
-
-    // Polls up to 30 s: on a busy machine the loopback server may read the last messages well after the client closed.
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 3000 && !condition(); i++)
-        {
-            await Task.Delay(10, Ct);
-        }
-    }
 }

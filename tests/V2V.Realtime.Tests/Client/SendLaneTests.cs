@@ -68,7 +68,7 @@ public sealed class SendLaneTests
             await connection.CloseAsync(Ct);
         }
         var expected = appendAfterCommit + 1 + 4;
-        await WaitForAsync(() => server.ReceivedMessages.Count >= expected);
+        await server.WaitForMessagesAsync(expected, Ct);
 
         var received = server.ReceivedMessages.Select(Describe).ToList();
         Assert.Equal(expected, received.Count);
@@ -143,14 +143,4 @@ public sealed class SendLaneTests
 
     private static string Order(List<(string Type, string? EventId, int? Append)> received) =>
         string.Join(", ", received.Select(m => m.Append is { } n ? $"a{n}" : m.Type));
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        guard.CancelAfter(TimeSpan.FromSeconds(60));
-        while (!condition())
-        {
-            await Task.Delay(20, guard.Token);
-        }
-    }
 }
