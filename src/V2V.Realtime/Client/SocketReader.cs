@@ -15,12 +15,7 @@ namespace V2V.Realtime.Client;
 /// </summary>
 internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions options, string endpoint, ILogger logger, CancellationToken lifetime)
 {
-    private readonly ClientWebSocket _socket = socket;
-    private readonly RealtimeClientOptions _options = options;
     private readonly RealtimeEventParser _parser = new(options.Dialect);
-    private readonly string _endpoint = endpoint;
-    private readonly ILogger _logger = logger;
-    private readonly CancellationToken _lifetime = lifetime;
     private int _reading;
 
     /// <summary>The server's events as they come, parsed; ends when the server closes (its close answered). One reader at a time.</summary>
@@ -30,7 +25,7 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
         {
             throw new InvalidOperationException("Another reader is already reading this connection's events; read them in one place.");
         }
-        using var buffer = new ReceiveBuffer(_options.MaxMessageBytes);
+        using var buffer = new ReceiveBuffer(options.MaxMessageBytes);
         try
         {
             while (await ReceiveEventAsync(buffer, cancellationToken).ConfigureAwait(false) is { } serverEvent)
@@ -62,16 +57,16 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
             ValueWebSocketReceiveResult result;
             try
             {
-                result = await _socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
+                result = await socket.ReceiveAsync(target, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException || (ex is OperationCanceledException && _lifetime.IsCancellationRequested))
+            catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException || (ex is OperationCanceledException && lifetime.IsCancellationRequested))
             {
-                RealtimeLog.ConnectionLost(_logger, ex.Message);
-                throw new RealtimeConnectionLostException($"The connection to {_endpoint} was lost: {ex.Message}", ex);
+                RealtimeLog.ConnectionLost(logger, ex.Message);
+                throw new RealtimeConnectionLostException($"The connection to {endpoint} was lost: {ex.Message}", ex);
             }
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                RealtimeLog.ServerClosed(_logger, _socket.CloseStatus?.ToString(), _socket.CloseStatusDescription);
+                RealtimeLog.ServerClosed(logger, socket.CloseStatus?.ToString(), socket.CloseStatusDescription);
                 await AnswerCloseAsync().ConfigureAwait(false);
                 return null;
             }
@@ -86,7 +81,7 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
                 var parsed = Parse(buffer, length, total, oversized, result.MessageType);
                 if (arrived != 0)
                 {
-                    RealtimeProbe.Received(_options, parsed, arrived);
+                    RealtimeProbe.Received(options, parsed, arrived);
                 }
                 return parsed;
             }
@@ -98,7 +93,7 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
         RealtimeServerEvent parsed;
         if (oversized)
         {
-            parsed = new MalformedServerEvent($"the message of {total} bytes exceeds MaxMessageBytes ({_options.MaxMessageBytes}); it was skipped", "");
+            parsed = new MalformedServerEvent($"the message of {total} bytes exceeds MaxMessageBytes ({options.MaxMessageBytes}); it was skipped", "");
         }
         else if (type == WebSocketMessageType.Binary)
         {
@@ -118,30 +113,30 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
         switch (parsed)
         {
             case MalformedServerEvent malformed:
-                RealtimeLog.Malformed(_logger, bytes, malformed.Reason);
+                RealtimeLog.Malformed(logger, bytes, malformed.Reason);
                 break;
             case UnknownServerEvent unknown:
-                RealtimeLog.Unknown(_logger, unknown.Type);
+                RealtimeLog.Unknown(logger, unknown.Type);
                 break;
             case ErrorEvent error:
-                RealtimeLog.ServerError(_logger, error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
+                RealtimeLog.ServerError(logger, error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
                 break;
             default:
-                RealtimeLog.Received(_logger, parsed.Type, bytes);
+                RealtimeLog.Received(logger, parsed.Type, bytes);
                 break;
         }
     }
 
     private async Task AnswerCloseAsync()
     {
-        if (_socket.State != WebSocketState.CloseReceived)
+        if (socket.State != WebSocketState.CloseReceived)
         {
             return;
         }
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         try
         {
-            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", grace.Token).ConfigureAwait(false);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", grace.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -43,7 +43,7 @@ internal sealed class AudioPacer
     // is still visited once per tick, and the hand-overs of many sessions come as Phases small bursts per tick instead
     // of one large one, which held both cores at once and delayed every other thread's work behind it.
     private const int Phases = 4;
-    private readonly List<PlayoutQueue>[] _phases = [[], [], [], []];
+    private readonly List<PlayoutQueue>[] _phases = [.. Enumerable.Range(0, Phases).Select(_ => new List<PlayoutQueue>())];
     private int _phase;
 
     /// <summary>A pacer with a thread of its own (tests; sessions share the process's, <see cref="For"/>).</summary>
