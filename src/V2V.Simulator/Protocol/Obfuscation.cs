@@ -1,8 +1,9 @@
 namespace V2V.Simulator.Protocol;
 
 /// <summary>
-/// The <c>obfuscation</c> field of the GA service's transcription deltas: random characters that pad each delta so
-/// that its size on the wire does not tell its text (as the example payload shows). Clients must ignore it.
+/// The <c>obfuscation</c> field of the GA service's transcript deltas (the user's transcription and the answer's audio
+/// transcript): random characters that pad each delta so that its size on the wire does not tell its text (as the
+/// example payload and recorded GA traffic show). Clients must ignore it.
 /// </summary>
 internal static class Obfuscation
 {

@@ -116,7 +116,12 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
                     var delta = wordsSent == 0 ? text : " " + text;
                     part.Transcript += delta;
                     wordsSent = due;
-                    events.Add(OutputItemEvents.Delta(Profile.AudioTranscriptDelta, r, index, item, delta));
+                    var transcriptDelta = OutputItemEvents.Delta(Profile.AudioTranscriptDelta, r, index, item, delta);
+                    if (Profile.IsGa)
+                    {
+                        transcriptDelta["obfuscation"] = Obfuscation.For(delta); // as the GA service pads each one (recorded traffic)
+                    }
+                    events.Add(transcriptDelta);
                 }
 
                 return events;

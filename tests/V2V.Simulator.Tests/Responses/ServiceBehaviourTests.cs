@@ -197,4 +197,31 @@ public sealed class ServiceBehaviourTests
         Assert.Equal(types.IndexOf("response.output_item.added") + 1, types.LastIndexOf("conversation.item.added"));
         Assert.Equal(types.IndexOf("response.output_item.done") + 1, types.LastIndexOf("conversation.item.done"));
     }
+
+    [Fact]
+    public async Task Events_AreWrittenAsTheServiceWritesThem_WithoutEscapesJsonDoesNotNeed()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendAsync(ConversationHelpers.UserText("Lila’s café <&>"));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+
+        await client.UntilAsync("response.done");
+        var wire = client.Received.Zip(client.ReceivedText).ToList();
+        var audioDeltas = wire.Where(e => e.First.Type() == "response.output_audio.delta").Select(e => e.Second).ToList();
+        var transcriptDeltas = wire.Where(e => e.First.Type() == "response.output_audio_transcript.delta").ToList();
+        var transcriptDone = wire.Single(e => e.First.Type() == "response.output_audio_transcript.done");
+
+        // The service's base64 carries '+' as it is (recorded GA traffic), not as \u002B.
+        Assert.NotEmpty(audioDeltas);
+        Assert.Contains(audioDeltas, text => text.Contains('+'));
+        Assert.DoesNotContain(client.ReceivedText, text => text.Contains("\\u", StringComparison.Ordinal));
+        // Non-ASCII and HTML-sensitive characters as they are; JSON's own escapes still apply.
+        Assert.Contains("You said: Lila’s café <&>", transcriptDone.Second, StringComparison.Ordinal);
+        Assert.Equal("You said: Lila’s café <&>", transcriptDone.First.Str("transcript"));
+        // GA pads each transcript delta with random characters so its size does not tell its text.
+        Assert.NotEmpty(transcriptDeltas);
+        Assert.All(transcriptDeltas, e => Assert.False(string.IsNullOrEmpty(e.First.Str("obfuscation"))));
+    }
 }

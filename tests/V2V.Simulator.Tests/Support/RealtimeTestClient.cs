@@ -17,6 +17,9 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
 
     public List<JsonObject> Received { get; } = [];
 
+    /// <summary>Each event received as its text on the wire, in the order of <see cref="Received"/>.</summary>
+    public List<string> ReceivedText { get; } = [];
+
     public WebSocketState State => _socket.State;
 
     /// <summary>The status of the server's close, once it was received (e.g. 4000, 1001).</summary>
@@ -105,8 +108,10 @@ internal sealed class RealtimeTestClient : IAsyncDisposable
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage)
             {
-                var evt = JsonNode.Parse(message.ToArray())!.AsObject();
+                var bytes = message.ToArray();
+                var evt = JsonNode.Parse(bytes)!.AsObject();
                 Received.Add(evt);
+                ReceivedText.Add(Encoding.UTF8.GetString(bytes));
                 return evt;
             }
         }

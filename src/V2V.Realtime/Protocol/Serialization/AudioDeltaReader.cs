@@ -101,8 +101,8 @@ internal static class AudioDeltaReader
 
     /// <summary>
     /// A delta with JSON escapes in its base64 (or split across buffers): unescaped into a pooled scratch buffer, then
-    /// decoded. Not rare: System.Text.Json's default encoder writes every '+' as <c>\u002B</c> (the local realtime server
-    /// does), so this is the path of every delta from such a server; it must allocate nothing.
+    /// decoded. The service writes '+' as it is, but System.Text.Json's default encoder writes every '+' as <c>\u002B</c>,
+    /// so this is the path of every delta from a peer built on it (a proxy, a relay); it must allocate nothing.
     /// </summary>
     private static PcmFrame DecodeEscaped(ref Utf8JsonReader reader)
     {
