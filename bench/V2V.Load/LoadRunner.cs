@@ -17,7 +17,9 @@ internal sealed record LoadResult(
     long Turns, long BargeIns, long Errors, double LoadAverage, string DropReasons = "",
     double ClientHeapMiBPerSession = double.NaN, string ErrorCodes = "",
     double ClientGcCommittedMiBPerSession = double.NaN, int ClientThreadsAdded = 0, double JitMsInWindow = double.NaN,
-    double PoolItemsPerAudioSecond = double.NaN, double LockContentionsPerAudioSecond = double.NaN);
+    double PoolItemsPerAudioSecond = double.NaN, double LockContentionsPerAudioSecond = double.NaN,
+    double TickerCpuMsPerAudioSecond = double.NaN, double TickerSlotCpuP50Ms = double.NaN, double TickerSlotCpuP99Ms = double.NaN,
+    double TickerSlotWallP50Ms = double.NaN, double TickerSlotWallP99Ms = double.NaN);
 
 /// <summary>Runs N sessions of one bridge against a fresh simulator process and measures them.</summary>
 internal static class LoadRunner
@@ -177,6 +179,11 @@ internal static class LoadRunner
             JitMsInWindow = jitMs,
             PoolItemsPerAudioSecond = poolItems / audioSeconds,
             LockContentionsPerAudioSecond = contentions / audioSeconds,
+            TickerCpuMsPerAudioSecond = ThreadCpuClock.IsAvailable ? Interlocked.Read(ref stats.TickerCpuNs) / 1e6 / audioSeconds : double.NaN,
+            TickerSlotCpuP50Ms = stats.TickerSlotCpu.PercentileMs(50),
+            TickerSlotCpuP99Ms = stats.TickerSlotCpu.PercentileMs(99),
+            TickerSlotWallP50Ms = stats.TickerSlotWall.PercentileMs(50),
+            TickerSlotWallP99Ms = stats.TickerSlotWall.PercentileMs(99),
             ErrorCodes = string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key}={e.Value}")),
         };
         ticker.Dispose();

@@ -6,6 +6,11 @@ internal sealed class LoadStats
     public Histogram InputLatency { get; } = new();
     public Histogram OutputLatency { get; } = new();
     public Histogram TickLag { get; } = new();
+    /// <summary>The ticker's own CPU per slot (its sessions' input work), and the slot's wall time: the difference is
+    /// the time the ticker was runnable but not running, or blocked, inside its slot.</summary>
+    public Histogram TickerSlotCpu { get; } = new();
+    public Histogram TickerSlotWall { get; } = new();
+    public long TickerCpuNs;
     public long FramesIn;
     public long InputStalls;
     public long FramesOut;
@@ -29,6 +34,9 @@ internal sealed class LoadStats
         InputLatency.Reset();
         OutputLatency.Reset();
         TickLag.Reset();
+        TickerSlotCpu.Reset();
+        TickerSlotWall.Reset();
+        Interlocked.Exchange(ref TickerCpuNs, 0);
         Interlocked.Exchange(ref FramesIn, 0);
         Interlocked.Exchange(ref InputStalls, 0);
         Interlocked.Exchange(ref FramesOut, 0);

@@ -30,6 +30,12 @@ internal static class Report
             var perFrame = r.FramesOut > 0 ? $", {r.PoolItemsPerAudioSecond * r.FramesIn / 100.0 / r.FramesOut:F2} per frame out" : "";
             Console.WriteLine($"hops of {r.Bridge} at {r.Sessions}: {r.PoolItemsPerAudioSecond:F1} thread-pool items per audio s{perFrame}; {r.LockContentionsPerAudioSecond:F2} contended locks per audio s");
         }
+        foreach (var r in results.Where(r => !double.IsNaN(r.TickerCpuMsPerAudioSecond)))
+        {
+            // The input side alone: the ticker thread runs every session's input (resample, append, socket send). Its own
+            // CPU against its slots' wall time tells work from waiting for a core.
+            Console.WriteLine($"ticker of {r.Bridge} at {r.Sessions}: its own CPU {r.TickerCpuMsPerAudioSecond:F2} ms per audio s ({r.TickerCpuMsPerAudioSecond / r.ClientCpuMsPerAudioSecond:P0} of the client's); per slot of {r.Sessions / 5} sessions CPU p50/p99 {r.TickerSlotCpuP50Ms * 1000:F0}/{r.TickerSlotCpuP99Ms * 1000:F0} us, wall p50/p99 {r.TickerSlotWallP50Ms * 1000:F0}/{r.TickerSlotWallP99Ms * 1000:F0} us");
+        }
         foreach (var r in results.Where(r => r.ErrorCodes.Length > 0))
         {
             Console.WriteLine($"errors of {r.Bridge} at {r.Sessions}: {r.ErrorCodes}");

@@ -5,7 +5,7 @@ namespace V2V.Load;
 /// <summary>
 /// Real-time input for every session from one thread: every 10 ms each session sends its next frame. The
 /// sessions are spread over five 2 ms slots so that 500 sessions are not one burst. How late each slot starts
-/// is recorded. Added input latency counts from when a frame was due, so a bridge whose sends hold up the caller
+/// is recorded, and what each slot cost: the ticker thread's own CPU and the slot's wall time. Added input latency counts from when a frame was due, so a bridge whose sends hold up the caller
 /// (the ticker thread) pays for the frames it delays. A second loop, every 5 ms,
 /// releases the SDK bridge's paced output (ours has its own pacer).
 /// </summary>
@@ -46,10 +46,15 @@ internal sealed class Ticker : IDisposable
                 continue;
             }
             _stats.TickLag.RecordTicks(now - next);
+            var cpu0 = ThreadCpuClock.NowNs();
             for (int i = slot; i < _sessions.Length; i += Slots)
             {
                 _sessions[i].Tick(next);
             }
+            var cpuNs = ThreadCpuClock.NowNs() - cpu0;
+            _stats.TickerSlotWall.RecordTicks(Stopwatch.GetTimestamp() - now);
+            _stats.TickerSlotCpu.Record(cpuNs / 1000.0);
+            Interlocked.Add(ref _stats.TickerCpuNs, cpuNs);
             slot = (slot + 1) % Slots;
             next += slotTicks;
         }
