@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using V2V.Simulator.Protocol;
 using V2V.Simulator.Scripting;
 using V2V.Simulator.Session;
 
@@ -129,7 +130,7 @@ internal sealed class EchoAgent(SimulatorScript? script)
                 }
             }
 
-            return (name, arguments.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return (name, arguments.ToJsonString(WireJson.SerializerOptions));
         }
 
         return null;

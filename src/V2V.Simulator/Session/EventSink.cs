@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -12,18 +11,11 @@ namespace V2V.Simulator.Session;
 /// The one writer of a connection: gives each server event its <c>event_id</c>, sends it, counts it, and
 /// injects the count-based faults. Callers hold the session's gate, so sends never overlap.
 /// </summary>
-/// <remarks>
-/// Events are written as the service writes them: UTF-8 straight from the tree, with only the escapes JSON requires.
-/// The service sends '+' in base64 and non-ASCII text as they are (recorded GA traffic: <c>"delta":"...+f/8//r/+P..."</c>,
-/// <c>"Lila’s"</c>); System.Text.Json's default encoder would write them as <c>\u002B</c> and <c>\u2019</c>, which costs a
-/// client an unescape per audio delta that the service never asks of it, and makes every delta about 8% longer.
-/// </remarks>
+/// <remarks>Events are written as the service writes them (<see cref="WireJson"/>), as UTF-8 straight from the tree.</remarks>
 internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faults, ILogger logger, CancellationTokenSource session, Action<System.Text.Json.JsonElement>? observer = null)
 {
     private int _sent;
     private bool _errorInjected;
-    private static readonly JsonWriterOptions WireJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly Random? _drops = faults.NextDropRandom();
     // One buffer for the sink's one writer: each event is written into it and sent before the next is written.
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
@@ -53,7 +45,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
     private ReadOnlyMemory<byte> Write(JsonObject evt)
     {
         _buffer.ResetWrittenCount();
-        var writer = _writer ??= new Utf8JsonWriter(_buffer, WireJson);
+        var writer = _writer ??= new Utf8JsonWriter(_buffer, WireJson.WriterOptions);
         writer.Reset();
         evt.WriteTo(writer);
         writer.Flush();

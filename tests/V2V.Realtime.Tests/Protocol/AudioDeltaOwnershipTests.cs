@@ -117,7 +117,7 @@ public sealed class AudioDeltaOwnershipTests
     [Fact]
     public void EscapedBase64_AsSystemTextJsonWritesIt_DecodesTheSameAudio_WithoutAnAudioBuffer()
     {
-        // System.Text.Json's default encoder (the local realtime server's) writes every '+' of base64 as \u002B, and a
+        // System.Text.Json's default encoder (a relay or proxy built on it) writes every '+' of base64 as \u002B, and a
         // '/' may come as \/: such a delta takes the unescaping path, which must give the same bytes and stay off the heap.
         const int AudioBytes = 4800;
         const int EventBytesPerDelta = 256;
