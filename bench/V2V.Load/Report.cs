@@ -34,7 +34,7 @@ internal static class Report
         {
             // The input side alone: the ticker thread runs every session's input (resample, append, socket send). Its own
             // CPU against its slots' wall time tells work from waiting for a core.
-            Console.WriteLine($"ticker of {r.Bridge} at {r.Sessions}: its own CPU {r.TickerCpuMsPerAudioSecond:F2} ms per audio s ({r.TickerCpuMsPerAudioSecond / r.ClientCpuMsPerAudioSecond:P0} of the client's); per slot of {r.Sessions / 5} sessions CPU p50/p99 {r.TickerSlotCpuP50Ms * 1000:F0}/{r.TickerSlotCpuP99Ms * 1000:F0} us, wall p50/p99 {r.TickerSlotWallP50Ms * 1000:F0}/{r.TickerSlotWallP99Ms * 1000:F0} us");
+            Console.WriteLine($"ticker of {r.Bridge} at {r.Sessions}: its own CPU {r.TickerCpuMsPerAudioSecond:F2} ms per audio s ({r.TickerCpuMsPerAudioSecond / r.ClientCpuMsPerAudioSecond:P0} of the client's); per slot of {r.Sessions / Ticker.Slots} sessions CPU p50/p99 {r.TickerSlotCpuP50Ms * 1000:F0}/{r.TickerSlotCpuP99Ms * 1000:F0} us, wall p50/p99 {r.TickerSlotWallP50Ms * 1000:F0}/{r.TickerSlotWallP99Ms * 1000:F0} us");
         }
         foreach (var r in results.Where(r => r.ErrorCodes.Length > 0))
         {

@@ -5,13 +5,14 @@ namespace V2V.Load;
 /// <summary>
 /// Real-time input for every session from one thread: every 10 ms each session sends its next frame. The
 /// sessions are spread over five 2 ms slots so that 500 sessions are not one burst. How late each slot starts
-/// is recorded, and what each slot cost: the ticker thread's own CPU and the slot's wall time. Added input latency counts from when a frame was due, so a bridge whose sends hold up the caller
-/// (the ticker thread) pays for the frames it delays. A second loop, every 5 ms,
-/// releases the SDK bridge's paced output (ours has its own pacer).
+/// is recorded, and what each slot cost: the ticker thread's own CPU and the slot's wall time. Added input latency
+/// counts from when a frame was due, so a bridge whose sends hold up the caller (the ticker thread) pays for the
+/// frames it delays. A second loop, every 5 ms, releases the SDK bridge's paced output (ours has its own pacer).
 /// </summary>
 internal sealed class Ticker : IDisposable
 {
-    private const int Slots = 5;
+    /// <summary>Slots per 10 ms: each session is in one, so a slot holds a fifth of the sessions.</summary>
+    public const int Slots = 5;
     private readonly ILoadSession[] _sessions;
     private readonly LoadStats _stats;
     private readonly Thread _input;
