@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using V2V.Simulator.Protocol;
 
 namespace V2V.Simulator.Endpoints;
 
@@ -102,6 +103,6 @@ internal static class HandshakeErrors
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(body.ToJsonString(WireJson.SerializerOptions), context.RequestAborted).ConfigureAwait(false);
     }
 }

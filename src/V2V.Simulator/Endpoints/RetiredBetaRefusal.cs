@@ -22,7 +22,7 @@ internal static class RetiredBetaRefusal
         {
             var evt = BetaShapeDetector.Error(null).ToEvent();
             evt.Insert(0, "event_id", EventIds.Event());
-            await socket.SendAsync(Encoding.UTF8.GetBytes(evt.ToJsonString()), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(evt.ToJsonString(WireJson.SerializerOptions)), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
             await socket.CloseOutputAsync((WebSocketCloseStatus)BetaShapeDetector.CloseStatus, BetaShapeDetector.CloseReason, timeout.Token).ConfigureAwait(false);
 
             // Read on until the client answers the close, so that it surely receives ours: dropping the connection

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using V2V.Simulator.Protocol;
 
 namespace V2V.Simulator.Scripting;
 
@@ -74,7 +75,7 @@ public sealed class SimulatorScript
             if (call.TryGetProperty("arguments", out var a))
             {
                 // Compact, as a model writes arguments.
-                arguments = a.ValueKind == JsonValueKind.String ? a.GetString()! : System.Text.Json.Nodes.JsonNode.Parse(a.GetRawText())!.ToJsonString();
+                arguments = a.ValueKind == JsonValueKind.String ? a.GetString()! : System.Text.Json.Nodes.JsonNode.Parse(a.GetRawText())!.ToJsonString(WireJson.SerializerOptions);
             }
         }
 
