@@ -5,7 +5,8 @@ namespace V2V.Extension;
 /// <summary>
 /// Which of the agent's transcript pieces go out as text_data. TEN's message_collector publishes the pieces of a turn
 /// when its closing piece comes. A turn cut before any of its words went out (a greeting the user spoke over, even
-/// after some of its voice was heard: words are released only once their sentence has been heard) closes with empty
+/// after some of its voice was heard: words are released once the audio before their sentence has been heard, and
+/// a cut counts the words of the sentence being spoken only once the turn's audio has all come) closes with empty
 /// text and nothing before it, which the collector would publish as an empty agent message: that closing piece is not
 /// sent, as the original sent none; nor is an empty piece within a turn. Every other piece is. The barge-in itself is
 /// the flush cmd (with the item's id): that is how a consumer marks a cut turn whose words never went out.

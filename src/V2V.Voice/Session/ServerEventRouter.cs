@@ -59,6 +59,7 @@ internal sealed class ServerEventRouter(
                 await transcript.CloseAsync(done.Text, interrupted: false, ct).ConfigureAwait(false);
                 break;
             case ResponseOutputAudioDoneEvent done when turns.IsLive(done.ResponseId):
+                turns.OnAudioDone(done.ItemId);
                 await voice.FinishAsync(ct).ConfigureAwait(false);
                 break;
             case InputAudioBufferSpeechStartedEvent started:

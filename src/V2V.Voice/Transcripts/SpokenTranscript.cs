@@ -87,18 +87,20 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     }
 
     /// <summary>
-    /// A barge-in (after the voice was cleared, <paramref name="cut"/> the turn it cut): the transcript closes as
-    /// interrupted. An answer of which some audio was heard (<paramref name="heardItemId"/>) before any of its words
-    /// reached the session (a renewal or a barge-in just after it began, with its words still on their way) is closed
-    /// too, with no words: every answer the listener heard ends with a final transcript.
+    /// A barge-in (after the voice was cleared, <paramref name="cut"/> the turn it cut, <paramref name="played"/> the
+    /// item being heard and how much of it was): the transcript closes as interrupted. An answer of which some audio
+    /// was heard before any of its words reached the session (a renewal or a barge-in just after it began, with its
+    /// words still on their way) is closed too, with no words: every answer the listener heard ends with a final
+    /// transcript.
     /// </summary>
-    public async ValueTask InterruptAsync(SpokenTurn? cut, string? heardItemId, CancellationToken ct)
+    public async ValueTask InterruptAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
     {
         var closed = false;
+        var heardItemId = played.PlayedMs > 0 ? played.ItemId : null;
         if (voice.IsPaced)
         {
             TakeHeardTurns();
-            closed = await CloseCutTurnAsync(cut, ct).ConfigureAwait(false);
+            closed = await CloseCutTurnAsync(cut, played, ct).ConfigureAwait(false);
         }
         else if (_transcript.IsOpen)
         {
@@ -114,9 +116,10 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
 
     /// <summary>
     /// Paced output: the words of the cut turn not yet heard were dropped with the audio; the transcript closes as
-    /// interrupted, and the history keeps what was heard (to within the sentence being spoken).
+    /// interrupted with the words of the sentence being spoken that were heard (<see cref="HeardText"/>, once the
+    /// turn's text and its item's audio are whole; else the sentences told are what was heard), and the history keeps them all.
     /// </summary>
-    private async ValueTask<bool> CloseCutTurnAsync(SpokenTurn? cut, CancellationToken ct)
+    private async ValueTask<bool> CloseCutTurnAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
     {
         var turn = cut ?? _spokenTurn;
         var openText = _transcript.IsOpen ? _transcript.Text : null;
@@ -130,13 +133,18 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             return false; // no words of it came: nothing told yet
         }
         var text = turn.FullText ?? openText ?? string.Empty;
-        var heard = text[..Math.Min(turn.HeardChars, text.Length)];
+        var told = Math.Min(turn.HeardChars, text.Length);
+        // Only a whole turn's share of its whole audio says how far into its words the listener got.
+        var heardChars = turn.FullText is not null && played.ItemId == turn.ItemId && played.WholeMs is { } wholeMs
+            ? HeardText.Chars(text, told, played.PlayedMs, wholeMs)
+            : told;
+        var heard = text[..heardChars];
         if (!string.IsNullOrWhiteSpace(heard))
         {
             history.AddAssistant(heard);
         }
         _closedItem = turn.ItemId;
-        await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, turn.ItemId), ct).ConfigureAwait(false);
+        await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, text[told..heardChars], true, true, true, turn.ItemId), ct).ConfigureAwait(false);
         return true;
     }
 }

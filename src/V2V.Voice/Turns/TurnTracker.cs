@@ -134,6 +134,18 @@ internal sealed class TurnTracker
     /// <summary>Audio received for <paramref name="itemId"/>, in ms (0 when unknown).</summary>
     public double ReceivedMs(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ReceivedMs : 0;
 
+    /// <summary>The server sent all of <paramref name="itemId"/>'s audio (<c>response.output_audio.done</c>).</summary>
+    public void OnAudioDone(string itemId)
+    {
+        if (_items.TryGetValue(itemId, out var item))
+        {
+            item.Whole = true;
+        }
+    }
+
+    /// <summary>The length of <paramref name="itemId"/>'s audio in ms once all of it came; null before (or when unknown).</summary>
+    public double? WholeMs(string itemId) => _items.TryGetValue(itemId, out var item) && item.Whole ? item.ReceivedMs : null;
+
     /// <summary>The server finished a response; true when it was the one in progress.</summary>
     public bool OnResponseDone(string? responseId)
     {
@@ -215,5 +227,7 @@ internal sealed class TurnTracker
         public int ContentIndex { get; } = contentIndex;
 
         public double ReceivedMs { get; set; }
+
+        public bool Whole { get; set; }
     }
 }

@@ -97,6 +97,83 @@ public sealed class SpokenTranscriptTests
         Assert.DoesNotContain(rig.TakeOutputs(), o => o is TranscriptOutput);
     }
 
+    [Fact]
+    public async Task AWholeAnswerCutInItsOnlySentence_IsToldAndKeptAsFarAsItsWordsWereHeard()
+    {
+        // The service's usual case: the answer's text and audio are all here before much of it is played, and its one
+        // sentence is told only once the audio before it was heard (here: its end). Cut late in it, the words heard go
+        // out with the interrupted final and into the history, to the last whole word; the rest is not claimed.
+        const string text = "I heard two seconds of your speech, and here it is back.";
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.PaceOutput = true);
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 1000);
+        await transcript.AddAsync("item_1", text[..20], ct);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 1000);
+        await transcript.AddAsync("item_1", text[20..], ct);
+        stages.Turns.OnAudioDone("item_1");
+        await transcript.CloseAsync(text, interrupted: false, ct);
+
+        // The listener takes the voice as a transport would, until about three quarters of it were played.
+        var heard = await ListenAsync(stages, rig, untilMs: 1500);
+        var playedMs = heard.OfType<HeardAudio>().Max(a => a.ItemEndMs);
+        Assert.DoesNotContain(heard, o => o is TranscriptOutput); // the sentence waits behind the audio before it
+
+        await bargeIn.RunAsync("test", ct);
+
+        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(final.IsFinal && final.Interrupted);
+        Assert.StartsWith(final.Text, text, StringComparison.Ordinal);
+        Assert.Equal(' ', text[final.Text.Length]); // whole words only
+        var share = text.Length * playedMs / 2000;
+        Assert.InRange(final.Text.Length, share - "seconds,".Length, share); // as far as the audio went, less a word at most
+        var kept = Assert.Single(stages.History.Items);
+        Assert.Equal(final.Text, kept.Content![0].Text);
+    }
+
+    [Fact]
+    public async Task AnAnswerCutWhileItsAudioIsStillComing_ClaimsOnlyTheSentencesTold()
+    {
+        // With part of the audio here, its length is unknown and so is how far into the words the listener got.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.PaceOutput = true);
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 300);
+        await transcript.AddAsync("item_1", "I heard two seconds of your speech, and", ct);
+        await ListenAsync(stages, rig, untilMs: 250);
+
+        await bargeIn.RunAsync("test", ct);
+
+        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(final.IsFinal && final.Interrupted);
+        Assert.Equal(string.Empty, final.Text);
+        Assert.Empty(stages.History.Items);
+    }
+
+    /// <summary>
+    /// The voice paced as a session paces it, taken a frame at a time as a transport takes it, until the listener has
+    /// heard <paramref name="untilMs"/> into the item (a generous guard: a busy machine only makes it slower).
+    /// </summary>
+    private static async Task<List<VoiceSessionEvent>> ListenAsync(AnswerStages stages, StageRig rig, double untilMs)
+    {
+        var heard = new List<VoiceSessionEvent>();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        stages.Voice.Pace(true);
+        try
+        {
+            while (!heard.OfType<HeardAudio>().Any(a => a.ItemEndMs >= untilMs))
+            {
+                heard.AddRange(rig.TakeOutputs(most: 1));
+                await Task.Delay(2, guard.Token);
+            }
+        }
+        finally
+        {
+            stages.Voice.Pace(false);
+        }
+        return heard;
+    }
+
     /// <summary>The answer's stages on <paramref name="rig"/>, with the response <c>resp_1</c> under way.</summary>
     private static (AnswerStages Stages, SpokenTranscript Transcript, BargeIn BargeIn) Answering(StageRig rig)
     {
