@@ -12,7 +12,8 @@ namespace V2V.Load;
 /// N sessions in real time while the simulator drops connections at random points (after each event, with a
 /// given probability, without a close handshake). Checks that every session reconnects after every drop, and
 /// that every turn the server completed on a connection (its transcript done and response.done "completed"
-/// received on the wire) reached the session's reader as the same final transcript.
+/// received on the wire) reached the session's reader as the same final transcript, or, when the user spoke over
+/// its end (the service finishes a turn before it is played), as an interrupted final holding its beginning.
 /// </summary>
 internal static class ChaosRunner
 {
@@ -48,7 +49,7 @@ internal static class ChaosRunner
         }
         await Task.Delay(3000).ConfigureAwait(false);
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, lost = 0, mismatched = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0;
         for (int i = 0; i < sessions; i++)
         {
             var h = heard[i];
@@ -62,10 +63,19 @@ internal static class ChaosRunner
             foreach (var (item, text) in w.Completed)
             {
                 completed++;
-                if (!h.Finals.TryGetValue(item, out var said))
+                if (h.Cut.TryGetValue(item, out var heardPart) && Normalize(heardPart).Length > 0
+                    && Normalize(text).StartsWith(Normalize(heardPart), StringComparison.Ordinal))
+                {
+                    // The service finished it before it was played, and the user spoke over it (the script's next
+                    // question lands late in an answer once a reconnect has shifted its timing): what came out is the
+                    // words heard, a beginning of the turn. Cut with no words, it counts as lost.
+                    cutByUser++;
+                }
+                else if (!h.Finals.TryGetValue(item, out var said))
                 {
                     lost++;
-                    Console.WriteLine($"session {i}: completed turn {item} \"{text}\" never came out final");
+                    var cut = heardPart is not null ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
+                    Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
                 }
                 else if (Normalize(said) != Normalize(text))
                 {
@@ -82,9 +92,9 @@ internal static class ChaosRunner
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         Console.WriteLine();
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | lost | text differs | interrupted finals | errors |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {stats.Errors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {stats.Errors} |");
     }
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -119,6 +129,9 @@ internal static class ChaosRunner
         private readonly Dictionary<string, string> _pieces = [];
 
         public Dictionary<string, string> Finals { get; } = [];
+
+        /// <summary>Finals of answers the user cut (a barge-in while the rest still played), by item id.</summary>
+        public Dictionary<string, string> Cut { get; } = [];
         public VoiceSessionState State { get; private set; }
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
@@ -140,9 +153,9 @@ internal static class ChaosRunner
                     break;
                 case TranscriptOutput { Role: TranscriptRole.Assistant, ItemId: { } item } t:
                     _pieces[item] = _pieces.GetValueOrDefault(item, "") + " " + t.Text;
-                    if (t.IsFinal && !t.Interrupted)
+                    if (t.IsFinal)
                     {
-                        Finals[item] = _pieces[item];
+                        (t.Interrupted ? Cut : Finals)[item] = _pieces[item];
                     }
                     break;
             }
