@@ -1,7 +1,9 @@
 // The transcript panel: one line per turn. A user line is replaced by each newer text and closed by the final one;
 // an agent line grows sentence by sentence and is closed by its final piece. A barge-in (the flush) marks the agent's
 // turn interrupted: its open line, or, when its voice was heard but none of its words had come yet (words come once
-// their sentence has been heard), a line of its own, since no text of that turn will come.
+// their sentence has been heard), a line of its own. The cut turn's closing piece comes right after the flush when
+// some of its words were heard (the sentence being spoken, up to the cut); it fills that line rather than opening
+// another. Any other piece of the agent's begins its next turn.
 // Every line is also kept in `entries` ({ role, text, final, interrupted }) for window.v2vStats.
 export class Transcript {
   constructor(list, entries) {
@@ -9,6 +11,7 @@ export class Transcript {
     this.entries = entries;
     this.open = { user: null, assistant: null };
     this.agentVoiceUnclosed = false;
+    this.cutLine = null;
   }
 
   clear() {
@@ -16,6 +19,7 @@ export class Transcript {
     this.entries.length = 0;
     this.open = { user: null, assistant: null };
     this.agentVoiceUnclosed = false;
+    this.cutLine = null;
   }
 
   // The agent's voice is playing: a turn is under way even before its first words arrive.
@@ -29,6 +33,7 @@ export class Transcript {
     if (!line) {
       line = this.addLine('assistant');
       line.entry.final = true;
+      this.cutLine = line; // its closing piece, with the words heard, may follow
     }
     line.entry.interrupted = true;
     this.agentVoiceUnclosed = false;
@@ -37,6 +42,15 @@ export class Transcript {
 
   update(message) {
     const role = message.role === 'user' ? 'user' : 'assistant';
+    if (role === 'assistant') {
+      const cut = this.cutLine;
+      this.cutLine = null;
+      if (cut && !this.open.assistant && message.final && message.interrupted) {
+        cut.entry.text = join(cut.entry.text, message.text || '');
+        this.render(cut);
+        return;
+      }
+    }
     let line = this.open[role];
     if (!line) {
       line = this.addLine(role);
