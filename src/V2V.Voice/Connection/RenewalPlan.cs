@@ -40,9 +40,17 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
         };
     }
 
-    /// <summary>How often a renewal that waits for a quiet moment looks again: a tenth of the age planned, 100 ms to 30 s.</summary>
+    /// <summary>
+    /// How often a renewal that waits for a quiet moment looks again: every quarter second (a tenth of the age planned
+    /// for a test's lifetime of a few seconds, not under 100 ms). A quiet moment in a lively conversation is the gap
+    /// between the end of an answer and the user's next words, often under a second: looked for every 30 s, as
+    /// before, the five minutes' window missed them in a busy conversation, and the forced renewal cut an answer.
+    /// </summary>
     private static TimeSpan RecheckFor(TimeSpan age) =>
-        TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        TimeSpan.FromTicks(Math.Clamp(age.Ticks / 10, TimeSpan.FromMilliseconds(100).Ticks, MostBetweenLooks.Ticks));
+
+    /// <summary>The longest wait between two looks for a quiet moment.</summary>
+    public static readonly TimeSpan MostBetweenLooks = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Whether to renew at <paramref name="now"/>; if not, when to look again.</summary>
     public RenewalDecision Decide(DateTimeOffset now, bool quiet)
