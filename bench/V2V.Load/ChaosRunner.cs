@@ -17,9 +17,11 @@ namespace V2V.Load;
 /// </summary>
 internal static class ChaosRunner
 {
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed)
+    /// <param name="sessionLifetime">Seconds after which the server ends each session (empty: the service's 60 min).</param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "")
     {
-        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort").ConfigureAwait(false);
+        var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
+        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime}").ConfigureAwait(false);
         var wire = new ConcurrentDictionary<RealtimeClientOptions, Wire>();
         RealtimeProbe.Enable(null, null, (options, e) => wire.GetOrAdd(options, _ => new Wire()).Add(e));
         var stats = new LoadStats();
@@ -49,11 +51,12 @@ internal static class ChaosRunner
         }
         await Task.Delay(3000).ConfigureAwait(false);
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0, cutUnasked = 0;
         for (int i = 0; i < sessions; i++)
         {
             var h = heard[i];
             drops += h.Reconnecting;
+            cutUnasked += h.FlushesWithoutSpeech;
             recovered += h.Connected - 1;
             if (h.State != VoiceSessionState.Connected)
             {
@@ -92,9 +95,9 @@ internal static class ChaosRunner
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         Console.WriteLine();
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | errors |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {stats.Errors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | answers cut with the user silent | errors |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} |");
     }
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -132,12 +135,25 @@ internal static class ChaosRunner
 
         /// <summary>Finals of answers the user cut (a barge-in while the rest still played), by item id.</summary>
         public Dictionary<string, string> Cut { get; } = [];
+
+        /// <summary>Flushes not just after the user began to speak: an answer cut by the session itself (a forced renewal).</summary>
+        public int FlushesWithoutSpeech { get; private set; }
+
+        private bool _userJustSpoke;
         public VoiceSessionState State { get; private set; }
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
 
         public void Add(VoiceSessionOutput output)
         {
+            if (output.Event is FlushOutput && !_userJustSpoke)
+            {
+                FlushesWithoutSpeech++;
+            }
+            if (!output.IsAudio)
+            {
+                _userJustSpoke = output.Event is UserSpeechOutput { Started: true };
+            }
             switch (output.Event)
             {
                 case StateOutput s:
