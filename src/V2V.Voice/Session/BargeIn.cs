@@ -18,7 +18,18 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
 
-    public async ValueTask RunAsync(string reason, CancellationToken ct)
+    public ValueTask RunAsync(string reason, CancellationToken ct) => RunAsync(reason, serverCancels: false, ct);
+
+    /// <summary>
+    /// The server's turn detection heard the user begin to speak. It was configured to cancel the response in
+    /// progress itself (<c>interrupt_response</c>, always on here), and does so as it reports the speech: a
+    /// <c>response.cancel</c> from this side would only come after that and be refused
+    /// (<c>response_cancel_not_active</c>), on every barge-in. The rest is as for any barge-in: its output is dropped
+    /// from now on, and its <c>response.done</c> awaited before a new response is asked for.
+    /// </summary>
+    public ValueTask RunForServerSpeechAsync(CancellationToken ct) => RunAsync("the server heard speech", serverCancels: true, ct);
+
+    private async ValueTask RunAsync(string reason, bool serverCancels, CancellationToken ct)
     {
         if (!AgentSpeaking)
         {
@@ -42,7 +53,10 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
                 // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
                 answers?.Heard(cancelled);
             }
-            await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
+            if (!serverCancels)
+            {
+                await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
+            }
         }
         foreach (var truncate in plan.Truncates)
         {

@@ -71,7 +71,7 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(true, started.AudioStartMs), ct).ConfigureAwait(false);
                 if (context.Options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad)
                 {
-                    await bargeIn.RunAsync("the server heard speech", ct).ConfigureAwait(false);
+                    await bargeIn.RunForServerSpeechAsync(ct).ConfigureAwait(false);
                 }
                 break;
             case InputAudioBufferSpeechStoppedEvent stopped when toldSpeech.SpeechStopped(stopped.AudioEndMs, stopped.ItemId):
