@@ -51,7 +51,7 @@ internal static class ChaosRunner
         }
         await Task.Delay(3000).ConfigureAwait(false);
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0, cutUnasked = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
         for (int i = 0; i < sessions; i++)
         {
             var h = heard[i];
@@ -63,6 +63,7 @@ internal static class ChaosRunner
                 stuck++;
             }
             var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
+            wireErrors += w.Errors;
             foreach (var (item, text) in w.Completed)
             {
                 completed++;
@@ -95,9 +96,9 @@ internal static class ChaosRunner
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         Console.WriteLine();
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | answers cut with the user silent | errors |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
     }
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -109,12 +110,18 @@ internal static class ChaosRunner
 
         public List<(string Item, string Text)> Completed { get; } = [];
 
+        /// <summary>Error events the server sent (each one a client event it refused, or a fault of its own).</summary>
+        public int Errors { get; private set; }
+
         public void Add(V2V.Realtime.Protocol.RealtimeServerEvent e)
         {
             lock (this)
             {
                 switch (e)
                 {
+                    case ErrorEvent:
+                        Errors++;
+                        break;
                     case ResponseOutputAudioTranscriptDoneEvent done:
                         _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
                         break;
