@@ -52,6 +52,7 @@ internal static class ChaosRunner
         await Task.Delay(3000).ConfigureAwait(false);
 
         int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
+        var errorCodes = new List<string>();
         for (int i = 0; i < sessions; i++)
         {
             var h = heard[i];
@@ -64,6 +65,7 @@ internal static class ChaosRunner
             }
             var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
             wireErrors += w.Errors;
+            errorCodes.AddRange(w.ErrorCodes);
             foreach (var (item, text) in w.Completed)
             {
                 completed++;
@@ -96,6 +98,10 @@ internal static class ChaosRunner
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         Console.WriteLine();
+        if (errorCodes.Count > 0)
+        {
+            Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
+        }
         Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
@@ -113,14 +119,18 @@ internal static class ChaosRunner
         /// <summary>Error events the server sent (each one a client event it refused, or a fault of its own).</summary>
         public int Errors { get; private set; }
 
+        /// <summary>Each error's code, in order.</summary>
+        public List<string> ErrorCodes { get; } = [];
+
         public void Add(V2V.Realtime.Protocol.RealtimeServerEvent e)
         {
             lock (this)
             {
                 switch (e)
                 {
-                    case ErrorEvent:
+                    case ErrorEvent error:
                         Errors++;
+                        ErrorCodes.Add(error.Error.Code ?? error.Error.Type ?? "?");
                         break;
                     case ResponseOutputAudioTranscriptDoneEvent done:
                         _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
