@@ -4,9 +4,9 @@ namespace V2V.Voice.Transcripts;
 /// How much of a cut answer's words the listener heard. The service gives no timing of words, and a sentence is
 /// released to the reader only once the audio received before it was played, so at a barge-in the sentence being
 /// spoken has not been told: cut at 98% of a one-sentence answer, none of it would be. When the answer's text and
-/// its item's audio are whole (its transcript and its audio done), the words heard are estimated from the share of its audio played, speech
-/// being close to even in pace within one item, and cut back to the last whole word: a word half heard is not
-/// claimed. Socket-free.
+/// its item's audio are whole (its transcript and its audio done), the words heard are estimated from the share of
+/// its audio played, speech being close to even in pace within one item, and cut back to the last whole word: a word
+/// half heard is not claimed. Socket-free.
 /// </summary>
 internal static class HeardText
 {
