@@ -28,6 +28,7 @@ internal static class ChaosRunner
         var speech = SpeechSignal.Make(30);
         var all = new OursSession[sessions];
         var heard = new Heard[sessions];
+        var warnings = new WarningTally();
         for (int i = 0; i < sessions; i++)
         {
             var index = i;
@@ -37,6 +38,7 @@ internal static class ChaosRunner
                 // Chaos drops connections again and again: keep reconnecting for the whole run.
                 o.ReconnectGiveUpAfter = TimeSpan.FromHours(1);
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
+                o.LoggerFactory = warnings.For(index);
             }, heard[i].Add).ConfigureAwait(false);
         }
         using (var ticker = new Ticker(all, stats, releaseOutput: false))
@@ -98,6 +100,15 @@ internal static class ChaosRunner
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
         Console.WriteLine();
+        var warned = warnings.Lines().ToList();
+        if (warned.Count > 0)
+        {
+            Console.WriteLine("the sessions' warnings and errors, by message:");
+        }
+        foreach (var line in warned)
+        {
+            Console.WriteLine(line);
+        }
         if (errorCodes.Count > 0)
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));

@@ -28,11 +28,27 @@ internal static class HandshakeFailures
                 Option = string.IsNullOrEmpty(options.BearerToken) ? nameof(RealtimeClientOptions.ApiKey) : nameof(RealtimeClientOptions.BearerToken),
             },
             0 when error is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
-            0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(error.Message, options)}", url, null),
+            0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(WithCause(error), options)}", url, null),
             _ => new RealtimeHandshakeException(
                 $"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}{Said(reason, ": ")}.{Wait(refusal?.RetryAfter)}",
                 url, status) { Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter },
         };
+    }
+
+    /// <summary>
+    /// The failure with the cause beneath it: ClientWebSocket says only "Unable to connect to the remote server",
+    /// and what the user needs (connection refused, no such host, the response ended early) is the innermost error.
+    /// </summary>
+    private static string WithCause(Exception error)
+    {
+        var cause = error;
+        while (cause.InnerException is { } inner)
+        {
+            cause = inner;
+        }
+        return ReferenceEquals(cause, error) || error.Message.Contains(cause.Message, StringComparison.Ordinal)
+            ? error.Message
+            : $"{error.Message.TrimEnd('.')} ({cause.Message.TrimEnd('.')})";
     }
 
     internal static string Said(string? reason, string separator) => reason is null ? "" : separator + reason.TrimEnd('.', ' ');

@@ -102,7 +102,7 @@ public sealed class RealtimeClientHandshakeTests
     }
 
     [Fact]
-    public async Task NothingListening_IsAHandshakeFailureWithoutStatus()
+    public async Task NothingListening_IsAHandshakeFailureWithoutStatus_ThatSaysTheConnectionWasRefused()
     {
         var port = FreePort();
 
@@ -113,6 +113,8 @@ public sealed class RealtimeClientHandshakeTests
 
         Assert.Null(ex.StatusCode);
         Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
+        // ClientWebSocket's own words ("Unable to connect to the remote server") do not say why; the cause beneath does.
+        Assert.Contains("refused", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     private static int FreePort()

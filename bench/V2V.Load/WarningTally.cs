@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace V2V.Load;
+
+/// <summary>
+/// The sessions' warnings and errors, counted by their message template, with the first one of each written out
+/// in full (which session, when): a run's faults named by what the session itself said about them.
+/// </summary>
+internal sealed class WarningTally
+{
+    private readonly ConcurrentDictionary<string, (int Count, string First)> _byTemplate = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>A logger factory for one session, its warnings tallied here under <paramref name="session"/>.</summary>
+    public ILoggerFactory For(int session) => new Factory(this, session);
+
+    public IEnumerable<string> Lines() => _byTemplate.OrderByDescending(p => p.Value.Count)
+        .Select(p => $"  x{p.Value.Count}: {p.Key}\n      first: {p.Value.First}");
+
+    private void Add(int session, string template, string message) =>
+        _byTemplate.AddOrUpdate(template, _ => (1, $"session {session} at {_clock.Elapsed.TotalSeconds:F1} s: {message}"), (_, v) => (v.Count + 1, v.First));
+
+    private sealed class Factory(WarningTally tally, int session) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(tally, session);
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Logger(WarningTally tally, int session) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+            var template = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
+                ? pairs.FirstOrDefault(p => p.Key == "{OriginalFormat}").Value as string
+                : null;
+            tally.Add(session, template ?? formatter(state, exception), formatter(state, exception));
+        }
+    }
+}
