@@ -74,6 +74,7 @@ public sealed class OpenAIV2VExtension : Ten.Extension
         options.Instructions = options.Instructions?.Replace("{greeting}", options.Greeting ?? "", StringComparison.Ordinal);
         options.Greeting = settings.GreetingToSay;
         options.Tools = [.. _tools];
+        options.LoggerFactory ??= new EnvLoggerFactory(env.Logger);
         if (settings.EnableStorage)
         {
             options.PreviousConversation = await StoredConversation.RetrieveAsync(env, cancellationToken).ConfigureAwait(false);

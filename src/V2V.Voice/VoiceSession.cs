@@ -100,7 +100,10 @@ public sealed class VoiceSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         // The client is built (its options checked) before the session holds anything that would need disposing.
-        var client = options.Client ?? new RealtimeClient(options.Connection);
+        // Its connection logs where the session does, unless the connection was given logging of its own.
+        var client = options.Client ?? new RealtimeClient(options.Connection.LoggerFactory is null && options.LoggerFactory is not null
+            ? options.Connection.WithLoggerFactory(options.LoggerFactory)
+            : options.Connection);
         var session = new VoiceSession(options, client);
         try
         {

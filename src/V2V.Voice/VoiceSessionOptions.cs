@@ -200,7 +200,10 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public string DumpName { get; set; } = "session";
 
-    /// <summary>Logging.</summary>
+    /// <summary>
+    /// Logging: the session's (reconnects, renewals, barge-ins, refusals) and, unless <see cref="Connection"/> has
+    /// its own, its realtime connection's. Nothing is logged when null; a secret never appears in a line.
+    /// </summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>

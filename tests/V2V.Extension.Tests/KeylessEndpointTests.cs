@@ -61,12 +61,13 @@ public sealed class KeylessEndpointTests
     }
 
     [Fact]
-    public async Task AKeyTheServiceRefuses_FailsToStart_NamingApiKey_InTheServicesWords_WithTheKeyMasked()
+    public async Task AKeyTheServiceRefuses_FailsToStart_NamingApiKey_InTheServicesWords_WithTheKeyMasked_AndLogsTheRefusalInTheNodesLog()
     {
         var ct = TestContext.Current.CancellationToken;
         var wrongKey = "sk-proj-" + Guid.NewGuid().ToString("N");
         await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = "the-key-the-server-wants", SpeedFactor = 0 }, ct);
-        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()));
+        var log = new Support.LogCapture();
+        var host = new GraphHost(new AddonRegistry().AddBuiltIns().Add(OpenAIV2VAddon.Create()), new GraphHostOptions { LoggerFactory = log });
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
@@ -77,6 +78,10 @@ public sealed class KeylessEndpointTests
         Assert.Contains("(HTTP 401: Incorrect API key provided", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Check ApiKey", ex.Message, StringComparison.Ordinal); // the client's C# name stays below
         Assert.DoesNotContain(wrongKey[^4..], ex.ToString(), StringComparison.Ordinal);
+        // The session's connection logs into the node's log (TEN's ten_env.log): the refused handshake is there, the key is not.
+        Assert.Contains(log.Entries, e => e.Category == "v2v" && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.Contains("Handshake with", StringComparison.Ordinal) && e.Message.Contains("HTTP 401", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Entries, e => e.Message.Contains(wrongKey[^4..], StringComparison.Ordinal));
     }
 
     [Fact]
