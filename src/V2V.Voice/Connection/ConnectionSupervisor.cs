@@ -116,7 +116,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             _logger.LogWarning("Renewal failed, keeping the old connection: {Reason}", ex.Message);
             await Slot.SendBufferedThenGoLiveAsync(old.Client, ct).ConfigureAwait(false);
-            ArmRenewal(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+            ArmRenewal(RenewalPlan.NextTryAfterFailure(_time.GetUtcNow(), old.ExpiresAt));
             return false;
         }
         _metrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));

@@ -52,6 +52,26 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
     /// <summary>The longest wait between two looks for a quiet moment.</summary>
     public static readonly TimeSpan MostBetweenLooks = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a renewal that could not open its new connection waits before it tries again.</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// When a renewal that failed at <paramref name="now"/> tries again: after <see cref="RetryAfterFailure"/>, but
+    /// within a quarter of the time left before the session's <paramref name="expiresAt"/> (not under 100 ms), so that a
+    /// failure close to the end still leaves tries before the service ends the session. With a few seconds left (a
+    /// short lifetime, a failure late in the window), a fixed 5 s wait came after the end: the session expired.
+    /// </summary>
+    public static DateTimeOffset NextTryAfterFailure(DateTimeOffset now, DateTimeOffset? expiresAt)
+    {
+        var wait = RetryAfterFailure;
+        if (expiresAt is { } expiry)
+        {
+            var quarterLeft = TimeSpan.FromTicks(Math.Max((expiry - now).Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks));
+            wait = Min(wait, quarterLeft);
+        }
+        return now + wait;
+    }
+
     /// <summary>Whether to renew at <paramref name="now"/>; if not, when to look again.</summary>
     public RenewalDecision Decide(DateTimeOffset now, bool quiet)
     {

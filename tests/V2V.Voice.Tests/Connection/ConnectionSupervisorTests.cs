@@ -147,4 +147,26 @@ public sealed class ConnectionSupervisorTests
         Assert.Empty(rig.Owner.Losses);
         Assert.True(rig.Supervisor.Live is { IsOpen: true });
     }
+
+    [Fact]
+    public async Task ARenewalThatFailsCloseToTheEnd_TriesAgainBeforeTheServiceEndsTheSession()
+    {
+        // A 15 s session: forced at 13.5 s, 1.5 s before its end. The renewal's connection (attempt 2) fails.
+        await using var rig = await SupervisorRig.StartAsync(expiresAt: SupervisorRig.Start.AddSeconds(15).ToUnixTimeSeconds());
+        rig.Script = attempt => attempt == 2 ? Overloaded() : null;
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Events.Contains("session.created"), "session.created");
+        await rig.AdvanceAsync(TimeSpan.FromMilliseconds(13_500), TimeSpan.FromMilliseconds(50));
+
+        var forced = rig.Supervisor.CheckRenewal(quiet: false);
+        Assert.True(forced.Renew && forced.Forced);
+        Assert.False(await rig.Supervisor.RenewAsync(Ct));
+        Assert.True(rig.Supervisor.Live is { IsOpen: true }, "the old connection is kept");
+        var callsBefore = rig.Owner.RenewalCalls;
+
+        // The next try is asked for while the session still lives (a fixed 5 s came at 18.5 s, after its end).
+        await rig.AdvanceAsync(TimeSpan.FromMilliseconds(1_400), TimeSpan.FromMilliseconds(50));
+        Assert.True(rig.Owner.RenewalCalls > callsBefore, $"no renewal look by {rig.Time.GetUtcNow() - SupervisorRig.Start} after the failure");
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: false).Renew);
+        Assert.True(await rig.Supervisor.RenewAsync(Ct));
+    }
 }

@@ -65,4 +65,18 @@ public sealed class RenewalPlanTests
         Assert.True(late.Renew);
         Assert.True(late.Forced);
     }
+
+    [Fact]
+    public void AFailedRenewal_TriesAgainInFiveSeconds_OrSoonerWhenTheSessionEndsSooner()
+    {
+        var expiry = Opened.AddMinutes(60);
+
+        // A minute before the end (a forced renewal that failed): 5 s, a dozen tries left.
+        Assert.Equal(expiry.AddSeconds(-55), RenewalPlan.NextTryAfterFailure(expiry.AddSeconds(-60), expiry));
+        // 1.5 s before the end (a short lifetime's forced renewal): a quarter of what is left, before the end.
+        Assert.Equal(expiry.AddMilliseconds(-1125), RenewalPlan.NextTryAfterFailure(expiry.AddMilliseconds(-1500), expiry));
+        // Never sooner than 100 ms; without an expiry, 5 s.
+        Assert.Equal(expiry.AddMilliseconds(100), RenewalPlan.NextTryAfterFailure(expiry, expiry));
+        Assert.Equal(Opened.AddSeconds(5), RenewalPlan.NextTryAfterFailure(Opened, null));
+    }
 }
