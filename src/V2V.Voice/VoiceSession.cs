@@ -101,9 +101,7 @@ public sealed class VoiceSession : IAsyncDisposable
         options.Validate();
         // The client is built (its options checked) before the session holds anything that would need disposing.
         // Its connection logs where the session does, unless the connection was given logging of its own.
-        var client = options.Client ?? new RealtimeClient(options.Connection.LoggerFactory is null && options.LoggerFactory is not null
-            ? options.Connection.WithLoggerFactory(options.LoggerFactory)
-            : options.Connection);
+        var client = options.Client ?? new RealtimeClient(options.Connection, options.LoggerFactory);
         var session = new VoiceSession(options, client);
         try
         {

@@ -29,6 +29,15 @@ public class RealtimeClient
     /// Azure OpenAI's deprecated preview endpoint. The options are read now and not watched afterwards.
     /// </summary>
     public RealtimeClient(RealtimeClientOptions options)
+        : this(options, fallbackLoggerFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// The client of a session that owns it: it logs where <paramref name="fallbackLoggerFactory"/> does when its
+    /// options have no logging of their own (the options stay the caller's object, untouched).
+    /// </summary>
+    internal RealtimeClient(RealtimeClientOptions options, ILoggerFactory? fallbackLoggerFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxMessageBytes < 1024)
@@ -45,7 +54,7 @@ public class RealtimeClient
         }
         _endpoint = RealtimeEndpoint.Create(options);
         _options = options;
-        _logger = options.LoggerFactory?.CreateLogger<RealtimeClient>() ?? (ILogger)NullLogger.Instance;
+        _logger = (options.LoggerFactory ?? fallbackLoggerFactory)?.CreateLogger<RealtimeClient>() ?? (ILogger)NullLogger.Instance;
         if (_endpoint.IsAzurePreview)
         {
             RealtimeLog.AzurePreviewDeprecated(_logger, _endpoint.DisplayUrl, options.Dialect.ToString());

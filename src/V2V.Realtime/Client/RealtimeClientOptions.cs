@@ -73,12 +73,4 @@ public sealed class RealtimeClientOptions
 
     /// <summary>Logging; nothing is logged when null. The API key never appears in a log line.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
-
-    /// <summary>A copy that logs to <paramref name="loggerFactory"/> (a session that owns its client lends it its own logging).</summary>
-    internal RealtimeClientOptions WithLoggerFactory(ILoggerFactory? loggerFactory)
-    {
-        var copy = (RealtimeClientOptions)MemberwiseClone();
-        copy.LoggerFactory = loggerFactory;
-        return copy;
-    }
 }
