@@ -12,7 +12,10 @@ internal static partial class RealtimeLog
     public static partial void Connected(ILogger logger, string endpoint, double elapsedMs);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}: {Reason}")]
-    public static partial void HandshakeFailed(ILogger logger, string endpoint, int? statusCode, string? reason);
+    public static partial void HandshakeFailed(ILogger logger, string endpoint, int statusCode, string? reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Handshake failed, no HTTP answer: {Failure}")]
+    public static partial void NoHttpAnswer(ILogger logger, string failure);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} {EventId} ({Bytes} bytes)")]
     public static partial void Sent(ILogger logger, string type, string? eventId, int bytes);

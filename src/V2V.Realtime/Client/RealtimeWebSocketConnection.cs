@@ -79,7 +79,15 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
             var status = (int)socket.HttpStatusCode;
             socket.Dispose();
             var failure = HandshakeFailures.Create(endpoint, options, status, refusals.Refusal, ex);
-            RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, failure.StatusCode, failure.Reason);
+            if (failure.StatusCode is { } refusedWith)
+            {
+                RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, refusedWith, failure.Reason);
+            }
+            else
+            {
+                // Refused, reset, timed out: the failure's own words (secrets masked) say which.
+                RealtimeLog.NoHttpAnswer(logger, failure.Message);
+            }
             throw failure;
         }
         catch

@@ -105,16 +105,22 @@ public sealed class RealtimeClientHandshakeTests
     public async Task NothingListening_IsAHandshakeFailureWithoutStatus_ThatSaysTheConnectionWasRefused()
     {
         var port = FreePort();
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
 
         var ex = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => new RealtimeClient(new RealtimeClientOptions
         {
-            BaseUri = new Uri($"ws://127.0.0.1:{port}"), ApiKey = Key,
+            BaseUri = new Uri($"ws://127.0.0.1:{port}"), ApiKey = Key, LoggerFactory = loggerFactory,
         }).ConnectAsync(TestContext.Current.CancellationToken));
 
         Assert.Null(ex.StatusCode);
         Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
         // ClientWebSocket's own words ("Unable to connect to the remote server") do not say why; the cause beneath does.
         Assert.Contains("refused", ex.Message, StringComparison.OrdinalIgnoreCase);
+        // The log's warning says it too, with no empty status in it.
+        var warning = Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
+        Assert.Contains("refused", warning, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("(null)", warning, StringComparison.Ordinal);
     }
 
     private static int FreePort()
