@@ -2,7 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace V2V.Realtime.Client;
 
-/// <summary>The client's log messages (source-generated, structured). None of them takes a header or a key.</summary>
+/// <summary>
+/// The client's log messages (source-generated, structured). None of them takes a header or a key. What the caller
+/// is told anyway (a failed handshake as the exception it gets, a lost connection as the end of its events) is logged
+/// at Information: the caller knows what it means and reports it at its own level, once (a session's failed start is
+/// one warning, not one per attempt as well).
+/// </summary>
 internal static partial class RealtimeLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Connecting to {Endpoint} ({Dialect} dialect)")]
@@ -11,10 +16,10 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Connected to {Endpoint} in {ElapsedMs:F0} ms")]
     public static partial void Connected(ILogger logger, string endpoint, double elapsedMs);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}: {Reason}")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Handshake with {Endpoint} failed: HTTP {StatusCode}: {Reason}")]
     public static partial void HandshakeFailed(ILogger logger, string endpoint, int statusCode, string? reason);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Handshake failed, no HTTP answer: {Failure}")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Handshake failed, no HTTP answer: {Failure}")]
     public static partial void NoHttpAnswer(ILogger logger, string failure);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Trace, Message = "Sent {Type} {EventId} ({Bytes} bytes)")]
@@ -32,7 +37,7 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Server closed the connection: {Status} {Description}")]
     public static partial void ServerClosed(ILogger logger, string? status, string? description);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Connection lost: {Reason}")]
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Connection lost: {Reason}")]
     public static partial void ConnectionLost(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Unknown server event {Type}")]

@@ -117,8 +117,8 @@ public sealed class RealtimeClientHandshakeTests
         Assert.Contains($"127.0.0.1:{port}", ex.Message, StringComparison.Ordinal);
         // ClientWebSocket's own words ("Unable to connect to the remote server") do not say why; the cause beneath does.
         Assert.Contains("refused", ex.Message, StringComparison.OrdinalIgnoreCase);
-        // The log's warning says it too, with no empty status in it.
-        var warning = Assert.Single(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal));
+        // The log says it too (at Information: the caller reports the failure it is thrown), with no empty status in it.
+        var warning = Assert.Single(logs.Lines, l => l.Contains("Handshake failed", StringComparison.Ordinal));
         Assert.Contains("refused", warning, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("(null)", warning, StringComparison.Ordinal);
     }
