@@ -10,17 +10,23 @@ namespace V2V.Load;
 /// </summary>
 internal sealed class WarningTally
 {
-    private readonly ConcurrentDictionary<string, (int Count, string First)> _byTemplate = new();
+    private readonly ConcurrentDictionary<string, (int Count, string First, string When)> _byTemplate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <summary>A logger factory for one session, its warnings tallied here under <paramref name="session"/>.</summary>
     public ILoggerFactory For(int session) => new Factory(this, session);
 
     public IEnumerable<string> Lines() => _byTemplate.OrderByDescending(p => p.Value.Count)
-        .Select(p => $"  x{p.Value.Count}: {p.Key}\n      first: {p.Value.First}");
+        .Select(p => $"  x{p.Value.Count}: {p.Key}\n      first: {p.Value.First}\n      when (s, session): {p.Value.When}");
 
-    private void Add(int session, string template, string message) =>
-        _byTemplate.AddOrUpdate(template, _ => (1, $"session {session} at {_clock.Elapsed.TotalSeconds:F1} s: {message}"), (_, v) => (v.Count + 1, v.First));
+    private void Add(int session, string template, string message)
+    {
+        var at = _clock.Elapsed.TotalSeconds;
+        _byTemplate.AddOrUpdate(template,
+            _ => (1, $"session {session} at {at:F1} s: {message}", $"{at:F1} #{session}"),
+            // The moments of the first dozen: whether a fault comes in a burst (every session at one moment) or spread.
+            (_, v) => (v.Count + 1, v.First, v.Count < 12 ? $"{v.When}, {at:F1} #{session}" : v.Count == 12 ? v.When + ", ..." : v.When));
+    }
 
     private sealed class Factory(WarningTally tally, int session) : ILoggerFactory
     {
