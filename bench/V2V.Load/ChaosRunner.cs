@@ -64,6 +64,7 @@ internal static class ChaosRunner
             if (h.State != VoiceSessionState.Connected)
             {
                 stuck++;
+                Console.WriteLine($"session {i}: not connected at the end: {h.State} ({h.StateDetail}); its last warning {warnings.LastOf(i) ?? "none"}");
             }
             var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
             wireErrors += w.Errors;
@@ -169,6 +170,7 @@ internal static class ChaosRunner
 
         private bool _userJustSpoke;
         public VoiceSessionState State { get; private set; }
+        public string? StateDetail { get; private set; }
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
 
@@ -186,6 +188,7 @@ internal static class ChaosRunner
             {
                 case StateOutput s:
                     State = s.State;
+                    StateDetail = s.Detail;
                     if (s.State == VoiceSessionState.Connected)
                     {
                         Connected++;

@@ -12,6 +12,10 @@ internal sealed class WarningTally
 {
     private readonly ConcurrentDictionary<string, (int Count, string First, string When)> _byTemplate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly ConcurrentDictionary<int, string> _lastBySession = new();
+
+    /// <summary>The last warning or error <paramref name="session"/> logged, with its time; null if none.</summary>
+    public string? LastOf(int session) => _lastBySession.GetValueOrDefault(session);
 
     /// <summary>A logger factory for one session, its warnings tallied here under <paramref name="session"/>.</summary>
     public ILoggerFactory For(int session) => new Factory(this, session);
@@ -22,6 +26,7 @@ internal sealed class WarningTally
     private void Add(int session, string template, string message)
     {
         var at = _clock.Elapsed.TotalSeconds;
+        _lastBySession[session] = $"at {at:F1} s: {message}";
         _byTemplate.AddOrUpdate(template,
             _ => (1, $"session {session} at {at:F1} s: {message}", $"{at:F1} #{session}"),
             // The moments of the first dozen: whether a fault comes in a burst (every session at one moment) or spread.

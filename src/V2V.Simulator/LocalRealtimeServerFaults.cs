@@ -15,6 +15,12 @@ public sealed class LocalRealtimeServerFaults
     /// </summary>
     public bool AbortInsteadOfClose { get; set; }
 
+    /// <summary>
+    /// With <see cref="CloseAfterEvents"/>: close only the first this many connections so (null: every connection),
+    /// e.g. a connection lost while the client is still configuring it, and the next one that lasts.
+    /// </summary>
+    public int? CloseConnections { get; set; }
+
     /// <summary>Wait this long, in wall-clock time, before the first response of a connection starts (null: no wait).</summary>
     public TimeSpan? FirstResponseDelay { get; set; }
 
@@ -87,6 +93,11 @@ public sealed class LocalRealtimeServerFaults
     private int _connections;
     private int _refused;
     private int _delayedConnections;
+    private int _closedConnections;
+
+    /// <summary>Whether the next connection is closed after <see cref="CloseAfterEvents"/> (<see cref="CloseConnections"/>); counts them.</summary>
+    internal bool NextConnectionCloses() =>
+        CloseAfterEvents is not null && (CloseConnections is not { } limit || Interlocked.Increment(ref _closedConnections) <= limit);
 
     /// <summary>Whether the first response of the next connection is delayed (<see cref="FirstResponseDelayConnections"/>); counts the connections.</summary>
     internal bool NextConnectionDelayed() =>
@@ -142,6 +153,10 @@ public sealed class LocalRealtimeServerFaults
             throw new ArgumentOutOfRangeException(nameof(FirstAudioDelay), a, "Faults.FirstAudioDelay must not be negative.");
         }
 
+        if (CloseConnections is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CloseConnections), CloseConnections, "Faults.CloseConnections must be at least 1, or null to close every connection after CloseAfterEvents.");
+        }
         if (FirstResponseDelayConnections is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(FirstResponseDelayConnections), FirstResponseDelayConnections, "Faults.FirstResponseDelayConnections must be at least 1, or null to delay the first response of every connection.");

@@ -17,6 +17,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
     private int _sent;
     private bool _errorInjected;
     private readonly Random? _drops = faults.NextDropRandom();
+    private readonly bool _closes = faults.NextConnectionCloses();
     // One buffer for the sink's one writer: each event is written into it and sent before the next is written.
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private Utf8JsonWriter? _writer;
@@ -71,7 +72,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
             await SendAsync(new RealtimeError(faults.ErrorType, faults.ErrorCode, faults.ErrorMessage, null, null).ToEvent(), cancellationToken).ConfigureAwait(false);
         }
 
-        if (faults.CloseAfterEvents == _sent || (_drops is not null && _drops.NextDouble() < faults.DropProbabilityPerEvent))
+        if ((_closes && faults.CloseAfterEvents == _sent) || (_drops is not null && _drops.NextDouble() < faults.DropProbabilityPerEvent))
         {
             logger.LogInformation("Fault: closing the connection after {Count} events", _sent);
             if (faults.AbortInsteadOfClose)

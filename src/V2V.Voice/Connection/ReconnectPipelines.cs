@@ -9,7 +9,8 @@ namespace V2V.Voice.Connection;
 internal static class ReconnectPipelines
 {
     /// <summary>
-    /// The first connection: a handshake refused for now (429, 5xx, no answer) is tried again up to
+    /// The first connection: a handshake refused for now (429, 5xx, no answer), or a connection lost while it was being
+    /// configured (a network blip, the service dropping it), is tried again up to
     /// <see cref="VoiceSessionOptions.FirstConnectRetries"/> times, after the wait the service asks for
     /// (<c>Retry-After</c>) when it names one; anything else fails the start at once, and so does a wait that would
     /// end beyond <see cref="VoiceSessionOptions.ReconnectGiveUpAfter"/> from now. Build it when starting: the
@@ -26,8 +27,8 @@ internal static class ReconnectPipelines
             .AddRetry(Backoff(options, options.ReconnectGiveUpAfter, new RetryStrategyOptions
             {
                 MaxRetryAttempts = options.FirstConnectRetries,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is RealtimeHandshakeException refused
-                    && FailureClassifier.Classify(refused) is { Kind: not FailureKind.Fatal } verdict
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is (RealtimeHandshakeException or RealtimeConnectionLostException or ConnectionEndedException) and var failed
+                    && FailureClassifier.Classify(failed) is { Kind: not FailureKind.Fatal } verdict
                     && options.TimeProvider.GetUtcNow() + (verdict.RetryAfter ?? TimeSpan.Zero) <= giveUpAt),
                 OnRetry = args =>
                 {
