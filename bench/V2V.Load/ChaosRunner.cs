@@ -53,7 +53,7 @@ internal static class ChaosRunner
         }
         await Task.Delay(3000).ConfigureAwait(false);
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
         var errorCodes = new List<string>();
         for (int i = 0; i < sessions; i++)
         {
@@ -79,6 +79,13 @@ internal static class ChaosRunner
                     // question lands late in an answer once a reconnect has shifted its timing): what came out is the
                     // words heard, a beginning of the turn. Cut with no words, it counts as lost.
                     cutByUser++;
+                }
+                else if (heardPart is not null && Normalize(heardPart).Length == 0 && h.CutBySession.TryGetValue(item, out var cutAt)
+                    && h.FinalsInOrder.Any(f => f.At > cutAt && f.Item != item && Normalize(f.Text) == Normalize(text)))
+                {
+                    // A forced renewal cut it before a word was heard: it answered nothing, the turn was sent to the new
+                    // connection, and the same answer came again there (the words of the echo agent's answer say so).
+                    answeredAgain++;
                 }
                 else if (!h.Finals.TryGetValue(item, out var said))
                 {
@@ -114,9 +121,9 @@ internal static class ChaosRunner
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
         }
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
     }
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -169,6 +176,13 @@ internal static class ChaosRunner
         public int FlushesWithoutSpeech { get; private set; }
 
         private bool _userJustSpoke;
+        private long _sequence;
+
+        /// <summary>Items whose playing the session itself cut (no speech of the user's just before), with when.</summary>
+        public Dictionary<string, long> CutBySession { get; } = [];
+
+        /// <summary>Every final transcript of the agent, in the order the reader got them.</summary>
+        public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
         public string? StateDetail { get; private set; }
         public int Connected { get; private set; }
@@ -176,9 +190,14 @@ internal static class ChaosRunner
 
         public void Add(VoiceSessionOutput output)
         {
-            if (output.Event is FlushOutput && !_userJustSpoke)
+            _sequence++;
+            if (output.Event is FlushOutput flush && !_userJustSpoke)
             {
                 FlushesWithoutSpeech++;
+                if (flush.InterruptedItemId is { } cutItem)
+                {
+                    CutBySession[cutItem] = _sequence;
+                }
             }
             if (!output.IsAudio)
             {
@@ -203,6 +222,10 @@ internal static class ChaosRunner
                     if (t.IsFinal)
                     {
                         (t.Interrupted ? Cut : Finals)[item] = _pieces[item];
+                        if (!t.Interrupted)
+                        {
+                            FinalsInOrder.Add((_sequence, item, _pieces[item]));
+                        }
                     }
                     break;
             }
