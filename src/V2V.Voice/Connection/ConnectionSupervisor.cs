@@ -179,8 +179,10 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         try
         {
             await _owner.ConfigureAsync(client, replay, ct).ConfigureAwait(false);
-            var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
             var replayed = await Slot.SendBufferedThenGoLiveAsync(client, ct).ConfigureAwait(false);
+            // A new generation only once the connection is live: a renewal whose new connection fails before that keeps
+            // the old one, and the old one's events must still count (counted earlier, they were dropped as stale).
+            var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
             TellReplayed(replayed);
             _owner.TurnSentAgain(replayed.ReplayedMs);
             if (Interlocked.Exchange(ref _current, live) is { } previous)

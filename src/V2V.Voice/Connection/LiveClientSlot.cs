@@ -136,37 +136,65 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// </summary>
     public async Task<ReplayedTurn> SendBufferedThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
     {
-        var replayed = ReplayedTurn.None;
-        // A new connection's clock starts at 0; the old one resumed (a renewal that failed) goes on counting, and
-        // still holds its turn.
-        if (!ReferenceEquals(Interlocked.Exchange(ref _countedClient, client), client))
+        // What a failure here must give back, so that the old connection resumed (a renewal whose new one failed) goes on
+        // as if this had not been tried: its clock, its turn, and every chunk kept meanwhile.
+        var countedBefore = _countedClient;
+        var sentBefore = Interlocked.Read(ref _sentSamples);
+        var taken = new List<short[]>();
+        try
         {
-            Interlocked.Exchange(ref _sentSamples, 0);
-            if (openTurn is not null)
+            var replayed = ReplayedTurn.None;
+            // A new connection's clock starts at 0; the old one resumed goes on counting, and still holds its turn.
+            if (!ReferenceEquals(countedBefore, client))
             {
-                replayed = openTurn.Restart();
-                await SendAsync(client, replayed.Audio, ct).ConfigureAwait(false);
+                Interlocked.Exchange(ref _sentSamples, 0);
+                if (openTurn is not null)
+                {
+                    replayed = openTurn.Restart();
+                    await SendAsync(client, replayed.Audio, ct).ConfigureAwait(false);
+                }
+            }
+            while (true)
+            {
+                int chunks;
+                lock (_gate)
+                {
+                    if (_buffer.Count == 0)
+                    {
+                        _client = client;
+                        _countedClient = client;
+                        return replayed;
+                    }
+                    var from = taken.Count;
+                    taken.AddRange(_buffer);
+                    _buffer.Clear();
+                    _bufferedSamples = 0;
+                    chunks = taken.Count - from;
+                }
+                foreach (var chunk in taken.GetRange(taken.Count - chunks, chunks))
+                {
+                    await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
+                    CountSent(chunk);
+                }
             }
         }
-        while (true)
+        catch
         {
-            short[][] chunks;
             lock (_gate)
             {
-                if (_buffer.Count == 0)
-                {
-                    _client = client;
-                    return replayed;
-                }
-                chunks = [.. _buffer];
+                // Every chunk taken for the failed connection goes back (what it was sent is lost with it), first, before
+                // what was kept since.
+                taken.AddRange(_buffer);
                 _buffer.Clear();
                 _bufferedSamples = 0;
+                foreach (var chunk in taken)
+                {
+                    _buffer.Enqueue(chunk);
+                    _bufferedSamples += chunk.Length;
+                }
             }
-            foreach (var chunk in chunks)
-            {
-                await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
-                CountSent(chunk);
-            }
+            Interlocked.Exchange(ref _sentSamples, sentBefore);
+            throw;
         }
     }
 

@@ -38,4 +38,32 @@ public sealed class LiveClientSlotTests
         Assert.Equal(200, slot.SentMs);
         Assert.Equal(1, second.AppendsSent);
     }
+
+    [Fact]
+    public async Task ANewConnectionLostBeforeItWentLive_GivesEverythingBack_AndTheOldOneGoesOnAsIfNothingWasTried()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var old = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(24000); // a second on the old connection
+
+        // A renewal: three chunks kept while switching; the new connection is lost after taking the first.
+        slot.Detach();
+        short[][] kept = [[1, 1], [2, 2], [3, 3]];
+        foreach (var chunk in kept)
+        {
+            Assert.True(slot.TryBuffer(chunk));
+        }
+        var failing = new RecordingConnection { LostAfterAppends = 1 };
+        await Assert.ThrowsAsync<RealtimeConnectionLostException>(() => slot.SendBufferedThenGoLiveAsync(failing, ct));
+        Assert.Null(slot.Client);
+
+        // The old connection resumed: every kept chunk, in order; its clock goes on from where it was.
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        Assert.Same(old, slot.Client);
+        Assert.Equal([1, 1, 2, 2, 3, 3], old.Samples());
+        Assert.Equal((24000 + 6) * 1000.0 / 24000, slot.SentMs, 6);
+    }
 }

@@ -28,7 +28,12 @@ internal sealed class RecordingConnection : IRealtimeConnection
 
     public string? CloseStatusDescription => null;
 
-    public bool IsOpen => true;
+    public bool IsOpen => !_lost;
+
+    /// <summary>When set, the append after this many is refused as on a connection that was just lost (and it stays lost).</summary>
+    public int? LostAfterAppends { get; init; }
+
+    private bool _lost;
 
     public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
@@ -37,6 +42,11 @@ internal sealed class RecordingConnection : IRealtimeConnection
 
     public ValueTask SendAudioAsync(ReadOnlySpan<short> samples, CancellationToken cancellationToken = default)
     {
+        if (_lost || AppendsSent == LostAfterAppends)
+        {
+            _lost = true;
+            return ValueTask.FromException(new RealtimeConnectionLostException("The test's connection was lost."));
+        }
         AppendsSent++;
         _samples.AddRange(samples);
         return ValueTask.CompletedTask;
