@@ -91,6 +91,8 @@ internal static class ChaosRunner
                 {
                     lost++;
                     var cut = heardPart is not null ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
+                    // Whose cut it was: the user's (a flush just after their speech began), the session's, or none seen.
+                    cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
                     Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
                 }
                 else if (Normalize(said) != Normalize(text))
@@ -181,6 +183,9 @@ internal static class ChaosRunner
         /// <summary>Items whose playing the session itself cut (no speech of the user's just before), with when.</summary>
         public Dictionary<string, long> CutBySession { get; } = [];
 
+        /// <summary>Items whose playing a flush cut just after the user began to speak.</summary>
+        public HashSet<string> CutAfterSpeech { get; } = [];
+
         /// <summary>Every final transcript of the agent, in the order the reader got them.</summary>
         public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
@@ -198,6 +203,10 @@ internal static class ChaosRunner
                 {
                     CutBySession[cutItem] = _sequence;
                 }
+            }
+            else if (output.Event is FlushOutput { InterruptedItemId: { } userCut })
+            {
+                CutAfterSpeech.Add(userCut);
             }
             if (!output.IsAudio)
             {
