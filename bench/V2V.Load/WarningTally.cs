@@ -58,10 +58,11 @@ internal sealed class WarningTally
             {
                 return;
             }
+            var message = formatter(state, exception);
             var template = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
                 ? pairs.FirstOrDefault(p => p.Key == "{OriginalFormat}").Value as string
                 : null;
-            tally.Add(session, template ?? formatter(state, exception), formatter(state, exception));
+            tally.Add(session, template ?? message, message);
         }
     }
 }

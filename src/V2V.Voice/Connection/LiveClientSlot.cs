@@ -156,7 +156,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             }
             while (true)
             {
-                int chunks;
+                short[][] batch;
                 lock (_gate)
                 {
                     if (_buffer.Count == 0)
@@ -165,13 +165,12 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                         _countedClient = client;
                         return replayed;
                     }
-                    var from = taken.Count;
-                    taken.AddRange(_buffer);
+                    batch = [.. _buffer];
                     _buffer.Clear();
                     _bufferedSamples = 0;
-                    chunks = taken.Count - from;
                 }
-                foreach (var chunk in taken.GetRange(taken.Count - chunks, chunks))
+                taken.AddRange(batch);
+                foreach (var chunk in batch)
                 {
                     await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
                     CountSent(chunk);

@@ -61,16 +61,9 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
     /// failure close to the end still leaves tries before the service ends the session. With a few seconds left (a
     /// short lifetime, a failure late in the window), a fixed 5 s wait came after the end: the session expired.
     /// </summary>
-    public static DateTimeOffset NextTryAfterFailure(DateTimeOffset now, DateTimeOffset? expiresAt)
-    {
-        var wait = RetryAfterFailure;
-        if (expiresAt is { } expiry)
-        {
-            var quarterLeft = TimeSpan.FromTicks(Math.Max((expiry - now).Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks));
-            wait = Min(wait, quarterLeft);
-        }
-        return now + wait;
-    }
+    public static DateTimeOffset NextTryAfterFailure(DateTimeOffset now, DateTimeOffset? expiresAt) => expiresAt is { } expiry
+        ? now + TimeSpan.FromTicks(Math.Clamp((expiry - now).Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, RetryAfterFailure.Ticks))
+        : now + RetryAfterFailure;
 
     /// <summary>Whether to renew at <paramref name="now"/>; if not, when to look again.</summary>
     public RenewalDecision Decide(DateTimeOffset now, bool quiet)
