@@ -8,7 +8,8 @@ namespace V2V.Voice.Tests.Session;
 
 /// <summary>
 /// The first connection refused with HTTP 429 and <c>Retry-After</c>, by the local realtime server on loopback: the
-/// session waits what the service asks (on its clock, a fake one here), never beyond the give-up time.
+/// session waits what the service asks (on its clock, a fake one here), never beyond the give-up time. And the first
+/// connection lost while it is being configured: a network blip at the start is tried again, as a refusal is.
 /// </summary>
 public sealed class FirstConnectionRetryAfterTests
 {
@@ -59,6 +60,31 @@ public sealed class FirstConnectionRetryAfterTests
         Assert.Contains("Rate limit reached for requests", error.Message, StringComparison.Ordinal);
         Assert.Contains("wait 300 s", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Lines, l => l.Contains("trying again in", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFirstConnectionDroppedWhileBeingConfigured_IsTriedAgain_AndTheSessionStarts()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        // Dropped right after session.created, without a close handshake; the next connection is left alone.
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        {
+            SpeedFactor = 0,
+            Faults = { CloseAfterEvents = 1, AbortInsteadOfClose = true, CloseConnections = 1 },
+        }, Ct);
+
+        await using var session = await VoiceSession.StartAsync(Options(server, TimeProvider.System, loggerFactory), Ct);
+
+        // Started on the second connection, the first one's loss said once as the retry it caused.
+        var retry = Assert.Single(logs.Lines, l => l.Contains("Connecting failed (attempt 1 of 3)", StringComparison.Ordinal));
+        // In the words of whichever side saw the loss first (the reader: closed without a close handshake; the writer: reset).
+        Assert.Contains("connection", retry[retry.IndexOf("trying again", StringComparison.Ordinal)..], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("HTTP", retry, StringComparison.Ordinal);
+        // The second connection is the one the session runs on. (On a busy machine the abort can land before the client
+        // has read the handshake's answer, which the reset then discards: the first attempt is then a handshake that
+        // failed, retried as before. The drop after the handshake, the case this test is for, is the usual one.)
+        Assert.Contains(logs.Lines, l => l.Contains("Connected to", StringComparison.Ordinal));
     }
 
     private static Task<LocalRealtimeServer> RefusingServerAsync(TimeSpan retryAfter, int? refusals) =>
