@@ -169,4 +169,16 @@ public sealed class ConnectionSupervisorTests
         Assert.True(rig.Supervisor.CheckRenewal(quiet: false).Renew);
         Assert.True(await rig.Supervisor.RenewAsync(Ct));
     }
+
+    [Fact]
+    public async Task AFirstConnectionLostWhileBeingConfigured_IsTriedAgain_AsARefusalForNowIs()
+    {
+        // Attempt 1 connects, and is lost while the session configures it; attempt 2 is left alone.
+        await using var rig = await SupervisorRig.StartAsync(script: attempt => attempt == 1
+            ? new RealtimeConnectionLostException("The connection to ws://127.0.0.1/v1/realtime was lost while it was being configured.")
+            : null);
+
+        Assert.Equal(2, rig.AttemptCount);
+        Assert.True(rig.Supervisor.Live is { IsOpen: true }, "the start did not go on to a live connection");
+    }
 }

@@ -62,7 +62,9 @@ internal sealed class SupervisorRig : IAsyncDisposable
         }
     }
 
-    public static async Task<SupervisorRig> StartAsync(Action<VoiceSessionOptions>? configure = null, long? expiresAt = null)
+    /// <param name="script">What each attempt does from the first connection on (see <see cref="Script"/>). Given, the
+    /// fake clock is moved while the start runs, so that the first connection's retries can wait out their backoff.</param>
+    public static async Task<SupervisorRig> StartAsync(Action<VoiceSessionOptions>? configure = null, long? expiresAt = null, Func<int, Exception?>? script = null)
     {
         var peer = await ScriptedPeer.StartAsync();
         peer.ExpiresAt = expiresAt;
@@ -78,7 +80,20 @@ internal sealed class SupervisorRig : IAsyncDisposable
         configure?.Invoke(options);
         options.Validate();
         var rig = new SupervisorRig(peer, options);
-        await rig.Supervisor.StartAsync(TestContext.Current.CancellationToken);
+        if (script is null)
+        {
+            await rig.Supervisor.StartAsync(TestContext.Current.CancellationToken);
+            return rig;
+        }
+        rig.Script = script;
+        var start = rig.Supervisor.StartAsync(TestContext.Current.CancellationToken);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!start.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            rig.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+        await start.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         return rig;
     }
 

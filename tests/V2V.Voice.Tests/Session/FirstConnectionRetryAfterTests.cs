@@ -74,16 +74,17 @@ public sealed class FirstConnectionRetryAfterTests
             Faults = { CloseAfterEvents = 1, AbortInsteadOfClose = true, CloseConnections = 1 },
         }, Ct);
 
+        // The start does not fail. Where the drop is seen depends on timing: in the handshake (the reset discards its
+        // unread answer), while configuring (a retry of the start: what this test adds; the old rule threw here), or once
+        // live (a reconnect). The mechanism itself is tested without the race in
+        // ConnectionSupervisorTests.AFirstConnectionLostWhileBeingConfigured_IsTriedAgain_AsARefusalForNowIs.
         await using var session = await VoiceSession.StartAsync(Options(server, TimeProvider.System, loggerFactory), Ct);
 
-        // Started on the second connection, the first one's loss said once as the retry it caused.
-        var retry = Assert.Single(logs.Lines, l => l.Contains("Connecting failed (attempt 1 of 3)", StringComparison.Ordinal));
-        // In the words of whichever side saw the loss first (the reader: closed without a close handshake; the writer: reset).
-        Assert.Contains("connection", retry[retry.IndexOf("trying again", StringComparison.Ordinal)..], StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("HTTP", retry, StringComparison.Ordinal);
-        // The second connection is the one the session runs on. (On a busy machine the abort can land before the client
-        // has read the handshake's answer, which the reset then discards: the first attempt is then a handshake that
-        // failed, retried as before. The drop after the handshake, the case this test is for, is the usual one.)
+        // Whichever it was, the session says so once, as a warning without an HTTP status.
+        var said = Assert.Single(logs.Lines, l => l.Contains("Connecting failed (attempt 1 of 3)", StringComparison.Ordinal)
+            || l.Contains("Realtime connection ended", StringComparison.Ordinal));
+        Assert.StartsWith("Warning", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP", said, StringComparison.Ordinal);
         Assert.Contains(logs.Lines, l => l.Contains("Connected to", StringComparison.Ordinal));
     }
 
