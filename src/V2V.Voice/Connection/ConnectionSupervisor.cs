@@ -184,7 +184,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             // the old one, and the old one's events must still count (counted earlier, they were dropped as stale).
             var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
             TellReplayed(replayed);
-            _owner.TurnSentAgain(replayed.ReplayedMs);
+            _owner.WentLive(replayed.ReplayedMs);
             if (Interlocked.Exchange(ref _current, live) is { } previous)
             {
                 previous.Retired = true;

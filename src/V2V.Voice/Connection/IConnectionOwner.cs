@@ -13,10 +13,11 @@ internal interface IConnectionOwner
     Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct);
 
     /// <summary>
-    /// A new connection was sent <paramref name="replayedMs"/> of the user's unanswered turn again (0: none), ahead of
-    /// live audio; called before <see cref="ConnectedAsync"/>, while the actor is not handling events.
+    /// A new connection went live (the producer's audio goes to it); it was sent <paramref name="replayedMs"/> of the
+    /// user's unanswered turn again (0: none), ahead of live audio. Called before <see cref="ConnectedAsync"/>, while
+    /// the actor is not handling events; never for a connection that failed before going live (the old one goes on).
     /// </summary>
-    void TurnSentAgain(double replayedMs);
+    void WentLive(double replayedMs);
 
     /// <summary>The configured connection is live (the producer's audio goes to it).</summary>
     ValueTask ConnectedAsync(string endpoint, CancellationToken ct);

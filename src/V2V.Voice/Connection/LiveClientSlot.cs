@@ -137,10 +137,12 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     public async Task<ReplayedTurn> SendBufferedThenGoLiveAsync(IRealtimeConnection client, CancellationToken ct)
     {
         // What a failure here must give back, so that the old connection resumed (a renewal whose new one failed) goes on
-        // as if this had not been tried: its clock, its turn, and every chunk kept meanwhile.
+        // as if this had not been tried: its clock, its open turn and what the service said of it, and every chunk kept
+        // meanwhile.
         var countedBefore = _countedClient;
         var sentBefore = Interlocked.Read(ref _sentSamples);
         var taken = new List<short[]>();
+        OpenTurnAudio.Saved? turnBefore = null;
         try
         {
             var replayed = ReplayedTurn.None;
@@ -150,6 +152,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 Interlocked.Exchange(ref _sentSamples, 0);
                 if (openTurn is not null)
                 {
+                    turnBefore = openTurn.Save();
                     replayed = openTurn.Restart();
                     await SendAsync(client, replayed.Audio, ct).ConfigureAwait(false);
                 }
@@ -193,6 +196,10 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 }
             }
             Interlocked.Exchange(ref _sentSamples, sentBefore);
+            if (turnBefore is not null)
+            {
+                openTurn!.Restore(turnBefore); // the old connection's turns, on its clock
+            }
             throw;
         }
     }

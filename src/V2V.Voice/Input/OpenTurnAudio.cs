@@ -111,24 +111,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            if (_blocks.Count == 0)
-            {
-                _blocksStart = _end;
-            }
-            while (!samples.IsEmpty)
-            {
-                var offset = _end - _blocksStart;
-                var index = (int)(offset / BlockSamples);
-                var within = (int)(offset % BlockSamples);
-                if (index == _blocks.Count)
-                {
-                    _blocks.Add(AudioBlockPool.Take());
-                }
-                var take = Math.Min(samples.Length, BlockSamples - within);
-                samples[..take].CopyTo(_blocks[index].AsSpan(within));
-                samples = samples[take..];
-                _end += take;
-            }
+            Keep(samples);
             Trim();
         }
     }
@@ -277,12 +260,65 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
+    /// <summary>
+    /// Everything <see cref="Restart"/> changes, taken just before it: a new connection that fails before it goes live
+    /// (a renewal's) leaves the old one to go on, on its own clock and with its own turns (<see cref="Restore"/>).
+    /// </summary>
+    public Saved Save()
+    {
+        lock (_gate)
+        {
+            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _committed], [.. _seenAnswers], _unheard);
+        }
+    }
+
+    /// <summary>Puts back what <see cref="Save"/> took: what was appended since (for the failed connection) is dropped.</summary>
+    public void Restore(Saved saved)
+    {
+        lock (_gate)
+        {
+            ReturnBlocks();
+            _blocksStart = _start = _end = saved.Start;
+            Keep(saved.Audio);
+            _speechFrom = saved.SpeechFrom;
+            _commits = saved.Commits;
+            _committed.Clear();
+            _committed.AddRange(saved.Committed);
+            _seenAnswers.Clear();
+            _seenAnswers.AddRange(saved.SeenAnswers);
+            _unheard = saved.Unheard;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
         {
             ReturnBlocks();
             _blocksStart = _start = _end;
+        }
+    }
+
+    /// <summary>Keeps <paramref name="samples"/> after what is kept, in the pool's blocks; under the gate.</summary>
+    private void Keep(ReadOnlySpan<short> samples)
+    {
+        if (_blocks.Count == 0)
+        {
+            _blocksStart = _end;
+        }
+        while (!samples.IsEmpty)
+        {
+            var offset = _end - _blocksStart;
+            var index = (int)(offset / BlockSamples);
+            var within = (int)(offset % BlockSamples);
+            if (index == _blocks.Count)
+            {
+                _blocks.Add(AudioBlockPool.Take());
+            }
+            var take = Math.Min(samples.Length, BlockSamples - within);
+            samples[..take].CopyTo(_blocks[index].AsSpan(within));
+            samples = samples[take..];
+            _end += take;
         }
     }
 
@@ -337,4 +373,14 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     private long SamplesOf(double ms) => (long)(ms * _sampleRate / 1000);
+
+    /// <summary>The state <see cref="Save"/> took: the kept audio from <c>Start</c> on, and the turns on that clock.</summary>
+    public sealed record Saved(
+        short[] Audio,
+        long Start,
+        long? SpeechFrom,
+        long Commits,
+        (long Commit, long From)[] Committed,
+        (string ResponseId, long Commits)[] SeenAnswers,
+        (string ResponseId, long From)? Unheard);
 }

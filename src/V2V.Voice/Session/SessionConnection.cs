@@ -31,7 +31,6 @@ internal sealed class SessionConnection(
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
-        turns.OnNewConnection();
         await configurator.SendAsync(client, tools.Tools, ct).ConfigureAwait(false);
         transcript.TakeHeardTurns();
         if (replay)
@@ -40,7 +39,15 @@ internal sealed class SessionConnection(
         }
     }
 
-    public void TurnSentAgain(double replayedMs) => toldSpeech.NewConnection(replayedMs);
+    /// <summary>
+    /// Only now is the old connection's state of the conversation over: a renewal whose new connection failed before
+    /// this goes on with the old one, whose cancelled answer is still awaited and whose user turn is still open.
+    /// </summary>
+    public void WentLive(double replayedMs)
+    {
+        turns.OnNewConnection();
+        toldSpeech.NewConnection(replayedMs);
+    }
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);
 

@@ -171,6 +171,28 @@ public sealed class ConnectionSupervisorTests
     }
 
     [Fact]
+    public async Task ARenewalLostWhileBeingConfigured_NeverTellsTheSessionANewConnectionWentLive_TheOldOneGoesOn()
+    {
+        await using var rig = await SupervisorRig.StartAsync(expiresAt: SupervisorRig.Start.AddSeconds(15).ToUnixTimeSeconds());
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Events.Contains("session.created"), "session.created");
+        Assert.Equal(1, rig.Owner.WentLiveCount);
+        var generation = rig.Supervisor.Generation;
+        await rig.AdvanceAsync(TimeSpan.FromMilliseconds(13_500), TimeSpan.FromMilliseconds(50));
+
+        // The session's state of the old connection (its answer awaited, its user turn) ends only when one went live.
+        rig.Owner.FailNextConfigure = new RealtimeConnectionLostException("The connection to ws://127.0.0.1/v1/realtime was lost while it was being configured.");
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: false).Renew);
+        Assert.False(await rig.Supervisor.RenewAsync(Ct));
+        Assert.Equal(1, rig.Owner.WentLiveCount);
+        Assert.Equal(generation, rig.Supervisor.Generation);
+        Assert.True(rig.Supervisor.Live is { IsOpen: true }, "the old connection is kept");
+
+        Assert.True(await rig.Supervisor.RenewAsync(Ct));
+        Assert.Equal(2, rig.Owner.WentLiveCount);
+        Assert.Equal(generation + 1, rig.Supervisor.Generation);
+    }
+
+    [Fact]
     public async Task AFirstConnectionLostWhileBeingConfigured_IsTriedAgain_AsARefusalForNowIs()
     {
         // Attempt 1 connects, and is lost while the session configures it; attempt 2 is left alone.

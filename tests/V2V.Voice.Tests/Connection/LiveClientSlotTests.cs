@@ -3,6 +3,7 @@ using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Voice.Connection;
 using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
 using V2V.Voice.Tests.Support;
 
 namespace V2V.Voice.Tests.Connection;
@@ -65,5 +66,38 @@ public sealed class LiveClientSlotTests
         Assert.Same(old, slot.Client);
         Assert.Equal([1, 1, 2, 2, 3, 3], old.Samples());
         Assert.Equal((24000 + 6) * 1000.0 / 24000, slot.SentMs, 6);
+    }
+
+    [Fact]
+    public async Task ARenewalWhoseConnectionFailsWhileSendingTheOpenTurn_LeavesTheOldConnectionItsTurn_ForTheNextNewConnection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var openTurn = new OpenTurnAudio(24000, serverDetectsTurns: true, prefixPaddingMs: 0);
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), openTurn);
+        var old = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+
+        // On the old connection: a second of quiet, then the user's question (samples of 7), heard begin and committed.
+        slot.CountSent(new short[24000]);
+        openTurn.SpeechStarted(1000);
+        var question = Enumerable.Repeat((short)7, 12000).ToArray();
+        slot.CountSent(question);
+        openTurn.ServiceCommitted();
+
+        // A renewal: its connection is lost at the first piece of the question sent again.
+        slot.Detach();
+        await Assert.ThrowsAsync<RealtimeConnectionLostException>(() => slot.SendBufferedThenGoLiveAsync(new RecordingConnection { LostAfterAppends = 0 }, ct));
+        Assert.True(openTurn.TurnOpen, "the failed connection closed the old one's turn");
+
+        // The old one goes on (more of the user's audio, samples of 8); then a reconnect's new connection hears the whole turn.
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        var more = Enumerable.Repeat((short)8, 2400).ToArray();
+        slot.CountSent(more);
+        slot.Detach();
+        var next = new RecordingConnection();
+        var replayed = await slot.SendBufferedThenGoLiveAsync(next, ct);
+        Assert.Equal(600, replayed.ReplayedMs);
+        Assert.Equal([.. question, .. more], next.Samples());
     }
 }

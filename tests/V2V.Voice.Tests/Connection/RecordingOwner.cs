@@ -31,12 +31,23 @@ internal sealed class RecordingOwner : IConnectionOwner
     public Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
         Configured.Enqueue(replay);
+        if (FailNextConfigure is { } failure)
+        {
+            FailNextConfigure = null;
+            return Task.FromException(failure);
+        }
         return Task.CompletedTask;
     }
 
-    public void TurnSentAgain(double replayedMs)
-    {
-    }
+    /// <summary>How many connections went live.</summary>
+    public int WentLiveCount => Volatile.Read(ref _wentLive);
+
+    private int _wentLive;
+
+    /// <summary>When set, the next configuration fails with it (after the session set the connection up, as a loss then would).</summary>
+    public Exception? FailNextConfigure { get; set; }
+
+    public void WentLive(double replayedMs) => Interlocked.Increment(ref _wentLive);
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
     {
