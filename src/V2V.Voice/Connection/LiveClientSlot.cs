@@ -56,6 +56,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// </summary>
     public void Answered(string responseId) => openTurn?.Answered(responseId);
 
+    /// <summary>The unheard answer of the open turn is asked for again on the live connection: the next answer taken answers that turn.</summary>
+    public void AskedAgain() => openTurn?.AskedAgain();
+
     /// <summary>The user heard some of the answer <paramref name="responseId"/>: the turns it answers are not sent again.</summary>
     public void Heard(string responseId) => openTurn?.Heard(responseId);
 

@@ -66,6 +66,7 @@ internal sealed class OpenTurnAudio : IDisposable
     private long? _speechFrom;
     private long _commits;
     private (string ResponseId, long From)? _unheard;
+    private bool _askedAgain;
 
     /// <param name="sampleRate">The rate of the audio appended (the model's).</param>
     /// <param name="serverDetectsTurns">The service reports speech starts (server or semantic VAD); else turns end on this side with a commit.</param>
@@ -196,12 +197,31 @@ internal sealed class OpenTurnAudio : IDisposable
             var answered = _committed.FindIndex(t => t.Commit > commits) is var later and >= 0 ? later : _committed.Count;
             if (answered == 0)
             {
-                return; // an answer to no turn of the user's (a greeting, a tool's result)
+                // An answer to no turn of the user's (a greeting, a tool's result), unless it is the unheard one asked again.
+                if (_askedAgain && _unheard is { } again)
+                {
+                    _unheard = (responseId, again.From);
+                    _askedAgain = false;
+                }
+                return;
             }
+            _askedAgain = false;
             // An earlier answer never heard (cut at once) leaves its turn to this one: both are the user's unanswered words.
             var from = Math.Min(_committed[0].From, _unheard?.From ?? long.MaxValue);
             _committed.RemoveRange(0, answered);
             _unheard = (responseId, from);
+        }
+    }
+
+    /// <summary>
+    /// The answer left unheard (cut before a word of it was heard) is asked for again on this connection, with no new
+    /// turn of the user's: the next answer taken that answers no later turn is its answer.
+    /// </summary>
+    public void AskedAgain()
+    {
+        lock (_gate)
+        {
+            _askedAgain = _unheard is not null;
         }
     }
 
@@ -255,6 +275,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _committed.Clear();
             _seenAnswers.Clear();
             _unheard = null;
+            _askedAgain = false;
             _speechFrom = open ? 0 : null;
             return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs);
         }
@@ -268,7 +289,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _committed], [.. _seenAnswers], _unheard);
+            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
         }
     }
 
@@ -287,6 +308,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _seenAnswers.Clear();
             _seenAnswers.AddRange(saved.SeenAnswers);
             _unheard = saved.Unheard;
+            _askedAgain = saved.AskedAgain;
         }
     }
 
@@ -382,5 +404,6 @@ internal sealed class OpenTurnAudio : IDisposable
         long Commits,
         (long Commit, long From)[] Committed,
         (string ResponseId, long Commits)[] SeenAnswers,
-        (string ResponseId, long From)? Unheard);
+        (string ResponseId, long From)? Unheard,
+        bool AskedAgain);
 }

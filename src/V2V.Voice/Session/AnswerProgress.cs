@@ -15,6 +15,12 @@ internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech)
     /// <summary>On the actor: the session took <c>response.created</c> of <paramref name="responseId"/> from the live connection.</summary>
     public void Taken(string responseId) => link.Connection.Slot.Answered(responseId);
 
+    /// <summary>
+    /// The answer cut before a word of it was heard is asked for again on the live connection (a renewal that cut it
+    /// failed): the next answer the session takes is that turn's.
+    /// </summary>
+    public void AskedAgain() => link.Connection.Slot.AskedAgain();
+
     /// <summary>The listener heard some of <paramref name="responseId"/> (or it ended).</summary>
     public void Heard(string responseId)
     {

@@ -18,7 +18,13 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
 
-    public ValueTask RunAsync(string reason, CancellationToken ct) => RunAsync(reason, serverCancels: false, ct);
+    public async ValueTask RunAsync(string reason, CancellationToken ct) => await CutAsync(reason, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// A barge-in from this side; returns the id of the answer it cancelled before a word of it was heard (null when
+    /// none was), an answer that answered nothing: whoever cut it owes the user that answer.
+    /// </summary>
+    public ValueTask<string?> CutAsync(string reason, CancellationToken ct) => RunAsync(reason, serverCancels: false, ct);
 
     /// <summary>
     /// The server's turn detection heard the user begin to speak. It was configured to cancel the response in
@@ -27,13 +33,13 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// (<c>response_cancel_not_active</c>), on every barge-in. The rest is as for any barge-in: its output is dropped
     /// from now on, and its <c>response.done</c> awaited before a new response is asked for.
     /// </summary>
-    public ValueTask RunForServerSpeechAsync(CancellationToken ct) => RunAsync("the server heard speech", serverCancels: true, ct);
+    public async ValueTask RunForServerSpeechAsync(CancellationToken ct) => await RunAsync("the server heard speech", serverCancels: true, ct).ConfigureAwait(false);
 
-    private async ValueTask RunAsync(string reason, bool serverCancels, CancellationToken ct)
+    private async ValueTask<string?> RunAsync(string reason, bool serverCancels, CancellationToken ct)
     {
         if (!AgentSpeaking)
         {
-            return;
+            return null;
         }
         var (itemId, playedMs, dropped, cutTurn) = voice.Clear();
         await context.EmitAsync(new FlushOutput(itemId), ct).ConfigureAwait(false);
@@ -45,6 +51,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         // Without audio out the answer reaches the user as text: some was given when its transcript is open.
         var textGiven = !context.Options.AudioOut && transcript.IsOpen;
         var plan = turns.BargeIn(itemId, playedMs);
+        string? unheard = null;
         if (plan.CancelResponseId is { } cancelled)
         {
             if (textGiven || turns.HeardAnyOf(cancelled, itemId, playedMs))
@@ -52,6 +59,10 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
                 // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
                 // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
                 answers?.Heard(cancelled);
+            }
+            else
+            {
+                unheard = cancelled;
             }
             if (!serverCancels)
             {
@@ -72,5 +83,6 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         await transcript.InterruptAsync(cutTurn, new PlayedAudio(itemId, playedMs, itemId is null ? null : turns.WholeMs(itemId)), ct).ConfigureAwait(false);
         firstAudio.Cancel();
         context.Metrics.Interruptions.Add(1);
+        return unheard;
     }
 }

@@ -9,7 +9,8 @@ namespace V2V.Voice.Session;
 /// <summary>
 /// The session's side of renewing the connection before the service ends its session: the connection stage's timer
 /// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time,
-/// at a quiet moment or forced mid-answer. Holds no state of its own.
+/// at a quiet moment or forced mid-answer. A forced renewal that cut an answer before a word of it was heard, and
+/// then could not connect, asks the old connection for that answer again. Holds no state of its own.
 /// </summary>
 internal sealed class ConnectionRenewal(
     SessionContext context,
@@ -18,7 +19,9 @@ internal sealed class ConnectionRenewal(
     TurnTracker turns,
     ToolCoordinator tools,
     BargeIn bargeIn,
-    ConversationFlow conversation)
+    ConversationFlow conversation,
+    ResponseCoordinator responses,
+    AnswerProgress answers)
 {
     /// <summary>The renewal timer's call: a look at the plan, on the control lane; nobody to ask once the session stops.</summary>
     public async Task PostCheckAsync()
@@ -46,13 +49,19 @@ internal sealed class ConnectionRenewal(
         // Forced with the user's turn open: the new connection is sent that turn's audio again before live audio
         // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
         context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "forced: no quiet moment came" : "at a quiet moment");
-        if (!quiet)
-        {
-            await bargeIn.RunAsync("the connection is being renewed", ct).ConfigureAwait(false);
-        }
+        var unheard = quiet ? null : await bargeIn.CutAsync("the connection is being renewed", ct).ConfigureAwait(false);
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
             await conversation.ResumeAsync(ct).ConfigureAwait(false);
+            return;
+        }
+        if (unheard is not null)
+        {
+            // The new connection would have answered the question again (its turn is sent to it); the old one goes on, and
+            // still holds the question: it is asked, once its cancelled answer is done (no refusal for an active response).
+            context.Logger.LogInformation("The renewal failed after cutting an answer before a word of it was heard: it is asked for again on the old connection");
+            answers.AskedAgain();
+            await responses.RequestAsync(null, ct).ConfigureAwait(false);
         }
     }
 }

@@ -109,6 +109,33 @@ public sealed class OpenTurnReplayTests : IDisposable
         Assert.Empty(old.Samples());
     }
 
+    [Fact]
+    public async Task AnUnheardAnswerAskedAgain_IsTheTurnsAnswer_OnceHeardTheTurnIsNotSentAgain()
+    {
+        // A failed renewal cut the answer before a word was heard, and the old connection is asked for it again: the
+        // answer that comes answers the same turn (no new commit), so hearing it closes the turn.
+        var ct = TestContext.Current.CancellationToken;
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample));
+        slot.Note(old, SpeechStarted(500));
+        slot.Note(old, Committed());
+        slot.Note(old, ResponseCreated("resp_1"));
+        slot.Answered("resp_1"); // taken, then cut before a word was heard: the turn stays open
+
+        slot.AskedAgain();
+        slot.Note(old, ResponseCreated("resp_2"));
+        slot.Answered("resp_2");
+        slot.Heard("resp_2");
+
+        slot.Detach();
+        var reconnected = new RecordingConnection();
+        var replayed = await slot.SendBufferedThenGoLiveAsync(reconnected, ct);
+        Assert.Empty(replayed.Audio);
+        Assert.Empty(reconnected.Samples());
+    }
+
     private static int Rate(int ms) => InputAudioPath.ModelRate * ms / 1000;
 
     private static short[] Samples(int ms, short value) => Enumerable.Repeat(value, Rate(ms)).ToArray();
@@ -117,7 +144,7 @@ public sealed class OpenTurnReplayTests : IDisposable
 
     private static InputAudioBufferCommittedEvent Committed() => new() { ItemId = "item_1" };
 
-    private static ResponseCreatedEvent ResponseCreated() => new() { Response = new RealtimeResponse { Id = "resp_1" } };
+    private static ResponseCreatedEvent ResponseCreated(string id = "resp_1") => new() { Response = new RealtimeResponse { Id = id } };
 
     private LiveClientSlot NewSlot() => new(
         TimeSpan.FromSeconds(5),

@@ -149,6 +149,34 @@ public sealed partial class RenewalMidTurnTests
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
 
+    [Fact]
+    public async Task RenewalForcedAsTheAnswerBegins_ThatCannotConnect_TheOldConnectionIsAskedTheAnswerAgain()
+    {
+        // As above, but the service refuses the renewal's connection: the old one goes on, holding the question whose
+        // answer the renewal cut before a word of it was heard. It is asked for that answer again, once the cancelled
+        // one is done (no refusal for an active response), and the user hears it whole.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
+        {
+            s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
+            s.Faults.FirstResponseDelayConnections = 1;
+        }, o => o.AudioOut = true);
+        var question = await SendTheFirstHalfAsync(harness);
+        await question.SendTheRestAsync(harness);
+        await harness.WaitForReceivedAsync("response.content_part.added");
+        harness.Server.Options.Faults.RefuseHandshakeStatusCode = 503;
+        clock.Advance(PastForcedRenewal);
+        var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
+
+        Assert.Single(outputs.OfType<StateOutput>(), s => s.State == VoiceSessionState.Connected);
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.False(answer.Interrupted);
+        AssertTheWholeQuestionWasHeard(outputs);
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
     /// <summary>The question, split where half of it is spoken: the audio goes out faster than it is spoken, so the rest waits for the speech start, as it would in real time.</summary>
     private sealed record HalfSentQuestion(byte[] Speech, int SplitAt)
     {
