@@ -69,6 +69,7 @@ internal static class ChaosRunner
             var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
             wireErrors += w.Errors;
             errorCodes.AddRange(w.ErrorCodes);
+            var lostBefore = lost;
             foreach (var (item, text) in w.Completed)
             {
                 completed++;
@@ -103,6 +104,15 @@ internal static class ChaosRunner
                 else
                 {
                     delivered++;
+                }
+            }
+            if (w.Errors > 0 || lost > lostBefore || h.State != VoiceSessionState.Connected)
+            {
+                // What went wrong, in the session's own words up to the end.
+                Console.WriteLine($"session {i}: its last {WarningTally.KeptLines} log lines at most:");
+                foreach (var line in warnings.RecentOf(i))
+                {
+                    Console.WriteLine("    " + line);
                 }
             }
         }

@@ -6,10 +6,16 @@ namespace V2V.Load;
 
 /// <summary>
 /// The sessions' warnings and errors, counted by their message template, with the first one of each written out
-/// in full (which session, when): a run's faults named by what the session itself said about them.
+/// in full (which session, when): a run's faults named by what the session itself said about them. Each session's
+/// last <see cref="KeptLines"/> lines at Information and above are kept too, to be printed for a session that went wrong.
 /// </summary>
 internal sealed class WarningTally
 {
+    /// <summary>The lines kept per session (older ones are dropped): enough to see a renewal or reconnect through.</summary>
+    public const int KeptLines = 40;
+
+    private readonly ConcurrentDictionary<int, Queue<string>> _recent = new();
+
     private readonly ConcurrentDictionary<string, (int Count, string First, string When)> _byTemplate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentDictionary<int, string> _lastBySession = new();
@@ -20,8 +26,34 @@ internal sealed class WarningTally
     /// <summary>A logger factory for one session, its warnings tallied here under <paramref name="session"/>.</summary>
     public ILoggerFactory For(int session) => new Factory(this, session);
 
+    /// <summary>The last lines <paramref name="session"/> logged (Information and above), oldest first.</summary>
+    public IReadOnlyList<string> RecentOf(int session)
+    {
+        if (!_recent.TryGetValue(session, out var lines))
+        {
+            return [];
+        }
+        lock (lines)
+        {
+            return [.. lines];
+        }
+    }
+
     public IEnumerable<string> Lines() => _byTemplate.OrderByDescending(p => p.Value.Count)
         .Select(p => $"  x{p.Value.Count}: {p.Key}\n      first: {p.Value.First}\n      when (s, session): {p.Value.When}");
+
+    private void Keep(int session, LogLevel level, string message)
+    {
+        var lines = _recent.GetOrAdd(session, _ => new Queue<string>());
+        lock (lines)
+        {
+            lines.Enqueue($"{_clock.Elapsed.TotalSeconds:F2} s {level}: {message}");
+            if (lines.Count > KeptLines)
+            {
+                lines.Dequeue();
+            }
+        }
+    }
 
     private void Add(int session, string template, string message)
     {
@@ -50,7 +82,7 @@ internal sealed class WarningTally
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
@@ -59,6 +91,11 @@ internal sealed class WarningTally
                 return;
             }
             var message = formatter(state, exception);
+            tally.Keep(session, logLevel, message);
+            if (logLevel < LogLevel.Warning)
+            {
+                return;
+            }
             var template = state is IReadOnlyList<KeyValuePair<string, object?>> pairs
                 ? pairs.FirstOrDefault(p => p.Key == "{OriginalFormat}").Value as string
                 : null;
