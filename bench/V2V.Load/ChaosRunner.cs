@@ -109,8 +109,11 @@ internal static class ChaosRunner
             if (w.Errors > 0 || lost > lostBefore || h.State != VoiceSessionState.Connected)
             {
                 // What went wrong, in the session's own words up to the end.
-                Console.WriteLine($"session {i}: its last {WarningTally.KeptLines} log lines at most:");
-                foreach (var line in warnings.RecentOf(i))
+                var atError = warnings.AtFirstServerErrorOf(i);
+                Console.WriteLine(atError is null
+                    ? $"session {i}: its last {WarningTally.KeptLines} log lines at most:"
+                    : $"session {i}: its log lines up to the first error event the service sent it ({WarningTally.KeptLines} at most):");
+                foreach (var line in atError ?? warnings.RecentOf(i))
                 {
                     Console.WriteLine("    " + line);
                 }

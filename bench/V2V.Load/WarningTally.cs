@@ -15,6 +15,7 @@ internal sealed class WarningTally
     public const int KeptLines = 40;
 
     private readonly ConcurrentDictionary<int, Queue<string>> _recent = new();
+    private readonly ConcurrentDictionary<int, string[]> _atFirstServerError = new();
 
     private readonly ConcurrentDictionary<string, (int Count, string First, string When)> _byTemplate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -39,6 +40,9 @@ internal sealed class WarningTally
         }
     }
 
+    /// <summary>The lines <paramref name="session"/> had logged when the service first sent it an error event (null: none came).</summary>
+    public IReadOnlyList<string>? AtFirstServerErrorOf(int session) => _atFirstServerError.GetValueOrDefault(session);
+
     public IEnumerable<string> Lines() => _byTemplate.OrderByDescending(p => p.Value.Count)
         .Select(p => $"  x{p.Value.Count}: {p.Key}\n      first: {p.Value.First}\n      when (s, session): {p.Value.When}");
 
@@ -51,6 +55,10 @@ internal sealed class WarningTally
             if (lines.Count > KeptLines)
             {
                 lines.Dequeue();
+            }
+            if (level >= LogLevel.Warning && message.StartsWith("Server error", StringComparison.Ordinal))
+            {
+                _atFirstServerError.TryAdd(session, [.. lines]);
             }
         }
     }
