@@ -68,7 +68,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _history = new ConversationHistory(options.MaxHistory);
         var answers = new AnswerProgress(link, toldSpeech);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
-        _transcript = new SpokenTranscript(context, _voice, _history);
+        _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers);
         var responses = new ResponseCoordinator(context, turns, _inbox);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);

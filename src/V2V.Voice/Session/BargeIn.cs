@@ -80,7 +80,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             context.Logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, turns.ReceivedMs(truncate.ItemId));
         }
 
-        await transcript.InterruptAsync(cutTurn, new PlayedAudio(itemId, playedMs, itemId is null ? null : turns.WholeMs(itemId)), ct).ConfigureAwait(false);
+        await transcript.InterruptAsync(cutTurn, new PlayedAudio(itemId, playedMs, itemId is null ? null : turns.WholeMs(itemId), itemId is null ? 0 : turns.ReceivedMs(itemId)), ct).ConfigureAwait(false);
         firstAudio.Cancel();
         context.Metrics.Interruptions.Add(1);
         return unheard;

@@ -17,16 +17,21 @@ internal static class HeardText
     /// </summary>
     public static int Chars(string text, int toldChars, double playedMs, double wholeMs)
     {
-        toldChars = Math.Clamp(toldChars, 0, text.Length);
         if (playedMs <= 0 || wholeMs <= 0)
         {
-            return toldChars;
+            return Math.Clamp(toldChars, 0, text.Length);
         }
-        if (playedMs >= wholeMs)
-        {
-            return text.Length;
-        }
-        var estimate = (int)(text.Length * (playedMs / wholeMs));
+        return playedMs >= wholeMs ? text.Length : Chars(text, toldChars, text.Length * (playedMs / wholeMs));
+    }
+
+    /// <summary>
+    /// Characters of <paramref name="text"/> heard when about <paramref name="estimatedChars"/> of it were: at least
+    /// <paramref name="toldChars"/>, else back to the last word's end at or before the estimate.
+    /// </summary>
+    public static int Chars(string text, int toldChars, double estimatedChars)
+    {
+        toldChars = Math.Clamp(toldChars, 0, text.Length);
+        var estimate = (int)Math.Clamp(estimatedChars, 0, text.Length);
         for (var end = estimate; end > toldChars; end--)
         {
             if (EndsWord(text, end))

@@ -11,9 +11,14 @@ namespace V2V.Voice.Transcripts;
 /// never runs ahead of what is heard by more than the sentence being spoken; the history gets a turn's text once it
 /// was heard to its end, or what was heard of it at a barge-in. Owns the turn being assembled and the turn being spoken.
 /// </summary>
-internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice, ConversationHistory history)
+/// <param name="context">The session's collaborators: where the words go out.</param>
+/// <param name="voice">The agent's voice: paced or not, and the playout the words wait in.</param>
+/// <param name="history">The conversation history: what was heard joins it.</param>
+/// <param name="wholeAudioMsOf">The length of an item's audio once all of it came (null before): the pace of the voice is learned from it.</param>
+internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice, ConversationHistory history, Func<string, double?> wholeAudioMsOf)
 {
     private readonly TranscriptAssembler _transcript = new();
+    private readonly SpeakingRate _rate = new();
     private readonly List<TranscriptOutput> _pieces = [];
 
     // Paced output: the turn whose words are on their way to the listener, and how much of its text was queued.
@@ -82,6 +87,10 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             if (!string.IsNullOrWhiteSpace(turn.FullText))
             {
                 history.AddAssistant(turn.FullText);
+                if (wholeAudioMsOf(turn.ItemId) is { } wholeMs)
+                {
+                    _rate.Learn(turn.FullText.Length, wholeMs);
+                }
             }
         }
     }
@@ -117,7 +126,8 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     /// <summary>
     /// Paced output: the words of the cut turn not yet heard were dropped with the audio; the transcript closes as
     /// interrupted with the words of the sentence being spoken that were heard (<see cref="HeardText"/>, once the
-    /// turn's text and its item's audio are whole; else the sentences told are what was heard), and the history keeps them all.
+    /// turn's text and its item's audio are whole; while its audio is still coming, at the pace learned from earlier
+    /// answers (<see cref="SpeakingRate"/>); else the sentences told are what was heard), and the history keeps them all.
     /// </summary>
     private async ValueTask<bool> CloseCutTurnAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
     {
@@ -134,9 +144,11 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         }
         var text = turn.FullText ?? openText ?? string.Empty;
         var told = Math.Min(turn.HeardChars, text.Length);
-        // Only a whole turn's share of its whole audio says how far into its words the listener got.
-        var heardChars = turn.FullText is not null && played.ItemId == turn.ItemId && played.WholeMs is { } wholeMs
-            ? HeardText.Chars(text, told, played.PlayedMs, wholeMs)
+        // A whole turn's share of its whole audio says how far into its words the listener got; with its audio still
+        // coming, the pace of the voice learned from earlier answers does (nothing is claimed before one is learned).
+        var heardChars = played.ItemId != turn.ItemId ? told
+            : turn.FullText is not null && played.WholeMs is { } wholeMs ? HeardText.Chars(text, told, played.PlayedMs, wholeMs)
+            : _rate.HeardChars(played.PlayedMs, text.Length, played.ReceivedMs) is { } estimate ? HeardText.Chars(text, told, estimate)
             : told;
         var heard = text[..heardChars];
         if (!string.IsNullOrWhiteSpace(heard))

@@ -21,7 +21,7 @@ internal sealed class AnswerStages
     public AnswerStages(StageRig rig)
     {
         Voice = new AgentVoice(rig.Context, Turns, FirstAudio, dump: null, rig.Handoff);
-        Transcript = new SpokenTranscript(rig.Context, Voice, History);
+        Transcript = new SpokenTranscript(rig.Context, Voice, History, Turns.WholeMs);
         BargeIn = new BargeIn(rig.Context, Turns, Voice, Transcript, FirstAudio);
     }
 

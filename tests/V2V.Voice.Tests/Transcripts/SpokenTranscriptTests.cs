@@ -150,18 +150,58 @@ public sealed class SpokenTranscriptTests
         Assert.Empty(stages.History.Items);
     }
 
+    [Fact]
+    public async Task AnAnswerCutWhileItsAudioIsStillComing_AfterOneWasHeardWhole_ClaimsTheWordsThePaceOfTheVoiceReached()
+    {
+        // The service's usual barge-in: early in a long answer, its words all here, its audio still coming. Its length is
+        // unknown, but the pace of the voice is not: the first answer, heard to its end, said it. The words heard at that
+        // pace (less a margin, to the last whole word) go out with the interrupted final and into the history.
+        const string first = "I heard two seconds of your speech, and here it is back.";
+        const string second = "The weather in Paris is mild today, with sun in the afternoon and a light wind.";
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.PaceOutput = true);
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 2000);
+        await transcript.AddAsync("item_1", first, ct);
+        stages.Turns.OnAudioDone("item_1");
+        await transcript.CloseAsync(first, interrupted: false, ct);
+        var told = await ListenAsync(stages, rig, "item_1", untilMs: 2000);
+        await ListenForAsync(stages, rig, told, o => o is TranscriptOutput { IsFinal: true, ItemId: "item_1" }); // its final, behind its audio
+        transcript.TakeHeardTurns(); // as the session does after each event: the first answer heard whole
+        Assert.Equal(first, Assert.Single(stages.History.Items).Content![0].Text);
+
+        await stages.AudioDeltaAsync("resp_1", "item_2", 1500); // of about 2.8 s at that pace
+        await transcript.AddAsync("item_2", second, ct);
+        await transcript.CloseAsync(second, interrupted: false, ct);
+        var heard = await ListenAsync(stages, rig, "item_2", untilMs: 1000);
+        var playedMs = heard.OfType<HeardAudio>().Where(a => a.ItemId == "item_2").Max(a => a.ItemEndMs);
+
+        await bargeIn.RunAsync("test", ct);
+
+        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(final.IsFinal && final.Interrupted);
+        Assert.StartsWith(final.Text, second, StringComparison.Ordinal);
+        Assert.Equal(' ', second[final.Text.Length]); // whole words only
+        var atPace = playedMs * first.Length / 2000 * SpeakingRate.Margin;
+        Assert.InRange(final.Text.Length, atPace - "afternoon ".Length, atPace); // as far as the pace reached, less a word at most
+        Assert.Equal(final.Text, stages.History.Items[^1].Content![0].Text);
+    }
+
     /// <summary>
     /// The voice paced as a session paces it, taken a frame at a time as a transport takes it, until the listener has
     /// heard <paramref name="untilMs"/> into the item (a generous guard: a busy machine only makes it slower).
     /// </summary>
-    private static async Task<List<VoiceSessionEvent>> ListenAsync(AnswerStages stages, StageRig rig, double untilMs)
+    private static Task<List<VoiceSessionEvent>> ListenAsync(AnswerStages stages, StageRig rig, double untilMs) => ListenAsync(stages, rig, null, untilMs);
+
+    /// <summary>As above, until <paramref name="untilMs"/> into <paramref name="itemId"/> (any item when null).</summary>
+    private static async Task<List<VoiceSessionEvent>> ListenAsync(AnswerStages stages, StageRig rig, string? itemId, double untilMs)
     {
         var heard = new List<VoiceSessionEvent>();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         stages.Voice.Pace(true);
         try
         {
-            while (!heard.OfType<HeardAudio>().Any(a => a.ItemEndMs >= untilMs))
+            while (!heard.OfType<HeardAudio>().Any(a => (itemId is null || a.ItemId == itemId) && a.ItemEndMs >= untilMs))
             {
                 heard.AddRange(rig.TakeOutputs(most: 1));
                 await Task.Delay(2, guard.Token);
@@ -172,6 +212,25 @@ public sealed class SpokenTranscriptTests
             stages.Voice.Pace(false);
         }
         return heard;
+    }
+
+    /// <summary>The voice paced until <paramref name="seen"/> holds an output that <paramref name="until"/> picks.</summary>
+    private static async Task ListenForAsync(AnswerStages stages, StageRig rig, List<VoiceSessionEvent> seen, Func<VoiceSessionEvent, bool> until)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        stages.Voice.Pace(true);
+        try
+        {
+            while (!seen.Any(until))
+            {
+                seen.AddRange(rig.TakeOutputs(most: 1));
+                await Task.Delay(2, guard.Token);
+            }
+        }
+        finally
+        {
+            stages.Voice.Pace(false);
+        }
     }
 
     /// <summary>The answer's stages on <paramref name="rig"/>, with the response <c>resp_1</c> under way.</summary>
