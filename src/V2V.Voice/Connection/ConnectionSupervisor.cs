@@ -253,20 +253,33 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         await OpenAsync(replay: true, ct).ConfigureAwait(false);
         _metrics.Reconnects.Add(1);
         _outcome.TrySetResult(null);
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var loss = WaitForLossAsync(window.Token);
-        if (await Task.WhenAny(loss, Task.Delay(_options.HealthyConnectionTime, _time, window.Token)).ConfigureAwait(false) != loss)
+        var healthyAt = _time.GetUtcNow() + _options.HealthyConnectionTime;
+        while (true)
         {
-            await window.CancelAsync().ConfigureAwait(false);
-            _logger.LogDebug("The connection has been healthy for {Time}: the next loss starts a fresh backoff", _options.HealthyConnectionTime);
-            return;
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var loss = WaitForLossAsync(window.Token);
+            var left = healthyAt - _time.GetUtcNow();
+            if (await Task.WhenAny(loss, Task.Delay(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, window.Token)).ConfigureAwait(false) != loss)
+            {
+                await window.CancelAsync().ConfigureAwait(false);
+                _logger.LogDebug("The connection has been healthy for {Time}: the next loss starts a fresh backoff", _options.HealthyConnectionTime);
+                return;
+            }
+            var (lost, end) = await loss.ConfigureAwait(false);
+            if (!await ReportLossAsync(lost, end, ct).ConfigureAwait(false))
+            {
+                ct.ThrowIfCancellationRequested();
+                throw new ConnectionEndedException(end);
+            }
+            if (ReferenceEquals(lost, Volatile.Read(ref _current)))
+            {
+                throw new ConnectionEndedException(end);
+            }
+            // A renewal replaced the connection while its loss was being told (as in SuperviseAsync): the session goes on,
+            // on the new one, watched for what is left of the healthy time. A reconnect now would leave it open, unwatched.
+            await _owner.ConnectedAsync(Volatile.Read(ref _current)!.Client.Endpoint, ct).ConfigureAwait(false);
+            _outcome.TrySetResult(null);
         }
-        var (lost, end) = await loss.ConfigureAwait(false);
-        if (!await ReportLossAsync(lost, end, ct).ConfigureAwait(false))
-        {
-            ct.ThrowIfCancellationRequested();
-        }
-        throw new ConnectionEndedException(end);
     }
 
     /// <summary>

@@ -171,6 +171,31 @@ public sealed class ConnectionSupervisorTests
     }
 
     [Fact]
+    public async Task AReconnectedConnectionLost_WhileARenewalReplacesIt_TheSessionGoesOnWithTheRenewedOne_NoneIsLeftOpen()
+    {
+        await using var rig = await SupervisorRig.StartAsync();
+        (await rig.LineAsync(0)).End(1011); // an outage: reconnected at once, then watched for its healthy time
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Reconnected.Count == 1, "the reconnect");
+
+        // The reconnected connection drops while the session is busy renewing it: the loss is told, and the renewal
+        // makes its new connection the live one before the session takes the loss.
+        rig.Owner.HoldLosses = true;
+        (await rig.LineAsync(1)).End(1011);
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Losses.Count == 2, "the loss told");
+        Assert.True(await rig.Supervisor.RenewAsync(Ct));
+        rig.Owner.ReleaseLosses();
+        await SupervisorRig.WaitForAsync(() => rig.Owner.Reconnected.Count == 2, "the session told it goes on");
+
+        // It goes on, on the renewed connection: no further connection, and the renewed one is not left behind open.
+        await rig.AdvanceAsync(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(3, rig.AttemptCount);
+        Assert.Equal(3, rig.Peer.Lines.Count);
+        Assert.False((await rig.LineAsync(2)).ClosedByClient);
+        Assert.True(rig.Supervisor.Live is { IsOpen: true });
+        Assert.Empty(rig.Owner.Fatal);
+    }
+
+    [Fact]
     public async Task ARenewalLostWhileBeingConfigured_NeverTellsTheSessionANewConnectionWentLive_TheOldOneGoesOn()
     {
         await using var rig = await SupervisorRig.StartAsync(expiresAt: SupervisorRig.Start.AddSeconds(15).ToUnixTimeSeconds());

@@ -24,6 +24,20 @@ internal sealed class RecordingOwner : IConnectionOwner
 
     public ConcurrentQueue<string> Reconnected { get; } = new();
 
+    /// <summary>When set, a loss is recorded but the session parks only at <see cref="ReleaseLosses"/> (an actor busy, e.g. renewing).</summary>
+    public bool HoldLosses { get; set; }
+
+    private readonly ConcurrentQueue<TaskCompletionSource> _held = new();
+
+    /// <summary>The session, no longer busy, parks for each loss held.</summary>
+    public void ReleaseLosses()
+    {
+        while (_held.TryDequeue(out var parked))
+        {
+            parked.TrySetResult();
+        }
+    }
+
     public int RenewalCalls => Volatile.Read(ref _renewalCalls);
 
     private int _renewalCalls;
@@ -69,7 +83,14 @@ internal sealed class RecordingOwner : IConnectionOwner
         {
             Fatal.Enqueue(fatal);
         }
-        loss.Parked.TrySetResult();
+        if (HoldLosses)
+        {
+            _held.Enqueue(loss.Parked);
+        }
+        else
+        {
+            loss.Parked.TrySetResult();
+        }
         _ = loss.Outcome.ContinueWith(t =>
         {
             if (t.IsCompletedSuccessfully)
