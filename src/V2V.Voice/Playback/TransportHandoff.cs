@@ -102,6 +102,10 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
     {
         Interlocked.Increment(ref _flushesAhead);
         var (itemId, playedMs) = FirstNotTaken(Volatile.Read(ref _taken), nextQueuedItem);
+        // Heard up to here, and cut: nothing is heard from now on until the reader takes a frame again. A second barge-in
+        // with nothing played between (the next connection's first speech start) names no item, where the one taken
+        // before would be cut again, perhaps on a connection that never had it.
+        Volatile.Write(ref _taken, null);
         var cut = queuedCut;
         foreach (var turn in _turnsWritten)
         {

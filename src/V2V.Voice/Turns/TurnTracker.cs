@@ -173,6 +173,9 @@ internal sealed class TurnTracker
         HeldByService = false;
         UserTurnOpen = false;
         _transcriptsPending = 0;
+        // Its items are not on the new connection (the history is sent as new items): none is truncated there.
+        _items.Clear();
+        _order.Clear();
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
@@ -203,17 +206,19 @@ internal sealed class TurnTracker
 
         var heard = _items[heardItemId!];
         var played = Math.Round(playedMs);
-        if (heard.ReceivedMs > 0 && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
+        if (heard.ReceivedMs > 0 && !heard.Truncated && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
         {
             truncates.Add(new TruncateOrder(heardItemId!, heard.ContentIndex, (int)Math.Clamp(played, 0, Math.Floor(heard.ReceivedMs))));
+            heard.Truncated = true;
         }
 
         for (var i = at + 1; i < _order.Count; i++)
         {
             var later = _items[_order[i]];
-            if (later.ResponseId == heard.ResponseId && later.ReceivedMs > 0)
+            if (later.ResponseId == heard.ResponseId && later.ReceivedMs > 0 && !later.Truncated)
             {
                 truncates.Add(new TruncateOrder(_order[i], later.ContentIndex, 0));
+                later.Truncated = true;
             }
         }
 
@@ -229,5 +234,8 @@ internal sealed class TurnTracker
         public double ReceivedMs { get; set; }
 
         public bool Whole { get; set; }
+
+        /// <summary>Cut once: its audio on the service ends there, and a truncate past that end is refused (<c>invalid_value</c>).</summary>
+        public bool Truncated { get; set; }
     }
 }

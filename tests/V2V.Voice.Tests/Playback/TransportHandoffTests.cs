@@ -171,6 +171,38 @@ public sealed class TransportHandoffTests
         Assert.Equal(400, truncate.AudioEndMs); // and whatever the position, never beyond what the service sent
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASecondBargeIn_WithNothingPlayedSince_NamesNoItem(bool reportsPlayed)
+    {
+        // The first one cut the item being heard; before the next answer plays a frame, the user speaks again (a new
+        // connection's speech start): nothing was heard since, and the cut item is not named again.
+        var (queue, handoff, output, meters) = NewPlayout(reportsPlayed);
+        using var ownMeters = meters;
+        queue.Enqueue(AgentFrames.Of("item_1", 30));
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        Take(handoff, 20);
+        handoff.ReportPlayed("item_1", 200);
+        Assert.Equal(("item_1", 200.0), ItemAndPlayed(queue.Clear()));
+        output.Writer.TryWrite(new FlushOutput("item_1")); // the session says flush after each barge-in
+
+        handoff.ReportPlayed("item_1", 250); // a transport's late report of the item cut
+        Assert.Equal((null, 0.0), ItemAndPlayed(queue.Clear()));
+        output.Writer.TryWrite(new FlushOutput(null));
+
+        queue.Enqueue(AgentFrames.Of("item_2", 30)); // the next answer: heard again from its first frame
+        queue.Release(Stopwatch.GetTimestamp() + Ticks(5000));
+        var taken = Take(handoff, 40).OfType<HeardAudio>().Where(a => a.ItemId == "item_2").ToList(); // after the stale ones
+        Assert.NotEmpty(taken);
+        var end = taken.Max(a => a.ItemEndMs);
+        handoff.ReportPlayed("item_2", end);
+        Assert.Equal(("item_2", end), ItemAndPlayed(queue.Clear()));
+    }
+
+    private static (string? Item, double PlayedMs) ItemAndPlayed((string? ItemId, double PlayedMs, int Dropped, SpokenTurn? CutTurn) cleared) =>
+        (cleared.ItemId, cleared.PlayedMs);
+
     private static (PlayoutQueue Queue, TransportHandoff Handoff, Channel<VoiceSessionOutput> Output, OwnMeters Meters) NewPlayout(bool reportsPlayed = false)
     {
         var rig = new PlayoutRig(FrameLength, reportsPlayed: reportsPlayed);

@@ -51,6 +51,25 @@ public sealed class TurnTrackerTests
     }
 
     [Fact]
+    public void AnItemCutOnce_IsNotTruncatedAgain_NorOnANewConnectionThatNeverHadIt()
+    {
+        // A second barge-in naming the item already cut (nothing played between): on the same connection a truncate
+        // past its new end is refused (invalid_value); on a new connection the item is not there (item_not_found).
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 2800);
+        turns.OnAudioReceived("item_2", 0, "resp_1", 500);
+        var first = turns.BargeIn("item_1", 2650);
+        Assert.Equal([("item_1", 2650), ("item_2", 0)], first.Truncates.Select(t => (t.ItemId, t.AudioEndMs)));
+
+        Assert.Empty(turns.BargeIn("item_1", 2650).Truncates);
+        turns.OnAudioReceived("item_3", 0, "resp_2", 800);
+        turns.OnNewConnection();
+        Assert.Empty(turns.BargeIn("item_3", 300).Truncates);
+        Assert.Equal(0, turns.ReceivedMs("item_3"));
+    }
+
+    [Fact]
     public void BargeIn_TruncatesLaterItemsOfTheSameAnswer_ThatWereNeverHeard_AtZero()
     {
         // Long answers come as several items: those after the one being heard must not stay in the conversation whole.
