@@ -18,6 +18,10 @@ namespace V2V.Load;
 internal static class ChaosRunner
 {
     /// <param name="sessionLifetime">Seconds after which the server ends each session (empty: the service's 60 min).</param>
+    // Not connected for longer than this at the check is stuck: longer than the longest backoff of the run (2 s) and a
+    // few handshakes on a busy machine; a hung handshake (ConnectTimeout, 15 s) shows.
+    private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(10);
+
     public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "")
     {
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
@@ -45,13 +49,15 @@ internal static class ChaosRunner
         {
             await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
         }
-        // Let answers in flight finish and reconnects settle.
+        // Let answers in flight finish and reconnects settle. The server goes on dropping connections meanwhile, so a
+        // session may be in a reconnect's backoff at the moment of the check: only one not connected for longer than a
+        // backoff and a handshake could take is stuck.
         var settle = Stopwatch.StartNew();
-        while (settle.Elapsed < TimeSpan.FromSeconds(15) && heard.Any(h => h.State != VoiceSessionState.Connected))
+        await Task.Delay(3000).ConfigureAwait(false);
+        while (settle.Elapsed < TimeSpan.FromSeconds(30) && heard.Any(h => h.State != VoiceSessionState.Connected))
         {
             await Task.Delay(200).ConfigureAwait(false);
         }
-        await Task.Delay(3000).ConfigureAwait(false);
 
         int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
         var errorCodes = new List<string>();
@@ -61,10 +67,10 @@ internal static class ChaosRunner
             drops += h.Reconnecting;
             cutUnasked += h.FlushesWithoutSpeech;
             recovered += h.Connected - 1;
-            if (h.State != VoiceSessionState.Connected)
+            if (h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter)
             {
                 stuck++;
-                Console.WriteLine($"session {i}: not connected at the end: {h.State} ({h.StateDetail}); its last warning {warnings.LastOf(i) ?? "none"}");
+                Console.WriteLine($"session {i}: not connected for {Stopwatch.GetElapsedTime(h.NotConnectedSince).TotalSeconds:F0} s at the end: {h.State} ({h.StateDetail}); its last warning {warnings.LastOf(i) ?? "none"}");
             }
             var w = wire.GetValueOrDefault(all[i].Connection) ?? new Wire();
             wireErrors += w.Errors;
@@ -106,7 +112,7 @@ internal static class ChaosRunner
                     delivered++;
                 }
             }
-            if (w.Errors > 0 || lost > lostBefore || h.State != VoiceSessionState.Connected)
+            if (w.Errors > 0 || lost > lostBefore || (h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter))
             {
                 // What went wrong, in the session's own words up to the end.
                 var atError = warnings.AtFirstServerErrorOf(i);
@@ -136,7 +142,7 @@ internal static class ChaosRunner
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
         }
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions not connected at the end | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
     }
@@ -203,6 +209,8 @@ internal static class ChaosRunner
         public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
         public string? StateDetail { get; private set; }
+        /// <summary>When the session last entered a state other than Connected (a Stopwatch timestamp; 0 while connected).</summary>
+        public long NotConnectedSince { get; private set; }
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
 
@@ -228,6 +236,10 @@ internal static class ChaosRunner
             switch (output.Event)
             {
                 case StateOutput s:
+                    if (s.State != VoiceSessionState.Connected && State == VoiceSessionState.Connected)
+                    {
+                        NotConnectedSince = Stopwatch.GetTimestamp();
+                    }
                     State = s.State;
                     StateDetail = s.Detail;
                     if (s.State == VoiceSessionState.Connected)
