@@ -49,15 +49,17 @@ internal static class ChaosRunner
         {
             await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
         }
-        // Let answers in flight finish and reconnects settle. The server goes on dropping connections meanwhile, so a
+        // Let reconnects settle and answers in flight finish. The server goes on dropping connections meanwhile, so a
         // session may be in a reconnect's backoff at the moment of the check: only one not connected for longer than a
         // backoff and a handshake could take is stuck.
+        // An answer to a turn sent again on a connection made at the very end needs the replay heard and the answer
+        // played (the server paces in real time): 8 s after the last reconnect.
         var settle = Stopwatch.StartNew();
-        await Task.Delay(3000).ConfigureAwait(false);
         while (settle.Elapsed < TimeSpan.FromSeconds(30) && heard.Any(h => h.State != VoiceSessionState.Connected))
         {
             await Task.Delay(200).ConfigureAwait(false);
         }
+        await Task.Delay(8000).ConfigureAwait(false);
 
         int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
         var errorCodes = new List<string>();
