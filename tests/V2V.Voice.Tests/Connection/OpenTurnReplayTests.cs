@@ -96,11 +96,7 @@ public sealed class OpenTurnReplayTests : IDisposable
     public async Task OldConnectionResumed_AfterAFailedRenewal_IsNotSentItsOwnTurnAgain()
     {
         var ct = TestContext.Current.CancellationToken;
-        var slot = NewSlot();
-        var old = new RecordingConnection();
-        await slot.SendBufferedThenGoLiveAsync(old, ct);
-        slot.CountSent(Samples(1000, TurnSample));
-        slot.Note(old, SpeechStarted(500));
+        var (slot, old) = await SpeakingAsync(ct);
 
         slot.Detach();
         var replayed = await slot.SendBufferedThenGoLiveAsync(old, ct);
@@ -115,11 +111,7 @@ public sealed class OpenTurnReplayTests : IDisposable
         // A failed renewal cut the answer before a word was heard, and the old connection is asked for it again: the
         // answer that comes answers the same turn (no new commit), so hearing it closes the turn.
         var ct = TestContext.Current.CancellationToken;
-        var slot = NewSlot();
-        var old = new RecordingConnection();
-        await slot.SendBufferedThenGoLiveAsync(old, ct);
-        slot.CountSent(Samples(1000, TurnSample));
-        slot.Note(old, SpeechStarted(500));
+        var (slot, old) = await SpeakingAsync(ct);
         slot.Note(old, Committed());
         slot.Note(old, ResponseCreated("resp_1"));
         slot.Answered("resp_1"); // taken, then cut before a word was heard: the turn stays open
@@ -134,6 +126,17 @@ public sealed class OpenTurnReplayTests : IDisposable
         var replayed = await slot.SendBufferedThenGoLiveAsync(reconnected, ct);
         Assert.Empty(replayed.Audio);
         Assert.Empty(reconnected.Samples());
+    }
+
+    /// <summary>A slot live on a connection that was sent a second of the user's speech, heard begin at 500 ms.</summary>
+    private async Task<(LiveClientSlot Slot, RecordingConnection Old)> SpeakingAsync(CancellationToken ct)
+    {
+        var slot = NewSlot();
+        var old = new RecordingConnection();
+        await slot.SendBufferedThenGoLiveAsync(old, ct);
+        slot.CountSent(Samples(1000, TurnSample));
+        slot.Note(old, SpeechStarted(500));
+        return (slot, old);
     }
 
     private static int Rate(int ms) => InputAudioPath.ModelRate * ms / 1000;

@@ -129,24 +129,12 @@ public sealed partial class RenewalMidTurnTests
         // nobody heard a word of. It answered nothing, so the question goes to the new connection, which answers at once.
         // The host is told one turn and gets one answer, heard whole.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
-        {
-            s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
-            s.Faults.FirstResponseDelayConnections = 1;
-        }, o => o.AudioOut = true);
-        var question = await SendTheFirstHalfAsync(harness);
-        await question.SendTheRestAsync(harness);
-        await harness.WaitForReceivedAsync("response.content_part.added"); // announced: all but its audio
+        await using var harness = await AskWithTheAnswerHeldBackAsync(clock);
         await ForceRenewalAsync(harness, clock);
         var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
 
         Assert.Single(outputs.OfType<UserSpeechOutput>(), s => s.Started);
-        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
-        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
-        Assert.False(answer.Interrupted);
-        AssertTheWholeQuestionWasHeard(outputs);
-        Assert.NotEmpty(outputs.OfType<HeardAudio>());
-        Assert.Empty(outputs.OfType<ErrorOutput>());
+        AssertOneTurnAnsweredAndHeardWhole(outputs);
     }
 
     [Fact]
@@ -156,25 +144,38 @@ public sealed partial class RenewalMidTurnTests
         // answer the renewal cut before a word of it was heard. It is asked for that answer again, once the cancelled
         // one is done (no refusal for an active response), and the user hears it whole.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
-        {
-            s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
-            s.Faults.FirstResponseDelayConnections = 1;
-        }, o => o.AudioOut = true);
-        var question = await SendTheFirstHalfAsync(harness);
-        await question.SendTheRestAsync(harness);
-        await harness.WaitForReceivedAsync("response.content_part.added");
+        await using var harness = await AskWithTheAnswerHeldBackAsync(clock);
         harness.Server.Options.Faults.RefuseHandshakeStatusCode = 503;
         clock.Advance(PastForcedRenewal);
         var outputs = await WaitForTheAnswerAndItsTranscriptionAsync(harness);
 
         Assert.Single(outputs.OfType<StateOutput>(), s => s.State == VoiceSessionState.Connected);
-        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
-        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
-        Assert.False(answer.Interrupted);
-        AssertTheWholeQuestionWasHeard(outputs);
-        Assert.NotEmpty(outputs.OfType<HeardAudio>());
-        Assert.Empty(outputs.OfType<ErrorOutput>());
+        AssertOneTurnAnsweredAndHeardWhole(outputs);
+    }
+
+    /// <summary>
+    /// The whole question asked on a session whose first connection announces its answer and holds back its audio (for
+    /// an hour): returns once the answer is announced, all but its audio.
+    /// </summary>
+    private static async Task<SessionHarness> AskWithTheAnswerHeldBackAsync(FakeTimeProvider clock)
+    {
+        var harness = await StartAsync(clock, TurnMode.ServerVad, s =>
+        {
+            s.Faults.FirstAudioDelay = TimeSpan.FromHours(1);
+            s.Faults.FirstResponseDelayConnections = 1;
+        }, o => o.AudioOut = true);
+        try
+        {
+            var question = await SendTheFirstHalfAsync(harness);
+            await question.SendTheRestAsync(harness);
+            await harness.WaitForReceivedAsync("response.content_part.added");
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The question, split where half of it is spoken: the audio goes out faster than it is spoken, so the rest waits for the speech start, as it would in real time.</summary>
@@ -196,6 +197,17 @@ public sealed partial class RenewalMidTurnTests
     private static Task<IReadOnlyList<VoiceSessionEvent>> WaitForTheAnswerAndItsTranscriptionAsync(SessionHarness harness) => harness.WaitForAsync(
         o => SessionHarness.HasFinalAssistantTranscript(o) && o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User),
         "the answer to the question on the new connection, and its transcription");
+
+    /// <summary>One turn of the user's told ended, its whole question heard, and one answer to it, heard whole, with no error.</summary>
+    private static void AssertOneTurnAnsweredAndHeardWhole(IReadOnlyList<VoiceSessionEvent> outputs)
+    {
+        Assert.Single(outputs.OfType<UserSpeechOutput>(), s => !s.Started);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.False(answer.Interrupted);
+        AssertTheWholeQuestionWasHeard(outputs);
+        Assert.NotEmpty(outputs.OfType<HeardAudio>());
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
 
     /// <summary>The user's transcript is of the whole question (the echo agent gives its length), not of a part of it.</summary>
     private static void AssertTheWholeQuestionWasHeard(IReadOnlyList<VoiceSessionEvent> outputs)
