@@ -69,7 +69,8 @@ internal static class ChaosRunner
             drops += h.Reconnecting;
             cutUnasked += h.FlushesWithoutSpeech;
             recovered += h.Connected - 1;
-            if (h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter)
+            var isStuck = h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter;
+            if (isStuck)
             {
                 stuck++;
                 Console.WriteLine($"session {i}: not connected for {Stopwatch.GetElapsedTime(h.NotConnectedSince).TotalSeconds:F0} s at the end: {h.State} ({h.StateDetail}); its last warning {warnings.LastOf(i) ?? "none"}");
@@ -114,7 +115,7 @@ internal static class ChaosRunner
                     delivered++;
                 }
             }
-            if (w.Errors > 0 || lost > lostBefore || (h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter))
+            if (w.Errors > 0 || lost > lostBefore || isStuck)
             {
                 // What went wrong, in the session's own words up to the end.
                 var atError = warnings.AtFirstServerErrorOf(i);

@@ -217,11 +217,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 {
                     return;
                 }
-                if (!ReferenceEquals(lost, Volatile.Read(ref _current)))
+                if (await GoesOnWithTheRenewedAsync(lost, ct).ConfigureAwait(false))
                 {
-                    // A renewal replaced the connection while its loss was being told: the session goes on, on the new one.
-                    await _owner.ConnectedAsync(Volatile.Read(ref _current)!.Client.Endpoint, ct).ConfigureAwait(false);
-                    _outcome.TrySetResult(null);
                     continue;
                 }
                 try
@@ -271,15 +268,28 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
                 ct.ThrowIfCancellationRequested();
                 throw new ConnectionEndedException(end);
             }
-            if (ReferenceEquals(lost, Volatile.Read(ref _current)))
+            if (!await GoesOnWithTheRenewedAsync(lost, ct).ConfigureAwait(false))
             {
                 throw new ConnectionEndedException(end);
             }
-            // A renewal replaced the connection while its loss was being told (as in SuperviseAsync): the session goes on,
-            // on the new one, watched for what is left of the healthy time. A reconnect now would leave it open, unwatched.
-            await _owner.ConnectedAsync(Volatile.Read(ref _current)!.Client.Endpoint, ct).ConfigureAwait(false);
-            _outcome.TrySetResult(null);
+            // Watched for what is left of the healthy time.
         }
+    }
+
+    /// <summary>
+    /// After a loss was told: when a renewal replaced <paramref name="lost"/> meanwhile, the session is told it goes on,
+    /// on the renewed connection, and true is returned (a reconnect now would leave that one open, unwatched); false
+    /// when <paramref name="lost"/> is still the live one.
+    /// </summary>
+    private async Task<bool> GoesOnWithTheRenewedAsync(LiveConnection lost, CancellationToken ct)
+    {
+        if (Volatile.Read(ref _current) is not { } current || ReferenceEquals(lost, current))
+        {
+            return false;
+        }
+        await _owner.ConnectedAsync(current.Client.Endpoint, ct).ConfigureAwait(false);
+        _outcome.TrySetResult(null);
+        return true;
     }
 
     /// <summary>

@@ -5,4 +5,4 @@ namespace V2V.Voice.Transcripts;
 /// played, the length of its audio when all of it had come (null while the service was still sending it), and how much
 /// of its audio had come.
 /// </summary>
-internal readonly record struct PlayedAudio(string? ItemId, double PlayedMs, double? WholeMs, double ReceivedMs = 0);
+internal readonly record struct PlayedAudio(string? ItemId, double PlayedMs, double? WholeMs, double ReceivedMs);
