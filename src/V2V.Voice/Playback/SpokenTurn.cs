@@ -28,4 +28,13 @@ internal sealed class SpokenTurn(string itemId)
 
     /// <summary>The turn's whole text, set when the server has closed it (before its final piece is queued).</summary>
     public string? FullText { get; set; }
+
+    /// <summary>
+    /// The server finished the turn's transcript (not closed early by a failed or incomplete response): its text and audio say
+    /// the pace of the voice. Written and read on the session's actor.
+    /// </summary>
+    public bool ClosedWhole { get; set; }
+
+    /// <summary>The pace of the voice was learned from this turn already (on the session's actor).</summary>
+    public bool PaceLearned { get; set; }
 }

@@ -2,7 +2,8 @@ namespace V2V.Voice.Transcripts;
 
 /// <summary>
 /// How fast the agent's voice speaks its words, in characters of transcript per ms of audio, learned from the answers
-/// of this session heard to their end (their text and their audio whole). A cut answer whose audio is still coming has
+/// of this session whose text and audio have all come (heard to their end or cut: the service sends them faster than
+/// they are played; never from one whose transcript the service did not finish). A cut answer whose audio is still coming has
 /// no length to take a share of; this rate says how far into its words the audio played reached. Learned, not
 /// assumed: the voice, the language and the model's pace differ, and Chinese speaks a few characters a second where
 /// English speaks fifteen. Socket-free; used on the session's actor only.
@@ -23,7 +24,7 @@ internal sealed class SpeakingRate
     private long _chars;
     private double _ms;
 
-    /// <summary>Characters per ms of audio; null until an answer long enough was heard whole.</summary>
+    /// <summary>Characters per ms of audio; null until a whole answer long enough came.</summary>
     public double? CharsPerMs => _ms > 0 ? _chars / _ms : null;
 
     /// <summary>An answer of <paramref name="chars"/> characters whose whole audio lasted <paramref name="audioMs"/>.</summary>

@@ -75,6 +75,8 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         }
         var turn = _spokenTurn ?? new SpokenTurn(final.ItemId ?? string.Empty);
         turn.FullText = text;
+        turn.ClosedWhole = !interrupted;
+        LearnPace(turn);
         voice.EnqueueText(final, turn, text.Length);
         _spokenTurn = null;
     }
@@ -87,12 +89,24 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             if (!string.IsNullOrWhiteSpace(turn.FullText))
             {
                 history.AddAssistant(turn.FullText);
-                if (wholeAudioMsOf(turn.ItemId) is { } wholeMs)
-                {
-                    _rate.Learn(turn.FullText.Length, wholeMs);
-                }
+                LearnPace(turn);
             }
         }
+    }
+
+    /// <summary>
+    /// Once a turn's text and its audio are both whole, they say the pace of the voice, whether or not the listener
+    /// hears it to its end: the service sends an answer faster than it is played, so an answer cut early is usually
+    /// whole already, and the next answer cut while its audio is still coming is then read at that pace.
+    /// </summary>
+    private void LearnPace(SpokenTurn turn)
+    {
+        if (turn.PaceLearned || !turn.ClosedWhole || turn.FullText is not { } text || wholeAudioMsOf(turn.ItemId) is not { } wholeMs)
+        {
+            return;
+        }
+        turn.PaceLearned = true;
+        _rate.Learn(text.Length, wholeMs);
     }
 
     /// <summary>
@@ -142,6 +156,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         {
             return false; // no words of it came: nothing told yet
         }
+        LearnPace(turn);
         var text = turn.FullText ?? openText ?? string.Empty;
         var told = Math.Min(turn.HeardChars, text.Length);
         // A whole turn's share of its whole audio says how far into its words the listener got; with its audio still

@@ -187,6 +187,52 @@ public sealed class SpokenTranscriptTests
         Assert.Equal(final.Text, stages.History.Items[^1].Content![0].Text);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnAnswerCutWhileItsAudioIsStillComing_AfterOneCutWhoseTextAndAudioHadAllCome_ClaimsTheWordsThePaceOfTheVoiceReached(bool firstTranscriptFinished)
+    {
+        // The first answer of a session is cut too (a greeting talked over): none was heard to its end. Its text and audio
+        // had all come (the service sends them faster than they are played), and they say the pace of the voice all the
+        // same, so the second answer, cut while its audio is still coming, keeps the words that pace reached. A transcript
+        // the service did not finish (a failed response closes it early) says nothing of the pace: nothing is claimed.
+        const string first = "I heard two seconds of your speech, and here it is back.";
+        const string second = "The weather in Paris is mild today, with sun in the afternoon and a light wind.";
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.PaceOutput = true);
+        var (stages, transcript, bargeIn) = Answering(rig);
+        await stages.AudioDeltaAsync("resp_1", "item_1", 2000);
+        await transcript.AddAsync("item_1", first, ct);
+        stages.Turns.OnAudioDone("item_1");
+        await transcript.CloseAsync(first, interrupted: !firstTranscriptFinished, ct);
+        await ListenAsync(stages, rig, "item_1", untilMs: 500);
+        await bargeIn.RunAsync("first", ct);
+        var firstFinal = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(firstFinal.Interrupted && firstFinal.Text.Length < first.Length); // not heard to its end
+
+        stages.Turns.OnResponseCreated("resp_2"); // the next answer
+        await stages.AudioDeltaAsync("resp_2", "item_2", 1500); // of about 2.8 s at that pace
+        await transcript.AddAsync("item_2", second, ct);
+        await transcript.CloseAsync(second, interrupted: false, ct);
+        var heard = await ListenAsync(stages, rig, "item_2", untilMs: 1000);
+        var playedMs = heard.OfType<HeardAudio>().Where(a => a.ItemId == "item_2").Max(a => a.ItemEndMs);
+
+        await bargeIn.RunAsync("second", ct);
+
+        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(final.IsFinal && final.Interrupted);
+        if (!firstTranscriptFinished)
+        {
+            Assert.Equal(string.Empty, final.Text);
+            return;
+        }
+        Assert.StartsWith(final.Text, second, StringComparison.Ordinal);
+        Assert.Equal(' ', second[final.Text.Length]); // whole words only
+        var atPace = playedMs * first.Length / 2000 * SpeakingRate.Margin;
+        Assert.InRange(final.Text.Length, atPace - "afternoon ".Length, atPace); // as far as the pace reached, less a word at most
+        Assert.Equal(final.Text, stages.History.Items[^1].Content![0].Text);
+    }
+
     /// <summary>
     /// The voice paced as a session paces it, taken a frame at a time as a transport takes it, until the listener has
     /// heard <paramref name="untilMs"/> into the item (a generous guard: a busy machine only makes it slower).
