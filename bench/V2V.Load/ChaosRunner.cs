@@ -59,7 +59,15 @@ internal static class ChaosRunner
         {
             await Task.Delay(200).ConfigureAwait(false);
         }
-        await Task.Delay(8000).ConfigureAwait(false);
+        // Then until every turn completed on the wire has come out as the session tells it (a turn sent again on a
+        // connection made at the very end needs the replay heard and the answer played: the server paces in real
+        // time), for 30 s at most: a turn still missing then is lost.
+        settle.Restart();
+        while (settle.Elapsed < TimeSpan.FromSeconds(30) && Enumerable.Range(0, sessions).Any(i => Outcomes(heard[i], wire.GetValueOrDefault(all[i].Connection)).Contains(Outcome.Lost)))
+        {
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+        Console.WriteLine($"turns settled {settle.Elapsed.TotalSeconds:F1} s after the reconnects");
 
         int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
         var errorCodes = new List<string>();
@@ -79,40 +87,34 @@ internal static class ChaosRunner
             wireErrors += w.Errors;
             errorCodes.AddRange(w.ErrorCodes);
             var lostBefore = lost;
-            foreach (var (item, text) in w.Completed)
+            lock (h)
             {
-                completed++;
-                if (h.Cut.TryGetValue(item, out var heardPart) && Normalize(heardPart).Length > 0
-                    && Normalize(text).StartsWith(Normalize(heardPart), StringComparison.Ordinal))
+                foreach (var (item, text) in w.CompletedNow())
                 {
-                    // The service finished it before it was played, and the user spoke over it (the script's next
-                    // question lands late in an answer once a reconnect has shifted its timing): what came out is the
-                    // words heard, a beginning of the turn. Cut with no words, it counts as lost.
-                    cutByUser++;
-                }
-                else if (heardPart is not null && Normalize(heardPart).Length == 0 && h.CutBySession.TryGetValue(item, out var cutAt)
-                    && h.FinalsInOrder.Any(f => f.At > cutAt && f.Item != item && Normalize(f.Text) == Normalize(text)))
-                {
-                    // A forced renewal cut it before a word was heard: it answered nothing, the turn was sent to the new
-                    // connection, and the same answer came again there (the words of the echo agent's answer say so).
-                    answeredAgain++;
-                }
-                else if (!h.Finals.TryGetValue(item, out var said))
-                {
-                    lost++;
-                    var cut = heardPart is not null ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
-                    // Whose cut it was: the user's (a flush just after their speech began), the session's, or none seen.
-                    cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
-                    Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
-                }
-                else if (Normalize(said) != Normalize(text))
-                {
-                    mismatched++;
-                    Console.WriteLine($"session {i}: turn {item}: wire \"{text}\" but the session said \"{said}\"");
-                }
-                else
-                {
-                    delivered++;
+                    completed++;
+                    switch (Classify(h, item, text))
+                    {
+                        case Outcome.CutByUser:
+                            cutByUser++;
+                            break;
+                        case Outcome.AnsweredAgain:
+                            answeredAgain++;
+                            break;
+                        case Outcome.Lost:
+                            lost++;
+                            var cut = h.Cut.TryGetValue(item, out var heardPart) ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
+                            // Whose cut it was: the user's (a flush just after their speech began), the session's, or none seen.
+                            cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
+                            Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
+                            break;
+                        case Outcome.Mismatched:
+                            mismatched++;
+                            Console.WriteLine($"session {i}: turn {item}: wire \"{text}\" but the session said \"{h.Finals[item]}\"");
+                            break;
+                        default:
+                            delivered++;
+                            break;
+                    }
                 }
             }
             if (w.Errors > 0 || lost > lostBefore || isStuck)
@@ -150,6 +152,42 @@ internal static class ChaosRunner
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
     }
 
+    private enum Outcome { Delivered, CutByUser, AnsweredAgain, Lost, Mismatched }
+
+    /// <summary>How each turn the server completed for a session came out of it, so far.</summary>
+    private static List<Outcome> Outcomes(Heard h, Wire? w)
+    {
+        lock (h)
+        {
+            return (w?.CompletedNow() ?? []).Select(t => Classify(h, t.Item, t.Text)).ToList();
+        }
+    }
+
+    /// <summary>How one turn the server completed came out of the session (under the lock of <paramref name="h"/>).</summary>
+    private static Outcome Classify(Heard h, string item, string text)
+    {
+        if (h.Cut.TryGetValue(item, out var heardPart) && Normalize(heardPart).Length > 0
+            && Normalize(text).StartsWith(Normalize(heardPart), StringComparison.Ordinal))
+        {
+            // The service finished it before it was played, and the user spoke over it (the script's next question lands
+            // late in an answer once a reconnect has shifted its timing): what came out is the words heard, a beginning
+            // of the turn. Cut with no words, it counts as lost.
+            return Outcome.CutByUser;
+        }
+        if (heardPart is not null && Normalize(heardPart).Length == 0 && h.CutBySession.TryGetValue(item, out var cutAt)
+            && h.FinalsInOrder.Any(f => f.At > cutAt && f.Item != item && Normalize(f.Text) == Normalize(text)))
+        {
+            // A forced renewal cut it before a word was heard: it answered nothing, the turn was sent to the new
+            // connection, and the same answer came again there (the words of the echo agent's answer say so).
+            return Outcome.AnsweredAgain;
+        }
+        if (!h.Finals.TryGetValue(item, out var said))
+        {
+            return Outcome.Lost;
+        }
+        return Normalize(said) == Normalize(text) ? Outcome.Delivered : Outcome.Mismatched;
+    }
+
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>What one session's connections received: turns completed by the server, by item id.</summary>
@@ -157,7 +195,16 @@ internal static class ChaosRunner
     {
         private readonly Dictionary<string, (string Item, string Text)> _transcripts = [];
 
-        public List<(string Item, string Text)> Completed { get; } = [];
+        private readonly List<(string Item, string Text)> _completed = [];
+
+        /// <summary>The turns completed so far (a copy: the connection's reader goes on adding).</summary>
+        public List<(string Item, string Text)> CompletedNow()
+        {
+            lock (this)
+            {
+                return [.. _completed];
+            }
+        }
 
         /// <summary>Error events the server sent (each one a client event it refused, or a fault of its own).</summary>
         public int Errors { get; private set; }
@@ -179,7 +226,7 @@ internal static class ChaosRunner
                         _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
                         break;
                     case ResponseDoneEvent { Response: { Status: "completed", Id: { } id } } when _transcripts.Remove(id, out var t):
-                        Completed.Add(t);
+                        _completed.Add(t);
                         break;
                 }
             }
@@ -217,7 +264,16 @@ internal static class ChaosRunner
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
 
+        /// <summary>An output the session's reader got; read under this object's lock, as the reader goes on.</summary>
         public void Add(VoiceSessionOutput output)
+        {
+            lock (this)
+            {
+                AddLocked(output);
+            }
+        }
+
+        private void AddLocked(VoiceSessionOutput output)
         {
             _sequence++;
             if (output.Event is FlushOutput flush && !_userJustSpoke)
