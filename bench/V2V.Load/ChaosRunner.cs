@@ -22,10 +22,11 @@ internal static class ChaosRunner
     // few handshakes on a busy machine; a hung handshake (ConnectTimeout, 15 s) shows.
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "")
+    /// <param name="pace">How the server sends answers: <c>realtime</c>, or <c>service</c> (faster than they are played, as the services do).</param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime")
     {
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
-        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime}").ConfigureAwait(false);
+        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime}", pace).ConfigureAwait(false);
         var wire = new ConcurrentDictionary<RealtimeClientOptions, Wire>();
         RealtimeProbe.Enable(null, null, (options, e) => wire.GetOrAdd(options, _ => new Wire()).Add(e));
         var stats = new LoadStats();

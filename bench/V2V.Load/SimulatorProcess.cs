@@ -18,11 +18,12 @@ internal sealed class SimulatorProcess : MeasuredProcess
 
     /// <remarks>
     /// The server paces answers in real time (<c>--pace realtime</c>), as when the README's figures were measured: a
-    /// session's output then lasts as long as its audio, so N sessions are N concurrent streams.
+    /// session's output then lasts as long as its audio, so N sessions are N concurrent streams. <paramref name="pace"/>
+    /// <c>service</c> sends answers faster than real time, as the services do.
     /// </remarks>
-    public static async Task<SimulatorProcess> StartAsync(double speed, string extraArguments = "")
+    public static async Task<SimulatorProcess> StartAsync(double speed, string extraArguments = "", string pace = "realtime")
     {
-        var info = new ProcessStartInfo("dotnet", $"\"{FindCli()}\" simulator --port 0 --pace realtime --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}");
+        var info = new ProcessStartInfo("dotnet", $"\"{FindCli()}\" simulator --port 0 --pace {pace} --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}");
         info.Environment["DOTNET_gcServer"] = "0";
         var (process, address) = await StartUntilListeningAsync(info, "simulator", AddressIn, TimeSpan.FromSeconds(30), process =>
         {

@@ -26,8 +26,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _reconnect;
     private readonly OpenTurnAudio _openTurn;
-    private readonly Lock _timerGate = new();
-    private ITimer? _renewalTimer;
+    private readonly RenewalTimer _renewalTimer;
     private LiveConnection? _current;
     private Task _supervising = Task.CompletedTask;
     private int _generation;
@@ -47,6 +46,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _logger = logger;
         _metrics = metrics;
         _time = options.TimeProvider;
+        _renewalTimer = new RenewalTimer(_time, owner.RenewalDue);
         _openTurn = new OpenTurnAudio(InputAudioPath.ModelRate, options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad, options.VadPrefixPaddingMs);
         Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics, _openTurn);
         _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);
@@ -132,11 +132,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             return;
         }
-        lock (_timerGate)
-        {
-            _renewalTimer?.Dispose();
-            _renewalTimer = null;
-        }
+        _renewalTimer.Dispose();
         // The close frame goes out before the reader is cancelled: cancelling a pending WebSocket receive aborts the
         // socket, and an aborted socket can no longer say goodbye (the service then sees a dropped connection).
         var current = Volatile.Read(ref _current);
@@ -353,24 +349,12 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     {
         if (ReferenceEquals(live, Volatile.Read(ref _current)))
         {
-            ArmRenewal(RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).QuietFrom);
+            _renewalTimer.Replan(RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).QuietFrom);
         }
     }
 
-    /// <summary>One timer on the options' clock: at <paramref name="at"/> the session is asked to look at the renewal plan.</summary>
-    private void ArmRenewal(DateTimeOffset at)
-    {
-        lock (_timerGate)
-        {
-            if (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            var due = at - _time.GetUtcNow();
-            _renewalTimer?.Dispose();
-            _renewalTimer = _time.CreateTimer(static state => ((IConnectionOwner)state!).RenewalDue(), _owner, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
-        }
-    }
+    /// <summary>A look at the renewal plan at <paramref name="at"/>, unless one is due no later (<see cref="RenewalTimer"/>).</summary>
+    private void ArmRenewal(DateTimeOffset at) => _renewalTimer.Arm(at);
 
     /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
     private async Task CloseQuietlyAsync(IRealtimeConnection client, Task? readerEnded = null)
