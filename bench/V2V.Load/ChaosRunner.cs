@@ -23,10 +23,11 @@ internal static class ChaosRunner
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(10);
 
     /// <param name="pace">How the server sends answers: <c>realtime</c>, or <c>service</c> (faster than they are played, as the services do).</param>
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime")
+    /// <param name="profile">The service the server plays and the client speaks to: <c>openai</c>, <c>azure</c> (GA) or <c>azure-preview</c> (beta).</param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai")
     {
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
-        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime}", pace).ConfigureAwait(false);
+        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime} --profile {profile}", pace).ConfigureAwait(false);
         var wire = new ConcurrentDictionary<RealtimeClientOptions, Wire>();
         RealtimeProbe.Enable(null, null, (options, e) => wire.GetOrAdd(options, _ => new Wire()).Add(e));
         var stats = new LoadStats();
@@ -40,6 +41,7 @@ internal static class ChaosRunner
             heard[i] = new Heard();
             all[i] = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, i * 37), stats, o =>
             {
+                SpeakTo(o.Connection, profile);
                 // Chaos drops connections again and again: keep reconnecting for the whole run.
                 o.ReconnectGiveUpAfter = TimeSpan.FromHours(1);
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
@@ -151,6 +153,29 @@ internal static class ChaosRunner
         Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
+    }
+
+    /// <summary>The client's endpoint for the server's profile, as a user of that service configures it.</summary>
+    private static void SpeakTo(RealtimeClientOptions connection, string profile)
+    {
+        switch (profile)
+        {
+            case "openai":
+                break;
+            case "azure":
+                connection.Vendor = RealtimeVendor.Azure;
+                connection.ApiKey = "chaos";
+                break;
+            case "azure-preview":
+                connection.Vendor = RealtimeVendor.Azure;
+                connection.ApiKey = "chaos";
+                connection.Model = "gpt-4o-realtime-preview";
+                connection.Path = "/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview";
+                connection.Dialect = V2V.Realtime.Protocol.RealtimeDialect.Beta;
+                break;
+            default:
+                throw new ArgumentException($"--profile {profile}: openai, azure or azure-preview");
+        }
     }
 
     private enum Outcome { Delivered, CutByUser, AnsweredAgain, Lost, Mismatched }
