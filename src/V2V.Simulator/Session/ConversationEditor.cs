@@ -55,6 +55,13 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
             return Reply.Refused(RealtimeError.Invalid("invalid_value", e.Message, "item", eventId));
         }
 
+        if (item.Type == "function_call_output" && !conversation.Items.Any(i => i.Type == "function_call" && i.CallId == item.CallId))
+        {
+            // The service checks that the call being answered is in the conversation (a new connection has only what the
+            // client created on it); its words, as clients have logged them.
+            return Reply.Refused(RealtimeError.Invalid("invalid_tool_call_id", $"Tool call ID '{item.CallId}' not found in conversation.", null, eventId));
+        }
+
         var after = conversation.Insert(item, previous == "root" ? null : previous);
         if (previous == "root")
         {

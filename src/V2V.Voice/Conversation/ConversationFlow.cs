@@ -76,19 +76,20 @@ internal sealed class ConversationFlow(
         await responses.RequestAsync(null, ct).ConfigureAwait(false);
     }
 
-    /// <summary>A new connection, before it goes live: the conversation so far, then a note that it is resumed.</summary>
-    public async Task ReplayAsync(IRealtimeConnection client, CancellationToken ct)
+    /// <summary>A new connection, before it goes live: the conversation so far, then a note that it is resumed. Returns the items replayed.</summary>
+    public async Task<IReadOnlyList<RealtimeConversationItem>> ReplayAsync(IRealtimeConnection client, CancellationToken ct)
     {
         var items = history.Items;
         if (items.Count == 0)
         {
-            return;
+            return items;
         }
         foreach (var item in items)
         {
             await client.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
         }
         await client.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ReanchorText) }, ct).ConfigureAwait(false);
+        return items;
     }
 
     /// <summary>

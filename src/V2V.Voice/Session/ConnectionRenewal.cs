@@ -53,6 +53,7 @@ internal sealed class ConnectionRenewal(
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
             await conversation.ResumeAsync(ct).ConfigureAwait(false);
+            await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
             return;
         }
         if (unheard is not null)

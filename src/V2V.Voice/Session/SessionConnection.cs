@@ -35,7 +35,8 @@ internal sealed class SessionConnection(
         transcript.TakeHeardTurns();
         if (replay)
         {
-            await conversation.ReplayAsync(client, ct).ConfigureAwait(false);
+            var replayed = await conversation.ReplayAsync(client, ct).ConfigureAwait(false);
+            await tools.ReplayRoundAsync(client, replayed, ct).ConfigureAwait(false);
         }
     }
 
@@ -92,5 +93,6 @@ internal sealed class SessionConnection(
             return;
         }
         await conversation.ResumeAsync(ct).ConfigureAwait(false);
+        await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false); // outputs in whose answer the old connection never gave
     }
 }

@@ -1,4 +1,5 @@
 using AIFunction = Microsoft.Extensions.AI.AIFunction;
+using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Actor;
@@ -25,6 +26,10 @@ internal sealed class ToolCoordinator(
     // In the order the model is told of them; a tool registered later under a name replaces the one before.
     private readonly List<AIFunction> _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
+
+    // The calls of the round the model has not been asked to answer yet, each with its output once in: a new connection
+    // holds only what this side creates on it, and the service refuses an output for a call it does not hold.
+    private readonly List<RoundItem> _round = [];
     private int _callsOut;
     private int _outputsAwaitingAnswer;
 
@@ -60,6 +65,7 @@ internal sealed class ToolCoordinator(
     {
         name ??= _callNames.GetValueOrDefault(callId, "");
         history.AddFunctionCall(callId, name, arguments);
+        _round.Add(new RoundItem(callId, RealtimeConversationItem.FunctionCall(callId, name, arguments)));
         _callNames.Remove(callId);
         _callsOut++;
         // Taken now, on the actor: a registration meanwhile does not change the tool this call runs.
@@ -80,7 +86,28 @@ internal sealed class ToolCoordinator(
         if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null)
         {
             _outputsAwaitingAnswer = 0;
+            _round.Clear();
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// On a new connection, after the history replayed (<paramref name="replayed"/>): the round's calls and outputs the
+    /// history did not carry (history off, or bounded), so that the outputs still to come are taken and the model can
+    /// answer the round. Before the connection goes live.
+    /// </summary>
+    public async Task ReplayRoundAsync(IRealtimeConnection client, IReadOnlyList<RealtimeConversationItem> replayed, CancellationToken ct)
+    {
+        foreach (var (callId, call, output) in _round)
+        {
+            if (!replayed.Any(i => i.Type == call.Type && i.CallId == callId))
+            {
+                await client.SendAsync(new ConversationItemCreateEvent { Item = call }, ct).ConfigureAwait(false);
+            }
+            if (output is not null && !replayed.Any(i => i.Type == output.Type && i.CallId == callId))
+            {
+                await client.SendAsync(new ConversationItemCreateEvent { Item = output }, ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -88,8 +115,16 @@ internal sealed class ToolCoordinator(
     {
         _callsOut--;
         history.AddFunctionOutput(callId, output);
-        await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.FunctionCallOutput(callId, output) }, ct).ConfigureAwait(false);
+        var item = RealtimeConversationItem.FunctionCallOutput(callId, output);
+        if (_round.FindIndex(r => r.CallId == callId) is var at and >= 0)
+        {
+            _round[at] = _round[at] with { Output = item };
+        }
+        await context.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
         _outputsAwaitingAnswer++;
         await AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }
+
+    /// <summary>A call of the round, and its output once the tool answered.</summary>
+    private sealed record RoundItem(string CallId, RealtimeConversationItem Call, RealtimeConversationItem? Output = null);
 }

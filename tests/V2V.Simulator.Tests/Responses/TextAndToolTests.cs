@@ -84,6 +84,42 @@ public sealed class TextAndToolTests
     }
 
     [Fact]
+    public async Task AnOutputForACallNotInTheConversation_IsRefused_AsTheServiceRefusesIt_AndChangesNothing()
+    {
+        // A new connection holds only what the client created on it: an output for a call made on an old one is
+        // refused ("Tool call ID ... not found in conversation.", code invalid_tool_call_id, as clients have logged it).
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["event_id"] = "evt_output",
+            ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_elsewhere", ["output"] = "sunny" },
+        });
+        var error = (await client.UntilAsync("error")).Last()["error"]!;
+        Assert.Equal(("invalid_request_error", "invalid_tool_call_id", "evt_output"), (error.Str("type"), error.Str("code"), error.Str("event_id")));
+        Assert.Equal("Tool call ID 'call_elsewhere' not found in conversation.", error.Str("message"));
+
+        // Created first, the call makes its output welcome.
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["item"] = new JsonObject { ["type"] = "function_call", ["call_id"] = "call_elsewhere", ["name"] = "get_weather", ["arguments"] = "{}" },
+        });
+        await client.UntilAsync("conversation.item.added");
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_elsewhere", ["output"] = "sunny" },
+        });
+        var added = await client.UntilAsync("conversation.item.added");
+        Assert.DoesNotContain(added, e => e.Type() == "error");
+        Assert.Equal("function_call_output", added.Last()["item"]!.Str("type"));
+    }
+
+    [Fact]
     public async Task ScriptedSession_FromAJsonFile_IsFollowedInOrder_ThenEchoes()
     {
         var path = Path.Combine(Path.GetTempPath(), $"v2v-script-{Guid.NewGuid():N}.json");

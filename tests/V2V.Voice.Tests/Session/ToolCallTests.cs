@@ -77,6 +77,41 @@ public sealed class ToolCallTests
         Assert.Contains("did not answer within 0.2 s", Said(outputs), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(0)] // no history replayed: the call still is, as the turn in progress
+    public async Task ACallStillRunning_WhenTheConnectionIsReplaced_IsAnsweredOnTheNewOne(int maxHistory)
+    {
+        // The service refuses an output for a call its conversation does not hold (invalid_tool_call_id), and a new
+        // connection holds only what this side creates on it. The session's clock of the server's lifetimes is fake: the
+        // test ends the service's session while the tool runs, and the session reconnects.
+        var ct = TestContext.Current.CancellationToken;
+        var serverTime = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.MaxHistory = maxHistory;
+            o.ToolTimeout = TimeSpan.FromSeconds(90);
+        }, s => s.TimeProvider = serverTime);
+        await harness.Session.RegisterToolAsync(TimeTool(async (_, _) =>
+        {
+            started.TrySetResult();
+            return await release.Task;
+        }), ct);
+
+        await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        serverTime.Advance(TimeSpan.FromMinutes(61)); // the service ends its session: session_expired, then the close
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the session connected again");
+        release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+
+        var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the tool, on the new connection");
+        Assert.Contains("local_time", Said(outputs), StringComparison.Ordinal);
+        Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code == "invalid_tool_call_id");
+    }
+
     private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
         string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
 }

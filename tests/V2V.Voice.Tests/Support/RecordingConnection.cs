@@ -35,7 +35,17 @@ internal sealed class RecordingConnection : IRealtimeConnection
 
     private bool _lost;
 
-    public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    /// <summary>The events sent other than audio appends, in order.</summary>
+    public List<RealtimeClientEvent> Sent { get; } = [];
+
+    public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
+    {
+        lock (Sent)
+        {
+            Sent.Add(clientEvent);
+        }
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken = default) =>
         SendAudioAsync(MemoryMarshal.Cast<byte, short>(audio.Span), cancellationToken);

@@ -62,6 +62,34 @@ public sealed class ToolCoordinatorTests
         Assert.Contains(history.Items, i => i.Name == "weather" && i.CallId == "call_2");
     }
 
+    [Fact]
+    public async Task ANewConnection_IsGivenTheRoundsCallsAndOutputs_TheHistoryDidNotCarry_AndTheModelIsAskedToAnswerThere()
+    {
+        // History off: nothing is replayed, yet the round in progress is the model's to answer. One call answered, one
+        // still out, the response that made them not done when the connection was replaced.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig(o => o.Tools = [Weather(() => Task.FromResult("""{"sky":"blue"}"""))]);
+        var turns = new TurnTracker();
+        var tools = new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 0), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+        turns.OnResponseCreated("resp_1");
+        tools.Start("call_1", "weather", "{}");
+        await rig.RunNextPostedAsync();
+        tools.Start("call_2", "weather", "{}");
+
+        var next = new RecordingConnection();
+        await tools.ReplayRoundAsync(next, replayed: [], ct);
+        turns.OnNewConnection();
+
+        var created = next.Sent.OfType<ConversationItemCreateEvent>().Select(e => (e.Item!.Type, e.Item.CallId)).ToList();
+        Assert.Equal([("function_call", "call_1"), ("function_call_output", "call_1"), ("function_call", "call_2")], created);
+        await rig.RunNextPostedAsync(); // call_2 answers, on the new connection
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        var after = new RecordingConnection();
+        await tools.ReplayRoundAsync(after, replayed: [], ct);
+        Assert.Empty(after.Sent); // the round was answered: nothing of it is created again
+    }
+
     private static string? Error(string output) => JsonDocument.Parse(output).RootElement.GetProperty("error").GetString();
 
     [Fact]
