@@ -160,7 +160,7 @@ public sealed class SpokenTranscriptTests
         const string second = "The weather in Paris is mild today, with sun in the afternoon and a light wind.";
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig(o => o.PaceOutput = true);
-        var (stages, transcript, bargeIn) = Answering(rig);
+        var (stages, transcript, _) = Answering(rig);
         await stages.AudioDeltaAsync("resp_1", "item_1", 2000);
         await transcript.AddAsync("item_1", first, ct);
         stages.Turns.OnAudioDone("item_1");
@@ -170,21 +170,9 @@ public sealed class SpokenTranscriptTests
         transcript.TakeHeardTurns(); // as the session does after each event: the first answer heard whole
         Assert.Equal(first, Assert.Single(stages.History.Items).Content![0].Text);
 
-        await stages.AudioDeltaAsync("resp_1", "item_2", 1500); // of about 2.8 s at that pace
-        await transcript.AddAsync("item_2", second, ct);
-        await transcript.CloseAsync(second, interrupted: false, ct);
-        var heard = await ListenAsync(stages, rig, "item_2", untilMs: 1000);
-        var playedMs = heard.OfType<HeardAudio>().Where(a => a.ItemId == "item_2").Max(a => a.ItemEndMs);
+        var (final, playedMs) = await CutASecondAnswerWhileItsAudioIsStillComingAsync(stages, rig, "resp_1", second);
 
-        await bargeIn.RunAsync("test", ct);
-
-        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
-        Assert.True(final.IsFinal && final.Interrupted);
-        Assert.StartsWith(final.Text, second, StringComparison.Ordinal);
-        Assert.Equal(' ', second[final.Text.Length]); // whole words only
-        var atPace = playedMs * first.Length / 2000 * SpeakingRate.Margin;
-        Assert.InRange(final.Text.Length, atPace - "afternoon ".Length, atPace); // as far as the pace reached, less a word at most
-        Assert.Equal(final.Text, stages.History.Items[^1].Content![0].Text);
+        AssertTheWordsThePaceReached(final, second, playedMs, charsPerMs: first.Length / 2000.0, stages.History);
     }
 
     [Theory]
@@ -211,26 +199,44 @@ public sealed class SpokenTranscriptTests
         Assert.True(firstFinal.Interrupted && firstFinal.Text.Length < first.Length); // not heard to its end
 
         stages.Turns.OnResponseCreated("resp_2"); // the next answer
-        await stages.AudioDeltaAsync("resp_2", "item_2", 1500); // of about 2.8 s at that pace
-        await transcript.AddAsync("item_2", second, ct);
-        await transcript.CloseAsync(second, interrupted: false, ct);
-        var heard = await ListenAsync(stages, rig, "item_2", untilMs: 1000);
-        var playedMs = heard.OfType<HeardAudio>().Where(a => a.ItemId == "item_2").Max(a => a.ItemEndMs);
+        var (final, playedMs) = await CutASecondAnswerWhileItsAudioIsStillComingAsync(stages, rig, "resp_2", second);
 
-        await bargeIn.RunAsync("second", ct);
-
-        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
-        Assert.True(final.IsFinal && final.Interrupted);
         if (!firstTranscriptFinished)
         {
             Assert.Equal(string.Empty, final.Text);
             return;
         }
-        Assert.StartsWith(final.Text, second, StringComparison.Ordinal);
-        Assert.Equal(' ', second[final.Text.Length]); // whole words only
-        var atPace = playedMs * first.Length / 2000 * SpeakingRate.Margin;
+        AssertTheWordsThePaceReached(final, second, playedMs, charsPerMs: first.Length / 2000.0, stages.History);
+    }
+
+    /// <summary>
+    /// The answer <paramref name="text"/> (item_2 of <paramref name="responseId"/>), its words all here and 1.5 s of its
+    /// audio (of about 2.8 s at the pace of the tests' first answer), cut by the user about 1 s into it: its final.
+    /// </summary>
+    private static async Task<(TranscriptOutput Final, double PlayedMs)> CutASecondAnswerWhileItsAudioIsStillComingAsync(AnswerStages stages, StageRig rig, string responseId, string text)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await stages.AudioDeltaAsync(responseId, "item_2", 1500);
+        await stages.Transcript.AddAsync("item_2", text, ct);
+        await stages.Transcript.CloseAsync(text, interrupted: false, ct);
+        var heard = await ListenAsync(stages, rig, "item_2", untilMs: 1000);
+        var playedMs = heard.OfType<HeardAudio>().Where(a => a.ItemId == "item_2").Max(a => a.ItemEndMs);
+
+        await stages.BargeIn.RunAsync("the user spoke", ct);
+
+        var final = Assert.Single(rig.TakeOutputs().OfType<TranscriptOutput>());
+        Assert.True(final.IsFinal && final.Interrupted);
+        return (final, playedMs);
+    }
+
+    /// <summary>The cut answer's final and the history hold its words as far as the pace reached, less the margin, to a whole word.</summary>
+    private static void AssertTheWordsThePaceReached(TranscriptOutput final, string text, double playedMs, double charsPerMs, ConversationHistory history)
+    {
+        Assert.StartsWith(final.Text, text, StringComparison.Ordinal);
+        Assert.Equal(' ', text[final.Text.Length]); // whole words only
+        var atPace = playedMs * charsPerMs * SpeakingRate.Margin;
         Assert.InRange(final.Text.Length, atPace - "afternoon ".Length, atPace); // as far as the pace reached, less a word at most
-        Assert.Equal(final.Text, stages.History.Items[^1].Content![0].Text);
+        Assert.Equal(final.Text, history.Items[^1].Content![0].Text);
     }
 
     /// <summary>
