@@ -66,18 +66,18 @@ public sealed class VoiceSession : IAsyncDisposable
         var toldSpeech = new ToldUserSpeech();
         var firstAudio = new FirstAudioTimer();
         _history = new ConversationHistory(options.MaxHistory);
-        var answers = new AnswerProgress(link, toldSpeech);
+        var responses = new ResponseCoordinator(context, turns, _inbox);
+        var answers = new AnswerProgress(link, toldSpeech, responses);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
-        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers);
-        var responses = new ResponseCoordinator(context, turns, _inbox);
+        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _bargeIn, firstAudio);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.TakeHeardTurns);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
-        var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio);
+        var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses);
         _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);
         link.Attach(_connection);
     }

@@ -8,7 +8,7 @@ using V2V.Simulator.Session;
 namespace V2V.Simulator.Responses;
 
 /// <summary>
-/// The deterministic local agent: it answers the latest turn. A user audio turn is spoken back as it was
+/// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
 /// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output
 /// gets an answer reporting it. Answers are spoken (a tone as long as the words) when the response's modalities
@@ -36,7 +36,8 @@ internal sealed class EchoAgent(SimulatorScript? script)
             }
         }
 
-        var last = context.LastOrDefault(i => i.Role != "assistant" && i.Type != "function_call");
+        // A system message instructs, it is not a turn to answer (a client's note that the conversation was resumed).
+        var last = context.LastOrDefault(i => i.Role is not ("assistant" or "system") && i.Type != "function_call");
         if (last is null)
         {
             return [Say("Hello from the local realtime server. Speak, and I will say it back.", speaksAudio)];

@@ -126,7 +126,7 @@ internal sealed class AgentVoice
             return;
         }
         _heardResponse = responseId;
-        _answers.Heard(responseId);
+        _answers.Listened(responseId);
     }
 
     /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>

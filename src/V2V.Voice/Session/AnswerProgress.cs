@@ -10,7 +10,7 @@ namespace V2V.Voice.Session;
 /// a new connection is sent its turn again (an answer cut before a word of it was heard answered nothing), and the
 /// session remembers having told that turn, so that it is not told twice when heard again. Holds no state of its own.
 /// </summary>
-internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech)
+internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech, ResponseCoordinator responses)
 {
     /// <summary>On the actor: the session took <c>response.created</c> of <paramref name="responseId"/> from the live connection.</summary>
     public void Taken(string responseId) => link.Connection.Slot.Answered(responseId);
@@ -26,5 +26,15 @@ internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech)
     {
         link.Connection.Slot.Heard(responseId);
         toldSpeech.AnswerHeard();
+    }
+
+    /// <summary>
+    /// The listener took audio of <paramref name="responseId"/>: as <see cref="Heard"/>, and an answer this side asked for
+    /// is no longer owed should its connection end (its end alone does not say the listener heard it).
+    /// </summary>
+    public void Listened(string responseId)
+    {
+        Heard(responseId);
+        responses.Heard(responseId);
     }
 }

@@ -13,16 +13,22 @@ namespace V2V.Voice.Session;
 /// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own. An answer
 /// cut after some of it was heard is told to <c>answers</c> (null in tests of the voice alone, with no connection).
 /// </summary>
-internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null)
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null, ResponseCoordinator? responses = null)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
 
-    public async ValueTask RunAsync(string reason, CancellationToken ct) => await CutAsync(reason, ct).ConfigureAwait(false);
+    /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>
+    public async ValueTask RunAsync(string reason, CancellationToken ct)
+    {
+        responses?.UserMovedOn();
+        await CutAsync(reason, ct).ConfigureAwait(false);
+    }
 
     /// <summary>
-    /// A barge-in from this side; returns the id of the answer it cancelled before a word of it was heard (null when
-    /// none was), an answer that answered nothing: whoever cut it owes the user that answer.
+    /// A barge-in of the session's own (a connection ending or being renewed); returns the id of the answer it cancelled
+    /// before a word of it was heard (null when none was), an answer that answered nothing: whoever cut it owes the user
+    /// that answer.
     /// </summary>
     public ValueTask<string?> CutAsync(string reason, CancellationToken ct) => RunAsync(reason, serverCancels: false, ct);
 
@@ -33,7 +39,11 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// (<c>response_cancel_not_active</c>), on every barge-in. The rest is as for any barge-in: its output is dropped
     /// from now on, and its <c>response.done</c> awaited before a new response is asked for.
     /// </summary>
-    public async ValueTask RunForServerSpeechAsync(CancellationToken ct) => await RunAsync("the server heard speech", serverCancels: true, ct).ConfigureAwait(false);
+    public async ValueTask RunForServerSpeechAsync(CancellationToken ct)
+    {
+        responses?.UserMovedOn();
+        await RunAsync("the server heard speech", serverCancels: true, ct).ConfigureAwait(false);
+    }
 
     private async ValueTask<string?> RunAsync(string reason, bool serverCancels, CancellationToken ct)
     {
@@ -59,6 +69,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
                 // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
                 // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
                 answers?.Heard(cancelled);
+                responses?.Heard(cancelled);
             }
             else
             {

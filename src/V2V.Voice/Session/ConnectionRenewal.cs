@@ -50,18 +50,31 @@ internal sealed class ConnectionRenewal(
         // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
         context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "forced: no quiet moment came" : "at a quiet moment");
         var unheard = quiet ? null : await bargeIn.CutAsync("the connection is being renewed", ct).ConfigureAwait(false);
+        responses.ConnectionEnding(); // an answer this side asked for and not heard is owed on the new connection
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
             await conversation.ResumeAsync(ct).ConfigureAwait(false);
+            await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
             await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
             return;
         }
-        if (unheard is not null)
+        if (unheard is null)
         {
-            // The new connection would have answered the question again (its turn is sent to it); the old one goes on, and
-            // still holds the question: it is asked, once its cancelled answer is done (no refusal for an active response).
-            context.Logger.LogInformation("The renewal failed after cutting an answer before a word of it was heard: it is asked for again on the old connection");
-            answers.AskedAgain();
+            responses.KeptTheOldConnection(); // nothing was cut: what was asked of it, it still answers
+            return;
+        }
+        // The new connection would have answered the question again (its turn is sent to it, or the answer this side
+        // asked for is asked there); the old one goes on, and still holds the question: it is asked, once its cancelled
+        // answer is done (no refusal for an active response), with what was asked the first time when this side asked.
+        context.Logger.LogInformation("The renewal failed after cutting an answer before a word of it was heard: it is asked for again on the old connection");
+        answers.AskedAgain();
+        if (responses.Owes(unheard))
+        {
+            await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            responses.KeptTheOldConnection();
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
         }
     }

@@ -47,9 +47,11 @@ internal sealed class ServerEventRouter(
                 }
                 break;
             case ResponseOutputAudioTranscriptDeltaEvent delta when turns.IsLive(delta.ResponseId):
+                WordsGiven(delta.ResponseId);
                 await transcript.AddAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
                 break;
             case ResponseOutputTextDeltaEvent delta when turns.IsLive(delta.ResponseId):
+                WordsGiven(delta.ResponseId);
                 await transcript.AddAsync(delta.ItemId, delta.Delta, ct).ConfigureAwait(false);
                 break;
             case ResponseOutputAudioTranscriptDoneEvent done when turns.IsLive(done.ResponseId):
@@ -100,6 +102,7 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 turns.OnResponseCreated(createdId);
+                responses.Created(createdId);
                 answers.Taken(createdId);
                 break;
             case ResponseOutputItemAddedEvent added when added.Item.Type == "function_call" && added.Item.CallId is { } callId:
@@ -124,6 +127,15 @@ internal sealed class ServerEventRouter(
                 // Lifecycle acknowledgements (committed, item created, ...) and late deltas of cancelled responses need nothing.
                 (serverEvent as IDisposable)?.Dispose();
                 break;
+        }
+    }
+
+    /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>
+    private void WordsGiven(string? responseId)
+    {
+        if (!context.Options.AudioOut && responseId is not null)
+        {
+            responses.Heard(responseId);
         }
     }
 

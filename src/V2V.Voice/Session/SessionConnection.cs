@@ -27,7 +27,8 @@ internal sealed class SessionConnection(
     BargeIn bargeIn,
     ConnectionRenewal renewal,
     ToldUserSpeech toldSpeech,
-    Diagnostics.FirstAudioTimer firstAudio) : IConnectionOwner
+    Diagnostics.FirstAudioTimer firstAudio,
+    ResponseCoordinator responses) : IConnectionOwner
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
@@ -48,6 +49,7 @@ internal sealed class SessionConnection(
     {
         turns.OnNewConnection();
         toldSpeech.NewConnection(replayedMs);
+        responses.NewConnection(userTurnSentAgain: replayedMs > 0);
     }
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);
@@ -72,7 +74,8 @@ internal sealed class SessionConnection(
                 return; // already ended, e.g. by the fatal error the server sent before it closed
             }
             // Whatever the old connection was saying is over; the new one starts clean.
-            await bargeIn.RunAsync("the connection ended", ct).ConfigureAwait(false);
+            await bargeIn.CutAsync("the connection ended", ct).ConfigureAwait(false);
+            responses.ConnectionEnding(); // an answer asked for and not heard is owed on the next connection
             // Time to first audio is measured per connection: a turn that ended on this one is not timed by an answer
             // on the next (that would count the reconnect as the model's latency).
             firstAudio.Cancel();
@@ -93,6 +96,7 @@ internal sealed class SessionConnection(
             return;
         }
         await conversation.ResumeAsync(ct).ConfigureAwait(false);
+        await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
         await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false); // outputs in whose answer the old connection never gave
     }
 }

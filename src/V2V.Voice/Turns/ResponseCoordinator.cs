@@ -30,9 +30,15 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     // The last response.create sent, by event id: the service's refusal names it.
     private (string EventId, ResponseAsk Ask)? _lastCreate;
 
+    // The last answer this side asked for (a typed text's, a tool round's, the greeting), until the listener hears some
+    // of it; and one lost with its connection before that, owed on the next connection.
+    private AskedAnswer? _asked;
+    private AskedAnswer? _lost;
+
     /// <summary>Asks the service for a response (<paramref name="response"/> null: the session's parameters), now or once it can take one.</summary>
     public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct)
     {
+        _asked = null; // superseded: the latest request is the answer owed
         var ask = new ResponseAsk(response);
         if (turns.CanCreateResponse)
         {
@@ -88,10 +94,70 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         return true;
     }
 
+    /// <summary>The service created <paramref name="responseId"/>: the answer asked for last, when it is not created yet.</summary>
+    public void Created(string responseId)
+    {
+        if (_asked is { ResponseId: null } asked)
+        {
+            asked.ResponseId = responseId;
+        }
+    }
+
+    /// <summary>The listener heard some of <paramref name="responseId"/> (its audio taken, or its words given).</summary>
+    public void Heard(string responseId)
+    {
+        if (_asked is { } asked && asked.ResponseId == responseId)
+        {
+            _asked = null;
+        }
+    }
+
+    /// <summary>The user spoke over the agent, typed, left or was interrupted for: an answer asked for before is owed no more.</summary>
+    public void UserMovedOn() => _asked = null;
+
+    /// <summary>
+    /// The connection ends (lost, or replaced by a renewal), after the barge-in that cut what it was saying: the answer
+    /// asked for last, not yet created or not yet heard, answered nothing, and nothing else would make the next
+    /// connection answer it (a typed question is in the history replayed, not asked). It is owed there.
+    /// </summary>
+    public void ConnectionEnding() => _lost = _asked;
+
+    /// <summary>
+    /// A connection went live: what was asked of the old one is over. When the user's unanswered turn was sent to it
+    /// again, it answers that turn (the later question): the answer owed is not asked for besides.
+    /// </summary>
+    public void NewConnection(bool userTurnSentAgain)
+    {
+        _asked = null;
+        if (userTurnSentAgain)
+        {
+            _lost = null;
+        }
+    }
+
+    /// <summary>A renewal that failed: the old connection goes on, holding whatever was asked of it; nothing is owed.</summary>
+    public void KeptTheOldConnection() => _lost = null;
+
+    /// <summary>The answer owed is <paramref name="responseId"/>'s, cut before a word was heard.</summary>
+    public bool Owes(string responseId) => _lost is { } owed && owed.ResponseId == responseId;
+
+    /// <summary>On the new connection (or the old one, kept after a failed renewal): the answer owed, asked for again.</summary>
+    public async ValueTask AskAgainIfOwedAsync(CancellationToken ct)
+    {
+        if (_lost is not { } owed)
+        {
+            return;
+        }
+        _lost = null;
+        context.Logger.LogInformation("An answer asked for was lost with its connection before a word of it was heard: asked for again");
+        await RequestAsync(owed.Ask.Params, ct).ConfigureAwait(false);
+    }
+
     private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
     {
         var create = new ResponseCreateEvent { Response = ask.Params, EventId = _eventIds.Next("response") };
         _lastCreate = (create.EventId!, ask);
+        _asked = new AskedAnswer(ask);
         await context.SendAsync(create, ct).ConfigureAwait(false);
         turns.OnResponseRequested();
     }
@@ -109,4 +175,12 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
 
     /// <summary>A response asked for: its parameters (null: the session's), and whether it was refused once already.</summary>
     private sealed record ResponseAsk(RealtimeResponseCreateParams? Params, bool IsRetry = false);
+
+    /// <summary>An answer asked for, and the response that is it once the service created it.</summary>
+    private sealed class AskedAnswer(ResponseAsk ask)
+    {
+        public ResponseAsk Ask { get; } = ask;
+
+        public string? ResponseId { get; set; }
+    }
 }
