@@ -27,9 +27,11 @@ internal sealed class ToolCoordinator(
     private readonly List<AIFunction> _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
 
-    // The calls of the round the model has not been asked to answer yet, each with its output once in: a new connection
-    // holds only what this side creates on it, and the service refuses an output for a call it does not hold.
+    // The calls of the last round, each with its output once in: a new connection holds only what this side creates on
+    // it, and the service refuses an output for a call it does not hold. Kept after its answer is asked for, while that
+    // answer may still be owed (lost with its connection before a word of it was heard: asked again, it needs them).
     private readonly List<RoundItem> _round = [];
+    private bool _roundAnswerAsked;
     private int _callsOut;
     private int _outputsAwaitingAnswer;
 
@@ -65,6 +67,11 @@ internal sealed class ToolCoordinator(
     {
         name ??= _callNames.GetValueOrDefault(callId, "");
         history.AddFunctionCall(callId, name, arguments);
+        if (_roundAnswerAsked)
+        {
+            _round.Clear(); // a new round
+            _roundAnswerAsked = false;
+        }
         _round.Add(new RoundItem(callId, RealtimeConversationItem.FunctionCall(callId, name, arguments)));
         _callNames.Remove(callId);
         _callsOut++;
@@ -86,7 +93,7 @@ internal sealed class ToolCoordinator(
         if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null)
         {
             _outputsAwaitingAnswer = 0;
-            _round.Clear();
+            _roundAnswerAsked = true;
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
         }
     }
@@ -94,10 +101,17 @@ internal sealed class ToolCoordinator(
     /// <summary>
     /// On a new connection, after the history replayed (<paramref name="replayed"/>): the round's calls and outputs the
     /// history did not carry (history off, or bounded), so that the outputs still to come are taken and the model can
-    /// answer the round. Before the connection goes live.
+    /// answer the round; once its answer was asked for, only while an answer is owed (lost before a word was heard).
+    /// Before the connection goes live.
     /// </summary>
     public async Task ReplayRoundAsync(IRealtimeConnection client, IReadOnlyList<RealtimeConversationItem> replayed, CancellationToken ct)
     {
+        if (_roundAnswerAsked && !responses.OwesAnAnswer)
+        {
+            _round.Clear(); // answered and heard, or the user moved on: the model need not see it again
+            _roundAnswerAsked = false;
+            return;
+        }
         foreach (var (callId, call, output) in _round)
         {
             if (!replayed.Any(i => i.Type == call.Type && i.CallId == callId))

@@ -140,6 +140,9 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// <summary>A renewal that failed: the old connection goes on, holding whatever was asked of it; nothing is owed.</summary>
     public void KeptTheOldConnection() => _lost = null;
 
+    /// <summary>An answer asked for was lost with its connection before a word of it was heard: the next connection is asked for it.</summary>
+    public bool OwesAnAnswer => _lost is not null;
+
     /// <summary>The answer owed is <paramref name="responseId"/>'s, cut before a word was heard.</summary>
     public bool Owes(string responseId) => _lost is { } owed && owed.ResponseId == responseId;
 

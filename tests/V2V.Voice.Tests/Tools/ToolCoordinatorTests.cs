@@ -70,7 +70,8 @@ public sealed class ToolCoordinatorTests
         var ct = TestContext.Current.CancellationToken;
         var rig = new StageRig(o => o.Tools = [Weather(() => Task.FromResult("""{"sky":"blue"}"""))]);
         var turns = new TurnTracker();
-        var tools = new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 0), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var tools = new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 0), turns, responses, rig.Inbox);
         turns.OnResponseCreated("resp_1");
         tools.Start("call_1", "weather", "{}");
         await rig.RunNextPostedAsync();
@@ -85,9 +86,19 @@ public sealed class ToolCoordinatorTests
         await rig.RunNextPostedAsync(); // call_2 answers, on the new connection
         Assert.Single(rig.Sent<ResponseCreateEvent>());
 
+        // Its answer asked for, then lost with the connection before a word of it was heard: owed on the next, which needs
+        // the round to answer it.
+        responses.ConnectionEnding();
+        var owing = new RecordingConnection();
+        await tools.ReplayRoundAsync(owing, replayed: [], ct);
+        Assert.Equal(4, owing.Sent.Count);
+
+        // Owed no more (here: the user's question itself was sent again, and the new connection answers that): the round
+        // is not created on a later connection.
+        responses.NewConnection(userTurnSentAgain: true);
         var after = new RecordingConnection();
         await tools.ReplayRoundAsync(after, replayed: [], ct);
-        Assert.Empty(after.Sent); // the round was answered: nothing of it is created again
+        Assert.Empty(after.Sent);
     }
 
     private static string? Error(string output) => JsonDocument.Parse(output).RootElement.GetProperty("error").GetString();
