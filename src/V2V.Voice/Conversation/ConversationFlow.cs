@@ -3,6 +3,7 @@ using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Session;
+using V2V.Voice.Tools;
 using V2V.Voice.Turns;
 
 namespace V2V.Voice.Conversation;
@@ -18,6 +19,7 @@ internal sealed class ConversationFlow(
     ConversationHistory history,
     TurnTracker turns,
     ResponseCoordinator responses,
+    ToolCoordinator tools,
     BargeIn bargeIn,
     FirstAudioTimer firstAudio)
 {
@@ -93,8 +95,9 @@ internal sealed class ConversationFlow(
     }
 
     /// <summary>
-    /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, and a response
-    /// asked for while the old connection still held a cancelled one is asked for now.
+    /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, a response asked
+    /// for while the old connection still held a cancelled one is asked for now, so is an answer the old connection's
+    /// end cut before a word of it was heard, and a tool round whose outputs are in is answered.
     /// </summary>
     public async ValueTask ResumeAsync(CancellationToken ct)
     {
@@ -103,5 +106,7 @@ internal sealed class ConversationFlow(
             await GreetAsync(ct).ConfigureAwait(false);
         }
         await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+        await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
+        await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }
 }

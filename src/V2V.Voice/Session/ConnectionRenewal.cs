@@ -54,8 +54,6 @@ internal sealed class ConnectionRenewal(
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
             await conversation.ResumeAsync(ct).ConfigureAwait(false);
-            await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
-            await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
             return;
         }
         if (unheard is null)

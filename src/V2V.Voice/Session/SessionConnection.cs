@@ -96,7 +96,5 @@ internal sealed class SessionConnection(
             return;
         }
         await conversation.ResumeAsync(ct).ConfigureAwait(false);
-        await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
-        await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false); // outputs in whose answer the old connection never gave
     }
 }
