@@ -29,7 +29,7 @@ internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech,
     }
 
     /// <summary>
-    /// The listener took audio of <paramref name="responseId"/>: as <see cref="Heard"/>, and an answer this side asked for
+    /// The listener took some of <paramref name="responseId"/>: as <see cref="Heard"/>, and an answer this side asked for
     /// is no longer owed should its connection end (its end alone does not say the listener heard it).
     /// </summary>
     public void Listened(string responseId)

@@ -68,8 +68,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             {
                 // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
                 // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
-                answers?.Heard(cancelled);
-                responses?.Heard(cancelled);
+                answers?.Listened(cancelled);
             }
             else
             {
