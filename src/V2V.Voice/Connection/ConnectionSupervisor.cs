@@ -95,7 +95,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         var decision = RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).Decide(_time.GetUtcNow(), quiet);
         if (decision.NextCheck is { } next)
         {
-            ArmRenewal(next);
+            _renewalTimer.Arm(next);
         }
         return decision;
     }
@@ -116,7 +116,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         {
             _logger.LogWarning("Renewal failed, keeping the old connection: {Reason}", ex.Message);
             await Slot.SendBufferedThenGoLiveAsync(old.Client, ct).ConfigureAwait(false);
-            ArmRenewal(RenewalPlan.NextTryAfterFailure(_time.GetUtcNow(), old.ExpiresAt));
+            _renewalTimer.Arm(RenewalPlan.NextTryAfterFailure(_time.GetUtcNow(), old.ExpiresAt));
             return false;
         }
         _metrics.Reconnects.Add(1, new KeyValuePair<string, object?>("reason", "renewal"));
@@ -352,9 +352,6 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             _renewalTimer.Replan(RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).QuietFrom);
         }
     }
-
-    /// <summary>A look at the renewal plan at <paramref name="at"/>, unless one is due no later (<see cref="RenewalTimer"/>).</summary>
-    private void ArmRenewal(DateTimeOffset at) => _renewalTimer.Arm(at);
 
     /// <summary>Closes a connection with a short grace and disposes it; a peer that does not answer the close is not waited for.</summary>
     private async Task CloseQuietlyAsync(IRealtimeConnection client, Task? readerEnded = null)

@@ -27,10 +27,10 @@ internal sealed class ToolCoordinator(
     private readonly List<AIFunction> _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
 
-    // The calls of the last round, each with its output once in: a new connection holds only what this side creates on
+    // The calls of the last round and their outputs once in, in the order they came: a new connection holds only what this side creates on
     // it, and the service refuses an output for a call it does not hold. Kept after its answer is asked for, while that
     // answer may still be owed (lost with its connection before a word of it was heard: asked again, it needs them).
-    private readonly List<RoundItem> _round = [];
+    private readonly List<RealtimeConversationItem> _round = [];
     private bool _roundAnswerAsked;
     private int _callsOut;
     private int _outputsAwaitingAnswer;
@@ -72,7 +72,7 @@ internal sealed class ToolCoordinator(
             _round.Clear(); // a new round
             _roundAnswerAsked = false;
         }
-        _round.Add(new RoundItem(callId, RealtimeConversationItem.FunctionCall(callId, name, arguments)));
+        _round.Add(RealtimeConversationItem.FunctionCall(callId, name, arguments));
         _callNames.Remove(callId);
         _callsOut++;
         // Taken now, on the actor: a registration meanwhile does not change the tool this call runs.
@@ -112,16 +112,10 @@ internal sealed class ToolCoordinator(
             _roundAnswerAsked = false;
             return;
         }
-        foreach (var (callId, call, output) in _round)
+        // Each call before its output, as they came.
+        foreach (var item in _round.Where(r => !replayed.Any(i => i.Type == r.Type && i.CallId == r.CallId)))
         {
-            if (!replayed.Any(i => i.Type == call.Type && i.CallId == callId))
-            {
-                await client.SendAsync(new ConversationItemCreateEvent { Item = call }, ct).ConfigureAwait(false);
-            }
-            if (output is not null && !replayed.Any(i => i.Type == output.Type && i.CallId == callId))
-            {
-                await client.SendAsync(new ConversationItemCreateEvent { Item = output }, ct).ConfigureAwait(false);
-            }
+            await client.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
         }
     }
 
@@ -130,15 +124,12 @@ internal sealed class ToolCoordinator(
         _callsOut--;
         history.AddFunctionOutput(callId, output);
         var item = RealtimeConversationItem.FunctionCallOutput(callId, output);
-        if (_round.FindIndex(r => r.CallId == callId) is var at and >= 0)
+        if (_round.Exists(r => r.CallId == callId))
         {
-            _round[at] = _round[at] with { Output = item };
+            _round.Add(item);
         }
         await context.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
         _outputsAwaitingAnswer++;
         await AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }
-
-    /// <summary>A call of the round, and its output once the tool answered.</summary>
-    private sealed record RoundItem(string CallId, RealtimeConversationItem Call, RealtimeConversationItem? Output = null);
 }
