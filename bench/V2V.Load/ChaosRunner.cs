@@ -41,7 +41,7 @@ internal static class ChaosRunner
             heard[i] = new Heard();
             all[i] = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, i * 37), stats, o =>
             {
-                SpeakTo(o.Connection, profile);
+                SpeakTo(o.Connection, profile, server.RealtimeUri);
                 // Chaos drops connections again and again: keep reconnecting for the whole run.
                 o.ReconnectGiveUpAfter = TimeSpan.FromHours(1);
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
@@ -63,8 +63,8 @@ internal static class ChaosRunner
             await Task.Delay(200).ConfigureAwait(false);
         }
         // Then until every turn completed on the wire has come out as the session tells it (a turn sent again on a
-        // connection made at the very end needs the replay heard and the answer played: the server paces in real
-        // time), for 30 s at most: a turn still missing then is lost.
+        // connection made at the very end needs the replay heard and the answer played, in real time), for 30 s at
+        // most: a turn still missing then is lost.
         settle.Restart();
         while (settle.Elapsed < TimeSpan.FromSeconds(30) && Enumerable.Range(0, sessions).Any(i => Outcomes(heard[i], wire.GetValueOrDefault(all[i].Connection)).Contains(Outcome.Lost)))
         {
@@ -155,8 +155,8 @@ internal static class ChaosRunner
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
     }
 
-    /// <summary>The client's endpoint for the server's profile, as a user of that service configures it.</summary>
-    private static void SpeakTo(RealtimeClientOptions connection, string profile)
+    /// <summary>The client's endpoint for the server's profile, as a user of that service configures it (<paramref name="served"/>: the URL the server says it serves).</summary>
+    private static void SpeakTo(RealtimeClientOptions connection, string profile, Uri served)
     {
         switch (profile)
         {
@@ -170,7 +170,7 @@ internal static class ChaosRunner
                 connection.Vendor = RealtimeVendor.Azure;
                 connection.ApiKey = "chaos";
                 connection.Model = "gpt-4o-realtime-preview";
-                connection.Path = "/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-4o-realtime-preview";
+                connection.Path = served.PathAndQuery; // the preview path, its api-version and deployment
                 connection.Dialect = V2V.Realtime.Protocol.RealtimeDialect.Beta;
                 break;
             default:
