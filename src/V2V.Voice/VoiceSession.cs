@@ -75,7 +75,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
-        _actor = new SessionActor(context, _inbox, link, router, _transcript.TakeHeardTurns);
+        _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
         var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses);
         _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);

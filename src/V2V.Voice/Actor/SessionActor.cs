@@ -11,7 +11,7 @@ namespace V2V.Voice.Actor;
 /// (no hop for most audio deltas). Whose turn it is to touch the state, the loop's or the reader's, is one
 /// semaphore, so the state needs no other lock and fast-path work never overtakes work queued before it.
 /// </summary>
-internal sealed class SessionActor(SessionContext context, SessionInbox inbox, ServerLink link, ServerEventRouter router, Action beforeEachWork)
+internal sealed class SessionActor(SessionContext context, SessionInbox inbox, ServerLink link, ServerEventRouter router, Func<CancellationToken, ValueTask> beforeEachWork)
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
     private Task _loop = Task.CompletedTask;
@@ -76,9 +76,9 @@ internal sealed class SessionActor(SessionContext context, SessionInbox inbox, S
 
     private async ValueTask HandleAsync(SessionWork work, CancellationToken ct)
     {
-        beforeEachWork();
         try
         {
+            await beforeEachWork(ct).ConfigureAwait(false);
             switch (work)
             {
                 case ServerEventWork { Generation: var g, Event: var e } when g == link.Connection.Generation:

@@ -12,6 +12,9 @@ internal sealed class ConversationHistory(int maxTurns)
     private readonly LinkedList<RealtimeConversationItem> _items = new();
     private int _turns;
 
+    /// <summary>Whether it keeps anything (a <c>max_history</c> of 0 keeps nothing: a new connection starts afresh).</summary>
+    public bool Keeps => maxTurns > 0;
+
     public void AddUser(string text) => AddMessage(RealtimeConversationItem.UserText(text));
 
     public void AddAssistant(string text) => AddMessage(RealtimeConversationItem.AssistantText(text));

@@ -37,4 +37,10 @@ internal sealed class SpokenTurn(string itemId)
 
     /// <summary>The pace of the voice was learned from this turn already (on the session's actor).</summary>
     public bool PaceLearned { get; set; }
+
+    /// <summary>
+    /// Which connection the turn came on (the count of connections gone live before it): heard after a later one went
+    /// live, its words are not in that connection's conversation yet.
+    /// </summary>
+    public int Connection { get; init; }
 }

@@ -18,6 +18,24 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
 
+    /// <summary>
+    /// Nothing of the agent's answer is still to come from the connection: no response in progress, its words all here.
+    /// What is left is playing what came, which needs no connection: a connection's end does not cut it.
+    /// </summary>
+    public bool NothingMoreToCome => turns.ActiveResponseId is null && !transcript.IsOpen;
+
+    /// <summary>
+    /// A connection ends (lost, or renewed) with <see cref="NothingMoreToCome"/>: the answer still playing plays on to
+    /// its end. It answered: it is heard, and not asked for again on the next connection.
+    /// </summary>
+    public void LetPlayOn()
+    {
+        if (voice.Unplayed && turns.LastResponseWithAudio is { } playing)
+        {
+            answers?.Listened(playing);
+        }
+    }
+
     /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>
     public async ValueTask RunAsync(string reason, CancellationToken ct)
     {

@@ -37,10 +37,10 @@ internal sealed class ConnectionRenewal(
 
     private async ValueTask RenewIfDueAsync(string reason, CancellationToken ct)
     {
-        // Quiet: no answer asked for, in progress, or still being played, no tool call out, and no user turn the service
-        // has heard begin but not answered (its audio is in this connection's buffer: renewing now would lose it), nor
-        // one whose transcription is still to come (it comes on this connection only).
-        var quiet = !bargeIn.AgentSpeaking && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen && !turns.UserTranscriptPending;
+        // Quiet: no answer asked for or in progress (one that came whole may still be playing: it plays on), no tool call
+        // out, and no user turn the service has heard begin but not answered (its audio is in this connection's buffer:
+        // renewing now would lose it), nor one whose transcription is still to come (it comes on this connection only).
+        var quiet = bargeIn.NothingMoreToCome && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen && !turns.UserTranscriptPending;
         var decision = link.Connection.CheckRenewal(quiet);
         if (!decision.Renew)
         {
@@ -49,7 +49,15 @@ internal sealed class ConnectionRenewal(
         // Forced with the user's turn open: the new connection is sent that turn's audio again before live audio
         // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
         context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "forced: no quiet moment came" : "at a quiet moment");
-        var unheard = quiet ? null : await bargeIn.CutAsync("the connection is being renewed", ct).ConfigureAwait(false);
+        string? unheard = null;
+        if (quiet)
+        {
+            bargeIn.LetPlayOn();
+        }
+        else
+        {
+            unheard = await bargeIn.CutAsync("the connection is being renewed", ct).ConfigureAwait(false);
+        }
         responses.ConnectionEnding(); // an answer this side asked for and not heard is owed on the new connection
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {

@@ -48,6 +48,7 @@ internal sealed class SessionConnection(
     public void WentLive(double replayedMs)
     {
         turns.OnNewConnection();
+        transcript.NewConnectionLive();
         toldSpeech.NewConnection(replayedMs);
         responses.NewConnection(userTurnSentAgain: replayedMs > 0);
     }
@@ -73,8 +74,16 @@ internal sealed class SessionConnection(
             {
                 return; // already ended, e.g. by the fatal error the server sent before it closed
             }
-            // Whatever the old connection was saying is over; the new one starts clean.
-            await bargeIn.CutAsync("the connection ended", ct).ConfigureAwait(false);
+            // An answer that came whole plays on (its words join the new connection once heard); one still coming is
+            // over, as the new connection starts clean.
+            if (bargeIn.NothingMoreToCome)
+            {
+                bargeIn.LetPlayOn();
+            }
+            else
+            {
+                await bargeIn.CutAsync("the connection ended", ct).ConfigureAwait(false);
+            }
             responses.ConnectionEnding(); // an answer asked for and not heard is owed on the next connection
             // Time to first audio is measured per connection: a turn that ended on this one is not timed by an answer
             // on the next (that would count the reconnect as the model's latency).

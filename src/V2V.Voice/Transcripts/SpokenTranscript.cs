@@ -1,3 +1,5 @@
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Conversation;
 using V2V.Voice.Outputs;
 using V2V.Voice.Playback;
@@ -9,7 +11,9 @@ namespace V2V.Voice.Transcripts;
 /// The agent's words, in step with its voice. Unpaced, each sentence goes to the reader at once (the reader plays the
 /// audio as it gets it). Paced, it waits in the playout queue behind the audio received before it, so the transcript
 /// never runs ahead of what is heard by more than the sentence being spoken; the history gets a turn's text once it
-/// was heard to its end, or what was heard of it at a barge-in. Owns the turn being assembled and the turn being spoken.
+/// was heard to its end, or what was heard of it at a barge-in. An answer that came whole plays on when its connection
+/// ends; heard after a new connection went live, its words are sent to that connection too (it has them in no other
+/// way). Owns the turn being assembled, the turn being spoken, and the words owed to the live connection.
 /// </summary>
 /// <param name="context">The session's collaborators: where the words go out.</param>
 /// <param name="voice">The agent's voice: paced or not, and the playout the words wait in.</param>
@@ -27,6 +31,13 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
 
     // The item whose turn was closed last (its final told, or queued behind its audio): a barge-in never tells it twice.
     private string? _closedItem;
+
+    // Connections gone live so far: a turn knows which one it came on.
+    private int _connection;
+
+    // Words of turns of an ended connection, heard after the live one had its history replayed: owed to it, in order.
+    // Bounded by the turns the playout queue held when that connection ended.
+    private readonly List<string> _owedToLiveConnection = [];
 
     /// <summary>A turn of the agent's words is being assembled.</summary>
     public bool IsOpen => _transcript.IsOpen;
@@ -46,7 +57,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         }
         if (_spokenTurn is null || _spokenTurn.ItemId != itemId)
         {
-            _spokenTurn = new SpokenTurn(itemId);
+            _spokenTurn = new SpokenTurn(itemId) { Connection = _connection };
             _queuedChars = 0;
         }
         foreach (var piece in _pieces)
@@ -73,7 +84,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             await context.EmitAsync(final, ct).ConfigureAwait(false);
             return;
         }
-        var turn = _spokenTurn ?? new SpokenTurn(final.ItemId ?? string.Empty);
+        var turn = _spokenTurn ?? new SpokenTurn(final.ItemId ?? string.Empty) { Connection = _connection };
         turn.FullText = text;
         turn.ClosedWhole = !interrupted;
         LearnPace(turn);
@@ -88,10 +99,48 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         {
             if (!string.IsNullOrWhiteSpace(turn.FullText))
             {
-                history.AddAssistant(turn.FullText);
+                AddHeard(turn, turn.FullText);
                 LearnPace(turn);
             }
         }
+    }
+
+    /// <summary>
+    /// Before each piece of the session's work: turns heard to their end join the history, and words owed to the live
+    /// connection are sent, so that they come before anything the work adds to its conversation.
+    /// </summary>
+    public ValueTask CatchUpAsync(CancellationToken ct)
+    {
+        TakeHeardTurns();
+        return _owedToLiveConnection.Count == 0 ? ValueTask.CompletedTask : SendOwedAsync(ct);
+    }
+
+    /// <summary>
+    /// A new connection went live, with the history replayed to it (taken just before, with the session's work held):
+    /// what was owed to the old one is in it, and the turns still playing came on a connection that has ended.
+    /// </summary>
+    public void NewConnectionLive()
+    {
+        _connection++;
+        _owedToLiveConnection.Clear();
+    }
+
+    private void AddHeard(SpokenTurn turn, string text)
+    {
+        history.AddAssistant(text);
+        if (turn.Connection < _connection && history.Keeps)
+        {
+            _owedToLiveConnection.Add(text);
+        }
+    }
+
+    private async ValueTask SendOwedAsync(CancellationToken ct)
+    {
+        foreach (var text in _owedToLiveConnection)
+        {
+            await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.AssistantText(text) }, ct).ConfigureAwait(false);
+        }
+        _owedToLiveConnection.Clear();
     }
 
     /// <summary>
@@ -135,6 +184,10 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
             _closedItem = heardItemId;
             await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, string.Empty, true, true, true, heardItemId), ct).ConfigureAwait(false);
         }
+        if (_owedToLiveConnection.Count > 0)
+        {
+            await SendOwedAsync(ct).ConfigureAwait(false); // before the words of the user who cut it reach the conversation
+        }
     }
 
     /// <summary>
@@ -168,7 +221,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         var heard = text[..heardChars];
         if (!string.IsNullOrWhiteSpace(heard))
         {
-            history.AddAssistant(heard);
+            AddHeard(turn, heard);
         }
         _closedItem = turn.ItemId;
         await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, text[told..heardChars], true, true, true, turn.ItemId), ct).ConfigureAwait(false);

@@ -128,6 +128,9 @@ internal sealed class TurnTracker
         return false;
     }
 
+    /// <summary>The response whose audio came last (null when none came).</summary>
+    public string? LastResponseWithAudio => _order.Count == 0 ? null : _items[_order[^1]].ResponseId;
+
     /// <summary>The response <paramref name="itemId"/>'s audio came in (null when unknown).</summary>
     public string? ResponseOf(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ResponseId : null;
 
@@ -173,9 +176,12 @@ internal sealed class TurnTracker
         HeldByService = false;
         UserTurnOpen = false;
         _transcriptsPending = 0;
-        // Its items are not on the new connection (the history is sent as new items): none is truncated there.
-        _items.Clear();
-        _order.Clear();
+        // Its items are not on the new connection (the history is sent as new items): none is truncated there. Their
+        // lengths are kept: an answer that came whole may still be playing, and a barge-in reads from them what was heard.
+        foreach (var item in _items.Values)
+        {
+            item.OnOldConnection = true;
+        }
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
@@ -205,6 +211,10 @@ internal sealed class TurnTracker
         }
 
         var heard = _items[heardItemId!];
+        if (heard.OnOldConnection)
+        {
+            return new BargeInPlan(cancelled, truncates); // the live connection never had it, nor its later items
+        }
         var played = Math.Round(playedMs);
         if (heard.ReceivedMs > 0 && !heard.Truncated && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
         {
@@ -237,5 +247,8 @@ internal sealed class TurnTracker
 
         /// <summary>Cut once: its audio on the service ends there, and a truncate past that end is refused (<c>invalid_value</c>).</summary>
         public bool Truncated { get; set; }
+
+        /// <summary>It came on a connection that has since been replaced: the live one has no such item to truncate.</summary>
+        public bool OnOldConnection { get; set; }
     }
 }

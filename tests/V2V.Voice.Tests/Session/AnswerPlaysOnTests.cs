@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>
+/// The service sends an answer faster than it is played: for most of its playing it is all here. A connection that ends
+/// then (a drop, the service's session ending) takes nothing the listener still needs: the answer plays on to its end
+/// instead of being cut mid-word, and its words join the new connection's conversation once heard (or what was heard
+/// of them, when the user cuts it). The server's clock of session lifetimes is fake: the test ends the service's
+/// session while the answer plays.
+/// </summary>
+public sealed class AnswerPlaysOnTests
+{
+    private const string Question = "Tell me a long story about the sea and the ships that sail on it every day.";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnAnswerAllHere_WhenItsConnectionEnds_PlaysOnToItsEnd_AndItsWordsJoinTheNewConnection()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime);
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.ItemId == answerItem && t.IsFinal),
+            "the answer's final transcript");
+        var final = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal);
+        Assert.False(final.Interrupted);
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        var lostAt = outputs.ToList().FindIndex(o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        Assert.True(lostAt >= 0, "the connection ended");
+        Assert.Contains(outputs.Skip(lostAt).OfType<HeardAudio>(), a => a.ItemId == answerItem); // played after it ended
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == answerItem).Select(t => t.Text));
+        Assert.Contains("You said:", said, StringComparison.Ordinal);
+
+        // Heard to its end after the new connection went live: its words are given to that connection, once, before
+        // anything the user says next.
+        await harness.Session.SendTextAsync("and then?", Ct);
+        await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
+            "the answer to the next question");
+        var created = harness.Sent("conversation.item.create").ToList();
+        var given = Assert.Single(created, e => AssistantTexts([e]).Any());
+        Assert.Equal(said.Trim(), TextOf(given)!.Trim());
+        Assert.True(created.IndexOf(given) < created.FindLastIndex(e => TextOf(e) == "and then?"), "the answer's words before the next question");
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.Empty(UnexpectedErrors(harness.Outputs));
+    }
+
+    [Fact]
+    public async Task AnAnswerPlayingOn_CutByTheUser_GivesTheNewConnectionWhatWasHeard_BeforeTheUsersWords()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the new connection");
+        await harness.Session.SendTextAsync("stop there", Ct);
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
+            "the answer to the words that cut it");
+        var cut = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal);
+        Assert.True(cut.Interrupted);
+        Assert.Contains(outputs, o => o is FlushOutput);
+        var heard = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == answerItem).Select(t => t.Text)).Trim();
+
+        // The new connection never had the item: nothing is truncated there (it would refuse it); it is given the words
+        // heard, before the user's that cut them.
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.Empty(UnexpectedErrors(outputs));
+        var created = harness.Sent("conversation.item.create");
+        var heardAt = created.ToList().FindIndex(e => AssistantTexts([e]).Any());
+        var stopAt = created.ToList().FindLastIndex(e => TextOf(e) == "stop there");
+        Assert.True(heardAt >= 0 && heardAt < stopAt, $"the words heard ({heardAt}) before the user's ({stopAt})");
+        Assert.Equal(heard, TextOf(created[heardAt])!.Trim());
+    }
+
+    [Fact]
+    public async Task ARenewalDueWhileAWholeAnswerPlays_DoesNotWaitForItsEnd_NorCutIt()
+    {
+        // Both sides on one fake clock, the service's sessions 30 minutes long: from minute 24 the connection is renewed at
+        // the next quiet moment. An answer all here and playing is one: nothing of it is still to come from the old
+        // connection. (Before, a renewal waited for its end, and at minute 29 was forced and cut the answer mid-word.)
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.PaceOutput = true;
+            o.MaxHistory = 20;
+            o.TimeProvider = clock;
+        }, s =>
+        {
+            s.TimeProvider = clock;
+            s.SpeedFactor = 0; // no server waits: all of the answer at once
+            s.SessionLifetime = TimeSpan.FromMinutes(30);
+        });
+
+        await harness.Session.SendTextAsync(Question, Ct);
+        var answerItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "200 ms of the answer played")).First(o => o is HeardAudio)).ItemId;
+        await harness.WaitForReceivedAsync("response.done");
+        clock.Advance(TimeSpan.FromMinutes(25)); // in the quiet window, short of the forced renewal
+        await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the renewed connection's configuration");
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.ItemId == answerItem && t.IsFinal), "the answer's final transcript");
+        var renewedAt = outputs.ToList().FindLastIndex(o => o is StateOutput { State: VoiceSessionState.Connected });
+        Assert.True(renewedAt > 0 && outputs.Skip(renewedAt).OfType<HeardAudio>().Any(a => a.ItemId == answerItem), "the answer played on after the renewal");
+        Assert.False(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal).Interrupted);
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.DoesNotContain(outputs, o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        Assert.Empty(harness.Sent("response.cancel"));
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime) => SessionHarness.StartAsync(o =>
+    {
+        o.PaceOutput = true;
+        o.MaxHistory = 20;
+    }, s =>
+    {
+        s.TimeProvider = serverTime;
+        s.SpeedFactor = 1;
+        s.GenerationSpeed = 1000; // all of it here at once, long before it is heard
+    });
+
+    /// <summary>Asks a question; once its answer is all here and some of it heard, the service ends its session. Returns the answer's item.</summary>
+    private static async Task<string> AskAndEndTheConnectionWhileTheAnswerPlaysAsync(SessionHarness harness, FakeTimeProvider serverTime)
+    {
+        await harness.Session.SendTextAsync(Question, Ct);
+        var first = (HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "200 ms of the answer played")).First(o => o is HeardAudio);
+        await harness.WaitForReceivedAsync("response.done");
+        serverTime.Advance(TimeSpan.FromMinutes(61));
+        return first.ItemId;
+    }
+
+    /// <summary>Errors other than the service's notice that it ended its session (the test's doing).</summary>
+    private static IEnumerable<ErrorOutput> UnexpectedErrors(IEnumerable<VoiceSessionEvent> outputs) =>
+        outputs.OfType<ErrorOutput>().Where(e => e.Code != "session_expired");
+
+    private static IEnumerable<string> AssistantTexts(IEnumerable<JsonElement> created) =>
+        created.Where(e => e.GetProperty("item").TryGetProperty("role", out var role) && role.GetString() == "assistant").Select(e => TextOf(e)!);
+
+    private static string? TextOf(JsonElement created) =>
+        created.GetProperty("item").TryGetProperty("content", out var content) && content.GetArrayLength() > 0
+            && content[0].TryGetProperty("text", out var text) ? text.GetString() : null;
+}
