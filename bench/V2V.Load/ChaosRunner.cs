@@ -269,10 +269,14 @@ internal static class ChaosRunner
         /// <summary>Finals of answers the user cut (a barge-in while the rest still played), by item id.</summary>
         public Dictionary<string, string> Cut { get; } = [];
 
-        /// <summary>Flushes not just after the user began to speak: an answer cut by the session itself (a forced renewal).</summary>
+        /// <summary>
+        /// Flushes while the user was not speaking (between a speech start and its end told, or the next connection): an
+        /// answer cut by the session itself (a connection's end, a forced renewal). Told by the speech outputs, not by
+        /// the output just before the flush: the pacer's words of the answer may come between the two.
+        /// </summary>
         public int FlushesWithoutSpeech { get; private set; }
 
-        private bool _userJustSpoke;
+        private bool _userSpeaking;
         private long _sequence;
 
         /// <summary>Items whose playing the session itself cut (no speech of the user's just before), with when.</summary>
@@ -302,7 +306,7 @@ internal static class ChaosRunner
         private void AddLocked(VoiceSessionOutput output)
         {
             _sequence++;
-            if (output.Event is FlushOutput flush && !_userJustSpoke)
+            if (output.Event is FlushOutput flush && !_userSpeaking)
             {
                 FlushesWithoutSpeech++;
                 if (flush.InterruptedItemId is { } cutItem)
@@ -314,9 +318,13 @@ internal static class ChaosRunner
             {
                 CutAfterSpeech.Add(userCut);
             }
-            if (!output.IsAudio)
+            if (output.Event is UserSpeechOutput speech)
             {
-                _userJustSpoke = output.Event is UserSpeechOutput { Started: true };
+                _userSpeaking = speech.Started;
+            }
+            else if (output.Event is StateOutput { State: VoiceSessionState.Connected })
+            {
+                _userSpeaking = false; // a speech start whose end the old connection never told
             }
             switch (output.Event)
             {

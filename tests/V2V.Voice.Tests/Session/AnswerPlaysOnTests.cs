@@ -79,6 +79,22 @@ public sealed class AnswerPlaysOnTests
     }
 
     [Fact]
+    public async Task AnAnswerPlayingOn_CutByTheUsersSpeech_TheSpeechIsAnswered()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the new connection");
+        await harness.SendAsync(V2V.Testing.Speech.Pcm16("Stop there, please.", 16000, 1), 16000, 1);
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
+            "the answer to the speech that cut it");
+        Assert.True(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal).Interrupted);
+        Assert.Empty(UnexpectedErrors(outputs));
+    }
+
+    [Fact]
     public async Task ARenewalDueWhileAWholeAnswerPlays_DoesNotWaitForItsEnd_NorCutIt()
     {
         // Both sides on one fake clock, the service's sessions 30 minutes long: from minute 24 the connection is renewed at
