@@ -86,13 +86,13 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
     }
 
     /// <summary>Looks at the renewal plan of the live connection (on the session's actor); re-arms the timer when it is not yet time.</summary>
-    public RenewalDecision CheckRenewal(bool quiet)
+    public RenewalDecision CheckRenewal(bool quiet, bool answerComing)
     {
         if (Volatile.Read(ref _current) is not { } live || !live.Client.IsOpen || Slot.Client is null)
         {
             return default;
         }
-        var decision = RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).Decide(_time.GetUtcNow(), quiet);
+        var decision = RenewalPlan.For(live.ConnectedAt, live.ExpiresAt, _options.MaxConnectionAge).Decide(_time.GetUtcNow(), quiet, answerComing);
         if (decision.NextCheck is { } next)
         {
             _renewalTimer.Arm(next);

@@ -2,9 +2,12 @@ namespace V2V.Voice.Connection;
 
 /// <summary>
 /// When a connection is renewed before the service ends its session: from <see cref="QuietFrom"/> at the next quiet
-/// moment (no answer in progress), looking again every <see cref="Recheck"/>, and at <see cref="ForcedAt"/> even mid-answer.
+/// moment (nothing asked of the service or coming from it, no user turn open), looking again every <see cref="Recheck"/>;
+/// from <see cref="ForcedAt"/> as soon as no answer is coming (a user turn open is sent again to the new connection, an
+/// answer that has all come plays on); at <see cref="CutAt"/> even mid-answer. An answer still coming takes seconds at
+/// the service's pace: the last half of the time after <see cref="ForcedAt"/> lets it come whole rather than be cut.
 /// </summary>
-internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOffset ForcedAt, TimeSpan Recheck)
+internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOffset ForcedAt, DateTimeOffset CutAt, TimeSpan Recheck)
 {
     /// <summary>How long after reaching the age limit a renewal waits for a quiet moment before it goes ahead anyway.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromMinutes(5);
@@ -26,14 +29,15 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
             var lifetime = expiry - connectedAt;
             var forced = expiry - Min(TimeSpan.FromMinutes(1), lifetime / 10);
             var quietFrom = forced - Min(Grace, lifetime / 5);
-            fromExpiry = new RenewalPlan(quietFrom, forced, RecheckFor(quietFrom - connectedAt));
+            fromExpiry = new RenewalPlan(quietFrom, forced, forced + ((expiry - forced) / 2), RecheckFor(quietFrom - connectedAt));
         }
+        // The session's end unknown, nothing is waited for after the grace.
         RenewalPlan? fromAge = maxAge is not null || fromExpiry is null
-            ? new RenewalPlan(connectedAt + (maxAge ?? DefaultMaxAge), connectedAt + (maxAge ?? DefaultMaxAge) + Grace, RecheckFor(maxAge ?? DefaultMaxAge))
+            ? new RenewalPlan(connectedAt + (maxAge ?? DefaultMaxAge), connectedAt + (maxAge ?? DefaultMaxAge) + Grace, connectedAt + (maxAge ?? DefaultMaxAge) + Grace, RecheckFor(maxAge ?? DefaultMaxAge))
             : null;
         return (fromExpiry, fromAge) switch
         {
-            ({ } e, { } a) => new RenewalPlan(Min(e.QuietFrom, a.QuietFrom), Min(e.ForcedAt, a.ForcedAt), Min(e.Recheck, a.Recheck)),
+            ({ } e, { } a) => new RenewalPlan(Min(e.QuietFrom, a.QuietFrom), Min(e.ForcedAt, a.ForcedAt), Min(e.CutAt, a.CutAt), Min(e.Recheck, a.Recheck)),
             ({ } e, null) => e,
             (null, { } a) => a,
             _ => throw new InvalidOperationException("unreachable"),
@@ -65,14 +69,17 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
         ? now + TimeSpan.FromTicks(Math.Clamp((expiry - now).Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, RetryAfterFailure.Ticks))
         : now + RetryAfterFailure;
 
-    /// <summary>Whether to renew at <paramref name="now"/>; if not, when to look again.</summary>
-    public RenewalDecision Decide(DateTimeOffset now, bool quiet)
+    /// <summary>
+    /// Whether to renew at <paramref name="now"/> (<paramref name="answerComing"/>: an answer is still coming from the
+    /// service); if not, when to look again.
+    /// </summary>
+    public RenewalDecision Decide(DateTimeOffset now, bool quiet, bool answerComing = false)
     {
         if (now < QuietFrom)
         {
             return new RenewalDecision(false, false, QuietFrom);
         }
-        if (now >= ForcedAt)
+        if (now >= CutAt || (now >= ForcedAt && !answerComing))
         {
             return new RenewalDecision(true, true, null);
         }
@@ -80,7 +87,7 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
         {
             return new RenewalDecision(true, false, null);
         }
-        return new RenewalDecision(false, false, Min(ForcedAt, now + Recheck));
+        return new RenewalDecision(false, false, Min(now >= ForcedAt ? CutAt : ForcedAt, now + Recheck));
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;

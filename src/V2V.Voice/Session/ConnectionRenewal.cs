@@ -8,8 +8,8 @@ namespace V2V.Voice.Session;
 
 /// <summary>
 /// The session's side of renewing the connection before the service ends its session: the connection stage's timer
-/// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time,
-/// at a quiet moment or forced mid-answer. A forced renewal that cut an answer before a word of it was heard, and
+/// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time:
+/// at a quiet moment, forced once no answer is coming, or, close to the end, forced mid-answer. A forced renewal that cut an answer before a word of it was heard, and
 /// then could not connect, asks the old connection for that answer again. Holds no state of its own.
 /// </summary>
 internal sealed class ConnectionRenewal(
@@ -40,17 +40,21 @@ internal sealed class ConnectionRenewal(
         // Quiet: no answer asked for or in progress (one that came whole may still be playing: it plays on), no tool call
         // out, and no user turn the service has heard begin but not answered (its audio is in this connection's buffer:
         // renewing now would lose it), nor one whose transcription is still to come (it comes on this connection only).
-        var quiet = bargeIn.NothingMoreToCome && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen && !turns.UserTranscriptPending;
-        var decision = link.Connection.CheckRenewal(quiet);
+        var answerComing = !bargeIn.NothingMoreToCome;
+        var quiet = !answerComing && !turns.ResponseRequested && !tools.HasCallsOut && !turns.UserTurnOpen && !turns.UserTranscriptPending;
+        var decision = link.Connection.CheckRenewal(quiet, answerComing);
         if (!decision.Renew)
         {
             return;
         }
         // Forced with the user's turn open: the new connection is sent that turn's audio again before live audio
         // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
-        context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})", decision.Forced ? "forced: no quiet moment came" : "at a quiet moment");
+        // Forced with an answer still coming (only close to the end: the plan waits for it to come whole first), that
+        // answer is cut.
+        context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})",
+            !decision.Forced ? "at a quiet moment" : answerComing ? "forced: no quiet moment came, an answer still coming is cut" : "forced: no quiet moment came");
         string? unheard = null;
-        if (quiet)
+        if (!answerComing)
         {
             bargeIn.LetPlayOn();
         }

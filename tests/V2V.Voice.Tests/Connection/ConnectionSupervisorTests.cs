@@ -130,10 +130,10 @@ public sealed class ConnectionSupervisorTests
         await rig.AdvanceAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10));
         Assert.True(rig.Owner.RenewalCalls >= 1, "the renewal timer did not call at 54 minutes");
 
-        var busy = rig.Supervisor.CheckRenewal(quiet: false);
+        var busy = rig.Supervisor.CheckRenewal(quiet: false, answerComing: false);
         Assert.False(busy.Renew);
         Assert.InRange(busy.NextCheck!.Value, rig.Time.GetUtcNow().AddTicks(1), SupervisorRig.Start.AddMinutes(59));
-        Assert.True(rig.Supervisor.CheckRenewal(quiet: true).Renew);
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: true, answerComing: false).Renew);
         var generation = rig.Supervisor.Generation;
         Assert.True(await rig.Supervisor.RenewAsync(Ct));
 
@@ -157,7 +157,7 @@ public sealed class ConnectionSupervisorTests
         await SupervisorRig.WaitForAsync(() => rig.Owner.Events.Contains("session.created"), "session.created");
         await rig.AdvanceAsync(TimeSpan.FromMilliseconds(13_500), TimeSpan.FromMilliseconds(50));
 
-        var forced = rig.Supervisor.CheckRenewal(quiet: false);
+        var forced = rig.Supervisor.CheckRenewal(quiet: false, answerComing: false);
         Assert.True(forced.Renew && forced.Forced);
         Assert.False(await rig.Supervisor.RenewAsync(Ct));
         Assert.True(rig.Supervisor.Live is { IsOpen: true }, "the old connection is kept");
@@ -166,7 +166,7 @@ public sealed class ConnectionSupervisorTests
         // The next try is asked for while the session still lives (a fixed 5 s came at 18.5 s, after its end).
         await rig.AdvanceAsync(TimeSpan.FromMilliseconds(1_400), TimeSpan.FromMilliseconds(50));
         Assert.True(rig.Owner.RenewalCalls > callsBefore, $"no renewal look by {rig.Time.GetUtcNow() - SupervisorRig.Start} after the failure");
-        Assert.True(rig.Supervisor.CheckRenewal(quiet: false).Renew);
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: false, answerComing: false).Renew);
         Assert.True(await rig.Supervisor.RenewAsync(Ct));
     }
 
@@ -206,7 +206,7 @@ public sealed class ConnectionSupervisorTests
 
         // The session's state of the old connection (its answer awaited, its user turn) ends only when one went live.
         rig.Owner.FailNextConfigure = new RealtimeConnectionLostException("The connection to ws://127.0.0.1/v1/realtime was lost while it was being configured.");
-        Assert.True(rig.Supervisor.CheckRenewal(quiet: false).Renew);
+        Assert.True(rig.Supervisor.CheckRenewal(quiet: false, answerComing: false).Renew);
         Assert.False(await rig.Supervisor.RenewAsync(Ct));
         Assert.Equal(1, rig.Owner.WentLiveCount);
         Assert.Equal(generation, rig.Supervisor.Generation);

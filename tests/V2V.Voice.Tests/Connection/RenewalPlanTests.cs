@@ -66,6 +66,36 @@ public sealed class RenewalPlanTests
         Assert.True(late.Forced);
     }
 
+    [Theory]
+    [InlineData(60 * 60, 59 * 60, 59 * 60 + 30)] // OpenAI: forced at minute 59, an answer coming cut at 59.5
+    [InlineData(10, 9, 9.5)] // a test's 10 s lifetime, in proportion
+    public void PastTheForcedTime_AnAnswerStillComingIsWaitedFor_UntilHalfOfWhatIsLeft(double lifetimeSeconds, double forcedAtSecond, double cutAtSecond)
+    {
+        var plan = RenewalPlan.For(Opened, Opened.AddSeconds(lifetimeSeconds), maxAge: null);
+        Assert.Equal(Opened.AddSeconds(forcedAtSecond), plan.ForcedAt);
+        Assert.Equal(Opened.AddSeconds(cutAtSecond), plan.CutAt);
+
+        // Before the forced time an answer coming is no quiet moment; at it, nothing coming is enough (a user turn open
+        // is sent again); an answer coming is looked at again, by the cut time at the latest; at the cut time it is cut.
+        Assert.False(plan.Decide(plan.ForcedAt.AddTicks(-1), quiet: false).Renew);
+        Assert.Equal((true, true), Renews(plan.Decide(plan.ForcedAt, quiet: false, answerComing: false)));
+        var waiting = plan.Decide(plan.ForcedAt, quiet: false, answerComing: true);
+        Assert.False(waiting.Renew);
+        Assert.InRange(waiting.NextCheck!.Value, plan.ForcedAt.AddTicks(1), plan.CutAt);
+        Assert.Equal((true, true), Renews(plan.Decide(plan.CutAt, quiet: false, answerComing: true)));
+    }
+
+    [Fact]
+    public void WithoutExpiresAt_NothingIsWaitedForAfterTheForcedTime()
+    {
+        var plan = RenewalPlan.For(Opened, null, TimeSpan.FromMinutes(20));
+
+        Assert.Equal(plan.ForcedAt, plan.CutAt);
+        Assert.True(plan.Decide(plan.ForcedAt, quiet: false, answerComing: true).Renew);
+    }
+
+    private static (bool Renew, bool Forced) Renews(RenewalDecision decision) => (decision.Renew, decision.Forced);
+
     [Fact]
     public void AFailedRenewal_TriesAgainInFiveSeconds_OrSoonerWhenTheSessionEndsSooner()
     {

@@ -101,17 +101,7 @@ public sealed class AnswerPlaysOnTests
         // the next quiet moment. An answer all here and playing is one: nothing of it is still to come from the old
         // connection. (Before, a renewal waited for its end, and at minute 29 was forced and cut the answer mid-word.)
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.PaceOutput = true;
-            o.MaxHistory = 20;
-            o.TimeProvider = clock;
-        }, s =>
-        {
-            s.TimeProvider = clock;
-            s.SpeedFactor = 0; // no server waits: all of the answer at once
-            s.SessionLifetime = TimeSpan.FromMinutes(30);
-        });
+        await using var harness = await StartOnOneClockAsync(clock);
 
         await harness.Session.SendTextAsync(Question, Ct);
         var answerItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "200 ms of the answer played")).First(o => o is HeardAudio)).ItemId;
@@ -128,6 +118,48 @@ public sealed class AnswerPlaysOnTests
         Assert.Empty(harness.Sent("response.cancel"));
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
+
+    [Fact]
+    public async Task ARenewalPastItsForcedTime_WaitsForAnAnswerStillComing_AndThenLetsItPlayOn()
+    {
+        // From minute 29 of 30 a renewal no longer waits for a quiet moment, but an answer still coming is not cut before
+        // minute 29.5: it comes whole in seconds at the service's pace, and then plays on. The answer is announced at
+        // once and its audio held back for 5 s of wall time (the server's fault); the test's clock is at minute 29.1 then.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartOnOneClockAsync(clock, s =>
+        {
+            s.Faults.FirstAudioDelay = TimeSpan.FromSeconds(5);
+            s.Faults.FirstResponseDelayConnections = 1;
+        });
+
+        await harness.Session.SendTextAsync(Question, Ct);
+        await harness.WaitForReceivedAsync("response.created");
+        clock.Advance(TimeSpan.FromMinutes(29.1)); // past the forced time, the answer still coming
+        await harness.WaitForReceivedAsync("response.done"); // its audio came, all of it
+        clock.Advance(TimeSpan.FromSeconds(1)); // the next look, short of minute 29.5
+        await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the renewed connection's configuration");
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal), "the answer's final transcript");
+        Assert.False(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal).Interrupted);
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.Empty(harness.Sent("response.cancel"));
+        Assert.Single(harness.Sent("response.create")); // answered once, on the old connection
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    /// <summary>A session whose service's sessions last 30 minutes, both sides on <paramref name="clock"/>, the server sending answers at once.</summary>
+    private static Task<SessionHarness> StartOnOneClockAsync(FakeTimeProvider clock, Action<V2V.Simulator.LocalRealtimeServerOptions>? server = null) => SessionHarness.StartAsync(o =>
+    {
+        o.PaceOutput = true;
+        o.MaxHistory = 20;
+        o.TimeProvider = clock;
+    }, s =>
+    {
+        s.TimeProvider = clock;
+        s.SpeedFactor = 0; // no server waits but the test's: all of an answer at once
+        s.SessionLifetime = TimeSpan.FromMinutes(30);
+        server?.Invoke(s);
+    });
 
     private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime) => SessionHarness.StartAsync(o =>
     {
