@@ -40,8 +40,7 @@ public sealed class AnswerPlaysOnTests
         // Heard to its end after the new connection went live: its words are given to that connection, once, before
         // anything the user says next.
         await harness.Session.SendTextAsync("and then?", Ct);
-        await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
-            "the answer to the next question");
+        await WaitForAnotherAnswerAsync(harness, answerItem, "the answer to the next question");
         var created = harness.Sent("conversation.item.create").ToList();
         var given = Assert.Single(created, e => AssistantTexts([e]).Any());
         Assert.Equal(said.Trim(), TextOf(given)!.Trim());
@@ -56,12 +55,10 @@ public sealed class AnswerPlaysOnTests
         var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await StartAsync(serverTime);
 
-        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime);
-        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the new connection");
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime, untilTheNextIsLive: true);
         await harness.Session.SendTextAsync("stop there", Ct);
 
-        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
-            "the answer to the words that cut it");
+        var outputs = await WaitForAnotherAnswerAsync(harness, answerItem, "the answer to the words that cut it");
         var cut = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal);
         Assert.True(cut.Interrupted);
         Assert.Contains(outputs, o => o is FlushOutput);
@@ -84,12 +81,10 @@ public sealed class AnswerPlaysOnTests
         var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = await StartAsync(serverTime);
 
-        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime);
-        await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the new connection");
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime, untilTheNextIsLive: true);
         await harness.SendAsync(V2V.Testing.Speech.Pcm16("Stop there, please.", 16000, 1), 16000, 1);
 
-        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem),
-            "the answer to the speech that cut it");
+        var outputs = await WaitForAnotherAnswerAsync(harness, answerItem, "the answer to the speech that cut it");
         Assert.True(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal).Interrupted);
         Assert.Empty(UnexpectedErrors(outputs));
     }
@@ -172,15 +167,25 @@ public sealed class AnswerPlaysOnTests
         s.GenerationSpeed = 1000; // all of it here at once, long before it is heard
     });
 
-    /// <summary>Asks a question; once its answer is all here and some of it heard, the service ends its session. Returns the answer's item.</summary>
-    private static async Task<string> AskAndEndTheConnectionWhileTheAnswerPlaysAsync(SessionHarness harness, FakeTimeProvider serverTime)
+    /// <summary>
+    /// Asks a question; once its answer is all here and some of it heard, the service ends its session (and, with
+    /// <paramref name="untilTheNextIsLive"/>, the session's next connection is live). Returns the answer's item.
+    /// </summary>
+    private static async Task<string> AskAndEndTheConnectionWhileTheAnswerPlaysAsync(SessionHarness harness, FakeTimeProvider serverTime, bool untilTheNextIsLive = false)
     {
         await harness.Session.SendTextAsync(Question, Ct);
         var first = (HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "200 ms of the answer played")).First(o => o is HeardAudio);
         await harness.WaitForReceivedAsync("response.done");
         serverTime.Advance(TimeSpan.FromMinutes(61));
+        if (untilTheNextIsLive)
+        {
+            await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the new connection");
+        }
         return first.ItemId;
     }
+
+    private static Task<IReadOnlyList<VoiceSessionEvent>> WaitForAnotherAnswerAsync(SessionHarness harness, string answerItem, string what) =>
+        harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.ItemId != answerItem), what);
 
     /// <summary>Errors other than the service's notice that it ended its session (the test's doing).</summary>
     private static IEnumerable<ErrorOutput> UnexpectedErrors(IEnumerable<VoiceSessionEvent> outputs) =>
