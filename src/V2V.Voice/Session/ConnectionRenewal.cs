@@ -9,8 +9,9 @@ namespace V2V.Voice.Session;
 /// <summary>
 /// The session's side of renewing the connection before the service ends its session: the connection stage's timer
 /// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time:
-/// at a quiet moment, forced once no answer is coming, or, close to the end, forced mid-answer. A forced renewal that cut an answer before a word of it was heard, and
-/// then could not connect, asks the old connection for that answer again. Holds no state of its own.
+/// at a quiet moment, forced once no answer is coming, or, close to the end, forced mid-answer. A forced renewal that
+/// cut an answer before a word of it was heard, and then could not connect, asks the old connection for that answer
+/// again. Holds no state of its own.
 /// </summary>
 internal sealed class ConnectionRenewal(
     SessionContext context,
