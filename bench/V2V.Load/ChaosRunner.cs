@@ -24,10 +24,12 @@ internal static class ChaosRunner
 
     /// <param name="pace">How the server sends answers: <c>realtime</c>, or <c>service</c> (faster than they are played, as the services do).</param>
     /// <param name="profile">The service the server plays and the client speaks to: <c>openai</c>, <c>azure</c> (GA) or <c>azure-preview</c> (beta).</param>
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai")
+    /// <param name="dropMeanSeconds">Also drop each connection once at a random moment, after this mean time (0: no timed drops).</param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai", double dropMeanSeconds = 0)
     {
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
-        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(System.Globalization.CultureInfo.InvariantCulture)} --drop-seed {seed} --abort{lifetime} --profile {profile}", pace).ConfigureAwait(false);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(invariant)} --drop-mean-seconds {dropMeanSeconds.ToString(invariant)} --drop-seed {seed} --abort{lifetime} --profile {profile}", pace).ConfigureAwait(false);
         var wire = new ConcurrentDictionary<RealtimeClientOptions, Wire>();
         RealtimeProbe.Enable(null, null, (options, e) => wire.GetOrAdd(options, _ => new Wire()).Add(e));
         var stats = new LoadStats();

@@ -90,7 +90,16 @@ public sealed class LocalRealtimeServerFaults
     /// </summary>
     public int DropSeed { get; set; } = 1;
 
+    /// <summary>
+    /// Drop each connection once, at a random moment of wall time: after a wait drawn from an exponential distribution
+    /// with this mean, in seconds (0: never), seeded from <see cref="DropSeed"/>. A network that fails at any moment, not
+    /// only just after an event (<see cref="DropProbabilityPerEvent"/> drops while events flow, mostly while an answer
+    /// streams; a timed drop falls as often while an answer that has all come is being played, as a real one does).
+    /// </summary>
+    public double DropMeanSeconds { get; set; }
+
     private int _connections;
+    private int _timedConnections;
     private int _refused;
     private int _delayedConnections;
     private int _closedConnections;
@@ -117,6 +126,18 @@ public sealed class LocalRealtimeServerFaults
     internal Random? NextDropRandom() =>
         DropProbabilityPerEvent > 0 ? new Random(ConnectionSeed(DropSeed, Interlocked.Increment(ref _connections))) : null;
 
+    /// <summary>How long the next connection lives before its timed drop, or null when timed drops are off.</summary>
+    internal TimeSpan? NextDropAfter()
+    {
+        if (DropMeanSeconds <= 0)
+        {
+            return null;
+        }
+        // Its own stream of seeds (the connection count negated): the per-event drops of a connection keep their draws.
+        var random = new Random(ConnectionSeed(DropSeed, -Interlocked.Increment(ref _timedConnections)));
+        return TimeSpan.FromSeconds(-DropMeanSeconds * Math.Log(1 - random.NextDouble()));
+    }
+
     /// <summary>Connection <paramref name="connection"/>'s seed under <paramref name="seed"/>: both mixed through SplitMix64's finaliser.</summary>
     internal static int ConnectionSeed(int seed, int connection)
     {
@@ -128,6 +149,11 @@ public sealed class LocalRealtimeServerFaults
 
     internal void Validate()
     {
+        if (DropMeanSeconds < 0 || !double.IsFinite(DropMeanSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DropMeanSeconds), DropMeanSeconds, "Faults.DropMeanSeconds must be 0 (no timed drops) or a positive number of seconds.");
+        }
+
         if (DropProbabilityPerEvent is < 0 or > 1 || double.IsNaN(DropProbabilityPerEvent))
         {
             throw new ArgumentOutOfRangeException(nameof(DropProbabilityPerEvent), DropProbabilityPerEvent, "Faults.DropProbabilityPerEvent must be between 0 and 1.");

@@ -25,6 +25,7 @@ internal static class SimulatorCommand
         var verbose = new Option<bool>("--verbose") { Description = "Log each connection and fault." };
         var chunkMs = new Option<int?>("--audio-chunk-ms") { Description = "Length of every audio delta, in ms (default: sizes that vary as the service's do)." };
         var dropProbability = new Option<double>("--drop-probability") { Description = "Fault: drop the connection after each event with this probability (0..1).", DefaultValueFactory = _ => 0 };
+        var dropMeanSeconds = new Option<double>("--drop-mean-seconds") { Description = "Fault: drop each connection once, after a random time with this mean in seconds (0: never).", DefaultValueFactory = _ => 0 };
         var dropSeed = new Option<int>("--drop-seed") { Description = "Seed of the random drops.", DefaultValueFactory = _ => 1 };
         var abort = new Option<bool>("--abort") { Description = "Fault drops abort the connection (no close handshake)." };
         var profile = new Option<ServiceProfile>("--profile")
@@ -48,7 +49,7 @@ internal static class SimulatorCommand
 
         var command = new Command("simulator", "Run the local realtime server: the OpenAI Realtime protocol on loopback as OpenAI or Azure OpenAI serve it (--profile), no API key needed.")
         {
-            profile, sessionLifetime, port, apiKey, pace, generationSpeed, speed, script, verbose, chunkMs, dropProbability, dropSeed, abort,
+            profile, sessionLifetime, port, apiKey, pace, generationSpeed, speed, script, verbose, chunkMs, dropProbability, dropMeanSeconds, dropSeed, abort,
         };
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
@@ -70,6 +71,7 @@ internal static class SimulatorCommand
                 Faults = new LocalRealtimeServerFaults
                 {
                     DropProbabilityPerEvent = result.GetValue(dropProbability),
+                    DropMeanSeconds = result.GetValue(dropMeanSeconds),
                     DropSeed = result.GetValue(dropSeed),
                     AbortInsteadOfClose = result.GetValue(abort),
                 },

@@ -26,6 +26,7 @@ internal sealed class RealtimeSession
     private readonly ClientEventValidator _validator;
     private readonly CancellationTokenSource _cts;
     private readonly SessionLifetime _lifetime;
+    private readonly TimedDrop _drop;
     private readonly SessionConfig _config;
     private readonly SessionGate _gate;
     private readonly EventSink _sink;
@@ -46,6 +47,7 @@ internal sealed class RealtimeSession
         _sink = new EventSink(socket, options.Faults, logger, _cts, options.ServerEventObserver);
         _ending = new SessionEnding(socket, _sink, logger, _cts);
         _lifetime = new SessionLifetime(options.TimeProvider, options.EffectiveSessionLifetime);
+        _drop = new TimedDrop(socket, _cts, logger);
         _config = new SessionConfig(profile, model, _lifetime.ExpiresAt);
         _gate = new SessionGate(logger, _config.Id, _cts);
         var conversation = new Conversation();
@@ -64,6 +66,7 @@ internal sealed class RealtimeSession
         try
         {
             _lifetime.Start(ExpireAsync);
+            _drop.Start(_options.Faults.NextDropAfter());
             await _gate.RunAsync(() => _sink.SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) })).ConfigureAwait(false);
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
@@ -74,6 +77,7 @@ internal sealed class RealtimeSession
         finally
         {
             _lifetime.Dispose();
+            _drop.Dispose();
             await _cts.CancelAsync().ConfigureAwait(false);
             if (_responses.Active is { } active)
             {

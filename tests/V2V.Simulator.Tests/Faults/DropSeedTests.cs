@@ -31,6 +31,25 @@ public sealed class DropSeedTests
         Assert.InRange(drops.Count, 2_000 * 0.55, 2_000 * 0.71);
     }
 
+    [Fact]
+    public void TimedDrops_AreDrawnWithTheGivenMean_AndASeedRepeatsThem()
+    {
+        static List<TimeSpan> Draws(int seed)
+        {
+            var faults = new LocalRealtimeServerFaults { DropMeanSeconds = 10, DropSeed = seed };
+            return [.. Enumerable.Range(0, 4_000).Select(_ => faults.NextDropAfter()!.Value)];
+        }
+
+        var draws = Draws(5);
+        Assert.Equal(draws, Draws(5));
+        Assert.NotEqual(draws, Draws(6));
+        // Exponential with a mean of 10 s: the mean of 4,000 draws within 5 % of it (about three standard errors), and
+        // about 63 % of them under the mean.
+        Assert.InRange(draws.Average(d => d.TotalSeconds), 9.5, 10.5);
+        Assert.InRange(draws.Count(d => d.TotalSeconds < 10) / 4_000.0, 0.60, 0.66);
+        Assert.Null(new LocalRealtimeServerFaults().NextDropAfter());
+    }
+
     // Connection k's first dropped event (within the first events), for the connections that drop.
     private static List<(int Connection, int Event)> FirstDrops(int seed, int connections = 400, int events = 300, double probability = 0.01)
     {

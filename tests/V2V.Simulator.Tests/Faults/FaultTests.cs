@@ -42,6 +42,24 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task DropMeanSeconds_DropsAConnectionAtARandomMoment_EvenWithNoEventFlowing()
+    {
+        // A drop after an event never comes to a connection with nothing to say; a network fails anyway.
+        await using var server = await Servers.StartAsync(o => { o.Faults.DropMeanSeconds = 0.05; o.Faults.AbortInsteadOfClose = true; });
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+
+        var e = await Record.ExceptionAsync(async () =>
+        {
+            while (await client.TryNextAsync() is not null)
+            {
+            }
+        });
+
+        Assert.IsType<WebSocketException>(e);
+    }
+
+    [Fact]
     public async Task ErrorAfterEvents_SendsOneErrorEvent_AndTheSessionGoesOn()
     {
         await using var server = await Servers.StartAsync(o => { o.Faults.ErrorAfterEvents = 1; o.Faults.ErrorCode = "injected"; });
