@@ -50,6 +50,23 @@ public sealed class AnswerPlaysOnTests
     }
 
     [Fact]
+    public async Task WithNoHistoryKept_AnAnswerPlaysOn_ButItsWordsAreNotGivenToTheNewConnection()
+    {
+        // max_history 0: a new connection starts afresh, and the words of an answer heard across it are no exception.
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime, maxHistory: 0);
+
+        var answerItem = await AskAndEndTheConnectionWhileTheAnswerPlaysAsync(harness, serverTime, untilTheNextIsLive: true);
+        await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.ItemId == answerItem && t.IsFinal), "the answer's final transcript");
+        await harness.Session.SendTextAsync("and then?", Ct);
+        var outputs = await WaitForAnotherAnswerAsync(harness, answerItem, "the answer to the next question");
+
+        Assert.False(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == answerItem && t.IsFinal).Interrupted);
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.Empty(AssistantTexts(harness.Sent("conversation.item.create")));
+    }
+
+    [Fact]
     public async Task AnAnswerPlayingOn_CutByTheUser_GivesTheNewConnectionWhatWasHeard_BeforeTheUsersWords()
     {
         var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -152,19 +169,21 @@ public sealed class AnswerPlaysOnTests
     {
         s.TimeProvider = clock;
         s.SpeedFactor = 0; // no server waits but the test's: all of an answer at once
+        s.SplitAnswersLongerThanMs = 0; // one item: its final is the answer's end
         s.SessionLifetime = TimeSpan.FromMinutes(30);
         server?.Invoke(s);
     });
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime) => SessionHarness.StartAsync(o =>
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, int maxHistory = 20) => SessionHarness.StartAsync(o =>
     {
         o.PaceOutput = true;
-        o.MaxHistory = 20;
+        o.MaxHistory = maxHistory;
     }, s =>
     {
         s.TimeProvider = serverTime;
         s.SpeedFactor = 1;
         s.GenerationSpeed = 1000; // all of it here at once, long before it is heard
+        s.SplitAnswersLongerThanMs = 0; // one item: its final is the answer's end
     });
 
     /// <summary>
