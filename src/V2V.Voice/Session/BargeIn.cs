@@ -25,15 +25,24 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     public bool NothingMoreToCome => turns.ActiveResponseId is null && !transcript.IsOpen;
 
     /// <summary>
-    /// A connection ends (lost, or renewed) with <see cref="NothingMoreToCome"/>: the answer still playing plays on to
-    /// its end. It answered: it is heard, and not asked for again on the next connection.
+    /// A connection ends (lost, or renewed): an answer with <see cref="NothingMoreToCome"/> plays on to its end (it
+    /// answered: it is heard, and not asked for again on the next connection); one still coming is cut, as by
+    /// <see cref="CutAsync"/>, whose result this returns (null when nothing was cut). Then an answer this side asked
+    /// for and not heard is owed on the next connection.
     /// </summary>
-    public void LetPlayOn()
+    public async ValueTask<string?> ConnectionEndingAsync(string reason, CancellationToken ct)
     {
-        if (voice.Unplayed && turns.LastResponseWithAudio is { } playing)
+        string? unheard = null;
+        if (!NothingMoreToCome)
+        {
+            unheard = await CutAsync(reason, ct).ConfigureAwait(false);
+        }
+        else if (voice.Unplayed && turns.LastResponseWithAudio is { } playing)
         {
             answers?.Listened(playing);
         }
+        responses?.ConnectionEnding();
+        return unheard;
     }
 
     /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>

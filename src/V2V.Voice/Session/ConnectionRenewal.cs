@@ -54,16 +54,7 @@ internal sealed class ConnectionRenewal(
         // answer is cut.
         context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})",
             !decision.Forced ? "at a quiet moment" : answerComing ? "forced: no quiet moment came, an answer still coming is cut" : "forced: no quiet moment came");
-        string? unheard = null;
-        if (!answerComing)
-        {
-            bargeIn.LetPlayOn();
-        }
-        else
-        {
-            unheard = await bargeIn.CutAsync("the connection is being renewed", ct).ConfigureAwait(false);
-        }
-        responses.ConnectionEnding(); // an answer this side asked for and not heard is owed on the new connection
+        var unheard = await bargeIn.ConnectionEndingAsync("the connection is being renewed", ct).ConfigureAwait(false);
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
             await conversation.ResumeAsync(ct).ConfigureAwait(false);

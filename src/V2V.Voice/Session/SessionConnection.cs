@@ -76,15 +76,7 @@ internal sealed class SessionConnection(
             }
             // An answer that came whole plays on (its words join the new connection once heard); one still coming is
             // over, as the new connection starts clean.
-            if (bargeIn.NothingMoreToCome)
-            {
-                bargeIn.LetPlayOn();
-            }
-            else
-            {
-                await bargeIn.CutAsync("the connection ended", ct).ConfigureAwait(false);
-            }
-            responses.ConnectionEnding(); // an answer asked for and not heard is owed on the next connection
+            await bargeIn.ConnectionEndingAsync("the connection ended", ct).ConfigureAwait(false);
             // Time to first audio is measured per connection: a turn that ended on this one is not timed by an answer
             // on the next (that would count the reconnect as the model's latency).
             firstAudio.Cancel();
