@@ -31,9 +31,10 @@ internal readonly record struct RenewalPlan(DateTimeOffset QuietFrom, DateTimeOf
             var quietFrom = forced - Min(Grace, lifetime / 5);
             fromExpiry = new RenewalPlan(quietFrom, forced, forced + ((expiry - forced) / 2), RecheckFor(quietFrom - connectedAt));
         }
-        // The session's end unknown, nothing is waited for after the grace.
+        // The session's end unknown, nothing is waited for after the grace: an answer still coming is cut when forced.
+        var age = maxAge ?? DefaultMaxAge;
         RenewalPlan? fromAge = maxAge is not null || fromExpiry is null
-            ? new RenewalPlan(connectedAt + (maxAge ?? DefaultMaxAge), connectedAt + (maxAge ?? DefaultMaxAge) + Grace, connectedAt + (maxAge ?? DefaultMaxAge) + Grace, RecheckFor(maxAge ?? DefaultMaxAge))
+            ? new RenewalPlan(connectedAt + age, connectedAt + age + Grace, connectedAt + age + Grace, RecheckFor(age))
             : null;
         return (fromExpiry, fromAge) switch
         {

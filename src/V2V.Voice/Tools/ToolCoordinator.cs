@@ -27,9 +27,10 @@ internal sealed class ToolCoordinator(
     private readonly List<AIFunction> _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
 
-    // The calls of the last round and their outputs once in, in the order they came: a new connection holds only what this side creates on
-    // it, and the service refuses an output for a call it does not hold. Kept after its answer is asked for, while that
-    // answer may still be owed (lost with its connection before a word of it was heard: asked again, it needs them).
+    // The calls of the last round and their outputs once in, in the order they came: a new connection holds only what
+    // this side creates on it, and the service refuses an output for a call it does not hold. Kept after its answer is
+    // asked for, while that answer may still be owed (lost with its connection before a word of it was heard: asked
+    // again, it needs them).
     private readonly List<RealtimeConversationItem> _round = [];
     private bool _roundAnswerAsked;
     private int _callsOut;
