@@ -70,9 +70,10 @@ public sealed class VoiceSession : IAsyncDisposable
         var answers = new AnswerProgress(link, toldSpeech, responses);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
-        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses);
+        var continuation = new AnswerContinuation(context, link, _inbox, responses);
+        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
-        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio);
+        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation);
         _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);

@@ -21,7 +21,8 @@ internal sealed class ConversationFlow(
     ResponseCoordinator responses,
     ToolCoordinator tools,
     BargeIn bargeIn,
-    FirstAudioTimer firstAudio)
+    FirstAudioTimer firstAudio,
+    AnswerContinuation continuation)
 {
     private const string ReanchorText =
         "The connection to the conversation was re-established. The messages above are the conversation so far; " +
@@ -97,7 +98,8 @@ internal sealed class ConversationFlow(
     /// <summary>
     /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, a response asked
     /// for while the old connection still held a cancelled one is asked for now, so is an answer the old connection's
-    /// end cut before a word of it was heard, and a tool round whose outputs are in is answered.
+    /// end cut before a word of it was heard, and an answer cut short by it and heard to its last word received is
+    /// continued; a tool round whose outputs are in is answered.
     /// </summary>
     public async ValueTask ResumeAsync(CancellationToken ct)
     {
@@ -107,6 +109,7 @@ internal sealed class ConversationFlow(
         }
         await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
         await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
+        await continuation.AskIfOwedAsync(ct).ConfigureAwait(false);
         await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }
 }

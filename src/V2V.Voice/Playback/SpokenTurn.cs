@@ -43,4 +43,10 @@ internal sealed class SpokenTurn(string itemId)
     /// live, its words are not in that connection's conversation yet.
     /// </summary>
     public int Connection { get; init; }
+
+    /// <summary>
+    /// Called on the reader's thread once the reader took the turn's final piece (null: nobody waits for it). It must only
+    /// hand the news on (post work to the session), never block the reader.
+    /// </summary>
+    public Action? WhenHeard { get; set; }
 }

@@ -167,6 +167,7 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
                 {
                     spoken.Turn.FinalHeard = true;
                     _heardTurns.Enqueue(spoken.Turn);
+                    spoken.Turn.WhenHeard?.Invoke();
                 }
                 given = spoken.Piece;
                 return true;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Outputs;
+using V2V.Voice.Playback;
 using V2V.Voice.Transcripts;
 using V2V.Voice.Turns;
 
@@ -13,7 +14,7 @@ namespace V2V.Voice.Session;
 /// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own. An answer
 /// cut after some of it was heard is told to <c>answers</c> (null in tests of the voice alone, with no connection).
 /// </summary>
-internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null, ResponseCoordinator? responses = null)
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null, ResponseCoordinator? responses = null, AnswerContinuation? continuation = null)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
@@ -26,14 +27,15 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
 
     /// <summary>
     /// A connection ends (lost, or renewed): an answer with <see cref="NothingMoreToCome"/> plays on to its end (it
-    /// answered: it is heard, and not asked for again on the next connection); one still coming is cut, as by
-    /// <see cref="CutAsync"/>, whose result this returns (null when nothing was cut). Then an answer this side asked
-    /// for and not heard is owed on the next connection.
+    /// answered: it is heard, and not asked for again on the next connection). One still coming whose audio received is
+    /// still playing plays on too, cut short where that audio ends, and the next connection continues it
+    /// (<see cref="AnswerContinuation"/>); any other is cut, as by <see cref="CutAsync"/>, whose result this returns (null
+    /// when nothing was cut). Then an answer this side asked for and not heard is owed on the next connection.
     /// </summary>
     public async ValueTask<string?> ConnectionEndingAsync(string reason, CancellationToken ct)
     {
         string? unheard = null;
-        if (!NothingMoreToCome)
+        if (!NothingMoreToCome && !await PlayOnCutShortAsync(reason, ct).ConfigureAwait(false))
         {
             unheard = await CutAsync(reason, ct).ConfigureAwait(false);
         }
@@ -45,10 +47,42 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         return unheard;
     }
 
+    /// <summary>
+    /// The answer in progress plays on what of it came when its audio is what is playing: when its words are still open,
+    /// they close at what that audio holds and the next connection continues it; when they all came (its audio too: the
+    /// service ends the audio first), only its <c>response.done</c> was missing, and it plays on whole. False when none of
+    /// it is playing (paced output only: unpaced, the reader has it all already).
+    /// </summary>
+    private async ValueTask<bool> PlayOnCutShortAsync(string reason, CancellationToken ct)
+    {
+        if (continuation is null || !context.Options.AudioOut || !voice.IsPaced || !voice.Unplayed
+            || turns.ActiveResponseId is not { } active || turns.LastResponseWithAudio != active)
+        {
+            return false;
+        }
+        SpokenTurn? cutShort = null;
+        if (transcript.IsOpen && (cutShort = transcript.CloseCutShort(turns.ReceivedMs)) is null)
+        {
+            return false;
+        }
+        turns.OnResponseEndedWithItsConnection();
+        await voice.FinishAsync(ct).ConfigureAwait(false); // the last part of a frame it had
+        if (cutShort is null)
+        {
+            context.Logger.LogInformation("The connection ended ({Reason}) before the answer's response.done, all of its words and audio here: it plays on", reason);
+            return true;
+        }
+        continuation.AwaitEndOf(cutShort);
+        context.Logger.LogInformation("The connection ended ({Reason}) in the middle of an answer: the {Ms:F0} ms of it that came play on, and the next connection continues it",
+            reason, turns.ReceivedMs(cutShort.ItemId));
+        return true;
+    }
+
     /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>
     public async ValueTask RunAsync(string reason, CancellationToken ct)
     {
         responses?.UserMovedOn();
+        continuation?.UserMovedOn();
         await CutAsync(reason, ct).ConfigureAwait(false);
     }
 
@@ -69,6 +103,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     public async ValueTask RunForServerSpeechAsync(CancellationToken ct)
     {
         responses?.UserMovedOn();
+        continuation?.UserMovedOn();
         await RunAsync("the server heard speech", serverCancels: true, ct).ConfigureAwait(false);
     }
 

@@ -92,6 +92,31 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         _spokenTurn = null;
     }
 
+    /// <summary>
+    /// Paced output: the connection ended in the middle of the answer, whose words came ahead of its voice, and the audio
+    /// received of the item being spoken (<paramref name="receivedMsOf"/>) plays on. Nothing more of it will come: its turn
+    /// closes now as interrupted, at the words that audio holds (at the pace learned from earlier answers; without one,
+    /// at the sentences already queued: nothing is claimed that was perhaps not said), and the final piece waits behind the
+    /// audio. Returns the turn, null when no words of the answer are open (none came, or they all came).
+    /// </summary>
+    public SpokenTurn? CloseCutShort(Func<string, double> receivedMsOf)
+    {
+        if (!voice.IsPaced || !_transcript.IsOpen || _spokenTurn is not { } turn)
+        {
+            return null;
+        }
+        var receivedMs = receivedMsOf(turn.ItemId);
+        var text = _transcript.Text;
+        var queued = Math.Min(_queuedChars, text.Length);
+        var said = _rate.HeardChars(receivedMs, text.Length, receivedMs) is { } estimate ? HeardText.Chars(text, queued, estimate) : queued;
+        _transcript.Close(null, interrupted: true); // its rest will never be said
+        turn.FullText = text[..said];
+        _closedItem = turn.ItemId;
+        voice.EnqueueText(new TranscriptOutput(TranscriptRole.Assistant, text[queued..said], true, true, true, turn.ItemId), turn, said);
+        _spokenTurn = null;
+        return turn;
+    }
+
     /// <summary>Turns the listener heard to their end join the history (paced output).</summary>
     public void TakeHeardTurns()
     {

@@ -184,6 +184,21 @@ internal sealed class TurnTracker
         }
     }
 
+    /// <summary>
+    /// The connection ended with the response in progress (its received audio plays on): nothing more of it will come, and
+    /// any late output of it is dropped. Returns it (null when none was in progress).
+    /// </summary>
+    public string? OnResponseEndedWithItsConnection()
+    {
+        var ended = ActiveResponseId;
+        if (ended is not null)
+        {
+            _cancelled.Add(ended);
+            ActiveResponseId = null;
+        }
+        return ended;
+    }
+
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
     public void StopAwaitingDone() => AwaitingDoneOf = null;
 

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>
+/// The service sends an answer about four times faster than it is played: when its connection ends in the middle of
+/// one, seconds of it are here and not yet played. They play on, cut short where they end; the words they hold join the
+/// new connection's conversation, and the new connection is asked to go on from there. The server's clock of session
+/// lifetimes is fake: the test ends the service's session while the answer is still coming.
+/// </summary>
+public sealed class AnswerCutShortTests
+{
+    // A long answer (the local server says it back): about 15 s of voice, sent in about 4 s.
+    private const string Question =
+        "Tell me a long story about the sea, the ships that sail on it every day, the sailors who work on them in every " +
+        "kind of weather, and the harbours where they come home to rest at the end of their long journeys.";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AnAnswerStillComing_WhenItsConnectionEnds_PlaysWhatCame_AndTheNewConnectionContinuesIt()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+
+        var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
+        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<HeardAudio>().Any(),
+            "the continuation's voice");
+
+        // What came played on: no flush, its audio heard after the connection ended, its words closed as cut.
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        var lostAt = outputs.ToList().FindIndex(o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        Assert.True(lostAt >= 0, "the connection ended");
+        Assert.True(outputs.Skip(lostAt).OfType<HeardAudio>().Count(a => a.ItemId == cutItem) >= 50, "at least 500 ms of the answer played on after its connection ended");
+        var final = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == cutItem && t.IsFinal);
+        Assert.True(final.Interrupted);
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == cutItem).Select(t => t.Text)).Trim();
+        Assert.StartsWith("You said: Tell me a long story", said, StringComparison.Ordinal); // the pace learned: its words as far as its voice went
+        Assert.True(said.Length < "You said: ".Length + Question.Length, "not the words that never came as voice");
+
+        // The new connection was given those words, then asked to go on from them, once.
+        var created = harness.Sent("conversation.item.create").ToList();
+        var givenAt = created.FindIndex(e => Role(e) == "assistant" && TextOf(e)!.Trim() == said);
+        var continueAt = created.FindIndex(e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        Assert.True(givenAt >= 0 && continueAt > givenAt, $"the words heard ({givenAt}) before the request to go on ({continueAt})");
+        Assert.Single(created, e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        Assert.Equal(3, harness.Sent("response.create").Count); // the first question, the long one, the continuation
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.Empty(harness.Sent("response.cancel"));
+        Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code != "session_expired");
+    }
+
+    [Fact]
+    public async Task AnAnswerCutShort_ThatTheUserCutsWhilePlayingOn_IsNotContinued()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+
+        var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
+        await harness.Session.SendTextAsync("stop there", Ct); // runs once the new connection is live, seconds of the answer still to play
+
+        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the answer to the words that cut it");
+        Assert.Contains(outputs, o => o is FlushOutput);
+        Assert.True(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == cutItem && t.IsFinal).Interrupted);
+        var created = harness.Sent("conversation.item.create");
+        Assert.DoesNotContain(created, e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        Assert.Equal(3, harness.Sent("response.create").Count); // the first question, the long one, the words that cut it
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code != "session_expired");
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime) => SessionHarness.StartAsync(o =>
+    {
+        o.PaceOutput = true;
+        o.MaxHistory = 20;
+    }, s =>
+    {
+        s.TimeProvider = serverTime;
+        s.SpeedFactor = 1;
+        s.GenerationSpeed = 4; // as the service: the answer comes four times faster than it is played
+        s.SplitAnswersLongerThanMs = 0; // one item
+    });
+
+    /// <summary>
+    /// A short exchange heard whole (the session learns the pace of the voice from it), then the long question; once a
+    /// second of its answer was played, and with the answer still coming, the service ends its session. Returns the
+    /// answer's item.
+    /// </summary>
+    private static async Task<string> EndTheConnectionInTheMiddleOfAnAnswerAsync(SessionHarness harness, FakeTimeProvider serverTime)
+    {
+        await harness.Session.SendTextAsync("Hello there, how are you today?", Ct);
+        await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the first answer, heard whole");
+        var before = harness.Outputs.Count;
+        await harness.Session.SendTextAsync(Question, Ct);
+        var outputs = await harness.WaitForAsync(o => o.Skip(before).OfType<HeardAudio>().Count() >= 100, "a second of the long answer played");
+        var item = outputs.Skip(before).OfType<HeardAudio>().First().ItemId;
+        Assert.Equal(1, harness.ReceivedEvents.Count(e => e == "response.done")); // the long answer is still coming
+        serverTime.Advance(TimeSpan.FromMinutes(61));
+        await harness.WaitForAsync(o => o.Any(s => s is StateOutput { State: VoiceSessionState.Reconnecting }), "the connection's end");
+        return item;
+    }
+
+    /// <summary>The outputs after <paramref name="item"/>'s final transcript (none before it).</summary>
+    private static IEnumerable<VoiceSessionEvent> AfterTheEndOf(string item, IReadOnlyList<VoiceSessionEvent> outputs)
+    {
+        var end = outputs.ToList().FindIndex(o => o is TranscriptOutput { IsFinal: true } t && t.ItemId == item);
+        return end < 0 ? [] : outputs.Skip(end + 1);
+    }
+
+    private static string? Role(JsonElement created) =>
+        created.GetProperty("item").TryGetProperty("role", out var role) ? role.GetString() : null;
+
+    private static string? TextOf(JsonElement created) =>
+        created.GetProperty("item").TryGetProperty("content", out var content) && content.GetArrayLength() > 0
+            && content[0].TryGetProperty("text", out var text) ? text.GetString() : null;
+}
