@@ -66,6 +66,9 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             return false;
         }
         turns.OnResponseEndedWithItsConnection();
+        // Lost, the connection takes nothing more (the cancel is dropped); being renewed, it is still open, and were the
+        // renewal to fail it would go on generating an answer whose output is no longer taken.
+        await context.SendAsync(new ResponseCancelEvent { ResponseId = active }, ct).ConfigureAwait(false);
         await voice.FinishAsync(ct).ConfigureAwait(false); // the last part of a frame it had
         if (cutShort is null)
         {

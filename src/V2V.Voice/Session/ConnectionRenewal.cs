@@ -50,10 +50,10 @@ internal sealed class ConnectionRenewal(
         }
         // Forced with the user's turn open: the new connection is sent that turn's audio again before live audio
         // (OpenTurnAudio), so it hears the whole question and answers it; an answer already begun is not asked twice.
-        // Forced with an answer still coming (only close to the end: the plan waits for it to come whole first), that
-        // answer is cut.
+        // Forced with an answer still coming (only close to the end: the plan waits for it to come whole first), what of
+        // it came plays on and the new connection continues it (see BargeIn.ConnectionEndingAsync).
         context.Logger.LogInformation("Renewing the realtime connection before the service ends its session ({How})",
-            !decision.Forced ? "at a quiet moment" : answerComing ? "forced: no quiet moment came, an answer still coming is cut" : "forced: no quiet moment came");
+            !decision.Forced ? "at a quiet moment" : answerComing ? "forced: no quiet moment came, an answer still coming is cut short" : "forced: no quiet moment came");
         var unheard = await bargeIn.ConnectionEndingAsync("the connection is being renewed", ct).ConfigureAwait(false);
         if (await link.Connection.RenewAsync(ct).ConfigureAwait(false))
         {
@@ -62,7 +62,7 @@ internal sealed class ConnectionRenewal(
         }
         if (unheard is null)
         {
-            responses.KeptTheOldConnection(); // nothing was cut: what was asked of it, it still answers
+            responses.KeptTheOldConnection(); // nothing was cut before a word of it was heard: what was asked of it, it still answers
             return;
         }
         // The new connection would have answered the question again (its turn is sent to it, or the answer this side

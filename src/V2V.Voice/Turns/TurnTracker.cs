@@ -185,18 +185,19 @@ internal sealed class TurnTracker
     }
 
     /// <summary>
-    /// The connection ended with the response in progress (its received audio plays on): nothing more of it will come, and
-    /// any late output of it is dropped. Returns it (null when none was in progress).
+    /// The connection ends with the response in progress, whose received audio plays on: nothing more of it is taken (any
+    /// late output of it is dropped), and, should the connection go on after all (a renewal that failed), it is
+    /// cancelled there and its <c>response.done</c> awaited, as at a barge-in. Nothing is truncated: what of it will be
+    /// heard is not known yet.
     /// </summary>
-    public string? OnResponseEndedWithItsConnection()
+    public void OnResponseEndedWithItsConnection()
     {
-        var ended = ActiveResponseId;
-        if (ended is not null)
+        if (ActiveResponseId is { } ended)
         {
             _cancelled.Add(ended);
             ActiveResponseId = null;
+            AwaitingDoneOf = ended;
         }
-        return ended;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
