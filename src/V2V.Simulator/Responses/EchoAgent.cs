@@ -10,9 +10,10 @@ namespace V2V.Simulator.Responses;
 /// <summary>
 /// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
-/// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output
-/// gets an answer reporting it. Answers are spoken (a tone as long as the words) when the response's modalities
-/// include audio, as the service answers. A script, when loaded, answers first.
+/// a user text gets an answer quoting it (its rest, when asked to go on from a beginning of it the user heard), or a
+/// function call when it names a configured tool; a function output gets an answer reporting it. Answers are spoken
+/// (a tone as long as the words) when the response's modalities include audio, as the service answers. A script, when
+/// loaded, answers first.
 /// </summary>
 internal sealed class EchoAgent(SimulatorScript? script)
 {
@@ -66,7 +67,30 @@ internal sealed class EchoAgent(SimulatorScript? script)
         }
 
         // As the service does: in a session that speaks, a text turn is answered with audio and its transcript.
-        return [Say($"You said: {text}", speaksAudio)];
+        return [Say(RestAfterTheWordsSaid(context, last, $"You said: {text}"), speaksAudio)];
+    }
+
+    /// <summary>
+    /// Asked to go on from an answer cut short (the conversation ends with a system message, and after the turn being
+    /// answered come assistant words that begin its answer, as a client that lost its connection mid-answer gives them):
+    /// the rest of <paramref name="answer"/>, as a model asked to continue says it. Otherwise the whole answer.
+    /// </summary>
+    private static string RestAfterTheWordsSaid(IReadOnlyList<ConversationItem> context, ConversationItem turn, string answer)
+    {
+        if (context[^1].Role != "system")
+        {
+            return answer;
+        }
+        var said = string.Join(' ', context.SkipWhile(i => i != turn).Skip(1)
+            .Where(i => i.Role == "assistant")
+            .SelectMany(i => i.Content)
+            .Select(p => (p.Text ?? p.Transcript)?.Trim())
+            .Where(t => !string.IsNullOrEmpty(t)));
+        if (said.Length == 0 || said.Length >= answer.Length || !answer.StartsWith(said, StringComparison.Ordinal))
+        {
+            return answer;
+        }
+        return answer[said.Length..].TrimStart();
     }
 
     /// <summary>The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!"</summary>

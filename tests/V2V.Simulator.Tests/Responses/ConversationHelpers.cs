@@ -5,14 +5,17 @@ namespace V2V.Simulator.Tests.Responses;
 
 internal static class ConversationHelpers
 {
-    public static JsonObject UserText(string text) => new()
+    public static JsonObject UserText(string text) => Message("user", "input_text", text);
+
+    /// <summary>A message item of <paramref name="role"/> with one text part of <paramref name="partType"/>.</summary>
+    public static JsonObject Message(string role, string partType, string text) => new()
     {
         ["type"] = "conversation.item.create",
         ["item"] = new JsonObject
         {
             ["type"] = "message",
-            ["role"] = "user",
-            ["content"] = new JsonArray(new JsonObject { ["type"] = "input_text", ["text"] = text }),
+            ["role"] = role,
+            ["content"] = new JsonArray(new JsonObject { ["type"] = partType, ["text"] = text }),
         },
     };
 

@@ -33,6 +33,29 @@ public sealed class TextAndToolTests
     }
 
     [Theory]
+    [InlineData("You said: tell me about", "the sea and its ships")]
+    [InlineData("You said: something else", "You said: tell me about the sea and its ships")]
+    public async Task AskedToGoOnFromWordsOfItsAnswer_ItSaysTheRest_ElseTheWholeAnswer(string given, string expected)
+    {
+        // A client whose connection ended mid-answer gives the new one the words heard, then asks it to go on from there
+        // (a system message): the local agent, as a model would, says only the rest; words that are not a beginning of
+        // its answer do not change it.
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
+        await client.UntilAsync("session.updated");
+
+        await client.SendAsync(ConversationHelpers.UserText("tell me about the sea and its ships"));
+        await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", given));
+        await client.SendAsync(ConversationHelpers.Message("system", "input_text", "Continue your answer from exactly where it was cut off."));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var events = await client.UntilAsync("response.done");
+
+        Assert.Equal(expected, events.OfType("response.output_text.done").Single().Str("text"));
+    }
+
+    [Theory]
     [InlineData(false, "response.output_audio")]
     [InlineData(true, "response.audio")]
     public async Task TextItem_InASessionThatSpeaks_IsAnsweredWithAudioAndItsTranscript(bool beta, string audioEvent)

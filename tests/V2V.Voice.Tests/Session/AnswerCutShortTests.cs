@@ -13,22 +13,25 @@ namespace V2V.Voice.Tests.Session;
 /// </summary>
 public sealed class AnswerCutShortTests
 {
-    // A long answer (the local server says it back): about 15 s of voice, sent in about 4 s.
+    // A long answer (the local server says it back): about 15 s of voice.
     private const string Question =
         "Tell me a long story about the sea, the ships that sail on it every day, the sailors who work on them in every " +
         "kind of weather, and the harbours where they come home to rest at the end of their long journeys.";
+
+    private const string Answer = "You said: " + Question;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AnAnswerStillComing_WhenItsConnectionEnds_PlaysWhatCame_AndTheNewConnectionContinuesIt()
     {
+        // Sent twice as fast as it is played: a second of it played, two seconds of it here, and it is far from whole.
         var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await StartAsync(serverTime);
+        await using var harness = await StartAsync(serverTime, generationSpeed: 2);
 
         var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
-        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<HeardAudio>().Any(),
-            "the continuation's voice");
+        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the continuation, heard whole");
 
         // What came played on: no flush, its audio heard after the connection ended, its words closed as cut.
         Assert.DoesNotContain(outputs, o => o is FlushOutput);
@@ -38,8 +41,11 @@ public sealed class AnswerCutShortTests
         var final = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == cutItem && t.IsFinal);
         Assert.True(final.Interrupted);
         var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == cutItem).Select(t => t.Text)).Trim();
-        Assert.StartsWith("You said: Tell me a long story", said, StringComparison.Ordinal); // the pace learned: its words as far as its voice went
-        Assert.True(said.Length < "You said: ".Length + Question.Length, "not the words that never came as voice");
+        // The pace learned from the first answer: its words as far as its voice went (a second and more of it), not those
+        // that never came as voice.
+        Assert.StartsWith("You said: Tell me", said, StringComparison.Ordinal);
+        Assert.StartsWith(said, Answer, StringComparison.Ordinal);
+        Assert.True(said.Length < Answer.Length / 2, $"the words of about two seconds of a fifteen-second answer, not \"{said}\"");
 
         // The new connection was given those words, then asked to go on from them, once.
         var created = harness.Sent("conversation.item.create").ToList();
@@ -49,8 +55,12 @@ public sealed class AnswerCutShortTests
         Assert.Single(created, e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
         Assert.Equal(3, harness.Sent("response.create").Count); // the first question, the long one, the continuation
         Assert.Empty(harness.Sent("conversation.item.truncate"));
-        Assert.Empty(harness.Sent("response.cancel"));
         Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code != "session_expired");
+
+        // The local agent, asked to go on from the words it was given, says the rest of its answer: the listener heard it
+        // all, the words that were cut short and then the rest, nothing twice.
+        var rest = string.Concat(AfterTheEndOf(cutItem, outputs).OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)).Trim();
+        Assert.Equal(Normalize(Answer), Normalize(said + " " + rest));
     }
 
     [Fact]
@@ -60,7 +70,8 @@ public sealed class AnswerCutShortTests
         await using var harness = await StartAsync(serverTime);
 
         var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
-        await harness.Session.SendTextAsync("stop there", Ct); // runs once the new connection is live, seconds of the answer still to play
+        // Runs once the new connection is live, with seconds of the answer still to play (a second played, four here).
+        await harness.Session.SendTextAsync("stop there", Ct);
 
         var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
             "the answer to the words that cut it");
@@ -73,7 +84,7 @@ public sealed class AnswerCutShortTests
         Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code != "session_expired");
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime) => SessionHarness.StartAsync(o =>
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4) => SessionHarness.StartAsync(o =>
     {
         o.PaceOutput = true;
         o.MaxHistory = 20;
@@ -81,7 +92,7 @@ public sealed class AnswerCutShortTests
     {
         s.TimeProvider = serverTime;
         s.SpeedFactor = 1;
-        s.GenerationSpeed = 4; // as the service: the answer comes four times faster than it is played
+        s.GenerationSpeed = generationSpeed; // 4: as the service, which sends an answer four times faster than it is played
         s.SplitAnswersLongerThanMs = 0; // one item
     });
 
@@ -110,6 +121,8 @@ public sealed class AnswerCutShortTests
         var end = outputs.ToList().FindIndex(o => o is TranscriptOutput { IsFinal: true } t && t.ItemId == item);
         return end < 0 ? [] : outputs.Skip(end + 1);
     }
+
+    private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static string? Role(JsonElement created) =>
         created.GetProperty("item").TryGetProperty("role", out var role) ? role.GetString() : null;
