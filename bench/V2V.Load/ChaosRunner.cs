@@ -74,13 +74,15 @@ internal static class ChaosRunner
         }
         Console.WriteLine($"turns settled {settle.Elapsed.TotalSeconds:F1} s after the reconnects");
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0, cutShort = 0, continued = 0, cutUnheard = 0;
         var errorCodes = new List<string>();
         for (int i = 0; i < sessions; i++)
         {
             var h = heard[i];
             drops += h.Reconnecting;
             cutUnasked += h.FlushesWithoutSpeech;
+            cutShort += h.CutShort;
+            continued += h.CutShortContinued;
             recovered += h.Connected - 1;
             var isStuck = h.State != VoiceSessionState.Connected && Stopwatch.GetElapsedTime(h.NotConnectedSince) > StuckAfter;
             if (isStuck)
@@ -97,10 +99,13 @@ internal static class ChaosRunner
                 foreach (var (item, text) in w.CompletedNow())
                 {
                     completed++;
-                    switch (Classify(h, item, text))
+                    switch (Classify(h, item, text, w))
                     {
                         case Outcome.CutByUser:
                             cutByUser++;
+                            break;
+                        case Outcome.CutUnheard:
+                            cutUnheard++;
                             break;
                         case Outcome.AnsweredAgain:
                             answeredAgain++;
@@ -152,9 +157,9 @@ internal static class ChaosRunner
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
         }
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | errors told the reader | error events on the wire |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {stats.Errors} | {wireErrors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} |");
     }
 
     /// <summary>The client's endpoint for the server's profile, as a user of that service configures it (<paramref name="served"/>: the URL the server says it serves).</summary>
@@ -180,20 +185,26 @@ internal static class ChaosRunner
         }
     }
 
-    private enum Outcome { Delivered, CutByUser, AnsweredAgain, Lost, Mismatched }
+    private enum Outcome { Delivered, CutByUser, CutUnheard, AnsweredAgain, Lost, Mismatched }
 
     /// <summary>How each turn the server completed for a session came out of it, so far.</summary>
     private static List<Outcome> Outcomes(Heard h, Wire? w)
     {
         lock (h)
         {
-            return (w?.CompletedNow() ?? []).Select(t => Classify(h, t.Item, t.Text)).ToList();
+            return (w?.CompletedNow() ?? []).Select(t => Classify(h, t.Item, t.Text, w!)).ToList();
         }
     }
 
     /// <summary>How one turn the server completed came out of the session (under the lock of <paramref name="h"/>).</summary>
-    private static Outcome Classify(Heard h, string item, string text)
+    private static Outcome Classify(Heard h, string item, string text, Wire w)
     {
+        if (!h.Finals.ContainsKey(item) && !h.Cut.ContainsKey(item) && w.TruncatedAtZero(item))
+        {
+            // Never heard, and the session told the service so: an answer waiting behind another still playing (one of
+            // an ended connection, playing on) when the user spoke over them.
+            return Outcome.CutUnheard;
+        }
         if (h.Cut.TryGetValue(item, out var heardPart) && Normalize(heardPart).Length > 0
             && Normalize(text).StartsWith(Normalize(heardPart), StringComparison.Ordinal))
         {
@@ -225,6 +236,17 @@ internal static class ChaosRunner
 
         private readonly List<(string Item, string Text)> _completed = [];
 
+        private readonly HashSet<string> _truncatedAtZero = [];
+
+        /// <summary>Whether the service confirmed <paramref name="item"/> truncated at 0 (no word of it heard).</summary>
+        public bool TruncatedAtZero(string item)
+        {
+            lock (this)
+            {
+                return _truncatedAtZero.Contains(item);
+            }
+        }
+
         /// <summary>The turns completed so far (a copy: the connection's reader goes on adding).</summary>
         public List<(string Item, string Text)> CompletedNow()
         {
@@ -249,6 +271,9 @@ internal static class ChaosRunner
                     case ErrorEvent error:
                         Errors++;
                         ErrorCodes.Add(error.Error.Code ?? error.Error.Type ?? "?");
+                        break;
+                    case ConversationItemTruncatedEvent { AudioEndMs: 0 } truncated:
+                        _truncatedAtZero.Add(truncated.ItemId);
                         break;
                     case ResponseOutputAudioTranscriptDoneEvent done:
                         _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
@@ -287,6 +312,17 @@ internal static class ChaosRunner
         /// <summary>Items whose playing a flush cut just after the user began to speak.</summary>
         public HashSet<string> CutAfterSpeech { get; } = [];
 
+        /// <summary>
+        /// Answers whose final came interrupted with no flush and the user not speaking: cut short by a connection's end
+        /// after what of them came played on.
+        /// </summary>
+        public int CutShort { get; private set; }
+
+        /// <summary>Of <see cref="CutShort"/>, those whose next final of the agent, with no speech of the user's between, went on from them.</summary>
+        public int CutShortContinued { get; private set; }
+
+        private bool _continuationAwaited;
+
         /// <summary>Every final transcript of the agent, in the order the reader got them.</summary>
         public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
@@ -323,6 +359,7 @@ internal static class ChaosRunner
             if (output.Event is UserSpeechOutput speech)
             {
                 _userSpeaking = speech.Started;
+                _continuationAwaited &= !speech.Started;
             }
             else if (output.Event is StateOutput { State: VoiceSessionState.Connected })
             {
@@ -350,6 +387,16 @@ internal static class ChaosRunner
                     _pieces[item] = _pieces.GetValueOrDefault(item, "") + " " + t.Text;
                     if (t.IsFinal)
                     {
+                        if (t.Interrupted && !_userSpeaking && !CutBySession.ContainsKey(item) && !CutAfterSpeech.Contains(item))
+                        {
+                            CutShort++;
+                            _continuationAwaited = true;
+                        }
+                        else if (!t.Interrupted && _continuationAwaited)
+                        {
+                            CutShortContinued++;
+                            _continuationAwaited = false;
+                        }
                         (t.Interrupted ? Cut : Finals)[item] = _pieces[item];
                         if (!t.Interrupted)
                         {

@@ -39,6 +39,18 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
         _owed = false;
     }
 
+    /// <summary>
+    /// A connection went live. When the user's unanswered turn was sent to it again (the user spoke while the connection
+    /// was down), it answers that turn, the user's later words: the cut answer is not continued.
+    /// </summary>
+    public void NewConnection(bool userTurnSentAgain)
+    {
+        if (userTurnSentAgain)
+        {
+            UserMovedOn();
+        }
+    }
+
     /// <summary>On a live connection, after its words were given to it: the continuation owed is asked for.</summary>
     public async ValueTask AskIfOwedAsync(CancellationToken ct)
     {

@@ -28,7 +28,8 @@ internal sealed class SessionConnection(
     ConnectionRenewal renewal,
     ToldUserSpeech toldSpeech,
     Diagnostics.FirstAudioTimer firstAudio,
-    ResponseCoordinator responses) : IConnectionOwner
+    ResponseCoordinator responses,
+    AnswerContinuation continuation) : IConnectionOwner
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
@@ -51,6 +52,7 @@ internal sealed class SessionConnection(
         transcript.NewConnectionLive();
         toldSpeech.NewConnection(replayedMs);
         responses.NewConnection(userTurnSentAgain: replayedMs > 0);
+        continuation.NewConnection(userTurnSentAgain: replayedMs > 0);
     }
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);

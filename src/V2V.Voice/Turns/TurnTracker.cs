@@ -206,8 +206,9 @@ internal sealed class TurnTracker
     /// <summary>
     /// The user spoke over the agent. The response in progress is cancelled (its late output dropped from now on).
     /// The item being heard is truncated at <paramref name="playedMs"/> when part of it went unheard (clamped to the
-    /// audio received; an item without audio cannot be truncated); each later item of the same answer that already
-    /// has audio was not heard at all and is truncated at 0, so the conversation holds nothing the user did not hear.
+    /// audio received; an item without audio cannot be truncated); each later item that already has audio was not
+    /// heard at all and is truncated at 0, so the conversation holds nothing the user did not hear. Items of an ended
+    /// connection are not truncated: the live one never had them.
     /// </summary>
     public BargeInPlan BargeIn(string? heardItemId, double playedMs)
     {
@@ -226,22 +227,21 @@ internal sealed class TurnTracker
             return new BargeInPlan(cancelled, truncates);
         }
 
+        // An item of an ended connection (an answer playing on across it) is not on the live one: nothing to truncate there.
         var heard = _items[heardItemId!];
-        if (heard.OnOldConnection)
-        {
-            return new BargeInPlan(cancelled, truncates); // the live connection never had it, nor its later items
-        }
         var played = Math.Round(playedMs);
-        if (heard.ReceivedMs > 0 && !heard.Truncated && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
+        if (!heard.OnOldConnection && heard.ReceivedMs > 0 && !heard.Truncated && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
         {
             truncates.Add(new TruncateOrder(heardItemId!, heard.ContentIndex, (int)Math.Clamp(played, 0, Math.Floor(heard.ReceivedMs))));
             heard.Truncated = true;
         }
 
+        // Every later item was queued behind it, never heard: the rest of a long answer, or the live connection's answer
+        // waiting behind one of an ended connection that plays on.
         for (var i = at + 1; i < _order.Count; i++)
         {
             var later = _items[_order[i]];
-            if (later.ResponseId == heard.ResponseId && later.ReceivedMs > 0 && !later.Truncated)
+            if (!later.OnOldConnection && later.ReceivedMs > 0 && !later.Truncated)
             {
                 truncates.Add(new TruncateOrder(_order[i], later.ContentIndex, 0));
                 later.Truncated = true;

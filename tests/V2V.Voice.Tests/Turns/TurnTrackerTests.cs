@@ -87,6 +87,25 @@ public sealed class TurnTrackerTests
     }
 
     [Fact]
+    public void BargeIn_WhileAnAnswerOfAnEndedConnectionPlaysOn_TruncatesTheLiveConnectionsAnswerQueuedBehindIt_AtZero()
+    {
+        // The old connection's answer plays on; the new one answered the user's turn sent to it again, and that answer
+        // waits behind it. The user cuts in: the old item is not on the live connection, the new one was never heard.
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 4000);
+        turns.OnNewConnection();
+        turns.OnResponseCreated("resp_2");
+        turns.OnAudioReceived("item_2", 0, "resp_2", 3000);
+        turns.OnResponseDone("resp_2");
+
+        var plan = turns.BargeIn("item_1", 2500);
+
+        Assert.Null(plan.CancelResponseId);
+        Assert.Equal([new TruncateOrder("item_2", 0, 0)], plan.Truncates);
+    }
+
+    [Fact]
     public void BargeIn_OfAnItemHeardToItsEnd_AfterTheResponseEnded_TruncatesNothing()
     {
         var turns = new TurnTracker();
