@@ -30,7 +30,10 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     private ResponseAsk? _deferred;
 
     // The last response.create sent, by event id: the service's refusal names it.
-    private (string EventId, ResponseAsk Ask)? _lastCreate;
+    private (string EventId, ResponseAsk Ask, int UserMoves)? _lastCreate;
+
+    // Times the user moved on: a create refused after that is not asked again (it answered what the user left behind).
+    private int _userMoves;
 
     // The last answer this side asked for (a typed text's, a tool round's, the greeting), until the listener hears some
     // of it; and one lost with its connection before that, owed on the next connection.
@@ -83,6 +86,12 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
         _lastCreate = null;
         turns.OnCreateRefusedForActiveResponse();
+        if (last.UserMoves != _userMoves)
+        {
+            // The active response is most likely the service's own answer to the user's speech (the speech that moved on).
+            context.Logger.LogDebug("A response was refused while another was active, and the user has moved on since it was asked for: not asked again");
+            return true;
+        }
         if (last.Ask.IsRetry)
         {
             context.Logger.LogWarning("A response was refused twice for an active response: {Error}", error.Error);
@@ -114,8 +123,17 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
     }
 
-    /// <summary>The user spoke over the agent, typed, left or was interrupted for: an answer asked for before is owed no more.</summary>
-    public void UserMovedOn() => _asked = null;
+    /// <summary>
+    /// The user spoke over the agent, typed, left or was interrupted for: an answer asked for before is owed no more, nor
+    /// is one waiting to be asked (the service answers the speech itself; a caller that wants an answer to the text asks
+    /// for it next), nor is one refused from now on asked again.
+    /// </summary>
+    public void UserMovedOn()
+    {
+        _asked = null;
+        _deferred = null;
+        _userMoves++;
+    }
 
     /// <summary>
     /// The connection ends (lost, or replaced by a renewal), after the barge-in that cut what it was saying: the answer
@@ -161,7 +179,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
     {
         var create = new ResponseCreateEvent { Response = ask.Params, EventId = _eventIds.Next("response") };
-        _lastCreate = (create.EventId!, ask);
+        _lastCreate = (create.EventId!, ask, _userMoves);
         _asked = new AskedAnswer(ask);
         await context.SendAsync(create, ct).ConfigureAwait(false);
         turns.OnResponseRequested();

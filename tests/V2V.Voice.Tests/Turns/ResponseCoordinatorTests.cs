@@ -62,6 +62,35 @@ public sealed class ResponseCoordinatorTests
     }
 
     [Fact]
+    public async Task WhenTheUserMovesOn_ARequestWaiting_AndOneRefusedAfterThat_AreNotAskedAgain()
+    {
+        // The user's speech supersedes what this side was about to ask (the service answers the speech itself): neither
+        // the request waiting for a cancelled response's end, nor one the service refused because it was already
+        // answering that speech, comes after that answer.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        turns.OnResponseCreated("resp_1");
+        turns.BargeIn(null, 0);
+        await responses.RequestAsync(null, ct);
+        responses.UserMovedOn();
+        turns.OnResponseDone("resp_1");
+        await responses.SendDeferredIfReadyAsync(ct);
+        Assert.Empty(rig.Sent<ResponseCreateEvent>());
+
+        await responses.RequestAsync(null, ct);
+        var refused = Assert.Single(rig.Sent<ResponseCreateEvent>());
+        responses.UserMovedOn();
+        Assert.True(await responses.OnRefusedAsync(ActiveResponse(refused.EventId), ct));
+        turns.OnResponseDone("resp_speech");
+        await responses.SendDeferredIfReadyAsync(ct);
+
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+        Assert.Empty(rig.TakeOutputs());
+    }
+
+    [Fact]
     public async Task AnErrorAboutAnotherEvent_IsNoRefusalOfOurs()
     {
         var ct = TestContext.Current.CancellationToken;
