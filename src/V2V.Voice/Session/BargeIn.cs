@@ -50,8 +50,9 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// <summary>
     /// The answer in progress plays on what of it came when its audio is what is playing: when its words are still open,
     /// they close at what that audio holds and the next connection continues it; when they all came (its audio too: the
-    /// service ends the audio first), only its <c>response.done</c> was missing, and it plays on whole. False when none of
-    /// it is playing (paced output only: unpaced, the reader has it all already).
+    /// service ends an item's audio before its words), it plays on whole, as its end was most likely all that was missing
+    /// (a later item of the same response, were one still to come, is not asked for). False when none of it is playing
+    /// (paced output only: unpaced, the reader has it all already).
     /// </summary>
     private async ValueTask<bool> PlayOnCutShortAsync(string reason, CancellationToken ct)
     {
