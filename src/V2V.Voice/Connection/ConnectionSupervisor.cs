@@ -48,7 +48,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _time = options.TimeProvider;
         _renewalTimer = new RenewalTimer(_time, owner.RenewalDue);
         _openTurn = new OpenTurnAudio(InputAudioPath.ModelRate, options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad, options.VadPrefixPaddingMs);
-        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics, _openTurn);
+        Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics, _openTurn,
+            options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : null);
         _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);
     }
 
@@ -180,7 +181,7 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
             // the old one, and the old one's events must still count (counted earlier, they were dropped as stale).
             var live = new LiveConnection(client, Interlocked.Increment(ref _generation), _time.GetUtcNow());
             TellReplayed(replayed);
-            _owner.WentLive(replayed.ReplayedMs);
+            _owner.WentLive(replayed);
             if (Interlocked.Exchange(ref _current, live) is { } previous)
             {
                 previous.Retired = true;

@@ -1,6 +1,8 @@
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 
+using V2V.Voice.Input;
+
 namespace V2V.Voice.Connection;
 
 /// <summary>What the connection stage asks of the session that owns it.</summary>
@@ -13,11 +15,12 @@ internal interface IConnectionOwner
     Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct);
 
     /// <summary>
-    /// A new connection went live (the producer's audio goes to it); it was sent <paramref name="replayedMs"/> of the
-    /// user's unanswered turn again (0: none), ahead of live audio. Called before <see cref="ConnectedAsync"/>, while
-    /// the actor is not handling events; never for a connection that failed before going live (the old one goes on).
+    /// A new connection went live (the producer's audio goes to it); it was sent the user's unanswered turn again
+    /// (<paramref name="replayed"/>; none when its length is 0) and the audio kept meanwhile, ahead of live audio. Called
+    /// before <see cref="ConnectedAsync"/>, while the actor is not handling events; never for a connection that failed
+    /// before going live (the old one goes on).
     /// </summary>
-    void WentLive(double replayedMs);
+    void WentLive(ReplayedTurn replayed);
 
     /// <summary>The configured connection is live (the producer's audio goes to it).</summary>
     ValueTask ConnectedAsync(string endpoint, CancellationToken ct);

@@ -11,10 +11,14 @@ namespace V2V.Voice.Connection;
 /// The connection the input producer sends on, and the audio it keeps while there is none: the last
 /// <c>keep</c> of it (bounded; older audio is dropped and counted), sent first, oldest first, on the next connection.
 /// With <paramref name="openTurn"/>, the user's turn the live connection holds unanswered is sent again on a new
-/// connection before that audio, so the new connection hears the whole turn.
+/// connection before that audio, so the new connection hears the whole turn. With <paramref name="loudDbfs"/> (the
+/// service detects turns), the audio kept is measured as it goes out: how much of it was louder than that level.
 /// </summary>
-internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics, OpenTurnAudio? openTurn = null)
+internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics, OpenTurnAudio? openTurn = null, double? loudDbfs = null)
 {
+    // The mean square of a sample at the loud level (RMS of a chunk above it: loud); infinite when nothing is measured.
+    private readonly double _loudMeanSquare = loudDbfs is { } dbfs ? Math.Pow(32768 * Math.Pow(10, dbfs / 20), 2) : double.PositiveInfinity;
+
     // Pieces of a replayed turn: a few messages per second of it, each far below any message limit.
     private const int ReplayPieceMs = 200;
 
@@ -149,6 +153,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         try
         {
             var replayed = ReplayedTurn.None;
+            long loudSamples = 0;
             // A new connection's clock starts at 0; the old one resumed goes on counting, and still holds its turn.
             if (!ReferenceEquals(countedBefore, client))
             {
@@ -169,7 +174,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                     {
                         _client = client;
                         _countedClient = client;
-                        return replayed;
+                        return replayed with { KeptLoudMs = loudSamples * 1000.0 / sampleRate };
                     }
                     batch = [.. _buffer];
                     _buffer.Clear();
@@ -180,6 +185,10 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 {
                     await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
                     CountSent(chunk);
+                    if (IsLoud(chunk))
+                    {
+                        loudSamples += chunk.Length;
+                    }
                 }
             }
         }
@@ -205,6 +214,20 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             }
             throw;
         }
+    }
+
+    private bool IsLoud(short[] chunk)
+    {
+        if (double.IsPositiveInfinity(_loudMeanSquare) || chunk.Length == 0)
+        {
+            return false;
+        }
+        double sum = 0;
+        foreach (var sample in chunk)
+        {
+            sum += (double)sample * sample;
+        }
+        return sum / chunk.Length > _loudMeanSquare;
     }
 
     /// <summary>Sends a replayed turn in pieces, each counted (and kept again: the turn is open on the new connection too).</summary>

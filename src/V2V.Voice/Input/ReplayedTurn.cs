@@ -7,6 +7,12 @@ namespace V2V.Voice.Input;
 /// </summary>
 internal readonly record struct ReplayedTurn(short[] Audio, double ReplayedMs, double MissingMs)
 {
+    /// <summary>
+    /// Ms of the audio kept while there was no connection, sent after the turn, that was louder than the quiet level (the
+    /// user spoke meanwhile: the service's turn detection will hear a turn in it and answer it). 0 when not looked at.
+    /// </summary>
+    public double KeptLoudMs { get; init; }
+
     /// <summary>Nothing sent again: no turn was open, or the connection is not new.</summary>
     public static ReplayedTurn None { get; } = new([], 0, 0);
 }

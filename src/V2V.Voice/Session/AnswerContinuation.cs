@@ -40,12 +40,12 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
     }
 
     /// <summary>
-    /// A connection went live. When the user's unanswered turn was sent to it again (the user spoke while the connection
-    /// was down), it answers that turn, the user's later words: the cut answer is not continued.
+    /// A connection went live. When the user's words were sent to it (their unanswered turn again, or speech kept while
+    /// there was no connection), it answers them, the user's later words: the cut answer is not continued.
     /// </summary>
-    public void NewConnection(bool userTurnSentAgain)
+    public void NewConnection(bool userSpoke)
     {
-        if (userTurnSentAgain)
+        if (userSpoke)
         {
             UserMovedOn();
         }

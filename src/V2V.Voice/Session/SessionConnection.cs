@@ -4,6 +4,7 @@ using V2V.Voice.Actor;
 using V2V.Voice.Configuration;
 using V2V.Voice.Connection;
 using V2V.Voice.Conversation;
+using V2V.Voice.Input;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tools;
 using V2V.Voice.Transcripts;
@@ -46,13 +47,16 @@ internal sealed class SessionConnection(
     /// Only now is the old connection's state of the conversation over: a renewal whose new connection failed before
     /// this goes on with the old one, whose cancelled answer is still awaited and whose user turn is still open.
     /// </summary>
-    public void WentLive(double replayedMs)
+    public void WentLive(ReplayedTurn replayed)
     {
         turns.OnNewConnection();
         transcript.NewConnectionLive();
-        toldSpeech.NewConnection(replayedMs);
-        responses.NewConnection(userTurnSentAgain: replayedMs > 0);
-        continuation.NewConnection(userTurnSentAgain: replayedMs > 0);
+        toldSpeech.NewConnection(replayed.ReplayedMs);
+        // The user's words went to it (their unanswered turn, or speech while there was no connection): it answers them,
+        // and what the old connection was answering is not asked of it.
+        var userSpoke = replayed.ReplayedMs > 0 || replayed.KeptLoudMs > 0;
+        responses.NewConnection(userSpoke);
+        continuation.NewConnection(userSpoke);
     }
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);

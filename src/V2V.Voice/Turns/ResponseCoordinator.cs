@@ -143,13 +143,14 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     public void ConnectionEnding() => _lost = _asked;
 
     /// <summary>
-    /// A connection went live: what was asked of the old one is over. When the user's unanswered turn was sent to it
-    /// again, it answers that turn (the later question): the answer owed is not asked for besides.
+    /// A connection went live: what was asked of the old one is over. When the user's words were sent to it (their
+    /// unanswered turn again, or speech kept while there was no connection), it answers them (the later question): the
+    /// answer owed is not asked for besides.
     /// </summary>
-    public void NewConnection(bool userTurnSentAgain)
+    public void NewConnection(bool userSpoke)
     {
         _asked = null;
-        if (userTurnSentAgain)
+        if (userSpoke)
         {
             _lost = null;
         }

@@ -41,6 +41,27 @@ public sealed class LiveClientSlotTests
     }
 
     [Fact]
+    public async Task TheAudioKeptMeanwhile_IsMeasured_ForHowMuchOfItWasLouderThanTheQuietLevel()
+    {
+        // The service detects turns: speech kept while there was no connection is a turn the new connection will answer.
+        var ct = TestContext.Current.CancellationToken;
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), loudDbfs: -45);
+        var quiet = Enumerable.Repeat((short)50, 2400).ToArray(); // about -56 dBFS
+        var loud = Enumerable.Repeat((short)3000, 2400).ToArray(); // about -21 dBFS
+
+        Assert.True(slot.TryBuffer(quiet));
+        Assert.True(slot.TryBuffer(loud));
+        Assert.True(slot.TryBuffer(loud));
+        var replayed = await slot.SendBufferedThenGoLiveAsync(new RecordingConnection(), ct);
+        Assert.Equal(200, replayed.KeptLoudMs);
+
+        slot.Detach();
+        Assert.True(slot.TryBuffer(quiet));
+        Assert.Equal(0, (await slot.SendBufferedThenGoLiveAsync(new RecordingConnection(), ct)).KeptLoudMs);
+    }
+
+    [Fact]
     public async Task ANewConnectionLostBeforeItWentLive_GivesEverythingBack_AndTheOldOneGoesOnAsIfNothingWasTried()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -61,7 +61,7 @@ internal sealed class RecordingOwner : IConnectionOwner
     /// <summary>When set, the next configuration fails with it (after the session set the connection up, as a loss then would).</summary>
     public Exception? FailNextConfigure { get; set; }
 
-    public void WentLive(double replayedMs) => Interlocked.Increment(ref _wentLive);
+    public void WentLive(V2V.Voice.Input.ReplayedTurn replayed) => Interlocked.Increment(ref _wentLive);
 
     public ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
     {

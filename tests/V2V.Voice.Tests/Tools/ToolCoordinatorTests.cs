@@ -95,7 +95,7 @@ public sealed class ToolCoordinatorTests
 
         // Owed no more (here: the user's question itself was sent again, and the new connection answers that): the round
         // is not created on a later connection.
-        responses.NewConnection(userTurnSentAgain: true);
+        responses.NewConnection(userSpoke: true);
         var after = new RecordingConnection();
         await tools.ReplayRoundAsync(after, replayed: [], ct);
         Assert.Empty(after.Sent);
