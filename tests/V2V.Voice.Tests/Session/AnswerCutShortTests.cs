@@ -84,12 +84,47 @@ public sealed class AnswerCutShortTests
         Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code != "session_expired");
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4) => SessionHarness.StartAsync(o =>
+    [Fact]
+    public async Task ARenewalInTheLastHalfMinute_CutsShortAnAnswerStillComing_CancelsItOnTheOldConnection_AndTheNewOneContinuesIt()
+    {
+        // Both sides on one fake clock, the service's sessions 30 minutes long: past minute 29.5 a renewal no longer waits
+        // for an answer still coming. The old connection is still open: the answer is cancelled there, and what came of
+        // it plays on across the renewal.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, generationSpeed: 2, clientClock: clock);
+
+        var before = await LearnThePaceAndAskAsync(harness);
+        var outputs = await harness.WaitForAsync(o => o.Skip(before).OfType<HeardAudio>().Count() >= 100, "a second of the long answer played");
+        var cutItem = outputs.Skip(before).OfType<HeardAudio>().First().ItemId;
+        Assert.Equal(1, harness.ReceivedEvents.Count(e => e == "response.done")); // the long answer is still coming
+        clock.Advance(TimeSpan.FromMinutes(29.6));
+        await harness.WaitForSentAsync("session.update", sent => sent.Count >= 2, "the renewed connection's configuration");
+
+        outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the continuation, heard whole");
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.DoesNotContain(outputs, o => o is StateOutput { State: VoiceSessionState.Reconnecting });
+        Assert.True(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == cutItem && t.IsFinal).Interrupted);
+        Assert.Single(harness.Sent("response.cancel")); // on the old connection, still open
+        Assert.Single(harness.Sent("conversation.item.create"), e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        Assert.Empty(harness.Sent("conversation.item.truncate"));
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == cutItem).Select(t => t.Text)).Trim();
+        var rest = string.Concat(AfterTheEndOf(cutItem, outputs).OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)).Trim();
+        Assert.Equal(Normalize(Answer), Normalize(said + " " + rest));
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4, FakeTimeProvider? clientClock = null) => SessionHarness.StartAsync(o =>
     {
         o.PaceOutput = true;
         o.MaxHistory = 20;
+        if (clientClock is not null)
+        {
+            o.TimeProvider = clientClock;
+        }
     }, s =>
     {
+        s.SessionLifetime = TimeSpan.FromMinutes(30);
         s.TimeProvider = serverTime;
         s.SpeedFactor = 1;
         s.GenerationSpeed = generationSpeed; // 4: as the service, which sends an answer four times faster than it is played
@@ -97,22 +132,31 @@ public sealed class AnswerCutShortTests
     });
 
     /// <summary>
-    /// A short exchange heard whole (the session learns the pace of the voice from it), then the long question; once a
-    /// second of its answer was played, and with the answer still coming, the service ends its session. Returns the
-    /// answer's item.
+    /// The pace learned and the long question asked (<see cref="LearnThePaceAndAskAsync"/>); once a second of its answer
+    /// was played, and with the answer still coming, the service ends its session. Returns the answer's item.
     /// </summary>
     private static async Task<string> EndTheConnectionInTheMiddleOfAnAnswerAsync(SessionHarness harness, FakeTimeProvider serverTime)
+    {
+        var before = await LearnThePaceAndAskAsync(harness);
+        var outputs = await harness.WaitForAsync(o => o.Skip(before).OfType<HeardAudio>().Count() >= 100, "a second of the long answer played");
+        var item = outputs.Skip(before).OfType<HeardAudio>().First().ItemId;
+        Assert.Equal(1, harness.ReceivedEvents.Count(e => e == "response.done")); // the long answer is still coming
+        serverTime.Advance(TimeSpan.FromMinutes(31));
+        await harness.WaitForAsync(o => o.Any(s => s is StateOutput { State: VoiceSessionState.Reconnecting }), "the connection's end");
+        return item;
+    }
+
+    /// <summary>
+    /// A short exchange heard whole (the session learns the pace of the voice from it), then the long question. Returns
+    /// the count of outputs before the question.
+    /// </summary>
+    private static async Task<int> LearnThePaceAndAskAsync(SessionHarness harness)
     {
         await harness.Session.SendTextAsync("Hello there, how are you today?", Ct);
         await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the first answer, heard whole");
         var before = harness.Outputs.Count;
         await harness.Session.SendTextAsync(Question, Ct);
-        var outputs = await harness.WaitForAsync(o => o.Skip(before).OfType<HeardAudio>().Count() >= 100, "a second of the long answer played");
-        var item = outputs.Skip(before).OfType<HeardAudio>().First().ItemId;
-        Assert.Equal(1, harness.ReceivedEvents.Count(e => e == "response.done")); // the long answer is still coming
-        serverTime.Advance(TimeSpan.FromMinutes(61));
-        await harness.WaitForAsync(o => o.Any(s => s is StateOutput { State: VoiceSessionState.Reconnecting }), "the connection's end");
-        return item;
+        return before;
     }
 
     /// <summary>The outputs after <paramref name="item"/>'s final transcript (none before it).</summary>
