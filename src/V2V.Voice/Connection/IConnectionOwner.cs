@@ -1,6 +1,5 @@
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
-
 using V2V.Voice.Input;
 
 namespace V2V.Voice.Connection;

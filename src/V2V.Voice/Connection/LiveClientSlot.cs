@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using V2V.Audio;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ServerEvents;
@@ -16,9 +17,6 @@ namespace V2V.Voice.Connection;
 /// </summary>
 internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics metrics, OpenTurnAudio? openTurn = null, double? loudDbfs = null)
 {
-    // The mean square of a sample at the loud level (RMS of a chunk above it: loud); infinite when nothing is measured.
-    private readonly double _loudMeanSquare = loudDbfs is { } dbfs ? Math.Pow(32768 * Math.Pow(10, dbfs / 20), 2) : double.PositiveInfinity;
-
     // Pieces of a replayed turn: a few messages per second of it, each far below any message limit.
     private const int ReplayPieceMs = 200;
 
@@ -185,7 +183,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 {
                     await client.SendAudioAsync(MemoryMarshal.AsBytes(chunk.AsSpan()).ToArray(), ct).ConfigureAwait(false);
                     CountSent(chunk);
-                    if (IsLoud(chunk))
+                    if (loudDbfs is { } loud && Pcm16Level.Dbfs(chunk) > loud)
                     {
                         loudSamples += chunk.Length;
                     }
@@ -214,20 +212,6 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             }
             throw;
         }
-    }
-
-    private bool IsLoud(short[] chunk)
-    {
-        if (double.IsPositiveInfinity(_loudMeanSquare) || chunk.Length == 0)
-        {
-            return false;
-        }
-        double sum = 0;
-        foreach (var sample in chunk)
-        {
-            sum += (double)sample * sample;
-        }
-        return sum / chunk.Length > _loudMeanSquare;
     }
 
     /// <summary>Sends a replayed turn in pieces, each counted (and kept again: the turn is open on the new connection too).</summary>

@@ -85,9 +85,15 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>
     public async ValueTask RunAsync(string reason, CancellationToken ct)
     {
+        UserMovedOn();
+        await CutAsync(reason, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>What was to be asked of the service for what the user left behind is not asked: an owed answer, a continuation.</summary>
+    private void UserMovedOn()
+    {
         responses?.UserMovedOn();
         continuation?.UserMovedOn();
-        await CutAsync(reason, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -106,8 +112,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
     /// </summary>
     public async ValueTask RunForServerSpeechAsync(CancellationToken ct)
     {
-        responses?.UserMovedOn();
-        continuation?.UserMovedOn();
+        UserMovedOn();
         await RunAsync("the server heard speech", serverCancels: true, ct).ConfigureAwait(false);
     }
 

@@ -80,8 +80,8 @@ internal sealed class SessionConnection(
             {
                 return; // already ended, e.g. by the fatal error the server sent before it closed
             }
-            // An answer that came whole plays on (its words join the new connection once heard); one still coming is
-            // over, as the new connection starts clean.
+            // An answer that came whole plays on (its words join the new connection once heard); one still coming plays
+            // what of it came, cut short, and the new connection continues it.
             await bargeIn.ConnectionEndingAsync("the connection ended", ct).ConfigureAwait(false);
             // Time to first audio is measured per connection: a turn that ended on this one is not timed by an answer
             // on the next (that would count the reconnect as the model's latency).

@@ -190,14 +190,19 @@ internal sealed class TurnTracker
     /// cancelled there and its <c>response.done</c> awaited, as at a barge-in. Nothing is truncated: what of it will be
     /// heard is not known yet.
     /// </summary>
-    public void OnResponseEndedWithItsConnection()
+    public void OnResponseEndedWithItsConnection() => CancelActive();
+
+    /// <summary>The response in progress (returned, null when none) is cancelled: its late output dropped, its <c>response.done</c> awaited.</summary>
+    private string? CancelActive()
     {
-        if (ActiveResponseId is { } ended)
+        var cancelled = ActiveResponseId;
+        if (cancelled is not null)
         {
-            _cancelled.Add(ended);
+            _cancelled.Add(cancelled);
             ActiveResponseId = null;
-            AwaitingDoneOf = ended;
+            AwaitingDoneOf = cancelled;
         }
+        return cancelled;
     }
 
     /// <summary>The cancelled response's <c>response.done</c> did not come in time: stop waiting for it.</summary>
@@ -212,13 +217,7 @@ internal sealed class TurnTracker
     /// </summary>
     public BargeInPlan BargeIn(string? heardItemId, double playedMs)
     {
-        var cancelled = ActiveResponseId;
-        if (cancelled is not null)
-        {
-            _cancelled.Add(cancelled);
-            ActiveResponseId = null;
-            AwaitingDoneOf = cancelled;
-        }
+        var cancelled = CancelActive();
 
         var truncates = new List<TruncateOrder>();
         var at = heardItemId is null ? -1 : _order.IndexOf(heardItemId);
