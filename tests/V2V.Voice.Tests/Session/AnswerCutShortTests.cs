@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
+using static V2V.Voice.Tests.Support.CreatedItem;
 
 namespace V2V.Voice.Tests.Session;
 
@@ -167,11 +168,4 @@ public sealed class AnswerCutShortTests
     }
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    private static string? Role(JsonElement created) =>
-        created.GetProperty("item").TryGetProperty("role", out var role) ? role.GetString() : null;
-
-    private static string? TextOf(JsonElement created) =>
-        created.GetProperty("item").TryGetProperty("content", out var content) && content.GetArrayLength() > 0
-            && content[0].TryGetProperty("text", out var text) ? text.GetString() : null;
 }

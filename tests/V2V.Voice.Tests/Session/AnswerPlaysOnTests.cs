@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
+using static V2V.Voice.Tests.Support.CreatedItem;
 
 namespace V2V.Voice.Tests.Session;
 
@@ -211,9 +212,5 @@ public sealed class AnswerPlaysOnTests
         outputs.OfType<ErrorOutput>().Where(e => e.Code != "session_expired");
 
     private static IEnumerable<string> AssistantTexts(IEnumerable<JsonElement> created) =>
-        created.Where(e => e.GetProperty("item").TryGetProperty("role", out var role) && role.GetString() == "assistant").Select(e => TextOf(e)!);
-
-    private static string? TextOf(JsonElement created) =>
-        created.GetProperty("item").TryGetProperty("content", out var content) && content.GetArrayLength() > 0
-            && content[0].TryGetProperty("text", out var text) ? text.GetString() : null;
+        created.Where(e => Role(e) == "assistant").Select(e => TextOf(e)!);
 }
