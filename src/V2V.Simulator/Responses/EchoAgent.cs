@@ -72,8 +72,9 @@ internal sealed class EchoAgent(SimulatorScript? script)
 
     /// <summary>
     /// Asked to go on from an answer cut short (the conversation ends with a system message, and after the turn being
-    /// answered come assistant words that begin its answer, as a client that lost its connection mid-answer gives them):
-    /// the rest of <paramref name="answer"/>, as a model asked to continue says it. Otherwise the whole answer.
+    /// answered come assistant words that begin its answer, as a client that lost its connection mid-answer gives them, or
+    /// as its own voice says them, truncated where the listener's hearing ended): the rest of <paramref name="answer"/>, as
+    /// a model asked to continue says it. Otherwise the whole answer.
     /// </summary>
     private static string RestAfterTheWordsSaid(IReadOnlyList<ConversationItem> context, ConversationItem turn, string answer)
     {
@@ -84,7 +85,7 @@ internal sealed class EchoAgent(SimulatorScript? script)
         var said = string.Join(' ', context.SkipWhile(i => i != turn).Skip(1)
             .Where(i => i.Role == "assistant")
             .SelectMany(i => i.Content)
-            .Select(p => (p.Text ?? p.Transcript)?.Trim())
+            .Select(p => (p.Text ?? p.HeardWords)?.Trim())
             .Where(t => !string.IsNullOrEmpty(t)));
         if (said.Length == 0 || said.Length >= answer.Length || !answer.StartsWith(said, StringComparison.Ordinal))
         {

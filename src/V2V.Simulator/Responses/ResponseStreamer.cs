@@ -84,7 +84,8 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
     {
         var totalMs = Pcm.Ms(planned.Audio.Length);
         var item = new ConversationItem { Type = "message", Role = "assistant", Status = "in_progress" };
-        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty };
+        var words = planned.Transcript.Split(' ');
+        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, Words = words };
         item.Content.Add(part);
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, part, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }));
         if (offsetMs == 0)
@@ -93,7 +94,6 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
             await Pacer.WaitAsync(r.AudioDelay, TimeProvider.System, r.Token).ConfigureAwait(false);
         }
 
-        var words = planned.Transcript.Split(' ');
         var wordsSent = 0;
         for (var start = 0; start < planned.Audio.Length;)
         {
@@ -104,7 +104,10 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
             yield return new ResponseStep.Emit(() =>
             {
                 var chunk = planned.Audio.AsSpan(chunkStart, end - chunkStart);
-                part.AudioSamples = end;
+                if (!part.Truncated)
+                {
+                    part.AudioSamples = end;
+                }
                 r.AudioSamplesSent += end - chunkStart;
                 List<JsonObject> events = [OutputItemEvents.Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, config.OutputFormat)))];
 
@@ -114,7 +117,10 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
                 {
                     var text = string.Join(' ', words[wordsSent..due]);
                     var delta = wordsSent == 0 ? text : " " + text;
-                    part.Transcript += delta;
+                    if (!part.Truncated)
+                    {
+                        part.Transcript += delta;
+                    }
                     wordsSent = due;
                     var transcriptDelta = OutputItemEvents.Delta(Profile.AudioTranscriptDelta, r, index, item, delta);
                     if (Profile.IsGa)
@@ -130,7 +136,10 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
 
         yield return new ResponseStep.Emit(() =>
         {
-            part.Transcript = planned.Transcript;
+            if (!part.Truncated)
+            {
+                part.Transcript = planned.Transcript;
+            }
             conversation.Trim();
             return items.CloseOpen(r, "completed");
         });

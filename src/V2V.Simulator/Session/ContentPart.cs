@@ -36,6 +36,23 @@ internal sealed class ContentPart
 
     public int AudioSamples { get; set; }
 
+    /// <summary>The words the planned audio says, in order (null for audio a client sent): the model knows what its own voice says.</summary>
+    public string[]? Words { get; init; }
+
+    /// <summary>
+    /// Cut by a truncate: the part's audio ends there for good. A response still generating it (its cancel not yet taken
+    /// effect) goes on sending deltas, but the conversation holds no more of it than the listener heard.
+    /// </summary>
+    public bool Truncated { get; set; }
+
+    /// <summary>
+    /// What the part says as the model hears it: the words whose audio starts within the audio it holds. The service
+    /// deletes a truncated part's transcript, but the model still hears the audio left, so it knows where its words stopped.
+    /// </summary>
+    public string? HeardWords => Words is null || Audio is null
+        ? Transcript
+        : string.Join(' ', Words[..WordsStartedBy(AudioMs, Words.Length, V2V.Simulator.Audio.Pcm.Ms(Audio.Length))]);
+
     public int AudioMs => V2V.Simulator.Audio.Pcm.Ms(AudioSamples);
 
     /// <summary>Number of words of <paramref name="words"/> whose audio has started by <paramref name="ms"/>.</summary>

@@ -115,6 +115,7 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
 
         part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
         part.Transcript = string.Empty;
+        part.Truncated = true;
         return new Reply([new JsonObject
         {
             ["type"] = "conversation.item.truncated",

@@ -76,6 +76,32 @@ public sealed class CancelAndBargeInTests
     }
 
     [Fact]
+    public async Task ATruncate_WhileTheCancelledResponseStillSends_EndsTheItemThere_ItsLaterDeltasDoNotGrowIt()
+    {
+        // A barge-in sends the cancel and the truncate together; deltas keep coming until the cancel takes effect. The
+        // conversation keeps the item as truncated: no audio past the cut, no transcript grown back.
+        await using var server = await Servers.StartAsync(o =>
+        {
+            SlowGeneration(o);
+            o.CancelDelay = TimeSpan.FromSeconds(1);
+        });
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await ConversationHelpers.AskWithAudioAsync(client, beta: false, speechMs: 3000);
+        var itemId = (await client.UntilAsync("response.output_audio.delta")).Last().Str("item_id");
+
+        await client.SendAsync(new JsonObject { ["type"] = "response.cancel" });
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.truncate", ["item_id"] = itemId, ["content_index"] = 0, ["audio_end_ms"] = 20 });
+        var events = await client.UntilAllAsync("response.done", "rate_limits.updated");
+        Assert.Contains(events.SkipWhile(e => e.Type() != "conversation.item.truncated"), e => e.Type() == "response.output_audio_transcript.delta");
+
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.retrieve", ["item_id"] = itemId });
+        Assert.Equal(string.Empty, (await client.NextAsync())["item"]!["content"]![0]!.Str("transcript"));
+        await client.SendAsync(new JsonObject { ["type"] = "conversation.item.truncate", ["item_id"] = itemId, ["content_index"] = 0, ["audio_end_ms"] = 21 });
+        Assert.Equal("Audio content of 20ms is already shorter than 21ms", (await client.NextAsync())["error"]!.Str("message"));
+    }
+
+    [Fact]
     public async Task CancelWithoutResponse_GetsOpenAisError()
     {
         await using var server = await Servers.StartAsync();
