@@ -24,6 +24,9 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
     private SpokenTurn? _awaited;
     private bool _owed;
 
+    /// <summary>The item of the answer cut short whose end is awaited (null when none is).</summary>
+    public string? AwaitedItemId => _awaited?.ItemId;
+
     /// <summary>The answer's <paramref name="turn"/> plays on: once heard to its end, the next connection continues it.</summary>
     public void AwaitEndOf(SpokenTurn turn)
     {

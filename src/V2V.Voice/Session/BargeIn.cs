@@ -82,6 +82,21 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         return true;
     }
 
+    /// <summary>
+    /// The connection an answer was cut short on goes on after all (its renewal failed): the answer's item there holds what
+    /// the service made of it before the cancel took effect, more than came. It is truncated at the audio that came (all of
+    /// which plays), so the continuation asked there goes on from the last word the listener hears.
+    /// </summary>
+    public async ValueTask ConnectionKeptAsync(CancellationToken ct)
+    {
+        if (continuation?.AwaitedItemId is not { } itemId || turns.TruncateAtReceived(itemId) is not { } truncate)
+        {
+            return;
+        }
+        await SendAsync(truncate, ct).ConfigureAwait(false);
+        context.Logger.LogInformation("The renewal failed after an answer was cut short: {Item} truncated at the {EndMs} ms of it that came", truncate.ItemId, truncate.AudioEndMs);
+    }
+
     /// <summary>A barge-in for the user (speech, text, an interrupt, leaving): an answer asked for before is owed no more.</summary>
     public async ValueTask RunAsync(string reason, CancellationToken ct)
     {
@@ -152,12 +167,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         }
         foreach (var truncate in plan.Truncates)
         {
-            await context.SendAsync(new ConversationItemTruncateEvent
-            {
-                ItemId = truncate.ItemId,
-                ContentIndex = truncate.ContentIndex,
-                AudioEndMs = truncate.AudioEndMs,
-            }, ct).ConfigureAwait(false);
+            await SendAsync(truncate, ct).ConfigureAwait(false);
             context.Logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, turns.ReceivedMs(truncate.ItemId));
         }
 
@@ -166,4 +176,11 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         context.Metrics.Interruptions.Add(1);
         return unheard;
     }
+
+    private ValueTask SendAsync(TruncateOrder truncate, CancellationToken ct) => context.SendAsync(new ConversationItemTruncateEvent
+    {
+        ItemId = truncate.ItemId,
+        ContentIndex = truncate.ContentIndex,
+        AudioEndMs = truncate.AudioEndMs,
+    }, ct);
 }

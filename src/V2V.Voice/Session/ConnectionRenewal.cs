@@ -60,6 +60,7 @@ internal sealed class ConnectionRenewal(
             await conversation.ResumeAsync(ct).ConfigureAwait(false);
             return;
         }
+        await bargeIn.ConnectionKeptAsync(ct).ConfigureAwait(false);
         if (unheard is null)
         {
             responses.KeptTheOldConnection(); // nothing was cut before a word of it was heard: what was asked of it, it still answers

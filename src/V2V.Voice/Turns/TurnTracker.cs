@@ -229,10 +229,11 @@ internal sealed class TurnTracker
         // An item of an ended connection (an answer playing on across it) is not on the live one: nothing to truncate there.
         var heard = _items[heardItemId!];
         var played = Math.Round(playedMs);
-        if (!heard.OnOldConnection && heard.ReceivedMs > 0 && !heard.Truncated && (played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled))
+        // Cut once already (an answer cut short, truncated at the audio received): cut again only shorter.
+        var end = heard.TruncatedAtMs ?? Math.Floor(heard.ReceivedMs);
+        if (!heard.OnOldConnection && heard.ReceivedMs > 0 && (played < end || (heard.TruncatedAtMs is null && heard.ResponseId == cancelled)))
         {
-            truncates.Add(new TruncateOrder(heardItemId!, heard.ContentIndex, (int)Math.Clamp(played, 0, Math.Floor(heard.ReceivedMs))));
-            heard.Truncated = true;
+            truncates.Add(Truncate(heardItemId!, heard, (int)Math.Clamp(played, 0, end)));
         }
 
         // Every later item was queued behind it, never heard: the rest of a long answer, or the live connection's answer
@@ -240,14 +241,34 @@ internal sealed class TurnTracker
         for (var i = at + 1; i < _order.Count; i++)
         {
             var later = _items[_order[i]];
-            if (!later.OnOldConnection && later.ReceivedMs > 0 && !later.Truncated)
+            if (!later.OnOldConnection && later.ReceivedMs > 0 && later.TruncatedAtMs is not 0)
             {
-                truncates.Add(new TruncateOrder(_order[i], later.ContentIndex, 0));
-                later.Truncated = true;
+                truncates.Add(Truncate(_order[i], later, 0));
             }
         }
 
         return new BargeInPlan(cancelled, truncates);
+    }
+
+    /// <summary>
+    /// An answer cut short whose connection goes on after all (a renewal that failed): the service made more of it than
+    /// came before the cancel took effect, and what came all plays. Its item is truncated at the audio received, so the
+    /// conversation holds what the listener hears and the model goes on from there. Null when there is nothing to cut
+    /// (unknown, of an ended connection, no audio, or cut already).
+    /// </summary>
+    public TruncateOrder? TruncateAtReceived(string itemId)
+    {
+        if (!_items.TryGetValue(itemId, out var item) || item.OnOldConnection || item.ReceivedMs <= 0 || item.TruncatedAtMs is not null)
+        {
+            return null;
+        }
+        return Truncate(itemId, item, (int)Math.Floor(item.ReceivedMs));
+    }
+
+    private static TruncateOrder Truncate(string itemId, ItemAudio item, int audioEndMs)
+    {
+        item.TruncatedAtMs = audioEndMs;
+        return new TruncateOrder(itemId, item.ContentIndex, audioEndMs);
     }
 
     private sealed class ItemAudio(string responseId, int contentIndex)
@@ -260,8 +281,8 @@ internal sealed class TurnTracker
 
         public bool Whole { get; set; }
 
-        /// <summary>Cut once: its audio on the service ends there, and a truncate past that end is refused (<c>invalid_value</c>).</summary>
-        public bool Truncated { get; set; }
+        /// <summary>Where it was cut (null: never): its audio on the service ends there, and a truncate past that end is refused (<c>invalid_value</c>).</summary>
+        public double? TruncatedAtMs { get; set; }
 
         /// <summary>It came on a connection that has since been replaced: the live one has no such item to truncate.</summary>
         public bool OnOldConnection { get; set; }

@@ -115,7 +115,49 @@ public sealed class AnswerCutShortTests
         Assert.Equal(Normalize(Answer), Normalize(said + " " + rest));
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4, FakeTimeProvider? clientClock = null) => SessionHarness.StartAsync(o =>
+    [Fact]
+    public async Task ARenewalThatFails_AfterCuttingAnAnswerShort_TruncatesItWhereItsAudioEnded_AndTheOldConnectionContinuesIt()
+    {
+        // As above, but the service refuses the renewal's connection: the old one goes on. The service went on making the
+        // answer until the cancel took effect (a second and a half here: three seconds of voice that never came), so its
+        // conversation holds more of it than the listener hears. Truncated where the audio that came ends, the answer is
+        // continued from the last word heard, not from where the service stopped.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+        await using var harness = await StartAsync(clock, generationSpeed: 2, clientClock: clock, cancelDelay: TimeSpan.FromSeconds(1.5));
+
+        var before = await LearnThePaceAndAskAsync(harness);
+        var outputs = await harness.WaitForAsync(o => o.Skip(before).OfType<HeardAudio>().Count() >= 100, "a second of the long answer played");
+        var cutItem = outputs.Skip(before).OfType<HeardAudio>().First().ItemId;
+        Assert.Equal(1, harness.ReceivedEvents.Count(e => e == "response.done")); // the long answer is still coming
+        harness.Server.Options.Faults.RefuseHandshakeStatusCode = 503;
+        clock.Advance(TimeSpan.FromMinutes(29.6));
+
+        outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the continuation, heard whole");
+        Assert.Single(outputs.OfType<StateOutput>(), s => s.State == VoiceSessionState.Connected); // the first connection only
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+        Assert.Single(harness.Sent("response.cancel"));
+
+        // Truncated once, where the audio that came (all of which played) ends.
+        var truncate = Assert.Single(harness.Sent("conversation.item.truncate"));
+        Assert.Equal(cutItem, truncate.GetProperty("item_id").GetString());
+        var heardMs = outputs.OfType<HeardAudio>().Last(a => a.ItemId == cutItem).ItemEndMs;
+        Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), heardMs - 20, heardMs + 1);
+
+        // The old connection already holds the words (the answer's own item): none are given again, and it is asked to go on.
+        Assert.DoesNotContain(harness.Sent("conversation.item.create"), e => Role(e) == "assistant");
+        Assert.Single(harness.Sent("conversation.item.create"), e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        var said = Words(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == cutItem).Select(t => t.Text)));
+        var rest = Words(string.Concat(AfterTheEndOf(cutItem, outputs).OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)));
+        var whole = Words(Answer);
+        Assert.Equal(whole[^rest.Length..], rest); // the end of the answer
+        // The words the transcript says were heard are the pace's estimate, the service's where its audio ends: they meet
+        // within a word or two. Without the truncate, three seconds of words (seven or more) would be missing between them.
+        Assert.InRange(said.Length + rest.Length, whole.Length - 2, whole.Length + 2);
+    }
+
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4, FakeTimeProvider? clientClock = null, TimeSpan? cancelDelay = null) => SessionHarness.StartAsync(o =>
     {
         o.PaceOutput = true;
         o.MaxHistory = 20;
@@ -130,6 +172,7 @@ public sealed class AnswerCutShortTests
         s.SpeedFactor = 1;
         s.GenerationSpeed = generationSpeed; // 4: as the service, which sends an answer four times faster than it is played
         s.SplitAnswersLongerThanMs = 0; // one item
+        s.CancelDelay = cancelDelay ?? s.CancelDelay;
     });
 
     /// <summary>
@@ -166,6 +209,8 @@ public sealed class AnswerCutShortTests
         var end = outputs.ToList().FindIndex(o => o is TranscriptOutput { IsFinal: true } t && t.ItemId == item);
         return end < 0 ? [] : outputs.Skip(end + 1);
     }
+
+    private static string[] Words(string s) => s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
     private static string Normalize(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

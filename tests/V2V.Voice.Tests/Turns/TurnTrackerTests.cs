@@ -71,6 +71,27 @@ public sealed class TurnTrackerTests
     }
 
     [Fact]
+    public void AnAnswerCutShort_OnAConnectionThatGoesOn_IsTruncatedAtTheAudioReceived_AndShorterStill_WhenTheUserCutsItWhilePlayingOn()
+    {
+        // A renewal failed after the answer was cut short: the old connection's item holds more than came. Cut at what came
+        // (all of which plays); the user cutting in while it plays cuts it again, shorter, and never at or past that end.
+        var turns = new TurnTracker();
+        turns.OnResponseCreated("resp_1");
+        turns.OnAudioReceived("item_1", 0, "resp_1", 2400.6);
+        turns.OnResponseEndedWithItsConnection();
+
+        Assert.Equal(new TruncateOrder("item_1", 0, 2400), turns.TruncateAtReceived("item_1"));
+        Assert.Null(turns.TruncateAtReceived("item_1")); // cut once: not again at the same end
+        Assert.Empty(turns.BargeIn("item_1", 2400).Truncates);
+        Assert.Equal([new TruncateOrder("item_1", 0, 1700)], turns.BargeIn("item_1", 1700).Truncates);
+
+        turns.OnAudioReceived("item_2", 0, "resp_2", 900);
+        turns.OnNewConnection();
+        Assert.Null(turns.TruncateAtReceived("item_2")); // the new connection never had it
+        Assert.Null(turns.TruncateAtReceived("item_9"));
+    }
+
+    [Fact]
     public void BargeIn_TruncatesLaterItemsOfTheSameAnswer_ThatWereNeverHeard_AtZero()
     {
         // Long answers come as several items: those after the one being heard must not stay in the conversation whole.
