@@ -11,7 +11,7 @@ namespace V2V.Voice.Session;
 /// asks for a look on the control lane; on the actor (a consistent view), the plan is asked whether now is the time:
 /// at a quiet moment, forced once no answer is coming, or, close to the end, forced mid-answer. A forced renewal that
 /// cut an answer before a word of it was heard, and then could not connect, asks the old connection for that answer
-/// again. Holds no state of its own.
+/// again; one it cut short is truncated there where the audio that came ends. Holds no state of its own.
 /// </summary>
 internal sealed class ConnectionRenewal(
     SessionContext context,
