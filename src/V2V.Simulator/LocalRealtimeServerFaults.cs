@@ -50,6 +50,13 @@ public sealed class LocalRealtimeServerFaults
     public string ErrorMessage { get; set; } = "The server had an error while processing your request. Sorry about that!";
 
     /// <summary>
+    /// Errors name no client event (<c>error.event_id</c> null), as the service's have been seen to do even for a client
+    /// that sent ids (a truncate's <c>invalid_value</c>): a client must recognise its refusals by their code and what it
+    /// has outstanding, not only by the id it sent.
+    /// </summary>
+    public bool ErrorsNameNoEvent { get; set; }
+
+    /// <summary>
     /// Fail the user's transcription: each committed turn gets <c>conversation.item.input_audio_transcription.failed</c>
     /// instead of <c>.completed</c>, as the service reports audio it could not transcribe.
     /// </summary>

@@ -40,7 +40,7 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
     public Task SendErrorAsync(RealtimeError error)
     {
         logger.LogDebug("Error to client: {Code} {Message}", error.Code, error.Message);
-        return SendAsync(error.ToEvent());
+        return SendAsync((faults.ErrorsNameNoEvent ? error with { EventId = null } : error).ToEvent());
     }
 
     private ReadOnlyMemory<byte> Write(JsonObject evt)

@@ -23,6 +23,22 @@ public sealed class FaultTests
         Assert.Equal(3, client.Received.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ErrorsNameNoEvent_SendsRefusalsWithoutTheClientsEventId(bool nameNoEvent)
+    {
+        await using var server = await Servers.StartAsync(o => o.Faults.ErrorsNameNoEvent = nameNoEvent);
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+
+        await client.SendRawAsync("""{"type":"response.cancel","event_id":"c1"}""");
+        var error = (await client.NextAsync())["error"]!;
+
+        Assert.Equal("response_cancel_not_active", error.Str("code"));
+        Assert.Equal(nameNoEvent ? null : "c1", error["event_id"]?.GetValue<string>());
+    }
+
     [Fact]
     public async Task CloseAfterEvents_CanAbortLikeANetworkLoss()
     {
