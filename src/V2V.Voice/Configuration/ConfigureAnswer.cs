@@ -28,10 +28,16 @@ internal sealed class ConfigureAnswer
 
     public void Accepted() => _answer.TrySetResult(null);
 
-    /// <summary>True when <paramref name="error"/> refuses the configure's update (it was noted as the answer).</summary>
+    /// <summary>
+    /// True when <paramref name="error"/> refuses the configure's update (it was noted as the answer): it names the update,
+    /// or, naming no event (the service does not always say which event it refuses), it comes while the update is
+    /// unanswered and names a parameter of the session.
+    /// </summary>
     public bool IsRefusal(ErrorEvent error)
     {
-        if (EventId is null || error.Error.EventId != EventId)
+        var named = error.Error.EventId;
+        var unnamedOfTheSession = named is null && !_answer.Task.IsCompleted && error.Error.Param?.StartsWith("session.", StringComparison.Ordinal) == true;
+        if (EventId is null || (named != EventId && !unnamedOfTheSession))
         {
             return false;
         }

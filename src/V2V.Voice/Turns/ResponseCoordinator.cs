@@ -76,11 +76,13 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// Our last create refused because the service still has a response active (one this side did not know of, or a
     /// cancelled one it held longer than <see cref="CancelledResponseDoneWait"/>): it is asked for again, once, after
     /// the next <c>response.done</c>, unless a later request supersedes it. A retry refused again is reported, never
-    /// dropped silently. False when <paramref name="error"/> is no such refusal.
+    /// dropped silently. False when <paramref name="error"/> is no such refusal. An error naming no event (the service does
+    /// not always say which event it refuses) is ours when it has this code and a create of ours is unanswered: only a
+    /// create is refused so, and this side sends every create.
     /// </summary>
     public async ValueTask<bool> OnRefusedAsync(ErrorEvent error, CancellationToken ct)
     {
-        if (error.Error.Code != ActiveResponseCode || _lastCreate is not { } last || last.EventId != error.Error.EventId)
+        if (error.Error.Code != ActiveResponseCode || _lastCreate is not { } last || (error.Error.EventId is { } named && named != last.EventId))
         {
             return false;
         }

@@ -60,6 +60,26 @@ public sealed class ConfigurationRefusalTests
     }
 
     [Fact]
+    public async Task RefusedConfiguration_InAnErrorNamingNoEvent_StillFailsTheStart_WithTheServicesMessage()
+    {
+        // The service does not always say which event it refuses: an error naming a session parameter while the
+        // configuration is unanswered is its refusal, not a wait until the connect timeout.
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 20, Faults = { ErrorsNameNoEvent = true } }, Ct);
+        var options = new VoiceSessionOptions
+        {
+            Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", ConnectTimeout = TimeSpan.FromMinutes(5) },
+            PaceOutput = false,
+            MaxTokens = 4097,
+        };
+
+        var refused = await Assert.ThrowsAsync<VoiceSessionConfigurationException>(() => VoiceSession.StartAsync(options, cancellationToken: Ct));
+
+        Assert.Equal("session.max_output_tokens", refused.Param);
+        Assert.Equal(nameof(VoiceSessionOptions.MaxTokens), refused.Option);
+        Assert.Contains("4097", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConfigurationRefusedOnAReconnect_EndsTheSession_WithOneFatalErrorNamingTheSetting()
     {
         VoiceSessionOptions? options = null;

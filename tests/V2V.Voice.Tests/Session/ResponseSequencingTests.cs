@@ -33,17 +33,20 @@ public sealed class ResponseSequencingTests
         Assert.Contains("You said: what time is it", said, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task CreateRefusedForAStillActiveResponse_IsAskedForAgainAfterItsDone_AndAnswered()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CreateRefusedForAStillActiveResponse_IsAskedForAgainAfterItsDone_AndAnswered(bool errorNamesTheCreate)
     {
         // The cancelled answer stays active on the service far longer than the session waits for its response.done
-        // (3 s): the session then asks anyway, the service refuses (naming the create's event id), and the session asks
-        // once more after that answer's response.done.
+        // (3 s): the session then asks anyway, the service refuses (naming the create's event id, or, as it sometimes
+        // does, no event), and the session asks once more after that answer's response.done.
         await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
         {
             s.SpeedFactor = 1;
             s.Pace = V2V.Simulator.ResponsePace.RealTime;
             s.CancelDelay = TimeSpan.FromSeconds(10);
+            s.Faults.ErrorsNameNoEvent = !errorNamesTheCreate;
         });
         // The agent echoes the text: an answer of some twenty seconds, still being generated when the cancel ends it.
         var story = string.Join(' ', Enumerable.Repeat("Tell me a long story about the sea and the ships that sail on it at night.", 4));
