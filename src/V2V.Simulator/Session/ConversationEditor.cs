@@ -27,6 +27,9 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         return (part, events);
     }
 
+    /// <summary>The longest item id a client may give (the service's limit, not in the published schema).</summary>
+    public const int MaxItemIdLength = 32;
+
     public Reply Create(JsonElement root, string? eventId)
     {
         string? previous = null;
@@ -40,6 +43,13 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         }
 
         var json = root.GetProperty("item");
+        if (json.TryGetProperty("id", out var given) && given.GetString() is { Length: > MaxItemIdLength } tooLong)
+        {
+            // A GUID (36) or a prefixed one is too long: the service refuses the item and the client's context lacks it.
+            return Reply.Refused(RealtimeError.Invalid("string_above_max_length",
+                $"Invalid 'item.id': string too long. Expected a string with maximum length {MaxItemIdLength}, but got a string with length {tooLong.Length} instead.", "item.id", eventId));
+        }
+
         if (json.TryGetProperty("id", out var id) && id.GetString() is { } existing && conversation.Find(existing) is not null)
         {
             return Reply.Refused(RealtimeError.Invalid("item_already_exists", $"Item with item_id '{existing}' already exists.", "item.id", eventId));

@@ -51,6 +51,7 @@ public sealed class ConversationEditorTests
     [Theory]
     [InlineData("""{"previous_item_id":"item_missing","item":{"type":"message","role":"user","content":[]}}""", "item_not_found", "previous_item_id")]
     [InlineData("""{"item":{"id":"item_a","type":"message","role":"user","content":[]}}""", "item_already_exists", "item.id")]
+    [InlineData("""{"item":{"id":"3f2c9a4e-8d1b-4c7a-9e6f-2b5d8a1c4e7f","type":"message","role":"user","content":[]}}""", "string_above_max_length", "item.id")]
     [InlineData("""{"item":{"type":"mcp_call"}}""", "invalid_value", "item")]
     [InlineData("""{"item":{"type":"message","role":"user","content":[{"type":"input_image"}]}}""", "invalid_value", "item")]
     public void ARefusedCreate_IsAnErrorNamingTheEvent_AndChangesNothing(string create, string code, string param)
@@ -65,6 +66,21 @@ public sealed class ConversationEditorTests
         Assert.Equal(param, reply.Error?.Param);
         Assert.Equal("e1", reply.Error?.EventId);
         Assert.Equal(["item_a"], conversation.Items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void AnItemIdOf32Characters_IsTaken_OneOf33_IsRefusedInTheServicesWords()
+    {
+        var (editor, conversation) = Editor(DialectProfile.Ga);
+        var longest = new string('a', 32);
+
+        Assert.Null(editor.Create(Json(UserText(longest)), "e1").Error);
+        var refused = editor.Create(Json(UserText(longest + "b")), "e2").Error;
+
+        Assert.Equal("Invalid 'item.id': string too long. Expected a string with maximum length 32, but got a string with length 33 instead.", refused?.Message);
+        Assert.Equal([longest], conversation.Items.Select(i => i.Id));
+
+        static string UserText(string id) => "{\"item\":{\"id\":\"" + id + "\",\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}}";
     }
 
     [Fact]
