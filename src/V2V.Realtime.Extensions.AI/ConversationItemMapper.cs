@@ -17,6 +17,13 @@ internal static class ConversationItemMapper
 
     public static WireItem ToItem(MeaiItem item)
     {
+        if (item.Id is { Length: > WireItem.MaxIdLength } id)
+        {
+            // Refused here, by name, rather than by the service after the send, with the item missing from the context.
+            throw new ArgumentException(
+                $"RealtimeConversationItem.Id '{id}' is {id.Length} characters; the realtime service takes item ids of at most {WireItem.MaxIdLength} "
+                + "(a GUID is 36): leave it null for the service to give one, or use a shorter id.", nameof(item));
+        }
         var contents = item.Contents ?? [];
         if (contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
         {

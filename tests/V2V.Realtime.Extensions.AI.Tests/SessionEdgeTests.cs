@@ -7,8 +7,8 @@ using MeaiItem = Microsoft.Extensions.AI.RealtimeConversationItem;
 namespace V2V.Realtime.Extensions.AI.Tests;
 
 /// <summary>
-/// What MEAI cannot say through its own messages: a message with no realtime form is refused by name and the session
-/// goes on; one of our events as a message's raw representation is sent as it is; a refused event comes back as an
+/// What MEAI cannot say through its own messages: a message with no realtime form, or an item id too long for the
+/// service, is refused by name and the session goes on; one of our events as a message's raw representation is sent as it is; a refused event comes back as an
 /// error naming the message's id.
 /// </summary>
 public sealed class SessionEdgeTests
@@ -24,6 +24,10 @@ public sealed class SessionEdgeTests
 
         var refused = await Assert.ThrowsAsync<NotSupportedException>(() => session.SendAsync(new RealtimeClientMessage(), Ct));
         Assert.Contains("RawRepresentation", refused.Message, StringComparison.Ordinal);
+        // An item id the service would refuse (it takes 32 characters at most) is refused by name before it is sent.
+        var guid = Guid.NewGuid().ToString();
+        var tooLong = await Assert.ThrowsAsync<ArgumentException>(() => session.SendAsync(new CreateConversationItemRealtimeClientMessage(new MeaiItem([new TextContent("Hi")], guid, ChatRole.User)), Ct));
+        Assert.Contains($"RealtimeConversationItem.Id '{guid}' is 36 characters", tooLong.Message, StringComparison.Ordinal);
 
         // Our own event rides as the raw representation; the delete of an unknown item is refused by the server,
         // naming the message's id.

@@ -10,7 +10,13 @@ namespace V2V.Realtime.Protocol.Models;
 /// </summary>
 public sealed class RealtimeConversationItem
 {
-    /// <summary>The item id, e.g. <c>item_...</c>.</summary>
+    /// <summary>
+    /// The longest id a client may give an item it creates: the service refuses a longer one
+    /// (<c>string_above_max_length</c>; a GUID is 36 characters). The published schema does not say so.
+    /// </summary>
+    public const int MaxIdLength = 32;
+
+    /// <summary>The item id, e.g. <c>item_...</c>; at most <see cref="MaxIdLength"/> characters when the client gives it.</summary>
     [JsonPropertyName("id")] public string? Id { get; set; }
 
     /// <summary>The object type, <c>realtime.item</c>.</summary>
