@@ -21,9 +21,19 @@ internal sealed class SimulatorProcess : MeasuredProcess
     /// session's output then lasts as long as its audio, so N sessions are N concurrent streams. <paramref name="pace"/>
     /// <c>service</c> sends answers faster than real time, as the services do.
     /// </remarks>
+    /// <summary>
+    /// The one core the server runs on (<c>--server-core N</c>), null for any: with the harness run under
+    /// <c>taskset -c</c> on the other core, the bridge and its loopback peer no longer take turns on one core, which on
+    /// this 2-core machine is the part of a bridge's CPU that depends on how the peer happens to be scheduled.
+    /// </summary>
+    public static int? ServerCore { get; set; }
+
     public static async Task<SimulatorProcess> StartAsync(double speed, string extraArguments = "", string pace = "realtime")
     {
-        var info = new ProcessStartInfo("dotnet", $"\"{FindCli()}\" simulator --port 0 --pace {pace} --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}");
+        var command = $"\"{FindCli()}\" simulator --port 0 --pace {pace} --speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} {extraArguments}";
+        var info = ServerCore is { } core
+            ? new ProcessStartInfo("taskset", $"-c {core} dotnet {command}")
+            : new ProcessStartInfo("dotnet", command);
         info.Environment["DOTNET_gcServer"] = "0";
         var (process, address) = await StartUntilListeningAsync(info, "simulator", AddressIn, TimeSpan.FromSeconds(30), process =>
         {
