@@ -113,12 +113,27 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
 
     /// <summary>
     /// The schemas do not forbid extra properties, but OpenAI rejects them ("Unknown parameter"). Walks the
-    /// instance where the schema says which properties exist; through oneOf/anyOf only when the instance's
-    /// <c>type</c> picks exactly one branch.
+    /// instance where the schema says which properties exist, into the elements of arrays; through oneOf/anyOf only
+    /// when the instance's <c>type</c> (and, among branches of one type, their fixed values such as a role) picks exactly
+    /// one branch.
     /// </summary>
     private string? FindUnknownParameter(JsonObject? schema, JsonElement instance, string? prefix)
     {
         schema = Resolve(schema);
+        if (schema is not null && instance.ValueKind == JsonValueKind.Array && schema["items"] is JsonObject items)
+        {
+            // A message's content parts, a session's tools: each element is walked on its own.
+            var index = 0;
+            foreach (var element in instance.EnumerateArray())
+            {
+                if (FindUnknownParameter(items, element, $"{prefix}[{index++}]") is { } inElement)
+                {
+                    return inElement;
+                }
+            }
+            return null;
+        }
+
         if (schema is null || instance.ValueKind != JsonValueKind.Object)
         {
             return null;
@@ -154,14 +169,24 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
             return null;
         }
 
-        var type = typeElement.GetString();
-        var matches = Branches(schema)
-            .Where(b => b["properties"]?["type"] is JsonObject t
-                && ((t["const"] is JsonValue c && c.GetValue<string>() == type)
-                    || (t["enum"] is JsonArray e && e.Any(v => v?.GetValue<string>() == type))))
-            .ToList();
+        var matches = Branches(schema).Where(b => Allows(b, "type", typeElement)).ToList();
+        if (matches.Count > 1)
+        {
+            // GA's three message items share type "message" and differ by a fixed role: the instance's own values of the
+            // branches' fixed properties pick among them.
+            matches = matches.Where(b => b["properties"] is JsonObject properties && properties
+                .Where(p => p.Key != "type" && p.Value is JsonObject fixedValue && (fixedValue["const"] is not null || fixedValue["x-stainless-const"] is not null))
+                .All(p => !instance.TryGetProperty(p.Key, out var value) || Allows(b, p.Key, value))).ToList();
+        }
         return matches.Count == 1 ? matches[0] : null;
     }
+
+    /// <summary>Whether <paramref name="branch"/>'s property <paramref name="name"/> (a const or an enum of strings) allows <paramref name="value"/>.</summary>
+    private static bool Allows(JsonObject branch, string name, JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && value.GetString() is var text
+        && branch["properties"]?[name] is JsonObject property
+        && ((property["const"] is JsonValue c && c.GetValue<string>() == text)
+            || (property["enum"] is JsonArray e && e.Any(v => v?.GetValue<string>() == text)));
 
     /// <summary>
     /// The object branches of a union, through nested unions: GA's turn_detection is "anyOf [oneOf [server_vad,

@@ -30,7 +30,7 @@ internal sealed class SessionConfig
     /// <summary>When the server ends the session (unix seconds), from the session's lifetime.</summary>
     public long ExpiresAt { get; }
 
-    public string Model { get; private set; }
+    public string Model { get; }
 
     public string Instructions { get; private set; } = DefaultInstructions;
 
@@ -199,11 +199,6 @@ internal sealed class SessionConfig
 
     private void ApplyCommon(JsonElement s)
     {
-        if (s.TryGetProperty("model", out var model) && model.GetString() is { Length: > 0 } name)
-        {
-            Model = name;
-        }
-
         if (s.TryGetProperty("instructions", out var instructions))
         {
             Instructions = instructions.GetString() ?? string.Empty;

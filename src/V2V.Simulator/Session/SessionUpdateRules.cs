@@ -33,6 +33,13 @@ internal static class SessionUpdateRules
             return new("unsupported_session_type", "The local realtime server does not simulate transcription sessions.", "session.type");
         }
 
+        // The model is fixed when connecting ("any field except for voice and model" may be updated): the same one
+        // again is harmless, another is refused (the wording is ours; the service's is not on record).
+        if (At(session, "model") is { ValueKind: JsonValueKind.String } modelElement && modelElement.GetString() is { Length: > 0 } asked && asked != current.Model)
+        {
+            return new("invalid_value", $"Cannot update a session's model: it is '{current.Model}', chosen when connecting. Connect with model '{asked}' to use it.", "session.model");
+        }
+
         if (At(session, paths.Voice) is { ValueKind: JsonValueKind.String } voiceElement)
         {
             var voice = voiceElement.GetString()!;

@@ -14,7 +14,7 @@ public sealed class SessionUpdateTests
         await using var _c = client;
 
         await client.SendAsync(JsonNode.Parse("""
-            {"type":"session.update","session":{"type":"realtime","instructions":"Be brief.",
+            {"type":"session.update","session":{"type":"realtime","model":"gpt-realtime","instructions":"Be brief.",
              "audio":{"input":{"turn_detection":{"type":"server_vad","threshold":0.7,"silence_duration_ms":350}},
                       "output":{"voice":"marin"}}}}
             """)!.AsObject());
@@ -59,6 +59,9 @@ public sealed class SessionUpdateTests
     [InlineData("""{"type":"session.dance","event_id":"e1"}""", "invalid_value", "type")]
     [InlineData("""{"type":"input_audio_buffer.append","event_id":"e1","audio":"AAAA","pitch":"high"}""", "unknown_parameter", "pitch")]
     [InlineData("""{"type":"input_audio_buffer.append","event_id":"e1","audio":5}""", "invalid_type", "audio")]
+    [InlineData("""{"type":"conversation.item.create","event_id":"e1","item":{"type":"message","role":"user","content":[{"type":"input_text","txt":"hi"}]}}""", "unknown_parameter", "item.content[0].txt")]
+    [InlineData("""{"type":"conversation.item.create","event_id":"e1","item":{"type":"message","role":"system","foo":1,"content":[{"type":"input_text","text":"hi"}]}}""", "unknown_parameter", "item.foo")]
+    [InlineData("""{"type":"conversation.item.create","event_id":"e1","item":{"type":"message","role":"system","content":[{"type":"input_text","text":"hi","audio":"AAAA"}]}}""", "unknown_parameter", "item.content[0].audio")]
     public async Task BadEvents_GetErrorsNamingTheParam(string json, string code, string param)
     {
         await using var server = await Servers.StartAsync();
@@ -121,6 +124,8 @@ public sealed class SessionUpdateTests
     [InlineData(true, """{"input_audio_transcription":{"model":"my-whisper-deployment"}}""", "invalid_value", "session.input_audio_transcription.model", null)]
     // 5. Transcription sessions; turn detection's ranges (the service's) and idle timeout and eagerness (the schema's).
     [InlineData(false, """{"type":"transcription"}""", "unsupported_session_type", "session.type", null)]
+    // The model is chosen when connecting (gpt-realtime here): another is refused, the same one (above) is not.
+    [InlineData(false, """{"type":"realtime","model":"gpt-realtime-mini"}""", "invalid_value", "session.model", null)]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":1.5}}}}""", "decimal_above_max_value", "session.audio.input.turn_detection.threshold", "Invalid 'session.audio.input.turn_detection.threshold': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.")]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":-0.1}}}}""", "decimal_below_min_value", "session.audio.input.turn_detection.threshold", null)]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","prefix_padding_ms":-1}}}}""", "integer_below_min_value", "session.audio.input.turn_detection.prefix_padding_ms", "Invalid 'session.audio.input.turn_detection.prefix_padding_ms': integer below minimum value. Expected a value >= 0, but got -1 instead.")]
