@@ -26,6 +26,7 @@ internal sealed class ProtocolSchemas
             ?? throw new InvalidOperationException($"Embedded schema '{profile.SchemaResource}' is missing.");
         var document = JsonNode.Parse(stream)!.AsObject();
         ApplyNullable(document);
+        ApplyOpenStringUnions(document);
         if (profile.Dialect == RealtimeDialect.Beta)
         {
             ApplyErrata(document);
@@ -110,6 +111,39 @@ internal sealed class ProtocolSchemas
         }
 
         return map;
+    }
+
+    /// <summary>
+    /// "A string, or one of these strings" (a response's <c>conversation</c>: any string or <c>auto</c>/<c>none</c>) is
+    /// written as a <c>oneOf</c> of the two, which every listed value matches twice and so fails: it is an <c>anyOf</c>.
+    /// </summary>
+    internal static void ApplyOpenStringUnions(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj.ToList())
+                {
+                    ApplyOpenStringUnions(child);
+                }
+
+                if (obj["oneOf"] is JsonArray branches
+                    && branches.Any(b => b is JsonObject { Count: 1 } plain && plain["type"]?.GetValue<string>() == "string")
+                    && branches.All(b => b?["type"] is JsonValue t && t.GetValue<string>() == "string"))
+                {
+                    obj["anyOf"] = branches.DeepClone();
+                    obj.Remove("oneOf");
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    ApplyOpenStringUnions(child);
+                }
+
+                break;
+        }
     }
 
     /// <summary>OpenAPI 3.0 <c>nullable: true</c> means "or null"; JSON Schema needs it said with <c>anyOf</c>.</summary>

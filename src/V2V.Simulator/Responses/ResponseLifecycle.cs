@@ -47,11 +47,12 @@ internal sealed class ResponseLifecycle(SessionConfig config, Conversation conve
     {
         var modalities = request.Modalities ?? config.OutputModalities;
         IReadOnlyList<ConversationItem> context = conversation.Items.ToList();
-        if (request.InputTexts.Count > 0)
+        if (request.InputTexts is { } texts)
         {
+            // The request's own input replaces the conversation as the context; an empty one leaves none.
             var input = new ConversationItem { Type = "message", Role = "user" };
-            input.Content.Add(new ContentPart { Kind = ContentKind.InputText, Text = string.Join(' ', request.InputTexts) });
-            context = [input];
+            input.Content.Add(new ContentPart { Kind = ContentKind.InputText, Text = string.Join(' ', texts) });
+            context = texts.Count > 0 ? [input] : [];
         }
 
         var plan = agent.Plan(context, config, modalities.Contains("audio"), request.Instructions);

@@ -32,6 +32,28 @@ public sealed class TextAndToolTests
         Assert.Equal(created.Last()["item"]!.Str("id"), events.OfType(itemAdded).First().Str("previous_item_id"));
     }
 
+    [Fact]
+    public async Task AnOutOfBandResponse_AnswersItsOwnInput_AddsNothingToTheConversation_AndAnEmptyInputClearsTheContext()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendAsync(ConversationHelpers.UserText("in the conversation"));
+        await client.UntilAsync("conversation.item.done");
+
+        await client.SendRawAsync("""{"type":"response.create","response":{"conversation":"none","output_modalities":["text"],"input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"Summarize."}]}]}}""");
+        var events = await client.UntilAllAsync("response.done", "rate_limits.updated");
+
+        Assert.DoesNotContain(events, e => e.Type() is "error" or "conversation.item.added" or "conversation.item.done");
+        Assert.Equal("You said: Summarize.", events.OfType("response.output_text.done").Single().Str("text"));
+
+        await client.SendRawAsync("""{"type":"response.create","response":{"conversation":"none","output_modalities":["text"],"input":[]}}""");
+        events = await client.UntilAllAsync("response.done", "rate_limits.updated");
+
+        Assert.DoesNotContain(events, e => e.Type() == "error");
+        Assert.DoesNotContain("in the conversation", events.OfType("response.output_text.done").Single().Str("text"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("You said: tell me about", "the sea and its ships")]
     [InlineData("You said: something else", "You said: tell me about the sea and its ships")]
