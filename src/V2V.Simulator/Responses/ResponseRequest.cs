@@ -15,13 +15,19 @@ internal sealed record ResponseRequest(List<string>? Modalities, bool OutOfBand,
 {
     public static readonly ResponseRequest Default = new(null, false, null, null);
 
-    /// <summary>The limit of the request's own output tokens, checked as the session's is: null when accepted.</summary>
-    public static InvalidParam? CheckLimits(JsonElement root, bool ga)
+    /// <summary>The limit of the request's own output tokens, checked as the session's is, and (GA) its modalities: null when accepted.</summary>
+    public static InvalidParam? Check(JsonElement root, bool ga)
     {
+        if (!root.TryGetProperty("response", out var r) || r.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        if (ga && r.TryGetProperty("output_modalities", out var modalities) && InvalidParam.BothModalities(modalities, "response.output_modalities") is { } both)
+        {
+            return both;
+        }
         var maxTokensName = ga ? "max_output_tokens" : "max_response_output_tokens";
-        return root.TryGetProperty("response", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty(maxTokensName, out var max)
-            ? MaxOutputTokens.Check(max, $"response.{maxTokensName}")
-            : null;
+        return r.TryGetProperty(maxTokensName, out var max) ? MaxOutputTokens.Check(max, $"response.{maxTokensName}") : null;
     }
 
     public static ResponseRequest Parse(JsonElement root, bool ga)

@@ -30,7 +30,7 @@ internal sealed class ResponseRunner(
 
     public Task CreateAsync(JsonElement root, string? eventId)
     {
-        if ((lifecycle.RefuseCreate(eventId) ?? ResponseRequest.CheckLimits(root, profile.IsGa)?.ToError(eventId)) is { } refused)
+        if ((lifecycle.RefuseCreate(eventId) ?? ResponseRequest.Check(root, profile.IsGa)?.ToError(eventId)) is { } refused)
         {
             return sink.SendErrorAsync(refused);
         }

@@ -40,6 +40,11 @@ internal static class SessionUpdateRules
             return new("invalid_value", $"Cannot update a session's model: it is '{current.Model}', chosen when connecting. Connect with model '{asked}' to use it.", "session.model");
         }
 
+        if (ga && At(session, "output_modalities") is { } modalities && InvalidParam.BothModalities(modalities, "session.output_modalities") is { } both)
+        {
+            return both;
+        }
+
         if (At(session, paths.Voice) is { ValueKind: JsonValueKind.String } voiceElement)
         {
             var voice = voiceElement.GetString()!;

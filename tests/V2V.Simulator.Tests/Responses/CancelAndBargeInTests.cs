@@ -170,20 +170,21 @@ public sealed class CancelAndBargeInTests
     }
 
     [Theory]
-    [InlineData(5000, "integer_above_max_value")]
-    [InlineData(0, "integer_below_min_value")]
-    public async Task ResponseCreate_WithMaxOutputTokensOutOfRange_IsRefused_AndNoResponseStarts(int tokens, string code)
+    [InlineData("""{"max_output_tokens":5000}""", "integer_above_max_value", "response.max_output_tokens")]
+    [InlineData("""{"max_output_tokens":0}""", "integer_below_min_value", "response.max_output_tokens")]
+    [InlineData("""{"output_modalities":["audio","text"]}""", "invalid_value", "response.output_modalities")]
+    public async Task ResponseCreate_OutOfTheServicesLimits_IsRefused_AndNoResponseStarts(string response, string code, string param)
     {
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server);
         await using var _c = client;
 
-        await client.SendRawAsync("""{"type":"response.create","event_id":"m1","response":{"max_output_tokens":TOKENS}}""".Replace("TOKENS", tokens.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        await client.SendRawAsync("""{"type":"response.create","event_id":"m1","response":RESPONSE}""".Replace("RESPONSE", response, StringComparison.Ordinal));
         var error = (await client.NextAsync())["error"]!;
         await client.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.clear" });
 
         Assert.Equal(code, error.Str("code"));
-        Assert.Equal("response.max_output_tokens", error.Str("param"));
+        Assert.Equal(param, error.Str("param"));
         Assert.Equal("m1", error.Str("event_id"));
         Assert.Equal("input_audio_buffer.cleared", (await client.NextAsync()).Type());
     }

@@ -126,6 +126,8 @@ public sealed class SessionUpdateTests
     [InlineData(false, """{"type":"transcription"}""", "unsupported_session_type", "session.type", null)]
     // The model is chosen when connecting (gpt-realtime here): another is refused, the same one (above) is not.
     [InlineData(false, """{"type":"realtime","model":"gpt-realtime-mini"}""", "invalid_value", "session.model", null)]
+    // GA answers in one modality: both at once are refused (beta asks for both, see the beta cases).
+    [InlineData(false, """{"type":"realtime","output_modalities":["text","audio"]}""", "invalid_value", "session.output_modalities", null)]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":1.5}}}}""", "decimal_above_max_value", "session.audio.input.turn_detection.threshold", "Invalid 'session.audio.input.turn_detection.threshold': decimal above maximum value. Expected a value <= 1, but got 1.5 instead.")]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","threshold":-0.1}}}}""", "decimal_below_min_value", "session.audio.input.turn_detection.threshold", null)]
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","prefix_padding_ms":-1}}}}""", "integer_below_min_value", "session.audio.input.turn_detection.prefix_padding_ms", "Invalid 'session.audio.input.turn_detection.prefix_padding_ms': integer below minimum value. Expected a value >= 0, but got -1 instead.")]
