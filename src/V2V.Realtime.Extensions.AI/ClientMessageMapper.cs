@@ -24,7 +24,7 @@ internal static class ClientMessageMapper
             Item = ConversationItemMapper.ToItem(create.Item ?? throw MissingField(create, nameof(create.Item))),
             EventId = message.MessageId,
         },
-        CreateResponseRealtimeClientMessage response => new ResponseCreateEvent { Response = ToResponseParams(response), EventId = message.MessageId },
+        CreateResponseRealtimeClientMessage response => new ResponseCreateEvent { Response = ToResponseParams(response, dialect), EventId = message.MessageId },
         InputAudioBufferCommitRealtimeClientMessage => new InputAudioBufferCommitEvent { EventId = message.MessageId },
         { RawRepresentation: RealtimeClientEvent raw } => raw,
         _ => throw new NotSupportedException(
@@ -42,10 +42,10 @@ internal static class ClientMessageMapper
         return content.Data;
     }
 
-    private static RealtimeResponseCreateParams ToResponseParams(CreateResponseRealtimeClientMessage message) => new()
+    private static RealtimeResponseCreateParams ToResponseParams(CreateResponseRealtimeClientMessage message, RealtimeDialect dialect) => new()
     {
         Instructions = message.Instructions,
-        OutputModalities = message.OutputModalities is { } modalities ? [.. modalities] : null,
+        OutputModalities = SessionOptionsMapper.ToModalities(message.OutputModalities, dialect),
         MaxOutputTokens = message.MaxOutputTokens is int max ? new RealtimeTokenLimit(max) : null,
         Audio = message.OutputVoice is null && message.OutputAudioOptions is null ? null : new RealtimeResponseAudio
         {

@@ -26,15 +26,30 @@ internal static class SessionOptionsMapper
         {
             Model = options.Model,
             Instructions = options.Instructions,
-            // Beta servers expect text beside audio; GA takes one output modality.
-            OutputModalities = options.OutputModalities is { } modalities
-                ? (dialect == RealtimeDialect.Beta && modalities.Contains("audio") && !modalities.Contains("text") ? ["text", .. modalities] : [.. modalities])
-                : null,
+            OutputModalities = ToModalities(options.OutputModalities, dialect),
             MaxOutputTokens = options.MaxOutputTokens is int max ? new RealtimeTokenLimit(max) : null,
             Audio = input is null && output is null ? null : new RealtimeSessionAudio { Input = input, Output = output },
             Tools = options.Tools is { } tools ? ToTools(tools) : null,
             ToolChoice = ToToolChoice(options.ToolMode),
         };
+    }
+
+    /// <summary>
+    /// The output modalities in the dialect's form: beta servers expect text beside audio; GA takes one, and refuses
+    /// both ("not possible to request both"), so text beside audio (a beta habit) becomes audio alone, whose transcript
+    /// is the text.
+    /// </summary>
+    public static List<string>? ToModalities(IEnumerable<string>? modalities, RealtimeDialect dialect)
+    {
+        if (modalities is null)
+        {
+            return null;
+        }
+        List<string> asked = [.. modalities];
+        var audioAndText = asked.Contains("audio") && asked.Contains("text");
+        return dialect == RealtimeDialect.Beta
+            ? (asked.Contains("audio") && !asked.Contains("text") ? ["text", .. asked] : asked)
+            : (audioAndText ? ["audio"] : asked);
     }
 
     private static RealtimeAudioInput? ToInput(RealtimeSessionOptions options)

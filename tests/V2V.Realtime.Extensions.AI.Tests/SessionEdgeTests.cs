@@ -54,4 +54,37 @@ public sealed class SessionEdgeTests
         Assert.Equal("completed", done.Status);
         Assert.Contains(done.Items!, item => item.Role == ChatRole.Assistant && item.Contents.OfType<TextContent>().Any(t => t.Text == "You said: Hello"));
     }
+
+    [Fact]
+    public async Task TextBesideAudio_IsAskedAsAudio_OnGa_AndAnAnswerExcludedFromTheConversation_AddsNothingToIt()
+    {
+        // GA refuses both modalities at once: a session asking for both (a beta habit) gets audio, whose transcript is the
+        // text. A response excluded from the conversation is out-of-band (conversation "none"): nothing joins the conversation.
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 0 }, Ct);
+        using var client = new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, ApiKey = "test-key" }).AsIRealtimeClient();
+        await using var session = await client.CreateSessionAsync(new RealtimeSessionOptions { OutputModalities = ["text", "audio"] }, Ct);
+
+        await session.SendAsync(new CreateResponseRealtimeClientMessage
+        {
+            ExcludeFromConversation = true,
+            OutputModalities = ["text", "audio"],
+            Items = [new MeaiItem([new TextContent("Summarize.")], role: ChatRole.User)],
+        }, Ct);
+
+        var messages = new List<RealtimeServerMessage>();
+        await foreach (var message in session.GetStreamingResponseAsync(Ct))
+        {
+            messages.Add(message);
+            if (message.Type == RealtimeServerMessageType.ResponseDone)
+            {
+                break;
+            }
+        }
+
+        Assert.Empty(messages.OfType<ErrorRealtimeServerMessage>());
+        Assert.DoesNotContain(messages, m => m.Type == RealtimeServerMessageType.ConversationItemAdded || m.Type == RealtimeServerMessageType.ConversationItemDone);
+        var transcript = string.Concat(messages.OfType<OutputTextAudioRealtimeServerMessage>().Where(m => m.Type == RealtimeServerMessageType.OutputAudioTranscriptionDelta).Select(m => m.Text));
+        Assert.Equal("You said: Summarize.", transcript);
+        Assert.Contains(messages, m => m.Type == RealtimeServerMessageType.OutputAudioDelta);
+    }
 }
