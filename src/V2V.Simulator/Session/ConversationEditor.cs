@@ -109,7 +109,7 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
 
         if (item.Type != "message" || item.Role != "assistant")
         {
-            return Reply.Refused(RealtimeError.Invalid("invalid_value", "Only assistant messages can be truncated.", "item_id", eventId));
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", "Only model output audio messages can be truncated", "item_id", eventId));
         }
 
         if (contentIndex < 0 || contentIndex >= item.Content.Count || item.Content[contentIndex].Kind != ContentKind.OutputAudio)

@@ -110,7 +110,7 @@ public sealed class ConversationEditorTests
     }
 
     [Theory]
-    [InlineData("item_user", 0, 100, "item_id", "Only assistant messages can be truncated.")]
+    [InlineData("item_user", 0, 100, "item_id", "Only model output audio messages can be truncated")]
     [InlineData("item_answer", 1, 100, "content_index", "Content part 1 of item 'item_answer' is not audio.")]
     [InlineData("item_answer", 0, 1500, "audio_end_ms", "Audio content of 1000ms is already shorter than 1500ms")]
     public void ARefusedTruncate_IsInvalidValue_AndLeavesTheItem(string itemId, int contentIndex, int audioEndMs, string param, string message)
