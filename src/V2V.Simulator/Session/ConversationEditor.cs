@@ -89,8 +89,13 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         : Reply.Refused(NotFound(itemId, eventId));
 
     public Reply Retrieve(string itemId, string? eventId) => conversation.Find(itemId) is { } item
-        ? new Reply([new JsonObject { ["type"] = "conversation.item.retrieved", ["item"] = item.ToJson(Profile) }])
+        ? new Reply([new JsonObject { ["type"] = "conversation.item.retrieved", ["item"] = item.ToJson(Profile, AudioOf) }])
         : Reply.Refused(NotFound(itemId, eventId));
+
+    /// <summary>A part's audio as it stands (a truncated one up to its cut), base64 in the session's format for its direction.</summary>
+    private string? AudioOf(ContentPart part) => part.Audio is { } samples
+        ? Convert.ToBase64String(Pcm.Encode(samples.AsSpan(0, part.AudioSamples), part.Kind == ContentKind.InputAudio ? config.InputFormat : config.OutputFormat))
+        : null;
 
     /// <summary>
     /// Trims an assistant audio part to what the listener heard. As the service does, the server-side transcript of

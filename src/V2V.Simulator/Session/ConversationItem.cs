@@ -24,8 +24,12 @@ internal sealed class ConversationItem
 
     public string? Output { get; init; }
 
-    /// <summary>The item as the server shows it, in the dialect's names; audio bytes are never included (as OpenAI).</summary>
-    public JsonObject ToJson(DialectProfile profile)
+    /// <summary>
+    /// The item as the server shows it, in the dialect's names. Audio bytes are left out (as in the service's events),
+    /// except where <paramref name="audioOf"/> gives them: <c>conversation.item.retrieved</c> "includes the full content
+    /// of the Item, including audio data".
+    /// </summary>
+    public JsonObject ToJson(DialectProfile profile, Func<ContentPart, string?>? audioOf = null)
     {
         var json = new JsonObject { ["id"] = Id, ["object"] = "realtime.item", ["type"] = Type };
         switch (Type)
@@ -36,7 +40,13 @@ internal sealed class ConversationItem
                 var content = new JsonArray();
                 foreach (var part in Content)
                 {
-                    content.Add(PartToJson(part, profile));
+                    var partJson = PartToJson(part, profile);
+                    if (audioOf?.Invoke(part) is { } audio)
+                    {
+                        partJson["audio"] = audio;
+                    }
+
+                    content.Add(partJson);
                 }
 
                 json["content"] = content;

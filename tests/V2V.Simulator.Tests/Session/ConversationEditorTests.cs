@@ -89,7 +89,9 @@ public sealed class ConversationEditorTests
         var (editor, conversation) = Editor(DialectProfile.Ga);
         editor.AddUserTurn(new TurnCommit("item_a", new short[2400]));
 
-        Assert.Equal("item_a", Assert.Single(editor.Retrieve("item_a", "r1").Events)["item"]!.Str("id"));
+        var retrieved = Assert.Single(editor.Retrieve("item_a", "r1").Events)["item"]!;
+        Assert.Equal("item_a", retrieved.Str("id"));
+        Assert.Equal(2400 * 2, Convert.FromBase64String(retrieved["content"]![0]!.Str("audio")).Length); // "including audio data"
         Assert.Equal("conversation.item.deleted", Assert.Single(editor.Delete("item_a", "d1").Events).Type());
         Assert.Empty(conversation.Items);
         Assert.Equal("item_not_found", editor.Delete("item_a", "d2").Error?.Code);
@@ -107,6 +109,9 @@ public sealed class ConversationEditorTests
         Assert.Equal("conversation.item.truncated", Assert.Single(reply.Events).Type());
         Assert.Equal(400, answer.Content[0].AudioMs);
         Assert.Equal(string.Empty, answer.Content[0].Transcript);
+        // Retrieved, the item has its audio as it stands: 400 ms of pcm16 at 24 kHz.
+        var retrieved = Assert.Single(editor.Retrieve(answer.Id, "r1").Events)["item"]!["content"]![0]!;
+        Assert.Equal(400 * 24 * 2, Convert.FromBase64String(retrieved.Str("audio")).Length);
     }
 
     [Theory]
