@@ -102,6 +102,7 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 turns.OnResponseCreated(createdId);
+                tools.OnResponseCreated();
                 responses.Created(createdId);
                 answers.Taken(createdId);
                 break;

@@ -87,15 +87,31 @@ internal sealed class ToolCoordinator(
 
     /// <summary>
     /// Once every call is answered and no response runs (a response.create meanwhile would be refused), the model is
-    /// asked to go on from the outputs; called again at each response.done.
+    /// asked to go on from the outputs; called again at each response.done. Not while the user is speaking (the service
+    /// heard their turn begin and has not answered it): asked then, the answer would talk over the user and still be
+    /// running when their turn ends, so that the service would not answer it; the service's answer to that turn has the
+    /// outputs in its context instead (<see cref="OnResponseCreated"/>).
     /// </summary>
     public async ValueTask AnswerIfReadyAsync(CancellationToken ct)
     {
-        if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null)
+        if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null && !turns.UserTurnOpen)
         {
             _outputsAwaitingAnswer = 0;
             _roundAnswerAsked = true;
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A response was created: with every call answered and their outputs in the conversation, it answers the round too
+    /// (the service's answer to a user's turn that began while the tools ran), so none is asked for it afterwards.
+    /// </summary>
+    public void OnResponseCreated()
+    {
+        if (_outputsAwaitingAnswer > 0 && _callsOut == 0)
+        {
+            _outputsAwaitingAnswer = 0;
+            _roundAnswerAsked = true;
         }
     }
 

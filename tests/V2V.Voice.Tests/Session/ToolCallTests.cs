@@ -112,6 +112,43 @@ public sealed class ToolCallTests
         Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code == "invalid_tool_call_id");
     }
 
+    [Fact]
+    public async Task AToolAnswering_WhileTheUserSpeaks_IsNotAnsweredOverThem_TheServicesAnswerToTheirTurnCarriesTheOutput()
+    {
+        // Asked for while the user speaks, the tool round's answer would talk over them and still run when their turn
+        // ends, and the service would not answer that turn. Its answer to the turn has the output in its context instead.
+        var ct = TestContext.Current.CancellationToken;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false);
+        await harness.Session.RegisterToolAsync(TimeTool(async (_, _) =>
+        {
+            started.TrySetResult();
+            return await release.Task;
+        }), ct);
+        await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+        // The user speaks while the tool runs; it answers in the middle of their speech.
+        var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1);
+        var half = speech.Length / 4 * 2;
+        await harness.SendAsync(speech[..half], 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the service hearing the user begin");
+        release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
+        await harness.SendAsync(speech[half..], 16000, 1);
+        await harness.WaitForAsync(o => Said(o).Contains("I heard", StringComparison.Ordinal), "the service's answer to the user's turn");
+
+        // Then the user types: had the round been answered after the turn's answer, its request would have gone first.
+        await harness.Session.SendTextAsync("thanks", ct);
+        var outputs = await harness.WaitForAsync(o => Said(o).Contains("You said: thanks", StringComparison.Ordinal), "the answer to the text");
+
+        Assert.Equal(2, harness.Sent("response.create").Count); // the typed question and the thanks: none for the round
+        Assert.Equal(3, harness.ReceivedEvents.Count(e => e == "response.created")); // the call, the user's turn, the thanks
+        Assert.DoesNotContain("returned", Said(outputs), StringComparison.Ordinal); // no answer to the round on its own
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
     private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
         string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
 }
