@@ -95,6 +95,9 @@ internal sealed class ConversationFlow(
         return items;
     }
 
+    /// <summary>A new connection went live: the old one's transcriptions still owed will not come.</summary>
+    public void NewConnectionLive() => history.ForgetPlacesForUser();
+
     /// <summary>
     /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, a response asked
     /// for while the old connection still held a cancelled one is asked for now, so is an answer the old connection's

@@ -4,18 +4,69 @@ namespace V2V.Voice.Conversation;
 
 /// <summary>
 /// The last turns of the conversation as items that can be created again on a new connection: user and
-/// assistant messages as text, function calls with their outputs. Bounded by a number of turns (a message
-/// is a turn; a function call and its output ride with the turn they belong to).
+/// assistant messages as text, function calls with their outputs, in the order of the conversation. Bounded by a
+/// number of turns (a message is a turn; a function call and its output ride with the turn they belong to).
 /// </summary>
+/// <remarks>
+/// A user's spoken turn is in the conversation once committed, but its words come later (the service transcribes
+/// it after the answer has begun, and a tool call or the whole answer may come first): its place is kept at the
+/// commit and filled when the transcription comes, so that the question is never replayed after its answer.
+/// </remarks>
 internal sealed class ConversationHistory(int maxTurns)
 {
     private readonly LinkedList<RealtimeConversationItem> _items = new();
+    private readonly Dictionary<string, LinkedListNode<RealtimeConversationItem>> _awaitingWords = new(StringComparer.Ordinal);
     private int _turns;
 
     /// <summary>Whether it keeps anything (a <c>max_history</c> of 0 keeps nothing: a new connection starts afresh).</summary>
     public bool Keeps => maxTurns > 0;
 
     public void AddUser(string text) => AddMessage(RealtimeConversationItem.UserText(text));
+
+    /// <summary>The user's spoken turn <paramref name="itemId"/> was committed: its place is kept until its words come.</summary>
+    public void KeepPlaceForUser(string itemId)
+    {
+        if (maxTurns == 0)
+        {
+            return;
+        }
+        foreach (var gone in _awaitingWords.Where(p => p.Value.List is null).Select(p => p.Key).ToList())
+        {
+            _awaitingWords.Remove(gone); // dropped by the bound meanwhile
+        }
+        AddMessage(RealtimeConversationItem.UserText(string.Empty));
+        _awaitingWords[itemId] = _items.Last!;
+    }
+
+    /// <summary>The words of the user's spoken turn <paramref name="itemId"/>: in its place when one was kept, else last.</summary>
+    public void AddUser(string text, string itemId)
+    {
+        if (_awaitingWords.Remove(itemId, out var place) && place.List is not null)
+        {
+            place.Value = RealtimeConversationItem.UserText(text);
+            return;
+        }
+        AddUser(text);
+    }
+
+    /// <summary>The user's spoken turn <paramref name="itemId"/> will have no words (its transcription failed): its place goes.</summary>
+    public void ForgetPlaceForUser(string itemId)
+    {
+        if (_awaitingWords.Remove(itemId, out var place) && place.List is not null)
+        {
+            _items.Remove(place);
+            _turns--;
+        }
+    }
+
+    /// <summary>A new connection: transcriptions the old one still owed will not come.</summary>
+    public void ForgetPlacesForUser()
+    {
+        foreach (var itemId in _awaitingWords.Keys.ToList())
+        {
+            ForgetPlaceForUser(itemId);
+        }
+    }
 
     public void AddAssistant(string text) => AddMessage(RealtimeConversationItem.AssistantText(text));
 
@@ -25,8 +76,22 @@ internal sealed class ConversationHistory(int maxTurns)
     public void AddFunctionOutput(string callId, string output) =>
         AddItem(RealtimeConversationItem.FunctionCallOutput(callId, output));
 
-    /// <summary>The items to replay, oldest first.</summary>
-    public IReadOnlyList<RealtimeConversationItem> Items => [.. _items];
+    /// <summary>The items to replay, oldest first (a place kept for words still to come is not an item yet).</summary>
+    public IReadOnlyList<RealtimeConversationItem> Items
+    {
+        get
+        {
+            var items = new List<RealtimeConversationItem>(_items.Count);
+            for (var node = _items.First; node is not null; node = node.Next)
+            {
+                if (_awaitingWords.Count == 0 || !_awaitingWords.ContainsValue(node))
+                {
+                    items.Add(node.Value);
+                }
+            }
+            return items;
+        }
+    }
 
     private void AddMessage(RealtimeConversationItem item)
     {

@@ -80,20 +80,24 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
-            case InputAudioBufferCommittedEvent when context.Options.EffectiveTranscriptionModel is not null:
+            case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null:
                 turns.OnUserAudioCommitted();
+                history.KeepPlaceForUser(committed.ItemId);
                 break;
-            case ConversationItemInputAudioTranscriptionCompletedEvent heard when !toldSpeech.Transcribed(heard.ItemId):
-            case ConversationItemInputAudioTranscriptionFailedEvent notHeard when !toldSpeech.Transcribed(notHeard.ItemId):
-                turns.OnUserTranscribed(); // the turn a new connection heard again: its transcript was told on the old one
+            case ConversationItemInputAudioTranscriptionCompletedEvent heardAgain when !toldSpeech.Transcribed(heardAgain.ItemId):
+                TranscribedAgain(heardAgain.ItemId);
+                break;
+            case ConversationItemInputAudioTranscriptionFailedEvent notHeardAgain when !toldSpeech.Transcribed(notHeardAgain.ItemId):
+                TranscribedAgain(notHeardAgain.ItemId);
                 break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heard:
                 turns.OnUserTranscribed();
-                history.AddUser(heard.Transcript);
+                history.AddUser(heard.Transcript, heard.ItemId);
                 await context.EmitAsync(new TranscriptOutput(TranscriptRole.User, heard.Transcript, true, true, false, heard.ItemId), ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent failed:
                 turns.OnUserTranscribed();
+                history.ForgetPlaceForUser(failed.ItemId);
                 context.Logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
                 if (_failedTranscription.Report(failed, context.Options) is { } report)
                 {
@@ -132,6 +136,13 @@ internal sealed class ServerEventRouter(
     }
 
     /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>
+    /// <summary>The turn a new connection heard again: its transcript was told on the old one, and its words are in the history.</summary>
+    private void TranscribedAgain(string itemId)
+    {
+        turns.OnUserTranscribed();
+        history.ForgetPlaceForUser(itemId);
+    }
+
     private void WordsGiven(string? responseId)
     {
         if (!context.Options.AudioOut && responseId is not null)

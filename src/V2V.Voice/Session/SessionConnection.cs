@@ -51,6 +51,7 @@ internal sealed class SessionConnection(
     {
         turns.OnNewConnection();
         transcript.NewConnectionLive();
+        conversation.NewConnectionLive();
         toldSpeech.NewConnection(replayed.ReplayedMs);
         // The user's words went to it (their unanswered turn, or speech while there was no connection): it answers them,
         // and what the old connection was answering is not asked of it.

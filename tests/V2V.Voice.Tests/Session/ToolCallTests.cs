@@ -149,6 +149,29 @@ public sealed class ToolCallTests
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
 
+    [Fact]
+    public async Task ASpokenQuestion_TranscribedAfterTheToolRoundAndItsAnswer_ComesBeforeThemInTheHistory()
+    {
+        // The service transcribes a turn after it has begun answering it: here the tool call, its output and the answer
+        // all come before the question's words. The history a new connection is given keeps the question first.
+        var ct = TestContext.Current.CancellationToken;
+        var script = V2V.Simulator.Scripting.SimulatorScript.Parse("""{ "responses": [ { "function_call": { "name": "get_current_time", "arguments": { "timezone": "Europe/Paris" } } } ] }""");
+        await using var harness = await SessionHarness.StartAsync(o => { o.InputTranscript = true; o.AudioOut = false; }, s =>
+        {
+            s.SpeedFactor = 4;
+            s.TranscriptionDelay = TimeSpan.FromSeconds(20); // scaled by the server's speed: 5 s, long after the tool round
+            s.Script = script;
+        });
+        await harness.Session.RegisterToolAsync(TimeTool((_, _) => Task.FromResult("""{"local_time":"12:00"}""")), ct);
+
+        await harness.SendAsync(V2V.Testing.Speech.Pcm16("What time is it in Paris?", 16000, 1), 16000, 1);
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.User && t.IsFinal)
+            && Said(o).Contains("returned", StringComparison.Ordinal), "the question's words and the answer to the tool round");
+
+        var history = await harness.Session.HistorySnapshotAsync(ct);
+        Assert.Equal(["user", "function_call", "function_call_output", "assistant"], history.Select(i => i.Type == "message" ? i.Role : i.Type));
+    }
+
     private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
         string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
 }
