@@ -83,6 +83,13 @@ public sealed class LocalRealtimeServerOptions
     public int SplitAnswersLongerThanMs { get; set; } = 5000;
 
     /// <summary>
+    /// How much shorter than the audio it sent the service holds a generated audio item in its conversation, in ms: a
+    /// truncate at the end of what a client received is refused ("Audio content of 6100ms is already shorter than
+    /// 6185ms", 85 ms each time in pipecat-ai/pipecat#1963 and #2106). 85 by default; 0 holds all that was sent.
+    /// </summary>
+    public int ItemAudioShortfallMs { get; set; } = 85;
+
+    /// <summary>
     /// The deployments of the simulated Azure resource (profile <see cref="ServiceProfile.Azure"/>): on Azure's GA
     /// endpoint a transcription model is a deployment name, and one that is not here fails each turn's transcription
     /// with <c>DeploymentNotFound</c>.
@@ -182,6 +189,11 @@ public sealed class LocalRealtimeServerOptions
         if (SplitAnswersLongerThanMs is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(SplitAnswersLongerThanMs), SplitAnswersLongerThanMs, "SplitAnswersLongerThanMs must not be negative (0: never split).");
+        }
+
+        if (ItemAudioShortfallMs is < 0 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ItemAudioShortfallMs), ItemAudioShortfallMs, "ItemAudioShortfallMs must be between 0 and 1000.");
         }
 
         if (ApiKey is { Length: 0 })

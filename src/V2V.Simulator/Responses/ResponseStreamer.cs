@@ -85,7 +85,7 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
         var totalMs = Pcm.Ms(planned.Audio.Length);
         var item = new ConversationItem { Type = "message", Role = "assistant", Status = "in_progress" };
         var words = planned.Transcript.Split(' ');
-        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, Words = words };
+        var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, Words = words, ShortfallMs = options.ItemAudioShortfallMs };
         item.Content.Add(part);
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, part, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }));
         if (offsetMs == 0)

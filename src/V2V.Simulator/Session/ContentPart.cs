@@ -55,6 +55,15 @@ internal sealed class ContentPart
 
     public int AudioMs => V2V.Simulator.Audio.Pcm.Ms(AudioSamples);
 
+    /// <summary>
+    /// How much shorter than the audio sent the service holds this generated part (see
+    /// <see cref="LocalRealtimeServerOptions.ItemAudioShortfallMs"/>); 0 once truncated (the truncate set its end).
+    /// </summary>
+    public int ShortfallMs { get; set; }
+
+    /// <summary>The part's audio as the service holds it, the length a truncate is checked against.</summary>
+    public int HeldMs => Math.Max(0, AudioMs - ShortfallMs);
+
     /// <summary>Number of words of <paramref name="words"/> whose audio has started by <paramref name="ms"/>.</summary>
     public static int WordsStartedBy(int ms, int words, int plannedMs) =>
         plannedMs <= 0 ? words : (int)Math.Clamp(Math.Ceiling(ms * (double)words / plannedMs), 0, words);

@@ -123,12 +123,13 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         }
 
         var part = item.Content[contentIndex];
-        if (audioEndMs < 0 || audioEndMs > part.AudioMs)
+        if (audioEndMs < 0 || audioEndMs > part.HeldMs)
         {
-            return Reply.Refused(RealtimeError.Invalid("invalid_value", $"Audio content of {part.AudioMs}ms is already shorter than {audioEndMs}ms", "audio_end_ms", eventId));
+            return Reply.Refused(RealtimeError.Invalid("invalid_value", $"Audio content of {part.HeldMs}ms is already shorter than {audioEndMs}ms", "audio_end_ms", eventId));
         }
 
         part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
+        part.ShortfallMs = 0;
         part.Transcript = string.Empty;
         part.Truncated = true;
         return new Reply([new JsonObject

@@ -229,11 +229,11 @@ internal sealed class TurnTracker
         // An item of an ended connection (an answer playing on across it) is not on the live one: nothing to truncate there.
         var heard = _items[heardItemId!];
         var played = Math.Round(playedMs);
-        // Cut once already (an answer cut short, truncated at the audio received): cut again only shorter.
-        var end = heard.TruncatedAtMs ?? Math.Floor(heard.ReceivedMs);
-        if (!heard.OnOldConnection && heard.ReceivedMs > 0 && (played < end || (heard.TruncatedAtMs is null && heard.ResponseId == cancelled)))
+        // Cut once already (an answer cut short, truncated where its audio ended): cut again only shorter.
+        var unheard = heard.TruncatedAtMs is { } cut ? played < cut : played < Math.Floor(heard.ReceivedMs) || heard.ResponseId == cancelled;
+        if (!heard.OnOldConnection && heard.ReceivedMs > 0 && unheard)
         {
-            truncates.Add(Truncate(heardItemId!, heard, (int)Math.Clamp(played, 0, end)));
+            truncates.Add(Truncate(heardItemId!, heard, (int)Math.Clamp(played, 0, heard.TruncatedAtMs ?? AudioHeldByService(heard.ReceivedMs))));
         }
 
         // Every later item was queued behind it, never heard: the rest of a long answer, or the live connection's answer
@@ -262,8 +262,18 @@ internal sealed class TurnTracker
         {
             return null;
         }
-        return Truncate(itemId, item, (int)Math.Floor(item.ReceivedMs));
+        return Truncate(itemId, item, (int)AudioHeldByService(item.ReceivedMs));
     }
+
+    /// <summary>
+    /// The service holds an item's audio shorter than it sent it, by 85 ms in every report ("Audio content of 6100ms is
+    /// already shorter than 6185ms", pipecat-ai/pipecat#1963, #2106): a truncate past what it holds is refused and
+    /// leaves the item whole, so a truncate is never sent past the audio received less this. Cutting the last
+    /// tenth of a second of what was heard costs a syllable at most; a refused one leaves seconds that were not.
+    /// </summary>
+    public const int ServiceShortfallMs = 100;
+
+    private static double AudioHeldByService(double receivedMs) => Math.Max(0, Math.Floor(receivedMs) - ServiceShortfallMs);
 
     private static TruncateOrder Truncate(string itemId, ItemAudio item, int audioEndMs)
     {

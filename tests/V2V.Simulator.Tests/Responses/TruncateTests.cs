@@ -48,8 +48,22 @@ public sealed class TruncateTests
         var error = (await client.NextAsync())["error"]!;
 
         Assert.Equal("invalid_request_error", error.Str("type"));
-        Assert.Equal("Audio content of 1500ms is already shorter than 5000ms", error.Str("message"));
+        // 1500 ms were sent; the service holds 85 ms less (pipecat-ai/pipecat#1963: "6100ms is already shorter than 6185ms").
+        Assert.Equal("Audio content of 1415ms is already shorter than 5000ms", error.Str("message"));
         Assert.Equal("t1", error.Str("event_id"));
+    }
+
+    [Fact]
+    public async Task TruncateAtTheEndOfTheAudioReceived_IsRefused_85msBeforeItIsNot()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, itemId, _) = await AnsweredAsync(server);
+        await using var _c = client;
+
+        await client.SendRawAsync($$"""{"type":"conversation.item.truncate","item_id":"{{itemId}}","content_index":0,"audio_end_ms":1500}""");
+        Assert.Equal("Audio content of 1415ms is already shorter than 1500ms", (await client.NextAsync())["error"]!.Str("message"));
+        await client.SendRawAsync($$"""{"type":"conversation.item.truncate","item_id":"{{itemId}}","content_index":0,"audio_end_ms":1415}""");
+        Assert.Equal("conversation.item.truncated", (await client.NextAsync()).Type());
     }
 
     [Fact]

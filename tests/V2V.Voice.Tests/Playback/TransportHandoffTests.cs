@@ -168,7 +168,8 @@ public sealed class TransportHandoffTests
         var (item, playedMs, _, _) = queue.Clear();
         Assert.Equal(("item_1", 300.0), (item, playedMs));
         var truncate = Assert.Single(turns.BargeIn("item_1", 9000).Truncates);
-        Assert.Equal(400, truncate.AudioEndMs); // and whatever the position, never beyond what the service sent
+        // And whatever the position, never beyond what the service holds (what it sent, less what it holds back).
+        Assert.Equal(400 - TurnTracker.ServiceShortfallMs, truncate.AudioEndMs);
     }
 
     [Theory]

@@ -80,9 +80,9 @@ public sealed class TurnTrackerTests
         turns.OnAudioReceived("item_1", 0, "resp_1", 2400.6);
         turns.OnResponseEndedWithItsConnection();
 
-        Assert.Equal(new TruncateOrder("item_1", 0, 2400), turns.TruncateAtReceived("item_1"));
+        Assert.Equal(new TruncateOrder("item_1", 0, 2400 - TurnTracker.ServiceShortfallMs), turns.TruncateAtReceived("item_1"));
         Assert.Null(turns.TruncateAtReceived("item_1")); // cut once: not again at the same end
-        Assert.Empty(turns.BargeIn("item_1", 2400).Truncates);
+        Assert.Empty(turns.BargeIn("item_1", 2300).Truncates);
         Assert.Equal([new TruncateOrder("item_1", 0, 1700)], turns.BargeIn("item_1", 1700).Truncates);
 
         turns.OnAudioReceived("item_2", 0, "resp_2", 900);
@@ -138,14 +138,21 @@ public sealed class TurnTrackerTests
     }
 
     [Fact]
-    public void Truncate_IsClampedToTheAudioReceived_AndAnItemWithoutAudioIsNotTruncated()
+    public void Truncate_IsClampedToTheAudioTheServiceHolds_AndAnItemWithoutAudioIsNotTruncated()
     {
+        // The service holds less than it sent (85 ms in the reports): a truncate at the end of what came is refused.
         var turns = new TurnTracker();
         turns.OnResponseCreated("resp_1");
         turns.OnAudioReceived("item_1", 0, "resp_1", 500.6);
 
-        Assert.Equal([new TruncateOrder("item_1", 0, 500)], turns.BargeIn("item_1", 900).Truncates);
+        Assert.Equal([new TruncateOrder("item_1", 0, 500 - TurnTracker.ServiceShortfallMs)], turns.BargeIn("item_1", 900).Truncates);
         Assert.Empty(new TurnTracker().BargeIn("item_unknown", 100).Truncates);
+
+        var nearItsEnd = new TurnTracker();
+        nearItsEnd.OnResponseCreated("resp_1");
+        nearItsEnd.OnAudioReceived("item_1", 0, "resp_1", 3000);
+        nearItsEnd.OnResponseDone("resp_1");
+        Assert.Equal([new TruncateOrder("item_1", 0, 2900)], nearItsEnd.BargeIn("item_1", 2960).Truncates);
     }
 
     [Fact]
