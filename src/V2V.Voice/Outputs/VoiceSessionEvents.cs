@@ -41,6 +41,9 @@ public sealed record ErrorOutput(string Message, string? Code, bool Fatal) : Voi
 {
     /// <summary>How long the service asks to wait before asking again (a rate limit), when it says.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The session asks for the failed answer again by itself, after a wait (once per turn of the user).</summary>
+    public bool WillRetry { get; init; }
 }
 
 /// <summary>The state of a session's connection.</summary>

@@ -181,8 +181,9 @@ internal sealed class ServerEventRouter(
                 await status.FailAsync(failure.Message, ct, failure.Code).ConfigureAwait(false);
                 return;
             }
-            context.Logger.LogWarning("A response failed: {Message}", failure.Message);
-            await context.EmitAsync(failure, ct).ConfigureAwait(false);
+            var retried = response.Id is { } failedId && responses.RetryFailed(failedId, failure.Code, failure.RetryAfter);
+            context.Logger.LogWarning("A response failed ({Retry}): {Message}", retried ? "asked for again after a wait" : "not asked for again", failure.Message);
+            await context.EmitAsync(failure with { WillRetry = retried }, ct).ConfigureAwait(false);
         }
         await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
         await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);

@@ -40,6 +40,45 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     private AskedAnswer? _asked;
     private AskedAnswer? _lost;
 
+    private readonly FailedAnswerRetry _failedRetry = new();
+
+    /// <summary>
+    /// The answer <paramref name="responseId"/> failed at the service (<paramref name="code"/>; a rate limit's
+    /// <paramref name="retryAfter"/>): one a retry can mend is asked for again after the wait (<see cref="FailedAnswerRetry"/>),
+    /// with what was asked the first time when this side asked for it, unless the user moves on meanwhile. True when it will be.
+    /// </summary>
+    public bool RetryFailed(string responseId, string? code, TimeSpan? retryAfter)
+    {
+        if (_failedRetry.WaitBeforeRetry(code, retryAfter, _userMoves) is not { } wait)
+        {
+            return false;
+        }
+        var ask = _asked is { } asked && asked.ResponseId == responseId ? asked.Ask : new ResponseAsk(null);
+        var moves = _userMoves;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(wait, context.Options.TimeProvider, context.Lifetime).ConfigureAwait(false);
+                await inbox.PostAsync(ct => RetryFailedAsync(ask, moves, ct), "failed answer asked again").ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        });
+        return true;
+    }
+
+    private async ValueTask RetryFailedAsync(ResponseAsk ask, int moves, CancellationToken ct)
+    {
+        if (moves != _userMoves)
+        {
+            return; // the user spoke, typed or left meanwhile: what they do next is answered instead
+        }
+        context.Logger.LogInformation("An answer that failed at the service is asked for again");
+        await RequestAsync(ask.Params, ct).ConfigureAwait(false);
+    }
+
     /// <summary>Asks the service for a response (<paramref name="response"/> null: the session's parameters), now or once it can take one.</summary>
     public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using V2V.Testing;
 using V2V.Voice.Outputs;
 using V2V.Voice.Tests.Support;
+using V2V.Voice.Turns;
 
 namespace V2V.Voice.Tests.Session;
 
@@ -54,6 +55,46 @@ public sealed class FailedAnswerTests
         await harness.Session.SendTextAsync("third", Ct);
         await harness.WaitForSentAsync("response.create", sent => sent.Count >= 3, "a third response.create");
         Assert.DoesNotContain(harness.Outputs, o => o is StateOutput { State: VoiceSessionState.Stopped });
+    }
+
+    [Fact]
+    public async Task AnAnswerThatFailsWithAServerError_IsAskedForAgainAfterASecond_OnceForTheTurn()
+    {
+        // The session's clock is fake: the wait before asking again passes when the test says.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await SessionHarness.StartAsync(o => { o.AudioOut = false; o.TimeProvider = clock; }, s => s.Faults.FailResponsesWith = "server_error");
+
+        await harness.Session.SendTextAsync("hello", Ct);
+        var first = Assert.Single((await harness.WaitForAsync(o => o.OfType<ErrorOutput>().Any(), "the first failure")).OfType<ErrorOutput>());
+        Assert.True(first.WillRetry);
+        Assert.False(first.Fatal);
+        Assert.Single(harness.Sent("response.create"));
+
+        clock.Advance(FailedAnswerRetry.ServerErrorWait);
+        await harness.WaitForSentAsync("response.create", sent => sent.Count == 2, "the answer asked for again");
+        var outputs = await harness.WaitForAsync(o => o.OfType<ErrorOutput>().Count() == 2, "the retry's failure");
+
+        Assert.False(outputs.OfType<ErrorOutput>().Last().WillRetry); // once for the turn: the second failure is reported only
+        Assert.Equal(2, harness.Sent("response.create").Count);
+    }
+
+    [Fact]
+    public async Task AFailedAnswer_IsNotAskedForAgain_WhenTheUserMovedOnMeanwhile()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await SessionHarness.StartAsync(o => { o.AudioOut = false; o.TimeProvider = clock; }, s => s.Faults.FailResponsesWith = "server_error");
+
+        await harness.Session.SendTextAsync("hello", Ct);
+        await harness.WaitForAsync(o => o.OfType<ErrorOutput>().Any(), "the first failure");
+        await harness.Session.SendTextAsync("are you there?", Ct); // the user moves on before the wait is over
+        await harness.WaitForAsync(o => o.OfType<ErrorOutput>().Count() == 2, "the second question's failure");
+
+        clock.Advance(FailedAnswerRetry.ServerErrorWait);
+        await harness.WaitForSentAsync("response.create", sent => sent.Count == 3, "the latest question asked for again");
+        await harness.WaitForAsync(o => o.OfType<ErrorOutput>().Count() == 3, "its failure");
+
+        // Asked again: the latest question only (its create's parameters are the session's, as the first time).
+        Assert.Equal(3, harness.Sent("response.create").Count);
     }
 
     [Fact]
