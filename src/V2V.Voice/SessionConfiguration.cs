@@ -23,6 +23,7 @@ internal static class SessionConfiguration
                         ? new RealtimeTranscription { Model = model, Language = TranscriptionLanguage(options.Language) }
                         : RealtimeTranscription.Disabled,
                     TurnDetection = TurnDetection(options),
+                    NoiseReduction = options.NoiseReduction is { } noise ? new RealtimeNoiseReduction { Type = noise } : null,
                 },
                 Output = new RealtimeAudioOutput
                 {

@@ -49,6 +49,13 @@ public sealed class VoiceSessionOptions
     /// <summary>Semantic VAD eagerness: <c>low</c>, <c>medium</c>, <c>high</c>, <c>auto</c>.</summary>
     public string SemanticVadEagerness { get; set; } = "auto";
 
+    /// <summary>
+    /// The service's noise reduction of the input, before its turn detection and the model hear it: <c>near_field</c>
+    /// (headsets, a phone held to the ear), <c>far_field</c> (laptops, rooms, speakerphones), or null (off, the service's
+    /// default). Noise that reaches the turn detection is taken for speech, and speech cuts the agent off.
+    /// </summary>
+    public string? NoiseReduction { get; set; }
+
     /// <summary>False: text only (no audio out; transcripts from the model's text).</summary>
     public bool AudioOut { get; set; } = true;
 

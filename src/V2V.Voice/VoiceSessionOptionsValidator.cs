@@ -38,6 +38,7 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.VadPrefixPaddingMs >= 0, nameof(VoiceSessionOptions.VadPrefixPaddingMs), $"must not be negative (got {o.VadPrefixPaddingMs})");
         Check(o.VadSilenceDurationMs is >= 50 and <= 10000, nameof(VoiceSessionOptions.VadSilenceDurationMs), $"must be 50 to 10000 ms (got {o.VadSilenceDurationMs})");
         Check(o.SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(VoiceSessionOptions.SemanticVadEagerness), $"must be low, medium, high or auto (got '{o.SemanticVadEagerness}')");
+        Check(o.NoiseReduction is null or "near_field" or "far_field", nameof(VoiceSessionOptions.NoiseReduction), $"must be near_field, far_field or null (off) (got '{o.NoiseReduction}')");
         Check(IsSafeFileLabel(o.DumpName), nameof(VoiceSessionOptions.DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{o.DumpName}')");
         Check(o.PreviousConversation is not null, nameof(VoiceSessionOptions.PreviousConversation), "must be set (empty: none)");
         Check(o.MaxHistory >= 0, nameof(VoiceSessionOptions.MaxHistory), $"must not be negative (got {o.MaxHistory})");

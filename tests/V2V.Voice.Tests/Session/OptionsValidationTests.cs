@@ -19,12 +19,14 @@ public sealed class OptionsValidationTests
             o.OutputSampleRate = 96000;
             o.Voice = "nobody";
             o.MaxHistory = -1;
+            o.NoiseReduction = "studio";
         });
         using var provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VoiceSessionOptions>>().Value);
 
-        Assert.Equal(3, ex.Failures.Count());
+        Assert.Equal(4, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.StartsWith("NoiseReduction must be near_field, far_field or null (off) (got 'studio')", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("OutputSampleRate must be 8000 to 48000 Hz (got 96000)", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Voice must be one of", StringComparison.Ordinal) && f.Contains("(got 'nobody')", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("MaxHistory must not be negative", StringComparison.Ordinal));

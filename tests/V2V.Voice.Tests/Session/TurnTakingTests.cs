@@ -23,6 +23,22 @@ public sealed class TurnTakingTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, audioInput.GetProperty("turn_detection").ValueKind);
     }
 
+    [Theory]
+    [InlineData(V2V.Realtime.Protocol.RealtimeDialect.GA)]
+    [InlineData(V2V.Realtime.Protocol.RealtimeDialect.Beta)]
+    public async Task NoiseReduction_IsAskedOfTheService_InEitherDialect(V2V.Realtime.Protocol.RealtimeDialect dialect)
+    {
+        // Noise the turn detection takes for speech cuts the agent off: a speakerphone's session asks for far_field.
+        await using var harness = await SessionHarness.StartAsync(o => o.NoiseReduction = "far_field", dialect: dialect);
+
+        var session = (await harness.WaitForSentAsync("session.update")).GetProperty("session");
+        var noise = dialect == V2V.Realtime.Protocol.RealtimeDialect.GA
+            ? session.GetProperty("audio").GetProperty("input").GetProperty("noise_reduction")
+            : session.GetProperty("input_audio_noise_reduction");
+        Assert.Equal("far_field", noise.GetProperty("type").GetString());
+        Assert.Contains("session.updated", harness.ReceivedEvents); // accepted: a refusal fails the start
+    }
+
     [Fact]
     public async Task ManualTurn_WithTooLittleAudio_IsNotCommitted()
     {
