@@ -87,25 +87,20 @@ public sealed class ToolCallTests
         // test ends the service's session while the tool runs, and the session reconnects.
         var ct = TestContext.Current.CancellationToken;
         var serverTime = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tool = new HeldTool();
         await using var harness = await SessionHarness.StartAsync(o =>
         {
             o.AudioOut = false;
             o.MaxHistory = maxHistory;
             o.ToolTimeout = TimeSpan.FromSeconds(90);
         }, s => s.TimeProvider = serverTime);
-        await harness.Session.RegisterToolAsync(TimeTool(async (_, _) =>
-        {
-            started.TrySetResult();
-            return await release.Task;
-        }), ct);
+        await harness.Session.RegisterToolAsync(tool.Function, ct);
 
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
         serverTime.Advance(TimeSpan.FromMinutes(61)); // the service ends its session: session_expired, then the close
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the session connected again");
-        release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
 
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the tool, on the new connection");
         Assert.Contains("local_time", Said(outputs), StringComparison.Ordinal);
@@ -118,23 +113,18 @@ public sealed class ToolCallTests
         // Asked for while the user speaks, the tool round's answer would talk over them and still run when their turn
         // ends, and the service would not answer that turn. Its answer to the turn has the output in its context instead.
         var ct = TestContext.Current.CancellationToken;
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tool = new HeldTool();
         await using var harness = await SessionHarness.StartAsync(o => o.AudioOut = false);
-        await harness.Session.RegisterToolAsync(TimeTool(async (_, _) =>
-        {
-            started.TrySetResult();
-            return await release.Task;
-        }), ct);
+        await harness.Session.RegisterToolAsync(tool.Function, ct);
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
         // The user speaks while the tool runs; it answers in the middle of their speech.
         var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1);
         var half = speech.Length / 4 * 2;
         await harness.SendAsync(speech[..half], 16000, 1);
         await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the service hearing the user begin");
-        release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
         await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
         await harness.SendAsync(speech[half..], 16000, 1);
         await harness.WaitForAsync(o => Said(o).Contains("I heard", StringComparison.Ordinal), "the service's answer to the user's turn");
@@ -170,6 +160,20 @@ public sealed class ToolCallTests
 
         var history = await harness.Session.HistorySnapshotAsync(ct);
         Assert.Equal(["user", "function_call", "function_call_output", "assistant"], history.Select(i => i.Type == "message" ? i.Role : i.Type));
+    }
+
+    /// <summary>A time tool that answers when the test releases it; <see cref="Started"/> says it was called.</summary>
+    private sealed class HeldTool
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<string> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public AIFunction Function => TimeTool(async (_, _) =>
+        {
+            Started.TrySetResult();
+            return await Release.Task;
+        });
     }
 
     private static string Said(IReadOnlyList<VoiceSessionEvent> outputs) =>
