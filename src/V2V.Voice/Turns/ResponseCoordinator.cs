@@ -14,8 +14,9 @@ namespace V2V.Voice.Turns;
 /// its <c>response.done</c> not yet come) would be refused and lost, so it waits for that response's end (bounded by
 /// <see cref="CancelledResponseDoneWait"/>); one refused for an active response is asked again, once. A later request
 /// supersedes a waiting one (one answer, to the latest input). An answer asked for and lost with its connection before
-/// a word of it was heard is owed, and asked for on the next one. Owns the waiting request, the last create sent, the
-/// answer asked for until it is heard, and the answer owed.
+/// a word of it was heard is owed, and asked for on the next one; one that failed at the service for a reason a retry
+/// can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the waiting request, the last
+/// create sent, the answer asked for until it is heard, and the answer owed.
 /// </summary>
 internal sealed class ResponseCoordinator(SessionContext context, TurnTracker turns, SessionInbox inbox)
 {
