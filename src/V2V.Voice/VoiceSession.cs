@@ -199,7 +199,11 @@ public sealed class VoiceSession : IAsyncDisposable
     public Task UserJoinedAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(_conversation.GreetAsync, cancellationToken);
 
     /// <summary>The user left: any answer is interrupted and the input buffer cleared; the next user is greeted again.</summary>
-    public Task UserLeftAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(_conversation.ForgetUserAsync, cancellationToken);
+    public Task UserLeftAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(async ct =>
+    {
+        await _conversation.ForgetUserAsync(ct).ConfigureAwait(false);
+        _input.InputCleared();
+    }, cancellationToken);
 
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()

@@ -131,6 +131,12 @@ internal sealed class InputStage : IDisposable
         }
     }
 
+    /// <summary>
+    /// The service's input buffer was cleared (the user left; on the actor, beside the producer): what was sent since the
+    /// last commit is not there to commit, so a next turn of under 100 ms is not committed (the service would refuse it).
+    /// </summary>
+    public void InputCleared() => Interlocked.Exchange(ref _samplesSinceCommit, 0);
+
     public void Dispose() => _path.Dispose();
 
     /// <summary>Commit what was sent, and ask for a response (on the actor).</summary>
@@ -138,11 +144,11 @@ internal sealed class InputStage : IDisposable
     {
         _path.FlushPartial(_sendChunk);
         await DrainPendingSendsAsync().ConfigureAwait(false);
-        if (_samplesSinceCommit < MinCommitSamples)
+        if (Interlocked.Read(ref _samplesSinceCommit) < MinCommitSamples)
         {
             return false;
         }
-        _samplesSinceCommit = 0;
+        Interlocked.Exchange(ref _samplesSinceCommit, 0);
         var client = _link.Live;
         if (client is null || !client.IsOpen)
         {
@@ -159,7 +165,7 @@ internal sealed class InputStage : IDisposable
     private void SendChunk(ReadOnlyMemory<short> chunk)
     {
         _dump?.WriteInput(chunk.Span);
-        _samplesSinceCommit += chunk.Length;
+        Interlocked.Add(ref _samplesSinceCommit, chunk.Length);
         var slot = _link.Connection.Slot;
         var client = slot.Client;
         if (client is null || !client.IsOpen)

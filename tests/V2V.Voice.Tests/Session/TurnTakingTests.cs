@@ -50,6 +50,23 @@ public sealed class TurnTakingTests
     }
 
     [Fact]
+    public async Task ManualTurn_AfterTheUserLeft_CountsOnlyWhatWasSentSince()
+    {
+        // The user's leaving clears the service's input buffer: the next user's 40 ms are all there is to commit, and
+        // a commit of under 100 ms would be refused (input_audio_buffer_commit_empty).
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o => o.TurnMode = TurnMode.Manual);
+        await harness.SendAsync(Speech.Pcm16("Hello there, agent.", 24000, 1, trailingSilenceMs: 200), 24000, 1);
+        await harness.Session.UserLeftAsync(ct);
+
+        await harness.Session.SendAudioAsync(new byte[2 * 16 * 40], 16000, 1, ct);
+
+        Assert.False(await harness.Session.EndTurnAsync(ct));
+        Assert.Empty(harness.Sent("input_audio_buffer.commit"));
+        Assert.DoesNotContain(harness.Outputs.OfType<ErrorOutput>(), e => e.Code == "input_audio_buffer_commit_empty");
+    }
+
+    [Fact]
     public async Task LocalVad_EndsTheTurn_WhenTheUserStopsSpeaking()
     {
         await using var harness = await SessionHarness.StartAsync(o => o.TurnMode = TurnMode.LocalVad);
