@@ -135,7 +135,6 @@ internal sealed class ServerEventRouter(
         }
     }
 
-    /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>
     /// <summary>The turn a new connection heard again: its transcript was told on the old one, and its words are in the history.</summary>
     private void TranscribedAgain(string itemId)
     {
@@ -143,6 +142,7 @@ internal sealed class ServerEventRouter(
         history.ForgetPlaceForUser(itemId);
     }
 
+    /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>
     private void WordsGiven(string? responseId)
     {
         if (!context.Options.AudioOut && responseId is not null)

@@ -94,10 +94,9 @@ internal sealed class ToolCoordinator(
     /// </summary>
     public async ValueTask AnswerIfReadyAsync(CancellationToken ct)
     {
-        if (_outputsAwaitingAnswer > 0 && _callsOut == 0 && turns.ActiveResponseId is null && !turns.UserTurnOpen)
+        if (RoundReady && turns.ActiveResponseId is null && !turns.UserTurnOpen)
         {
-            _outputsAwaitingAnswer = 0;
-            _roundAnswerAsked = true;
+            RoundAnswered();
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
         }
     }
@@ -108,11 +107,19 @@ internal sealed class ToolCoordinator(
     /// </summary>
     public void OnResponseCreated()
     {
-        if (_outputsAwaitingAnswer > 0 && _callsOut == 0)
+        if (RoundReady)
         {
-            _outputsAwaitingAnswer = 0;
-            _roundAnswerAsked = true;
+            RoundAnswered();
         }
+    }
+
+    /// <summary>Every call of the round is answered, and its outputs have not been answered yet.</summary>
+    private bool RoundReady => _outputsAwaitingAnswer > 0 && _callsOut == 0;
+
+    private void RoundAnswered()
+    {
+        _outputsAwaitingAnswer = 0;
+        _roundAnswerAsked = true;
     }
 
     /// <summary>

@@ -252,8 +252,9 @@ internal sealed class TurnTracker
 
     /// <summary>
     /// An answer cut short whose connection goes on after all (a renewal that failed): the service made more of it than
-    /// came before the cancel took effect, and what came all plays. Its item is truncated at the audio received, so the
-    /// conversation holds what the listener hears and the model goes on from there. Null when there is nothing to cut
+    /// came before the cancel took effect, and what came all plays. Its item is truncated at the audio received (less
+    /// <see cref="ServiceShortfallMs"/>), so the conversation holds what the listener hears and the model goes on from
+    /// there. Null when there is nothing to cut
     /// (unknown, of an ended connection, no audio, or cut already).
     /// </summary>
     public TruncateOrder? TruncateAtReceived(string itemId)
