@@ -117,59 +117,46 @@ internal sealed class ProtocolSchemas
     /// "A string, or one of these strings" (a response's <c>conversation</c>: any string or <c>auto</c>/<c>none</c>) is
     /// written as a <c>oneOf</c> of the two, which every listed value matches twice and so fails: it is an <c>anyOf</c>.
     /// </summary>
-    internal static void ApplyOpenStringUnions(JsonNode? node)
+    internal static void ApplyOpenStringUnions(JsonNode? node) => VisitObjectsBottomUp(node, obj =>
     {
-        switch (node)
+        if (obj["oneOf"] is JsonArray branches
+            && branches.Any(b => b is JsonObject { Count: 1 } plain && plain["type"]?.GetValue<string>() == "string")
+            && branches.All(b => b?["type"] is JsonValue t && t.GetValue<string>() == "string"))
         {
-            case JsonObject obj:
-                foreach (var (_, child) in obj.ToList())
-                {
-                    ApplyOpenStringUnions(child);
-                }
-
-                if (obj["oneOf"] is JsonArray branches
-                    && branches.Any(b => b is JsonObject { Count: 1 } plain && plain["type"]?.GetValue<string>() == "string")
-                    && branches.All(b => b?["type"] is JsonValue t && t.GetValue<string>() == "string"))
-                {
-                    obj["anyOf"] = branches.DeepClone();
-                    obj.Remove("oneOf");
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var child in array)
-                {
-                    ApplyOpenStringUnions(child);
-                }
-
-                break;
+            obj["anyOf"] = branches.DeepClone();
+            obj.Remove("oneOf");
         }
-    }
+    });
 
     /// <summary>OpenAPI 3.0 <c>nullable: true</c> means "or null"; JSON Schema needs it said with <c>anyOf</c>.</summary>
-    internal static void ApplyNullable(JsonNode? node)
+    internal static void ApplyNullable(JsonNode? node) => VisitObjectsBottomUp(node, obj =>
+    {
+        if (obj["nullable"] is JsonValue v && v.TryGetValue<bool>(out var nullable) && nullable)
+        {
+            var copy = obj.DeepClone().AsObject();
+            copy.Remove("nullable");
+            obj.Clear();
+            obj["anyOf"] = new JsonArray(copy, new JsonObject { ["type"] = "null" });
+        }
+    });
+
+    /// <summary>Every object of the tree, its children before it (so that a rewrite of one sees its children rewritten).</summary>
+    private static void VisitObjectsBottomUp(JsonNode? node, Action<JsonObject> visit)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (_, child) in obj.ToList())
                 {
-                    ApplyNullable(child);
+                    VisitObjectsBottomUp(child, visit);
                 }
 
-                if (obj["nullable"] is JsonValue v && v.TryGetValue<bool>(out var nullable) && nullable)
-                {
-                    var copy = obj.DeepClone().AsObject();
-                    copy.Remove("nullable");
-                    obj.Clear();
-                    obj["anyOf"] = new JsonArray(copy, new JsonObject { ["type"] = "null" });
-                }
-
+                visit(obj);
                 break;
             case JsonArray array:
                 foreach (var child in array)
                 {
-                    ApplyNullable(child);
+                    VisitObjectsBottomUp(child, visit);
                 }
 
                 break;
