@@ -104,23 +104,16 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
             yield return new ResponseStep.Emit(() =>
             {
                 var chunk = planned.Audio.AsSpan(chunkStart, end - chunkStart);
-                if (!part.Truncated)
-                {
-                    part.AudioSamples = end;
-                }
                 r.AudioSamplesSent += end - chunkStart;
                 List<JsonObject> events = [OutputItemEvents.Delta(Profile.AudioDelta, r, index, item, Convert.ToBase64String(Pcm.Encode(chunk, config.OutputFormat)))];
 
                 // The transcript is interleaved with the audio: a word goes out with the delta in which its audio starts.
                 var due = ContentPart.WordsStartedBy(Pcm.Ms(end), words.Length, totalMs);
+                string? delta = null;
                 if (due > wordsSent)
                 {
                     var text = string.Join(' ', words[wordsSent..due]);
-                    var delta = wordsSent == 0 ? text : " " + text;
-                    if (!part.Truncated)
-                    {
-                        part.Transcript += delta;
-                    }
+                    delta = wordsSent == 0 ? text : " " + text;
                     wordsSent = due;
                     var transcriptDelta = OutputItemEvents.Delta(Profile.AudioTranscriptDelta, r, index, item, delta);
                     if (Profile.IsGa)
@@ -130,16 +123,14 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
                     events.Add(transcriptDelta);
                 }
 
+                part.Streamed(end, delta);
                 return events;
             });
         }
 
         yield return new ResponseStep.Emit(() =>
         {
-            if (!part.Truncated)
-            {
-                part.Transcript = planned.Transcript;
-            }
+            part.Completed(planned.Transcript);
             conversation.Trim();
             return items.CloseOpen(r, "completed");
         });

@@ -43,7 +43,36 @@ internal sealed class ContentPart
     /// Cut by a truncate: the part's audio ends there for good. A response still generating it (its cancel not yet taken
     /// effect) goes on sending deltas, but the conversation holds no more of it than the listener heard.
     /// </summary>
-    public bool Truncated { get; set; }
+    public bool Truncated { get; private set; }
+
+    /// <summary>The response streamed this generated part's audio up to <paramref name="samples"/>, with words <paramref name="transcriptDelta"/> (null: none new); a truncated part keeps its cut.</summary>
+    public void Streamed(int samples, string? transcriptDelta)
+    {
+        if (Truncated)
+        {
+            return;
+        }
+        AudioSamples = samples;
+        Transcript += transcriptDelta;
+    }
+
+    /// <summary>The response finished this part: its transcript whole, unless a truncate deleted it.</summary>
+    public void Completed(string transcript)
+    {
+        if (!Truncated)
+        {
+            Transcript = transcript;
+        }
+    }
+
+    /// <summary>A truncate cut the audio at <paramref name="samples"/> (never longer): the transcript goes, and the audio held is exactly what is left.</summary>
+    public void TruncateAt(int samples)
+    {
+        AudioSamples = Math.Min(AudioSamples, samples);
+        ShortfallMs = 0;
+        Transcript = string.Empty;
+        Truncated = true;
+    }
 
     /// <summary>
     /// What the part says as the model hears it: the words whose audio starts within the audio it holds. The service

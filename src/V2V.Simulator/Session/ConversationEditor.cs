@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using V2V.Simulator.Audio;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Turns;
+using RealtimeConversationItem = V2V.Realtime.Protocol.Models.RealtimeConversationItem;
 
 namespace V2V.Simulator.Session;
 
@@ -27,9 +28,6 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         return (part, events);
     }
 
-    /// <summary>The longest item id a client may give (the service's limit, not in the published schema).</summary>
-    public const int MaxItemIdLength = 32;
-
     public Reply Create(JsonElement root, string? eventId)
     {
         string? previous = null;
@@ -43,16 +41,17 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
         }
 
         var json = root.GetProperty("item");
-        if (json.TryGetProperty("id", out var given) && given.GetString() is { Length: > MaxItemIdLength } tooLong)
+        var givenId = json.TryGetProperty("id", out var id) ? id.GetString() : null;
+        if (givenId is { Length: > RealtimeConversationItem.MaxIdLength })
         {
             // A GUID (36) or a prefixed one is too long: the service refuses the item and the client's context lacks it.
             return Reply.Refused(RealtimeError.Invalid("string_above_max_length",
-                $"Invalid 'item.id': string too long. Expected a string with maximum length {MaxItemIdLength}, but got a string with length {tooLong.Length} instead.", "item.id", eventId));
+                $"Invalid 'item.id': string too long. Expected a string with maximum length {RealtimeConversationItem.MaxIdLength}, but got a string with length {givenId.Length} instead.", "item.id", eventId));
         }
 
-        if (json.TryGetProperty("id", out var id) && id.GetString() is { } existing && conversation.Find(existing) is not null)
+        if (givenId is not null && conversation.Find(givenId) is not null)
         {
-            return Reply.Refused(RealtimeError.Invalid("item_already_exists", $"Item with item_id '{existing}' already exists.", "item.id", eventId));
+            return Reply.Refused(RealtimeError.Invalid("item_already_exists", $"Item with item_id '{givenId}' already exists.", "item.id", eventId));
         }
 
         ConversationItem item;
@@ -128,10 +127,7 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
             return Reply.Refused(RealtimeError.Invalid("invalid_value", $"Audio content of {part.HeldMs}ms is already shorter than {audioEndMs}ms", "audio_end_ms", eventId));
         }
 
-        part.AudioSamples = Math.Min(part.AudioSamples, audioEndMs * Pcm.SamplesPerMs);
-        part.ShortfallMs = 0;
-        part.Transcript = string.Empty;
-        part.Truncated = true;
+        part.TruncateAt(audioEndMs * Pcm.SamplesPerMs);
         return new Reply([new JsonObject
         {
             ["type"] = "conversation.item.truncated",
