@@ -46,10 +46,10 @@ internal static class SessionOptionsMapper
             return null;
         }
         List<string> asked = [.. modalities];
-        var audioAndText = asked.Contains("audio") && asked.Contains("text");
+        var (audio, text) = (asked.Contains("audio"), asked.Contains("text"));
         return dialect == RealtimeDialect.Beta
-            ? (asked.Contains("audio") && !asked.Contains("text") ? ["text", .. asked] : asked)
-            : (audioAndText ? ["audio"] : asked);
+            ? (audio && !text ? ["text", .. asked] : asked)
+            : (audio && text ? ["audio"] : asked);
     }
 
     private static RealtimeAudioInput? ToInput(RealtimeSessionOptions options)
