@@ -142,6 +142,13 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 }
                 var message = new DataMessage("error");
                 message.Set("message", error.Message).Set("code", error.Code).Set("fatal", error.Fatal);
+                // A listener that shows the failure can say what happens next: the session asks again by itself
+                // (will_retry), or the service asked for a wait (retry_after_ms) that the user should know of.
+                message.Set("will_retry", error.WillRetry);
+                if (error.RetryAfter is { } wait)
+                {
+                    message.Set("retry_after_ms", (long)wait.TotalMilliseconds);
+                }
                 await env.SendDataAsync(message, cancellationToken).ConfigureAwait(false);
                 break;
             case StateOutput state:

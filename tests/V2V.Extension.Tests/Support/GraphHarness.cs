@@ -33,21 +33,24 @@ internal sealed class GraphHarness : IAsyncDisposable
     /// <param name="addons">The addons of the test's own nodes.</param>
     /// <param name="loggerFactory">Where the graph's extensions log.</param>
     /// <param name="v2vTools">The host's own functions, given to the openai_v2v addon.</param>
+    /// <param name="server">Changes the local server's options before it starts (its faults).</param>
     public static async Task<GraphHarness> StartAsync(string? wavPath, JsonObject v2vProperties, double speed = 20, bool realtimeSource = false, string? textSource = null, ResponsePace pace = ResponsePace.Service,
         Action<JsonArray, JsonArray>? extend = null, IEnumerable<Ten.ExtensionAddon>? addons = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
-        IReadOnlyList<Microsoft.Extensions.AI.AIFunction>? v2vTools = null)
+        IReadOnlyList<Microsoft.Extensions.AI.AIFunction>? v2vTools = null, Action<LocalRealtimeServerOptions>? server = null)
     {
         var harness = new GraphHarness();
         // Beta is spoken only by Azure's preview endpoint (OpenAI retired it): a beta graph talks to a server of
         // that profile, at its path.
         var beta = v2vProperties["dialect"]?.GetValue<string>() == "beta";
-        harness.Server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        var serverOptions = new LocalRealtimeServerOptions
         {
             Profile = beta ? ServiceProfile.AzurePreview : ServiceProfile.OpenAi,
             SpeedFactor = speed,
             Pace = pace,
             ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone()),
-        }, TestContext.Current.CancellationToken);
+        };
+        server?.Invoke(serverOptions);
+        harness.Server = await LocalRealtimeServer.StartAsync(serverOptions, TestContext.Current.CancellationToken);
         v2vProperties["base_uri"] = harness.Server.BaseUri.ToString();
         if (beta)
         {
@@ -147,7 +150,7 @@ internal sealed class GraphHarness : IAsyncDisposable
             {
                 ["extension"] = "v2v",
                 ["cmd"] = new JsonArray(Route("flush", "probe"), Route("tool_call", "time")),
-                ["data"] = new JsonArray(Route("text_data", "probe", "transcript"), Route("session_event", "probe")),
+                ["data"] = new JsonArray(Route("text_data", "probe", "transcript"), Route("session_event", "probe"), Route("error", "probe")),
                 ["audio_frame"] = new JsonArray(Route("pcm_frame", "probe")),
             },
             new JsonObject { ["extension"] = "time", ["cmd"] = new JsonArray(Route("tool_register", "v2v")) },
