@@ -27,7 +27,7 @@ public sealed class RealtimeChatClient : IRealtimeClient
     public async Task<IRealtimeClientSession> CreateSessionAsync(RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
         var connection = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var session = new RealtimeChatSession(connection, _metadata);
+        var session = new RealtimeChatSession(connection, _metadata, _client.Endpoint?.Model);
         try
         {
             if (options is not null)

@@ -15,11 +15,16 @@ public sealed class RealtimeChatSession : IRealtimeClientSession
 {
     private readonly IRealtimeConnection _connection;
     private readonly ChatClientMetadata _metadata;
+    private readonly string? _connectedModel;
 
-    internal RealtimeChatSession(IRealtimeConnection connection, ChatClientMetadata metadata)
+    /// <param name="connection">The connection, owned from now on.</param>
+    /// <param name="metadata">The client's metadata (telemetry).</param>
+    /// <param name="connectedModel">The model the connection's URL asked for, when it names one.</param>
+    internal RealtimeChatSession(IRealtimeConnection connection, ChatClientMetadata metadata, string? connectedModel = null)
     {
         _connection = connection;
         _metadata = metadata;
+        _connectedModel = connectedModel;
     }
 
     /// <summary>The options last sent with a session update (what the server confirmed is in <c>session.updated</c>).</summary>
@@ -41,6 +46,14 @@ public sealed class RealtimeChatSession : IRealtimeClientSession
             // The hot path: bytes go to the writer as they are, without a typed event in between.
             await _connection.SendAudioAsync(ClientMessageMapper.AudioBytes(append), cancellationToken).ConfigureAwait(false);
             return;
+        }
+        if (message is SessionUpdateRealtimeClientMessage { Options.Model: { } model } && _connectedModel is not null && model != _connectedModel)
+        {
+            // The service refuses a session.update of another model than the connection's, after the fact and in an
+            // error event; said here, by name, before anything is sent.
+            throw new ArgumentException(
+                $"RealtimeSessionOptions.Model '{model}' is not the model this connection is to ('{_connectedModel}'), and the service does not change a session's model: leave Model null, or connect to '{model}' (RealtimeClientOptions.Model).",
+                nameof(message));
         }
         var clientEvent = ClientMessageMapper.ToEvent(message, _connection.Dialect);
         await _connection.SendAsync(clientEvent, cancellationToken).ConfigureAwait(false);

@@ -87,4 +87,27 @@ public sealed class SessionEdgeTests
         Assert.Equal("You said: Summarize.", transcript);
         Assert.Contains(messages, m => m.Type == RealtimeServerMessageType.OutputAudioDelta);
     }
+
+    [Fact]
+    public async Task AnotherModelThanTheConnections_IsRefusedByName_BeforeItIsSent_AndTheSameModelIsAccepted()
+    {
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 0 }, Ct);
+        using var client = new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, ApiKey = "test-key", Model = "gpt-realtime" }).AsIRealtimeClient();
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateSessionAsync(new RealtimeSessionOptions { Model = "gpt-realtime-mini" }, Ct));
+        Assert.Contains("RealtimeSessionOptions.Model 'gpt-realtime-mini' is not the model this connection is to ('gpt-realtime')", refused.Message, StringComparison.Ordinal);
+
+        await using var session = await client.CreateSessionAsync(new RealtimeSessionOptions { Model = "gpt-realtime", Instructions = "Be brief." }, Ct);
+        var messages = new List<RealtimeServerMessage>();
+        await foreach (var message in session.GetStreamingResponseAsync(Ct))
+        {
+            messages.Add(message);
+            if (message.RawRepresentation is V2V.Realtime.Protocol.ServerEvents.SessionUpdatedEvent || message is ErrorRealtimeServerMessage)
+            {
+                break;
+            }
+        }
+        Assert.Empty(messages.OfType<ErrorRealtimeServerMessage>()); // the same model again: the update is taken
+        Assert.IsType<V2V.Realtime.Protocol.ServerEvents.SessionUpdatedEvent>(messages[^1].RawRepresentation);
+    }
 }

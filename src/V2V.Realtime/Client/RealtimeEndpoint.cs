@@ -33,6 +33,12 @@ public sealed class RealtimeEndpoint
     public bool IsAzurePreview { get; private init; }
 
     /// <summary>
+    /// The model the URL asks for (its <c>model=</c>): the session's model, which the service does not let a
+    /// <c>session.update</c> change. Null for Azure OpenAI, whose URL names a deployment, and when the URL names none.
+    /// </summary>
+    public string? Model { get; private init; }
+
+    /// <summary>
     /// Works out the endpoint, or throws a <see cref="RealtimeConfigurationException"/> whose
     /// <see cref="RealtimeConfigurationException.Option"/> names the setting of <see cref="RealtimeClientOptions"/> at fault.
     /// Nothing is connected.
@@ -81,7 +87,11 @@ public sealed class RealtimeEndpoint
             : AddModel(options, query);
         builder.Query = query.ToString();
 
-        return new RealtimeEndpoint(builder.Uri, HandshakeHeaders(options, builder.Uri)) { IsAzurePreview = preview };
+        return new RealtimeEndpoint(builder.Uri, HandshakeHeaders(options, builder.Uri))
+        {
+            IsAzurePreview = preview,
+            Model = options.Vendor == RealtimeVendor.Azure || string.IsNullOrEmpty(query["model"]) ? null : query["model"],
+        };
     }
 
     // A base URI that is the API's root, as the services' own SDKs take it (https://api.openai.com/v1,

@@ -15,6 +15,7 @@ public sealed class RealtimeEndpointTests
         Assert.Contains(endpoint.Headers, h => h.Key == "Authorization" && h.Value == "Bearer sk-test");
         Assert.DoesNotContain(endpoint.Headers, h => h.Key == "OpenAI-Beta");
         Assert.False(endpoint.IsAzurePreview);
+        Assert.Equal("gpt-realtime", endpoint.Model);
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class RealtimeEndpointTests
 
         Assert.Equal("wss://myres.openai.azure.com/openai/v1/realtime?model=my-realtime-deployment", endpoint.Uri.AbsoluteUri);
         Assert.Contains(endpoint.Headers, h => h.Key == "api-key" && h.Value == "azure-key");
+        Assert.Null(endpoint.Model); // a deployment's name, not the session's model
         Assert.DoesNotContain(endpoint.Headers, h => h.Key is "Authorization" or "OpenAI-Beta");
         Assert.False(endpoint.IsAzurePreview);
     }
@@ -114,6 +116,7 @@ public sealed class RealtimeEndpointTests
         var endpoint = RealtimeEndpoint.Create(new RealtimeClientOptions { ApiKey = "k", Path = "/v1/realtime?model=a", Model = "b" });
 
         Assert.Equal("?model=a", endpoint.Uri.Query);
+        Assert.Equal("a", endpoint.Model); // the one connected to
     }
 
     [Theory]
