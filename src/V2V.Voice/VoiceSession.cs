@@ -74,7 +74,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation);
-        _input = new InputStage(context, link, _inbox, _bargeIn, _conversation, _dump);
+        _input = new InputStage(context, link, _inbox, _conversation, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);

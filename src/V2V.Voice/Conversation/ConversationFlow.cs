@@ -67,6 +67,26 @@ internal sealed class ConversationFlow(
         await responses.RequestAsync(null, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The local VAD heard the user begin to speak: what plays is cut, and their turn is open until it is answered, so that
+    /// a tool round whose outputs come meanwhile is not answered over them (the answer to their turn carries the outputs).
+    /// </summary>
+    public ValueTask UserBeganSpeakingAsync(string reason, CancellationToken ct)
+    {
+        turns.OnUserSpeechStarted();
+        return bargeIn.RunAsync(reason, ct);
+    }
+
+    /// <summary>
+    /// The local VAD heard the user stop after too little to commit: their turn closes unanswered, and a tool round held
+    /// back for it is answered now.
+    /// </summary>
+    public ValueTask UserTurnDroppedAsync(CancellationToken ct)
+    {
+        turns.OnUserTurnDropped();
+        return tools.AnswerIfReadyAsync(ct);
+    }
+
     /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
     public async ValueTask AnswerTurnAsync(long endOfSpeech, CancellationToken ct)
     {

@@ -26,7 +26,6 @@ internal sealed class InputStage : IDisposable
     private readonly SessionContext _context;
     private readonly ServerLink _link;
     private readonly SessionInbox _inbox;
-    private readonly BargeIn _bargeIn;
     private readonly ConversationFlow _conversation;
     private readonly AudioDump? _dump;
     private readonly InputAudioPath _path;
@@ -37,12 +36,11 @@ internal sealed class InputStage : IDisposable
     private long _samplesSinceCommit;
     private int _producing;
 
-    public InputStage(SessionContext context, ServerLink link, SessionInbox inbox, BargeIn bargeIn, ConversationFlow conversation, AudioDump? dump)
+    public InputStage(SessionContext context, ServerLink link, SessionInbox inbox, ConversationFlow conversation, AudioDump? dump)
     {
         _context = context;
         _link = link;
         _inbox = inbox;
-        _bargeIn = bargeIn;
         _conversation = conversation;
         _dump = dump;
         _sendChunk = SendChunk;
@@ -103,11 +101,11 @@ internal sealed class InputStage : IDisposable
                 await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
                 if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
                 {
-                    await _inbox.PostAsync(_bargeIn.RunAsync, "local VAD heard speech").ConfigureAwait(false);
+                    await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
-                else
+                else if (!await CommitTurnAsync(ct).ConfigureAwait(false))
                 {
-                    await CommitTurnAsync(ct).ConfigureAwait(false);
+                    await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
                 }
             }
         }

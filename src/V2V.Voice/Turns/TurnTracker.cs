@@ -51,8 +51,11 @@ internal sealed class TurnTracker
     /// </summary>
     public bool UserTurnOpen { get; private set; }
 
-    /// <summary>The service's VAD heard the user begin to speak.</summary>
+    /// <summary>The service's VAD, or the local one, heard the user begin to speak.</summary>
     public void OnUserSpeechStarted() => UserTurnOpen = true;
+
+    /// <summary>The local VAD heard the user stop, and too little was said to commit: no answer to the turn will come.</summary>
+    public void OnUserTurnDropped() => UserTurnOpen = false;
 
     /// <summary>
     /// A user turn was committed and its transcription is still to come: it comes on this connection only, so a

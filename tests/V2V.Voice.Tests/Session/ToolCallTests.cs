@@ -140,6 +140,33 @@ public sealed class ToolCallTests
     }
 
     [Fact]
+    public async Task AToolAnswering_WhileTheLocalVadHearsTheUser_IsNotAnsweredOverThem_TheAnswerToTheirTurnCarriesTheOutput()
+    {
+        // The same with the local detector ending turns: the round's answer asked at once would play over the user, be
+        // cut at the end of their turn and asked again.
+        var ct = TestContext.Current.CancellationToken;
+        var tool = new HeldTool();
+        await using var harness = await SessionHarness.StartAsync(o => { o.AudioOut = false; o.TurnMode = TurnMode.LocalVad; });
+        await harness.Session.RegisterToolAsync(tool.Function, ct);
+        await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+
+        var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1, trailingSilenceMs: 1500);
+        var half = speech.Length / 4 * 2;
+        await harness.SendAsync(speech[..half], 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
+        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
+        await harness.SendAsync(speech[half..], 16000, 1);
+        var outputs = await harness.WaitForAsync(o => Said(o).Contains("I heard", StringComparison.Ordinal), "the answer to the user's turn");
+
+        Assert.Single(harness.Sent("input_audio_buffer.commit"));
+        Assert.Equal(2, harness.Sent("response.create").Count); // the typed question and the turn: none for the round
+        Assert.Empty(harness.Sent("response.cancel"));
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
+    [Fact]
     public async Task ASpokenQuestion_TranscribedAfterTheToolRoundAndItsAnswer_ComesBeforeThemInTheHistory()
     {
         // The service transcribes a turn after it has begun answering it: here the tool call, its output and the answer
