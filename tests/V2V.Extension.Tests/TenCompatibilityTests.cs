@@ -95,6 +95,23 @@ public sealed class TenCompatibilityTests
     }
 
     [Fact]
+    public async Task NoiseReduction_IsAskedOfTheService_AndOffByDefault()
+    {
+        var properties = Properties();
+        properties["noise_reduction"] = "far_field";
+        await using var harness = await GraphHarness.StartAsync(null, properties);
+        await harness.WaitForSentAsync("session.update", _ => true, "the session's configuration");
+        await using var plain = await GraphHarness.StartAsync(null, Properties());
+        await plain.WaitForSentAsync("session.update", _ => true, "the session's configuration");
+
+        var input = harness.Sent("session.update").First().GetProperty("session").GetProperty("audio").GetProperty("input");
+        Assert.Equal("far_field", input.GetProperty("noise_reduction").GetProperty("type").GetString());
+        var plainSession = plain.Sent("session.update").First().GetProperty("session");
+        Assert.False(plainSession.TryGetProperty("audio", out var audio) && audio.TryGetProperty("input", out var plainInput)
+            && plainInput.TryGetProperty("noise_reduction", out var off) && off.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task UnknownProperty_IsAWarningNamingIt_NotARefusedGraph()
     {
         var properties = Properties();

@@ -107,6 +107,11 @@ internal static class PropertyTable
             Number("input_quiet_dbfs", nameof(VoiceSessionOptions.InputQuietDbfs),
                 "Input frames quieter than this (-120 to 0 dBFS) near the end of a turn are sent at once; -120: off.",
                 (s, v) => s.Session.InputQuietDbfs = v, s => s.Session.InputQuietDbfs),
+            // Noise that reaches the turn detection is taken for speech, and speech cuts the agent off.
+            Choice("noise_reduction", nameof(VoiceSessionOptions.NoiseReduction),
+                "The service's noise reduction of the user's audio, before its turn detection and the model hear it: near_field (headsets, a phone held to the ear), far_field (laptops, rooms, speakerphones) or off.",
+                [("off", ""), ("near_field", "near_field"), ("far_field", "far_field")],
+                (s, v) => s.Session.NoiseReduction = v.Length == 0 ? null : v, s => s.Session.NoiseReduction ?? ""),
 
             // What comes out.
             Flag("audio_out", nameof(VoiceSessionOptions.AudioOut),
