@@ -128,6 +128,9 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                     await storage.OnTranscriptAsync(transcript, streamId, cancellationToken).ConfigureAwait(false);
                 }
                 break;
+            case UserTranscriptPendingOutput pending when storage is not null:
+                await storage.OnUserTranscriptPendingAsync(pending, cancellationToken).ConfigureAwait(false);
+                break;
             case FlushOutput flush:
                 _ = FlushAsync(flush.InterruptedItemId, cancellationToken);
                 break;

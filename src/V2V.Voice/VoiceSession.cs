@@ -78,7 +78,7 @@ public sealed class VoiceSession : IAsyncDisposable
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
-        var owner = new SessionConnection(_inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses, continuation);
+        var owner = new SessionConnection(context, _inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses, continuation);
         _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);
         link.Attach(_connection);
     }

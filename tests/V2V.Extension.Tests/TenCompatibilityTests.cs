@@ -150,6 +150,35 @@ public sealed class TenCompatibilityTests
     }
 
     [Fact]
+    public async Task Storage_AppendsASpokenQuestionBeforeItsAnswer_WhenItsTranscriptionComesAfterTheAnswer()
+    {
+        // The service transcribes a turn after it has begun answering it; here the answer closes first. A conversation
+        // retrieved later must still have the question before its answer.
+        var storage = new TestStorage("[]");
+        var properties = Properties();
+        properties["enable_storage"] = true;
+        properties["input_transcript"] = true;
+        var folder = Directory.CreateTempSubdirectory("v2v-wav-").FullName;
+        var wav = V2V.Testing.Speech.WriteWav(Path.Combine(folder, "question.wav"), "What is the weather in Paris today?", 16000, 1);
+        await using var harness = await GraphHarness.StartAsync(wav, properties, addons: [storage.Addon()], extend: (nodes, connections) =>
+        {
+            nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "storage", ["addon"] = TestStorage.AddonName });
+            var v2v = V2VConnection(connections);
+            ((JsonArray)v2v["cmd"]!).Add(GraphHarness.Route("retrieve", "storage"));
+            ((JsonArray)v2v["data"]!).Add(GraphHarness.Route("append", "storage"));
+        }, server: s => s.TranscriptionDelay = TimeSpan.FromSeconds(30)); // scaled by the server's speed (20): 1.5 s
+
+        await harness.WaitForAsync(p => p.Texts.Any(t => t.GetString("role") == "user"), "the question's transcription");
+        await harness.WaitForAsync(_ => storage.Appended.Count == 2, "both turns appended");
+
+        var texts = harness.Probe.Texts.Where(t => t.GetBool("is_final") == true).Select(t => t.GetString("role")).ToList();
+        Assert.Equal(["assistant", "user"], texts); // as the graph saw them: the answer closed first
+        Assert.Equal(["user", "assistant"], storage.Appended.Select(a => a.GetString("role")));
+        Assert.Equal(harness.Probe.Texts.Single(t => t.GetString("role") == "user").GetString("text"), storage.Appended.First().GetString("text"));
+        Assert.Equal(77L, storage.Appended.First().GetInt64("stream_id")); // the user's stream
+    }
+
+    [Fact]
     public async Task NoGreetingSet_TheLanguagesShortHelloIsSaid_WhenAUserJoins()
     {
         var properties = Properties();

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using V2V.Ten;
 using V2V.Ten.Messages;
 using V2V.Voice.Outputs;
@@ -7,13 +8,23 @@ namespace V2V.Extension.Storage;
 
 /// <summary>
 /// The storage contract of the original, writing side: each final turn goes out as data <c>append</c>
-/// <c>{text, role, stream_id}</c>: the user's when its transcription completes, the agent's when it closes, as it was
-/// heard (the sentences released with the audio; an interrupted turn ends at the cut). One reader (the output bridge).
+/// <c>{text, role, stream_id}</c>, in the conversation's order: the user's when its transcription completes, the agent's
+/// when it closes, as it was heard (the sentences released with the audio; an interrupted turn ends at the cut). The
+/// service transcribes a spoken turn after it has begun answering it, so the answer may close first: a turn that closes
+/// while an earlier user turn's transcript is pending waits for it (or for word that it will not come), so that a
+/// conversation retrieved later has each question before its answer. One reader (the output bridge).
 /// </summary>
 internal sealed class TurnAppender(ITenEnv env)
 {
     private const int MaxTurnChars = 64 * 1024;
+
+    /// <summary>Turns held at most (pending ones and those behind them); beyond it the oldest pending turn is given up.</summary>
+    internal const int MaxHeld = 64;
+
     private readonly StringBuilder _assistant = new();
+
+    // Oldest first: user turns whose transcript is pending (no text yet), and the closed turns behind them.
+    private readonly LinkedList<HeldTurn> _held = new();
 
     public async ValueTask OnTranscriptAsync(TranscriptOutput transcript, long streamId, CancellationToken cancellationToken)
     {
@@ -21,7 +32,7 @@ internal sealed class TurnAppender(ITenEnv env)
         {
             if (transcript.IsFinal)
             {
-                await AppendAsync(transcript.Text, "user", streamId, cancellationToken).ConfigureAwait(false);
+                await AddAsync(transcript.Text, "user", streamId, transcript.ItemId, cancellationToken).ConfigureAwait(false);
             }
             return;
         }
@@ -33,8 +44,68 @@ internal sealed class TurnAppender(ITenEnv env)
         {
             var text = _assistant.ToString();
             _assistant.Clear();
-            await AppendAsync(text, "assistant", streamId, cancellationToken).ConfigureAwait(false);
+            await AddAsync(text, "assistant", streamId, null, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A user turn's transcript is pending (its place is kept), or will not come (its place goes).</summary>
+    public async ValueTask OnUserTranscriptPendingAsync(UserTranscriptPendingOutput pending, CancellationToken cancellationToken)
+    {
+        if (pending.Pending)
+        {
+            _held.AddLast(new HeldTurn(pending.ItemId));
+            if (_held.Count > MaxHeld && FirstAwaited() is { } oldest)
+            {
+                env.Logger.LogWarning("{Name}: {Count} turns held behind user turns still to be transcribed; the oldest, {Item}, is given up", env.Name, _held.Count, oldest.Value.ItemId);
+                _held.Remove(oldest);
+            }
+        }
+        else if (FirstAwaited(pending.ItemId) is { } place)
+        {
+            _held.Remove(place);
+        }
+        await ReleaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask AddAsync(string text, string role, long streamId, string? itemId, CancellationToken cancellationToken)
+    {
+        if (itemId is not null && FirstAwaited(itemId) is { } place)
+        {
+            place.Value.Fill(text, role, streamId);
+        }
+        else if (_held.Count == 0)
+        {
+            await AppendAsync(text, role, streamId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        else
+        {
+            _held.AddLast(new HeldTurn(null)).Value.Fill(text, role, streamId);
+        }
+        await ReleaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the turns at the front that are no longer waiting.</summary>
+    private async ValueTask ReleaseAsync(CancellationToken cancellationToken)
+    {
+        while (_held.First is { Value.Awaited: false } first)
+        {
+            _held.RemoveFirst();
+            await AppendAsync(first.Value.Text, first.Value.Role, first.Value.StreamId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The oldest user turn still awaiting its transcript (of <paramref name="itemId"/>, when given).</summary>
+    private LinkedListNode<HeldTurn>? FirstAwaited(string? itemId = null)
+    {
+        for (var node = _held.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Awaited && (itemId is null || node.Value.ItemId == itemId))
+            {
+                return node;
+            }
+        }
+        return null;
     }
 
     private ValueTask AppendAsync(string text, string role, long streamId, CancellationToken cancellationToken)
@@ -46,5 +117,24 @@ internal sealed class TurnAppender(ITenEnv env)
         var data = new DataMessage("append");
         data.Set("text", text).Set("role", role).Set("stream_id", streamId);
         return env.SendDataAsync(data, cancellationToken);
+    }
+
+    /// <summary>A turn held for order: a user turn awaiting its transcript (<see cref="ItemId"/> given, no text yet), or a closed one.</summary>
+    private sealed class HeldTurn(string? itemId)
+    {
+        public string? ItemId { get; } = itemId;
+
+        public bool Awaited { get; private set; } = itemId is not null;
+
+        public string Text { get; private set; } = "";
+
+        public string Role { get; private set; } = "";
+
+        public long StreamId { get; private set; }
+
+        public void Fill(string text, string role, long streamId)
+        {
+            (Text, Role, StreamId, Awaited) = (text, role, streamId, false);
+        }
     }
 }

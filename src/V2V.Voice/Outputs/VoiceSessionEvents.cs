@@ -22,6 +22,15 @@ public enum TranscriptRole
 /// </summary>
 public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsFinal, bool EndOfSegment, bool Interrupted, string? ItemId) : VoiceSessionEvent;
 
+/// <summary>
+/// The user's spoken turn <paramref name="ItemId"/> is in the conversation and its transcript is still to come
+/// (<paramref name="Pending"/> true, at its commit), or will not come after all (false: its transcription failed, or the
+/// connection it was on was replaced). The service transcribes a turn after it has begun answering it, so its
+/// <see cref="TranscriptOutput"/> may come after the answer's: a host that stores turns in the conversation's order
+/// holds what comes after a pending turn until its transcript (or this event with false) comes.
+/// </summary>
+public sealed record UserTranscriptPendingOutput(string ItemId, bool Pending) : VoiceSessionEvent;
+
 /// <summary>Barge-in: drop every frame of the agent's voice not yet played.</summary>
 public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionEvent;
 

@@ -81,23 +81,26 @@ internal sealed class ServerEventRouter(
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
             case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null:
-                turns.OnUserAudioCommitted();
+                if (turns.OnUserAudioCommitted(committed.ItemId) is { } givenUp)
+                {
+                    await NotTranscribedAsync(givenUp, ct).ConfigureAwait(false);
+                }
                 history.KeepPlaceForUser(committed.ItemId);
+                await context.EmitAsync(new UserTranscriptPendingOutput(committed.ItemId, Pending: true), ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heardAgain when !toldSpeech.Transcribed(heardAgain.ItemId):
-                TranscribedAgain(heardAgain.ItemId);
+                await NotTranscribedAsync(heardAgain.ItemId, ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent notHeardAgain when !toldSpeech.Transcribed(notHeardAgain.ItemId):
-                TranscribedAgain(notHeardAgain.ItemId);
+                await NotTranscribedAsync(notHeardAgain.ItemId, ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heard:
-                turns.OnUserTranscribed();
+                turns.OnUserTranscribed(heard.ItemId);
                 history.AddUser(heard.Transcript, heard.ItemId);
                 await context.EmitAsync(new TranscriptOutput(TranscriptRole.User, heard.Transcript, true, true, false, heard.ItemId), ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent failed:
-                turns.OnUserTranscribed();
-                history.ForgetPlaceForUser(failed.ItemId);
+                await NotTranscribedAsync(failed.ItemId, ct).ConfigureAwait(false);
                 context.Logger.LogWarning("Input transcription of {Item} failed: {Error}", failed.ItemId, failed.Error);
                 if (_failedTranscription.Report(failed, context.Options) is { } report)
                 {
@@ -135,11 +138,15 @@ internal sealed class ServerEventRouter(
         }
     }
 
-    /// <summary>The turn a new connection heard again: its transcript was told on the old one, and its words are in the history.</summary>
-    private void TranscribedAgain(string itemId)
+    /// <summary>
+    /// A user turn whose words will not be told: its transcription failed, or it was given up, or it is the turn a new
+    /// connection heard again (its transcript was told on the old one, and its words are in the history). Its place goes.
+    /// </summary>
+    private ValueTask NotTranscribedAsync(string itemId, CancellationToken ct)
     {
-        turns.OnUserTranscribed();
+        turns.OnUserTranscribed(itemId);
         history.ForgetPlaceForUser(itemId);
+        return context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct);
     }
 
     /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>

@@ -14,9 +14,11 @@ namespace V2V.Voice.Session;
 
 /// <summary>
 /// The session's side of the connection stage (<see cref="ConnectionSupervisor"/>): what a new connection is told,
-/// where its events go, and what a lost one means for the conversation. Holds no state of its own.
+/// where its events go, and what a lost one means for the conversation. Holds no state of its own but what a new
+/// connection's going live hands to its being told.
 /// </summary>
 internal sealed class SessionConnection(
+    SessionContext context,
     SessionInbox inbox,
     SessionActor actor,
     SessionStatus status,
@@ -49,7 +51,7 @@ internal sealed class SessionConnection(
     /// </summary>
     public void WentLive(ReplayedTurn replayed)
     {
-        turns.OnNewConnection();
+        _transcriptsNotComing = turns.OnNewConnection();
         transcript.NewConnectionLive();
         conversation.NewConnectionLive();
         toldSpeech.NewConnection(replayed.ReplayedMs);
@@ -60,7 +62,17 @@ internal sealed class SessionConnection(
         continuation.NewConnection(userSpoke);
     }
 
-    public ValueTask ConnectedAsync(string endpoint, CancellationToken ct) => status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct);
+    // The user turns whose transcription the replaced connection owed, told before the state (WentLive cannot emit).
+    private IReadOnlyList<string> _transcriptsNotComing = [];
+
+    public async ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
+    {
+        foreach (var itemId in Interlocked.Exchange(ref _transcriptsNotComing, []))
+        {
+            await context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct).ConfigureAwait(false);
+        }
+        await status.ChangeAsync(VoiceSessionState.Connected, endpoint, ct).ConfigureAwait(false);
+    }
 
     public ValueTask DeliverAsync(int generation, RealtimeServerEvent serverEvent, CancellationToken ct) => actor.DeliverAsync(generation, serverEvent, ct);
 

@@ -61,15 +61,32 @@ internal sealed class TurnTracker
     /// A user turn was committed and its transcription is still to come: it comes on this connection only, so a
     /// renewal now would lose the user's line of the turn (the transcript and the history).
     /// </summary>
-    public bool UserTranscriptPending => _transcriptsPending > 0;
+    public bool UserTranscriptPending => _transcriptsAwaited.Count > 0;
 
-    private int _transcriptsPending;
+    /// <summary>How many user turns' transcriptions are awaited at most; beyond it, the oldest is given up.</summary>
+    public const int MaxTranscriptsAwaited = 32;
 
-    /// <summary>The user's audio was committed as an item that the service will transcribe.</summary>
-    public void OnUserAudioCommitted() => _transcriptsPending++;
+    // Item ids of the committed user turns whose transcription is still to come, oldest first.
+    private readonly List<string> _transcriptsAwaited = [];
 
-    /// <summary>A transcription of the user's audio came (or failed).</summary>
-    public void OnUserTranscribed() => _transcriptsPending = Math.Max(0, _transcriptsPending - 1);
+    /// <summary>
+    /// The user's audio was committed as item <paramref name="itemId"/>, which the service will transcribe. Returns the
+    /// item whose transcription is given up to stay within <see cref="MaxTranscriptsAwaited"/>, else null.
+    /// </summary>
+    public string? OnUserAudioCommitted(string itemId)
+    {
+        _transcriptsAwaited.Add(itemId);
+        if (_transcriptsAwaited.Count <= MaxTranscriptsAwaited)
+        {
+            return null;
+        }
+        var givenUp = _transcriptsAwaited[0];
+        _transcriptsAwaited.RemoveAt(0);
+        return givenUp;
+    }
+
+    /// <summary>A transcription of the user's audio item <paramref name="itemId"/> came (or failed); one not awaited changes nothing.</summary>
+    public void OnUserTranscribed(string itemId) => _transcriptsAwaited.Remove(itemId);
 
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
@@ -171,20 +188,23 @@ internal sealed class TurnTracker
     /// <summary>
     /// A new connection: nothing of the old one is active any more (its responses ended with it), nor awaited.
     /// </summary>
-    public void OnNewConnection()
+    /// <returns>The user turns whose transcription was awaited on the old connection: it will not come.</returns>
+    public IReadOnlyList<string> OnNewConnection()
     {
         ActiveResponseId = null;
         AwaitingDoneOf = null;
         ResponseRequested = false;
         HeldByService = false;
         UserTurnOpen = false;
-        _transcriptsPending = 0;
+        List<string> notComing = [.. _transcriptsAwaited];
+        _transcriptsAwaited.Clear();
         // Its items are not on the new connection (the history is sent as new items): none is truncated there. Their
         // lengths are kept: an answer that came whole may still be playing, and a barge-in reads from them what was heard.
         foreach (var item in _items.Values)
         {
             item.OnOldConnection = true;
         }
+        return notComing;
     }
 
     /// <summary>

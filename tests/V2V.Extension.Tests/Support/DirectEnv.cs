@@ -4,7 +4,7 @@ using V2V.Ten.Messages;
 
 namespace V2V.Extension.Tests.Support;
 
-/// <summary>The environment a command handler gets when called straight, outside routing (results only).</summary>
+/// <summary>The environment a handler gets when called straight, outside routing: results only; the data it sends is kept.</summary>
 internal sealed class DirectEnv : ITenEnv
 {
     public string Name => "direct";
@@ -15,7 +15,14 @@ internal sealed class DirectEnv : ITenEnv
 
     public Task<CmdResult> SendCmdAsync(Cmd cmd, CancellationToken cancellationToken = default) => Task.FromResult(CmdResult.Ok());
 
-    public ValueTask SendDataAsync(DataMessage data, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    /// <summary>The data sent, in order.</summary>
+    public List<DataMessage> Data { get; } = [];
+
+    public ValueTask SendDataAsync(DataMessage data, CancellationToken cancellationToken = default)
+    {
+        Data.Add(data);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask SendAudioFrameAsync(AudioFrame frame, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }

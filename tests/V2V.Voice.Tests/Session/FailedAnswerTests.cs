@@ -114,6 +114,12 @@ public sealed class FailedAnswerTests
         Assert.False(error.Fatal);
         Assert.Contains(nameof(VoiceSessionOptions.TranscriptionModel), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(harness.Outputs, o => o is TranscriptOutput { Role: TranscriptRole.User });
+        // Each turn's transcript was said to be pending at its commit, and then said not to come: a host holding turns
+        // for order holds them no longer.
+        var pending = (await harness.WaitForAsync(o => o.OfType<UserTranscriptPendingOutput>().Count(p => !p.Pending) == 2, "both turns' transcripts given up"))
+            .OfType<UserTranscriptPendingOutput>().ToList();
+        Assert.Equal(2, pending.Count(p => p.Pending));
+        Assert.Equal(pending.Where(p => p.Pending).Select(p => p.ItemId), pending.Where(p => !p.Pending).Select(p => p.ItemId));
     }
 
     [Theory]

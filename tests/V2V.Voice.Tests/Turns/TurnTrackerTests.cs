@@ -212,17 +212,30 @@ public sealed class TurnTrackerTests
     {
         // The transcription comes on the connection that committed the audio only: a renewal meanwhile loses the user's line.
         var turns = new TurnTracker();
-        turns.OnUserAudioCommitted();
-        turns.OnUserAudioCommitted();
-        turns.OnUserTranscribed();
+        turns.OnUserAudioCommitted("item_a");
+        turns.OnUserAudioCommitted("item_b");
+        turns.OnUserTranscribed("item_b");
         Assert.True(turns.UserTranscriptPending);
-        turns.OnUserTranscribed();
+        turns.OnUserTranscribed("item_a");
         Assert.False(turns.UserTranscriptPending);
-        turns.OnUserTranscribed(); // a late or unasked one never makes the count negative
-        turns.OnUserAudioCommitted();
+        turns.OnUserTranscribed("item_x"); // a late or unasked one changes nothing
+        turns.OnUserAudioCommitted("item_c");
         Assert.True(turns.UserTranscriptPending);
-        turns.OnNewConnection();
+        Assert.Equal(["item_c"], turns.OnNewConnection()); // what the new connection will not transcribe
         Assert.False(turns.UserTranscriptPending);
+    }
+
+    [Fact]
+    public void AwaitedTranscripts_AreBounded_TheOldestGivenUp()
+    {
+        var turns = new TurnTracker();
+        for (var i = 0; i < TurnTracker.MaxTranscriptsAwaited; i++)
+        {
+            Assert.Null(turns.OnUserAudioCommitted($"item_{i}"));
+        }
+
+        Assert.Equal("item_0", turns.OnUserAudioCommitted("item_new"));
+        Assert.Equal(TurnTracker.MaxTranscriptsAwaited, turns.OnNewConnection().Count);
     }
 
     [Fact]
