@@ -58,9 +58,6 @@ internal sealed class TalkConversation : IDisposable
         }
     }
 
-    /// <summary>The user's turn was ended by hand (manual turns): its transcript is on its way.</summary>
-    public void TurnEnded() => _report.ExpectUserLine();
-
     /// <summary>Done when every turn the server heard has an answer and nothing has come for a moment, or when the session stopped.</summary>
     public async Task<int> WaitForAnswersAsync(bool manual, CancellationToken ct)
     {
@@ -145,7 +142,12 @@ internal sealed class TalkConversation : IDisposable
                 break;
             case UserSpeechOutput { Started: false }:
                 Interlocked.Increment(ref _speechEnds);
-                _report.ExpectUserLine();
+                break;
+            case UserTranscriptPendingOutput { Pending: true, ItemId: var committed }:
+                _report.ExpectUserLine(committed);
+                break;
+            case UserTranscriptPendingOutput { ItemId: var lost }:
+                _report.UserLineNotComing(lost);
                 break;
             case StateOutput { State: VoiceSessionState.Reconnecting, Detail: var reason }:
                 // A turn the old connection had not answered audibly goes to the new one, which answers it: still awaited.

@@ -6,9 +6,9 @@ namespace V2V.Cli.Talk;
 /// <summary>
 /// Prints the conversation line by line and keeps it as JSON lines, in conversation order: the user's words of a
 /// turn before the agent's answer to it. The service transcribes the user asynchronously, so the user's line often
-/// comes after the agent has begun; from the end of the user's speech until that line comes, the agent's words are
-/// held (at most <see cref="MaxHold"/>, or until an error says it may not come), then printed. Called from the reader
-/// of outputs and from a timer: one lock.
+/// comes after the agent has begun; from the turn's commit until that line comes, the agent's words are held (at most
+/// <see cref="MaxHold"/>, or until the session says it will not come), then printed. Called from the reader of outputs
+/// and from a timer: one lock.
 /// </summary>
 internal sealed class TalkReport : IDisposable
 {
@@ -25,7 +25,9 @@ internal sealed class TalkReport : IDisposable
     // The agent's words held while a user line is awaited, each with the time it came; bounded by the answers of
     // MaxHold seconds (a few sentences), as nothing is held longer.
     private readonly Queue<(TranscriptOutput Piece, double TimeMs)> _held = new();
-    private int _awaitedUserLines;
+    // The user turns whose line is awaited (committed, transcript pending), by item id: the session says which, and
+    // bounds them (TurnTracker.MaxTranscriptsAwaited: beyond it, the oldest is said not to come).
+    private readonly HashSet<string> _awaitedUserLines = new(StringComparer.Ordinal);
     private long _awaitedSince;
     private bool _assistantLineOpen;
 
@@ -38,14 +40,27 @@ internal sealed class TalkReport : IDisposable
         _overdue = time.CreateTimer(_ => ReleaseIfOverdue(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
     }
 
-    /// <summary>The user's turn ended (speech stopped, or the turn committed by hand): its transcript is on its way.</summary>
-    public void ExpectUserLine()
+    /// <summary>The user's turn <paramref name="itemId"/> was committed: its transcript is on its way.</summary>
+    public void ExpectUserLine(string itemId)
     {
         lock (_gate)
         {
-            if (_awaitedUserLines++ == 0)
+            if (_awaitedUserLines.Count == 0)
             {
                 _awaitedSince = _time.GetTimestamp();
+            }
+            _awaitedUserLines.Add(itemId);
+        }
+    }
+
+    /// <summary>The user's turn <paramref name="itemId"/> will have no line (its transcription failed, or its connection was replaced).</summary>
+    public void UserLineNotComing(string itemId)
+    {
+        lock (_gate)
+        {
+            if (_awaitedUserLines.Remove(itemId) && _awaitedUserLines.Count == 0)
+            {
+                ReleaseHeld();
             }
         }
     }
@@ -55,17 +70,16 @@ internal sealed class TalkReport : IDisposable
         lock (_gate)
         {
             var timeMs = Math.Round(_time.GetElapsedTime(_started).TotalMilliseconds);
-            if (t.Role == TranscriptRole.Assistant && _awaitedUserLines > 0)
+            if (t.Role == TranscriptRole.Assistant && _awaitedUserLines.Count > 0)
             {
                 _held.Enqueue((t, timeMs));
                 return;
             }
             Write(t, timeMs);
-            if (t.Role == TranscriptRole.User && _awaitedUserLines > 0)
+            if (t.Role == TranscriptRole.User && t.ItemId is { } itemId && _awaitedUserLines.Remove(itemId))
             {
-                _awaitedUserLines--;
                 _awaitedSince = _time.GetTimestamp();
-                if (_awaitedUserLines == 0)
+                if (_awaitedUserLines.Count == 0)
                 {
                     ReleaseHeld();
                 }
@@ -73,24 +87,20 @@ internal sealed class TalkReport : IDisposable
         }
     }
 
-    /// <summary>An error, as one line. The user's line may never come after one (a failed transcription): the agent's words go out first.</summary>
+    /// <summary>An error, as one line.</summary>
     public void Error(ErrorOutput error)
     {
         lock (_gate)
         {
-            _awaitedUserLines = 0;
-            ReleaseHeld();
             WriteNote($"{(error.Fatal ? "error" : "warning")}: {error.Message}");
         }
     }
 
-    /// <summary>The connection dropped and the session reconnects: one line; user lines the old connection owed will not come.</summary>
+    /// <summary>The connection dropped and the session reconnects: one line (the session says which user lines will not come).</summary>
     public void ConnectionLost(string? reason)
     {
         lock (_gate)
         {
-            _awaitedUserLines = 0;
-            ReleaseHeld();
             WriteNote($"reconnecting: {reason}");
         }
     }
@@ -109,7 +119,7 @@ internal sealed class TalkReport : IDisposable
     {
         lock (_gate)
         {
-            _awaitedUserLines = 0;
+            _awaitedUserLines.Clear();
             ReleaseHeld();
             EndAssistantLine();
         }
@@ -121,10 +131,10 @@ internal sealed class TalkReport : IDisposable
     {
         lock (_gate)
         {
-            if (_awaitedUserLines > 0 && _time.GetElapsedTime(_awaitedSince) >= MaxHold)
+            if (_awaitedUserLines.Count > 0 && _time.GetElapsedTime(_awaitedSince) >= MaxHold)
             {
                 // A late line still prints when it comes, only after the agent's.
-                _awaitedUserLines = 0;
+                _awaitedUserLines.Clear();
                 ReleaseHeld();
             }
         }

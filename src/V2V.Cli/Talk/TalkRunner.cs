@@ -166,9 +166,9 @@ internal static class TalkRunner
                     await Task.Delay(ahead, ct).ConfigureAwait(false);
                 }
             }
-            if (settings.TurnMode == TurnMode.Manual && await session.EndTurnAsync(ct).ConfigureAwait(false))
+            if (settings.TurnMode == TurnMode.Manual)
             {
-                conversation.TurnEnded();
+                await session.EndTurnAsync(ct).ConfigureAwait(false);
             }
             return true;
         }
