@@ -120,13 +120,7 @@ public sealed class ToolCallTests
         await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
         // The user speaks while the tool runs; it answers in the middle of their speech.
-        var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1);
-        var half = speech.Length / 4 * 2;
-        await harness.SendAsync(speech[..half], 16000, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the service hearing the user begin");
-        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
-        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
-        await harness.SendAsync(speech[half..], 16000, 1);
+        await SpeakWhileTheToolAnswersAsync(harness, tool);
         await harness.WaitForAsync(o => Said(o).Contains("I heard", StringComparison.Ordinal), "the service's answer to the user's turn");
 
         // Then the user types: had the round been answered after the turn's answer, its request would have gone first.
@@ -151,13 +145,7 @@ public sealed class ToolCallTests
         await harness.Session.SendTextAsync("get_current_time Europe/Paris", ct);
         await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
 
-        var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1, trailingSilenceMs: 1500);
-        var half = speech.Length / 4 * 2;
-        await harness.SendAsync(speech[..half], 16000, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
-        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
-        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
-        await harness.SendAsync(speech[half..], 16000, 1);
+        await SpeakWhileTheToolAnswersAsync(harness, tool);
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("I heard", StringComparison.Ordinal), "the answer to the user's turn");
 
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
@@ -187,6 +175,21 @@ public sealed class ToolCallTests
 
         var history = await harness.Session.HistorySnapshotAsync(ct);
         Assert.Equal(["user", "function_call", "function_call_output", "assistant"], history.Select(i => i.Type == "message" ? i.Role : i.Type));
+    }
+
+    /// <summary>
+    /// The user asks a question while <paramref name="tool"/> runs: half of it, then, once their speech was heard to begin,
+    /// the tool answers and its output is sent, then the rest of the question.
+    /// </summary>
+    private static async Task SpeakWhileTheToolAnswersAsync(SessionHarness harness, HeldTool tool)
+    {
+        var speech = V2V.Testing.Speech.Pcm16("And what is the weather like there today?", 16000, 1); // its trailing silence ends the turn
+        var half = speech.Length / 4 * 2;
+        await harness.SendAsync(speech[..half], 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the user's speech heard to begin");
+        tool.Release.SetResult("""{"timezone":"Europe/Paris","local_time":"12:00"}""");
+        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Any(e => e.GetProperty("item").GetProperty("type").GetString() == "function_call_output"), "the tool's output");
+        await harness.SendAsync(speech[half..], 16000, 1);
     }
 
     /// <summary>A time tool that answers when the test releases it; <see cref="Started"/> says it was called.</summary>
