@@ -53,12 +53,7 @@ internal sealed class TurnAppender(ITenEnv env)
     {
         if (pending.Pending)
         {
-            _held.AddLast(new HeldTurn(pending.ItemId));
-            if (_held.Count > MaxHeld && FirstAwaited() is { } oldest)
-            {
-                env.Logger.LogWarning("{Name}: {Count} turns held behind user turns still to be transcribed; the oldest, {Item}, is given up", env.Name, _held.Count, oldest.Value.ItemId);
-                _held.Remove(oldest);
-            }
+            Hold(new HeldTurn(pending.ItemId));
         }
         else if (FirstAwaited(pending.ItemId) is { } place)
         {
@@ -80,9 +75,22 @@ internal sealed class TurnAppender(ITenEnv env)
         }
         else
         {
-            _held.AddLast(new HeldTurn(null)).Value.Fill(text, role, streamId);
+            var closed = new HeldTurn(null);
+            closed.Fill(text, role, streamId);
+            Hold(closed);
         }
         await ReleaseAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Holds a turn at the back; beyond <see cref="MaxHeld"/>, the oldest pending one is given up (what waits behind it goes out).</summary>
+    private void Hold(HeldTurn turn)
+    {
+        _held.AddLast(turn);
+        if (_held.Count > MaxHeld && FirstAwaited() is { } oldest)
+        {
+            env.Logger.LogWarning("{Name}: {Count} turns held behind user turns still to be transcribed; the oldest, {Item}, is given up", env.Name, _held.Count, oldest.Value.ItemId);
+            _held.Remove(oldest);
+        }
     }
 
     /// <summary>Sends the turns at the front that are no longer waiting.</summary>

@@ -56,16 +56,17 @@ public sealed class TurnAppenderTests
         var appender = new TurnAppender(env);
 
         await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_lost", true), Ct);
-        for (var i = 0; i < TurnAppender.MaxHeld - 1; i++)
+        for (var i = 0; i < TurnAppender.MaxHeld - 2; i++)
         {
             await appender.OnTranscriptAsync(Agent($"answer {i}"), 9, Ct);
         }
-        Assert.Empty(env.Data);
+        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_next", true), Ct);
+        Assert.Empty(env.Data); // at the bound
 
-        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_next", true), Ct); // one over the bound
+        await appender.OnTranscriptAsync(Agent("one more"), 9, Ct); // one over it: the oldest question is given up
 
-        Assert.Equal(TurnAppender.MaxHeld - 1, env.Data.Count); // what waited behind the lost question went out
+        Assert.Equal(TurnAppender.MaxHeld - 2, env.Data.Count); // what waited behind it went out, up to the next question
         await appender.OnTranscriptAsync(User("Still there?", "item_next"), 77, Ct);
-        Assert.Equal("user: Still there?", Appended(env)[^1]);
+        Assert.Equal(["user: Still there?", "assistant: one more"], Appended(env)[^2..]);
     }
 }
