@@ -80,7 +80,7 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
-            case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null:
+            case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null && !toldSpeech.WordsToldBefore(committed.ItemId):
                 if (turns.OnUserAudioCommitted(committed.ItemId) is { } givenUp)
                 {
                     await NotTranscribedAsync(givenUp, ct).ConfigureAwait(false);
@@ -144,9 +144,10 @@ internal sealed class ServerEventRouter(
     /// </summary>
     private ValueTask NotTranscribedAsync(string itemId, CancellationToken ct)
     {
-        turns.OnUserTranscribed(itemId);
         history.ForgetPlaceForUser(itemId);
-        return context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct);
+        return turns.OnUserTranscribed(itemId)
+            ? context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct)
+            : ValueTask.CompletedTask; // never said to be pending
     }
 
     /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>

@@ -65,6 +65,12 @@ internal sealed class ToldUserSpeech
         return true;
     }
 
+    /// <summary>
+    /// Whether the audio item <paramref name="itemId"/> is the replayed turn, heard again by a new connection, whose words
+    /// the old connection told already: its transcription will not be told, so it is not awaited.
+    /// </summary>
+    public bool WordsToldBefore(string itemId) => itemId == _reheardItem && _transcribedBeforeTheSwitch;
+
     /// <summary>The transcription of the user's audio item <paramref name="itemId"/> came (or failed): true when it is to be told.</summary>
     public bool Transcribed(string? itemId)
     {

@@ -85,8 +85,8 @@ internal sealed class TurnTracker
         return givenUp;
     }
 
-    /// <summary>A transcription of the user's audio item <paramref name="itemId"/> came (or failed); one not awaited changes nothing.</summary>
-    public void OnUserTranscribed(string itemId) => _transcriptsAwaited.Remove(itemId);
+    /// <summary>A transcription of the user's audio item <paramref name="itemId"/> came (or failed): true when it was awaited.</summary>
+    public bool OnUserTranscribed(string itemId) => _transcriptsAwaited.Remove(itemId);
 
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }

@@ -120,6 +120,10 @@ public sealed partial class RenewalMidTurnTests
         Assert.False(answer.Interrupted);
         AssertTheWholeQuestionWasHeard(outputs);
         Assert.Empty(outputs.OfType<ErrorOutput>());
+        // Every turn said to be pending got its words or was said not to: a host holding turns behind it is not left waiting.
+        var user = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.User);
+        var pending = outputs.OfType<UserTranscriptPendingOutput>().ToList();
+        Assert.All(pending.Where(p => p.Pending), p => Assert.True(p.ItemId == user.ItemId || pending.Any(q => !q.Pending && q.ItemId == p.ItemId), p.ItemId));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ToldUserSpeechTests
 
         Assert.False(told.SpeechStarted(0));
         Assert.False(told.SpeechStopped(2400, "item_again"));
+        Assert.True(told.WordsToldBefore("item_again")); // so its transcription is not awaited
         Assert.False(told.Transcribed("item_again"));
         Assert.True(told.SpeechStarted(5000)); // the next turn is new speech
         Assert.True(told.SpeechStopped(6500, "item_next"));
@@ -37,6 +38,7 @@ public sealed class ToldUserSpeechTests
 
         Assert.False(told.SpeechStarted(0));
         Assert.False(told.SpeechStopped(2400, "item_again"));
+        Assert.False(told.WordsToldBefore("item_again")); // awaited from the new connection
         Assert.True(told.Transcribed("item_again")); // the old connection's transcript never came
     }
 

@@ -214,11 +214,11 @@ public sealed class TurnTrackerTests
         var turns = new TurnTracker();
         turns.OnUserAudioCommitted("item_a");
         turns.OnUserAudioCommitted("item_b");
-        turns.OnUserTranscribed("item_b");
+        Assert.True(turns.OnUserTranscribed("item_b"));
         Assert.True(turns.UserTranscriptPending);
-        turns.OnUserTranscribed("item_a");
+        Assert.True(turns.OnUserTranscribed("item_a"));
         Assert.False(turns.UserTranscriptPending);
-        turns.OnUserTranscribed("item_x"); // a late or unasked one changes nothing
+        Assert.False(turns.OnUserTranscribed("item_x")); // a late or unasked one changes nothing
         turns.OnUserAudioCommitted("item_c");
         Assert.True(turns.UserTranscriptPending);
         Assert.Equal(["item_c"], turns.OnNewConnection()); // what the new connection will not transcribe
