@@ -91,6 +91,10 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
         {
             data.Set("interrupted", true);
         }
+        if (transcript.Role == TranscriptRole.User && transcript.ItemId is { } itemId)
+        {
+            data.Set("item_id", itemId); // the turn a user_transcript_pending event kept a place for
+        }
         return data;
     }
 
@@ -128,8 +132,14 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                     await storage.OnTranscriptAsync(transcript, streamId, cancellationToken).ConfigureAwait(false);
                 }
                 break;
-            case UserTranscriptPendingOutput pending when storage is not null:
-                await storage.OnUserTranscriptPendingAsync(pending, cancellationToken).ConfigureAwait(false);
+            case UserTranscriptPendingOutput pending:
+                if (storage is not null)
+                {
+                    await storage.OnUserTranscriptPendingAsync(pending, cancellationToken).ConfigureAwait(false);
+                }
+                // A display can keep the turn's place (its words come later, perhaps after the answer's): the user's
+                // text_data carries the same item_id.
+                await SendEventAsync("user_transcript_pending", cancellationToken, ("item_id", pending.ItemId), ("pending", pending.Pending)).ConfigureAwait(false);
                 break;
             case FlushOutput flush:
                 _ = FlushAsync(flush.InterruptedItemId, cancellationToken);

@@ -25,18 +25,26 @@ internal static class PageMessages
     /// <summary><c>transcript</c>, from the extension's <c>text_data</c>.</summary>
     public static byte[] Transcript(DataMessage data) => Transcript(
         data.GetString("role") ?? "assistant", data.GetString("text") ?? "", data.GetBool("is_final") ?? false,
-        data.GetBool("interrupted") ?? false, data.GetBool("end_of_segment") ?? false);
+        data.GetBool("interrupted") ?? false, data.GetBool("end_of_segment") ?? false, data.GetString("item_id"));
 
     /// <summary><c>transcript</c>, from its parts (a TEN app's message collector, for one).</summary>
-    public static byte[] Transcript(string role, string text, bool final, bool interrupted, bool? endOfSegment = null) => Write(new JsonObject
+    public static byte[] Transcript(string role, string text, bool final, bool interrupted, bool? endOfSegment = null, string? itemId = null)
     {
-        ["type"] = "transcript",
-        ["role"] = role,
-        ["text"] = text,
-        ["final"] = final,
-        ["endOfSegment"] = endOfSegment ?? final,
-        ["interrupted"] = interrupted,
-    });
+        var message = new JsonObject
+        {
+            ["type"] = "transcript",
+            ["role"] = role,
+            ["text"] = text,
+            ["final"] = final,
+            ["endOfSegment"] = endOfSegment ?? final,
+            ["interrupted"] = interrupted,
+        };
+        if (itemId is not null)
+        {
+            message["itemId"] = itemId;
+        }
+        return Write(message);
+    }
 
     /// <summary><c>event</c>, from the extension's <c>session_event</c>: <c>kind</c> and its properties, renamed to camelCase.</summary>
     public static byte[] Event(DataMessage data)

@@ -175,6 +175,9 @@ class Session {
         if (event.kind === 'user_speech_started') setState('hearing you');
         break;
       }
+      case 'user_transcript_pending':
+        transcript.pending(event.itemId, event.pending);
+        break;
       case 'first_audio':
         timeline.firstAudio(event.latencyMs);
         break;

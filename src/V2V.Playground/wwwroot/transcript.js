@@ -4,6 +4,9 @@
 // their sentence has been heard), a line of its own. The cut turn's closing piece comes right after the flush when
 // some of its words were heard (the sentence being spoken, up to the cut); it fills that line rather than opening
 // another. Any other piece of the agent's begins its next turn.
+// The service transcribes a spoken turn after it has begun answering it: a turn whose words are pending gets its line
+// at once (an ellipsis), before the answer's, and its words fill it when they come (by item id); a turn whose words
+// will not come loses its line.
 // Every line is also kept in `entries` ({ role, text, final, interrupted }) for window.v2vStats.
 export class Transcript {
   constructor(list, entries) {
@@ -12,6 +15,7 @@ export class Transcript {
     this.open = { user: null, assistant: null };
     this.agentVoiceUnclosed = false;
     this.cutLine = null;
+    this.awaiting = new Map();
   }
 
   clear() {
@@ -20,6 +24,25 @@ export class Transcript {
     this.open = { user: null, assistant: null };
     this.agentVoiceUnclosed = false;
     this.cutLine = null;
+    this.awaiting.clear();
+  }
+
+  // A user turn's words are pending (its line is kept, in place), or will not come (its line goes).
+  pending(itemId, isPending) {
+    if (!itemId) return;
+    if (isPending) {
+      if (this.awaiting.has(itemId)) return;
+      const line = this.addLine('user');
+      this.awaiting.set(itemId, line);
+      this.render(line);
+      return;
+    }
+    const line = this.awaiting.get(itemId);
+    if (!line) return;
+    this.awaiting.delete(itemId);
+    line.item.remove();
+    const at = this.entries.indexOf(line.entry);
+    if (at >= 0) this.entries.splice(at, 1);
   }
 
   // The agent's voice is playing: a turn is under way even before its first words arrive.
@@ -42,6 +65,14 @@ export class Transcript {
 
   update(message) {
     const role = message.role === 'user' ? 'user' : 'assistant';
+    const kept = role === 'user' && message.itemId ? this.awaiting.get(message.itemId) : undefined;
+    if (kept) {
+      this.awaiting.delete(message.itemId);
+      kept.entry.text = message.text;
+      kept.entry.final = kept.entry.final || Boolean(message.final);
+      this.render(kept);
+      return;
+    }
     if (role === 'assistant') {
       const cut = this.cutLine;
       this.cutLine = null;
@@ -90,7 +121,7 @@ export class Transcript {
 
   render(line) {
     const { item, text, mark, entry } = line;
-    text.textContent = entry.text;
+    text.textContent = entry.text || (entry.role === 'user' && !entry.final ? '…' : ''); // words still to come
     item.classList.toggle('partial', !entry.final);
     item.classList.toggle('interrupted', entry.interrupted);
     mark.textContent = entry.interrupted ? 'interrupted' : '';
