@@ -25,7 +25,8 @@ internal static class ChaosRunner
     /// <param name="pace">How the server sends answers: <c>realtime</c>, or <c>service</c> (faster than they are played, as the services do).</param>
     /// <param name="profile">The service the server plays and the client speaks to: <c>openai</c>, <c>azure</c> (GA) or <c>azure-preview</c> (beta).</param>
     /// <param name="dropMeanSeconds">Also drop each connection once at a random moment, after this mean time (0: no timed drops).</param>
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai", double dropMeanSeconds = 0)
+    /// <param name="inputTranscript">Transcribe the user's turns too, and check that every turn said to be pending got its words or was said not to.</param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai", double dropMeanSeconds = 0, bool inputTranscript = false)
     {
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -48,6 +49,7 @@ internal static class ChaosRunner
                 o.ReconnectGiveUpAfter = TimeSpan.FromHours(1);
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
                 o.LoggerFactory = warnings.For(index);
+                o.InputTranscript = inputTranscript;
             }, heard[i].Add).ConfigureAwait(false);
         }
         using (var ticker = new Ticker(all, stats, releaseOutput: false))
@@ -160,6 +162,11 @@ internal static class ChaosRunner
         Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} |");
+        if (inputTranscript)
+        {
+            Console.WriteLine($"user turns: {heard.Sum(h => h.UserLines)} transcripts told; {heard.Sum(h => h.PendingSaid)} said pending, "
+                + $"{heard.Sum(h => h.PendingNotComing)} of them then said not to come, {heard.Sum(h => h.PendingUnresolved.Count)} never resolved at the end");
+        }
     }
 
     /// <summary>The client's endpoint for the server's profile, as a user of that service configures it (<paramref name="served"/>: the URL the server says it serves).</summary>
@@ -323,6 +330,15 @@ internal static class ChaosRunner
 
         private bool _continuationAwaited;
 
+        /// <summary>User turns said pending whose words did not come and that were not said not to come.</summary>
+        public HashSet<string> PendingUnresolved { get; } = [];
+
+        public int PendingSaid { get; private set; }
+
+        public int PendingNotComing { get; private set; }
+
+        public int UserLines { get; private set; }
+
         /// <summary>Every final transcript of the agent, in the order the reader got them.</summary>
         public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
@@ -367,6 +383,20 @@ internal static class ChaosRunner
             }
             switch (output.Event)
             {
+                case UserTranscriptPendingOutput { Pending: true } p:
+                    PendingSaid++;
+                    PendingUnresolved.Add(p.ItemId);
+                    break;
+                case UserTranscriptPendingOutput p:
+                    PendingNotComing += PendingUnresolved.Remove(p.ItemId) ? 1 : 0;
+                    break;
+                case TranscriptOutput { Role: TranscriptRole.User } u:
+                    UserLines++;
+                    if (u.ItemId is { } said)
+                    {
+                        PendingUnresolved.Remove(said);
+                    }
+                    break;
                 case StateOutput s:
                     if (s.State != VoiceSessionState.Connected && State == VoiceSessionState.Connected)
                     {

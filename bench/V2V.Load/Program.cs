@@ -8,7 +8,7 @@ using V2V.Load;
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   phone --calls 50,100 --seconds 30 [--warmup 15]   (phone calls to an in-process playground's /media-stream)
 //   soak  --minutes 60 --speed 50
-//   chaos --sessions 50 --seconds 60 --drop-probability 0.002 [--seed 1] [--session-lifetime SECONDS] [--pace realtime|service] [--profile openai|azure|azure-preview] [--drop-mean-seconds S]   (drop-mean-seconds: also drop each connection once at a random moment, after S seconds on average; lifetime: the server ends each session after it, so every session also renews its connection again and again; pace service: answers sent faster than they are played, as the services send them)
+//   chaos --sessions 50 --seconds 60 --drop-probability 0.002 [--seed 1] [--session-lifetime SECONDS] [--pace realtime|service] [--profile openai|azure|azure-preview] [--drop-mean-seconds S] [--input-transcript]   (input-transcript: the user's turns transcribed too, every turn said pending checked to resolve; drop-mean-seconds: also drop each connection once at a random moment, after S seconds on average; lifetime: the server ends each session after it, so every session also renews its connection again and again; pace service: answers sent faster than they are played, as the services send them)
 //   plot  --out docs/perf   (redraws the picture from load.json)
 //   serve --sessions 50 --seconds 20 --nodes 2 [--warmup 15]   (browser sessions of v2v serve: one node directly, then N nodes behind haproxy)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -138,7 +138,7 @@ switch (mode)
         await SoakRunner.RunAsync(double.Parse(Arg("minutes", "60")), double.Parse(Arg("speed", "50")));
         break;
     case "chaos":
-        await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"), Arg("profile", "openai"), double.Parse(Arg("drop-mean-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture));
+        await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"), Arg("profile", "openai"), double.Parse(Arg("drop-mean-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--input-transcript"));
         break;
     default:
         Console.Error.WriteLine($"unknown mode {mode}: load, phone, plot, serve, quality, ttfa, soak or chaos");
