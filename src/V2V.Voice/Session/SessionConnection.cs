@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Voice.Actor;
@@ -67,7 +68,13 @@ internal sealed class SessionConnection(
 
     public async ValueTask ConnectedAsync(string endpoint, CancellationToken ct)
     {
-        foreach (var itemId in Interlocked.Exchange(ref _transcriptsNotComing, []))
+        var notComing = Interlocked.Exchange(ref _transcriptsNotComing, []);
+        if (notComing.Count > 0)
+        {
+            // The service transcribes on the connection that committed the audio; an answered turn is not sent again.
+            context.Logger.LogInformation("The words of {Count} user turn(s) will not come: the connection that owed their transcription ended first", notComing.Count);
+        }
+        foreach (var itemId in notComing)
         {
             await context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct).ConfigureAwait(false);
         }
