@@ -165,7 +165,8 @@ internal static class ChaosRunner
         if (inputTranscript)
         {
             Console.WriteLine($"user turns: {heard.Sum(h => h.UserLines)} transcripts told; {heard.Sum(h => h.PendingSaid)} said pending, "
-                + $"{heard.Sum(h => h.PendingNotComing)} of them then said not to come, {heard.Sum(h => h.PendingUnresolved.Count)} never resolved at the end");
+                + $"{heard.Sum(h => h.PendingNotComing)} of them then said not to come, {heard.Sum(h => h.PendingUnresolved.Count)} never resolved at the end; "
+                + $"{heard.Sum(h => h.PendingOutOfTurn)} words or \"will not come\" for a turn not said pending");
         }
     }
 
@@ -339,6 +340,9 @@ internal static class ChaosRunner
 
         public int UserLines { get; private set; }
 
+        /// <summary>Words, or a "will not come", for a user turn not said pending: a broken promise to a host that holds turns.</summary>
+        public int PendingOutOfTurn { get; private set; }
+
         /// <summary>Every final transcript of the agent, in the order the reader got them.</summary>
         public List<(long At, string Item, string Text)> FinalsInOrder { get; } = [];
         public VoiceSessionState State { get; private set; }
@@ -388,13 +392,20 @@ internal static class ChaosRunner
                     PendingUnresolved.Add(p.ItemId);
                     break;
                 case UserTranscriptPendingOutput p:
-                    PendingNotComing += PendingUnresolved.Remove(p.ItemId) ? 1 : 0;
+                    if (PendingUnresolved.Remove(p.ItemId))
+                    {
+                        PendingNotComing++;
+                    }
+                    else
+                    {
+                        PendingOutOfTurn++; // said not to come, never said pending (or said twice)
+                    }
                     break;
                 case TranscriptOutput { Role: TranscriptRole.User } u:
                     UserLines++;
-                    if (u.ItemId is { } said)
+                    if (u.ItemId is not { } said || !PendingUnresolved.Remove(said))
                     {
-                        PendingUnresolved.Remove(said);
+                        PendingOutOfTurn++; // words of a turn never said pending
                     }
                     break;
                 case StateOutput s:

@@ -22,16 +22,40 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
 
     public async Task RunAsync(VoiceSession session, CancellationToken cancellationToken)
     {
-        await foreach (var output in session.ReadOutputsAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            try
+            await foreach (var output in session.ReadOutputsAsync(cancellationToken).ConfigureAwait(false))
             {
-                await SendAsync(output, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(output, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    env.Logger.LogWarning(ex, "{Name}: could not send {Output}", env.Name, output.IsAudio ? "an audio frame" : output.Event!.GetType().Name);
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                env.Logger.LogWarning(ex, "{Name}: could not send {Output}", env.Name, output.IsAudio ? "an audio frame" : output.Event!.GetType().Name);
-            }
+        }
+        finally
+        {
+            await FlushStorageAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The session ended: turns the storage still held behind a question whose words never came are appended.</summary>
+    private async ValueTask FlushStorageAsync()
+    {
+        if (storage is null)
+        {
+            return;
+        }
+        try
+        {
+            await storage.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            env.Logger.LogWarning(ex, "{Name}: could not append the turns held for order at the session's end", env.Name);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class RealtimeChatClient : IRealtimeClient
     /// <inheritdoc />
     public async Task<IRealtimeClientSession> CreateSessionAsync(RealtimeSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
+        RealtimeChatSession.CheckModel(options, _client.Endpoint?.Model); // before a connection is opened for nothing
         var connection = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var session = new RealtimeChatSession(connection, _metadata, _client.Endpoint?.Model);
         try

@@ -47,19 +47,30 @@ public sealed class RealtimeChatSession : IRealtimeClientSession
             await _connection.SendAudioAsync(ClientMessageMapper.AudioBytes(append), cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (message is SessionUpdateRealtimeClientMessage { Options.Model: { } model } && _connectedModel is not null && model != _connectedModel)
+        var update = message as SessionUpdateRealtimeClientMessage;
+        if (update is not null)
         {
-            // The service refuses a session.update of another model than the connection's, after the fact and in an
-            // error event; said here, by name, before anything is sent.
-            throw new ArgumentException(
-                $"RealtimeSessionOptions.Model '{model}' is not the model this connection is to ('{_connectedModel}'), and the service does not change a session's model: leave Model null, or connect to '{model}' (RealtimeClientOptions.Model).",
-                nameof(message));
+            CheckModel(update.Options, _connectedModel);
         }
         var clientEvent = ClientMessageMapper.ToEvent(message, _connection.Dialect);
         await _connection.SendAsync(clientEvent, cancellationToken).ConfigureAwait(false);
-        if (message is SessionUpdateRealtimeClientMessage update)
+        if (update is not null)
         {
             Options = update.Options;
+        }
+    }
+
+    /// <summary>
+    /// The service refuses a <c>session.update</c> of another model than the connection's, after the fact and in an error
+    /// event: said here, by name, before anything is sent (<paramref name="connectedModel"/> null: not known, not checked).
+    /// </summary>
+    internal static void CheckModel(RealtimeSessionOptions? options, string? connectedModel)
+    {
+        if (options?.Model is { } model && connectedModel is not null && model != connectedModel)
+        {
+            throw new ArgumentException(
+                $"RealtimeSessionOptions.Model '{model}' is not the model this connection is to ('{connectedModel}'), and the service does not change a session's model: leave Model null, or connect to '{model}' (RealtimeClientOptions.Model).",
+                nameof(options));
         }
     }
 

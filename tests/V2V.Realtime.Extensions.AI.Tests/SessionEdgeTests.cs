@@ -98,6 +98,8 @@ public sealed class SessionEdgeTests
         Assert.Contains("RealtimeSessionOptions.Model 'gpt-realtime-mini' is not the model this connection is to ('gpt-realtime')", refused.Message, StringComparison.Ordinal);
 
         await using var session = await client.CreateSessionAsync(new RealtimeSessionOptions { Model = "gpt-realtime", Instructions = "Be brief." }, Ct);
+        // A later update is held to the same rule.
+        await Assert.ThrowsAsync<ArgumentException>(() => session.SendAsync(new SessionUpdateRealtimeClientMessage(new RealtimeSessionOptions { Model = "gpt-4o-realtime-preview" }), Ct));
         var messages = new List<RealtimeServerMessage>();
         await foreach (var message in session.GetStreamingResponseAsync(Ct))
         {

@@ -62,6 +62,22 @@ internal sealed class TurnAppender(ITenEnv env)
         await ReleaseAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The session ended: the closed turns still held behind questions whose words never came are appended, in order
+    /// (the questions cannot be), rather than lost.
+    /// </summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        while (_held.First is { } first)
+        {
+            _held.RemoveFirst();
+            if (!first.Value.Awaited)
+            {
+                await AppendAsync(first.Value.Text, first.Value.Role, first.Value.StreamId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async ValueTask AddAsync(string text, string role, long streamId, string? itemId, CancellationToken cancellationToken)
     {
         if (itemId is not null && FirstAwaited(itemId) is { } place)

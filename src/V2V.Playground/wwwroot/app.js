@@ -223,6 +223,7 @@ class Session {
     this.playback?.close();
     if (this.ws && this.ws.readyState === WebSocket.OPEN) setTimeout(() => this.ws.close(1000), 2000);
     timeline.stop();
+    transcript.endPending(); // words still to come will not come now
     setState(error ? 'failed' : 'stopped');
     if (session === this) session = null;
   }

@@ -27,6 +27,11 @@ export class Transcript {
     this.awaiting.clear();
   }
 
+  // The session ended: lines kept for words still to come go.
+  endPending() {
+    for (const itemId of [...this.awaiting.keys()]) this.pending(itemId, false);
+  }
+
   // A user turn's words are pending (its line is kept, in place), or will not come (its line goes).
   pending(itemId, isPending) {
     if (!itemId) return;

@@ -54,6 +54,7 @@ internal sealed class ConversationFlow(
 
     public async ValueTask ForgetUserAsync(CancellationToken ct)
     {
+        turns.OnUserTurnDropped(); // what they were saying is cleared with the input: no answer to it will come
         await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
         await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
         _greeted = false;

@@ -103,8 +103,9 @@ internal sealed class InputStage : IDisposable
                 {
                     await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
-                else if (!await CommitTurnAsync(ct).ConfigureAwait(false))
+                else if (await CommitTurnAsync(ct).ConfigureAwait(false) == TurnEnd.TooShort)
                 {
+                    // Disconnected is not dropped: the new connection is sent the open turn, and its going live closes it.
                     await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
                 }
             }
@@ -121,7 +122,7 @@ internal sealed class InputStage : IDisposable
         EnterProducer();
         try
         {
-            return await CommitTurnAsync(ct).ConfigureAwait(false);
+            return await CommitTurnAsync(ct).ConfigureAwait(false) == TurnEnd.Committed;
         }
         finally
         {
@@ -137,26 +138,34 @@ internal sealed class InputStage : IDisposable
 
     public void Dispose() => _path.Dispose();
 
+    /// <summary>How ending a turn from this side went.</summary>
+    private enum TurnEnd
+    {
+        Committed,
+        TooShort,
+        NotConnected,
+    }
+
     /// <summary>Commit what was sent, and ask for a response (on the actor).</summary>
-    private async ValueTask<bool> CommitTurnAsync(CancellationToken ct)
+    private async ValueTask<TurnEnd> CommitTurnAsync(CancellationToken ct)
     {
         _path.FlushPartial(_sendChunk);
         await DrainPendingSendsAsync().ConfigureAwait(false);
         if (Interlocked.Read(ref _samplesSinceCommit) < MinCommitSamples)
         {
-            return false;
+            return TurnEnd.TooShort;
         }
         Interlocked.Exchange(ref _samplesSinceCommit, 0);
         var client = _link.Live;
         if (client is null || !client.IsOpen)
         {
-            return false;
+            return TurnEnd.NotConnected;
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
         await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
-        return true;
+        return TurnEnd.Committed;
     }
 
     /// <summary>One 24 kHz chunk of the user's audio to the server, or to the reconnect buffer.</summary>

@@ -24,8 +24,9 @@ public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsF
 
 /// <summary>
 /// The user's spoken turn <paramref name="ItemId"/> is in the conversation and its transcript is still to come
-/// (<paramref name="Pending"/> true, at its commit), or will not come after all (false: its transcription failed, or the
-/// connection it was on was replaced). The service transcribes a turn after it has begun answering it, so its
+/// (<paramref name="Pending"/> true, at its commit), or will not come after all (false: its transcription failed, it was
+/// given up (at most 32 turns are awaited at once), or the connection it was on was replaced). Every turn said pending
+/// is followed by its <see cref="TranscriptOutput"/> or by this event with false, unless the session ends first. The service transcribes a turn after it has begun answering it, so its
 /// <see cref="TranscriptOutput"/> may come after the answer's: a host that stores turns in the conversation's order
 /// holds what comes after a pending turn until its transcript (or this event with false) comes.
 /// </summary>

@@ -83,7 +83,7 @@ internal sealed class ServerEventRouter(
             case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null && !toldSpeech.WordsToldBefore(committed.ItemId):
                 if (turns.OnUserAudioCommitted(committed.ItemId) is { } givenUp)
                 {
-                    await NotTranscribedAsync(givenUp, ct).ConfigureAwait(false);
+                    await WordsNotComingAsync(givenUp, ct).ConfigureAwait(false); // no longer awaited: over the bound
                 }
                 history.KeepPlaceForUser(committed.ItemId);
                 await context.EmitAsync(new UserTranscriptPendingOutput(committed.ItemId, Pending: true), ct).ConfigureAwait(false);
@@ -139,15 +139,24 @@ internal sealed class ServerEventRouter(
     }
 
     /// <summary>
-    /// A user turn whose words will not be told: its transcription failed, or it was given up, or it is the turn a new
-    /// connection heard again (its transcript was told on the old one, and its words are in the history). Its place goes.
+    /// A user turn whose words will not be told: its transcription failed, or it is the turn a new connection heard again
+    /// (its transcript was told on the old one, and its words are in the history). Its place goes.
     /// </summary>
     private ValueTask NotTranscribedAsync(string itemId, CancellationToken ct)
     {
+        if (turns.OnUserTranscribed(itemId))
+        {
+            return WordsNotComingAsync(itemId, ct);
+        }
         history.ForgetPlaceForUser(itemId);
-        return turns.OnUserTranscribed(itemId)
-            ? context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct)
-            : ValueTask.CompletedTask; // never said to be pending
+        return ValueTask.CompletedTask; // never said to be pending
+    }
+
+    /// <summary>A user turn said to be pending will have no words: its place goes, and the host is told.</summary>
+    private ValueTask WordsNotComingAsync(string itemId, CancellationToken ct)
+    {
+        history.ForgetPlaceForUser(itemId);
+        return context.EmitAsync(new UserTranscriptPendingOutput(itemId, Pending: false), ct);
     }
 
     /// <summary>Without audio out the answer reaches the user as its words, given as they come: some of it was heard.</summary>

@@ -54,7 +54,10 @@ internal sealed class TurnTracker
     /// <summary>The service's VAD, or the local one, heard the user begin to speak.</summary>
     public void OnUserSpeechStarted() => UserTurnOpen = true;
 
-    /// <summary>The local VAD heard the user stop, and too little was said to commit: no answer to the turn will come.</summary>
+    /// <summary>
+    /// The user's open turn will not be answered: the local VAD heard them stop after too little to commit, or they left
+    /// and the input was cleared.
+    /// </summary>
     public void OnUserTurnDropped() => UserTurnOpen = false;
 
     /// <summary>

@@ -69,4 +69,19 @@ public sealed class TurnAppenderTests
         await appender.OnTranscriptAsync(User("Still there?", "item_next"), 77, Ct);
         Assert.Equal(["user: Still there?", "assistant: one more"], Appended(env)[^2..]);
     }
+
+    [Fact]
+    public async Task TheSessionsEnd_AppendsWhatWasHeldBehindAQuestionWhoseWordsNeverCame()
+    {
+        var env = new DirectEnv();
+        var appender = new TurnAppender(env);
+        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q1", true), Ct);
+        await appender.OnTranscriptAsync(Agent("Sunny."), 9, Ct);
+        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q2", true), Ct);
+        await appender.OnTranscriptAsync(Agent("Mild."), 9, Ct);
+
+        await appender.FlushAsync(Ct);
+
+        Assert.Equal(["assistant: Sunny.", "assistant: Mild."], Appended(env));
+    }
 }

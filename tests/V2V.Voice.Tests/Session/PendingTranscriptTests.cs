@@ -41,4 +41,35 @@ public sealed class PendingTranscriptTests
         Assert.True(notComing < outputs.FindLastIndex(o => o is StateOutput { State: VoiceSessionState.Connected }), "before the new connection was told");
         Assert.DoesNotContain(outputs, o => o is TranscriptOutput { Role: TranscriptRole.User });
     }
+
+    [Fact]
+    public async Task MoreTurnsAwaitingTheirWordsThanTheBound_TheOldestIsSaidNotToCome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Manual turns, each committed at once; the server transcribes each 30 s after its commit (real time).
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.InputTranscript = true;
+            o.TurnMode = TurnMode.Manual;
+        }, s =>
+        {
+            s.SpeedFactor = 1;
+            s.TranscriptionDelay = TimeSpan.FromSeconds(30);
+        });
+        var turn = Speech.Pcm16("Yes.", 16000, 1, leadingSilenceMs: 0, trailingSilenceMs: 0);
+
+        for (var i = 0; i <= V2V.Voice.Turns.TurnTracker.MaxTranscriptsAwaited; i++)
+        {
+            await harness.SendAsync(turn, 16000, 1);
+            Assert.True(await harness.Session.EndTurnAsync(ct));
+            var said = i + 1;
+            await harness.WaitForAsync(o => o.OfType<UserTranscriptPendingOutput>().Count(p => p.Pending) == said, $"turn {said} said pending");
+        }
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<UserTranscriptPendingOutput>().Any(p => !p.Pending), "the oldest given up");
+        var pending = outputs.OfType<UserTranscriptPendingOutput>().ToList();
+        Assert.Equal(pending.First(p => p.Pending).ItemId, Assert.Single(pending, p => !p.Pending).ItemId);
+        Assert.DoesNotContain(outputs, o => o is TranscriptOutput { Role: TranscriptRole.User });
+    }
 }
