@@ -6,7 +6,10 @@ namespace V2V.Simulator;
 /// </summary>
 public sealed class LocalRealtimeServerFaults
 {
-    /// <summary>Close the connection after this many server events have been sent (null: never).</summary>
+    /// <summary>
+    /// Close the connection after this many server events have been sent (null: never); switched on mid-session at a
+    /// count already passed, at the next event.
+    /// </summary>
     public int? CloseAfterEvents { get; set; }
 
     /// <summary>

@@ -17,7 +17,9 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
     private int _sent;
     private bool _errorInjected;
     private readonly Random? _drops = faults.NextDropRandom();
-    private readonly bool _closes = faults.NextConnectionCloses();
+    // Whether this connection is one that CloseAfterEvents closes: decided when it first reaches that count, so that a
+    // test may switch the fault on mid-session (the faults are read live) and the next event closes the connection.
+    private bool? _closes;
     // One buffer for the sink's one writer: each event is written into it and sent before the next is written.
     private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
     private Utf8JsonWriter? _writer;
@@ -72,7 +74,8 @@ internal sealed class EventSink(WebSocket socket, LocalRealtimeServerFaults faul
             await SendAsync(new RealtimeError(faults.ErrorType, faults.ErrorCode, faults.ErrorMessage, null, null).ToEvent(), cancellationToken).ConfigureAwait(false);
         }
 
-        if ((_closes && faults.CloseAfterEvents == _sent) || (_drops is not null && _drops.NextDouble() < faults.DropProbabilityPerEvent))
+        if ((faults.CloseAfterEvents is { } closeAfter && _sent >= closeAfter && (_closes ??= faults.NextConnectionCloses()))
+            || (_drops is not null && _drops.NextDouble() < faults.DropProbabilityPerEvent))
         {
             logger.LogInformation("Fault: closing the connection after {Count} events", _sent);
             if (faults.AbortInsteadOfClose)

@@ -103,10 +103,19 @@ internal sealed class InputStage : IDisposable
                 {
                     await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
-                else if (await CommitTurnAsync(ct).ConfigureAwait(false) == TurnEnd.TooShort)
+                else
                 {
-                    // Disconnected is not dropped: the new connection is sent the open turn, and its going live closes it.
-                    await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
+                    switch (await CommitTurnAsync(ct).ConfigureAwait(false))
+                    {
+                        case TurnEnd.TooShort:
+                            await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
+                            break;
+                        case TurnEnd.NotConnected:
+                            // The new connection is sent the open turn (all since the last commit) before it goes live, and
+                            // the session's work waits for that: the commit, queued now, goes to it then.
+                            await _inbox.PostAsync(CommitOnTheNewConnectionAsync, "local VAD turn ended while disconnected").ConfigureAwait(false);
+                            break;
+                    }
                 }
             }
         }
@@ -166,6 +175,22 @@ internal sealed class InputStage : IDisposable
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return TurnEnd.Committed;
+    }
+
+    /// <summary>
+    /// On the actor, once a connection is live again (the session's work waits while one is made): the turn the local VAD
+    /// ended while there was none, sent to the new connection as its open turn, is committed and answered there.
+    /// </summary>
+    private async ValueTask CommitOnTheNewConnectionAsync(CancellationToken ct)
+    {
+        if (_link.Live is not { IsOpen: true } client)
+        {
+            return; // still none: the session failed, or ends
+        }
+        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        _link.Connection.Slot.Committed();
+        // Timed from now: the wait for the connection is not the model's.
+        await _conversation.AnswerTurnAsync(Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
     }
 
     /// <summary>One 24 kHz chunk of the user's audio to the server, or to the reconnect buffer.</summary>

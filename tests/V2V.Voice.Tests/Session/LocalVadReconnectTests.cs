@@ -1,0 +1,52 @@
+using V2V.Testing;
+using V2V.Voice.Outputs;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Session;
+
+/// <summary>
+/// The local VAD ends turns on this side: a turn it ends while the connection is down is not lost; the new connection,
+/// sent the turn's audio, is asked to answer it.
+/// </summary>
+public sealed class LocalVadReconnectTests
+{
+    [Fact]
+    public async Task ATurnTheLocalVadEndsWhileDisconnected_IsAnsweredOnTheNewConnection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.TurnMode = TurnMode.LocalVad;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        });
+        var speech = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
+        var half = speech.Length / 4 * 2;
+        await harness.SendAsync(speech[..half], 16000, 1);
+        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
+
+        // The connection drops at the server's next event (the tools' session.updated), and every attempt to connect
+        // again is refused until the rest of the question, and the end of the turn, have come.
+        var faults = harness.Server.Options.Faults;
+        faults.RefuseHandshakeStatusCode = 503;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 1;
+        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
+        await harness.SendAsync(speech[half..], 16000, 1); // its trailing silence: the local VAD ends the turn in it
+        var committedBefore = harness.Sent("input_audio_buffer.commit").Count;
+        faults.RefuseHandshakeStatusCode = null;
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.Text.Contains("I heard", StringComparison.Ordinal)),
+            "the new connection's answer to the turn");
+
+        Assert.Equal(0, committedBefore);
+        Assert.Single(harness.Sent("input_audio_buffer.commit"));
+        Assert.Equal(2, outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected));
+        // The new connection heard the whole question: the half sent before the drop was sent to it again.
+        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)), @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
+    }
+}
