@@ -152,7 +152,10 @@ public sealed class VoiceSession : IAsyncDisposable
         return pcm16.IsEmpty ? ValueTask.CompletedTask : _input.SendAsync(pcm16, sampleRate, channels, cancellationToken);
     }
 
-    /// <summary>Ends the user's turn (manual turns): commits the input and asks for a response. False when too little audio was sent to commit.</summary>
+    /// <summary>
+    /// Ends the user's turn (manual turns): commits the input and asks for a response; while the connection is down, on the
+    /// next one, which is sent the turn's audio. False when too little audio was sent to commit.
+    /// </summary>
     public async ValueTask<bool> EndTurnAsync(CancellationToken cancellationToken = default)
     {
         _inbox.ThrowIfStopped();

@@ -103,19 +103,9 @@ internal sealed class InputStage : IDisposable
                 {
                     await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
-                else
+                else if (!await CommitTurnAsync(ct).ConfigureAwait(false))
                 {
-                    switch (await CommitTurnAsync(ct).ConfigureAwait(false))
-                    {
-                        case TurnEnd.TooShort:
-                            await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
-                            break;
-                        case TurnEnd.NotConnected:
-                            // The new connection is sent the open turn (all since the last commit) before it goes live, and
-                            // the session's work waits for that: the commit, queued now, goes to it then.
-                            await _inbox.PostAsync(CommitOnTheNewConnectionAsync, "local VAD turn ended while disconnected").ConfigureAwait(false);
-                            break;
-                    }
+                    await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
                 }
             }
         }
@@ -125,13 +115,13 @@ internal sealed class InputStage : IDisposable
         }
     }
 
-    /// <summary>Ends the user's turn from this side; false when too little audio was sent to commit.</summary>
+    /// <summary>Ends the user's turn from this side (committed now, or on the next connection); false when too little audio was sent to commit.</summary>
     public async ValueTask<bool> EndTurnAsync(CancellationToken ct)
     {
         EnterProducer();
         try
         {
-            return await CommitTurnAsync(ct).ConfigureAwait(false) == TurnEnd.Committed;
+            return await CommitTurnAsync(ct).ConfigureAwait(false);
         }
         finally
         {
@@ -147,34 +137,31 @@ internal sealed class InputStage : IDisposable
 
     public void Dispose() => _path.Dispose();
 
-    /// <summary>How ending a turn from this side went.</summary>
-    private enum TurnEnd
-    {
-        Committed,
-        TooShort,
-        NotConnected,
-    }
-
-    /// <summary>Commit what was sent, and ask for a response (on the actor).</summary>
-    private async ValueTask<TurnEnd> CommitTurnAsync(CancellationToken ct)
+    /// <summary>
+    /// Commits what was sent, and asks for a response (on the actor). False when too little was sent to commit. With no
+    /// connection, the new one is sent the open turn (all since the last commit) before it goes live, and the session's
+    /// work waits for that: the commit, queued now, goes to it then.
+    /// </summary>
+    private async ValueTask<bool> CommitTurnAsync(CancellationToken ct)
     {
         _path.FlushPartial(_sendChunk);
         await DrainPendingSendsAsync().ConfigureAwait(false);
         if (Interlocked.Read(ref _samplesSinceCommit) < MinCommitSamples)
         {
-            return TurnEnd.TooShort;
+            return false;
         }
         Interlocked.Exchange(ref _samplesSinceCommit, 0);
         var client = _link.Live;
         if (client is null || !client.IsOpen)
         {
-            return TurnEnd.NotConnected;
+            await _inbox.PostAsync(CommitOnTheNewConnectionAsync, "turn ended while disconnected").ConfigureAwait(false);
+            return true;
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
         await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
-        return TurnEnd.Committed;
+        return true;
     }
 
     /// <summary>

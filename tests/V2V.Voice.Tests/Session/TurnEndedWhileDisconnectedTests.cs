@@ -5,26 +5,31 @@ using V2V.Voice.Tests.Support;
 namespace V2V.Voice.Tests.Session;
 
 /// <summary>
-/// The local VAD ends turns on this side: a turn it ends while the connection is down is not lost; the new connection,
-/// sent the turn's audio, is asked to answer it.
+/// The local VAD, or the host (manual turns), ends turns on this side: a turn ended while the connection is down is not
+/// lost; the new connection, sent the turn's audio, is asked to answer it.
 /// </summary>
-public sealed class LocalVadReconnectTests
+public sealed class TurnEndedWhileDisconnectedTests
 {
-    [Fact]
-    public async Task ATurnTheLocalVadEndsWhileDisconnected_IsAnsweredOnTheNewConnection()
+    [Theory]
+    [InlineData(TurnMode.LocalVad)]
+    [InlineData(TurnMode.Manual)]
+    public async Task ATurnEndedWhileDisconnected_IsAnsweredOnTheNewConnection(TurnMode turnMode)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var harness = await SessionHarness.StartAsync(o =>
         {
             o.AudioOut = false;
-            o.TurnMode = TurnMode.LocalVad;
+            o.TurnMode = turnMode;
             o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
         });
         var speech = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
         var half = speech.Length / 4 * 2;
         await harness.SendAsync(speech[..half], 16000, 1);
-        await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
+        if (turnMode == TurnMode.LocalVad)
+        {
+            await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
+        }
 
         // The connection drops at the server's next event (the tools' session.updated), and every attempt to connect
         // again is refused until the rest of the question, and the end of the turn, have come.
@@ -36,6 +41,10 @@ public sealed class LocalVadReconnectTests
         await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
         await harness.SendAsync(speech[half..], 16000, 1); // its trailing silence: the local VAD ends the turn in it
+        if (turnMode == TurnMode.Manual)
+        {
+            Assert.True(await harness.Session.EndTurnAsync(ct)); // taken: it is committed on the next connection
+        }
         var committedBefore = harness.Sent("input_audio_buffer.commit").Count;
         faults.RefuseHandshakeStatusCode = null;
 
