@@ -30,6 +30,7 @@ internal sealed class ConversationFlow(
 
     private bool _greetingPending;
     private bool _greeted;
+    private bool _commitOwed; // a turn ended on this side while there was no connection
 
     /// <summary>Speaks the greeting once per user; deferred while not connected.</summary>
     public async ValueTask GreetAsync(CancellationToken ct)
@@ -55,6 +56,7 @@ internal sealed class ConversationFlow(
     public async ValueTask ForgetUserAsync(CancellationToken ct)
     {
         turns.OnUserTurnDropped(); // what they were saying is cleared with the input: no answer to it will come
+        _commitOwed = false;
         await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
         await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
         _greeted = false;
@@ -123,7 +125,8 @@ internal sealed class ConversationFlow(
     /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, a response asked
     /// for while the old connection still held a cancelled one is asked for now, so is an answer the old connection's
     /// end cut before a word of it was heard, and an answer cut short by it and heard to its last word received is
-    /// continued; a tool round whose outputs are in is answered.
+    /// continued; a tool round whose outputs are in is answered; a turn ended on this side while there was no
+    /// connection is committed and answered.
     /// </summary>
     public async ValueTask ResumeAsync(CancellationToken ct)
     {
@@ -135,5 +138,28 @@ internal sealed class ConversationFlow(
         await responses.AskAgainIfOwedAsync(ct).ConfigureAwait(false);
         await continuation.AskIfOwedAsync(ct).ConfigureAwait(false);
         await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
+        if (_commitOwed)
+        {
+            await CommitTurnWhenLiveAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A turn ended on this side (local VAD, manual) while there was no connection: the next one is sent the turn (all
+    /// since the last commit) before it goes live; once it is live, the turn is committed there and answered. Taken
+    /// before the connection's loss (the actor had not yet heard of it), it waits for <see cref="ResumeAsync"/>.
+    /// </summary>
+    public async ValueTask CommitTurnWhenLiveAsync(CancellationToken ct)
+    {
+        if (link.Live is not { IsOpen: true } client)
+        {
+            _commitOwed = true;
+            return;
+        }
+        _commitOwed = false;
+        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        link.Connection.Slot.Committed();
+        // Timed from now: the wait for a connection is not the model's.
+        await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
     }
 }

@@ -154,7 +154,7 @@ internal sealed class InputStage : IDisposable
         var client = _link.Live;
         if (client is null || !client.IsOpen)
         {
-            await _inbox.PostAsync(CommitOnTheNewConnectionAsync, "turn ended while disconnected").ConfigureAwait(false);
+            await _inbox.PostAsync(_conversation.CommitTurnWhenLiveAsync, "turn ended while disconnected").ConfigureAwait(false);
             return true;
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
@@ -162,22 +162,6 @@ internal sealed class InputStage : IDisposable
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;
-    }
-
-    /// <summary>
-    /// On the actor, once a connection is live again (the session's work waits while one is made): the turn the local VAD
-    /// ended while there was none, sent to the new connection as its open turn, is committed and answered there.
-    /// </summary>
-    private async ValueTask CommitOnTheNewConnectionAsync(CancellationToken ct)
-    {
-        if (_link.Live is not { IsOpen: true } client)
-        {
-            return; // still none: the session failed, or ends
-        }
-        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
-        _link.Connection.Slot.Committed();
-        // Timed from now: the wait for the connection is not the model's.
-        await _conversation.AnswerTurnAsync(Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
     }
 
     /// <summary>One 24 kHz chunk of the user's audio to the server, or to the reconnect buffer.</summary>
