@@ -15,16 +15,22 @@ public sealed class TurnAppenderTests
 
     private static List<string> Appended(DirectEnv env) => [.. env.Data.Select(d => $"{d.GetString("role")}: {d.GetString("text")}")];
 
+    /// <summary>Two spoken questions (item_q1, item_q2), each answered ("Sunny.", "Mild.") before its words came.</summary>
+    private static async Task TwoQuestionsAnsweredBeforeTheirWordsAsync(TurnAppender appender)
+    {
+        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q1", true), Ct);
+        await appender.OnTranscriptAsync(Agent("Sunny."), 9, Ct);
+        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q2", true), Ct);
+        await appender.OnTranscriptAsync(Agent("Mild."), 9, Ct);
+    }
+
     [Fact]
     public async Task TurnsBehindAPendingQuestion_WaitForIt_AndGoOutInTheConversationsOrder()
     {
         var env = new DirectEnv();
         var appender = new TurnAppender(env);
 
-        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q1", true), Ct);
-        await appender.OnTranscriptAsync(Agent("Sunny."), 9, Ct);
-        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q2", true), Ct);
-        await appender.OnTranscriptAsync(Agent("Mild."), 9, Ct);
+        await TwoQuestionsAnsweredBeforeTheirWordsAsync(appender);
         Assert.Empty(env.Data);
 
         await appender.OnTranscriptAsync(User("And tomorrow?", "item_q2"), 77, Ct); // the second comes first: still behind the first
@@ -75,10 +81,7 @@ public sealed class TurnAppenderTests
     {
         var env = new DirectEnv();
         var appender = new TurnAppender(env);
-        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q1", true), Ct);
-        await appender.OnTranscriptAsync(Agent("Sunny."), 9, Ct);
-        await appender.OnUserTranscriptPendingAsync(new UserTranscriptPendingOutput("item_q2", true), Ct);
-        await appender.OnTranscriptAsync(Agent("Mild."), 9, Ct);
+        await TwoQuestionsAnsweredBeforeTheirWordsAsync(appender);
 
         await appender.FlushAsync(Ct);
 
