@@ -51,6 +51,22 @@ internal sealed class SessionInbox(ILogger logger, CancellationToken lifetime)
 
     public ValueTask PostAsync(Func<string, CancellationToken, ValueTask> action, string reason) => PostAsync(ct => action(reason, ct), reason);
 
+    /// <summary>
+    /// Queues an action on the control lane once <paramref name="wait"/> has passed on <paramref name="time"/>'s clock,
+    /// without holding the caller; nothing is queued when the session ends first.
+    /// </summary>
+    public void PostAfter(TimeSpan wait, TimeProvider time, Func<CancellationToken, ValueTask> action, string reason) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await Task.Delay(wait, time, lifetime).ConfigureAwait(false);
+            await PostAsync(action, reason).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }, CancellationToken.None);
+
     /// <summary>Queues an action on the control lane and waits until it has run (its exception comes back here).</summary>
     public async Task PostAndWaitAsync(Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken)
     {

@@ -56,17 +56,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
         var ask = _asked is { } asked && asked.ResponseId == responseId ? asked.Ask : new ResponseAsk(null);
         var moves = _userMoves;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(wait, context.Options.TimeProvider, context.Lifetime).ConfigureAwait(false);
-                await inbox.PostAsync(ct => RetryFailedAsync(ask, moves, ct), "failed answer asked again").ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-            }
-        });
+        inbox.PostAfter(wait, context.Options.TimeProvider, ct => RetryFailedAsync(ask, moves, ct), "failed answer asked again");
         return true;
     }
 
@@ -94,11 +84,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         _deferred = ask;
         if (first && turns.AwaitingDoneOf is { } awaited)
         {
-            _ = Task.Run(async () =>
-            {
-                await Task.Delay(CancelledResponseDoneWait, context.Lifetime).ConfigureAwait(false);
-                await inbox.PostAsync(innerCt => GiveUpWaitingForDoneAsync(awaited, innerCt), "cancelled response not done in time").ConfigureAwait(false);
-            }, CancellationToken.None);
+            inbox.PostAfter(CancelledResponseDoneWait, TimeProvider.System, innerCt => GiveUpWaitingForDoneAsync(awaited, innerCt), "cancelled response not done in time");
         }
     }
 
