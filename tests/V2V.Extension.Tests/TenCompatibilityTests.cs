@@ -22,6 +22,15 @@ public sealed class TenCompatibilityTests
 
     private static JsonObject V2VConnection(JsonArray connections) => connections.OfType<JsonObject>().First(c => c["extension"]!.GetValue<string>() == "v2v");
 
+    /// <summary>Adds a storage node to the graph: openai_v2v's <c>retrieve</c> and <c>append</c> go to it.</summary>
+    private static void WithStorage(JsonArray nodes, JsonArray connections)
+    {
+        nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "storage", ["addon"] = TestStorage.AddonName });
+        var v2v = V2VConnection(connections);
+        ((JsonArray)v2v["cmd"]!).Add(GraphHarness.Route("retrieve", "storage"));
+        ((JsonArray)v2v["data"]!).Add(GraphHarness.Route("append", "storage"));
+    }
+
     private static string? FirstInstructions(GraphHarness harness) =>
         harness.Sent("session.update").First().GetProperty("session").GetProperty("instructions").GetString();
 
@@ -132,13 +141,7 @@ public sealed class TenCompatibilityTests
         var storage = new TestStorage("""[{"role":"user","input":"My name is Ada."},{"role":"assistant","input":"Hello Ada."}]""");
         var properties = Properties();
         properties["enable_storage"] = true;
-        await using var harness = await GraphHarness.StartAsync(null, properties, textSource: "Remember me.", addons: [storage.Addon()], extend: (nodes, connections) =>
-        {
-            nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "storage", ["addon"] = TestStorage.AddonName });
-            var v2v = V2VConnection(connections);
-            ((JsonArray)v2v["cmd"]!).Add(GraphHarness.Route("retrieve", "storage"));
-            ((JsonArray)v2v["data"]!).Add(GraphHarness.Route("append", "storage"));
-        });
+        await using var harness = await GraphHarness.StartAsync(null, properties, textSource: "Remember me.", addons: [storage.Addon()], extend: WithStorage);
         await harness.WaitForSentAsync("session.update", _ => true, "the session's configuration");
 
         Assert.EndsWith("user: My name is Ada.\nassistant: Hello Ada.", FirstInstructions(harness), StringComparison.Ordinal);
@@ -160,13 +163,7 @@ public sealed class TenCompatibilityTests
         properties["input_transcript"] = true;
         var folder = Directory.CreateTempSubdirectory("v2v-wav-").FullName;
         var wav = V2V.Testing.Speech.WriteWav(Path.Combine(folder, "question.wav"), "What is the weather in Paris today?", 16000, 1);
-        await using var harness = await GraphHarness.StartAsync(wav, properties, addons: [storage.Addon()], extend: (nodes, connections) =>
-        {
-            nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "storage", ["addon"] = TestStorage.AddonName });
-            var v2v = V2VConnection(connections);
-            ((JsonArray)v2v["cmd"]!).Add(GraphHarness.Route("retrieve", "storage"));
-            ((JsonArray)v2v["data"]!).Add(GraphHarness.Route("append", "storage"));
-        }, server: s => s.TranscriptionDelay = TimeSpan.FromSeconds(30)); // scaled by the server's speed (20): 1.5 s
+        await using var harness = await GraphHarness.StartAsync(wav, properties, addons: [storage.Addon()], extend: WithStorage, server: s => s.TranscriptionDelay = TimeSpan.FromSeconds(30)); // scaled by the server's speed (20): 1.5 s
 
         await harness.WaitForAsync(p => p.Texts.Any(t => t.GetString("role") == "user"), "the question's transcription");
         await harness.WaitForAsync(_ => storage.Appended.Count == 2, "both turns appended");
