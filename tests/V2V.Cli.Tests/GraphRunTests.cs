@@ -27,6 +27,10 @@ public sealed class GraphRunTests
         var roles = lines.Where(l => l.TryGetProperty("role", out _)).Select(l => l.GetProperty("role").GetString()).ToList();
         Assert.Contains("user", roles);
         Assert.Contains("assistant", roles);
+        // The question's place in the timeline: the pending event at its commit names the item its words came for.
+        var question = lines.Single(l => l.TryGetProperty("role", out var r) && r.GetString() == "user").GetProperty("item_id").GetString();
+        Assert.Contains(lines, l => l.TryGetProperty("event", out var e) && e.GetString() == "user_transcript_pending"
+            && l.GetProperty("item_id").GetString() == question && l.GetProperty("pending").GetBoolean());
         Directory.Delete(work, recursive: true);
     }
 

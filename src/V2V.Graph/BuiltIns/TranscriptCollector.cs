@@ -9,17 +9,26 @@ namespace V2V.Graph.BuiltIns;
 
 /// <summary>
 /// <c>transcript_collector</c>: writes each <c>text_data</c> as a JSON line
-/// <c>{time_ms, role, text, is_final, end_of_segment, stream_id[, interrupted]}</c> and each <c>flush</c> command as
-/// <c>{time_ms, event: "flush", source}</c>. <c>time_ms</c> counts from the collector's start. The role is the message's
+/// <c>{time_ms, role, text, is_final, end_of_segment, stream_id[, interrupted][, item_id]}</c>, each <c>flush</c> command
+/// as <c>{time_ms, event: "flush", source}</c>, and each <c>session_event</c> as <c>{time_ms, event: kind, ...}</c> with
+/// the event's other properties. <c>time_ms</c> counts from the collector's start. The role is the message's
 /// <c>role</c> property, or else read from <c>stream_id</c> as the original extension sets it: 0 for the assistant,
 /// the user's stream otherwise. Each line is flushed to disk as written, so the file can be followed live.
 /// </summary>
+/// <remarks>
+/// The file is a timeline: lines come in the order things happened. A spoken question's words often come after its
+/// answer's (the service transcribes it while answering); its place is the <c>user_transcript_pending</c> event line
+/// written at its commit, whose <c>item_id</c> the question's line carries, so a reader can put it back there.
+/// </remarks>
 public sealed partial class TranscriptCollector : Extension
 {
     /// <summary>The addon name.</summary>
     public const string AddonName = "transcript_collector";
 
     private static readonly string[] CopiedProperties = ["text", "is_final", "end_of_segment", "stream_id"];
+
+    // Copied after those when present (beyond the original's text_data).
+    private static readonly string[] OptionalProperties = ["interrupted", "item_id"];
 
     private readonly ArrayBufferWriter<byte> _line = new(256);
     private string _path = "";
@@ -34,7 +43,7 @@ public sealed partial class TranscriptCollector : Extension
             new Dictionary<string, string> { ["path"] = "string", ["append"] = "bool" },
             required: ["path"],
             cmdIn: ["flush"],
-            dataIn: ["text_data"]),
+            dataIn: ["text_data", "session_event"]),
         BuiltInManifest.Defaults("""{ "append": false }"""),
         () => new TranscriptCollector());
 
@@ -67,6 +76,11 @@ public sealed partial class TranscriptCollector : Extension
     public override async ValueTask OnDataAsync(ITenEnv env, DataMessage data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.Name == "session_event")
+        {
+            await WriteLineAsync(writer => WriteEvent(writer, data), cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (data.Name != "text_data")
         {
             return;
@@ -79,12 +93,29 @@ public sealed partial class TranscriptCollector : Extension
                 writer.WritePropertyName(name);
                 WriteValue(writer, data.Properties[name]);
             }
-            if (data.Properties.TryGetPropertyValue("interrupted", out var interrupted))
+            foreach (var name in OptionalProperties)
             {
-                writer.WritePropertyName("interrupted");
-                WriteValue(writer, interrupted);
+                if (data.Properties.TryGetPropertyValue(name, out var value))
+                {
+                    writer.WritePropertyName(name);
+                    WriteValue(writer, value);
+                }
             }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // {event: kind, ...the rest}: the extension's session_event says what it is in "kind".
+    private static void WriteEvent(Utf8JsonWriter writer, DataMessage data)
+    {
+        writer.WriteString("event", data.Properties["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : "session_event");
+        foreach (var (name, value) in data.Properties)
+        {
+            if (name is not ("kind" or "time_ms" or "event"))
+            {
+                writer.WritePropertyName(name);
+                WriteValue(writer, value);
+            }
+        }
     }
 
     /// <summary>Records <c>flush</c> as an event line and answers OK.</summary>

@@ -45,11 +45,39 @@ public sealed class TranscriptCollectorTests
         Assert.All(lines, l => Assert.True(l["time_ms"]!.GetValue<long>() >= 0));
     }
 
+    [Fact]
+    public async Task Collector_WritesSessionEventsAsEventLines_AndAUserLineKeepsItsItemId()
+    {
+        using var dir = new TempDirectory();
+        var graph = await TestGraph.StartAsync($$"""
+            { "nodes": [ { "name": "v2v", "addon": "probe" }, { "name": "transcript", "addon": "transcript_collector", "property": { "path": "{{dir.File("transcript.jsonl")}}" } } ],
+              "connections": [ { "extension": "v2v",
+                "data": [ { "name": "text_data", "dest": [ { "extension": "transcript" } ] }, { "name": "session_event", "dest": [ { "extension": "transcript" } ] } ] } ] }
+            """, new Journal());
+        var v2v = await graph.Get<Probe>("v2v").Env;
+
+        // The question's place (its commit), its answer, then its words: the service's usual order.
+        await v2v.SendDataAsync(Data("session_event", ("kind", "user_transcript_pending"), ("item_id", "item_q"), ("pending", true)), Ct);
+        await v2v.SendDataAsync(Data("text_data", ("text", "Noon."), ("role", "assistant"), ("is_final", true), ("end_of_segment", true), ("stream_id", 0L)), Ct);
+        await v2v.SendDataAsync(Data("text_data", ("text", "what time is it?"), ("role", "user"), ("is_final", true), ("end_of_segment", true), ("stream_id", 7L), ("item_id", "item_q")), Ct);
+        await graph.WhenIdleAsync(TimeSpan.Zero, Ct);
+        await graph.StopAsync(Ct);
+
+        var lines = File.ReadAllLines(dir.File("transcript.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Equal(["time_ms", "event", "item_id", "pending"], lines[0].Select(p => p.Key));
+        Assert.Equal(("user_transcript_pending", "item_q", true), (S(lines[0], "event"), S(lines[0], "item_id"), lines[0]["pending"]!.GetValue<bool>()));
+        Assert.False(lines[1].ContainsKey("item_id"));
+        Assert.Equal(("user", "item_q"), (S(lines[2], "role"), S(lines[2], "item_id")));
+    }
+
     private static string? S(JsonObject line, string name) => line[name]?.GetValue<string>();
 
-    private static DataMessage Text(params (string Name, JsonNode? Value)[] properties)
+    private static DataMessage Text(params (string Name, JsonNode? Value)[] properties) => Data("text_data", properties);
+
+    private static DataMessage Data(string messageName, params (string Name, JsonNode? Value)[] properties)
     {
-        var data = new DataMessage("text_data");
+        var data = new DataMessage(messageName);
         foreach (var (name, value) in properties)
         {
             data.Set(name, value);
