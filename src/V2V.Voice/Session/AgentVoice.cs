@@ -72,7 +72,12 @@ internal sealed class AgentVoice
     {
         if (!_turns.IsLive(audio.ResponseId) || !_context.Options.AudioOut)
         {
-            _context.Metrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", _turns.IsCancelled(audio.ResponseId) ? "cancelled_response" : "unknown_response"));
+            var cancelled = _turns.IsCancelled(audio.ResponseId);
+            if (cancelled && _context.Options.AudioOut)
+            {
+                _turns.OnLateAudio(audio.ItemId, audio.ContentIndex, audio.ResponseId);
+            }
+            _context.Metrics.FramesDropped.Add(1, new KeyValuePair<string, object?>("reason", cancelled ? "cancelled_response" : "unknown_response"));
             return;
         }
         _dump?.WriteOutput(audio.Audio.Span);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Voice.Configuration;
 using V2V.Voice.Conversation;
@@ -185,6 +186,12 @@ internal sealed class ServerEventRouter(
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
             context.Metrics.TurnLength.Record(turns.TurnAudioMs / 1000.0);
+        }
+        foreach (var unheard in turns.TakeLateItems(response.Id))
+        {
+            // Cancelled, the answer went on a little (or was finished first): none of these items was heard.
+            await context.SendAsync(new ConversationItemTruncateEvent { ItemId = unheard.ItemId, ContentIndex = unheard.ContentIndex, AudioEndMs = 0 }, ct).ConfigureAwait(false);
+            context.Logger.LogInformation("{Item} of the cancelled answer {Response} came after the cancel, unheard: truncated at 0", unheard.ItemId, response.Id);
         }
         if (response.Status is "failed" or "incomplete" && transcript.IsOpen)
         {

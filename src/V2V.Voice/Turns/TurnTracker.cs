@@ -17,6 +17,14 @@ internal sealed class TurnTracker
     private readonly Dictionary<string, ItemAudio> _items = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
+    /// <summary>The most items of cancelled responses whose audio came only after the cancel that are remembered to truncate.</summary>
+    public const int MaxLateItems = 16;
+
+    // Items of cancelled responses whose audio first came after the cancel (dropped, never heard), in the order they
+    // came: each is truncated at 0 once its response is done. Over the bound the oldest is forgotten (it stays whole in
+    // the service's conversation, as before this was kept).
+    private readonly List<(string ItemId, int ContentIndex, string ResponseId)> _lateItems = [];
+
     /// <summary>The response the server is generating (between response.created and response.done), if any.</summary>
     public string? ActiveResponseId { get; private set; }
 
@@ -129,6 +137,38 @@ internal sealed class TurnTracker
     }
 
     /// <summary>
+    /// Audio of <paramref name="responseId"/>, cancelled, came (and was dropped): the service went on with the answer
+    /// until the cancel took effect (or finished it first, the cancel arriving too late), so it may hold items the
+    /// listener never heard a word of, which no barge-in truncated as it did not know them yet. An item not seen
+    /// before is remembered, to be truncated at 0 once the response is done (<see cref="TakeLateItems"/>). An item whose
+    /// audio came before the cancel was judged by it (truncated where it was heard, or at 0).
+    /// </summary>
+    public void OnLateAudio(string itemId, int contentIndex, string responseId)
+    {
+        if (_items.ContainsKey(itemId) || _lateItems.Exists(l => l.ItemId == itemId))
+        {
+            return;
+        }
+        _lateItems.Add((itemId, contentIndex, responseId));
+        if (_lateItems.Count > MaxLateItems)
+        {
+            _lateItems.RemoveAt(0);
+        }
+    }
+
+    /// <summary>The response <paramref name="responseId"/> is done: its items whose audio came only after its cancel, each truncated at 0.</summary>
+    public IReadOnlyList<TruncateOrder> TakeLateItems(string? responseId)
+    {
+        if (responseId is null || _lateItems.Count == 0)
+        {
+            return [];
+        }
+        var late = _lateItems.Where(l => l.ResponseId == responseId).Select(l => new TruncateOrder(l.ItemId, l.ContentIndex, 0)).ToList();
+        _lateItems.RemoveAll(l => l.ResponseId == responseId);
+        return late;
+    }
+
+    /// <summary>
     /// Whether the listener heard any of <paramref name="responseId"/>'s audio, given the item being played when the
     /// voice was cut (<paramref name="playingItemId"/>, null when nothing was queued) and how much of it was played:
     /// one of its items before that one (played whole), that one in part, or, with nothing queued, any of its audio.
@@ -199,6 +239,7 @@ internal sealed class TurnTracker
         ResponseRequested = false;
         HeldByService = false;
         UserTurnOpen = false;
+        _lateItems.Clear(); // the live connection never had them
         List<string> notComing = [.. _transcriptsAwaited];
         _transcriptsAwaited.Clear();
         // Its items are not on the new connection (the history is sent as new items): none is truncated there. Their

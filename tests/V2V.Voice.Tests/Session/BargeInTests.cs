@@ -125,6 +125,47 @@ public sealed class BargeInTests
         Assert.Empty(harness.Sent("response.cancel"));
     }
 
+    [Fact]
+    public async Task BargeIn_ItemsOfTheAnswerThatComeAfterTheCancel_AreTruncatedAtZero_OnceTheAnswerIsDone()
+    {
+        // A barge-in of this side's (push-to-talk here; the local VAD alike) cancels the answer, but the service goes on
+        // until the cancel takes effect, or finishes the answer first: the rest of a long answer, in items of their own,
+        // comes after the barge-in. They are dropped unheard, and the service's conversation must not keep them whole (the
+        // model would go on as if the user had heard them). Here the answer is split into items of 1 s, sent in real time,
+        // and the cancel takes 3 s to take effect, so the answer is finished before it does.
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.PaceOutput = true;
+            o.TurnMode = TurnMode.Manual;
+        }, s =>
+        {
+            s.SpeedFactor = 1;
+            s.Pace = V2V.Simulator.ResponsePace.RealTime;
+            s.AudioLeadMs = 200;
+            s.SplitAnswersLongerThanMs = 1000;
+            s.CancelDelay = TimeSpan.FromSeconds(3);
+        });
+        await harness.SendAsync(Speech.Pcm16(Question, 16000, 1), 16000, 1);
+        Assert.True(await harness.Session.EndTurnAsync(TestContext.Current.CancellationToken));
+        var firstItem = ((HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 30, "300 ms of the answer played"))
+            .First(o => o is HeardAudio)).ItemId;
+
+        await harness.Session.InterruptAsync(TestContext.Current.CancellationToken);
+        await harness.WaitForReceivedAsync("response.done");
+        var items = harness.ReceivedEvents.Count(e => e == "response.output_item.added");
+        Assert.True(items >= 3, $"the answer came in {items} item(s)");
+        var truncates = await harness.WaitForSentAsync("conversation.item.truncate", t => t.Count >= items, $"a truncate of each of the {items} items");
+
+        // The one heard, where it was cut; every other one at 0, each once; the service took them all.
+        var byItem = truncates.ToDictionary(t => t.GetProperty("item_id").GetString()!, t => t.GetProperty("audio_end_ms").GetInt32());
+        Assert.Equal(items, byItem.Count);
+        Assert.InRange(byItem[firstItem], 1, 2000);
+        Assert.All(byItem.Where(t => t.Key != firstItem), t => Assert.Equal(0, t.Value));
+        Assert.DoesNotContain(harness.Outputs.OfType<HeardAudio>(), a => a.ItemId != firstItem);
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "conversation.item.truncated") == items, "the service confirming each truncate");
+        Assert.DoesNotContain("error", harness.ReceivedEvents);
+    }
+
     /// <summary>
     /// A flush of <paramref name="item"/> came out, and one truncate of it at what the listener heard (the frames given
     /// out before the flush, to within a frame). Returns where the flush is among the outputs.
