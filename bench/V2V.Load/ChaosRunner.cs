@@ -26,8 +26,20 @@ internal static class ChaosRunner
     /// <param name="profile">The service the server plays and the client speaks to: <c>openai</c>, <c>azure</c> (GA) or <c>azure-preview</c> (beta).</param>
     /// <param name="dropMeanSeconds">Also drop each connection once at a random moment, after this mean time (0: no timed drops).</param>
     /// <param name="inputTranscript">Transcribe the user's turns too, and check that every turn said to be pending got its words or was said not to.</param>
-    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai", double dropMeanSeconds = 0, bool inputTranscript = false)
+    /// <param name="turnMode">
+    /// Who ends the user's turns: <c>server_vad</c> (the default), <c>semantic_vad</c>, <c>local_vad</c> (Silero, here), or
+    /// <c>manual</c> (the harness, as a push-to-talk app: a press at each talk spurt's start interrupts, its release ends the turn).
+    /// </param>
+    public static async Task RunAsync(int sessions, double seconds, double dropProbability, int seed, string sessionLifetime = "", string pace = "realtime", string profile = "openai", double dropMeanSeconds = 0, bool inputTranscript = false, string turnMode = "server_vad")
     {
+        var mode = turnMode switch
+        {
+            "server_vad" => TurnMode.ServerVad,
+            "semantic_vad" => TurnMode.SemanticVad,
+            "local_vad" => TurnMode.LocalVad,
+            "manual" => TurnMode.Manual,
+            _ => throw new ArgumentException($"--turn-mode {turnMode}: server_vad, semantic_vad, local_vad or manual"),
+        };
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(invariant)} --drop-mean-seconds {dropMeanSeconds.ToString(invariant)} --drop-seed {seed} --abort{lifetime} --profile {profile}", pace).ConfigureAwait(false);
@@ -50,7 +62,12 @@ internal static class ChaosRunner
                 o.MaxReconnectDelay = TimeSpan.FromSeconds(2);
                 o.LoggerFactory = warnings.For(index);
                 o.InputTranscript = inputTranscript;
+                o.TurnMode = mode;
             }, heard[i].Add).ConfigureAwait(false);
+            if (mode == TurnMode.Manual)
+            {
+                all[i].PushToTalk = heard[i].Pressed;
+            }
         }
         using (var ticker = new Ticker(all, stats, releaseOutput: false))
         {
@@ -117,6 +134,7 @@ internal static class ChaosRunner
                             var cut = h.Cut.TryGetValue(item, out var heardPart) ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
                             // Whose cut it was: the user's (a flush just after their speech began), the session's, or none seen.
                             cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
+                            cut += w.TruncatedAt(item) is { } at ? $"; truncated on the wire at {at} ms" : "; never truncated on the wire";
                             Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
                             break;
                         case Outcome.Mismatched:
@@ -221,6 +239,13 @@ internal static class ChaosRunner
             // of the turn. Cut with no words, it counts as lost.
             return Outcome.CutByUser;
         }
+        if (heardPart is not null && h.CutAfterSpeech.Contains(item) && w.Truncated(item))
+        {
+            // The user spoke over it (perhaps before a whole word of it was heard), and the service was told where it was
+            // cut: a truncate deletes the item's transcript, so one that came while the service was still making the
+            // answer leaves its done transcript empty.
+            return Outcome.CutByUser;
+        }
         if (heardPart is not null && Normalize(heardPart).Length == 0 && h.CutBySession.TryGetValue(item, out var cutAt)
             && h.FinalsInOrder.Any(f => f.At > cutAt && f.Item != item && Normalize(f.Text) == Normalize(text)))
         {
@@ -240,11 +265,26 @@ internal static class ChaosRunner
     /// <summary>What one session's connections received: turns completed by the server, by item id.</summary>
     private sealed class Wire
     {
-        private readonly Dictionary<string, (string Item, string Text)> _transcripts = [];
+        // Per response, its items' transcripts as they are done: a long answer comes as several items of one response.
+        private readonly Dictionary<string, List<(string Item, string Text)>> _transcripts = [];
 
         private readonly List<(string Item, string Text)> _completed = [];
 
         private readonly HashSet<string> _truncatedAtZero = [];
+
+        private readonly Dictionary<string, int> _truncated = [];
+
+        /// <summary>Whether the service confirmed <paramref name="item"/> truncated (anywhere).</summary>
+        public bool Truncated(string item) => TruncatedAt(item) is not null;
+
+        /// <summary>Where the service confirmed <paramref name="item"/> truncated (null: never).</summary>
+        public int? TruncatedAt(string item)
+        {
+            lock (this)
+            {
+                return _truncated.TryGetValue(item, out var at) ? at : null;
+            }
+        }
 
         /// <summary>Whether the service confirmed <paramref name="item"/> truncated at 0 (no word of it heard).</summary>
         public bool TruncatedAtZero(string item)
@@ -280,14 +320,18 @@ internal static class ChaosRunner
                         Errors++;
                         ErrorCodes.Add(error.Error.Code ?? error.Error.Type ?? "?");
                         break;
-                    case ConversationItemTruncatedEvent { AudioEndMs: 0 } truncated:
-                        _truncatedAtZero.Add(truncated.ItemId);
+                    case ConversationItemTruncatedEvent truncated:
+                        _truncated[truncated.ItemId] = truncated.AudioEndMs;
+                        if (truncated.AudioEndMs == 0)
+                        {
+                            _truncatedAtZero.Add(truncated.ItemId);
+                        }
                         break;
                     case ResponseOutputAudioTranscriptDoneEvent done:
-                        _transcripts[done.ResponseId] = (done.ItemId, done.Transcript);
+                        (_transcripts.TryGetValue(done.ResponseId, out var items) ? items : _transcripts[done.ResponseId] = []).Add((done.ItemId, done.Transcript));
                         break;
                     case ResponseDoneEvent { Response: { Status: "completed", Id: { } id } } when _transcripts.Remove(id, out var t):
-                        _completed.Add(t);
+                        _completed.AddRange(t);
                         break;
                 }
             }
@@ -351,6 +395,16 @@ internal static class ChaosRunner
         public long NotConnectedSince { get; private set; }
         public int Connected { get; private set; }
         public int Reconnecting { get; private set; }
+
+        /// <summary>Push-to-talk pressed (true) or released: the user speaks, as a speech output would say with turn detection.</summary>
+        public void Pressed(bool down)
+        {
+            lock (this)
+            {
+                _userSpeaking = down;
+                _continuationAwaited &= !down;
+            }
+        }
 
         /// <summary>An output the session's reader got; read under this object's lock, as the reader goes on.</summary>
         public void Add(VoiceSessionOutput output)

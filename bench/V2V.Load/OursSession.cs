@@ -26,6 +26,14 @@ internal sealed class OursSession : ILoadSession
 
     public RealtimeClientOptions Connection { get; private init; } = null!;
 
+    /// <summary>
+    /// Turns ended by the harness, as a push-to-talk app ends them (<see cref="TurnMode.Manual"/>): at the first frame of
+    /// each talk spurt <see cref="VoiceSession.InterruptAsync"/> (the press; nothing to cut when the agent is quiet), after
+    /// its last frame <see cref="VoiceSession.EndTurnAsync"/> (the release); only the spurts are sent. It hears each press
+    /// (true) and release.
+    /// </summary>
+    public Action<bool>? PushToTalk { get; set; }
+
     /// <summary>The session itself, for harnesses that feed it directly.</summary>
     public VoiceSession Voice => _session;
 
@@ -47,16 +55,56 @@ internal sealed class OursSession : ILoadSession
             Interlocked.Increment(ref _stats.InputStalls);
             return;
         }
-        var frame = _script.Frame(_index++);
+        var index = _index++;
+        if (PushToTalk is not null && !TurnScript.IsSpeech(index))
+        {
+            return; // the button is up: nothing is sent
+        }
+        var frame = _script.Frame(index);
         RealtimeProbe.MarkFrameIn(due);
         try
         {
+            if (PushToTalk is { } pressed && TurnScript.IsStartOfSpeech(index))
+            {
+                pressed(true);
+                _ = ObserveAsync(_session.InterruptAsync());
+            }
             var send = _session.SendAudioAsync(frame, SpeechSignal.SampleRate);
             _pending = send.IsCompletedSuccessfully ? null : send.AsTask();
+            if (PushToTalk is { } released && TurnScript.IsEndOfSpeech(index))
+            {
+                released(false);
+                _pending = EndTurnAfterAsync(_pending);
+            }
             Interlocked.Increment(ref _stats.FramesIn);
         }
         catch (ObjectDisposedException)
         {
+        }
+    }
+
+    // The release comes after the spurt's last frame is sent: the producer's calls are one at a time.
+    private async Task EndTurnAfterAsync(Task? send)
+    {
+        if (send is not null)
+        {
+            await send.ConfigureAwait(false);
+        }
+        await _session.EndTurnAsync().ConfigureAwait(false);
+    }
+
+    private async Task ObserveAsync(Task press)
+    {
+        try
+        {
+            await press.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            _stats.CountError("InterruptAsync: " + ex.Message);
         }
     }
 

@@ -138,7 +138,7 @@ switch (mode)
         await SoakRunner.RunAsync(double.Parse(Arg("minutes", "60")), double.Parse(Arg("speed", "50")));
         break;
     case "chaos":
-        await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"), Arg("profile", "openai"), double.Parse(Arg("drop-mean-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--input-transcript"));
+        await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"), Arg("profile", "openai"), double.Parse(Arg("drop-mean-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--input-transcript"), Arg("turn-mode", "server_vad"));
         break;
     default:
         Console.Error.WriteLine($"unknown mode {mode}: load, phone, plot, serve, quality, ttfa, soak or chaos");

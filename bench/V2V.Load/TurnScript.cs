@@ -46,11 +46,39 @@ internal sealed class TurnScript(short[] speech, int offsetFrames)
         return Silence;
     }
 
-    /// <summary>True when frame <paramref name="index"/> is the last speech frame of a talk spurt.</summary>
-    public static bool IsEndOfSpeech(long index)
+    /// <summary>True when frame <paramref name="index"/> is in a talk spurt.</summary>
+    public static bool IsSpeech(long index)
     {
         int inCycle = (int)(index % CycleFrames);
-        return inCycle == 199 || inCycle == 200 + 320 + 199;
+        foreach (var (frames, isSpeech) in Cycle)
+        {
+            if (inCycle < frames)
+            {
+                return isSpeech;
+            }
+            inCycle -= frames;
+        }
+        return false;
+    }
+
+    /// <summary>True when frame <paramref name="index"/> is the first speech frame of a talk spurt.</summary>
+    public static bool IsStartOfSpeech(long index) => SpeechEdge(index, first: true);
+
+    /// <summary>True when frame <paramref name="index"/> is the last speech frame of a talk spurt.</summary>
+    public static bool IsEndOfSpeech(long index) => SpeechEdge(index, first: false);
+
+    private static bool SpeechEdge(long index, bool first)
+    {
+        int inCycle = (int)(index % CycleFrames);
+        foreach (var (frames, isSpeech) in Cycle)
+        {
+            if (inCycle < frames)
+            {
+                return isSpeech && inCycle == (first ? 0 : frames - 1);
+            }
+            inCycle -= frames;
+        }
+        return false;
     }
 
     private static byte[] ToBytes(short[] samples)
