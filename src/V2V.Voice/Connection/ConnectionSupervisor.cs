@@ -47,7 +47,8 @@ internal sealed class ConnectionSupervisor : IAsyncDisposable
         _metrics = metrics;
         _time = options.TimeProvider;
         _renewalTimer = new RenewalTimer(_time, owner.RenewalDue);
-        _openTurn = new OpenTurnAudio(InputAudioPath.ModelRate, options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad, options.VadPrefixPaddingMs);
+        _openTurn = new OpenTurnAudio(InputAudioPath.ModelRate, options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad, options.VadPrefixPaddingMs,
+            localDetectorOpensTurns: options.TurnMode == TurnMode.LocalVad);
         Slot = new LiveClientSlot(options.ReconnectAudioBuffer, InputAudioPath.ModelRate, metrics, _openTurn,
             options.TurnMode is TurnMode.ServerVad or TurnMode.SemanticVad ? options.InputQuietDbfs : null);
         _reconnect = ReconnectPipelines.Reconnect(options, () => !_toldFatal && _time.GetUtcNow() - _outageStart < _options.ReconnectGiveUpAfter, OnRetryAsync);

@@ -49,6 +49,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         CountSent(chunk.Length);
     }
 
+    /// <summary>The local VAD heard speech begin, <paramref name="msBack"/> before what was sent last: the user's turn opens there.</summary>
+    public void SpeechStartedHere(double msBack) => openTurn?.SpeechStartedHere(msBack);
+
     /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
     public void Committed() => openTurn?.CommittedHere();
 

@@ -101,6 +101,9 @@ internal sealed class InputStage : IDisposable
                 await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
                 if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
                 {
+                    // The turn a new connection would be sent again opens where the speech began: the detector decided it
+                    // this much later, and a padding before it, as the server's detector keeps one.
+                    _link.Connection.Slot.SpeechStartedHere((vadEvent.DetectedAt - vadEvent.Position).TotalMilliseconds + _context.Options.VadPrefixPaddingMs);
                     await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
                 else if (!await CommitTurnAsync(ct).ConfigureAwait(false))

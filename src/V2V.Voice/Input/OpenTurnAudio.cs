@@ -21,8 +21,10 @@ namespace V2V.Voice.Input;
 /// new connection, which answers it. The reader notes what it reads (<see cref="SpeechStarted"/>, <see cref="ServiceCommitted"/>,
 /// <see cref="ResponseSeen"/>); the session confirms the answers it takes (<see cref="Answered"/>). While no turn is
 /// open only the last <see cref="KeepBeforeATurn"/> plus twice the padding is kept: <c>speech_started</c> arrives
-/// after the speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side (manual,
-/// local VAD) the open turn is whatever was sent since the last commit (<see cref="CommittedHere"/>).
+/// after the speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side the open
+/// turn is what was sent since the last commit (<see cref="CommittedHere"/>): all of it with manual turns (a push-to-talk
+/// host sends only the user's turns), from the local detector's speech start on with local VAD
+/// (<see cref="SpeechStartedHere"/>): the audio streams on between turns, and its silence is no turn of the user's.
 /// </para>
 /// <para>
 /// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
@@ -50,6 +52,7 @@ internal sealed class OpenTurnAudio : IDisposable
     private readonly List<short[]> _blocks = [];
     private readonly int _sampleRate;
     private readonly bool _serverDetectsTurns;
+    private readonly bool _localDetectorOpensTurns;
     private readonly long _leadSamples;
     private readonly long _keepWhileClosed;
     private readonly long _maxSamples;
@@ -72,15 +75,17 @@ internal sealed class OpenTurnAudio : IDisposable
     /// <param name="serverDetectsTurns">The service reports speech starts (server or semantic VAD); else turns end on this side with a commit.</param>
     /// <param name="prefixPaddingMs">The server VAD's prefix padding: replayed once more ahead of the reported start.</param>
     /// <param name="maxTurn">The longest turn kept (default <see cref="MaxTurn"/>).</param>
-    public OpenTurnAudio(int sampleRate, bool serverDetectsTurns, int prefixPaddingMs, TimeSpan? maxTurn = null)
+    /// <param name="localDetectorOpensTurns">Turns ended here (not <paramref name="serverDetectsTurns"/>) open at the local detector's speech start, not at the last commit.</param>
+    public OpenTurnAudio(int sampleRate, bool serverDetectsTurns, int prefixPaddingMs, TimeSpan? maxTurn = null, bool localDetectorOpensTurns = false)
     {
         _sampleRate = sampleRate;
         _serverDetectsTurns = serverDetectsTurns;
+        _localDetectorOpensTurns = !serverDetectsTurns && localDetectorOpensTurns;
         _leadSamples = SamplesOf(prefixPaddingMs);
         _keepWhileClosed = SamplesOf(KeepBeforeATurn.TotalMilliseconds) + (2 * _leadSamples);
         _maxSamples = SamplesOf((maxTurn ?? MaxTurn).TotalMilliseconds);
-        // Turns ended here: what is sent before the first commit is the first turn.
-        _speechFrom = serverDetectsTurns ? null : 0;
+        // Turns ended here: what is sent before the first commit is the first turn (with local VAD, from its speech on).
+        _speechFrom = serverDetectsTurns || _localDetectorOpensTurns ? null : 0;
     }
 
     /// <summary>Whether a turn is open that a new connection would be sent again.</summary>
@@ -128,6 +133,23 @@ internal sealed class OpenTurnAudio : IDisposable
         {
             var at = Math.Clamp(SamplesOf(audioStartMs) - _leadSamples, 0, _end);
             _speechFrom = _speechFrom is { } open ? Math.Min(open, at) : at;
+        }
+    }
+
+    /// <summary>
+    /// The local detector heard speech begin (local VAD; the producer, after the frame it was heard in was sent): the turn
+    /// opens <paramref name="msBack"/> before what was sent last (the detector's delay and a padding), within what is kept.
+    /// A turn already open stays open from where it began.
+    /// </summary>
+    public void SpeechStartedHere(double msBack)
+    {
+        if (!_localDetectorOpensTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _speechFrom ??= Math.Max(_start, _end - SamplesOf(msBack));
         }
     }
 
@@ -247,7 +269,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _speechFrom = _end;
+            _speechFrom = _localDetectorOpensTurns ? null : _end;
             Trim();
         }
     }

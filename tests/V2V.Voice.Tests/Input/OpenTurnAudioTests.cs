@@ -299,6 +299,32 @@ public sealed class OpenTurnAudioTests
         Assert.Empty(turn.Restart().Audio);
     }
 
+    [Fact]
+    public void LocalVadTurns_OpenAtTheDetectorsSpeechStart_NotAtTheLastCommit()
+    {
+        // Audio streams on between turns with local VAD: the silence after a commit is no turn of the user's, and a new
+        // connection sent it would take the user for speaking (and an answer cut short by the connection's end would not
+        // be continued).
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 1000);
+        turn.CommittedHere();
+        Append(turn, 1000, 3000);
+        Assert.False(turn.TurnOpen);
+        Assert.Empty(turn.Restart().Audio);
+
+        Append(turn, 0, 1500);
+        turn.SpeechStartedHere(msBack: 400); // decided 100 ms after it began, and the padding
+        Append(turn, 1500, 2000);
+        turn.SpeechStartedHere(msBack: 400); // speech again within the same turn: it stays open from where it began
+        var replayed = turn.Restart();
+
+        Assert.Equal(1100, replayed.Audio[0]);
+        Assert.Equal(900, replayed.ReplayedMs);
+        turn.Append(replayed.Audio);
+        turn.CommittedHere();
+        Assert.False(turn.TurnOpen);
+    }
+
     /// <summary>Appends the samples of positions <paramref name="from"/> to <paramref name="to"/> (each its own position), in 20 ms chunks.</summary>
     private static void Append(OpenTurnAudio turn, int from, int to)
     {

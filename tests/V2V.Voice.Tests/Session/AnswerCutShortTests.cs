@@ -66,6 +66,45 @@ public sealed class AnswerCutShortTests
     }
 
     [Fact]
+    public async Task WithLocalVad_AndTheMicrophoneOpen_AnAnswerCutShortIsContinued_ItsSilenceIsNoTurnOfTheUsers()
+    {
+        // The microphone streams on while the agent speaks, as it does with the local detector: the silence sent since the
+        // last turn was taken for the user's unanswered turn, sent again to the new connection, and the answer cut short
+        // was then never continued ("the user spoke").
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime, generationSpeed: 2, turnMode: TurnMode.LocalVad);
+        using var microphone = new CancellationTokenSource();
+        var silence = SendSilenceAsync(harness, microphone.Token);
+
+        var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
+        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the continuation, heard whole");
+        await microphone.CancelAsync();
+        await silence;
+
+        Assert.DoesNotContain(outputs, o => o is FlushOutput);
+        Assert.Single(harness.Sent("conversation.item.create"), e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal));
+        Assert.Empty(harness.Sent("input_audio_buffer.commit")); // the user never spoke
+    }
+
+    /// <summary>20 ms of silence every 20 ms, as an open microphone sends, until <paramref name="ct"/> is cancelled.</summary>
+    private static async Task SendSilenceAsync(SessionHarness harness, CancellationToken ct)
+    {
+        var frame = new byte[640];
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                await harness.Session.SendAudioAsync(frame, 16000, cancellationToken: ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [Fact]
     public async Task AnAnswerCutShort_ThatTheUserCutsWhilePlayingOn_IsNotContinued()
     {
         var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -158,9 +197,10 @@ public sealed class AnswerCutShortTests
         Assert.InRange(said.Length + rest.Length, whole.Length - 2, whole.Length + 2);
     }
 
-    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4, FakeTimeProvider? clientClock = null, TimeSpan? cancelDelay = null) => SessionHarness.StartAsync(o =>
+    private static Task<SessionHarness> StartAsync(FakeTimeProvider serverTime, double generationSpeed = 4, FakeTimeProvider? clientClock = null, TimeSpan? cancelDelay = null, TurnMode turnMode = TurnMode.ServerVad) => SessionHarness.StartAsync(o =>
     {
         o.PaceOutput = true;
+        o.TurnMode = turnMode;
         o.MaxHistory = 20;
         if (clientClock is not null)
         {
