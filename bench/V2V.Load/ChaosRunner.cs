@@ -93,7 +93,7 @@ internal static class ChaosRunner
         }
         Console.WriteLine($"turns settled {settle.Elapsed.TotalSeconds:F1} s after the reconnects");
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0, cutShort = 0, continued = 0, cutUnheard = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0, cutShort = 0, continued = 0, cutUnheard = 0, cutPlayingOn = 0;
         var errorCodes = new List<string>();
         for (int i = 0; i < sessions; i++)
         {
@@ -115,11 +115,14 @@ internal static class ChaosRunner
             var lostBefore = lost;
             lock (h)
             {
-                foreach (var (item, text) in w.CompletedNow())
+                foreach (var (item, text, at) in w.CompletedNow())
                 {
                     completed++;
-                    switch (Classify(h, item, text, w))
+                    switch (Classify(h, item, text, w, at))
                     {
+                        case Outcome.CutPlayingOn:
+                            cutPlayingOn++;
+                            break;
                         case Outcome.CutByUser:
                             cutByUser++;
                             break;
@@ -134,7 +137,7 @@ internal static class ChaosRunner
                             var cut = h.Cut.TryGetValue(item, out var heardPart) ? $"came out cut, as \"{heardPart.Trim()}\"" : "never came out final";
                             // Whose cut it was: the user's (a flush just after their speech began), the session's, or none seen.
                             cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
-                            cut += w.TruncatedAt(item) is { } at ? $"; truncated on the wire at {at} ms" : "; never truncated on the wire";
+                            cut += w.TruncatedAt(item) is { } truncatedAt ? $"; truncated on the wire at {truncatedAt} ms" : "; never truncated on the wire";
                             Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
                             break;
                         case Outcome.Mismatched:
@@ -177,9 +180,9 @@ internal static class ChaosRunner
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
         }
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire | cut by the user while playing on after their connection ended (nothing to truncate) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} | {cutPlayingOn} |");
         if (inputTranscript)
         {
             Console.WriteLine($"user turns: {heard.Sum(h => h.UserLines)} transcripts told; {heard.Sum(h => h.PendingSaid)} said pending, "
@@ -211,19 +214,19 @@ internal static class ChaosRunner
         }
     }
 
-    private enum Outcome { Delivered, CutByUser, CutUnheard, AnsweredAgain, Lost, Mismatched }
+    private enum Outcome { Delivered, CutByUser, CutUnheard, AnsweredAgain, CutPlayingOn, Lost, Mismatched }
 
     /// <summary>How each turn the server completed for a session came out of it, so far.</summary>
     private static List<Outcome> Outcomes(Heard h, Wire? w)
     {
         lock (h)
         {
-            return (w?.CompletedNow() ?? []).Select(t => Classify(h, t.Item, t.Text, w!)).ToList();
+            return (w?.CompletedNow() ?? []).Select(t => Classify(h, t.Item, t.Text, w!, t.At)).ToList();
         }
     }
 
     /// <summary>How one turn the server completed came out of the session (under the lock of <paramref name="h"/>).</summary>
-    private static Outcome Classify(Heard h, string item, string text, Wire w)
+    private static Outcome Classify(Heard h, string item, string text, Wire w, long completedAt)
     {
         if (!h.Finals.ContainsKey(item) && !h.Cut.ContainsKey(item) && w.TruncatedAtZero(item))
         {
@@ -255,7 +258,11 @@ internal static class ChaosRunner
         }
         if (!h.Finals.TryGetValue(item, out var said))
         {
-            return Outcome.Lost;
+            // Its connection ended after it came whole, it played on, and the user spoke over it there (or over one before
+            // it): the live connection never had it, so nothing is truncated, and what was heard of it may be no word.
+            return (heardPart is null || Normalize(heardPart).Length == 0) && w.TruncatedAt(item) is null && h.UserCutAfterANewConnection(completedAt)
+                ? Outcome.CutPlayingOn
+                : Outcome.Lost;
         }
         return Normalize(said) == Normalize(text) ? Outcome.Delivered : Outcome.Mismatched;
     }
@@ -268,7 +275,7 @@ internal static class ChaosRunner
         // Per response, its items' transcripts as they are done: a long answer comes as several items of one response.
         private readonly Dictionary<string, List<(string Item, string Text)>> _transcripts = [];
 
-        private readonly List<(string Item, string Text)> _completed = [];
+        private readonly List<(string Item, string Text, long At)> _completed = [];
 
         private readonly HashSet<string> _truncatedAtZero = [];
 
@@ -296,7 +303,7 @@ internal static class ChaosRunner
         }
 
         /// <summary>The turns completed so far (a copy: the connection's reader goes on adding).</summary>
-        public List<(string Item, string Text)> CompletedNow()
+        public List<(string Item, string Text, long At)> CompletedNow()
         {
             lock (this)
             {
@@ -331,7 +338,8 @@ internal static class ChaosRunner
                         (_transcripts.TryGetValue(done.ResponseId, out var items) ? items : _transcripts[done.ResponseId] = []).Add((done.ItemId, done.Transcript));
                         break;
                     case ResponseDoneEvent { Response: { Status: "completed", Id: { } id } } when _transcripts.Remove(id, out var t):
-                        _completed.AddRange(t);
+                        var at = Stopwatch.GetTimestamp();
+                        _completed.AddRange(t.Select(c => (c.Item, c.Text, at)));
                         break;
                 }
             }
@@ -357,6 +365,17 @@ internal static class ChaosRunner
 
         private bool _userSpeaking;
         private long _sequence;
+
+        // When the session went live on a connection, and when a flush came while the user spoke (Stopwatch timestamps).
+        private readonly List<long> _connectedAt = [];
+        private readonly List<long> _userFlushAt = [];
+
+        /// <summary>A connection went live after <paramref name="since"/>, and after that the user cut the agent.</summary>
+        public bool UserCutAfterANewConnection(long since)
+        {
+            var connected = _connectedAt.FirstOrDefault(c => c > since);
+            return connected != 0 && _userFlushAt.Exists(f => f > connected);
+        }
 
         /// <summary>Items whose playing the session itself cut (no speech of the user's just before), with when.</summary>
         public Dictionary<string, long> CutBySession { get; } = [];
@@ -429,6 +448,7 @@ internal static class ChaosRunner
             else if (output.Event is FlushOutput { InterruptedItemId: { } userCut })
             {
                 CutAfterSpeech.Add(userCut);
+                _userFlushAt.Add(Stopwatch.GetTimestamp());
             }
             if (output.Event is UserSpeechOutput speech)
             {
@@ -472,6 +492,7 @@ internal static class ChaosRunner
                     if (s.State == VoiceSessionState.Connected)
                     {
                         Connected++;
+                        _connectedAt.Add(Stopwatch.GetTimestamp());
                     }
                     else if (s.State == VoiceSessionState.Reconnecting)
                     {
