@@ -52,6 +52,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// <summary>The local VAD heard speech begin, <paramref name="msBack"/> before what was sent last: the user's turn opens there.</summary>
     public void SpeechStartedHere(double msBack) => openTurn?.SpeechStartedHere(msBack);
 
+    /// <summary>The local VAD heard the speech end; <paramref name="turnKept"/>: its turn is committed (else too short to be).</summary>
+    public void SpeechEndedHere(bool turnKept) => openTurn?.SpeechEndedHere(turnKept);
+
     /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
     public void Committed() => openTurn?.CommittedHere();
 

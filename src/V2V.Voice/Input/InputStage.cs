@@ -97,17 +97,27 @@ internal sealed class InputStage : IDisposable
             for (var i = 0; i < vadEvents.Count; i++)
             {
                 var vadEvent = vadEvents[i];
-                var boundary = new UserSpeechOutput(vadEvent.Kind == VoiceActivityEventKind.SpeechStarted, vadEvent.Position.TotalMilliseconds);
-                await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
-                if (vadEvent.Kind == VoiceActivityEventKind.SpeechStarted)
+                var started = vadEvent.Kind == VoiceActivityEventKind.SpeechStarted;
+                var slot = _link.Connection.Slot;
+                if (started)
                 {
-                    // The turn a new connection would be sent again opens where the speech began: the detector decided it
-                    // this much later, and a padding before it, as the server's detector keeps one.
-                    _link.Connection.Slot.SpeechStartedHere((vadEvent.DetectedAt - vadEvent.Position).TotalMilliseconds + _context.Options.VadPrefixPaddingMs);
+                    // The turn a new connection would be sent again opens where the speech began (at once: a renewal may
+                    // come next): the detector decided it this much later, and a padding before it, as the server's keeps one.
+                    slot.SpeechStartedHere((vadEvent.DetectedAt - vadEvent.Position).TotalMilliseconds + _context.Options.VadPrefixPaddingMs);
+                }
+                else
+                {
+                    slot.SpeechEndedHere(turnKept: true); // before the commit: the silence after it is no turn
+                }
+                var boundary = new UserSpeechOutput(started, vadEvent.Position.TotalMilliseconds);
+                await _inbox.PostAsync(innerCt => _context.EmitAsync(boundary, innerCt), "local VAD boundary").ConfigureAwait(false);
+                if (started)
+                {
                     await _inbox.PostAsync(_conversation.UserBeganSpeakingAsync, "local VAD heard speech").ConfigureAwait(false);
                 }
                 else if (!await CommitTurnAsync(ct).ConfigureAwait(false))
                 {
+                    slot.SpeechEndedHere(turnKept: false);
                     await _inbox.PostAsync(_conversation.UserTurnDroppedAsync, "local VAD turn too short to commit").ConfigureAwait(false);
                 }
             }

@@ -67,6 +67,9 @@ internal sealed class OpenTurnAudio : IDisposable
     private long _start;
     private long _end;
     private long? _speechFrom;
+    // Local VAD: the detector heard speech begin and not yet end. A commit then (the host's, or one made for a turn
+    // ended while disconnected) leaves the speech going on as the next turn.
+    private bool _inLocalSpeech;
     private long _commits;
     private (string ResponseId, long From)? _unheard;
     private bool _askedAgain;
@@ -150,6 +153,28 @@ internal sealed class OpenTurnAudio : IDisposable
         lock (_gate)
         {
             _speechFrom ??= Math.Max(_start, _end - SamplesOf(msBack));
+            _inLocalSpeech = true;
+        }
+    }
+
+    /// <summary>
+    /// The local detector heard the speech end (local VAD): <paramref name="turnKept"/> when its turn was committed, or is
+    /// to be; else it was too short to commit, and is no turn to send again (what follows is silence until the next start).
+    /// </summary>
+    public void SpeechEndedHere(bool turnKept)
+    {
+        if (!_localDetectorOpensTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _inLocalSpeech = false;
+            if (!turnKept)
+            {
+                _speechFrom = null;
+                Trim();
+            }
         }
     }
 
@@ -269,7 +294,8 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _speechFrom = _localDetectorOpensTurns ? null : _end;
+            // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
+            _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _end;
             Trim();
         }
     }

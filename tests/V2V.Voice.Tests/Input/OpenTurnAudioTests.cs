@@ -321,8 +321,42 @@ public sealed class OpenTurnAudioTests
         Assert.Equal(1100, replayed.Audio[0]);
         Assert.Equal(900, replayed.ReplayedMs);
         turn.Append(replayed.Audio);
+        turn.SpeechEndedHere(turnKept: true);
         turn.CommittedHere();
         Assert.False(turn.TurnOpen);
+    }
+
+    [Fact]
+    public void LocalVadTurns_ACommitWhileTheUserStillSpeaks_LeavesWhatFollowsAsTheOpenTurn()
+    {
+        // The host ends the turn mid-speech, or a turn ended while disconnected is committed on the next connection as
+        // the user already speaks again: what they go on saying is the next turn, which no new speech start will open.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 1000);
+        turn.SpeechStartedHere(msBack: 400);
+        Append(turn, 1000, 2000);
+        turn.CommittedHere();
+        Append(turn, 2000, 3500);
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(2000, replayed.Audio[0]);
+        Assert.Equal(1500, replayed.ReplayedMs);
+    }
+
+    [Fact]
+    public void LocalVadTurns_ATurnTooShortToCommit_IsNoOpenTurn_AndItsSilenceAfterIsNone()
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 1000);
+        turn.SpeechStartedHere(msBack: 400);
+        Append(turn, 1000, 1060); // a cough
+        turn.SpeechEndedHere(turnKept: true);
+        turn.SpeechEndedHere(turnKept: false); // too short to commit
+        Append(turn, 1060, 9000);
+
+        Assert.False(turn.TurnOpen);
+        Assert.Empty(turn.Restart().Audio);
     }
 
     /// <summary>Appends the samples of positions <paramref name="from"/> to <paramref name="to"/> (each its own position), in 20 ms chunks.</summary>
