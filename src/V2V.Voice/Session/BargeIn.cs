@@ -147,23 +147,9 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         // Without audio out the answer reaches the user as text: some was given when its transcript is open.
         var textGiven = !context.Options.AudioOut && transcript.IsOpen;
         var plan = turns.BargeIn(itemId, playedMs);
-        string? unheard = null;
-        if (plan.CancelResponseId is { } cancelled)
+        if (plan.CancelResponseId is { } cancelled && !serverCancels)
         {
-            if (textGiven || turns.HeardAnyOf(cancelled, itemId, playedMs))
-            {
-                // Some of it was heard: its turn is over. Cut before a word of it was heard, it answered nothing, and its
-                // turn stays to be sent to a new connection (a renewal or a reconnect is what cuts it so).
-                answers?.Listened(cancelled);
-            }
-            else
-            {
-                unheard = cancelled;
-            }
-            if (!serverCancels)
-            {
-                await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
-            }
+            await context.SendAsync(new ResponseCancelEvent { ResponseId = cancelled }, ct).ConfigureAwait(false);
         }
         foreach (var truncate in plan.Truncates)
         {
@@ -171,10 +157,22 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             context.Logger.LogInformation("Barge-in ({Reason}): truncated {Item} at {EndMs} ms of {ReceivedMs:F0} ms", reason, truncate.ItemId, truncate.AudioEndMs, turns.ReceivedMs(truncate.ItemId));
         }
 
-        await transcript.InterruptAsync(cutTurn, new PlayedAudio(itemId, playedMs, itemId is null ? null : turns.WholeMs(itemId), itemId is null ? 0 : turns.ReceivedMs(itemId)), ct).ConfigureAwait(false);
+        var wordHeard = await transcript.InterruptAsync(cutTurn, new PlayedAudio(itemId, playedMs, itemId is null ? null : turns.WholeMs(itemId), itemId is null ? 0 : turns.ReceivedMs(itemId)), ct).ConfigureAwait(false);
         firstAudio.Cancel();
         context.Metrics.Interruptions.Add(1);
-        return unheard;
+        if (plan.CancelResponseId is not { } cut)
+        {
+            return null;
+        }
+        if (textGiven || turns.HeardAnyOf(cut, itemId, playedMs, aWordOfThePlaying: wordHeard))
+        {
+            // Some of it was heard: its turn is over. Cut before a word of it was heard (at most a breath of its first
+            // syllable), it answered nothing, and its turn stays to be sent to a new connection (a renewal or a reconnect
+            // is what cuts it so).
+            answers?.Listened(cut);
+            return null;
+        }
+        return cut;
     }
 
     private ValueTask SendAsync(TruncateOrder truncate, CancellationToken ct) => context.SendAsync(new ConversationItemTruncateEvent

@@ -190,14 +190,19 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     /// words still on their way) is closed too, with no words: every answer the listener heard ends with a final
     /// transcript.
     /// </summary>
-    public async ValueTask InterruptAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
+    /// <returns>
+    /// Whether a word of the turn being spoken was heard (paced: of the item being played, its words up to the cut; not
+    /// paced, the reader was given them as they came: true).
+    /// </returns>
+    public async ValueTask<bool> InterruptAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
     {
         var closed = false;
+        var wordHeard = !voice.IsPaced;
         var heardItemId = played.PlayedMs > 0 ? played.ItemId : null;
         if (voice.IsPaced)
         {
             TakeHeardTurns();
-            closed = await CloseCutTurnAsync(cut, played, ct).ConfigureAwait(false);
+            (closed, wordHeard) = await CloseCutTurnAsync(cut, played, ct).ConfigureAwait(false);
         }
         else if (_transcript.IsOpen)
         {
@@ -213,6 +218,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         {
             await SendOwedAsync(ct).ConfigureAwait(false); // before the words of the user who cut it reach the conversation
         }
+        return wordHeard;
     }
 
     /// <summary>
@@ -221,7 +227,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
     /// turn's text and its item's audio are whole; while its audio is still coming, at the pace learned from earlier
     /// answers (<see cref="SpeakingRate"/>); else the sentences told are what was heard), and the history keeps them all.
     /// </summary>
-    private async ValueTask<bool> CloseCutTurnAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
+    private async ValueTask<(bool Closed, bool WordHeard)> CloseCutTurnAsync(SpokenTurn? cut, PlayedAudio played, CancellationToken ct)
     {
         var turn = cut ?? _spokenTurn;
         var openText = _transcript.IsOpen ? _transcript.Text : null;
@@ -232,7 +238,7 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         _spokenTurn = null;
         if (turn is null)
         {
-            return false; // no words of it came: nothing told yet
+            return (false, false); // no words of it came: nothing told yet
         }
         LearnPace(turn);
         var text = turn.FullText ?? openText ?? string.Empty;
@@ -250,6 +256,6 @@ internal sealed class SpokenTranscript(SessionContext context, AgentVoice voice,
         }
         _closedItem = turn.ItemId;
         await context.EmitAsync(new TranscriptOutput(TranscriptRole.Assistant, text[told..heardChars], true, true, true, turn.ItemId), ct).ConfigureAwait(false);
-        return true;
+        return (true, !string.IsNullOrWhiteSpace(heard));
     }
 }

@@ -171,9 +171,11 @@ internal sealed class TurnTracker
     /// <summary>
     /// Whether the listener heard any of <paramref name="responseId"/>'s audio, given the item being played when the
     /// voice was cut (<paramref name="playingItemId"/>, null when nothing was queued) and how much of it was played:
-    /// one of its items before that one (played whole), that one in part, or, with nothing queued, any of its audio.
+    /// one of its items before that one (played whole), that one in part (with <paramref name="aWordOfThePlaying"/>
+    /// false, only when a whole word of it was: a breath of its first syllable answered nothing), or, with nothing
+    /// queued, any of its audio.
     /// </summary>
-    public bool HeardAnyOf(string responseId, string? playingItemId, double playedMs)
+    public bool HeardAnyOf(string responseId, string? playingItemId, double playedMs, bool aWordOfThePlaying = true)
     {
         var playing = playingItemId is null ? -1 : _order.IndexOf(playingItemId);
         for (var i = 0; i < _order.Count; i++)
@@ -183,7 +185,7 @@ internal sealed class TurnTracker
             {
                 continue;
             }
-            if (playing < 0 || i < playing || (i == playing && playedMs > 0))
+            if (playing < 0 || i < playing || (i == playing && playedMs > 0 && aWordOfThePlaying))
             {
                 return true;
             }

@@ -51,6 +51,34 @@ public sealed class AnswerPlaysOnTests
     }
 
     [Fact]
+    public async Task AToolRoundsAnswerAllHere_WhenItsConnectionEnds_PlaysOnToItsEnd_TheToolNotRunAgain_NorTheAnswerAskedAgain()
+    {
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime);
+        var runs = 0;
+        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create((string city) =>
+        {
+            Interlocked.Increment(ref runs);
+            return "noon";
+        }, "get_time", "The time in a city."), Ct);
+
+        await harness.Session.SendTextAsync("get_time Paris", Ct);
+        var first = (HeardAudio)(await harness.WaitForAsync(o => o.OfType<HeardAudio>().Count() >= 20, "200 ms of the tool round's answer played")).First(o => o is HeardAudio);
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "response.done") >= 2, "the call's response and its answer's done");
+        serverTime.Advance(TimeSpan.FromMinutes(61));
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.ItemId == first.ItemId && t.IsFinal), "the answer's final transcript");
+        Assert.False(Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.ItemId == first.ItemId && t.IsFinal).Interrupted);
+        await harness.Session.SendTextAsync("and then?", Ct);
+        outputs = await WaitForAnotherAnswerAsync(harness, first.ItemId, "the answer to the next question");
+
+        Assert.Equal(1, runs);
+        Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.IsFinal && t.Role == TranscriptRole.Assistant
+            && string.Concat(outputs.OfType<TranscriptOutput>().Where(p => p.ItemId == t.ItemId).Select(p => p.Text)).Contains("returned", StringComparison.Ordinal));
+        Assert.Empty(UnexpectedErrors(outputs));
+    }
+
+    [Fact]
     public async Task WithNoHistoryKept_AnAnswerPlaysOn_ButItsWordsAreNotGivenToTheNewConnection()
     {
         // max_history 0: a new connection starts afresh, and the words of an answer heard across it are no exception.

@@ -250,6 +250,8 @@ public sealed class TurnTrackerTests
         Assert.False(turns.HeardAnyOf("resp_1", "item_0", 400)); // queued behind the earlier answer
         Assert.False(turns.HeardAnyOf("resp_1", "item_1", 0)); // first in the queue, not a frame played
         Assert.True(turns.HeardAnyOf("resp_1", "item_1", 20));
+        Assert.False(turns.HeardAnyOf("resp_1", "item_1", 20, aWordOfThePlaying: false)); // a breath of its first syllable
+        Assert.True(turns.HeardAnyOf("resp_1", "item_2", 0, aWordOfThePlaying: false)); // its first item was played whole
         Assert.True(turns.HeardAnyOf("resp_1", "item_2", 0)); // its first item was played whole
         Assert.True(turns.HeardAnyOf("resp_1", null, 0)); // nothing left queued: all of it was played
         Assert.False(turns.HeardAnyOf("resp_2", null, 0)); // no audio of it came
