@@ -10,8 +10,8 @@ namespace V2V.Simulator.Responses;
 /// <summary>
 /// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
-/// a user text gets an answer quoting it (its rest, when asked to go on from a beginning of it the user heard), or a
-/// function call when it names a configured tool; a function output gets an answer reporting it. Answers are spoken
+/// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output gets an
+/// answer reporting it. Asked to go on from a beginning of a text's or an output's answer the user heard, it says the rest. Answers are spoken
 /// (a tone as long as the words) when the response's modalities include audio, as the service answers. A script, when
 /// loaded, answers first.
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed class EchoAgent(SimulatorScript? script)
         if (last.Type == "function_call_output")
         {
             var call = context.LastOrDefault(i => i.Type == "function_call" && i.CallId == last.CallId);
-            return [Say($"The function {call?.Name ?? "call"} returned: {last.Output}", speaksAudio)];
+            return [Say(RestAfterTheWordsSaid(context, last, $"The function {call?.Name ?? "call"} returned: {last.Output}"), speaksAudio)];
         }
 
         var audio = last.Content.LastOrDefault(p => p.Kind == ContentKind.InputAudio);

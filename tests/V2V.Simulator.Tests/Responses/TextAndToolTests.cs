@@ -77,6 +77,36 @@ public sealed class TextAndToolTests
         Assert.Equal(expected, events.OfType("response.output_text.done").Single().Str("text"));
     }
 
+    [Fact]
+    public async Task AskedToGoOnFromWordsOfAToolsAnswer_ItSaysTheRest()
+    {
+        // The answer to a function's output, cut short by a connection's end, is continued as any other answer is: a model
+        // asked to go on does not start its report of the output again.
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
+        await client.UntilAsync("session.updated");
+
+        await client.SendAsync(ConversationHelpers.UserText("what is the weather?"));
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["item"] = new JsonObject { ["type"] = "function_call", ["call_id"] = "call_1", ["name"] = "get_weather", ["arguments"] = "{}" },
+        });
+        await client.SendAsync(new JsonObject
+        {
+            ["type"] = "conversation.item.create",
+            ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_1", ["output"] = "sunny, 21 C" },
+        });
+        await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", "The function get_weather"));
+        await client.SendAsync(ConversationHelpers.Message("system", "input_text", "Continue your answer from exactly where it was cut off."));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var events = await client.UntilAsync("response.done");
+
+        Assert.Equal("returned: sunny, 21 C", events.OfType("response.output_text.done").Single().Str("text"));
+    }
+
     [Theory]
     [InlineData(false, "response.output_audio")]
     [InlineData(true, "response.audio")]
