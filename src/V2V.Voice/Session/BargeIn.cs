@@ -164,11 +164,11 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         {
             return null;
         }
-        if (textGiven || turns.HeardAnyOf(cut, itemId, playedMs, aWordOfThePlaying: wordHeard))
+        if (textGiven || turns.MadeACall(cut) || turns.HeardAnyOf(cut, itemId, playedMs, aWordOfThePlaying: wordHeard))
         {
-            // Some of it was heard: its turn is over. Cut before a word of it was heard (at most a breath of its first
-            // syllable), it answered nothing, and its turn stays to be sent to a new connection (a renewal or a reconnect
-            // is what cuts it so).
+            // Some of it was heard (or it called a tool, whose round goes on): its turn is over. Cut before a word of it
+            // was heard (at most a breath of its first syllable), it answered nothing, and its turn stays to be sent to a
+            // new connection (a renewal or a reconnect is what cuts it so).
             answers?.Listened(cut);
             return null;
         }

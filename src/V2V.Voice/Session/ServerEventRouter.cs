@@ -119,6 +119,10 @@ internal sealed class ServerEventRouter(
                 break;
             case ResponseFunctionCallArgumentsDoneEvent call when turns.IsLive(call.ResponseId):
                 tools.Start(call.CallId, call.Name, call.Arguments);
+                // The call answers what was asked (the round asks for the words after it): were the connection to end
+                // now, the new one is given the call and its output, and is not asked again (the tool would run twice).
+                turns.OnCallMade(call.ResponseId);
+                answers.Listened(call.ResponseId);
                 break;
             case ResponseDoneEvent done:
                 await OnResponseDoneAsync(done, ct).ConfigureAwait(false);

@@ -14,6 +14,7 @@ internal sealed class TurnTracker
 
     private readonly RecentIds _announced = new();
     private readonly RecentIds _cancelled = new();
+    private readonly RecentIds _madeCalls = new();
     private readonly Dictionary<string, ItemAudio> _items = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
@@ -118,6 +119,15 @@ internal sealed class TurnTracker
     public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
 
     public bool IsCancelled(string? responseId) => _cancelled.Contains(responseId);
+
+    /// <summary>
+    /// <paramref name="responseId"/> called a tool, which the session runs: that call is its answer (the tool round asks
+    /// for the words after it, on this connection or, with the call and its output, on the next).
+    /// </summary>
+    public void OnCallMade(string responseId) => _madeCalls.Add(responseId);
+
+    /// <summary>Whether <paramref name="responseId"/> called a tool (see <see cref="OnCallMade"/>).</summary>
+    public bool MadeACall(string? responseId) => _madeCalls.Contains(responseId);
 
     public void OnAudioReceived(string itemId, int contentIndex, string responseId, double ms)
     {

@@ -105,6 +105,10 @@ public sealed class ToolCallTests
         var outputs = await harness.WaitForAsync(o => Said(o).Contains("returned", StringComparison.Ordinal), "the answer after the tool, on the new connection");
         Assert.Contains("local_time", Said(outputs), StringComparison.Ordinal);
         Assert.DoesNotContain(outputs.OfType<ErrorOutput>(), e => e.Code == "invalid_tool_call_id");
+        // The call was the question's answer: the new connection is given it and its output, not asked the question
+        // again (the model would call the tool once more: a side effect twice).
+        Assert.Equal(1, tool.Calls);
+        Assert.Equal(2, harness.Sent("response.create").Count); // the question, then the answer after the output
     }
 
     [Fact]
@@ -199,8 +203,14 @@ public sealed class ToolCallTests
 
         public TaskCompletionSource<string> Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        private int _calls;
+
+        /// <summary>Times the tool was called.</summary>
+        public int Calls => Volatile.Read(ref _calls);
+
         public AIFunction Function => TimeTool(async (_, _) =>
         {
+            Interlocked.Increment(ref _calls);
             Started.TrySetResult();
             return await Release.Task;
         });
