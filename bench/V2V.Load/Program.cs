@@ -140,8 +140,11 @@ switch (mode)
     case "chaos":
         await ChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"), Arg("profile", "openai"), double.Parse(Arg("drop-mean-seconds", "0"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--input-transcript"), Arg("turn-mode", "server_vad"));
         break;
+    case "chaos-tools":
+        await ToolChaosRunner.RunAsync(int.Parse(Arg("sessions", "50")), double.Parse(Arg("seconds", "60")), double.Parse(Arg("drop-probability", "0.002")), int.Parse(Arg("seed", "1")), Arg("session-lifetime", ""), Arg("pace", "realtime"));
+        break;
     default:
-        Console.Error.WriteLine($"unknown mode {mode}: load, phone, plot, serve, quality, ttfa, soak or chaos");
+        Console.Error.WriteLine($"unknown mode {mode}: load, phone, plot, serve, quality, ttfa, soak, chaos or chaos-tools");
         return 2;
 }
 return 0;

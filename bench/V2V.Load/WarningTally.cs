@@ -9,9 +9,10 @@ namespace V2V.Load;
 /// in full (which session, when): a run's faults named by what the session itself said about them. Each session's
 /// last <see cref="KeptLines"/> lines at Information and above are kept too, to be printed for a session that went wrong.
 /// </summary>
-internal sealed class WarningTally
+/// <param name="keptLines">The lines kept per session (older ones are dropped).</param>
+internal sealed class WarningTally(int keptLines = WarningTally.KeptLines)
 {
-    /// <summary>The lines kept per session (older ones are dropped): enough to see a renewal or reconnect through.</summary>
+    /// <summary>The lines kept per session by default: enough to see a renewal or reconnect through.</summary>
     public const int KeptLines = 40;
 
     private readonly ConcurrentDictionary<int, Queue<string>> _recent = new();
@@ -40,6 +41,9 @@ internal sealed class WarningTally
         }
     }
 
+    /// <summary>A line of the harness's own among <paramref name="session"/>'s (what it did, for reading the session's lines against).</summary>
+    public void Note(int session, string message) => Keep(session, LogLevel.Information, message);
+
     /// <summary>The lines <paramref name="session"/> had logged when the service first sent it an error event (null: none came).</summary>
     public IReadOnlyList<string>? AtFirstServerErrorOf(int session) => _atFirstServerError.GetValueOrDefault(session);
 
@@ -52,7 +56,7 @@ internal sealed class WarningTally
         lock (lines)
         {
             lines.Enqueue($"{_clock.Elapsed.TotalSeconds:F2} s {level}: {message}");
-            if (lines.Count > KeptLines)
+            if (lines.Count > keptLines)
             {
                 lines.Dequeue();
             }
