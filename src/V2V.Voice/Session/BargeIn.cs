@@ -66,6 +66,12 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         {
             return false;
         }
+        if (cutShort is null && turns.LastItemWithAudio is { } last && turns.WholeMs(last) is null)
+        {
+            // No words open, and the item's audio not whole: its words had not begun to come (they follow its audio), not
+            // all come. What came is a breath of it: cut, and asked for again.
+            return false;
+        }
         turns.OnResponseEndedWithItsConnection();
         // Lost, the connection takes nothing more (the cancel is dropped); being renewed, it is still open, and were the
         // renewal to fail it would go on generating an answer whose output is no longer taken.

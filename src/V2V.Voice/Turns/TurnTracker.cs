@@ -206,6 +206,9 @@ internal sealed class TurnTracker
     /// <summary>The response whose audio came last (null when none came).</summary>
     public string? LastResponseWithAudio => _order.Count == 0 ? null : _items[_order[^1]].ResponseId;
 
+    /// <summary>The item whose audio came last (null when none came).</summary>
+    public string? LastItemWithAudio => _order.Count == 0 ? null : _order[^1];
+
     /// <summary>The response <paramref name="itemId"/>'s audio came in (null when unknown).</summary>
     public string? ResponseOf(string itemId) => _items.TryGetValue(itemId, out var item) ? item.ResponseId : null;
 

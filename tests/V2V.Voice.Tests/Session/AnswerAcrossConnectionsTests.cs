@@ -36,6 +36,39 @@ public sealed class AnswerAcrossConnectionsTests
     }
 
     [Fact]
+    public async Task AnAnswerLost_JustAfterItsFirstAudio_BeforeItsWords_IsAskedForAgainOnTheNewConnection()
+    {
+        // The service sends an item's words after the audio they begin in: a connection lost between the two left a breath
+        // of the answer and no words. That was taken for an answer whose words had all come, played on (the breath), and
+        // never asked for again: the user's question went unanswered. Where the first audio delta comes is learned from the
+        // same exchange on a connection left alone; the second session's first connection is dropped right after it.
+        var ct = TestContext.Current.CancellationToken;
+        int firstAudioAt;
+        await using (var probe = await SessionHarness.StartAsync(o => o.PaceOutput = true))
+        {
+            await probe.Session.SendTextAsync("hello there", ct);
+            await probe.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the answer, on a connection left alone");
+            firstAudioAt = probe.ReceivedEvents.ToList().IndexOf("response.output_audio.delta") + 1;
+        }
+        Assert.True(firstAudioAt > 0);
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.Faults.CloseAfterEvents = firstAudioAt;
+            s.Faults.CloseConnections = 1;
+            s.Faults.AbortInsteadOfClose = true;
+        });
+
+        await harness.Session.SendTextAsync("hello there", ct);
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted),
+            "the answer, asked for again on the new connection");
+
+        var answer = outputs.OfType<TranscriptOutput>().Last(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted);
+        Assert.Equal("You said: hello there", string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == answer.ItemId).Select(t => t.Text)).Trim());
+        Assert.Equal(2, harness.Sent("response.create").Count);
+        Assert.True(outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2);
+    }
+
+    [Fact]
     public async Task TheGreeting_LostBeforeAWordOfItWasHeard_IsSpokenOnTheNewConnection()
     {
         var ct = TestContext.Current.CancellationToken;
