@@ -19,7 +19,7 @@ public static class StandInV2V
             "input_transcript": { "type": "bool" }, "sample_rate": { "type": "int64" }, "stream_id": { "type": "int64" }, "dialect": { "type": "string" },
             "history": { "type": "int64" }, "enable_storage": { "type": "bool" } } },
           "audio_frame_in": [ { "name": "pcm_frame" } ], "audio_frame_out": [ { "name": "pcm_frame" } ],
-          "data_in": [ { "name": "text_data" } ], "data_out": [ { "name": "text_data" } ],
+          "data_in": [ { "name": "text_data" } ], "data_out": [ { "name": "text_data" }, { "name": "append" }, { "name": "session_event" }, { "name": "error" } ],
           "cmd_in": [ { "name": "flush" }, { "name": "tool_register" }, { "name": "on_user_joined" }, { "name": "on_user_left" }, { "name": "on_connection_failure" } ],
           "cmd_out": [ { "name": "flush" }, { "name": "tool_call" }, { "name": "on_user_joined" }, { "name": "on_user_left" } ]
         }
