@@ -31,8 +31,15 @@ internal static partial class RealtimeLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Malformed server message ({Bytes} bytes): {Reason}")]
     public static partial void Malformed(ILogger logger, int bytes, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Server error {ErrorType}/{Code}: {ErrorMessage} (param {Param}, event {ClientEventId})")]
-    public static partial void ServerError(ILogger logger, string? errorType, string? code, string? errorMessage, string? param, string? clientEventId);
+    [LoggerMessage(EventId = 7, Message = "Server error {ErrorType}/{Code}: {ErrorMessage} (param {Param}, event {ClientEventId})")]
+    public static partial void ServerError(ILogger logger, LogLevel level, string? errorType, string? code, string? errorMessage, string? param, string? clientEventId);
+
+    /// <summary>
+    /// How loud a server error is: a Warning, except a cancel that came after its response had ended. Every barge-in
+    /// near an answer's end can lose that race (the service's answers run ahead of what is heard), so it says nothing
+    /// is wrong; logged as a Warning it would be noise on every other interruption.
+    /// </summary>
+    public static LogLevel ServerErrorLevel(string? code) => code is "response_cancel_not_active" ? LogLevel.Debug : LogLevel.Warning;
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Server closed the connection: {Status} {Description}")]
     public static partial void ServerClosed(ILogger logger, string? status, string? description);

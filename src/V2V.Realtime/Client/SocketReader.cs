@@ -119,7 +119,7 @@ internal sealed class SocketReader(ClientWebSocket socket, RealtimeClientOptions
                 RealtimeLog.Unknown(logger, unknown.Type);
                 break;
             case ErrorEvent error:
-                RealtimeLog.ServerError(logger, error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
+                RealtimeLog.ServerError(logger, RealtimeLog.ServerErrorLevel(error.Error.Code), error.Error.Type, error.Error.Code, error.Error.Message, error.Error.Param, error.Error.EventId);
                 break;
             default:
                 RealtimeLog.Received(logger, parsed.Type, bytes);

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
 using V2V.Realtime.Protocol.ServerEvents;
@@ -103,6 +104,37 @@ public sealed class RealtimeClientStreamTests
         Assert.Equal("some.future_event", unknown.Type);
         Assert.Equal(1, unknown.Raw.GetProperty("novel").GetProperty("x").GetInt32());
         Assert.Equal(2, Assert.IsType<InputAudioBufferSpeechStartedEvent>(events[6]).AudioStartMs);
+    }
+
+    [Fact]
+    public async Task ServerErrors_AreLoggedAsWarnings_ButALateCancelsRefusal_OnlyAtDebug()
+    {
+        // A cancel that reaches the service after its answer ended is refused; every barge-in near an answer's end
+        // can lose that race, so it must not read as a fault in the host's logs.
+        string[] script =
+        [
+            """{"type":"error","event_id":"e1","error":{"type":"invalid_request_error","code":"response_cancel_not_active","message":"Cancellation failed: no active response found.","param":null,"event_id":"c1"}}""",
+            """{"type":"error","event_id":"e2","error":{"type":"invalid_request_error","code":"invalid_value","message":"Audio content of 900ms is already shorter than 1200ms","param":"audio_end_ms","event_id":"c2"}}""",
+        ];
+        await using var server = await LoopbackWebSocketServer.StartAsync(async (socket, _, ct) =>
+        {
+            foreach (var message in script)
+            {
+                await LoopbackWebSocketServer.SendTextAsync(socket, message, ct);
+            }
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", ct);
+        });
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        await using var client = await new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, LoggerFactory = loggerFactory }).ConnectAsync(Ct);
+
+        var events = await ReadAllAsync(client);
+
+        Assert.Equal(["response_cancel_not_active", "invalid_value"], events.Cast<ErrorEvent>().Select(e => e.Error.Code));
+        var errorLines = logs.Lines.Where(line => line.Contains("Server error", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, errorLines.Count);
+        Assert.StartsWith("Debug ", Assert.Single(errorLines, line => line.Contains("response_cancel_not_active", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.StartsWith("Warning ", Assert.Single(errorLines, line => line.Contains("invalid_value", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Theory]
