@@ -55,6 +55,7 @@ internal sealed class SessionConnection(
         _transcriptsNotComing = turns.OnNewConnection();
         transcript.NewConnectionLive();
         conversation.NewConnectionLive();
+        tools.NewConnectionLive();
         toldSpeech.NewConnection(replayed.ReplayedMs);
         // The user's words went to it (their unanswered turn, or speech while there was no connection): it answers them,
         // and what the old connection was answering is not asked of it.

@@ -36,6 +36,10 @@ internal sealed class ToolCoordinator(
     private int _callsOut;
     private int _outputsAwaitingAnswer;
 
+    // An output was sent while a create of ours was on its way: the service reads that create first, so the response
+    // it makes does not have the output, and the round is still to be answered after it.
+    private bool _outputAfterPendingCreate;
+
     /// <summary>The tools, for the session's configuration.</summary>
     public IReadOnlyList<AIFunction> Tools => _tools;
 
@@ -94,7 +98,8 @@ internal sealed class ToolCoordinator(
     /// </summary>
     public async ValueTask AnswerIfReadyAsync(CancellationToken ct)
     {
-        if (RoundReady && turns.ActiveResponseId is null && !turns.UserTurnOpen)
+        // A create of ours on its way was sent after the outputs (else see OnResponseCreated): its answer is the round's.
+        if (RoundReady && turns.ActiveResponseId is null && !turns.ResponseRequested && !turns.UserTurnOpen)
         {
             RoundAnswered();
             await responses.RequestAsync(null, ct).ConfigureAwait(false);
@@ -107,11 +112,16 @@ internal sealed class ToolCoordinator(
     /// </summary>
     public void OnResponseCreated()
     {
-        if (RoundReady)
+        var outputCameLater = _outputAfterPendingCreate;
+        _outputAfterPendingCreate = false;
+        if (RoundReady && !outputCameLater)
         {
             RoundAnswered();
         }
     }
+
+    /// <summary>A new connection went live: no create of the old one is on its way (the outputs are in the history it was sent).</summary>
+    public void NewConnectionLive() => _outputAfterPendingCreate = false;
 
     /// <summary>Every call of the round is answered, and its outputs have not been answered yet.</summary>
     private bool RoundReady => _outputsAwaitingAnswer > 0 && _callsOut == 0;
@@ -153,6 +163,7 @@ internal sealed class ToolCoordinator(
             _round.Add(item);
         }
         await context.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
+        _outputAfterPendingCreate |= turns.ResponseRequested;
         _outputsAwaitingAnswer++;
         await AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }

@@ -11,8 +11,10 @@ namespace V2V.Voice.Turns;
 
 /// <summary>
 /// Asking for responses, as the service lets us: a <c>response.create</c> while it still holds a response (cancelled,
-/// its <c>response.done</c> not yet come) would be refused and lost, so it waits for that response's end (bounded by
-/// <see cref="CancelledResponseDoneWait"/>); one refused for an active response is asked again, once. A later request
+/// its <c>response.done</c> not yet come), or while a create of ours is on its way to it, would be refused and lost, so
+/// it waits for that response's end (bounded by <see cref="CancelledResponseDoneWait"/>, and by
+/// <see cref="CreatedWait"/> for a create the service does not take up); one refused for an active response is asked
+/// again, once. A later request
 /// supersedes a waiting one (one answer, to the latest input). An answer asked for and lost with its connection before
 /// a word of it was heard is owed, and asked for on the next one; one that failed at the service for a reason a retry
 /// can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the waiting request, the last
@@ -22,6 +24,9 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
 {
     /// <summary>How long a new response waits for the <c>response.done</c> of a cancelled one before it is asked for anyway.</summary>
     public static readonly TimeSpan CancelledResponseDoneWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a new response waits for the <c>response.created</c> of the create before it, before it is asked for anyway.</summary>
+    public static readonly TimeSpan CreatedWait = TimeSpan.FromSeconds(3);
 
     public const string ActiveResponseCode = "conversation_already_has_active_response";
 
@@ -86,6 +91,10 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         {
             inbox.PostAfter(CancelledResponseDoneWait, TimeProvider.System, innerCt => GiveUpWaitingForDoneAsync(awaited, innerCt), "cancelled response not done in time");
         }
+        else if (first && turns.ResponseRequested && _lastCreate is { EventId: var pending })
+        {
+            inbox.PostAfter(CreatedWait, context.Options.TimeProvider, innerCt => GiveUpWaitingForCreatedAsync(pending, innerCt), "response.created not come in time");
+        }
     }
 
     /// <summary>Sends the waiting request once the service can take it (after a response.done or on a new connection).</summary>
@@ -108,6 +117,15 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// </summary>
     public async ValueTask<bool> OnRefusedAsync(ErrorEvent error, CancellationToken ct)
     {
+        if (error.Error.Code != ActiveResponseCode && _lastCreate is { } refused && error.Error.EventId == refused.EventId)
+        {
+            // Refused for a reason of its own (the error is the caller's to report): no response comes of it, so
+            // what waits behind it goes now.
+            _lastCreate = null;
+            turns.OnResponseRequestFailed();
+            await SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+            return false;
+        }
         if (error.Error.Code != ActiveResponseCode || _lastCreate is not { } last || (error.Error.EventId is { } named && named != last.EventId))
         {
             return false;
@@ -222,6 +240,17 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
         context.Logger.LogWarning("The cancelled response {Response} was not done within {Wait}: asking for the next one anyway", awaited, CancelledResponseDoneWait);
         turns.StopAwaitingDone();
+        await SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
+    }
+
+    private async ValueTask GiveUpWaitingForCreatedAsync(string eventId, CancellationToken ct)
+    {
+        if (!turns.ResponseRequested || _lastCreate?.EventId != eventId)
+        {
+            return;
+        }
+        context.Logger.LogWarning("The service did not take up {EventId} (no response.created within {Wait}): asking for the next response anyway", eventId, CreatedWait);
+        turns.OnResponseRequestFailed();
         await SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
     }
 

@@ -38,8 +38,11 @@ internal sealed class TurnTracker
     /// <summary>A <c>response.create</c> was sent and its <c>response.created</c> has not come: an answer is on its way.</summary>
     public bool ResponseRequested { get; private set; }
 
-    /// <summary>Whether the service would accept a <c>response.create</c> now.</summary>
-    public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null && !HeldByService;
+    /// <summary>
+    /// Whether the service would accept a <c>response.create</c> now. Not while one of ours is on its way: the service
+    /// makes that response active as it reads it, so a second create sent behind it would be refused.
+    /// </summary>
+    public bool CanCreateResponse => ActiveResponseId is null && AwaitingDoneOf is null && !HeldByService && !ResponseRequested;
 
     /// <summary>
     /// The service refused a create for a response still active that this side does not (or no longer) track: no
@@ -114,6 +117,12 @@ internal sealed class TurnTracker
 
     /// <summary>A <c>response.create</c> went out.</summary>
     public void OnResponseRequested() => ResponseRequested = true;
+
+    /// <summary>
+    /// Our <c>response.create</c> will make no response: the service refused it for a reason of its own, or its
+    /// <c>response.created</c> did not come in time.
+    /// </summary>
+    public void OnResponseRequestFailed() => ResponseRequested = false;
 
     /// <summary>Output of a response counts only when it was announced on this connection and not cancelled.</summary>
     public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);

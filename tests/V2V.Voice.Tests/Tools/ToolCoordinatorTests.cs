@@ -63,6 +63,62 @@ public sealed class ToolCoordinatorTests
     }
 
     [Fact]
+    public async Task ARoundWhoseOutputsCameBeforeACreateOnItsWay_IsAnsweredByIt_NotAskedForBehindIt()
+    {
+        // A new connection asks for the answer owed after the history (with the round's outputs) was sent: that create
+        // answers the round too. Asking for the round as well sent a second create behind it, which the service refused
+        // (conversation_already_has_active_response), and its retry made the model answer twice.
+        var ct = TestContext.Current.CancellationToken;
+        var (rig, turns, responses, tools) = RoundRig();
+        turns.OnResponseCreated("resp_1");
+        tools.Start("call_1", "weather", "{}");
+        await rig.RunNextPostedAsync();
+        turns.OnResponseDone("resp_1");
+        turns.OnNewConnection(); // the output is ready; the round's answer not yet asked for
+
+        await responses.RequestAsync(null, ct); // the answer owed
+        await tools.AnswerIfReadyAsync(ct);
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        turns.OnResponseCreated("resp_2");
+        tools.OnResponseCreated();
+        turns.OnResponseDone("resp_2");
+        await responses.SendDeferredIfReadyAsync(ct);
+        await tools.AnswerIfReadyAsync(ct);
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+    }
+
+    [Fact]
+    public async Task AnOutputSentWhileACreateIsOnItsWay_IsAnsweredAfterThatResponse()
+    {
+        // The service reads the create before the output behind it: the response it makes has not seen the output.
+        var ct = TestContext.Current.CancellationToken;
+        var (rig, turns, responses, tools) = RoundRig();
+        turns.OnResponseCreated("resp_1");
+        tools.Start("call_1", "weather", "{}");
+        turns.OnResponseDone("resp_1");
+        await responses.RequestAsync(null, ct); // say, the user typed while the tool ran
+
+        await rig.RunNextPostedAsync(); // the output, behind that create
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+        turns.OnResponseCreated("resp_2");
+        tools.OnResponseCreated();
+        turns.OnResponseDone("resp_2");
+        await responses.SendDeferredIfReadyAsync(ct);
+        await tools.AnswerIfReadyAsync(ct);
+
+        Assert.Equal(2, rig.Sent<ResponseCreateEvent>().Count);
+    }
+
+    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses, ToolCoordinator Tools) RoundRig()
+    {
+        var rig = new StageRig(o => o.Tools = [Weather(() => Task.FromResult("""{"sky":"blue"}"""))]);
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        return (rig, turns, responses, new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 10), turns, responses, rig.Inbox));
+    }
+
+    [Fact]
     public async Task ANewConnection_IsGivenTheRoundsCallsAndOutputs_TheHistoryDidNotCarry_AndTheModelIsAskedToAnswerThere()
     {
         // History off: nothing is replayed, yet the round in progress is the model's to answer. One call answered, one

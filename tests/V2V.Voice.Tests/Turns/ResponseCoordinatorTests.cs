@@ -100,8 +100,71 @@ public sealed class ResponseCoordinatorTests
         await responses.RequestAsync(null, ct);
 
         Assert.False(await responses.OnRefusedAsync(ActiveResponse("evt_someone_else"), ct));
-        Assert.False(await responses.OnRefusedAsync(new ErrorEvent { Error = new RealtimeErrorDetails { Code = "invalid_value", EventId = rig.Sent<ResponseCreateEvent>()[0].EventId } }, ct));
-        Assert.True(turns.ResponseRequested);
+        Assert.True(turns.ResponseRequested); // ours is still on its way
+    }
+
+    [Fact]
+    public async Task ARequest_WhileOurCreateIsOnItsWay_IsNotSentBehindIt_ButAfterThatResponsesDone()
+    {
+        // The service makes a response active as it reads the create: a second create right behind it is refused
+        // (conversation_already_has_active_response), the fault users of realtime clients report most.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "first" }, ct);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "second" }, ct);
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        turns.OnResponseCreated("resp_1");
+        await responses.SendDeferredIfReadyAsync(ct);
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        turns.OnResponseDone("resp_1");
+        await responses.SendDeferredIfReadyAsync(ct);
+        Assert.Equal(["first", "second"], rig.Sent<ResponseCreateEvent>().Select(c => c.Response?.Instructions));
+    }
+
+    [Fact]
+    public async Task OurCreateRefusedForAReasonOfItsOwn_IsTheCallersToReport_AndTheRequestBehindItGoesAtOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "refused" }, ct);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "next" }, ct);
+        var refused = Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        var invalid = new ErrorEvent { Error = new RealtimeErrorDetails { Code = "invalid_value", EventId = refused.EventId, Message = "bad" } };
+        Assert.False(await responses.OnRefusedAsync(invalid, ct));
+
+        Assert.Equal(["refused", "next"], rig.Sent<ResponseCreateEvent>().Select(c => c.Response?.Instructions));
+        Assert.True(turns.ResponseRequested); // the next one's
+    }
+
+    [Fact]
+    public async Task ACreateTheServiceNeverTakesUp_HoldsTheNextRequestOnlyForTheCreatedWait()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var rig = new StageRig(o => o.TimeProvider = time);
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "lost" }, ct);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "next" }, ct);
+
+        // The wait starts on the pool (PostAfter); advancing until it has been posted is bounded by the rig's wait.
+        var posted = rig.RunNextPostedAsync();
+        while (!posted.IsCompleted)
+        {
+            time.Advance(ResponseCoordinator.CreatedWait);
+            await Task.WhenAny(posted, Task.Delay(10, ct));
+        }
+        await posted;
+
+        Assert.Equal(["lost", "next"], rig.Sent<ResponseCreateEvent>().Select(c => c.Response?.Instructions));
     }
 
     private static ErrorEvent ActiveResponse(string? eventId) =>
