@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using V2V.Voice;
 using V2V.Voice.Outputs;
 
@@ -25,7 +26,7 @@ internal static partial class ToolChaosRunner
         var lifetime = sessionLifetime.Length > 0 ? $" --session-lifetime {sessionLifetime}" : "";
         await using var server = await SimulatorProcess.StartAsync(1, $"--drop-probability {dropProbability.ToString(invariant)} --drop-seed {seed} --abort{lifetime}", pace).ConfigureAwait(false);
         var stats = new LoadStats();
-        var warnings = new WarningTally(keptLines: 2000);
+        var warnings = new WarningTally(keptLines: 4000, keptLevel: LogLevel.Debug);
         var tallies = new Tally[sessions];
         var all = new OursSession[sessions];
         for (var i = 0; i < sessions; i++)
@@ -77,7 +78,8 @@ internal static partial class ToolChaosRunner
                     else if (outcome == "more than once")
                     {
                         twice++;
-                        Console.WriteLine($"session {i}: question {q} answered more than once (the tool ran {runs} times): heard \"{t.HeardOf(q)}\"");
+                        Console.WriteLine($"session {i}: question {q} answered more than once (the tool ran {runs} times): heard \"{t.HeardOf(q)}\"; its lines from then on:");
+                        PrintLinesSince(warnings, i, q, 200);
                     }
                     else if (outcome == "cut by the next question")
                     {
@@ -87,20 +89,25 @@ internal static partial class ToolChaosRunner
                     {
                         unanswered++;
                         Console.WriteLine($"session {i}: question {q} never answered (the tool ran {runs} times), heard \"{t.HeardOf(q)}\"; its lines from then on:");
-                        foreach (var line in warnings.RecentOf(i).SkipWhile(l => !l.EndsWith($"HARNESS: question {q} typed", StringComparison.Ordinal)).Take(60))
-                        {
-                            Console.WriteLine("    " + line);
-                        }
+                        PrintLinesSince(warnings, i, q, 200);
                     }
                     if (runs > 1)
                     {
                         ranTwice++;
                         Console.WriteLine($"session {i}: the tool ran {runs} times for question {q}; its lines from then on:");
-                        foreach (var line in warnings.RecentOf(i).SkipWhile(l => !l.EndsWith($"HARNESS: question {q} typed", StringComparison.Ordinal)).Take(40))
-                        {
-                            Console.WriteLine("    " + line);
-                        }
+                        PrintLinesSince(warnings, i, q, 200);
                     }
+                }
+            }
+        }
+        for (var i = 0; i < sessions; i++)
+        {
+            if (warnings.AtFirstServerErrorOf(i) is { } atError)
+            {
+                Console.WriteLine($"session {i}: the service sent an error; the session's last lines then:");
+                foreach (var line in atError.TakeLast(80))
+                {
+                    Console.WriteLine("    " + line);
                 }
             }
         }
@@ -136,6 +143,18 @@ internal static partial class ToolChaosRunner
     private static partial Regex QuestionNumber();
 
     private static int? QuestionOf(string text) => QuestionNumber().Match(text) is { Success: true } m ? int.Parse(m.Groups[1].Value) : null;
+
+    /// <summary>
+    /// Session <paramref name="session"/>'s lines from the moment the question before <paramref name="q"/> was typed
+    /// (whose answer may still have been under way): how <paramref name="q"/> came out.
+    /// </summary>
+    private static void PrintLinesSince(WarningTally warnings, int session, int q, int count)
+    {
+        foreach (var line in warnings.RecentOf(session).SkipWhile(l => !l.EndsWith($"HARNESS: question {Math.Max(1, q - 1)} typed", StringComparison.Ordinal)).Take(count))
+        {
+            Console.WriteLine("    " + line);
+        }
+    }
 
     /// <summary>One session: questions typed, the tool's runs, and the answers heard, by question number.</summary>
     private sealed class Tally(Random random, Action<string> note)

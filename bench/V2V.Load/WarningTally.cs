@@ -7,10 +7,11 @@ namespace V2V.Load;
 /// <summary>
 /// The sessions' warnings and errors, counted by their message template, with the first one of each written out
 /// in full (which session, when): a run's faults named by what the session itself said about them. Each session's
-/// last <see cref="KeptLines"/> lines at Information and above are kept too, to be printed for a session that went wrong.
+/// last <see cref="KeptLines"/> lines at Information (or the level asked for) and above are kept too, to be printed for a session that went wrong.
 /// </summary>
 /// <param name="keptLines">The lines kept per session (older ones are dropped).</param>
-internal sealed class WarningTally(int keptLines = WarningTally.KeptLines)
+/// <param name="keptLevel">The lowest level of the lines kept (Debug: the session's every decision, for a harness that prints few sessions).</param>
+internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLevel keptLevel = LogLevel.Information)
 {
     /// <summary>The lines kept per session by default: enough to see a renewal or reconnect through.</summary>
     public const int KeptLines = 40;
@@ -28,7 +29,9 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines)
     /// <summary>A logger factory for one session, its warnings tallied here under <paramref name="session"/>.</summary>
     public ILoggerFactory For(int session) => new Factory(this, session);
 
-    /// <summary>The last lines <paramref name="session"/> logged (Information and above), oldest first.</summary>
+    private LogLevel KeptLevel => keptLevel;
+
+    /// <summary>The last lines <paramref name="session"/> logged (the kept level and above), oldest first.</summary>
     public IReadOnlyList<string> RecentOf(int session)
     {
         if (!_recent.TryGetValue(session, out var lines))
@@ -94,7 +97,7 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines)
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= tally.KeptLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
