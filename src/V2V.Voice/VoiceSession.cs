@@ -66,7 +66,7 @@ public sealed class VoiceSession : IAsyncDisposable
         var toldSpeech = new ToldUserSpeech();
         var firstAudio = new FirstAudioTimer();
         _history = new ConversationHistory(options.MaxHistory);
-        var responses = new ResponseCoordinator(context, turns, _inbox);
+        var responses = new ResponseCoordinator(context, turns, _inbox, link);
         var answers = new AnswerProgress(link, toldSpeech, responses);
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);

@@ -67,6 +67,7 @@ internal sealed class ConversationFlow(
         await bargeIn.RunAsync("the user sent text", ct).ConfigureAwait(false);
         history.AddUser(text);
         await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.UserText(text) }, ct).ConfigureAwait(false);
+        responses.ConversationGrew();
         await responses.RequestAsync(null, ct).ConfigureAwait(false);
     }
 
@@ -93,6 +94,7 @@ internal sealed class ConversationFlow(
     /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
     public async ValueTask AnswerTurnAsync(long endOfSpeech, CancellationToken ct)
     {
+        responses.ConversationGrew(); // the turn's audio, committed
         firstAudio.TurnEnded(endOfSpeech);
         if (turns.ActiveResponseId is not null)
         {

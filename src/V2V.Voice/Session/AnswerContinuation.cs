@@ -64,6 +64,7 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
         _owed = false;
         context.Logger.LogInformation("An answer cut short by its connection's end was heard to its last word received: the connection is asked to continue it");
         await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ContinueText) }, ct).ConfigureAwait(false);
+        responses.ConversationGrew();
         await responses.RequestAsync(null, ct).ConfigureAwait(false);
     }
 

@@ -110,9 +110,13 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         await CutAsync(reason, ct).ConfigureAwait(false);
     }
 
-    /// <summary>What was to be asked of the service for what the user left behind is not asked: an owed answer, a continuation.</summary>
+    /// <summary>
+    /// What was to be asked of the service for what the user left behind is not asked (an owed answer, a continuation),
+    /// and an answer asked for whose response has not come yet is cancelled as it comes.
+    /// </summary>
     private void UserMovedOn()
     {
+        turns.CancelTheResponseOnItsWay();
         responses?.UserMovedOn();
         continuation?.UserMovedOn();
     }

@@ -109,7 +109,12 @@ internal sealed class ServerEventRouter(
                 }
                 break;
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
-                turns.OnResponseCreated(createdId);
+                if (!turns.OnResponseCreated(createdId))
+                {
+                    await context.SendAsync(new ResponseCancelEvent { ResponseId = createdId }, ct).ConfigureAwait(false);
+                    context.Logger.LogInformation("{Response} answers what the user moved on from while it was being asked for: cancelled as it came", createdId);
+                    break;
+                }
                 tools.OnResponseCreated();
                 responses.Created(createdId);
                 answers.Taken(createdId);

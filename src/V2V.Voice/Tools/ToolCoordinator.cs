@@ -164,6 +164,7 @@ internal sealed class ToolCoordinator(
         }
         await context.SendAsync(new ConversationItemCreateEvent { Item = item }, ct).ConfigureAwait(false);
         _outputAfterPendingCreate |= turns.ResponseRequested;
+        responses.ConversationGrew();
         _outputsAwaitingAnswer++;
         await AnswerIfReadyAsync(ct).ConfigureAwait(false);
     }

@@ -20,7 +20,11 @@ namespace V2V.Voice.Turns;
 /// can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the waiting request, the last
 /// create sent, the answer asked for until it is heard, and the answer owed.
 /// </summary>
-internal sealed class ResponseCoordinator(SessionContext context, TurnTracker turns, SessionInbox inbox)
+/// <param name="context">The session's options, logger, outputs and way to send.</param>
+/// <param name="turns">What the service is answering: whether it would take a create now.</param>
+/// <param name="inbox">Where the waits' ends are posted.</param>
+/// <param name="link">The connection, to tell whether a create can go now; null (tests of this alone): always.</param>
+internal sealed class ResponseCoordinator(SessionContext context, TurnTracker turns, SessionInbox inbox, ServerLink? link = null)
 {
     /// <summary>How long a new response waits for the <c>response.done</c> of a cancelled one before it is asked for anyway.</summary>
     public static readonly TimeSpan CancelledResponseDoneWait = TimeSpan.FromSeconds(3);
@@ -35,8 +39,12 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     // A response asked for while the service still held one (a cancel not yet done, or a create it refused): sent once that one is done.
     private ResponseAsk? _deferred;
 
-    // The last response.create sent, by event id: the service's refusal names it.
-    private (string EventId, ResponseAsk Ask, int UserMoves)? _lastCreate;
+    // The last response.create sent, by event id: the service's refusal names it. With the conversation's version then.
+    private (string EventId, ResponseAsk Ask, int UserMoves, int Version)? _lastCreate;
+
+    // Counts what this side added to the conversation (a text, a tool's output, a note, the user's audio committed): a
+    // request made while a create is on its way, with nothing added since, is answered by that create.
+    private int _conversationVersion;
 
     // Times the user moved on: a create refused after that is not asked again (it answered what the user left behind).
     private int _userMoves;
@@ -75,9 +83,26 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         await RequestAsync(ask.Params, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Asks the service for a response (<paramref name="response"/> null: the session's parameters), now or once it can take one.</summary>
+    /// <summary>
+    /// This side added to the conversation (a text, a tool's output, a note, the user's audio committed): a create on its
+    /// way does not have it, and a request from now on is not answered by that create.
+    /// </summary>
+    public void ConversationGrew() => _conversationVersion++;
+
+    /// <summary>
+    /// Asks the service for a response (<paramref name="response"/> null: the session's parameters), now or once it can
+    /// take one. Nothing when a create of ours is on its way and nothing was added to the conversation since (a new
+    /// connection owing an answer and a tool round at once): that create's answer is this one, and a second would have
+    /// the model answer twice.
+    /// </summary>
     public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct)
     {
+        if (turns.ResponseRequested && _lastCreate is { } onItsWay && onItsWay.Version == _conversationVersion && onItsWay.UserMoves == _userMoves
+            && onItsWay.Ask.Params == response)
+        {
+            context.Logger.LogDebug("A response asked for again with nothing new since {EventId}, which is on its way: that one answers it", onItsWay.EventId);
+            return;
+        }
         _asked = null; // superseded: the latest request is the answer owed
         var ask = new ResponseAsk(response);
         if (turns.CanCreateResponse)
@@ -225,8 +250,16 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
 
     private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
     {
+        if (link is { IsOpen: false })
+        {
+            // No connection to ask (a question typed while it is down): owed to the next one, which has it in its history.
+            context.Logger.LogInformation("An answer asked for while disconnected: asked for on the next connection");
+            _asked = null;
+            _lost = new AskedAnswer(ask);
+            return;
+        }
         var create = new ResponseCreateEvent { Response = ask.Params, EventId = _eventIds.Next("response") };
-        _lastCreate = (create.EventId!, ask, _userMoves);
+        _lastCreate = (create.EventId!, ask, _userMoves, _conversationVersion);
         _asked = new AskedAnswer(ask);
         await context.SendAsync(create, ct).ConfigureAwait(false);
         turns.OnResponseRequested();

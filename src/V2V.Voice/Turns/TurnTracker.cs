@@ -54,8 +54,19 @@ internal sealed class TurnTracker
     public void OnCreateRefusedForActiveResponse()
     {
         ResponseRequested = false;
+        _cancelWhenCreated = false;
         HeldByService = true;
     }
+
+    // The user moved on while a create of ours was on its way: the response it makes is cancelled as it comes.
+    private bool _cancelWhenCreated;
+
+    /// <summary>
+    /// The user moved on (spoke, typed, interrupted) while a <c>response.create</c> of ours is on its way: the response it
+    /// makes answers what they left behind, so it is cancelled as it comes (<see cref="OnResponseCreated"/>) instead of
+    /// talking over them. Nothing when no create is on its way.
+    /// </summary>
+    public void CancelTheResponseOnItsWay() => _cancelWhenCreated |= ResponseRequested;
 
     /// <summary>
     /// The service heard the user begin to speak and has not begun its answer: the turn's audio sits in this
@@ -106,13 +117,25 @@ internal sealed class TurnTracker
     /// <summary>Audio received for the active response, in ms.</summary>
     public double TurnAudioMs { get; private set; }
 
-    public void OnResponseCreated(string responseId)
+    /// <summary>
+    /// <paramref name="responseId"/> was created. False when it is the response of a create the user moved on from
+    /// (<see cref="CancelTheResponseOnItsWay"/>): it is cancelled already, its output dropped and its <c>response.done</c>
+    /// awaited; the caller sends the cancel.
+    /// </summary>
+    public bool OnResponseCreated(string responseId)
     {
         _announced.Add(responseId);
         ActiveResponseId = responseId;
         ResponseRequested = false;
         UserTurnOpen = false; // the service answers the turn: it is in the conversation now
         TurnAudioMs = 0;
+        if (!_cancelWhenCreated)
+        {
+            return true;
+        }
+        _cancelWhenCreated = false;
+        CancelActive();
+        return false;
     }
 
     /// <summary>A <c>response.create</c> went out.</summary>
@@ -122,7 +145,11 @@ internal sealed class TurnTracker
     /// Our <c>response.create</c> will make no response: the service refused it for a reason of its own, or its
     /// <c>response.created</c> did not come in time.
     /// </summary>
-    public void OnResponseRequestFailed() => ResponseRequested = false;
+    public void OnResponseRequestFailed()
+    {
+        ResponseRequested = false;
+        _cancelWhenCreated = false;
+    }
 
     /// <summary>Output of a response counts only when it was announced on this connection and not cancelled.</summary>
     public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
@@ -261,6 +288,7 @@ internal sealed class TurnTracker
         ActiveResponseId = null;
         AwaitingDoneOf = null;
         ResponseRequested = false;
+        _cancelWhenCreated = false;
         HeldByService = false;
         UserTurnOpen = false;
         _lateItems.Clear(); // the live connection never had them

@@ -33,6 +33,31 @@ public sealed class ResponseSequencingTests
         Assert.Contains("You said: what time is it", said, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TextTypedWhileTheAnswerToTheLastIsStillBeingAskedFor_CancelsThatAnswerAsItComes_AndOnlyTheNewOneIsHeard()
+    {
+        // The service holds the first answer back before its response.created: the second text comes while the first's
+        // create is on its way, with nothing yet to cut. A create sent behind it would be refused; waiting for the first
+        // answer's end would have it talk first, answering what the user moved on from.
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.Faults.FirstResponseDelay = TimeSpan.FromMilliseconds(500));
+        var ct = TestContext.Current.CancellationToken;
+
+        await harness.Session.SendTextAsync("tell me about the first thing", ct);
+        await harness.Session.SendTextAsync("what time is it", ct);
+        var outputs = await harness.WaitForAsync(
+            o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && !t.Interrupted),
+            "an answer heard whole", guardSeconds: 60);
+
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text));
+        Assert.Contains("what time is it", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("first thing", said, StringComparison.Ordinal);
+        Assert.DoesNotContain(outputs, o => o is ErrorOutput);
+        Assert.DoesNotContain("error", harness.ReceivedEvents);
+        Assert.Equal(2, harness.Sent("response.create").Count);
+        var cancel = Assert.Single(harness.Sent("response.cancel"));
+        Assert.StartsWith("resp_", cancel.GetProperty("response_id").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

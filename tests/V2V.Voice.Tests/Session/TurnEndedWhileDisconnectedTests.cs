@@ -58,4 +58,35 @@ public sealed class TurnEndedWhileDisconnectedTests
         var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)), @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
     }
+
+    [Fact]
+    public async Task AQuestionTypedWhileDisconnected_IsAnsweredOnTheNewConnection()
+    {
+        // The question comes while every attempt to connect again is refused: the new connection answers it, once.
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        });
+        var faults = harness.Server.Options.Faults;
+        faults.RefuseHandshakeStatusCode = 503;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 1;
+        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
+
+        // Taken at once, it waits for the new connection (the session's work waits while the connection is down).
+        var typed = harness.Session.SendTextAsync("what is the capital of France", ct);
+        faults.RefuseHandshakeStatusCode = null;
+        await typed;
+
+        var outputs = await harness.WaitForAsync(
+            o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.Text.Contains("capital of France", StringComparison.Ordinal)),
+            "the new connection's answer to the question");
+        Assert.Equal(2, outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected));
+        Assert.Single(harness.Sent("response.create"));
+    }
 }

@@ -104,6 +104,48 @@ public sealed class ResponseCoordinatorTests
     }
 
     [Fact]
+    public async Task ARequest_WithNoConnectionToSendItOn_IsOwedToTheNext_NotTakenForSent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance); // no connection
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox, down);
+
+        await responses.RequestAsync(null, ct);
+
+        Assert.Empty(rig.Sent<ResponseCreateEvent>());
+        Assert.False(turns.ResponseRequested); // nothing on its way to hold later requests back
+        Assert.True(responses.OwesAnAnswer);
+    }
+
+    [Fact]
+    public async Task ARequest_WithNothingNewSinceTheCreateOnItsWay_IsAnsweredByIt_ButOneAfterNewInputIsAskedForAfterIt()
+    {
+        // A new connection owing an answer and having a tool round to answer asks twice for the same conversation: one
+        // create answers both (two, and the model answers twice). Input added after the create is not in its answer.
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+
+        await responses.RequestAsync(null, ct);
+        await responses.RequestAsync(null, ct);
+        turns.OnResponseCreated("resp_1");
+        turns.OnResponseDone("resp_1");
+        await responses.SendDeferredIfReadyAsync(ct);
+        Assert.Single(rig.Sent<ResponseCreateEvent>());
+
+        await responses.RequestAsync(null, ct);
+        responses.ConversationGrew(); // say, a tool's output, sent behind that create
+        await responses.RequestAsync(null, ct);
+        turns.OnResponseCreated("resp_2");
+        turns.OnResponseDone("resp_2");
+        await responses.SendDeferredIfReadyAsync(ct);
+        Assert.Equal(3, rig.Sent<ResponseCreateEvent>().Count);
+    }
+
+    [Fact]
     public async Task ARequest_WhileOurCreateIsOnItsWay_IsNotSentBehindIt_ButAfterThatResponsesDone()
     {
         // The service makes a response active as it reads the create: a second create right behind it is refused

@@ -256,4 +256,32 @@ public sealed class TurnTrackerTests
         Assert.True(turns.HeardAnyOf("resp_1", null, 0)); // nothing left queued: all of it was played
         Assert.False(turns.HeardAnyOf("resp_2", null, 0)); // no audio of it came
     }
+
+    [Fact]
+    public void TheUserMovingOn_CancelsOnlyTheResponseOfACreateOnItsWay_AsItComes()
+    {
+        var turns = new TurnTracker();
+        turns.CancelTheResponseOnItsWay(); // nothing asked for: nothing to cancel
+        Assert.True(turns.OnResponseCreated("resp_speech"));
+        turns.OnResponseDone("resp_speech");
+
+        turns.OnResponseRequested();
+        turns.CancelTheResponseOnItsWay();
+        Assert.False(turns.CanCreateResponse);
+        Assert.False(turns.OnResponseCreated("resp_stale"));
+        Assert.False(turns.IsLive("resp_stale")); // its output is dropped
+        Assert.Equal("resp_stale", turns.AwaitingDoneOf);
+        Assert.False(turns.CanCreateResponse); // until its response.done
+
+        turns.OnResponseDone("resp_stale");
+        Assert.True(turns.CanCreateResponse);
+        turns.OnResponseRequested();
+        Assert.True(turns.OnResponseCreated("resp_next")); // the mark was for that one only
+
+        turns.OnResponseRequested();
+        turns.CancelTheResponseOnItsWay();
+        turns.OnNewConnection(); // the create went with its connection
+        turns.OnResponseRequested();
+        Assert.True(turns.OnResponseCreated("resp_on_the_new_one"));
+    }
 }
