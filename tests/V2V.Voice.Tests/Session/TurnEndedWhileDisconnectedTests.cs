@@ -31,15 +31,8 @@ public sealed class TurnEndedWhileDisconnectedTests
             await harness.WaitForAsync(o => o.OfType<UserSpeechOutput>().Any(u => u.Started), "the local VAD hearing the user begin");
         }
 
-        // The connection drops at the server's next event (the tools' session.updated), and every attempt to connect
-        // again is refused until the rest of the question, and the end of the turn, have come.
-        var faults = harness.Server.Options.Faults;
-        faults.RefuseHandshakeStatusCode = 503;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 1;
-        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
-        await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
+        // Every attempt to connect again is refused until the rest of the question, and the end of the turn, have come.
+        var faults = await DropTheConnectionAsync(harness);
         await harness.SendAsync(speech[half..], 16000, 1); // its trailing silence: the local VAD ends the turn in it
         if (turnMode == TurnMode.Manual)
         {
@@ -70,13 +63,7 @@ public sealed class TurnEndedWhileDisconnectedTests
             o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
         });
-        var faults = harness.Server.Options.Faults;
-        faults.RefuseHandshakeStatusCode = 503;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 1;
-        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
-        await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
+        var faults = await DropTheConnectionAsync(harness);
 
         // Taken at once, it waits for the new connection (the session's work waits while the connection is down).
         var typed = harness.Session.SendTextAsync("what is the capital of France", ct);
@@ -88,5 +75,21 @@ public sealed class TurnEndedWhileDisconnectedTests
             "the new connection's answer to the question");
         Assert.Equal(2, outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected));
         Assert.Single(harness.Sent("response.create"));
+    }
+
+    /// <summary>
+    /// Drops the connection at the server's next event (the session.updated of a tool registered now) and refuses every
+    /// attempt to connect again, until the test clears <c>RefuseHandshakeStatusCode</c> of the faults returned.
+    /// </summary>
+    private static async Task<V2V.Simulator.LocalRealtimeServerFaults> DropTheConnectionAsync(SessionHarness harness)
+    {
+        var faults = harness.Server.Options.Faults;
+        faults.RefuseHandshakeStatusCode = 503;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 1;
+        await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), TestContext.Current.CancellationToken);
+        await harness.WaitForAsync(o => o.OfType<StateOutput>().Any(s => s.State == VoiceSessionState.Reconnecting), "the connection lost");
+        return faults;
     }
 }

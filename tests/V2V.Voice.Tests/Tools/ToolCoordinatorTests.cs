@@ -80,11 +80,7 @@ public sealed class ToolCoordinatorTests
         await tools.AnswerIfReadyAsync(ct);
         Assert.Single(rig.Sent<ResponseCreateEvent>());
 
-        turns.OnResponseCreated("resp_2");
-        tools.OnResponseCreated();
-        turns.OnResponseDone("resp_2");
-        await responses.SendDeferredIfReadyAsync(ct);
-        await tools.AnswerIfReadyAsync(ct);
+        await AnswerToItsEndAsync(turns, responses, tools, "resp_2");
         Assert.Single(rig.Sent<ResponseCreateEvent>());
     }
 
@@ -101,13 +97,20 @@ public sealed class ToolCoordinatorTests
 
         await rig.RunNextPostedAsync(); // the output, behind that create
         Assert.Single(rig.Sent<ResponseCreateEvent>());
-        turns.OnResponseCreated("resp_2");
-        tools.OnResponseCreated();
-        turns.OnResponseDone("resp_2");
-        await responses.SendDeferredIfReadyAsync(ct);
-        await tools.AnswerIfReadyAsync(ct);
+        await AnswerToItsEndAsync(turns, responses, tools, "resp_2");
 
         Assert.Equal(2, rig.Sent<ResponseCreateEvent>().Count);
+    }
+
+    /// <summary>The response created, then done, as the session's router sees them: what waits for its end is asked for.</summary>
+    private static async Task AnswerToItsEndAsync(TurnTracker turns, ResponseCoordinator responses, ToolCoordinator tools, string responseId)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        turns.OnResponseCreated(responseId);
+        tools.OnResponseCreated();
+        turns.OnResponseDone(responseId);
+        await responses.SendDeferredIfReadyAsync(ct);
+        await tools.AnswerIfReadyAsync(ct);
     }
 
     private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses, ToolCoordinator Tools) RoundRig()
