@@ -62,19 +62,7 @@ public sealed class TextAndToolTests
         // A client whose connection ended mid-answer gives the new one the words heard, then asks it to go on from there
         // (a system message): the local agent, as a model would, says only the rest; words that are not a beginning of
         // its answer do not change it.
-        await using var server = await Servers.StartAsync();
-        var (client, _) = await RealtimeTestClient.StartAsync(server);
-        await using var _c = client;
-        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
-        await client.UntilAsync("session.updated");
-
-        await client.SendAsync(ConversationHelpers.UserText("tell me about the sea and its ships"));
-        await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", given));
-        await client.SendAsync(ConversationHelpers.Message("system", "input_text", "Continue your answer from exactly where it was cut off."));
-        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
-        var events = await client.UntilAsync("response.done");
-
-        Assert.Equal(expected, events.OfType("response.output_text.done").Single().Str("text"));
+        Assert.Equal(expected, await GoOnFromAsync(given, ConversationHelpers.UserText("tell me about the sea and its ships")));
     }
 
     [Fact]
@@ -82,29 +70,43 @@ public sealed class TextAndToolTests
     {
         // The answer to a function's output, cut short by a connection's end, is continued as any other answer is: a model
         // asked to go on does not start its report of the output again.
+        var rest = await GoOnFromAsync("The function get_weather",
+            ConversationHelpers.UserText("what is the weather?"),
+            new JsonObject
+            {
+                ["type"] = "conversation.item.create",
+                ["item"] = new JsonObject { ["type"] = "function_call", ["call_id"] = "call_1", ["name"] = "get_weather", ["arguments"] = "{}" },
+            },
+            new JsonObject
+            {
+                ["type"] = "conversation.item.create",
+                ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_1", ["output"] = "sunny, 21 C" },
+            });
+
+        Assert.Equal("returned: sunny, 21 C", rest);
+    }
+
+    /// <summary>
+    /// A text-only session is given <paramref name="before"/>, then the answer's words heard (<paramref name="heard"/>)
+    /// and the note a client sends to have it go on from them, as after a connection lost mid-answer: the text it says.
+    /// </summary>
+    private static async Task<string?> GoOnFromAsync(string heard, params JsonObject[] before)
+    {
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server);
         await using var _c = client;
         await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
         await client.UntilAsync("session.updated");
 
-        await client.SendAsync(ConversationHelpers.UserText("what is the weather?"));
-        await client.SendAsync(new JsonObject
+        foreach (var item in before)
         {
-            ["type"] = "conversation.item.create",
-            ["item"] = new JsonObject { ["type"] = "function_call", ["call_id"] = "call_1", ["name"] = "get_weather", ["arguments"] = "{}" },
-        });
-        await client.SendAsync(new JsonObject
-        {
-            ["type"] = "conversation.item.create",
-            ["item"] = new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_1", ["output"] = "sunny, 21 C" },
-        });
-        await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", "The function get_weather"));
+            await client.SendAsync(item);
+        }
+        await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", heard));
         await client.SendAsync(ConversationHelpers.Message("system", "input_text", "Continue your answer from exactly where it was cut off."));
         await client.SendAsync(new JsonObject { ["type"] = "response.create" });
         var events = await client.UntilAsync("response.done");
-
-        Assert.Equal("returned: sunny, 21 C", events.OfType("response.output_text.done").Single().Str("text"));
+        return events.OfType("response.output_text.done").Single().Str("text");
     }
 
     [Theory]
