@@ -111,6 +111,7 @@ internal sealed class ServerEventRouter(
             case ResponseCreatedEvent created when created.Response.Id is { } createdId:
                 if (!turns.OnResponseCreated(createdId))
                 {
+                    tools.OnResponseCreated(answers: false);
                     await context.SendAsync(new ResponseCancelEvent { ResponseId = createdId }, ct).ConfigureAwait(false);
                     context.Logger.LogInformation("{Response} answers what the user moved on from while it was being asked for: cancelled as it came", createdId);
                     break;

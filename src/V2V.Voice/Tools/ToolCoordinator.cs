@@ -110,11 +110,12 @@ internal sealed class ToolCoordinator(
     /// A response was created: with every call answered and their outputs in the conversation, it answers the round too
     /// (the service's answer to a user's turn that began while the tools ran), so none is asked for it afterwards.
     /// </summary>
-    public void OnResponseCreated()
+    /// <param name="answers">False for a response cancelled as it came (the user moved on): it answers nothing.</param>
+    public void OnResponseCreated(bool answers = true)
     {
         var outputCameLater = _outputAfterPendingCreate;
         _outputAfterPendingCreate = false;
-        if (RoundReady && !outputCameLater)
+        if (answers && RoundReady && !outputCameLater)
         {
             RoundAnswered();
         }

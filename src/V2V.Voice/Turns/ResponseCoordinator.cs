@@ -14,11 +14,10 @@ namespace V2V.Voice.Turns;
 /// its <c>response.done</c> not yet come), or while a create of ours is on its way to it, would be refused and lost, so
 /// it waits for that response's end (bounded by <see cref="CancelledResponseDoneWait"/>, and by
 /// <see cref="CreatedWait"/> for a create the service does not take up); one refused for an active response is asked
-/// again, once. A later request
-/// supersedes a waiting one (one answer, to the latest input). An answer asked for and lost with its connection before
-/// a word of it was heard is owed, and asked for on the next one; one that failed at the service for a reason a retry
-/// can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the waiting request, the last
-/// create sent, the answer asked for until it is heard, and the answer owed.
+/// again, once. A later request supersedes a waiting one (one answer, to the latest input). An answer asked for and lost
+/// with its connection before a word of it was heard is owed, and asked for on the next one; one that failed at the
+/// service for a reason a retry can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the
+/// waiting request, the last create sent, the answer asked for until it is heard, and the answer owed.
 /// </summary>
 /// <param name="context">The session's options, logger, outputs and way to send.</param>
 /// <param name="turns">What the service is answering: whether it would take a create now.</param>
