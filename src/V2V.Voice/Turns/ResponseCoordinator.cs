@@ -28,8 +28,13 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// <summary>How long a new response waits for the <c>response.done</c> of a cancelled one before it is asked for anyway.</summary>
     public static readonly TimeSpan CancelledResponseDoneWait = TimeSpan.FromSeconds(3);
 
-    /// <summary>How long a new response waits for the <c>response.created</c> of the create before it, before it is asked for anyway.</summary>
-    public static readonly TimeSpan CreatedWait = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long a new response waits for the <c>response.created</c> of the create before it, before it is asked for
+    /// anyway. The service answers a create at once, even when busy (the answer's audio is what takes time): a create
+    /// not taken up in this long is lost, and a wait shorter than a slow moment of the service would send the next create
+    /// behind one that still comes.
+    /// </summary>
+    public static readonly TimeSpan CreatedWait = TimeSpan.FromSeconds(10);
 
     public const string ActiveResponseCode = "conversation_already_has_active_response";
 

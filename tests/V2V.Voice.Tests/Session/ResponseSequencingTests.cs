@@ -39,7 +39,7 @@ public sealed class ResponseSequencingTests
         // The service holds the first answer back before its response.created: the second text comes while the first's
         // create is on its way, with nothing yet to cut. A create sent behind it would be refused; waiting for the first
         // answer's end would have it talk first, answering what the user moved on from.
-        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.Faults.FirstResponseDelay = TimeSpan.FromMilliseconds(500));
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.Faults.FirstResponseDelay = TimeSpan.FromSeconds(3));
         var ct = TestContext.Current.CancellationToken;
 
         await harness.Session.SendTextAsync("tell me about the first thing", ct);
