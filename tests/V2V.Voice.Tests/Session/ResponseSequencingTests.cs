@@ -39,7 +39,11 @@ public sealed class ResponseSequencingTests
         // The service holds the first answer back before its response.created: the second text comes while the first's
         // create is on its way, with nothing yet to cut. A create sent behind it would be refused; waiting for the first
         // answer's end would have it talk first, answering what the user moved on from.
-        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s => s.Faults.FirstResponseDelay = TimeSpan.FromSeconds(3));
+        await using var harness = await SessionHarness.StartAsync(o => o.PaceOutput = true, s =>
+        {
+            s.Faults.FirstResponseDelay = TimeSpan.FromSeconds(3);
+            s.CancelDelay = TimeSpan.FromSeconds(1); // some of the first answer surely comes before its cancel takes effect
+        });
         var ct = TestContext.Current.CancellationToken;
 
         await harness.Session.SendTextAsync("tell me about the first thing", ct);
@@ -56,6 +60,9 @@ public sealed class ResponseSequencingTests
         Assert.Equal(2, harness.Sent("response.create").Count);
         var cancel = Assert.Single(harness.Sent("response.cancel"));
         Assert.StartsWith("resp_", cancel.GetProperty("response_id").GetString(), StringComparison.Ordinal);
+        // What the service made of the cancelled answer before the cancel took effect was never heard: the service's
+        // conversation keeps none of it.
+        Assert.Contains(harness.Sent("conversation.item.truncate"), t => t.GetProperty("audio_end_ms").GetInt32() == 0);
     }
 
     [Theory]
