@@ -36,7 +36,13 @@ internal sealed class TurnTracker
     public string? AwaitingDoneOf { get; private set; }
 
     /// <summary>A <c>response.create</c> was sent and its <c>response.created</c> has not come: an answer is on its way.</summary>
-    public bool ResponseRequested { get; private set; }
+    public bool ResponseRequested => _createOnItsWay != CreateOnItsWay.None;
+
+    // Our create whose response.created has not come, if any, and whether the user moved on since it was sent (its
+    // response is then cancelled as it comes): one state, so that whatever ends the create ends the mark with it.
+    private CreateOnItsWay _createOnItsWay;
+
+    private enum CreateOnItsWay { None, ToAnswer, ToCancel }
 
     /// <summary>
     /// Whether the service would accept a <c>response.create</c> now. Not while one of ours is on its way: the service
@@ -53,20 +59,22 @@ internal sealed class TurnTracker
     /// <summary>Our <c>response.create</c> was refused: a response is active on the service.</summary>
     public void OnCreateRefusedForActiveResponse()
     {
-        ResponseRequested = false;
-        _cancelWhenCreated = false;
+        _createOnItsWay = CreateOnItsWay.None;
         HeldByService = true;
     }
-
-    // The user moved on while a create of ours was on its way: the response it makes is cancelled as it comes.
-    private bool _cancelWhenCreated;
 
     /// <summary>
     /// The user moved on (spoke, typed, interrupted) while a <c>response.create</c> of ours is on its way: the response it
     /// makes answers what they left behind, so it is cancelled as it comes (<see cref="OnResponseCreated"/>) instead of
     /// talking over them. Nothing when no create is on its way.
     /// </summary>
-    public void CancelTheResponseOnItsWay() => _cancelWhenCreated |= ResponseRequested;
+    public void CancelTheResponseOnItsWay()
+    {
+        if (_createOnItsWay == CreateOnItsWay.ToAnswer)
+        {
+            _createOnItsWay = CreateOnItsWay.ToCancel;
+        }
+    }
 
     /// <summary>
     /// The service heard the user begin to speak and has not begun its answer: the turn's audio sits in this
@@ -126,30 +134,25 @@ internal sealed class TurnTracker
     {
         _announced.Add(responseId);
         ActiveResponseId = responseId;
-        ResponseRequested = false;
+        var cancel = _createOnItsWay == CreateOnItsWay.ToCancel;
+        _createOnItsWay = CreateOnItsWay.None;
         UserTurnOpen = false; // the service answers the turn: it is in the conversation now
         TurnAudioMs = 0;
-        if (!_cancelWhenCreated)
+        if (cancel)
         {
-            return true;
+            CancelActive();
         }
-        _cancelWhenCreated = false;
-        CancelActive();
-        return false;
+        return !cancel;
     }
 
     /// <summary>A <c>response.create</c> went out.</summary>
-    public void OnResponseRequested() => ResponseRequested = true;
+    public void OnResponseRequested() => _createOnItsWay = CreateOnItsWay.ToAnswer;
 
     /// <summary>
     /// Our <c>response.create</c> will make no response: the service refused it for a reason of its own, or its
     /// <c>response.created</c> did not come in time.
     /// </summary>
-    public void OnResponseRequestFailed()
-    {
-        ResponseRequested = false;
-        _cancelWhenCreated = false;
-    }
+    public void OnResponseRequestFailed() => _createOnItsWay = CreateOnItsWay.None;
 
     /// <summary>Output of a response counts only when it was announced on this connection and not cancelled.</summary>
     public bool IsLive(string? responseId) => _announced.Contains(responseId) && !_cancelled.Contains(responseId);
@@ -287,8 +290,7 @@ internal sealed class TurnTracker
     {
         ActiveResponseId = null;
         AwaitingDoneOf = null;
-        ResponseRequested = false;
-        _cancelWhenCreated = false;
+        _createOnItsWay = CreateOnItsWay.None;
         HeldByService = false;
         UserTurnOpen = false;
         _lateItems.Clear(); // the live connection never had them
