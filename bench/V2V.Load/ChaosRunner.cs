@@ -157,10 +157,7 @@ internal static class ChaosRunner
                 Console.WriteLine(atError is null
                     ? $"session {i}: its last {WarningTally.KeptLines} log lines at most:"
                     : $"session {i}: its log lines up to the first error event the service sent it ({WarningTally.KeptLines} at most):");
-                foreach (var line in atError ?? warnings.RecentOf(i))
-                {
-                    Console.WriteLine("    " + line);
-                }
+                WarningTally.Print(atError ?? warnings.RecentOf(i));
             }
         }
         RealtimeProbe.Enable(null, null);

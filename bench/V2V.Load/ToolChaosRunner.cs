@@ -105,10 +105,7 @@ internal static partial class ToolChaosRunner
             if (warnings.AtFirstServerErrorOf(i) is { } atError)
             {
                 Console.WriteLine($"session {i}: the service sent an error; the session's last lines then:");
-                foreach (var line in atError.TakeLast(80))
-                {
-                    Console.WriteLine("    " + line);
-                }
+                WarningTally.Print(atError.TakeLast(80));
             }
         }
         Console.WriteLine();
@@ -150,10 +147,7 @@ internal static partial class ToolChaosRunner
     /// </summary>
     private static void PrintLinesSince(WarningTally warnings, int session, int q, int count)
     {
-        foreach (var line in warnings.RecentOf(session).SkipWhile(l => !l.EndsWith($"HARNESS: question {Math.Max(1, q - 1)} typed", StringComparison.Ordinal)).Take(count))
-        {
-            Console.WriteLine("    " + line);
-        }
+        WarningTally.Print(warnings.RecentOf(session).SkipWhile(l => !l.EndsWith($"HARNESS: question {Math.Max(1, q - 1)} typed", StringComparison.Ordinal)).Take(count));
     }
 
     /// <summary>One session: questions typed, the tool's runs, and the answers heard, by question number.</summary>

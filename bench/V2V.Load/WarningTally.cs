@@ -44,6 +44,15 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLe
         }
     }
 
+    /// <summary>Writes a session's lines (from <see cref="RecentOf"/> or <see cref="AtFirstServerErrorOf"/>), indented under the heading before them.</summary>
+    public static void Print(IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            Console.WriteLine("    " + line);
+        }
+    }
+
     /// <summary>A line of the harness's own among <paramref name="session"/>'s (what it did, for reading the session's lines against).</summary>
     public void Note(int session, string message) => Keep(session, LogLevel.Information, message);
 
