@@ -14,9 +14,7 @@ public sealed class ResponseCoordinatorTests
     public async Task ARequest_WhileACancelledResponseIsNotDone_WaitsForItsDone_AndTheLatestRequestWins()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
         turns.OnResponseCreated("resp_1");
         turns.BargeIn(null, 0); // cancelled: the service holds it until its response.done
 
@@ -37,9 +35,7 @@ public sealed class ResponseCoordinatorTests
     public async Task ACreateRefusedForAnActiveResponse_IsAskedAgainOnceAfterTheNextDone_AndASecondRefusalIsReported()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
 
         await responses.RequestAsync(null, ct);
         var first = Assert.Single(rig.Sent<ResponseCreateEvent>());
@@ -68,9 +64,7 @@ public sealed class ResponseCoordinatorTests
         // the request waiting for a cancelled response's end, nor one the service refused because it was already
         // answering that speech, comes after that answer.
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
         turns.OnResponseCreated("resp_1");
         turns.BargeIn(null, 0);
         await responses.RequestAsync(null, ct);
@@ -94,9 +88,7 @@ public sealed class ResponseCoordinatorTests
     public async Task AnErrorAboutAnotherEvent_IsNoRefusalOfOurs()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
         await responses.RequestAsync(null, ct);
 
         Assert.False(await responses.OnRefusedAsync(ActiveResponse("evt_someone_else"), ct));
@@ -125,9 +117,7 @@ public sealed class ResponseCoordinatorTests
         // A new connection owing an answer and having a tool round to answer asks twice for the same conversation: one
         // create answers both (two, and the model answers twice). Input added after the create is not in its answer.
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
 
         await responses.RequestAsync(null, ct);
         await responses.RequestAsync(null, ct);
@@ -151,9 +141,7 @@ public sealed class ResponseCoordinatorTests
         // The service makes a response active as it reads the create: a second create right behind it is refused
         // (conversation_already_has_active_response), the fault users of realtime clients report most.
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
 
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "first" }, ct);
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "second" }, ct);
@@ -172,9 +160,7 @@ public sealed class ResponseCoordinatorTests
     public async Task OurCreateRefusedForAReasonOfItsOwn_IsTheCallersToReport_AndTheRequestBehindItGoesAtOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox);
+        var (rig, turns, responses) = Rig();
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "refused" }, ct);
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "next" }, ct);
         var refused = Assert.Single(rig.Sent<ResponseCreateEvent>());
@@ -211,4 +197,12 @@ public sealed class ResponseCoordinatorTests
 
     private static ErrorEvent ActiveResponse(string? eventId) =>
         new() { Error = new RealtimeErrorDetails { Code = ResponseCoordinator.ActiveResponseCode, EventId = eventId, Message = "active" } };
+
+    /// <summary>A coordinator over a fresh turn tracker, its sends recorded by a stage rig with a live connection.</summary>
+    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) Rig()
+    {
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        return (rig, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox));
+    }
 }
