@@ -12,9 +12,9 @@ namespace V2V.Load;
 /// Chaos for an agent that calls a tool (<c>chaos-tools</c>): N sessions type a question every few seconds that the
 /// local agent answers by calling the session's tool, while the server drops connections at random points and ends
 /// sessions early. The tool is slow (up to 1.5 s) and counts its runs, as one with a side effect would. Checks that
-/// every question gets one answer heard whole (or is cut by the user's next question), that none is answered twice,
-/// and that the tool runs once per question: a call that was running when its connection ended is given to the new
-/// connection with its output, not run again.
+/// every question gets one answer heard whole (or is cut, or overtaken in an outage, by the user's next question), that
+/// none is answered twice, and that the tool runs once per question: a call that was running when its connection ended
+/// is given to the new connection with its output, not run again.
 /// </summary>
 internal static partial class ToolChaosRunner
 {
@@ -54,7 +54,7 @@ internal static partial class ToolChaosRunner
         }
         await Task.WhenAll(all.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
 
-        int asked = 0, once = 0, twice = 0, cut = 0, unanswered = 0, ranTwice = 0, errors = 0, reconnects = 0;
+        int asked = 0, once = 0, twice = 0, cut = 0, overtaken = 0, unanswered = 0, ranTwice = 0, errors = 0, reconnects = 0;
         for (var i = 0; i < sessions; i++)
         {
             var t = tallies[i];
@@ -85,6 +85,10 @@ internal static partial class ToolChaosRunner
                     {
                         cut++;
                     }
+                    else if (outcome == OvertakenInAnOutage)
+                    {
+                        overtaken++;
+                    }
                     else
                     {
                         unanswered++;
@@ -113,9 +117,9 @@ internal static partial class ToolChaosRunner
         {
             Console.WriteLine(line);
         }
-        Console.WriteLine("| sessions | s | drop probability per event | reconnects | questions typed | answered once, heard whole | cut by the next question | answered more than once | never answered | questions the tool ran for more than once | errors told the reader |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {reconnects} | {asked} | {once} | {cut} | {twice} | {unanswered} | {ranTwice} | {errors} |");
+        Console.WriteLine("| sessions | s | drop probability per event | reconnects | questions typed | answered once, heard whole | cut by the next question | overtaken by the next in an outage, nothing heard | answered more than once | never answered | questions the tool ran for more than once | errors told the reader |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {reconnects} | {asked} | {once} | {cut} | {overtaken} | {twice} | {unanswered} | {ranTwice} | {errors} |");
     }
 
     private static async Task AskAsync(VoiceSession session, Tally tally, Action<int> typed, TimeSpan offset, CancellationToken stop)
@@ -135,6 +139,13 @@ internal static partial class ToolChaosRunner
         {
         }
     }
+
+    /// <summary>
+    /// A question whose answer was not heard at all, because the connection was down while it was the last one typed and
+    /// the user typed the next before an answer came: the session cancels an answer the user moved on from, as it should.
+    /// A question unanswered with no outage in its time is counted as never answered.
+    /// </summary>
+    private const string OvertakenInAnOutage = "overtaken by the next in an outage";
 
     [GeneratedRegex(@"question (\d+)")]
     private static partial Regex QuestionNumber();
@@ -164,6 +175,8 @@ internal static partial class ToolChaosRunner
         private readonly Dictionary<string, int> _itemQuestion = [];
         public Dictionary<int, List<(string Text, bool Interrupted)>> HeardPieces { get; } = [];
         public Dictionary<int, int> Runs { get; } = [];
+        // The questions that were the last one typed when a connection was lost.
+        private readonly HashSet<int> _latestInAnOutage = [];
         public List<string> Errors { get; } = [];
 
         public int NextQuestion()
@@ -224,7 +237,9 @@ internal static partial class ToolChaosRunner
             {
                 1 => "once",
                 > 1 => "more than once",
-                _ => HeardPieces.GetValueOrDefault(q) is { Count: > 0 } pieces && pieces[^1].Interrupted && q < Asked ? "cut by the next question" : "never answered",
+                _ when HeardPieces.GetValueOrDefault(q) is { Count: > 0 } pieces && pieces[^1].Interrupted && q < Asked => "cut by the next question",
+                _ when !HeardPieces.ContainsKey(q) && q < Asked && _latestInAnOutage.Contains(q) => OvertakenInAnOutage,
+                _ => "never answered",
             };
         }
 
@@ -286,6 +301,10 @@ internal static partial class ToolChaosRunner
                     break;
                 case StateOutput { State: VoiceSessionState.Reconnecting }:
                     Interlocked.Increment(ref Reconnects);
+                    lock (this)
+                    {
+                        _latestInAnOutage.Add(Asked);
+                    }
                     break;
                 case ErrorOutput error:
                     lock (this)
