@@ -213,9 +213,16 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// <summary>
     /// The connection ends (lost, or replaced by a renewal), after the barge-in that cut what it was saying: the answer
     /// asked for last, not yet created or not yet heard, answered nothing, and nothing else would make the next
-    /// connection answer it (a typed question is in the history replayed, not asked). It is owed there.
+    /// connection answer it (a typed question is in the history replayed, not asked). It is owed there. When nothing was
+    /// asked of it, an answer it was owed and had not been asked yet (it ended as it went live) is owed to the next.
     /// </summary>
-    public void ConnectionEnding() => _lost = _asked;
+    public void ConnectionEnding()
+    {
+        if (_asked is not null)
+        {
+            _lost = _asked;
+        }
+    }
 
     /// <summary>
     /// A connection went live: what was asked of the old one is over. When the user's words were sent to it (their

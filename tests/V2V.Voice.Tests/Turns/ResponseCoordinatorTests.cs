@@ -195,6 +195,45 @@ public sealed class ResponseCoordinatorTests
         Assert.Equal(["lost", "next"], rig.Sent<ResponseCreateEvent>().Select(c => c.Response?.Instructions));
     }
 
+    [Fact]
+    public async Task AnAnswerOwed_IsStillOwed_WhenTheNextConnectionEndsBeforeItIsAskedThere()
+    {
+        // A question typed while disconnected (or an answer lost with its connection) is owed to the next connection; one
+        // that ends as it goes live, before it is asked there, passes the debt on. It used to forget it: "owed" became
+        // "what was asked of the ending connection", which was nothing, and the question went unanswered (chaos-tools).
+        var ct = TestContext.Current.CancellationToken;
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance); // no connection
+        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox, down);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "typed while down" }, ct);
+        Assert.True(responses.OwesAnAnswer);
+
+        responses.NewConnection(userSpoke: false); // live for a moment
+        responses.ConnectionEnding(); // and lost before the answer owed was asked of it
+
+        Assert.True(responses.OwesAnAnswer);
+        responses.NewConnection(userSpoke: false);
+        Assert.True(responses.OwesAnAnswer);
+    }
+
+    [Fact]
+    public async Task AnAnswerAskedOfAConnectionThatEnds_ReplacesTheOneOwedBefore()
+    {
+        // The later question is the one owed: what was asked of the ending connection came after the debt it took over.
+        var ct = TestContext.Current.CancellationToken;
+        var (rig, turns, responses) = Rig();
+        responses.ConnectionEnding();
+        Assert.False(responses.OwesAnAnswer); // nothing was asked
+
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked" }, ct);
+        responses.ConnectionEnding();
+
+        Assert.True(responses.OwesAnAnswer);
+        responses.NewConnection(userSpoke: true); // the user's words went to the new one: it answers them
+        Assert.False(responses.OwesAnAnswer);
+    }
+
     private static ErrorEvent ActiveResponse(string? eventId) =>
         new() { Error = new RealtimeErrorDetails { Code = ResponseCoordinator.ActiveResponseCode, EventId = eventId, Message = "active" } };
 
