@@ -57,12 +57,7 @@ public sealed class TurnEndedWhileDisconnectedTests
     {
         // The question comes while every attempt to connect again is refused: the new connection answers it, once.
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = false;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        });
+        await using var harness = await StartTextOnlyAsync();
         var faults = await DropTheConnectionAsync(harness);
 
         // Taken at once, it waits for the new connection (the session's work waits while the connection is down).
@@ -85,12 +80,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         // first): either way the answer is owed to the next connection, which answers it. The case chaos-tools found
         // forgotten, the second, is pinned down in ResponseCoordinatorTests.AnAnswerOwed_IsStillOwed_WhenTheNextConnection...
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = false;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        });
+        await using var harness = await StartTextOnlyAsync();
         var faults = await DropTheConnectionAsync(harness);
 
         var typed = harness.Session.SendTextAsync("what is the capital of France", ct);
@@ -104,6 +94,14 @@ public sealed class TurnEndedWhileDisconnectedTests
             "the answer to the question, on a connection that lived");
         Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.Text.Contains("capital of France", StringComparison.Ordinal));
     }
+
+    /// <summary>A session whose answers come as text only, reconnecting every 200 to 400 ms.</summary>
+    private static Task<SessionHarness> StartTextOnlyAsync() => SessionHarness.StartAsync(o =>
+    {
+        o.AudioOut = false;
+        o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+        o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+    });
 
     /// <summary>
     /// Drops the connection at the server's next event (the session.updated of a tool registered now) and refuses every

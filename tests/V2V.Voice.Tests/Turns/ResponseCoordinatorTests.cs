@@ -99,10 +99,7 @@ public sealed class ResponseCoordinatorTests
     public async Task ARequest_WithNoConnectionToSendItOn_IsOwedToTheNext_NotTakenForSent()
     {
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance); // no connection
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox, down);
+        var (rig, turns, responses) = RigWithNoConnection();
 
         await responses.RequestAsync(null, ct);
 
@@ -202,10 +199,7 @@ public sealed class ResponseCoordinatorTests
         // that ends as it goes live, before it is asked there, passes the debt on. It used to forget it: "owed" became
         // "what was asked of the ending connection", which was nothing, and the question went unanswered (chaos-tools).
         var ct = TestContext.Current.CancellationToken;
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance); // no connection
-        var responses = new ResponseCoordinator(rig.Context, turns, rig.Inbox, down);
+        var (rig, turns, responses) = RigWithNoConnection();
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "typed while down" }, ct);
         Assert.True(responses.OwesAnAnswer);
 
@@ -236,6 +230,15 @@ public sealed class ResponseCoordinatorTests
 
     private static ErrorEvent ActiveResponse(string? eventId) =>
         new() { Error = new RealtimeErrorDetails { Code = ResponseCoordinator.ActiveResponseCode, EventId = eventId, Message = "active" } };
+
+    /// <summary>A coordinator over a fresh turn tracker whose link has no connection to send on.</summary>
+    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) RigWithNoConnection()
+    {
+        var rig = new StageRig();
+        var turns = new TurnTracker();
+        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        return (rig, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox, down));
+    }
 
     /// <summary>A coordinator over a fresh turn tracker, its sends recorded by a stage rig with a live connection.</summary>
     private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) Rig()
