@@ -99,7 +99,7 @@ public sealed class ResponseCoordinatorTests
     public async Task ARequest_WithNoConnectionToSendItOn_IsOwedToTheNext_NotTakenForSent()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (rig, turns, responses) = RigWithNoConnection();
+        var (rig, turns, responses) = Rig(connected: false);
 
         await responses.RequestAsync(null, ct);
 
@@ -199,7 +199,7 @@ public sealed class ResponseCoordinatorTests
         // that ends as it goes live, before it is asked there, passes the debt on. It used to forget it: "owed" became
         // "what was asked of the ending connection", which was nothing, and the question went unanswered (chaos-tools).
         var ct = TestContext.Current.CancellationToken;
-        var (rig, turns, responses) = RigWithNoConnection();
+        var (_, _, responses) = Rig(connected: false);
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "typed while down" }, ct);
         Assert.True(responses.OwesAnAnswer);
 
@@ -216,7 +216,7 @@ public sealed class ResponseCoordinatorTests
     {
         // The later question is the one owed: what was asked of the ending connection came after the debt it took over.
         var ct = TestContext.Current.CancellationToken;
-        var (rig, turns, responses) = Rig();
+        var (_, _, responses) = Rig();
         responses.ConnectionEnding();
         Assert.False(responses.OwesAnAnswer); // nothing was asked
 
@@ -231,20 +231,15 @@ public sealed class ResponseCoordinatorTests
     private static ErrorEvent ActiveResponse(string? eventId) =>
         new() { Error = new RealtimeErrorDetails { Code = ResponseCoordinator.ActiveResponseCode, EventId = eventId, Message = "active" } };
 
-    /// <summary>A coordinator over a fresh turn tracker whose link has no connection to send on.</summary>
-    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) RigWithNoConnection()
+    /// <summary>
+    /// A coordinator over a fresh turn tracker, its sends recorded by a stage rig with a live connection; with
+    /// <paramref name="connected"/> false, its link has no connection to send on.
+    /// </summary>
+    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) Rig(bool connected = true)
     {
         var rig = new StageRig();
         var turns = new TurnTracker();
-        var down = new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        return (rig, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox, down));
-    }
-
-    /// <summary>A coordinator over a fresh turn tracker, its sends recorded by a stage rig with a live connection.</summary>
-    private static (StageRig Rig, TurnTracker Turns, ResponseCoordinator Responses) Rig()
-    {
-        var rig = new StageRig();
-        var turns = new TurnTracker();
-        return (rig, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox));
+        var link = connected ? null : new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        return (rig, turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox, link));
     }
 }
