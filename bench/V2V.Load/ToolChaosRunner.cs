@@ -69,23 +69,23 @@ internal static partial class ToolChaosRunner
                 }
                 for (var q = 1; q <= t.Asked; q++)
                 {
-                    var outcome = t.Outcome(q);
+                    var outcome = t.OutcomeOf(q);
                     var runs = t.Runs.GetValueOrDefault(q);
-                    if (outcome == "once")
+                    if (outcome == Outcome.Once)
                     {
                         once++;
                     }
-                    else if (outcome == "more than once")
+                    else if (outcome == Outcome.MoreThanOnce)
                     {
                         twice++;
                         Console.WriteLine($"session {i}: question {q} answered more than once (the tool ran {runs} times): heard \"{t.HeardOf(q)}\"; its lines from then on:");
                         PrintLinesSince(warnings, i, q, 200);
                     }
-                    else if (outcome == "cut by the next question")
+                    else if (outcome == Outcome.CutByTheNext)
                     {
                         cut++;
                     }
-                    else if (outcome == OvertakenInAnOutage)
+                    else if (outcome == Outcome.OvertakenInAnOutage)
                     {
                         overtaken++;
                     }
@@ -140,12 +140,22 @@ internal static partial class ToolChaosRunner
         }
     }
 
-    /// <summary>
-    /// A question whose answer was not heard at all, because the connection was down while it was the last one typed and
-    /// the user typed the next before an answer came: the session cancels an answer the user moved on from, as it should.
-    /// A question unanswered with no outage in its time is counted as never answered.
-    /// </summary>
-    private const string OvertakenInAnOutage = "overtaken by the next in an outage";
+    /// <summary>How a question came out.</summary>
+    private enum Outcome
+    {
+        /// <summary>Its answer heard whole once (across the pieces of an answer cut short and continued).</summary>
+        Once,
+        MoreThanOnce,
+        /// <summary>Its answer cut short by the user's next question.</summary>
+        CutByTheNext,
+        /// <summary>
+        /// Its answer not heard at all, because the connection was down while it was the last one typed and the user typed
+        /// the next before an answer came: the session cancels an answer the user moved on from, as it should.
+        /// </summary>
+        OvertakenInAnOutage,
+        /// <summary>Never answered, with no such outage to explain it.</summary>
+        Never,
+    }
 
     [GeneratedRegex(@"question (\d+)")]
     private static partial Regex QuestionNumber();
@@ -219,11 +229,8 @@ internal static partial class ToolChaosRunner
             return $"noon, {question}";
         }
 
-        /// <summary>
-        /// How question <paramref name="q"/> came out: its answer heard whole once (across the pieces of an answer cut
-        /// short and continued), more than once, cut by the next question, or never answered. Under the lock.
-        /// </summary>
-        public string Outcome(int q)
+        /// <summary>How question <paramref name="q"/> came out (<see cref="Outcome"/>). Under the lock.</summary>
+        public Outcome OutcomeOf(int q)
         {
             var heard = Normalize(HeardOf(q));
             var whole = $"The function get_time returned: \"noon, for question {q}\"";
@@ -235,11 +242,11 @@ internal static partial class ToolChaosRunner
             }
             return times switch
             {
-                1 => "once",
-                > 1 => "more than once",
-                _ when HeardPieces.GetValueOrDefault(q) is { Count: > 0 } pieces && pieces[^1].Interrupted && q < Asked => "cut by the next question",
-                _ when !HeardPieces.ContainsKey(q) && q < Asked && _latestInAnOutage.Contains(q) => OvertakenInAnOutage,
-                _ => "never answered",
+                1 => Outcome.Once,
+                > 1 => Outcome.MoreThanOnce,
+                _ when HeardPieces.GetValueOrDefault(q) is { Count: > 0 } pieces && pieces[^1].Interrupted && q < Asked => Outcome.CutByTheNext,
+                _ when !HeardPieces.ContainsKey(q) && q < Asked && _latestInAnOutage.Contains(q) => Outcome.OvertakenInAnOutage,
+                _ => Outcome.Never,
             };
         }
 
@@ -259,7 +266,7 @@ internal static partial class ToolChaosRunner
         {
             lock (this)
             {
-                return Enumerable.Range(1, Asked).Where(q => Outcome(q) == "never answered").ToList();
+                return Enumerable.Range(1, Asked).Where(q => OutcomeOf(q) == Outcome.Never).ToList();
             }
         }
 
