@@ -84,7 +84,8 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
     {
         var totalMs = Pcm.Ms(planned.Audio.Length);
         var item = new ConversationItem { Type = "message", Role = "assistant", Status = "in_progress" };
-        var words = planned.Transcript.Split(' ');
+        // A sound with no words (a scripted tone without text) has no transcript deltas, not empty ones.
+        string[] words = planned.Transcript.Length == 0 ? [] : planned.Transcript.Split(' ');
         var part = new ContentPart { Kind = ContentKind.OutputAudio, Audio = planned.Audio, AudioSamples = 0, Transcript = string.Empty, Words = words, ShortfallMs = options.ItemAudioShortfallMs };
         item.Content.Add(part);
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, part, new JsonObject { ["type"] = "audio", ["transcript"] = string.Empty }));

@@ -40,6 +40,18 @@ public sealed class ResponseStreamerTests
     }
 
     [Fact]
+    public async Task ASoundWithNoWords_HasNoTranscriptDeltas_AndAnEmptyTranscript()
+    {
+        var stream = new Stream(DialectProfile.Ga, o => o.AudioChunkMs = 100);
+
+        var events = await stream.RunAsync(stream.Response(new PlannedAudio(new short[300 * PerMs], string.Empty)));
+
+        Assert.Equal(3, events.OfType("response.output_audio.delta").Count());
+        Assert.Empty(events.OfType("response.output_audio_transcript.delta"));
+        Assert.Equal(string.Empty, events.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
+    }
+
+    [Fact]
     public async Task InBeta_RateLimitsComeWithTheCreation_AndItemsHaveNoDoneEvent()
     {
         var stream = new Stream(DialectProfile.Beta, o => o.AudioChunkMs = 100);
