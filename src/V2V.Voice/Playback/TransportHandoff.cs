@@ -28,6 +28,7 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
 
     // Reader's side, read by the writer at a barge-in.
     private TakenItem? _taken;
+    private string? _wordTakenItem;
     private long _framesTaken; // stale frames dropped included
 
     // Reporter's side: the items reported lately, so a late report of an earlier one cannot move the position back.
@@ -42,6 +43,12 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
 
     /// <summary>The item whose audio the reader took last (or the transport reported played): what the listener is hearing.</summary>
     public string? LastTakenItem => Volatile.Read(ref _taken)?.ItemId;
+
+    /// <summary>
+    /// The item a word of which the reader took last, since the last barge-in: the listener heard the answer, not only a
+    /// breath of its first syllable (its words are released as the audio before them is played).
+    /// </summary>
+    public string? LastItemWithAWordTaken => Volatile.Read(ref _wordTakenItem);
 
     /// <summary>Audio written and not yet taken by the reader (none counts while a flush is on its way to it).</summary>
     public bool InFlight => Volatile.Read(ref _flushesAhead) == 0 && Volatile.Read(ref _framesWritten) > Volatile.Read(ref _framesTaken);
@@ -106,6 +113,7 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
         // with nothing played between (the next connection's first speech start) names no item, where the one taken
         // before would be cut again, perhaps on a connection that never had it.
         Volatile.Write(ref _taken, null);
+        Volatile.Write(ref _wordTakenItem, null);
         var cut = queuedCut;
         foreach (var turn in _turnsWritten)
         {
@@ -163,6 +171,10 @@ internal sealed class TransportHandoff(ChannelReader<VoiceSessionOutput> outputs
                     return false;
                 }
                 spoken.Turn.HeardChars = spoken.TextEnd;
+                if (!string.IsNullOrWhiteSpace(spoken.Piece.Text))
+                {
+                    Volatile.Write(ref _wordTakenItem, spoken.Turn.ItemId);
+                }
                 if (spoken.Piece.IsFinal)
                 {
                     spoken.Turn.FinalHeard = true;

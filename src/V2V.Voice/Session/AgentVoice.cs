@@ -26,9 +26,10 @@ internal sealed class AgentVoice
     private readonly TransportHandoff _handoff;
     private readonly List<PcmFrame> _frames = [];
     private readonly AnswerProgress? _answers;
+    private string? _beganResponse;
     private string? _heardResponse;
 
-    // answers: told once the listener hears a response's first audio (null in tests of the voice alone).
+    // answers: told once the listener hears a response's first audio, then a word of it (null in tests of the voice alone).
     public AgentVoice(SessionContext context, TurnTracker turns, FirstAudioTimer firstAudio, AudioDump? dump, TransportHandoff handoff, AnswerProgress? answers = null)
     {
         _answers = answers;
@@ -121,8 +122,10 @@ internal sealed class AgentVoice
     public bool TryTakeHeardTurn(out SpokenTurn turn) => _handoff.TryTakeHeardTurn(out turn);
 
     /// <summary>
-    /// The listener has heard the answer once the reader took audio of one of its items: said once per response, at the
-    /// first delta after that (within a delta or two of its first frame), so the question's audio is let go early.
+    /// Told once per response, at the first delta after each (within a delta or two of it): the listener began to hear
+    /// the answer once the reader took audio of one of its items, and heard it once the reader took a word of it (paced;
+    /// unpaced, the reader is given the words as they come: at once). A word heard lets the question's audio go early; a
+    /// breath of the first syllable does not, so an answer cut right there is asked for again.
     /// </summary>
     private void TellIfHeard(string responseId)
     {
@@ -130,8 +133,16 @@ internal sealed class AgentVoice
         {
             return;
         }
-        _heardResponse = responseId;
-        _answers.Listened(responseId);
+        if (_beganResponse != responseId)
+        {
+            _beganResponse = responseId;
+            _answers.BeganToHear(responseId);
+        }
+        if (!IsPaced || (_handoff.LastItemWithAWordTaken is { } worded && _turns.ResponseOf(worded) == responseId))
+        {
+            _heardResponse = responseId;
+            _answers.Listened(responseId);
+        }
     }
 
     /// <summary>Hands the frames just cut to the playout queue (paced) or straight to the reader (unpaced).</summary>

@@ -73,6 +73,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             return false;
         }
         turns.OnResponseEndedWithItsConnection();
+        answers?.Listened(active); // it plays on: heard, its turn over, not asked again (continued instead when cut short)
         // Lost, the connection takes nothing more (the cancel is dropped); being renewed, it is still open, and were the
         // renewal to fail it would go on generating an answer whose output is no longer taken.
         await context.SendAsync(new ResponseCancelEvent { ResponseId = active }, ct).ConfigureAwait(false);
@@ -182,6 +183,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
             answers?.Listened(cut);
             return null;
         }
+        answers?.NotHeard(cut); // its first audio taken was a breath of a syllable: it is asked for, not heard
         return cut;
     }
 

@@ -17,7 +17,7 @@ namespace V2V.Voice.Turns;
 /// again, once. A later request supersedes a waiting one (one answer, to the latest input). An answer asked for and lost
 /// with its connection before a word of it was heard is owed, and asked for on the next one; one that failed at the
 /// service for a reason a retry can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the
-/// waiting request, the last create sent, the answer asked for until it is heard, and the answer owed.
+/// waiting request, the last create sent, the answer asked for until it is heard (and the one last heard, until a cut finds it was not), and the answer owed.
 /// </summary>
 /// <param name="context">The session's options, logger, outputs and way to send.</param>
 /// <param name="turns">What the service is answering: whether it would take a create now.</param>
@@ -57,6 +57,10 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     // of it; and one lost with its connection before that, owed on the next connection.
     private AskedAnswer? _asked;
     private AskedAnswer? _lost;
+
+    // The answer last marked heard at its first audio taken, until a newer one is asked for or the user moves on: a cut
+    // that then finds no word of it heard makes it asked-for again (NotHeard).
+    private AskedAnswer? _heard;
 
     private readonly FailedAnswerRetry _failedRetry = new();
 
@@ -108,6 +112,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
             return;
         }
         _asked = null; // superseded: the latest request is the answer owed
+        _heard = null;
         var ask = new ResponseAsk(response);
         if (turns.CanCreateResponse)
         {
@@ -194,8 +199,23 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     {
         if (_asked is { } asked && asked.ResponseId == responseId)
         {
+            _heard = asked;
             _asked = null;
         }
+    }
+
+    /// <summary>
+    /// The session's own cut (a connection ending, a renewal) found that no word of <paramref name="responseId"/> was
+    /// heard after all: its first audio was taken (<see cref="Heard"/>), a breath of a syllable, and then it was cut. It
+    /// answered nothing: it is the answer asked for again, owed should its connection end.
+    /// </summary>
+    public void NotHeard(string responseId)
+    {
+        if (_asked is null && _heard is { } heard && heard.ResponseId == responseId)
+        {
+            _asked = heard;
+        }
+        _heard = null;
     }
 
     /// <summary>
@@ -206,6 +226,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     public void UserMovedOn()
     {
         _asked = null;
+        _heard = null;
         _deferred = null;
         _userMoves++;
     }
@@ -232,6 +253,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     public void NewConnection(bool userSpoke)
     {
         _asked = null;
+        _heard = null;
         if (userSpoke)
         {
             _lost = null;

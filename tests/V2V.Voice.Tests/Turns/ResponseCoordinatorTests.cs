@@ -228,6 +228,49 @@ public sealed class ResponseCoordinatorTests
         Assert.False(responses.OwesAnAnswer);
     }
 
+    [Fact]
+    public async Task AnAnswerMarkedHeardAtItsFirstAudio_IsOwed_WhenTheCutOfItsConnectionFindsNoWordHeard()
+    {
+        // The listener took the answer's first frame (the session marks it heard there), and 20 ms later the connection
+        // was lost: the barge-in finds no word of it heard. It answered nothing and must be asked for again; it used to be
+        // forgotten, "heard" having cleared it (chaos-tools: 3 questions in 2,800 never answered).
+        var ct = TestContext.Current.CancellationToken;
+        var (_, _, responses) = Rig();
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked" }, ct);
+        responses.Created("resp_1");
+        responses.Heard("resp_1");
+
+        responses.NotHeard("resp_1");
+        responses.ConnectionEnding();
+
+        Assert.True(responses.OwesAnAnswer);
+        Assert.True(responses.Owes("resp_1"));
+    }
+
+    [Fact]
+    public async Task AnAnswerHeard_IsNotOwedAgain_ByACutThatFindsAnotherUnheard()
+    {
+        // Only the answer that was marked heard comes back, and only until a newer one is asked for or the user moves on.
+        var ct = TestContext.Current.CancellationToken;
+        var (_, _, responses) = Rig();
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked" }, ct);
+        responses.Created("resp_1");
+        responses.Heard("resp_1");
+
+        responses.NotHeard("resp_other");
+        responses.ConnectionEnding();
+        Assert.False(responses.OwesAnAnswer);
+
+        responses.NewConnection(userSpoke: false);
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked again" }, ct);
+        responses.Created("resp_2");
+        responses.Heard("resp_2");
+        responses.UserMovedOn();
+        responses.NotHeard("resp_2");
+        responses.ConnectionEnding();
+        Assert.False(responses.OwesAnAnswer);
+    }
+
     private static ErrorEvent ActiveResponse(string? eventId) =>
         new() { Error = new RealtimeErrorDetails { Code = ResponseCoordinator.ActiveResponseCode, EventId = eventId, Message = "active" } };
 
