@@ -46,8 +46,12 @@ internal sealed class EchoAgent(SimulatorScript? script)
 
         if (last.Type == "function_call_output")
         {
-            var call = context.LastOrDefault(i => i.Type == "function_call" && i.CallId == last.CallId);
-            return [Say(RestAfterTheWordsSaid(context, last, $"The function {call?.Name ?? "call"} returned: {last.Output}"), speaksAudio)];
+            // As a model does: one answer reports every output since its last words (the calls of one round, or of
+            // questions asked one after another while the tools ran), in the order they came.
+            var outputs = OutputsSinceTheLastAnswer(context, last);
+            var report = string.Join(' ', outputs.Select(output =>
+                $"The function {context.LastOrDefault(i => i.Type == "function_call" && i.CallId == output.CallId)?.Name ?? "call"} returned: {output.Output}"));
+            return [Say(RestAfterTheWordsSaid(context, outputs[0], report), speaksAudio)];
         }
 
         var audio = last.Content.LastOrDefault(p => p.Kind == ContentKind.InputAudio);
@@ -68,6 +72,36 @@ internal sealed class EchoAgent(SimulatorScript? script)
 
         // As the service does: in a session that speaks, a text turn is answered with audio and its transcript.
         return [Say(RestAfterTheWordsSaid(context, last, $"You said: {text}"), speaksAudio)];
+    }
+
+    /// <summary>
+    /// The function outputs up to <paramref name="last"/> that came after the assistant's last words before it: what an
+    /// answer to <paramref name="last"/> reports.
+    /// </summary>
+    private static List<ConversationItem> OutputsSinceTheLastAnswer(IReadOnlyList<ConversationItem> context, ConversationItem last)
+    {
+        var end = IndexOf(context, last);
+        var outputs = new List<ConversationItem>();
+        for (var i = end; i >= 0 && !(context[i].Type == "message" && context[i].Role == "assistant"); i--)
+        {
+            if (context[i].Type == "function_call_output")
+            {
+                outputs.Insert(0, context[i]);
+            }
+        }
+        return outputs.Count > 0 ? outputs : [last];
+    }
+
+    private static int IndexOf(IReadOnlyList<ConversationItem> context, ConversationItem item)
+    {
+        for (var i = context.Count - 1; i >= 0; i--)
+        {
+            if (context[i] == item)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /// <summary>

@@ -161,6 +161,39 @@ public sealed class TextAndToolTests
     }
 
     [Fact]
+    public async Task TwoOutputsSinceItsLastWords_AreBothReported_InTheOrderTheyCame()
+    {
+        // A question asked while the tool of the one before still ran: its call is made, both outputs come in, and the one
+        // answer asked for reports both, as a model does; reporting only the last, it would leave the first unanswered.
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
+        await client.UntilAsync("session.updated");
+
+        await client.SendAsync(ConversationHelpers.UserText("what time is it for question 3?"));
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_3", ["name"] = "get_time", ["arguments"] = "{}" }));
+        await client.SendAsync(ConversationHelpers.UserText("and for question 4?"));
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_4", ["name"] = "get_time", ["arguments"] = "{}" }));
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_4", ["output"] = "noon, for question 4" }));
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_3", ["output"] = "noon, for question 3" }));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var answer = await client.UntilAsync("response.done");
+
+        Assert.Equal("The function get_time returned: noon, for question 4 The function get_time returned: noon, for question 3",
+            answer.OfType("response.output_text.done").Single().Str("text"));
+
+        // Once answered, the next output is reported alone.
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_5", ["name"] = "get_time", ["arguments"] = "{}" }));
+        await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_5", ["output"] = "noon, for question 5" }));
+        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+        var next = await client.UntilAsync("response.done");
+        Assert.Equal("The function get_time returned: noon, for question 5", next.OfType("response.output_text.done").Single().Str("text"));
+    }
+
+    private static JsonObject Item(JsonObject item) => new() { ["type"] = "conversation.item.create", ["item"] = item };
+
+    [Fact]
     public async Task AnOutputForACallNotInTheConversation_IsRefused_AsTheServiceRefusesIt_AndChangesNothing()
     {
         // A new connection holds only what the client created on it: an output for a call made on an old one is
