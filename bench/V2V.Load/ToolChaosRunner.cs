@@ -184,6 +184,8 @@ internal static partial class ToolChaosRunner
         // short by a connection's end goes on in another item).
         private readonly Dictionary<string, int> _itemQuestion = [];
         public Dictionary<int, List<(string Text, bool Interrupted)>> HeardPieces { get; } = [];
+        // Every piece of every answer heard, in the order heard.
+        private readonly List<string> _heardInOrder = [];
         public Dictionary<int, int> Runs { get; } = [];
         // The questions that were the last one typed when a connection was lost.
         private readonly HashSet<int> _latestInAnOutage = [];
@@ -232,14 +234,9 @@ internal static partial class ToolChaosRunner
         /// <summary>How question <paramref name="q"/> came out (<see cref="Outcome"/>). Under the lock.</summary>
         public Outcome OutcomeOf(int q)
         {
-            var heard = Normalize(HeardOf(q));
-            var whole = $"The function get_time returned: \"noon, for question {q}\"";
-            var times = Count(heard, Normalize(whole));
-            if (times == 0)
-            {
-                // The local agent says the output as the tool returned it: a JSON string, quoted.
-                times = Count(heard, Normalize(whole.Replace("\"", "", StringComparison.Ordinal)));
-            }
+            // Counted in all that was heard, in order: one answer may report the outputs of several questions (one asked
+            // while the tool of the one before still ran), and a report cut short goes on in the next connection's item.
+            var times = ReportsOf(q, Normalize(string.Join(' ', _heardInOrder)));
             return times switch
             {
                 1 => Outcome.Once,
@@ -250,6 +247,15 @@ internal static partial class ToolChaosRunner
             };
         }
 
+        /// <summary>How many times <paramref name="heard"/> holds the whole report of question <paramref name="q"/>'s output.</summary>
+        private static int ReportsOf(int q, string heard)
+        {
+            var whole = $"The function get_time returned: \"noon, for question {q}\"";
+            var times = Count(heard, Normalize(whole));
+            // The local agent says the output as the tool returned it: a JSON string, quoted. Else without the quotes.
+            return times > 0 ? times : Count(heard, Normalize(whole.Replace("\"", "", StringComparison.Ordinal)));
+        }
+
         private static string Normalize(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
         private static int Count(string text, string part)
@@ -257,7 +263,11 @@ internal static partial class ToolChaosRunner
             var count = 0;
             for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
             {
-                count++;
+                var end = at + part.Length;
+                if (end == text.Length || !char.IsAsciiDigit(text[end])) // "question 1" is not in "question 12"
+                {
+                    count++;
+                }
             }
             return count;
         }
@@ -302,6 +312,7 @@ internal static partial class ToolChaosRunner
                         {
                             var q = QuestionOfItem(item, text);
                             (HeardPieces.TryGetValue(q, out var pieces) ? pieces : HeardPieces[q] = []).Add((text.Trim(), t.Interrupted));
+                            _heardInOrder.Add(text.Trim());
                             note($"answer to question {q} heard{(t.Interrupted ? ", cut" : "")}: {text.Trim()}");
                         }
                     }
