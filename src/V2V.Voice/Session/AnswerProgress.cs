@@ -6,9 +6,10 @@ namespace V2V.Voice.Session;
 /// How far an answer got, told to what depends on it: the user's open turn (kept for a new connection, in the live
 /// connection's slot) and what the session told of the user's speech. Taken: the session took the answer's
 /// <c>response.created</c>, so the turns committed before it have their answer. Heard: some of it reached the listener
-/// (a word of it, or it ended whole, or a barge-in cut it after some of it was played), so its turn is over. Until an answer is heard,
-/// a new connection is sent its turn again (an answer cut before a word of it was heard answered nothing), and the
-/// session remembers having told that turn, so that it is not told twice when heard again. Holds no state of its own.
+/// (a word of it, or it ended whole, or a barge-in cut it after some of it was played), so its turn is over. Until an
+/// answer is heard, a new connection is sent its turn again (an answer cut before a word of it was heard answered
+/// nothing), and the session remembers having told that turn, so that it is not told twice when heard again. Holds no
+/// state of its own.
 /// </summary>
 internal sealed class AnswerProgress(ServerLink link, ToldUserSpeech toldSpeech, ResponseCoordinator responses)
 {

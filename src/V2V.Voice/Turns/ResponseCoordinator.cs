@@ -17,7 +17,8 @@ namespace V2V.Voice.Turns;
 /// again, once. A later request supersedes a waiting one (one answer, to the latest input). An answer asked for and lost
 /// with its connection before a word of it was heard is owed, and asked for on the next one; one that failed at the
 /// service for a reason a retry can mend is asked for again after a wait (<see cref="FailedAnswerRetry"/>). Owns the
-/// waiting request, the last create sent, the answer asked for until it is heard (and the one last heard, until a cut finds it was not), and the answer owed.
+/// waiting request, the last create sent, the answer asked for (and whether the listener began to hear it), and the answer
+/// owed.
 /// </summary>
 /// <param name="context">The session's options, logger, outputs and way to send.</param>
 /// <param name="turns">What the service is answering: whether it would take a create now.</param>
@@ -53,14 +54,11 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     // Times the user moved on: a create refused after that is not asked again (it answered what the user left behind).
     private int _userMoves;
 
-    // The last answer this side asked for (a typed text's, a tool round's, the greeting), until the listener hears some
-    // of it; and one lost with its connection before that, owed on the next connection.
+    // The last answer this side asked for (a typed text's, a tool round's, the greeting), until a newer one is asked for
+    // or the user moves on, marked once the listener began to hear it; and one lost with its connection before a word of
+    // it was heard, owed on the next connection.
     private AskedAnswer? _asked;
     private AskedAnswer? _lost;
-
-    // The answer last marked heard at its first audio taken, until a newer one is asked for or the user moves on: a cut
-    // that then finds no word of it heard makes it asked-for again (NotHeard).
-    private AskedAnswer? _heard;
 
     private readonly FailedAnswerRetry _failedRetry = new();
 
@@ -75,7 +73,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         {
             return false;
         }
-        var ask = _asked is { } asked && asked.ResponseId == responseId ? asked.Ask : new ResponseAsk(null);
+        var ask = _asked is { Heard: false } asked && asked.ResponseId == responseId ? asked.Ask : new ResponseAsk(null);
         var moves = _userMoves;
         inbox.PostAfter(wait, context.Options.TimeProvider, ct => RetryFailedAsync(ask, moves, ct), "failed answer asked again");
         return true;
@@ -112,7 +110,6 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
             return;
         }
         _asked = null; // superseded: the latest request is the answer owed
-        _heard = null;
         var ask = new ResponseAsk(response);
         if (turns.CanCreateResponse)
         {
@@ -199,8 +196,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     {
         if (_asked is { } asked && asked.ResponseId == responseId)
         {
-            _heard = asked;
-            _asked = null;
+            asked.Heard = true;
         }
     }
 
@@ -211,11 +207,10 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// </summary>
     public void NotHeard(string responseId)
     {
-        if (_asked is null && _heard is { } heard && heard.ResponseId == responseId)
+        if (_asked is { } asked && asked.ResponseId == responseId)
         {
-            _asked = heard;
+            asked.Heard = false;
         }
-        _heard = null;
     }
 
     /// <summary>
@@ -226,7 +221,6 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     public void UserMovedOn()
     {
         _asked = null;
-        _heard = null;
         _deferred = null;
         _userMoves++;
     }
@@ -239,7 +233,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// </summary>
     public void ConnectionEnding()
     {
-        if (_asked is not null)
+        if (_asked is { Heard: false })
         {
             _lost = _asked;
         }
@@ -253,7 +247,6 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     public void NewConnection(bool userSpoke)
     {
         _asked = null;
-        _heard = null;
         if (userSpoke)
         {
             _lost = null;
@@ -329,5 +322,8 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         public ResponseAsk Ask { get; } = ask;
 
         public string? ResponseId { get; set; }
+
+        /// <summary>The listener began to hear it (its first audio taken, or its words given): not owed should its connection end.</summary>
+        public bool Heard { get; set; }
     }
 }

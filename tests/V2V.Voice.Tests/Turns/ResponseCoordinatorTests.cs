@@ -236,9 +236,7 @@ public sealed class ResponseCoordinatorTests
         // forgotten, "heard" having cleared it (chaos-tools: 3 questions in 2,800 never answered).
         var ct = TestContext.Current.CancellationToken;
         var (_, _, responses) = Rig();
-        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked" }, ct);
-        responses.Created("resp_1");
-        responses.Heard("resp_1");
+        await AskAndBeginToHearAsync(responses, "resp_1", "asked", ct);
 
         responses.NotHeard("resp_1");
         responses.ConnectionEnding();
@@ -253,22 +251,26 @@ public sealed class ResponseCoordinatorTests
         // Only the answer that was marked heard comes back, and only until a newer one is asked for or the user moves on.
         var ct = TestContext.Current.CancellationToken;
         var (_, _, responses) = Rig();
-        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked" }, ct);
-        responses.Created("resp_1");
-        responses.Heard("resp_1");
+        await AskAndBeginToHearAsync(responses, "resp_1", "asked", ct);
 
         responses.NotHeard("resp_other");
         responses.ConnectionEnding();
         Assert.False(responses.OwesAnAnswer);
 
         responses.NewConnection(userSpoke: false);
-        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = "asked again" }, ct);
-        responses.Created("resp_2");
-        responses.Heard("resp_2");
+        await AskAndBeginToHearAsync(responses, "resp_2", "asked again", ct);
         responses.UserMovedOn();
         responses.NotHeard("resp_2");
         responses.ConnectionEnding();
         Assert.False(responses.OwesAnAnswer);
+    }
+
+    /// <summary>An answer asked for and created as <paramref name="responseId"/>, whose first audio the listener took.</summary>
+    private static async Task AskAndBeginToHearAsync(ResponseCoordinator responses, string responseId, string instructions, CancellationToken ct)
+    {
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = instructions }, ct);
+        responses.Created(responseId);
+        responses.Heard(responseId);
     }
 
     private static ErrorEvent ActiveResponse(string? eventId) =>
