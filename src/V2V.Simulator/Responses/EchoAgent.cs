@@ -75,34 +75,15 @@ internal sealed class EchoAgent(SimulatorScript? script)
     }
 
     /// <summary>
-    /// The function outputs up to <paramref name="last"/> that came after the assistant's last words before it: what an
-    /// answer to <paramref name="last"/> reports.
+    /// The function outputs up to <paramref name="last"/> (itself one) that came after the assistant's last words before
+    /// it, in the order they came: what an answer to <paramref name="last"/> reports.
     /// </summary>
-    private static List<ConversationItem> OutputsSinceTheLastAnswer(IReadOnlyList<ConversationItem> context, ConversationItem last)
-    {
-        var end = IndexOf(context, last);
-        var outputs = new List<ConversationItem>();
-        for (var i = end; i >= 0 && !(context[i].Type == "message" && context[i].Role == "assistant"); i--)
-        {
-            if (context[i].Type == "function_call_output")
-            {
-                outputs.Insert(0, context[i]);
-            }
-        }
-        return outputs.Count > 0 ? outputs : [last];
-    }
-
-    private static int IndexOf(IReadOnlyList<ConversationItem> context, ConversationItem item)
-    {
-        for (var i = context.Count - 1; i >= 0; i--)
-        {
-            if (context[i] == item)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    private static List<ConversationItem> OutputsSinceTheLastAnswer(IReadOnlyList<ConversationItem> context, ConversationItem last) =>
+        context.TakeWhile(i => i != last).Append(last).Reverse()
+            .TakeWhile(i => !(i.Type == "message" && i.Role == "assistant"))
+            .Where(i => i.Type == "function_call_output")
+            .Reverse()
+            .ToList();
 
     /// <summary>
     /// Asked to go on from an answer cut short (the conversation ends with a system message, and after the turn being

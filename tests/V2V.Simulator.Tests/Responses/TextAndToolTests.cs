@@ -95,8 +95,7 @@ public sealed class TextAndToolTests
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server);
         await using var _c = client;
-        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
-        await client.UntilAsync("session.updated");
+        await TextOnlyAsync(client);
 
         foreach (var item in before)
         {
@@ -104,6 +103,19 @@ public sealed class TextAndToolTests
         }
         await client.SendAsync(ConversationHelpers.Message("assistant", "output_text", heard));
         await client.SendAsync(ConversationHelpers.Message("system", "input_text", "Continue your answer from exactly where it was cut off."));
+        return await TextAnswerAsync(client);
+    }
+
+    /// <summary>The session answers in text only.</summary>
+    private static async Task TextOnlyAsync(RealtimeTestClient client)
+    {
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
+        await client.UntilAsync("session.updated");
+    }
+
+    /// <summary>A response asked for in a text-only session: its text.</summary>
+    private static async Task<string?> TextAnswerAsync(RealtimeTestClient client)
+    {
         await client.SendAsync(new JsonObject { ["type"] = "response.create" });
         var events = await client.UntilAsync("response.done");
         return events.OfType("response.output_text.done").Single().Str("text");
@@ -168,8 +180,7 @@ public sealed class TextAndToolTests
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server);
         await using var _c = client;
-        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","output_modalities":["text"]}}""");
-        await client.UntilAsync("session.updated");
+        await TextOnlyAsync(client);
 
         await client.SendAsync(ConversationHelpers.UserText("what time is it for question 3?"));
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_3", ["name"] = "get_time", ["arguments"] = "{}" }));
@@ -177,18 +188,13 @@ public sealed class TextAndToolTests
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_4", ["name"] = "get_time", ["arguments"] = "{}" }));
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_4", ["output"] = "noon, for question 4" }));
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_3", ["output"] = "noon, for question 3" }));
-        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
-        var answer = await client.UntilAsync("response.done");
-
         Assert.Equal("The function get_time returned: noon, for question 4 The function get_time returned: noon, for question 3",
-            answer.OfType("response.output_text.done").Single().Str("text"));
+            await TextAnswerAsync(client));
 
         // Once answered, the next output is reported alone.
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call", ["call_id"] = "call_5", ["name"] = "get_time", ["arguments"] = "{}" }));
         await client.SendAsync(Item(new JsonObject { ["type"] = "function_call_output", ["call_id"] = "call_5", ["output"] = "noon, for question 5" }));
-        await client.SendAsync(new JsonObject { ["type"] = "response.create" });
-        var next = await client.UntilAsync("response.done");
-        Assert.Equal("The function get_time returned: noon, for question 5", next.OfType("response.output_text.done").Single().Str("text"));
+        Assert.Equal("The function get_time returned: noon, for question 5", await TextAnswerAsync(client));
     }
 
     private static JsonObject Item(JsonObject item) => new() { ["type"] = "conversation.item.create", ["item"] = item };
