@@ -131,12 +131,19 @@ internal sealed class SessionHarness : IAsyncDisposable
         throw new TimeoutException($"Waited {guardSeconds} s for {what}. Outputs other than audio:\n{seen}\nAudio frames: {Outputs.OfType<HeardAudio>().Count()}");
     }
 
-    /// <summary>Sends audio frame by frame, as fast as the session takes it.</summary>
-    public async Task SendAsync(byte[] pcm16, int rate, int channels, int frameMs = 20)
+    /// <summary>
+    /// Sends audio frame by frame, as fast as the session takes it; <paramref name="asAMicrophone"/>: a frame per frame's
+    /// duration (or slower, on a busy machine), as a microphone sends it.
+    /// </summary>
+    public async Task SendAsync(byte[] pcm16, int rate, int channels, int frameMs = 20, bool asAMicrophone = false)
     {
         foreach (var frame in V2V.Testing.Speech.Frames(pcm16, rate, channels, frameMs))
         {
             await Session.SendAudioAsync(frame, rate, channels, TestContext.Current.CancellationToken);
+            if (asAMicrophone)
+            {
+                await Task.Delay(frameMs, TestContext.Current.CancellationToken);
+            }
         }
     }
 
