@@ -73,8 +73,9 @@ public sealed class VoiceSession : IAsyncDisposable
         var continuation = new AnswerContinuation(context, link, _inbox, responses);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
-        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation);
-        _input = new InputStage(context, link, _inbox, _conversation, _dump);
+        var uncommitted = new UncommittedInput();
+        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation, uncommitted);
+        _input = new InputStage(context, link, _inbox, _conversation, uncommitted, _dump);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
@@ -154,7 +155,9 @@ public sealed class VoiceSession : IAsyncDisposable
 
     /// <summary>
     /// Ends the user's turn (manual turns): commits the input and asks for a response; while the connection is down, on the
-    /// next one, which is sent the turn's audio. False when too little audio was sent to commit.
+    /// next one, which is sent the turn's audio. False when too little audio is uncommitted: under 100 ms since the last
+    /// commit, or audio that went with the commit of the turn before it (a turn ended while disconnected is committed once
+    /// the next connection is live, with all the user said meanwhile).
     /// </summary>
     public async ValueTask<bool> EndTurnAsync(CancellationToken cancellationToken = default)
     {
@@ -202,11 +205,7 @@ public sealed class VoiceSession : IAsyncDisposable
     public Task UserJoinedAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(_conversation.GreetAsync, cancellationToken);
 
     /// <summary>The user left: any answer is interrupted and the input buffer cleared; the next user is greeted again.</summary>
-    public Task UserLeftAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(async ct =>
-    {
-        await _conversation.ForgetUserAsync(ct).ConfigureAwait(false);
-        _input.InputCleared();
-    }, cancellationToken);
+    public Task UserLeftAsync(CancellationToken cancellationToken = default) => _inbox.PostAndWaitAsync(_conversation.ForgetUserAsync, cancellationToken);
 
     /// <summary>Stops: cancels in-flight work and closes the connection cleanly.</summary>
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Diagnostics;
+using V2V.Voice.Input;
 using V2V.Voice.Session;
 using V2V.Voice.Tools;
 using V2V.Voice.Turns;
@@ -22,7 +23,8 @@ internal sealed class ConversationFlow(
     ToolCoordinator tools,
     BargeIn bargeIn,
     FirstAudioTimer firstAudio,
-    AnswerContinuation continuation)
+    AnswerContinuation continuation,
+    UncommittedInput uncommitted)
 {
     private const string ReanchorText =
         "The connection to the conversation was re-established. The messages above are the conversation so far; " +
@@ -59,6 +61,7 @@ internal sealed class ConversationFlow(
         _commitOwed = false;
         await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
         await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
+        uncommitted.Cleared(); // a next turn under 100 ms is not committed (the service would refuse it)
         _greeted = false;
     }
 
@@ -159,7 +162,11 @@ internal sealed class ConversationFlow(
             return;
         }
         _commitOwed = false;
-        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        if (!uncommitted.TryCommit(client, ct, out var sent))
+        {
+            return; // committed already, with the turn before it (or the user left and the input was cleared)
+        }
+        await sent.ConfigureAwait(false);
         link.Connection.Slot.Committed();
         // Timed from now: the wait for a connection is not the model's.
         await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);

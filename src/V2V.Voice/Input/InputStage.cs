@@ -20,9 +20,6 @@ namespace V2V.Voice.Input;
 /// </summary>
 internal sealed class InputStage : IDisposable
 {
-    // The server refuses to commit less than 100 ms of audio (at 24 kHz).
-    private const int MinCommitSamples = 2400;
-
     private readonly SessionContext _context;
     private readonly ServerLink _link;
     private readonly SessionInbox _inbox;
@@ -30,15 +27,16 @@ internal sealed class InputStage : IDisposable
     private readonly AudioDump? _dump;
     private readonly InputAudioPath _path;
     private readonly Action<ReadOnlyMemory<short>> _sendChunk;
+    private readonly UncommittedInput _uncommitted;
 
     // Sends of appends that could not complete at once (the socket queue was full); awaited before the producer returns.
     private readonly List<Task> _pendingSends = [];
-    private long _samplesSinceCommit;
     private int _producing;
 
-    public InputStage(SessionContext context, ServerLink link, SessionInbox inbox, ConversationFlow conversation, AudioDump? dump)
+    public InputStage(SessionContext context, ServerLink link, SessionInbox inbox, ConversationFlow conversation, UncommittedInput uncommitted, AudioDump? dump)
     {
         _context = context;
+        _uncommitted = uncommitted;
         _link = link;
         _inbox = inbox;
         _conversation = conversation;
@@ -142,16 +140,11 @@ internal sealed class InputStage : IDisposable
         }
     }
 
-    /// <summary>
-    /// The service's input buffer was cleared (the user left; on the actor, beside the producer): what was sent since the
-    /// last commit is not there to commit, so a next turn of under 100 ms is not committed (the service would refuse it).
-    /// </summary>
-    public void InputCleared() => Interlocked.Exchange(ref _samplesSinceCommit, 0);
-
     public void Dispose() => _path.Dispose();
 
     /// <summary>
-    /// Commits what was sent, and asks for a response (on the actor). False when too little was sent to commit. With no
+    /// Commits what was sent, and asks for a response (on the actor). False when too little is uncommitted: a turn too
+    /// short, or one whose audio went with the commit of a turn before it, made when the connection came back. With no
     /// connection, the new one is sent the open turn (all since the last commit) before it goes live, and the session's
     /// work waits for that: the commit, queued now, goes to it then.
     /// </summary>
@@ -159,19 +152,22 @@ internal sealed class InputStage : IDisposable
     {
         _path.FlushPartial(_sendChunk);
         await DrainPendingSendsAsync().ConfigureAwait(false);
-        if (Interlocked.Read(ref _samplesSinceCommit) < MinCommitSamples)
-        {
-            return false;
-        }
-        Interlocked.Exchange(ref _samplesSinceCommit, 0);
         var client = _link.Live;
         if (client is null || !client.IsOpen)
         {
+            if (!_uncommitted.EnoughToCommit)
+            {
+                return false;
+            }
             await _inbox.PostAsync(_conversation.CommitTurnWhenLiveAsync, "turn ended while disconnected").ConfigureAwait(false);
             return true;
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
-        await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+        if (!_uncommitted.TryCommit(client, ct, out var sent))
+        {
+            return false;
+        }
+        await sent.ConfigureAwait(false);
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;
@@ -181,13 +177,13 @@ internal sealed class InputStage : IDisposable
     private void SendChunk(ReadOnlyMemory<short> chunk)
     {
         _dump?.WriteInput(chunk.Span);
-        Interlocked.Add(ref _samplesSinceCommit, chunk.Length);
         var slot = _link.Connection.Slot;
         var client = slot.Client;
         if (client is null || !client.IsOpen)
         {
             if (slot.TryBuffer(chunk.Span))
             {
+                _uncommitted.Kept(chunk.Length);
                 return;
             }
             client = slot.Client!;
@@ -195,7 +191,7 @@ internal sealed class InputStage : IDisposable
         try
         {
             // The bytes are copied into a pooled message before this returns, so the chunk can be reused.
-            var send = client.SendAudioAsync(chunk.Span, _context.Lifetime);
+            var send = _uncommitted.Append(client, chunk.Span, _context.Lifetime);
             slot.CountSent(chunk.Span);
             if (!send.IsCompletedSuccessfully)
             {
@@ -204,7 +200,10 @@ internal sealed class InputStage : IDisposable
         }
         catch (RealtimeException)
         {
-            slot.TryBuffer(chunk.Span);
+            if (slot.TryBuffer(chunk.Span))
+            {
+                _uncommitted.Kept(chunk.Length);
+            }
         }
     }
 

@@ -53,6 +53,41 @@ public sealed class TurnEndedWhileDisconnectedTests
     }
 
     [Fact]
+    public async Task ASecondTurn_SpokenWhileTheFirstWaitedForTheConnection_GoesWithItsCommit_AndIsNotCommittedAgainEmpty()
+    {
+        // A push-to-talk host ends one turn while the connection is down, and the user goes on speaking. The new connection
+        // is sent all of it, and the first turn's commit there takes all of it: the second turn's end finds nothing left to
+        // commit. Committing then would be refused by the service (input_audio_buffer_commit_empty), as chaos found with
+        // the local VAD (a turn ending just after the connection came back).
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.TurnMode = TurnMode.Manual;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        });
+        var faults = await DropTheConnectionAsync(harness);
+        var first = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
+        var second = Speech.Pcm16("And what about tomorrow?", 16000, 1);
+        await harness.SendAsync(first, 16000, 1);
+        Assert.True(await harness.Session.EndTurnAsync(ct)); // taken: committed on the next connection
+        await harness.SendAsync(second, 16000, 1);
+
+        faults.RefuseHandshakeStatusCode = null;
+        await harness.WaitForSentAsync("input_audio_buffer.commit", sent => sent.Count >= 1, "the first turn's commit on the new connection");
+        Assert.False(await harness.Session.EndTurnAsync(ct)); // its audio went with that commit: nothing left to commit
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.Text.Contains("I heard", StringComparison.Ordinal)),
+            "the new connection's answer");
+        Assert.Single(harness.Sent("input_audio_buffer.commit"));
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+        // The answer heard both turns: the first and the second, committed as one.
+        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)), @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(heardSeconds, (Speech.Say("What is the weather like in Paris today?").Duration + Speech.Say("And what about tomorrow?").Duration).TotalSeconds * 0.9, 30);
+    }
+
+    [Fact]
     public async Task AQuestionTypedWhileDisconnected_IsAnsweredOnTheNewConnection()
     {
         // The question comes while every attempt to connect again is refused: the new connection answers it, once.

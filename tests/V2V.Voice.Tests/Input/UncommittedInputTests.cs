@@ -1,0 +1,61 @@
+using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Voice.Input;
+using V2V.Voice.Tests.Support;
+
+namespace V2V.Voice.Tests.Input;
+
+/// <summary>
+/// The service refuses to commit under 100 ms of audio (<c>input_audio_buffer_commit_empty</c>): a commit is sent only
+/// when that much was sent, or kept for the next connection, since the last one; and a commit takes all of it.
+/// </summary>
+public sealed class UncommittedInputTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task UnderAHundredMs_IsNotCommitted_AHundredIs_AndTheCommitTakesItAll()
+    {
+        var input = new UncommittedInput();
+        var connection = new RecordingConnection();
+        await input.Append(connection, new short[UncommittedInput.MinCommitSamples - 1], None);
+
+        Assert.False(input.EnoughToCommit);
+        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.Empty(connection.Sent);
+
+        await input.Append(connection, new short[1], None);
+        Assert.True(input.TryCommit(connection, None, out var sent));
+        await sent;
+        Assert.IsType<InputAudioBufferCommitEvent>(Assert.Single(connection.Sent));
+
+        // Nothing since: a second turn end finds nothing to commit.
+        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.Single(connection.Sent);
+    }
+
+    [Fact]
+    public async Task AudioKeptForTheNextConnection_CountsAsUncommitted()
+    {
+        var input = new UncommittedInput();
+        input.Kept(UncommittedInput.MinCommitSamples);
+
+        Assert.True(input.EnoughToCommit);
+        var connection = new RecordingConnection();
+        Assert.True(input.TryCommit(connection, None, out var sent));
+        await sent;
+        Assert.False(input.EnoughToCommit);
+    }
+
+    [Fact]
+    public async Task ClearedInput_HasNothingToCommit()
+    {
+        var input = new UncommittedInput();
+        var connection = new RecordingConnection();
+        await input.Append(connection, new short[UncommittedInput.MinCommitSamples * 2], None);
+
+        input.Cleared();
+
+        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.Empty(connection.Sent);
+    }
+}
