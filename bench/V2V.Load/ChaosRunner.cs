@@ -177,6 +177,10 @@ internal static class ChaosRunner
         {
             Console.WriteLine("error events on the wire: " + string.Join(", ", errorCodes.GroupBy(c => c).Select(g => $"{g.Key} x{g.Count()}")));
         }
+        if (!stats.ErrorCodes.IsEmpty)
+        {
+            Console.WriteLine("errors told the reader: " + string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key} x{e.Value}")));
+        }
         Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire | cut by the user while playing on after their connection ended (nothing to truncate) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} | {cutPlayingOn} |");

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using V2V.Audio;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol;
+using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.ServerEvents;
 using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
@@ -165,8 +166,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
                 if (openTurn is not null)
                 {
                     turnBefore = openTurn.Save();
-                    replayed = openTurn.Restart();
-                    await SendAsync(client, replayed.Audio, ct).ConfigureAwait(false);
+                    replayed = await SendTurnAsync(client, openTurn.Restart(), ct).ConfigureAwait(false);
                 }
             }
             while (true)
@@ -220,16 +220,33 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         }
     }
 
-    /// <summary>Sends a replayed turn in pieces, each counted (and kept again: the turn is open on the new connection too).</summary>
-    private async Task SendAsync(IRealtimeConnection client, short[] audio, CancellationToken ct)
+    /// <summary>
+    /// Sends the replayed turn: a part the old connection had committed (turns ended on this side whose answer was not
+    /// heard) is committed again after it, as it was there, so that the user's later words stay a turn of their own.
+    /// </summary>
+    private async Task<ReplayedTurn> SendTurnAsync(IRealtimeConnection client, ReplayedTurn replayed, CancellationToken ct)
+    {
+        var committed = replayed.CommittedSamples >= UncommittedInput.MinCommitSamples ? replayed.CommittedSamples : 0;
+        await SendAsync(client, replayed.Audio.AsMemory(0, committed), ct).ConfigureAwait(false);
+        if (committed > 0)
+        {
+            await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
+            Committed();
+        }
+        await SendAsync(client, replayed.Audio.AsMemory(committed), ct).ConfigureAwait(false);
+        return replayed with { CommittedSamples = committed };
+    }
+
+    /// <summary>Sends replayed audio in pieces, each counted (and kept again: the turn is open on the new connection too).</summary>
+    private async Task SendAsync(IRealtimeConnection client, ReadOnlyMemory<short> audio, CancellationToken ct)
     {
         var piece = sampleRate * ReplayPieceMs / 1000;
         for (var at = 0; at < audio.Length; at += piece)
         {
             var length = Math.Min(piece, audio.Length - at);
             // The samples are copied into the message before this returns.
-            await client.SendAudioAsync(audio.AsSpan(at, length), ct).ConfigureAwait(false);
-            CountSent(audio.AsSpan(at, length));
+            await client.SendAudioAsync(audio.Span.Slice(at, length), ct).ConfigureAwait(false);
+            CountSent(audio.Span.Slice(at, length));
         }
     }
 }

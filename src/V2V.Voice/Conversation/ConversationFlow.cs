@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.ClientEvents;
 using V2V.Realtime.Protocol.Models;
@@ -33,6 +34,7 @@ internal sealed class ConversationFlow(
     private bool _greetingPending;
     private bool _greeted;
     private bool _commitOwed; // a turn ended on this side while there was no connection
+    private bool _answerOwed; // a turn ended on this side, committed again on a new connection: to be answered there
 
     /// <summary>Speaks the greeting once per user; deferred while not connected.</summary>
     public async ValueTask GreetAsync(CancellationToken ct)
@@ -59,6 +61,7 @@ internal sealed class ConversationFlow(
     {
         turns.OnUserTurnDropped(); // what they were saying is cleared with the input: no answer to it will come
         _commitOwed = false;
+        _answerOwed = false;
         await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
         await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
         uncommitted.Cleared(); // a next turn under 100 ms is not committed (the service would refuse it)
@@ -97,6 +100,7 @@ internal sealed class ConversationFlow(
     /// <summary>After a turn ended on this side (manual or local VAD): the model is asked to answer.</summary>
     public async ValueTask AnswerTurnAsync(long endOfSpeech, CancellationToken ct)
     {
+        _answerOwed = false; // the response asked for answers all the input committed
         responses.ConversationGrew(); // the turn's audio, committed
         firstAudio.TurnEnded(endOfSpeech);
         if (turns.ActiveResponseId is not null)
@@ -123,8 +127,16 @@ internal sealed class ConversationFlow(
         return items;
     }
 
-    /// <summary>A new connection went live: the old one's transcriptions still owed will not come.</summary>
-    public void NewConnectionLive() => history.ForgetPlacesForUser();
+    /// <summary>
+    /// A new connection went live: the old one's transcriptions still owed will not come. <paramref name="turnCommittedAgain"/>:
+    /// it was sent a turn ended on this side that the old one had committed and not answered in the user's hearing, and
+    /// committed it: it is asked to answer it once the session's work resumes.
+    /// </summary>
+    public void NewConnectionLive(bool turnCommittedAgain)
+    {
+        history.ForgetPlacesForUser();
+        _answerOwed |= turnCommittedAgain;
+    }
 
     /// <summary>
     /// After a reconnect or renewal, on the actor: a greeting asked for while disconnected is spoken, a response asked
@@ -147,6 +159,11 @@ internal sealed class ConversationFlow(
         {
             await CommitTurnWhenLiveAsync(ct).ConfigureAwait(false);
         }
+        if (_answerOwed && link.IsOpen)
+        {
+            context.Logger.LogInformation("The user's turn, committed on the connection that ended before its answer was heard, was committed again: it is answered");
+            await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -162,11 +179,20 @@ internal sealed class ConversationFlow(
             return;
         }
         _commitOwed = false;
-        if (!uncommitted.TryCommit(client, ct, out var sent))
+        try
         {
-            return; // committed already, with the turn before it (or the user left and the input was cleared)
+            if (!await uncommitted.CommitAsync(client, ct).ConfigureAwait(false))
+            {
+                return; // committed already, with the turn before it (or the user left and the input was cleared)
+            }
         }
-        await sent.ConfigureAwait(false);
+        catch (RealtimeException)
+        {
+            // The connection broke under the commit: the next one is sent the turn again, and commits it.
+            context.Logger.LogDebug("The connection ended as the user's turn was committed: it is committed on the next one");
+            _commitOwed = true;
+            return;
+        }
         link.Connection.Slot.Committed();
         // Timed from now: the wait for a connection is not the model's.
         await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);

@@ -163,11 +163,19 @@ internal sealed class InputStage : IDisposable
             return true;
         }
         var endOfSpeech = Stopwatch.GetTimestamp();
-        if (!_uncommitted.TryCommit(client, ct, out var sent))
+        try
         {
-            return false;
+            if (!await _uncommitted.CommitAsync(client, ct).ConfigureAwait(false))
+            {
+                return false;
+            }
         }
-        await sent.ConfigureAwait(false);
+        catch (RealtimeException)
+        {
+            // The connection broke under the commit: as for a turn ended while disconnected, the next one commits it.
+            await _inbox.PostAsync(_conversation.CommitTurnWhenLiveAsync, "turn ended as the connection broke").ConfigureAwait(false);
+            return true;
+        }
         _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;

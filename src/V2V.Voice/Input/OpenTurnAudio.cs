@@ -24,7 +24,10 @@ namespace V2V.Voice.Input;
 /// after the speech began, and its <c>audio_start_ms</c> points back that far. With turns ended on this side the open
 /// turn is what was sent since the last commit (<see cref="CommittedHere"/>): all of it with manual turns (a push-to-talk
 /// host sends only the user's turns), from the local detector's speech start on with local VAD
-/// (<see cref="SpeechStartedHere"/>): the audio streams on between turns, and its silence is no turn of the user's.
+/// (<see cref="SpeechStartedHere"/>): the audio streams on between turns, and its silence is no turn of the user's. A
+/// turn committed here is kept, as the service's are, until some of its answer is heard (an answer counts once the
+/// service acknowledged the commit before it, <see cref="ServiceCommitted"/>); a new connection is then sent it, and
+/// told how much of it was committed (<see cref="ReplayedTurn.CommittedSamples"/>), so that it commits it there again.
 /// </para>
 /// <para>
 /// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
@@ -70,7 +73,12 @@ internal sealed class OpenTurnAudio : IDisposable
     // Local VAD: the detector heard speech begin and not yet end. A commit then (the host's, or one made for a turn
     // ended while disconnected) leaves the speech going on as the next turn.
     private bool _inLocalSpeech;
+    // Commits the service acknowledged on this connection (input_audio_buffer.committed, in order); with turns ended
+    // here, also the commits this side sent, and where the last one ended: a turn is numbered by its commit, and an
+    // answer seen once the service acknowledged that commit answers it.
     private long _commits;
+    private long _commitsSent;
+    private long _lastCommitEnd;
     private (string ResponseId, long From)? _unheard;
     private bool _askedAgain;
 
@@ -178,16 +186,19 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>The service committed its input buffer (server turn detection; the reader): the turn in it awaits its answer.</summary>
+    /// <summary>
+    /// The service committed its input buffer (the reader): with its turn detection, the turn in it awaits its answer;
+    /// with turns ended here, a commit of this side's is acknowledged, and answers seen from now on answer its turn.
+    /// </summary>
     public void ServiceCommitted()
     {
-        if (!_serverDetectsTurns)
-        {
-            return;
-        }
         lock (_gate)
         {
             _commits++;
+            if (!_serverDetectsTurns)
+            {
+                return;
+            }
             if (_speechFrom is not { } from)
             {
                 return; // nothing heard begin since the last commit: no turn to keep
@@ -202,15 +213,11 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>
-    /// The reader saw <c>response.created</c> (server turn detection): once the session takes it (<see cref="Answered"/>),
-    /// it answers the turns committed before it.
+    /// The reader saw <c>response.created</c>: once the session takes it (<see cref="Answered"/>), it answers the turns
+    /// committed before it.
     /// </summary>
     public void ResponseSeen(string responseId)
     {
-        if (!_serverDetectsTurns)
-        {
-            return;
-        }
         lock (_gate)
         {
             _seenAnswers.Add((responseId, _commits));
@@ -222,15 +229,11 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>
-    /// The session took the response <paramref name="responseId"/> (server turn detection): the turns committed before it
-    /// are answered, and kept until some of the answer is heard (<see cref="Heard"/>).
+    /// The session took the response <paramref name="responseId"/>: the turns committed before it are answered, and kept
+    /// until some of the answer is heard (<see cref="Heard"/>).
     /// </summary>
     public void Answered(string responseId)
     {
-        if (!_serverDetectsTurns)
-        {
-            return; // turns ended here stay open until a commit: an answer to something else does not take them
-        }
         lock (_gate)
         {
             var index = _seenAnswers.FindIndex(a => a.ResponseId == responseId);
@@ -285,7 +288,10 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>This side committed the input (manual turns, local VAD): the next turn begins after it.</summary>
+    /// <summary>
+    /// This side sent a commit (manual turns, local VAD): the turn sent since the last one awaits its answer, kept until
+    /// some of that is heard (a connection lost first is sent it again, and commits it there); the next turn begins after it.
+    /// </summary>
     public void CommittedHere()
     {
         if (_serverDetectsTurns)
@@ -294,6 +300,16 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
+            _commitsSent++;
+            if (_speechFrom is { } from && from < _end)
+            {
+                _committed.Add((_commitsSent, from));
+                if (_committed.Count > MaxPending)
+                {
+                    _committed.RemoveAt(1); // the oldest turn now reaches through the next one
+                }
+            }
+            _lastCommitEnd = _end;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
             _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _end;
             Trim();
@@ -310,22 +326,30 @@ internal sealed class OpenTurnAudio : IDisposable
         {
             var audio = Array.Empty<short>();
             double missingMs = 0;
+            long committed = 0;
             var from = TurnStart;
             var open = from is not null;
             if (from is { } turnFrom)
             {
-                audio = Copy(Math.Max(turnFrom, _start), _end);
+                var replayFrom = Math.Max(turnFrom, _start);
+                audio = Copy(replayFrom, _end);
                 missingMs = Math.Max(0, _start - turnFrom) * 1000.0 / _sampleRate;
+                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0))
+                {
+                    // Turns ended here were committed up to the last commit: the new connection commits that much again.
+                    committed = Math.Clamp(_lastCommitEnd - replayFrom, 0, audio.Length);
+                }
             }
             ReturnBlocks();
             _blocksStart = _start = _end = 0;
             // On the new connection the replayed audio is one turn in its input buffer, neither committed nor answered.
             _committed.Clear();
             _seenAnswers.Clear();
+            _commits = _commitsSent = _lastCommitEnd = 0;
             _unheard = null;
             _askedAgain = false;
             _speechFrom = open ? 0 : null;
-            return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs);
+            return new ReplayedTurn(audio, audio.Length * 1000.0 / _sampleRate, missingMs) { CommittedSamples = (int)committed };
         }
     }
 
@@ -337,7 +361,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
+            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, _commitsSent, _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
         }
     }
 
@@ -351,6 +375,8 @@ internal sealed class OpenTurnAudio : IDisposable
             Keep(saved.Audio);
             _speechFrom = saved.SpeechFrom;
             _commits = saved.Commits;
+            _commitsSent = saved.CommitsSent;
+            _lastCommitEnd = saved.LastCommitEnd;
             _committed.Clear();
             _committed.AddRange(saved.Committed);
             _seenAnswers.Clear();
@@ -450,6 +476,8 @@ internal sealed class OpenTurnAudio : IDisposable
         long Start,
         long? SpeechFrom,
         long Commits,
+        long CommitsSent,
+        long LastCommitEnd,
         (long Commit, long From)[] Committed,
         (string ResponseId, long Commits)[] SeenAnswers,
         (string ResponseId, long From)? Unheard,

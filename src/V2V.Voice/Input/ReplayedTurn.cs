@@ -13,6 +13,12 @@ internal readonly record struct ReplayedTurn(short[] Audio, double ReplayedMs, d
     /// </summary>
     public double KeptLoudMs { get; init; }
 
+    /// <summary>
+    /// Samples at the start of <see cref="Audio"/> that the old connection had committed (turns ended on this side whose
+    /// answer was not heard): the new connection is sent them, then a commit, then the rest. 0 when none.
+    /// </summary>
+    public int CommittedSamples { get; init; }
+
     /// <summary>Nothing sent again: no turn was open, or the connection is not new.</summary>
     public static ReplayedTurn None { get; } = new([], 0, 0);
 }

@@ -55,22 +55,37 @@ internal sealed class UncommittedInput
     }
 
     /// <summary>
-    /// Sends a commit on <paramref name="client"/> when enough is uncommitted (<paramref name="sent"/>: its send); false,
-    /// nothing sent, when not (a turn too short, or one whose audio went with a commit already).
+    /// Commits on <paramref name="client"/> when enough is uncommitted; false, nothing sent, when not (a turn too short,
+    /// or one whose audio went with a commit already). A commit the connection could not send (it broke: a
+    /// <see cref="RealtimeException"/>) leaves its audio uncommitted, for the next connection, which is sent it again.
     /// </summary>
-    public bool TryCommit(IRealtimeConnection client, CancellationToken ct, out ValueTask sent)
+    public async ValueTask<bool> CommitAsync(IRealtimeConnection client, CancellationToken ct)
     {
+        ValueTask sent;
+        long taken;
         lock (_gate)
         {
             if (_samples < MinCommitSamples)
             {
-                sent = ValueTask.CompletedTask;
                 return false;
             }
             sent = client.SendAsync(new InputAudioBufferCommitEvent(), ct);
+            taken = _samples;
             _samples = 0;
-            return true;
         }
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch (RealtimeException)
+        {
+            lock (_gate)
+            {
+                _samples += taken;
+            }
+            throw;
+        }
+        return true;
     }
 
     /// <summary>The service's input buffer was cleared (the user left): nothing sent before is there to commit.</summary>

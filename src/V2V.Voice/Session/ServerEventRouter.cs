@@ -81,7 +81,7 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
-            case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null && !toldSpeech.WordsToldBefore(committed.ItemId):
+            case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null && !toldSpeech.CommittedToldBefore(committed.ItemId):
                 if (turns.OnUserAudioCommitted(committed.ItemId) is { } givenUp)
                 {
                     await WordsNotComingAsync(givenUp, ct).ConfigureAwait(false); // no longer awaited: over the bound

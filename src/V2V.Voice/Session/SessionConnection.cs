@@ -54,9 +54,9 @@ internal sealed class SessionConnection(
     {
         _transcriptsNotComing = turns.OnNewConnection();
         transcript.NewConnectionLive();
-        conversation.NewConnectionLive();
+        conversation.NewConnectionLive(turnCommittedAgain: replayed.CommittedSamples > 0);
         tools.NewConnectionLive();
-        toldSpeech.NewConnection(replayed.ReplayedMs);
+        toldSpeech.NewConnection(replayed.ReplayedMs, committedAgain: replayed.CommittedSamples > 0);
         // The user's words went to it (their unanswered turn, or speech while there was no connection): it answers them,
         // and what the old connection was answering is not asked of it.
         var userSpoke = replayed.ReplayedMs > 0 || replayed.KeptLoudMs > 0;

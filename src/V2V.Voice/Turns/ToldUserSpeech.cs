@@ -21,6 +21,10 @@ internal sealed class ToldUserSpeech
     private bool _transcribedBeforeTheSwitch;
     private string? _reheardItem;
 
+    // Turns ended on this side: the new connection's first commit is the replayed turn, committed again (there is no
+    // speech stopped to tell it by).
+    private bool _awaitingCommitAgain;
+
     private enum Told
     {
         Nothing,
@@ -28,12 +32,17 @@ internal sealed class ToldUserSpeech
         Stopped,
     }
 
-    /// <summary>A new connection was sent <paramref name="replayedMs"/> of the user's turn again (0: none) ahead of live audio.</summary>
-    public void NewConnection(double replayedMs)
+    /// <summary>
+    /// A new connection was sent <paramref name="replayedMs"/> of the user's turn again (0: none) ahead of live audio;
+    /// <paramref name="committedAgain"/>: a turn ended on this side, which the old connection had committed, was committed
+    /// there again (its first commit).
+    /// </summary>
+    public void NewConnection(double replayedMs, bool committedAgain = false)
     {
         _replayedMs = replayedMs;
         _toldBeforeTheSwitch = replayedMs > 0 ? _told : Told.Nothing;
-        _transcribedBeforeTheSwitch = _toldBeforeTheSwitch == Told.Stopped && _lastTurnTranscribed;
+        _transcribedBeforeTheSwitch = committedAgain ? _lastTurnTranscribed : _toldBeforeTheSwitch == Told.Stopped && _lastTurnTranscribed;
+        _awaitingCommitAgain = committedAgain;
         _reheardItem = null;
     }
 
@@ -66,10 +75,25 @@ internal sealed class ToldUserSpeech
     }
 
     /// <summary>
-    /// Whether the audio item <paramref name="itemId"/> is the replayed turn, heard again by a new connection, whose words
-    /// the old connection told already: its transcription will not be told, so it is not awaited.
+    /// The service committed the user's audio item <paramref name="itemId"/>: true when it is the replayed turn, heard
+    /// again by a new connection, whose words the old connection told already (its transcription will not be told, so
+    /// it is not awaited).
     /// </summary>
-    public bool WordsToldBefore(string itemId) => itemId == _reheardItem && _transcribedBeforeTheSwitch;
+    public bool CommittedToldBefore(string itemId)
+    {
+        if (_awaitingCommitAgain)
+        {
+            _awaitingCommitAgain = false;
+            _reheardItem = itemId;
+        }
+        else if (itemId != _reheardItem)
+        {
+            // A turn ended on this side has no speech stopped: its item is known from its commit.
+            _lastTurnItem = itemId;
+            _lastTurnTranscribed = false;
+        }
+        return itemId == _reheardItem && _transcribedBeforeTheSwitch;
+    }
 
     /// <summary>The transcription of the user's audio item <paramref name="itemId"/> came (or failed): true when it is to be told.</summary>
     public bool Transcribed(string? itemId)

@@ -280,23 +280,66 @@ public sealed class OpenTurnAudioTests
     }
 
     [Fact]
-    public void ManualTurns_ReplayWhatWasSentSinceTheLastCommit_WhateverTheServiceAnswers()
+    public void ManualTurns_OnceTheAnswerToACommitIsHeard_ReplayWhatWasSentSince()
     {
         using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
         Append(turn, 0, 2000);
         turn.CommittedHere();
+        turn.ServiceCommitted();
         Append(turn, 2000, 3500);
         Answer(turn, "resp_1"); // the answer to the committed turn: the audio since is the next turn
+        turn.Heard("resp_1");
         turn.SpeechStarted(0); // no server detection here: ignored
 
         var replayed = turn.Restart();
 
         Assert.Equal(2000, replayed.Audio[0]);
         Assert.Equal(1500, replayed.ReplayedMs);
+        Assert.Equal(0, replayed.CommittedSamples); // none of it was committed
         Assert.True(turn.TurnOpen);
-        turn.Append(replayed.Audio);
+    }
+
+    [Fact]
+    public void ManualTurns_ACommittedTurnWhoseAnswerWasNotHeard_IsReplayed_AndSaidCommitted_AndStaysOpenWhenCommittedAgain()
+    {
+        // The old connection's input buffer and items are lost with it: the new one is sent the turn, commits it there
+        // (the part committed before, so the user's later words stay a turn of their own), and answers it.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        Append(turn, 0, 2000);
         turn.CommittedHere();
-        Assert.Empty(turn.Restart().Audio);
+        turn.ServiceCommitted();
+        Append(turn, 2000, 3500);
+        Answer(turn, "resp_1"); // cut before a word of it was heard
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(0, replayed.Audio[0]);
+        Assert.Equal(3500, replayed.ReplayedMs);
+        Assert.Equal(2000, replayed.CommittedSamples);
+
+        // Sent again, and committed again after its committed part: open until the new connection's answer is heard.
+        turn.Append(replayed.Audio.AsSpan(0, 2000));
+        turn.CommittedHere();
+        turn.Append(replayed.Audio.AsSpan(2000));
+        var again = turn.Restart();
+        Assert.Equal(3500, again.ReplayedMs);
+        Assert.Equal(2000, again.CommittedSamples);
+    }
+
+    [Fact]
+    public void TurnsEndedHere_AnAnswerSeenBeforeTheServiceAcknowledgedTheCommit_DoesNotAnswerTheTurn()
+    {
+        // A tool round's answer, asked for before the user's turn ended, is created between the commit and its
+        // acknowledgement: heard, it answers nothing of the user's turn.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        Append(turn, 0, 2000);
+        turn.CommittedHere();
+        Answer(turn, "resp_tool");
+        turn.Heard("resp_tool");
+        turn.ServiceCommitted();
+
+        Assert.True(turn.TurnOpen);
+        Assert.Equal(2000, turn.Restart().CommittedSamples);
     }
 
     [Fact]
@@ -323,6 +366,10 @@ public sealed class OpenTurnAudioTests
         turn.Append(replayed.Audio);
         turn.SpeechEndedHere(turnKept: true);
         turn.CommittedHere();
+        Assert.True(turn.TurnOpen); // until its answer is heard
+        turn.ServiceCommitted();
+        Answer(turn, "resp_1");
+        turn.Heard("resp_1");
         Assert.False(turn.TurnOpen);
     }
 
@@ -336,7 +383,10 @@ public sealed class OpenTurnAudioTests
         turn.SpeechStartedHere(msBack: 400);
         Append(turn, 1000, 2000);
         turn.CommittedHere();
+        turn.ServiceCommitted();
         Append(turn, 2000, 3500);
+        Answer(turn, "resp_1");
+        turn.Heard("resp_1");
 
         var replayed = turn.Restart();
 

@@ -20,16 +20,15 @@ public sealed class UncommittedInputTests
         await input.Append(connection, new short[UncommittedInput.MinCommitSamples - 1], None);
 
         Assert.False(input.EnoughToCommit);
-        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.False(await input.CommitAsync(connection, None));
         Assert.Empty(connection.Sent);
 
         await input.Append(connection, new short[1], None);
-        Assert.True(input.TryCommit(connection, None, out var sent));
-        await sent;
+        Assert.True(await input.CommitAsync(connection, None));
         Assert.IsType<InputAudioBufferCommitEvent>(Assert.Single(connection.Sent));
 
         // Nothing since: a second turn end finds nothing to commit.
-        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.False(await input.CommitAsync(connection, None));
         Assert.Single(connection.Sent);
     }
 
@@ -41,8 +40,7 @@ public sealed class UncommittedInputTests
 
         Assert.True(input.EnoughToCommit);
         var connection = new RecordingConnection();
-        Assert.True(input.TryCommit(connection, None, out var sent));
-        await sent;
+        Assert.True(await input.CommitAsync(connection, None));
         Assert.False(input.EnoughToCommit);
     }
 
@@ -55,7 +53,22 @@ public sealed class UncommittedInputTests
 
         input.Cleared();
 
-        Assert.False(input.TryCommit(connection, None, out _));
+        Assert.False(await input.CommitAsync(connection, None));
         Assert.Empty(connection.Sent);
+    }
+
+    [Fact]
+    public async Task ACommitTheConnectionBrokeUnder_LeavesItsAudioUncommitted_ForTheNextConnection()
+    {
+        var input = new UncommittedInput();
+        var broken = new RecordingConnection { BreaksUnderEvents = true };
+        await input.Append(broken, new short[UncommittedInput.MinCommitSamples], None);
+
+        await Assert.ThrowsAsync<V2V.Realtime.Client.RealtimeConnectionLostException>(async () => await input.CommitAsync(broken, None));
+
+        Assert.True(input.EnoughToCommit);
+        var next = new RecordingConnection();
+        Assert.True(await input.CommitAsync(next, None));
+        Assert.IsType<InputAudioBufferCommitEvent>(Assert.Single(next.Sent));
     }
 }

@@ -52,6 +52,49 @@ public sealed class TurnEndedWhileDisconnectedTests
         Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
     }
 
+    [Theory]
+    [InlineData(TurnMode.Manual)]
+    [InlineData(TurnMode.LocalVad)]
+    public async Task ATurnCommitted_WhoseConnectionIsLostBeforeItsAnswer_IsSentAgain_AndAnsweredOnTheNextConnection(TurnMode turnMode)
+    {
+        // The turn ended and was committed on a connection that was lost before a word of its answer came: the new
+        // connection has no such turn (the old one's input buffer and items are gone with it). It is sent the turn again,
+        // commits it and answers it, instead of being asked for an answer to a question it never heard.
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = false;
+            o.TurnMode = turnMode;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        });
+        // Once the connection is configured, the server sends nothing while it is sent audio with no turn detection of
+        // its own: its next event is the commit's, and the connection is closed right after it.
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.updated") >= harness.Sent("session.update").Count, "the connection configured");
+        var faults = harness.Server.Options.Faults;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 0; // read live: closed after the next event sent
+        var question = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
+        await harness.SendAsync(question, 16000, 1);
+        if (turnMode == TurnMode.Manual)
+        {
+            Assert.True(await harness.Session.EndTurnAsync(ct));
+        }
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.created") >= 2, "the next connection");
+        var firstConnection = harness.ReceivedEvents.Skip(1).TakeWhile(e => e != "session.created").ToList();
+        Assert.DoesNotContain("response.created", firstConnection); // lost before its answer began
+
+        var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "an answer on the next connection", guardSeconds: 60);
+        var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
+        Assert.Contains("I heard", answer.Text, StringComparison.Ordinal); // the question's audio, not an answer to nothing
+        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(answer.Text, @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
+        Assert.Equal(2, harness.Sent("input_audio_buffer.commit").Count); // once on each connection
+        Assert.Empty(outputs.OfType<ErrorOutput>());
+    }
+
     [Fact]
     public async Task ASecondTurn_SpokenWhileTheFirstWaitedForTheConnection_GoesWithItsCommit_AndIsNotCommittedAgainEmpty()
     {

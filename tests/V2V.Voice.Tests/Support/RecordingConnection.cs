@@ -38,8 +38,15 @@ internal sealed class RecordingConnection : IRealtimeConnection
     /// <summary>The events sent other than audio appends, in order.</summary>
     public List<RealtimeClientEvent> Sent { get; } = [];
 
+    /// <summary>When set, events other than appends fail as on a connection that broke under the send (none is kept).</summary>
+    public bool BreaksUnderEvents { get; set; }
+
     public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
+        if (BreaksUnderEvents)
+        {
+            return ValueTask.FromException(new RealtimeConnectionLostException("The test's connection broke under the send."));
+        }
         lock (Sent)
         {
             Sent.Add(clientEvent);

@@ -20,11 +20,39 @@ public sealed class ToldUserSpeechTests
 
         Assert.False(told.SpeechStarted(0));
         Assert.False(told.SpeechStopped(2400, "item_again"));
-        Assert.True(told.WordsToldBefore("item_again")); // so its transcription is not awaited
+        Assert.True(told.CommittedToldBefore("item_again")); // so its transcription is not awaited
         Assert.False(told.Transcribed("item_again"));
         Assert.True(told.SpeechStarted(5000)); // the next turn is new speech
         Assert.True(told.SpeechStopped(6500, "item_next"));
         Assert.True(told.Transcribed("item_next"));
+    }
+
+    [Fact]
+    public void TurnEndedHere_TranscribedBeforeTheSwitch_IsNotToldAgain_WhenTheNewConnectionCommitsItAgain()
+    {
+        // Manual turns and the local VAD: no speech events from the service; the turn is known by its commit.
+        var told = new ToldUserSpeech();
+        Assert.False(told.CommittedToldBefore("item_old"));
+        Assert.True(told.Transcribed("item_old"));
+
+        told.NewConnection(replayedMs: 2400, committedAgain: true);
+
+        Assert.True(told.CommittedToldBefore("item_again")); // its transcription is not awaited
+        Assert.False(told.Transcribed("item_again"));
+        Assert.False(told.CommittedToldBefore("item_next")); // the next turn is new
+        Assert.True(told.Transcribed("item_next"));
+    }
+
+    [Fact]
+    public void TurnEndedHere_NotTranscribedBeforeTheSwitch_ItsTranscriptComesFromTheNewConnection()
+    {
+        var told = new ToldUserSpeech();
+        Assert.False(told.CommittedToldBefore("item_old"));
+
+        told.NewConnection(replayedMs: 2400, committedAgain: true);
+
+        Assert.False(told.CommittedToldBefore("item_again"));
+        Assert.True(told.Transcribed("item_again"));
     }
 
     [Fact]
@@ -38,7 +66,7 @@ public sealed class ToldUserSpeechTests
 
         Assert.False(told.SpeechStarted(0));
         Assert.False(told.SpeechStopped(2400, "item_again"));
-        Assert.False(told.WordsToldBefore("item_again")); // awaited from the new connection
+        Assert.False(told.CommittedToldBefore("item_again")); // awaited from the new connection
         Assert.True(told.Transcribed("item_again")); // the old connection's transcript never came
     }
 
