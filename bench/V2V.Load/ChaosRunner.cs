@@ -22,6 +22,9 @@ internal static class ChaosRunner
     // few handshakes on a busy machine; a hung handshake (ConnectTimeout, 15 s) shows.
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(10);
 
+    // What the local agent says when asked for an answer in a conversation that holds no turn of the user's (EchoAgent).
+    private const string NoQuestionAnswer = "Hello from the local realtime server.";
+
     /// <param name="pace">How the server sends answers: <c>realtime</c>, or <c>service</c> (faster than they are played, as the services do).</param>
     /// <param name="profile">The service the server plays and the client speaks to: <c>openai</c>, <c>azure</c> (GA) or <c>azure-preview</c> (beta).</param>
     /// <param name="dropMeanSeconds">Also drop each connection once at a random moment, after this mean time (0: no timed drops).</param>
@@ -93,7 +96,7 @@ internal static class ChaosRunner
         }
         Console.WriteLine($"turns settled {settle.Elapsed.TotalSeconds:F1} s after the reconnects");
 
-        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0, cutShort = 0, continued = 0, cutUnheard = 0, cutPlayingOn = 0;
+        int drops = 0, recovered = 0, stuck = 0, completed = 0, delivered = 0, cutByUser = 0, answeredAgain = 0, lost = 0, mismatched = 0, cutUnasked = 0, wireErrors = 0, cutShort = 0, continued = 0, cutUnheard = 0, cutPlayingOn = 0, toNothing = 0, continuedWithNoQuestion = 0;
         var errorCodes = new List<string>();
         for (int i = 0; i < sessions; i++)
         {
@@ -118,6 +121,21 @@ internal static class ChaosRunner
                 foreach (var (item, text, at) in w.CompletedNow())
                 {
                     completed++;
+                    if (text.StartsWith(NoQuestionAnswer, StringComparison.Ordinal))
+                    {
+                        if (w.IsContinuation(item))
+                        {
+                            // Asked to go on from an answer cut short, in a conversation that holds no turn of the user's
+                            // (their speech is not in the history without its transcript): the local agent cannot.
+                            continuedWithNoQuestion++;
+                        }
+                        else
+                        {
+                            // Asked for an answer with no turn of the user's in the conversation: their question was lost.
+                            toNothing++;
+                            Console.WriteLine($"session {i}: turn {item} answered no question of the user's: \"{text}\"");
+                        }
+                    }
                     switch (Classify(h, item, text, w, at))
                     {
                         case Outcome.CutPlayingOn:
@@ -181,9 +199,13 @@ internal static class ChaosRunner
         {
             Console.WriteLine("errors told the reader: " + string.Join(", ", stats.ErrorCodes.Select(e => $"{e.Key} x{e.Value}")));
         }
-        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire | cut by the user while playing on after their connection ended (nothing to truncate) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} | {cutPlayingOn} |");
+        Console.WriteLine("| sessions | audio s each | drop probability per event | connections dropped | reconnected | sessions stuck not connected at the end (over 10 s) | turns completed on the wire | delivered final, same text | cut by the user, the words heard its beginning | cut by the user before a word was heard, truncated at 0 | cut by the session before a word was heard, answered again | lost | text differs | interrupted finals | answers cut with the user silent | answers cut short by a connection's end, what came played on | of them, continued next | errors told the reader | error events on the wire | cut by the user while playing on after their connection ended (nothing to truncate) | answers to no question of the user's |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} | {cutPlayingOn} | {toNothing} |");
+        if (continuedWithNoQuestion > 0)
+        {
+            Console.WriteLine($"continuations asked in a conversation holding no turn of the user's (no input transcript), which the local agent answers with its hello: {continuedWithNoQuestion}");
+        }
         if (inputTranscript)
         {
             Console.WriteLine($"user turns: {heard.Sum(h => h.UserLines)} transcripts told; {heard.Sum(h => h.PendingSaid)} said pending, "
@@ -280,6 +302,20 @@ internal static class ChaosRunner
 
         private readonly HashSet<string> _truncatedAtZero = [];
 
+        // The session's request to go on from an answer cut short: its note ("cut off"), then the response it asks for.
+        private bool _continuationNoteAdded;
+        private readonly HashSet<string> _continuationResponses = [];
+        private readonly HashSet<string> _continuationItems = [];
+
+        /// <summary>Whether <paramref name="item"/> is of a response the session asked for to go on from an answer cut short.</summary>
+        public bool IsContinuation(string item)
+        {
+            lock (this)
+            {
+                return _continuationItems.Contains(item);
+            }
+        }
+
         private readonly Dictionary<string, int> _truncated = [];
 
         /// <summary>Whether the service confirmed <paramref name="item"/> truncated (anywhere).</summary>
@@ -334,6 +370,17 @@ internal static class ChaosRunner
                         {
                             _truncatedAtZero.Add(truncated.ItemId);
                         }
+                        break;
+                    case ConversationItemAddedEvent { Item: { Role: "system" } note } when note.Content?.Exists(c => c.Text?.Contains("cut off", StringComparison.Ordinal) == true) == true:
+                        _continuationNoteAdded = true;
+                        break;
+                    case ResponseCreatedEvent { Response.Id: { } created } when _continuationNoteAdded:
+                        _continuationNoteAdded = false;
+                        _continuationResponses.Add(created);
+                        break;
+                    case ResponseOutputAudioTranscriptDoneEvent done when _continuationResponses.Contains(done.ResponseId):
+                        _continuationItems.Add(done.ItemId);
+                        (_transcripts.TryGetValue(done.ResponseId, out var continued) ? continued : _transcripts[done.ResponseId] = []).Add((done.ItemId, done.Transcript));
                         break;
                     case ResponseOutputAudioTranscriptDoneEvent done:
                         (_transcripts.TryGetValue(done.ResponseId, out var items) ? items : _transcripts[done.ResponseId] = []).Add((done.ItemId, done.Transcript));

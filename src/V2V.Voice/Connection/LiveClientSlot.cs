@@ -56,6 +56,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// <summary>The local VAD heard the speech end; <paramref name="turnKept"/>: its turn is committed (else too short to be).</summary>
     public void SpeechEndedHere(bool turnKept) => openTurn?.SpeechEndedHere(turnKept);
 
+    /// <summary>The user left: their turns are over, answered or not (see <see cref="OpenTurnAudio.UserLeft"/>).</summary>
+    public void UserLeft() => openTurn?.UserLeft();
+
     /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
     public void Committed() => openTurn?.CommittedHere();
 

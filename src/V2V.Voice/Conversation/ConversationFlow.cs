@@ -65,6 +65,7 @@ internal sealed class ConversationFlow(
         await bargeIn.RunAsync("the user left", ct).ConfigureAwait(false);
         await context.SendAsync(new InputAudioBufferClearEvent(), ct).ConfigureAwait(false);
         uncommitted.Cleared(); // a next turn under 100 ms is not committed (the service would refuse it)
+        link.Connection.Slot.UserLeft(); // their unanswered turn is not sent to a new connection: no one would hear its answer
         _greeted = false;
     }
 

@@ -317,6 +317,24 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>
+    /// The user left (the input buffer is cleared): their turns, committed or not, are not sent to a new connection, whose
+    /// answer no one would hear (or the next user would, to a question they never asked). The next turn opens as any does.
+    /// </summary>
+    public void UserLeft()
+    {
+        lock (_gate)
+        {
+            _committed.Clear();
+            _seenAnswers.Clear();
+            _unheard = null;
+            _askedAgain = false;
+            _inLocalSpeech = false;
+            _speechFrom = _serverDetectsTurns || _localDetectorOpensTurns ? null : _end;
+            Trim();
+        }
+    }
+
+    /// <summary>
     /// A new connection's clock begins: the open turn's audio (empty when none is open), to be sent on it first. The
     /// turn stays open from position 0 of the new clock, where it is appended again as it goes out.
     /// </summary>

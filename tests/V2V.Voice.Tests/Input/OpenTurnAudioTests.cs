@@ -326,6 +326,27 @@ public sealed class OpenTurnAudioTests
         Assert.Equal(2000, again.CommittedSamples);
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public void TheUserLeaving_EndsTheirTurns_NoneIsSentToANewConnection(bool serverDetectsTurns, bool localVad)
+    {
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns, PaddingMs, localDetectorOpensTurns: localVad);
+        Append(turn, 0, 1000);
+        turn.SpeechStarted(0);
+        turn.SpeechStartedHere(msBack: 400);
+        Append(turn, 1000, 2000);
+        turn.ServiceCommitted();
+        turn.CommittedHere();
+        Answer(turn, "resp_1"); // cut by the user's leaving: never heard
+        Assert.True(turn.TurnOpen);
+
+        turn.UserLeft();
+
+        Assert.Empty(turn.Restart().Audio);
+    }
+
     [Fact]
     public void TurnsEndedHere_AnAnswerSeenBeforeTheServiceAcknowledgedTheCommit_DoesNotAnswerTheTurn()
     {
