@@ -136,7 +136,12 @@ internal sealed class ConversationFlow(
     public void NewConnectionLive(bool turnCommittedAgain)
     {
         history.ForgetPlacesForUser();
-        _answerOwed |= turnCommittedAgain;
+        if (turnCommittedAgain)
+        {
+            // Committed before anything else on it: a create owed to it (a deferred one, an answer lost) answers the turn too.
+            responses.ConversationGrew();
+            _answerOwed = true;
+        }
     }
 
     /// <summary>
@@ -162,8 +167,10 @@ internal sealed class ConversationFlow(
         }
         if (_answerOwed && link.IsOpen)
         {
+            _answerOwed = false;
             context.Logger.LogInformation("The user's turn, committed on the connection that ended before its answer was heard, was committed again: it is answered");
-            await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
+            firstAudio.TurnEnded(System.Diagnostics.Stopwatch.GetTimestamp());
+            await responses.RequestAsync(null, ct).ConfigureAwait(false); // nothing, when a create sent on resuming answers it
         }
     }
 

@@ -96,6 +96,49 @@ public sealed class TurnEndedWhileDisconnectedTests
     }
 
     [Fact]
+    public async Task ATurnWhoseAnswerWaitedForACancelledOne_LostWithItsConnection_IsAnsweredOnceOnTheNext()
+    {
+        // Push-to-talk over an answer: the press cancels it, and the new turn's answer waits for the cancelled one's end
+        // (the service refuses a response while one is active). The connection is lost meanwhile. The new one is sent the
+        // turn and commits it; the answer that waited is asked there, and it answers the turn: not a second time besides.
+        var ct = TestContext.Current.CancellationToken;
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.AudioOut = true;
+            o.PaceOutput = true;
+            o.TurnMode = TurnMode.Manual;
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+        }, s =>
+        {
+            s.CancelDelay = TimeSpan.FromSeconds(5);
+            s.SpeedFactor = 1;
+            s.Pace = V2V.Simulator.ResponsePace.RealTime; // the first answer is still being made when the press comes
+        });
+        var question = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
+        await harness.SendAsync(question, 16000, 1);
+        Assert.True(await harness.Session.EndTurnAsync(ct));
+        await harness.WaitForAsync(o => o.OfType<HeardAudio>().Any(), "the first answer playing");
+
+        await harness.Session.InterruptAsync(ct); // the press: the answer is cancelled, and done only 5 s later
+        await harness.SendAsync(Speech.Pcm16("And tomorrow?", 16000, 1), 16000, 1);
+        Assert.True(await harness.Session.EndTurnAsync(ct));
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "input_audio_buffer.committed") >= 2, "the second turn committed");
+        Assert.Single(harness.Sent("response.create")); // the second turn's answer waits for the cancelled one's end
+        var faults = harness.Server.Options.Faults;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 0; // read live: the server's next event (the cancelled answer's) closes the connection
+
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "response.done") >= 1 && harness.ReceivedEvents.Count(e => e == "session.created") >= 2,
+            "an answer done on the next connection", guardSeconds: 60);
+        await Task.Delay(TimeSpan.FromSeconds(1), ct); // a second answer, were one asked, would be created by now
+        var onTheNext = harness.ReceivedEvents.SkipWhile(e => e != "session.created").Skip(1).SkipWhile(e => e != "session.created").ToList();
+        Assert.Equal(1, onTheNext.Count(e => e == "response.created"));
+        Assert.Equal(2, harness.Sent("response.create").Count); // the first question's, and the second's on the next connection
+    }
+
+    [Fact]
     public async Task ASecondTurn_SpokenWhileTheFirstWaitedForTheConnection_GoesWithItsCommit_AndIsNotCommittedAgainEmpty()
     {
         // A push-to-talk host ends one turn while the connection is down, and the user goes on speaking. The new connection
