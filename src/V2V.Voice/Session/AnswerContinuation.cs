@@ -65,7 +65,7 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
         context.Logger.LogInformation("An answer cut short by its connection's end was heard to its last word received: the connection is asked to continue it");
         await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ContinueText) }, ct).ConfigureAwait(false);
         responses.ConversationGrew();
-        await responses.RequestAsync(null, ct).ConfigureAwait(false);
+        await responses.RequestAsync(null, ct, ContinueText).ConfigureAwait(false);
     }
 
     // On the reader's thread: only posts. The session's work runs the catch-up first, which gives the words heard to the

@@ -86,7 +86,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
             return; // the user spoke, typed or left meanwhile: what they do next is answered instead
         }
         context.Logger.LogInformation("An answer that failed at the service is asked for again");
-        await RequestAsync(ask.Params, ct).ConfigureAwait(false);
+        await RequestAsync(ask.Params, ct, ask.Note).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -101,7 +101,13 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
     /// connection owing an answer and a tool round at once): that create's answer is this one, and a second would have
     /// the model answer twice.
     /// </summary>
-    public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct)
+    /// <param name="response">The response's parameters (null: the session's).</param>
+    /// <param name="ct">Cancels the sends.</param>
+    /// <param name="note">
+    /// A note the caller added to the conversation for this answer (a continuation's): should the answer be lost with its
+    /// connection before a word of it is heard, the next connection is given the note again before it is asked.
+    /// </param>
+    public async ValueTask RequestAsync(RealtimeResponseCreateParams? response, CancellationToken ct, string? note = null)
     {
         if (turns.ResponseRequested && _lastCreate is { } onItsWay && onItsWay.Version == _conversationVersion && onItsWay.UserMoves == _userMoves
             && onItsWay.Ask.Params == response)
@@ -110,7 +116,7 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
             return;
         }
         _asked = null; // superseded: the latest request is the answer owed
-        var ask = new ResponseAsk(response);
+        var ask = new ResponseAsk(response, Note: note);
         if (turns.CanCreateResponse)
         {
             await SendCreateAsync(ask, ct).ConfigureAwait(false);
@@ -271,7 +277,13 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
         _lost = null;
         context.Logger.LogInformation("An answer asked for was lost with its connection before a word of it was heard: asked for again");
-        await RequestAsync(owed.Ask.Params, ct).ConfigureAwait(false);
+        if (owed.Ask.Note is { } note)
+        {
+            // The note went with the old connection's conversation (the history replayed holds the words heard, not notes).
+            await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(note) }, ct).ConfigureAwait(false);
+            ConversationGrew();
+        }
+        await RequestAsync(owed.Ask.Params, ct, owed.Ask.Note).ConfigureAwait(false);
     }
 
     private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
@@ -313,8 +325,11 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         await SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>A response asked for: its parameters (null: the session's), and whether it was refused once already.</summary>
-    private sealed record ResponseAsk(RealtimeResponseCreateParams? Params, bool IsRetry = false);
+    /// <summary>
+    /// A response asked for: its parameters (null: the session's), whether it was refused once already, and the note added
+    /// to the conversation for it, if any (given again to a new connection that is asked for it).
+    /// </summary>
+    private sealed record ResponseAsk(RealtimeResponseCreateParams? Params, bool IsRetry = false, string? Note = null);
 
     /// <summary>An answer asked for, and the response that is it once the service created it.</summary>
     private sealed class AskedAnswer(ResponseAsk ask)

@@ -66,6 +66,34 @@ public sealed class AnswerCutShortTests
     }
 
     [Fact]
+    public async Task AContinuationLostWithItsConnectionBeforeAWord_IsAskedAgainOnTheNext_WithItsNote()
+    {
+        // The continuation is asked on the second connection, whose answer's audio the server holds back; that connection
+        // ends before a word of it comes. The third is asked for it again, with the note that says what is asked (the
+        // history it is given holds the words heard, not the notes), and the listener hears the rest of the answer.
+        var serverTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await StartAsync(serverTime, generationSpeed: 2);
+        var faults = harness.Server.Options.Faults;
+
+        var cutItem = await EndTheConnectionInTheMiddleOfAnAnswerAsync(harness, serverTime);
+        faults.FirstAudioDelay = TimeSpan.FromSeconds(60); // the next connection's first answer, the continuation: no audio yet
+        await harness.WaitForSentAsync("conversation.item.create", sent => sent.Count(e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal)) >= 1,
+            "the continuation asked on the second connection");
+        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "response.created") >= 3, "the continuation created there");
+        faults.FirstAudioDelay = null;
+        serverTime.Advance(TimeSpan.FromMinutes(31)); // the second connection's session ends too
+
+        var outputs = await harness.WaitForAsync(o => AfterTheEndOf(cutItem, o).OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
+            "the continuation, heard whole on the third connection", guardSeconds: 60);
+        Assert.Equal(3, outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected));
+        Assert.Equal(2, harness.Sent("conversation.item.create").Count(e => Role(e) == "system" && TextOf(e)!.Contains("cut off", StringComparison.Ordinal)));
+        Assert.Equal(4, harness.Sent("response.create").Count); // the first question, the long one, the continuation twice
+        var said = string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.ItemId == cutItem).Select(t => t.Text)).Trim();
+        var rest = string.Concat(AfterTheEndOf(cutItem, outputs).OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)).Trim();
+        Assert.Equal(Normalize(Answer), Normalize(said + " " + rest));
+    }
+
+    [Fact]
     public async Task WithLocalVad_AndTheMicrophoneOpen_AnAnswerCutShortIsContinued_ItsSilenceIsNoTurnOfTheUsers()
     {
         // The microphone streams on while the agent speaks, as it does with the local detector: the silence sent since the
