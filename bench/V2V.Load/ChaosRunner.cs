@@ -204,7 +204,7 @@ internal static class ChaosRunner
         Console.WriteLine($"| {sessions} | {seconds:F0} | {dropProbability} | {drops} | {recovered} | {stuck} | {completed} | {delivered} | {cutByUser} | {cutUnheard} | {answeredAgain} | {lost} | {mismatched} | {stats.AssistantInterrupted} | {cutUnasked} | {cutShort} | {continued} | {stats.Errors} | {wireErrors} | {cutPlayingOn} | {toNothing} |");
         if (continuedWithNoQuestion > 0)
         {
-            Console.WriteLine($"continuations asked in a conversation holding no turn of the user's (no input transcript), which the local agent answers with its hello: {continuedWithNoQuestion}");
+            Console.WriteLine($"continuations asked in a conversation holding no turn of the user's (their speech is in the history replayed only once transcribed), which the local agent answers with its hello: {continuedWithNoQuestion}");
         }
         if (inputTranscript)
         {

@@ -16,13 +16,7 @@ public sealed class TurnEndedWhileDisconnectedTests
     public async Task ATurnEndedWhileDisconnected_IsAnsweredOnTheNewConnection(TurnMode turnMode)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = false;
-            o.TurnMode = turnMode;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        });
+        await using var harness = await StartSpokenAsync(turnMode);
         var speech = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
         var half = speech.Length / 4 * 2;
         await harness.SendAsync(speech[..half], 16000, 1);
@@ -48,7 +42,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
         Assert.Equal(2, outputs.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected));
         // The new connection heard the whole question: the half sent before the drop was sent to it again.
-        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)), @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var heardSeconds = HeardSeconds(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)));
         Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
     }
 
@@ -61,13 +55,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         // connection has no such turn (the old one's input buffer and items are gone with it). It is sent the turn again,
         // commits it and answers it, instead of being asked for an answer to a question it never heard.
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = false;
-            o.TurnMode = turnMode;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        });
+        await using var harness = await StartSpokenAsync(turnMode);
         // Once the connection is configured, the server sends nothing while it is sent audio with no turn detection of
         // its own: its next event is the commit's, and the connection is closed right after it.
         await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.updated") >= harness.Sent("session.update").Count, "the connection configured");
@@ -89,7 +77,7 @@ public sealed class TurnEndedWhileDisconnectedTests
             "an answer on the next connection", guardSeconds: 60);
         var answer = Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal);
         Assert.Contains("I heard", answer.Text, StringComparison.Ordinal); // the question's audio, not an answer to nothing
-        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(answer.Text, @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var heardSeconds = HeardSeconds(answer.Text);
         Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
         Assert.Equal(2, harness.Sent("input_audio_buffer.commit").Count); // once on each connection
         Assert.Empty(outputs.OfType<ErrorOutput>());
@@ -146,13 +134,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         // commit. Committing then would be refused by the service (input_audio_buffer_commit_empty), as chaos found with
         // the local VAD (a turn ending just after the connection came back).
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = false;
-            o.TurnMode = TurnMode.Manual;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        });
+        await using var harness = await StartSpokenAsync(TurnMode.Manual);
         var faults = await DropTheConnectionAsync(harness);
         var first = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
         var second = Speech.Pcm16("And what about tomorrow?", 16000, 1);
@@ -169,7 +151,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         Assert.Single(harness.Sent("input_audio_buffer.commit"));
         Assert.Empty(outputs.OfType<ErrorOutput>());
         // The answer heard both turns: the first and the second, committed as one.
-        var heardSeconds = double.Parse(System.Text.RegularExpressions.Regex.Match(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)), @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var heardSeconds = HeardSeconds(string.Concat(outputs.OfType<TranscriptOutput>().Where(t => t.Role == TranscriptRole.Assistant).Select(t => t.Text)));
         Assert.InRange(heardSeconds, (Speech.Say("What is the weather like in Paris today?").Duration + Speech.Say("And what about tomorrow?").Duration).TotalSeconds * 0.9, 30);
     }
 
@@ -215,6 +197,19 @@ public sealed class TurnEndedWhileDisconnectedTests
             "the answer to the question, on a connection that lived");
         Assert.Single(outputs.OfType<TranscriptOutput>(), t => t.Role == TranscriptRole.Assistant && t.IsFinal && t.Text.Contains("capital of France", StringComparison.Ordinal));
     }
+
+    /// <summary>A session the user speaks to in <paramref name="turnMode"/>, its answers as text only, reconnecting every 200 to 400 ms.</summary>
+    private static Task<SessionHarness> StartSpokenAsync(TurnMode turnMode) => SessionHarness.StartAsync(o =>
+    {
+        o.AudioOut = false;
+        o.TurnMode = turnMode;
+        o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
+        o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
+    });
+
+    /// <summary>How much of the user's speech the local agent says it heard ("I heard 2.30 seconds of your speech").</summary>
+    private static double HeardSeconds(string answer) =>
+        double.Parse(System.Text.RegularExpressions.Regex.Match(answer, @"I heard (\d+\.\d+) seconds").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A session whose answers come as text only, reconnecting every 200 to 400 ms.</summary>
     private static Task<SessionHarness> StartTextOnlyAsync() => SessionHarness.StartAsync(o =>
