@@ -73,11 +73,11 @@ internal sealed class OpenTurnAudio : IDisposable
     // Local VAD: the detector heard speech begin and not yet end. A commit then (the host's, or one made for a turn
     // ended while disconnected) leaves the speech going on as the next turn.
     private bool _inLocalSpeech;
-    // Commits the service acknowledged on this connection (input_audio_buffer.committed, in order); with turns ended
-    // here, also the commits this side sent, and where the last one ended: a turn is numbered by its commit, and an
-    // answer seen once the service acknowledged that commit answers it.
+    // Commits the service acknowledged on this connection (input_audio_buffer.committed, in order). With turns ended
+    // here, the turns committed and not yet acknowledged (where each begins), and where the last commit sent ended: a
+    // turn is numbered at its acknowledgement, so only an answer seen after it answers the turn.
     private long _commits;
-    private long _commitsSent;
+    private readonly List<long> _awaitingAck = [];
     private long _lastCommitEnd;
     private (string ResponseId, long From)? _unheard;
     private bool _askedAgain;
@@ -197,6 +197,17 @@ internal sealed class OpenTurnAudio : IDisposable
             _commits++;
             if (!_serverDetectsTurns)
             {
+                // Ours: it takes every turn committed before it (one the service refused went with the next commit, its
+                // audio still in the buffer), as one turn from the oldest.
+                if (_awaitingAck.Count > 0)
+                {
+                    _committed.Add((_commits, _awaitingAck[0]));
+                    _awaitingAck.Clear();
+                    if (_committed.Count > MaxPending)
+                    {
+                        _committed.RemoveAt(1); // the oldest turn now reaches through the next one
+                    }
+                }
                 return;
             }
             if (_speechFrom is not { } from)
@@ -300,14 +311,9 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _commitsSent++;
-            if (_speechFrom is { } from && from < _end)
+            if (_speechFrom is { } from && from < _end && _awaitingAck.Count < MaxPending)
             {
-                _committed.Add((_commitsSent, from));
-                if (_committed.Count > MaxPending)
-                {
-                    _committed.RemoveAt(1); // the oldest turn now reaches through the next one
-                }
+                _awaitingAck.Add(from); // over the bound the oldest awaiting reaches through this one
             }
             _lastCommitEnd = _end;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
@@ -325,6 +331,7 @@ internal sealed class OpenTurnAudio : IDisposable
         lock (_gate)
         {
             _committed.Clear();
+            _awaitingAck.Clear();
             _seenAnswers.Clear();
             _unheard = null;
             _askedAgain = false;
@@ -352,7 +359,7 @@ internal sealed class OpenTurnAudio : IDisposable
                 var replayFrom = Math.Max(turnFrom, _start);
                 audio = Copy(replayFrom, _end);
                 missingMs = Math.Max(0, _start - turnFrom) * 1000.0 / _sampleRate;
-                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0))
+                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || _awaitingAck.Count > 0))
                 {
                     // Turns ended here were committed up to the last commit: the new connection commits that much again.
                     committed = Math.Clamp(_lastCommitEnd - replayFrom, 0, audio.Length);
@@ -363,7 +370,8 @@ internal sealed class OpenTurnAudio : IDisposable
             // On the new connection the replayed audio is one turn in its input buffer, neither committed nor answered.
             _committed.Clear();
             _seenAnswers.Clear();
-            _commits = _commitsSent = _lastCommitEnd = 0;
+            _awaitingAck.Clear();
+            _commits = _lastCommitEnd = 0;
             _unheard = null;
             _askedAgain = false;
             _speechFrom = open ? 0 : null;
@@ -379,7 +387,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, _commitsSent, _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
+            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _awaitingAck], _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
         }
     }
 
@@ -393,7 +401,8 @@ internal sealed class OpenTurnAudio : IDisposable
             Keep(saved.Audio);
             _speechFrom = saved.SpeechFrom;
             _commits = saved.Commits;
-            _commitsSent = saved.CommitsSent;
+            _awaitingAck.Clear();
+            _awaitingAck.AddRange(saved.AwaitingAck);
             _lastCommitEnd = saved.LastCommitEnd;
             _committed.Clear();
             _committed.AddRange(saved.Committed);
@@ -458,7 +467,7 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
-    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _speechFrom);
+    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _awaitingAck.Count > 0 ? _awaitingAck[0] : _speechFrom);
 
     private short[] Copy(long from, long to)
     {
@@ -494,7 +503,7 @@ internal sealed class OpenTurnAudio : IDisposable
         long Start,
         long? SpeechFrom,
         long Commits,
-        long CommitsSent,
+        long[] AwaitingAck,
         long LastCommitEnd,
         (long Commit, long From)[] Committed,
         (string ResponseId, long Commits)[] SeenAnswers,

@@ -348,6 +348,30 @@ public sealed class OpenTurnAudioTests
     }
 
     [Fact]
+    public void TurnsEndedHere_ACommitTheServiceRefused_GoesWithTheNext_AndItsAnswerClosesBoth()
+    {
+        // A refused commit leaves its audio in the service's buffer: the next commit takes it too. Its acknowledgement and
+        // the answer after it close both turns; none is left to be sent to a new connection and answered again.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        Append(turn, 0, 1000);
+        turn.CommittedHere(); // refused: never acknowledged
+        Append(turn, 1000, 2500);
+        turn.CommittedHere();
+        turn.ServiceCommitted();
+        Answer(turn, "resp_1");
+
+        var saved = turn.Save();
+        var unheard = turn.Restart();
+        Assert.Equal(0, unheard.Audio[0]); // both turns, from the first
+        Assert.Equal(2500, unheard.CommittedSamples);
+        turn.Restore(saved);
+        turn.Heard("resp_1");
+        var replayed = turn.Restart();
+        Assert.Empty(replayed.Audio);
+        Assert.Equal(0, replayed.CommittedSamples);
+    }
+
+    [Fact]
     public void TurnsEndedHere_AnAnswerSeenBeforeTheServiceAcknowledgedTheCommit_DoesNotAnswerTheTurn()
     {
         // A tool round's answer, asked for before the user's turn ended, is created between the commit and its
