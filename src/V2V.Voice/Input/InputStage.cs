@@ -16,7 +16,8 @@ namespace V2V.Voice.Input;
 /// the live connection is kept while it may belong to the user's open turn, which a new connection is sent again
 /// (<see cref="OpenTurnAudio"/>, in the slot). Turn ends on
 /// this side (manual, local VAD) commit what was sent; local VAD boundaries become control-lane work. Owns the input
-/// path, the sends in flight and the audio since the last commit.
+/// path and the sends in flight; what is uncommitted is counted by <see cref="UncommittedInput"/>, through which the
+/// session's work commits too.
 /// </summary>
 internal sealed class InputStage : IDisposable
 {
