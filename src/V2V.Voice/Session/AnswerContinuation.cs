@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Logging;
-using V2V.Realtime.Protocol.ClientEvents;
-using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Actor;
 using V2V.Voice.Playback;
 using V2V.Voice.Turns;
@@ -63,9 +61,7 @@ internal sealed class AnswerContinuation(SessionContext context, ServerLink link
         }
         _owed = false;
         context.Logger.LogInformation("An answer cut short by its connection's end was heard to its last word received: the connection is asked to continue it");
-        await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(ContinueText) }, ct).ConfigureAwait(false);
-        responses.ConversationGrew();
-        await responses.RequestAsync(null, ct, ContinueText).ConfigureAwait(false);
+        await responses.RequestWithNoteAsync(ContinueText, null, ct).ConfigureAwait(false);
     }
 
     // On the reader's thread: only posts. The session's work runs the catch-up first, which gives the words heard to the

@@ -134,6 +134,17 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="note"/> to the conversation and asks for the answer it is for (a continuation's): should that
+    /// answer be lost with its connection before a word of it is heard, the next connection is given the note again.
+    /// </summary>
+    public async ValueTask RequestWithNoteAsync(string note, RealtimeResponseCreateParams? response, CancellationToken ct)
+    {
+        await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(note) }, ct).ConfigureAwait(false);
+        ConversationGrew();
+        await RequestAsync(response, ct, note).ConfigureAwait(false);
+    }
+
     /// <summary>Sends the waiting request once the service can take it (after a response.done or on a new connection).</summary>
     public async ValueTask SendDeferredIfReadyAsync(CancellationToken ct)
     {
@@ -280,10 +291,10 @@ internal sealed class ResponseCoordinator(SessionContext context, TurnTracker tu
         if (owed.Ask.Note is { } note)
         {
             // The note went with the old connection's conversation (the history replayed holds the words heard, not notes).
-            await context.SendAsync(new ConversationItemCreateEvent { Item = RealtimeConversationItem.SystemText(note) }, ct).ConfigureAwait(false);
-            ConversationGrew();
+            await RequestWithNoteAsync(note, owed.Ask.Params, ct).ConfigureAwait(false);
+            return;
         }
-        await RequestAsync(owed.Ask.Params, ct, owed.Ask.Note).ConfigureAwait(false);
+        await RequestAsync(owed.Ask.Params, ct).ConfigureAwait(false);
     }
 
     private async ValueTask SendCreateAsync(ResponseAsk ask, CancellationToken ct)
