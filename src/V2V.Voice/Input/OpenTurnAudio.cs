@@ -362,6 +362,8 @@ internal sealed class OpenTurnAudio : IDisposable
                 if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || _awaitingAck.Count > 0))
                 {
                     // Turns ended here were committed up to the last commit: the new connection commits that much again.
+                    // Only while a committed turn is unheard: once all are heard, a local speech start may still point
+                    // back before the last commit's end (the detector's delay and padding), and that audio is no commit.
                     committed = Math.Clamp(_lastCommitEnd - replayFrom, 0, audio.Length);
                 }
             }
