@@ -52,11 +52,15 @@ internal static class ChaosRunner
         var speech = SpeechSignal.Make(30);
         var all = new OursSession[sessions];
         var heard = new Heard[sessions];
-        var warnings = new WarningTally();
+        for (int i = 0; i < sessions; i++)
+        {
+            heard[i] = new Heard();
+        }
+        // The sessions' lines join what their readers got, for the timeline of a turn that went wrong.
+        var warnings = new WarningTally(onLine: (session, line) => heard[session].Log(line));
         for (int i = 0; i < sessions; i++)
         {
             var index = i;
-            heard[i] = new Heard();
             all[i] = await OursSession.StartAsync(new Uri(server.RealtimeUri, "/"), new TurnScript(speech, i * 37), stats, o =>
             {
                 SpeakTo(o.Connection, profile, server.RealtimeUri);
@@ -134,6 +138,7 @@ internal static class ChaosRunner
                             // Asked for an answer with no turn of the user's in the conversation: their question was lost.
                             toNothing++;
                             Console.WriteLine($"session {i}: turn {item} answered no question of the user's: \"{text}\"");
+                            Timeline.Print(item, w.TraceNow(), h.Trace);
                         }
                     }
                     switch (Classify(h, item, text, w, at))
@@ -157,6 +162,7 @@ internal static class ChaosRunner
                             cut += h.CutAfterSpeech.Contains(item) ? ", by the user" : h.CutBySession.ContainsKey(item) ? ", by the session, not answered again" : ", with no flush naming it";
                             cut += w.TruncatedAt(item) is { } truncatedAt ? $"; truncated on the wire at {truncatedAt} ms" : "; never truncated on the wire";
                             Console.WriteLine($"session {i}: completed turn {item} \"{text}\" {cut}");
+                            Timeline.Print(item, w.TraceNow(), h.Trace);
                             break;
                         case Outcome.Mismatched:
                             mismatched++;
@@ -354,10 +360,23 @@ internal static class ChaosRunner
         /// <summary>Each error's code, in order.</summary>
         public List<string> ErrorCodes { get; } = [];
 
+        /// <summary>What came on the wire, in order, as lines (audio deltas of an item in a row as one line).</summary>
+        private readonly List<Timeline.Entry> _trace = [];
+
+        /// <summary>A copy of the wire's lines so far.</summary>
+        public List<Timeline.Entry> TraceNow()
+        {
+            lock (this)
+            {
+                return [.. _trace];
+            }
+        }
+
         public void Add(V2V.Realtime.Protocol.RealtimeServerEvent e)
         {
             lock (this)
             {
+                Timeline.AddWire(_trace, e);
                 switch (e)
                 {
                     case ErrorEvent error:
@@ -468,6 +487,7 @@ internal static class ChaosRunner
         {
             lock (this)
             {
+                Trace.Add(new Timeline.Entry(Stopwatch.GetTimestamp(), down ? "harness: push-to-talk pressed" : "harness: push-to-talk released"));
                 _userSpeaking = down;
                 _continuationAwaited &= !down;
             }
@@ -482,8 +502,21 @@ internal static class ChaosRunner
             }
         }
 
+        /// <summary>What the reader got and the harness did, in order (read under this object's lock).</summary>
+        public List<Timeline.Entry> Trace { get; } = [];
+
+        /// <summary>A line the session logged.</summary>
+        public void Log(string line)
+        {
+            lock (this)
+            {
+                Trace.Add(new Timeline.Entry(Stopwatch.GetTimestamp(), "session: " + line));
+            }
+        }
+
         private void AddLocked(VoiceSessionOutput output)
         {
+            Timeline.AddOutput(Trace, output.Event);
             _sequence++;
             if (output.Event is FlushOutput flush && !_userSpeaking)
             {

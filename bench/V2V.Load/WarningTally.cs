@@ -11,7 +11,8 @@ namespace V2V.Load;
 /// </summary>
 /// <param name="keptLines">The lines kept per session (older ones are dropped).</param>
 /// <param name="keptLevel">The lowest level of the lines kept (Debug: the session's every decision, for a harness that prints few sessions).</param>
-internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLevel keptLevel = LogLevel.Information)
+/// <param name="onLine">Also shown each line kept, with its session (for a harness's own timeline of a session).</param>
+internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLevel keptLevel = LogLevel.Information, Action<int, string>? onLine = null)
 {
     /// <summary>The lines kept per session by default: enough to see a renewal or reconnect through.</summary>
     public const int KeptLines = 40;
@@ -30,6 +31,11 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLe
     public ILoggerFactory For(int session) => new Factory(this, session);
 
     private LogLevel KeptLevel => keptLevel;
+
+    private Action<int, string>? OnLine => onLine;
+
+    // The realtime client's "Sent {Type} {EventId} ({Bytes} bytes)" (RealtimeLog).
+    private const int SentEventId = 4;
 
     /// <summary>The last lines <paramref name="session"/> logged (the kept level and above), oldest first.</summary>
     public IReadOnlyList<string> RecentOf(int session)
@@ -64,6 +70,7 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLe
 
     private void Keep(int session, LogLevel level, string message)
     {
+        onLine?.Invoke(session, $"{level}: {message}");
         var lines = _recent.GetOrAdd(session, _ => new Queue<string>());
         lock (lines)
         {
@@ -106,12 +113,18 @@ internal sealed class WarningTally(int keptLines = WarningTally.KeptLines, LogLe
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= tally.KeptLevel;
+        // With onLine, the realtime client's Trace lines are enabled too, for the client events it sent (appends aside).
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= tally.KeptLevel || tally.OnLine is not null;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!IsEnabled(logLevel))
+            if (logLevel < tally.KeptLevel)
             {
+                if (tally.OnLine is { } sent && eventId.Id == SentEventId && state is IReadOnlyList<KeyValuePair<string, object?>> fields
+                    && fields.FirstOrDefault(f => f.Key == "Type").Value is string type && type != "input_audio_buffer.append")
+                {
+                    sent(session, "sent " + type);
+                }
                 return;
             }
             var message = formatter(state, exception);
