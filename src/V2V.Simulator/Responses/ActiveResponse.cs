@@ -42,6 +42,9 @@ internal sealed class ActiveResponse(CancellationToken session) : IDisposable
     /// <summary>How long the response waits before <c>response.created</c> (the first one's <see cref="LocalRealtimeServerFaults.FirstResponseDelay"/>).</summary>
     public TimeSpan StartDelay { get; init; }
 
+    /// <summary><c>response.created</c> went out as the create was read (no <see cref="StartDelay"/>): the stream begins after it.</summary>
+    public bool CreatedSent { get; set; }
+
     /// <summary>How long the response's first audio waits after its output item is announced (the first one's <see cref="LocalRealtimeServerFaults.FirstAudioDelay"/>).</summary>
     public TimeSpan AudioDelay { get; init; }
 

@@ -35,8 +35,7 @@ internal sealed class ResponseRunner(
             return sink.SendErrorAsync(refused);
         }
 
-        Start(ResponseRequest.Parse(root, profile.IsGa));
-        return Task.CompletedTask;
+        return StartAsync(ResponseRequest.Parse(root, profile.IsGa));
     }
 
     /// <summary>
@@ -59,10 +58,20 @@ internal sealed class ResponseRunner(
         return Task.CompletedTask;
     }
 
-    /// <summary>Begins a response (the caller holds the gate); its stream runs beside the receive loop.</summary>
-    public void Start(ResponseRequest request)
+    /// <summary>
+    /// Begins a response (the caller holds the gate); its stream runs beside the receive loop. The service says
+    /// <c>response.created</c> as it reads the create (or ends the user's turn), before any later client event: a
+    /// commit read after the create is acknowledged after it, and is not in what the response answers. Only a response
+    /// held back by a fault (<see cref="ActiveResponse.StartDelay"/>) says it later, from its stream.
+    /// </summary>
+    public async Task StartAsync(ResponseRequest request)
     {
         var response = lifecycle.Begin(request, turns.EndSample, session);
+        if (response.StartDelay <= TimeSpan.Zero)
+        {
+            response.CreatedSent = true;
+            await sink.SendAllAsync(streamer.Created(response)).ConfigureAwait(false);
+        }
         response.Streaming = Task.Run(() => StreamAsync(response), CancellationToken.None);
     }
 

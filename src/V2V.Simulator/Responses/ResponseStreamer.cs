@@ -24,8 +24,11 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
     /// <summary>The steps of <paramref name="r"/>, from <c>response.created</c> to its end; waits are cancelled by the response's token.</summary>
     public async IAsyncEnumerable<ResponseStep> StepsAsync(ActiveResponse r)
     {
-        await Pacer.WaitAsync(r.StartDelay, clock, r.Token).ConfigureAwait(false);
-        yield return new ResponseStep.Emit(() => Created(r));
+        if (!r.CreatedSent)
+        {
+            await Pacer.WaitAsync(r.StartDelay, clock, r.Token).ConfigureAwait(false);
+            yield return new ResponseStep.Emit(() => Created(r));
+        }
         if (r.FailWith is { } code)
         {
             yield return new ResponseStep.End(ResponseOutcome.Failed(code));
@@ -68,7 +71,8 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
         yield return new ResponseStep.End(ResponseOutcome.Completed());
     }
 
-    private List<JsonObject> Created(ActiveResponse r)
+    /// <summary><c>response.created</c> of <paramref name="r"/> (beta: with its rate limits).</summary>
+    public List<JsonObject> Created(ActiveResponse r)
     {
         List<JsonObject> events = [new JsonObject { ["type"] = "response.created", ["response"] = ResponseJson.Build(r, config, conversation.Id, "in_progress", null, null) }];
         if (!Profile.IsGa)

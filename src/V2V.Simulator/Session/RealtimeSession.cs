@@ -239,7 +239,7 @@ internal sealed class RealtimeSession
 
         if (answer)
         {
-            _responses.Start(ResponseRequest.Default);
+            await _responses.StartAsync(ResponseRequest.Default).ConfigureAwait(false);
         }
     }
 

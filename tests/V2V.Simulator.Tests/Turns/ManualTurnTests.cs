@@ -68,4 +68,32 @@ public sealed class ManualTurnTests
 
         Assert.Equal(ulaw.Length, events.AudioBytes("response.audio.delta"));
     }
+
+    [Fact]
+    public async Task ACommitSentRightBehindACreate_IsAcknowledgedAfterResponseCreated()
+    {
+        // The service reads a session's client events in order and says response.created as it reads the create: a
+        // commit sent right behind it is acknowledged after response.created, and its audio is the next turn's. A client
+        // that numbers the user's turns by these events (which turns a response answers) must be able to trust the order.
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","audio":{"input":{"turn_detection":null}}}}""");
+        await client.UntilAsync("session.updated");
+        await client.AppendAudioAsync(TestAudio.Turn(100, 700, 100));
+        await client.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.commit" });
+        await client.UntilAsync("input_audio_buffer.committed");
+
+        for (var round = 0; round < 20; round++)
+        {
+            // The next turn's audio, then the create for the last one and, right behind it, the commit of this one.
+            await client.AppendAudioAsync(TestAudio.Turn(100, 300, 100));
+            await client.SendAsync(new JsonObject { ["type"] = "response.create" });
+            await client.SendAsync(new JsonObject { ["type"] = "input_audio_buffer.commit" });
+            var events = await client.UntilAsync("response.done");
+            var created = events.FindIndex(e => e.Type() == "response.created");
+            var committed = events.FindIndex(e => e.Type() == "input_audio_buffer.committed");
+            Assert.True(created >= 0 && committed > created, $"round {round}: response.created at {created}, the commit behind it acknowledged at {committed}");
+        }
+    }
 }
