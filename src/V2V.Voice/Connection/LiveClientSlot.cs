@@ -59,8 +59,20 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     /// <summary>The user left: their turns are over, answered or not (see <see cref="OpenTurnAudio.UserLeft"/>).</summary>
     public void UserLeft() => openTurn?.UserLeft();
 
-    /// <summary>This side committed the input (manual turns, local VAD): what was sent before is no longer an open turn.</summary>
-    public void Committed() => openTurn?.CommittedHere();
+    /// <summary>
+    /// This side is sending a commit (manual turns, local VAD): what was sent before is no longer an open turn. Noted before
+    /// the commit goes, as the service's acknowledgement may be read before the sender goes on; returns what takes it
+    /// back should the commit not be sent.
+    /// </summary>
+    public Action Committing()
+    {
+        if (openTurn is not { } turn)
+        {
+            return static () => { };
+        }
+        var mark = turn.CommittedHere();
+        return () => turn.CommitNotSent(mark);
+    }
 
     /// <summary>
     /// The session took <c>response.created</c> of the live connection: the turns committed before it are answered
@@ -233,8 +245,10 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         await SendAsync(client, replayed.Audio.AsMemory(0, committed), ct).ConfigureAwait(false);
         if (committed > 0)
         {
+            // Noted first, as any commit of this side's; a send that fails fails the connection, and its caller puts the
+            // old connection's turns back.
+            openTurn?.CommittedHere();
             await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
-            Committed();
         }
         await SendAsync(client, replayed.Audio.AsMemory(committed), ct).ConfigureAwait(false);
         return replayed with { CommittedSamples = committed };

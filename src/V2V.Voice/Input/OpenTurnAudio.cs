@@ -300,27 +300,56 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>
-    /// This side sent a commit (manual turns, local VAD): the turn sent since the last one awaits its answer, kept until
-    /// some of that is heard (a connection lost first is sent it again, and commits it there); the next turn begins after it.
+    /// This side is sending a commit (manual turns, local VAD): the turn sent since the last one awaits its answer, kept
+    /// until some of that is heard (a connection lost first is sent it again, and commits it there); the next turn begins
+    /// after it. Called before the commit goes: the service's acknowledgement may be read (<see cref="ServiceCommitted"/>)
+    /// before the sender goes on, and it must find the turn awaiting it. Returns what <see cref="CommitNotSent"/> puts back.
     /// </summary>
-    public void CommittedHere()
+    public CommitMark CommittedHere()
     {
         if (_serverDetectsTurns)
         {
-            return; // the service's own turn stays open until it answers
+            return default; // the service's own turn stays open until it answers
         }
         lock (_gate)
         {
+            var mark = new CommitMark(true, _speechFrom, _lastCommitEnd, false);
             if (_speechFrom is { } from && from < _end && _awaitingAck.Count < MaxPending)
             {
                 _awaitingAck.Add(from); // over the bound the oldest awaiting reaches through this one
+                mark = mark with { AwaitsAck = true };
             }
             _lastCommitEnd = _end;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
             _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _end;
-            Trim();
+            Trim(); // keeps all from the turn awaiting its answer: a commit not sent finds its audio still here
+            return mark;
         }
     }
+
+    /// <summary>
+    /// The commit <see cref="CommittedHere"/> noted could not be sent (the connection broke under it): the turn is open as
+    /// before, and is committed on the next connection.
+    /// </summary>
+    public void CommitNotSent(CommitMark mark)
+    {
+        if (!mark.Taken)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (mark.AwaitsAck && _awaitingAck.Count > 0)
+            {
+                _awaitingAck.RemoveAt(_awaitingAck.Count - 1);
+            }
+            _lastCommitEnd = mark.LastCommitEnd;
+            _speechFrom = mark.SpeechFrom is { } from ? Math.Max(from, _start) : null;
+        }
+    }
+
+    /// <summary>What <see cref="CommittedHere"/> changed (<see cref="Taken"/>: anything), for <see cref="CommitNotSent"/>.</summary>
+    public readonly record struct CommitMark(bool Taken, long? SpeechFrom, long LastCommitEnd, bool AwaitsAck);
 
     /// <summary>
     /// The user left (the input buffer is cleared): their turns, committed or not, are not sent to a new connection, whose

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using V2V.Realtime.Protocol.ClientEvents;
+using V2V.Voice.Connection;
+using V2V.Voice.Diagnostics;
 using V2V.Voice.Input;
 using V2V.Voice.Tests.Support;
 
@@ -70,5 +73,50 @@ public sealed class UncommittedInputTests
         var next = new RecordingConnection();
         Assert.True(await input.CommitAsync(next, None));
         Assert.IsType<InputAudioBufferCommitEvent>(Assert.Single(next.Sent));
+    }
+
+    [Fact]
+    public async Task TheTurnIsNotedCommitted_BeforeTheCommitGoes_SoAnAcknowledgementReadAtOnceFindsIt()
+    {
+        // On a busy machine the service's input_audio_buffer.committed can be read before the sender goes on from sending
+        // the commit. Its turn must be awaiting it by then: else the answer after it is taken for an answer to no turn, the
+        // turn is kept though its answer was heard, and a new connection is sent it, commits it and answers it again.
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var turn = new OpenTurnAudio(24000, serverDetectsTurns: false, prefixPaddingMs: 300);
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), turn);
+        var input = new UncommittedInput();
+        var connection = new RecordingConnection { OnSent = e => { if (e is InputAudioBufferCommitEvent) { turn.ServiceCommitted(); } } };
+        var question = new short[24000];
+        await input.Append(connection, question, None);
+        slot.CountSent(question);
+
+        Assert.True(await input.CommitAsync(connection, None, slot.Committing));
+        turn.ResponseSeen("resp_1");
+        turn.Answered("resp_1");
+        turn.Heard("resp_1");
+
+        var replayed = turn.Restart();
+        Assert.Empty(replayed.Audio); // answered and heard: nothing of it is sent again
+        Assert.Equal(0, replayed.CommittedSamples);
+    }
+
+    [Fact]
+    public async Task ACommitTheConnectionBrokeUnder_LeavesItsTurnOpen_Uncommitted_ForTheNextConnection()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var turn = new OpenTurnAudio(24000, serverDetectsTurns: false, prefixPaddingMs: 300);
+        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), turn);
+        var input = new UncommittedInput();
+        var broken = new RecordingConnection { BreaksUnderEvents = true };
+        var question = new short[24000];
+        await input.Append(broken, question, None);
+        slot.CountSent(question);
+
+        await Assert.ThrowsAsync<V2V.Realtime.Client.RealtimeConnectionLostException>(async () => await input.CommitAsync(broken, None, slot.Committing));
+
+        // The next connection is sent the whole turn, not committed (the commit owed to it commits it there).
+        var replayed = turn.Restart();
+        Assert.Equal(1000, replayed.ReplayedMs);
+        Assert.Equal(0, replayed.CommittedSamples);
     }
 }

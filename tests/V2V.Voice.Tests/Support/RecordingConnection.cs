@@ -41,6 +41,9 @@ internal sealed class RecordingConnection : IRealtimeConnection
     /// <summary>When set, events other than appends fail as on a connection that broke under the send (none is kept).</summary>
     public bool BreaksUnderEvents { get; set; }
 
+    /// <summary>Told each event other than an append once it is sent, before the sender goes on (the service's answer read at once).</summary>
+    public Action<RealtimeClientEvent>? OnSent { get; init; }
+
     public ValueTask SendAsync(RealtimeClientEvent clientEvent, CancellationToken cancellationToken = default)
     {
         if (BreaksUnderEvents)
@@ -51,6 +54,7 @@ internal sealed class RecordingConnection : IRealtimeConnection
         {
             Sent.Add(clientEvent);
         }
+        OnSent?.Invoke(clientEvent);
         return ValueTask.CompletedTask;
     }
 
