@@ -81,16 +81,12 @@ public sealed class UncommittedInputTests
         // On a busy machine the service's input_audio_buffer.committed can be read before the sender goes on from sending
         // the commit. Its turn must be awaiting it by then: else the answer after it is taken for an answer to no turn, the
         // turn is kept though its answer was heard, and a new connection is sent it, commits it and answers it again.
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var turn = new OpenTurnAudio(24000, serverDetectsTurns: false, prefixPaddingMs: 300);
-        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), turn);
-        var input = new UncommittedInput();
+        using var rig = new PushToTalkRig();
+        var turn = rig.Turn;
         var connection = new RecordingConnection { OnSent = e => { if (e is InputAudioBufferCommitEvent) { turn.ServiceCommitted(); } } };
-        var question = new short[24000];
-        await input.Append(connection, question, None);
-        slot.CountSent(question);
+        var input = await rig.SaidAsync(connection);
 
-        Assert.True(await input.CommitAsync(connection, None, slot.Committing));
+        Assert.True(await input.CommitAsync(connection, None, rig.Slot.Committing));
         turn.ResponseSeen("resp_1");
         turn.Answered("resp_1");
         turn.Heard("resp_1");
@@ -103,20 +99,43 @@ public sealed class UncommittedInputTests
     [Fact]
     public async Task ACommitTheConnectionBrokeUnder_LeavesItsTurnOpen_Uncommitted_ForTheNextConnection()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var turn = new OpenTurnAudio(24000, serverDetectsTurns: false, prefixPaddingMs: 300);
-        var slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), turn);
-        var input = new UncommittedInput();
+        using var rig = new PushToTalkRig();
         var broken = new RecordingConnection { BreaksUnderEvents = true };
-        var question = new short[24000];
-        await input.Append(broken, question, None);
-        slot.CountSent(question);
+        var input = await rig.SaidAsync(broken);
 
-        await Assert.ThrowsAsync<V2V.Realtime.Client.RealtimeConnectionLostException>(async () => await input.CommitAsync(broken, None, slot.Committing));
+        await Assert.ThrowsAsync<V2V.Realtime.Client.RealtimeConnectionLostException>(async () => await input.CommitAsync(broken, None, rig.Slot.Committing));
 
         // The next connection is sent the whole turn, not committed (the commit owed to it commits it there).
-        var replayed = turn.Restart();
+        var replayed = rig.Turn.Restart();
         Assert.Equal(1000, replayed.ReplayedMs);
         Assert.Equal(0, replayed.CommittedSamples);
+    }
+
+    /// <summary>A push-to-talk user's open turn, kept by the connection slot as the session keeps it.</summary>
+    private sealed class PushToTalkRig : IDisposable
+    {
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+        public PushToTalkRig() => Slot = new LiveClientSlot(TimeSpan.FromSeconds(5), 24000, new VoiceMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), Turn);
+
+        public OpenTurnAudio Turn { get; } = new(24000, serverDetectsTurns: false, prefixPaddingMs: 300);
+
+        public LiveClientSlot Slot { get; }
+
+        /// <summary>A second of the user's question sent on <paramref name="connection"/>; returns the count of it, uncommitted.</summary>
+        public async Task<UncommittedInput> SaidAsync(RecordingConnection connection)
+        {
+            var input = new UncommittedInput();
+            var question = new short[24000];
+            await input.Append(connection, question, None);
+            Slot.CountSent(question);
+            return input;
+        }
+
+        public void Dispose()
+        {
+            Turn.Dispose();
+            _services.Dispose();
+        }
     }
 }
