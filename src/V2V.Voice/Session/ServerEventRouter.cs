@@ -187,11 +187,19 @@ internal sealed class ServerEventRouter(
             context.Metrics.Tokens.Record(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
             context.Metrics.Tokens.Record(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
         }
-        if (response.Status != "cancelled" && response.Id is { } doneId)
+        if (response.Status == "failed" && response.Id is { } failed)
         {
-            // Ended whole or cut short by the service, it is the answer being played; failed, the host is told so. Either
-            // way the turn is over: a later connection must not answer it again. A cancelled one was judged by the barge-in.
-            answers.Heard(doneId);
+            // The host is told so, and the turn is over: a later connection must not answer it again. A retry of it, when
+            // one can mend it, asks for it again (the answer asked for stays owed until then).
+            answers.Heard(failed);
+        }
+        else if (response.Status != "cancelled" && response.Id is { } doneId)
+        {
+            // Ended whole or cut short by the service, it plays on to its end through any connection's end: it is heard,
+            // the turn is over, and no later connection is asked for it again. Told here too because all of its audio may
+            // have come while another answer still played, before the listener took any of it: no delta told it then.
+            // A cancelled one was judged by the barge-in.
+            answers.Listened(doneId);
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
