@@ -106,6 +106,9 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
             case InputAudioBufferCommittedEvent:
                 openTurn.ServiceCommitted();
                 break;
+            case ErrorEvent { Error.Code: "input_audio_buffer_commit_empty" }:
+                openTurn.CommitRefused();
+                break;
             case ResponseCreatedEvent { Response.Id: { } responseId }:
                 openTurn.ResponseSeen(responseId);
                 break;

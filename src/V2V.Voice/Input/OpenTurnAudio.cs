@@ -197,12 +197,14 @@ internal sealed class OpenTurnAudio : IDisposable
             _commits++;
             if (!_serverDetectsTurns)
             {
-                // Ours: it takes every turn committed before it (one the service refused went with the next commit, its
-                // audio still in the buffer), as one turn from the oldest.
+                // Ours, acknowledged in the order they were sent: this is the oldest turn awaiting (two commits may go
+                // before the first acknowledgement is read: a new connection's replayed turn and one owed to it, and a
+                // response created between them answers the first only). One the service refused went with it
+                // (CommitRefused).
                 if (_awaitingAck.Count > 0)
                 {
                     _committed.Add((_commits, _awaitingAck[0]));
-                    _awaitingAck.Clear();
+                    _awaitingAck.RemoveAt(0);
                     if (_committed.Count > MaxPending)
                     {
                         _committed.RemoveAt(1); // the oldest turn now reaches through the next one
@@ -219,6 +221,35 @@ internal sealed class OpenTurnAudio : IDisposable
             if (_committed.Count > MaxPending)
             {
                 _committed.RemoveAt(1); // the oldest turn now reaches through the next one
+            }
+        }
+    }
+
+    /// <summary>
+    /// The service refused the oldest commit of this side's awaiting its acknowledgement (<c>input_audio_buffer_commit_empty</c>):
+    /// its audio stays in the buffer and goes with the next commit, whose turn then begins where the refused one began.
+    /// </summary>
+    public void CommitRefused()
+    {
+        if (_serverDetectsTurns)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_awaitingAck.Count == 0)
+            {
+                return;
+            }
+            var from = _awaitingAck[0];
+            _awaitingAck.RemoveAt(0);
+            if (_awaitingAck.Count > 0)
+            {
+                _awaitingAck[0] = Math.Min(_awaitingAck[0], from);
+            }
+            else
+            {
+                _speechFrom = Math.Min(_speechFrom ?? from, from); // open again, to be committed with what follows
             }
         }
     }

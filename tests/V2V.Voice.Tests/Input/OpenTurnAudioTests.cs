@@ -354,7 +354,8 @@ public sealed class OpenTurnAudioTests
         // the answer after it close both turns; none is left to be sent to a new connection and answered again.
         using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
         Append(turn, 0, 1000);
-        turn.CommittedHere(); // refused: never acknowledged
+        turn.CommittedHere();
+        turn.CommitRefused(); // input_audio_buffer_commit_empty: never acknowledged
         Append(turn, 1000, 2500);
         turn.CommittedHere();
         turn.ServiceCommitted();
@@ -369,6 +370,38 @@ public sealed class OpenTurnAudioTests
         var replayed = turn.Restart();
         Assert.Empty(replayed.Audio);
         Assert.Equal(0, replayed.CommittedSamples);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TurnsEndedHere_TwoCommitsBeforeTheFirstAcknowledgement_AnAnswerBetweenTheirAcknowledgements_AnswersTheFirstOnly(bool refusedBefore)
+    {
+        // A new connection commits the turn it was sent again, then the turn owed to it, before its reader reads the
+        // first acknowledgement; the response created between the two answers the first turn only. Heard, the second turn
+        // is still to be answered: sent to the next connection, and committed there. (A commit refused before them goes
+        // with the first.)
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        if (refusedBefore)
+        {
+            Append(turn, 0, 500);
+            turn.CommittedHere();
+            turn.CommitRefused();
+        }
+        Append(turn, refusedBefore ? 500 : 0, 2000);
+        turn.CommittedHere();
+        Append(turn, 2000, 3500);
+        turn.CommittedHere();
+        turn.ServiceCommitted();
+        Answer(turn, "resp_1");
+        turn.ServiceCommitted();
+        turn.Heard("resp_1");
+
+        var replayed = turn.Restart();
+
+        Assert.Equal(2000, replayed.Audio[0]); // the second turn, from its start
+        Assert.Equal(1500, replayed.ReplayedMs);
+        Assert.Equal(1500 * Rate / 1000, replayed.CommittedSamples);
     }
 
     [Fact]
