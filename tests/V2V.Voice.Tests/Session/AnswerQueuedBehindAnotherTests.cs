@@ -15,16 +15,8 @@ public sealed class AnswerQueuedBehindAnotherTests
     public async Task AnAnswerThatCameWholeWhileAnotherPlayed_OnceHeard_IsNotAskedForAgainOnTheNextConnection()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
+        await using var harness = await PushToTalkSession.StartAsync(s =>
         {
-            o.AudioOut = true;
-            o.PaceOutput = true;
-            o.TurnMode = TurnMode.Manual;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        }, s =>
-        {
-            s.SpeedFactor = 1;
             s.GenerationSpeed = 8; // the second answer comes whole within the first's first second of voice
             s.Faults.FirstResponseDelay = TimeSpan.FromSeconds(1); // the first answer's create is still on its way...
             s.Faults.FirstResponseDelayConnections = 1;

@@ -90,17 +90,9 @@ public sealed class TurnEndedWhileDisconnectedTests
         // (the service refuses a response while one is active). The connection is lost meanwhile. The new one is sent the
         // turn and commits it; the answer that waited is asked there, and it answers the turn: not a second time besides.
         var ct = TestContext.Current.CancellationToken;
-        await using var harness = await SessionHarness.StartAsync(o =>
-        {
-            o.AudioOut = true;
-            o.PaceOutput = true;
-            o.TurnMode = TurnMode.Manual;
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(200);
-            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(400);
-        }, s =>
+        await using var harness = await PushToTalkSession.StartAsync(s =>
         {
             s.CancelDelay = TimeSpan.FromSeconds(5);
-            s.SpeedFactor = 1;
             s.Pace = V2V.Simulator.ResponsePace.RealTime; // the first answer is still being made when the press comes
         });
         var question = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
