@@ -250,7 +250,7 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         {
             // Noted first, as any commit of this side's; a send that fails fails the connection, and its caller puts the
             // old connection's turns back.
-            openTurn?.CommittedHere();
+            openTurn?.ReplayedPartCommitted();
             await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
         }
         await SendAsync(client, replayed.Audio.AsMemory(committed), ct).ConfigureAwait(false);

@@ -79,6 +79,9 @@ internal sealed class OpenTurnAudio : IDisposable
     private long _commits;
     private readonly List<long> _awaitingAck = [];
     private long _lastCommitEnd;
+    // Local VAD, from a restart until its replayed committed part is committed again: where the user's turn since that
+    // commit begins in the replayed audio (null: they were silent since).
+    private long? _speechAfterReplayedCommit;
     private (string ResponseId, long From)? _unheard;
     private bool _askedAgain;
 
@@ -222,6 +225,26 @@ internal sealed class OpenTurnAudio : IDisposable
             {
                 _committed.RemoveAt(1); // the oldest turn now reaches through the next one
             }
+        }
+    }
+
+    /// <summary>
+    /// A new connection committed the part of the replayed turn the old one had committed
+    /// (<see cref="ReplayedTurn.CommittedSamples"/>), before the rest is sent: it awaits its answer, as there. What follows
+    /// is the user's turn since, where they spoke since that commit (local VAD: speech going on, or a turn ended and owed
+    /// its commit); with local VAD, silence since is no turn. Called before the commit goes, as <see cref="CommittedHere"/>.
+    /// </summary>
+    public void ReplayedPartCommitted()
+    {
+        lock (_gate)
+        {
+            if (_speechFrom is { } from && from < _end)
+            {
+                _awaitingAck.Add(from);
+            }
+            _lastCommitEnd = _end;
+            _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _end;
+            _speechAfterReplayedCommit = null;
         }
     }
 
@@ -414,6 +437,7 @@ internal sealed class OpenTurnAudio : IDisposable
             long committed = 0;
             var from = TurnStart;
             var open = from is not null;
+            _speechAfterReplayedCommit = null;
             if (from is { } turnFrom)
             {
                 var replayFrom = Math.Max(turnFrom, _start);
@@ -425,6 +449,12 @@ internal sealed class OpenTurnAudio : IDisposable
                     // Only while a committed turn is unheard: once all are heard, a local speech start may still point
                     // back before the last commit's end (the detector's delay and padding), and that audio is no commit.
                     committed = Math.Clamp(_lastCommitEnd - replayFrom, 0, audio.Length);
+                    if (_speechFrom is { } speech)
+                    {
+                        // The user spoke since that commit (still speaking, or a turn ended and owed its commit): after the
+                        // committed part, the rest is their turn, as it was here (ReplayedPartCommitted).
+                        _speechAfterReplayedCommit = Math.Clamp(Math.Max(speech, _lastCommitEnd) - replayFrom, committed, audio.Length);
+                    }
                 }
             }
             ReturnBlocks();
@@ -462,6 +492,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _blocksStart = _start = _end = saved.Start;
             Keep(saved.Audio);
             _speechFrom = saved.SpeechFrom;
+            _speechAfterReplayedCommit = null;
             _commits = saved.Commits;
             _awaitingAck.Clear();
             _awaitingAck.AddRange(saved.AwaitingAck);

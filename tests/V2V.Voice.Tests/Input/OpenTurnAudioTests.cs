@@ -405,6 +405,43 @@ public sealed class OpenTurnAudioTests
     }
 
     [Fact]
+    public void LocalVad_ATurnEndedWhileDisconnected_AfterOneCommittedAndUnheard_StaysATurnOfItsOwn_OnTheNewConnection()
+    {
+        // The first turn was committed and its answer not heard when the connection was lost; the user spoke again and
+        // stopped while there was none. The new connection commits the first again, then the second (owed to it); an
+        // answer created between the two answers the first only. Heard, the second is still the user's: sent to the
+        // next connection and committed there, not taken for silence after a commit.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 1000);
+        turn.SpeechStartedHere(msBack: 800); // at 200
+        Append(turn, 1000, 1500);
+        turn.SpeechEndedHere(turnKept: true);
+        turn.CommittedHere();
+        turn.ServiceCommitted();
+        Answer(turn, "resp_1"); // lost with its connection before a word of it was heard
+        Append(turn, 1500, 2000);
+        turn.SpeechStartedHere(msBack: 300); // at 1700, while disconnected
+        Append(turn, 2000, 2600);
+        turn.SpeechEndedHere(turnKept: true); // its commit owed to the next connection
+
+        var replayed = turn.Restart();
+        Assert.Equal(1300, replayed.CommittedSamples); // the first turn, from 200 to its commit at 1500
+        turn.Append(replayed.Audio.AsSpan(0, replayed.CommittedSamples));
+        turn.ReplayedPartCommitted();
+        turn.Append(replayed.Audio.AsSpan(replayed.CommittedSamples));
+        turn.CommittedHere(); // the commit owed
+        turn.ServiceCommitted();
+        Answer(turn, "resp_2");
+        turn.ServiceCommitted();
+        turn.Heard("resp_2");
+
+        var next = turn.Restart();
+        Assert.Equal(1700, next.Audio[0]); // the second turn (from where the detector put its start), committed
+        Assert.Equal(900, next.ReplayedMs);
+        Assert.Equal(900, next.CommittedSamples);
+    }
+
+    [Fact]
     public void TurnsEndedHere_AnAnswerSeenBeforeTheServiceAcknowledgedTheCommit_DoesNotAnswerTheTurn()
     {
         // A tool round's answer, asked for before the user's turn ended, is created between the commit and its
