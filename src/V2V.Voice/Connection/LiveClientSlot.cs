@@ -60,19 +60,10 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
     public void UserLeft() => openTurn?.UserLeft();
 
     /// <summary>
-    /// This side is sending a commit (manual turns, local VAD): what was sent before is no longer an open turn. Noted before
-    /// the commit goes, as the service's acknowledgement may be read before the sender goes on; returns what takes it
-    /// back should the commit not be sent.
+    /// This side sent a commit (manual turns, local VAD): what was sent before is no longer an open turn. Its
+    /// acknowledgement may have been read already (OpenTurnAudio numbers the turn with it then).
     /// </summary>
-    public Action Committing()
-    {
-        if (openTurn is not { } turn)
-        {
-            return static () => { };
-        }
-        var mark = turn.CommittedHere();
-        return () => turn.CommitNotSent(mark);
-    }
+    public void Committed() => openTurn?.CommittedHere();
 
     /// <summary>
     /// The session took <c>response.created</c> of the live connection: the turns committed before it are answered

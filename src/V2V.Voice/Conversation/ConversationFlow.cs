@@ -189,7 +189,7 @@ internal sealed class ConversationFlow(
         _commitOwed = false;
         try
         {
-            if (!await uncommitted.CommitAsync(client, ct, link.Connection.Slot.Committing).ConfigureAwait(false))
+            if (!await uncommitted.CommitAsync(client, ct).ConfigureAwait(false))
             {
                 return; // committed already, with the turn before it (or the user left and the input was cleared)
             }
@@ -201,6 +201,7 @@ internal sealed class ConversationFlow(
             _commitOwed = true;
             return;
         }
+        link.Connection.Slot.Committed();
         // Timed from now: the wait for a connection is not the model's.
         await AnswerTurnAsync(System.Diagnostics.Stopwatch.GetTimestamp(), ct).ConfigureAwait(false);
     }

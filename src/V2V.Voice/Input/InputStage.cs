@@ -166,7 +166,7 @@ internal sealed class InputStage : IDisposable
         var endOfSpeech = Stopwatch.GetTimestamp();
         try
         {
-            if (!await _uncommitted.CommitAsync(client, ct, _link.Connection.Slot.Committing).ConfigureAwait(false))
+            if (!await _uncommitted.CommitAsync(client, ct).ConfigureAwait(false))
             {
                 return false;
             }
@@ -177,6 +177,7 @@ internal sealed class InputStage : IDisposable
             await _inbox.PostAsync(_conversation.CommitTurnWhenLiveAsync, "turn ended as the connection broke").ConfigureAwait(false);
             return true;
         }
+        _link.Connection.Slot.Committed();
         await _inbox.PostAsync(innerCt => _conversation.AnswerTurnAsync(endOfSpeech, innerCt), "turn ended").ConfigureAwait(false);
         return true;
     }

@@ -78,6 +78,9 @@ internal sealed class OpenTurnAudio : IDisposable
     // turn is numbered at its acknowledgement, so only an answer seen after it answers the turn.
     private long _commits;
     private readonly List<long> _awaitingAck = [];
+    // Acknowledgements read before the sender told this of their commits (CommittedHere): the sender goes on from sending
+    // a commit after the service's answer may have been read.
+    private int _acksAhead;
     private long _lastCommitEnd;
     // Local VAD, from a restart until its replayed committed part is committed again: where the user's turn since that
     // commit begins in the replayed audio (null: they were silent since).
@@ -206,12 +209,12 @@ internal sealed class OpenTurnAudio : IDisposable
                 // (CommitRefused).
                 if (_awaitingAck.Count > 0)
                 {
-                    _committed.Add((_commits, _awaitingAck[0]));
+                    AddCommitted(_commits, _awaitingAck[0]);
                     _awaitingAck.RemoveAt(0);
-                    if (_committed.Count > MaxPending)
-                    {
-                        _committed.RemoveAt(1); // the oldest turn now reaches through the next one
-                    }
+                }
+                else
+                {
+                    _acksAhead++; // read before the sender told its commit (CommittedHere): that numbers its turn
                 }
                 return;
             }
@@ -219,12 +222,8 @@ internal sealed class OpenTurnAudio : IDisposable
             {
                 return; // nothing heard begin since the last commit: no turn to keep
             }
-            _committed.Add((_commits, from));
+            AddCommitted(_commits, from);
             _speechFrom = null;
-            if (_committed.Count > MaxPending)
-            {
-                _committed.RemoveAt(1); // the oldest turn now reaches through the next one
-            }
         }
     }
 
@@ -354,56 +353,43 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>
-    /// This side is sending a commit (manual turns, local VAD): the turn sent since the last one awaits its answer, kept
-    /// until some of that is heard (a connection lost first is sent it again, and commits it there); the next turn begins
-    /// after it. Called before the commit goes: the service's acknowledgement may be read (<see cref="ServiceCommitted"/>)
-    /// before the sender goes on, and it must find the turn awaiting it. Returns what <see cref="CommitNotSent"/> puts back.
+    /// This side sent a commit (manual turns, local VAD): the turn sent since the last one awaits its answer, kept until
+    /// some of that is heard (a connection lost first is sent it again, and commits it there); the next turn begins after it.
+    /// Told once the commit is sent: its acknowledgement may have been read already, on a busy machine, and then numbers
+    /// the turn at once (<see cref="ServiceCommitted"/>).
     /// </summary>
-    public CommitMark CommittedHere()
+    public void CommittedHere()
     {
         if (_serverDetectsTurns)
         {
-            return default; // the service's own turn stays open until it answers
+            return; // the service's own turn stays open until it answers
         }
         lock (_gate)
         {
-            var mark = new CommitMark(true, _speechFrom, _lastCommitEnd, false);
-            if (_speechFrom is { } from && from < _end && _awaitingAck.Count < MaxPending)
+            var acknowledged = _acksAhead > 0;
+            if (_speechFrom is { } from && from < _end)
             {
-                _awaitingAck.Add(from); // over the bound the oldest awaiting reaches through this one
-                mark = mark with { AwaitsAck = true };
+                if (acknowledged)
+                {
+                    // Its acknowledgement came first: the turn is committed as of that acknowledgement (the oldest read
+                    // ahead), so an answer seen since answers it, one seen before does not.
+                    AddCommitted(_commits - _acksAhead + 1, from);
+                }
+                else if (_awaitingAck.Count < MaxPending)
+                {
+                    _awaitingAck.Add(from); // over the bound the oldest awaiting reaches through this one
+                }
+            }
+            if (acknowledged)
+            {
+                _acksAhead--;
             }
             _lastCommitEnd = _end;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
             _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _end;
-            Trim(); // keeps all from the turn awaiting its answer: a commit not sent finds its audio still here
-            return mark;
+            Trim();
         }
     }
-
-    /// <summary>
-    /// The commit <see cref="CommittedHere"/> noted could not be sent (the connection broke under it): the turn is open as
-    /// before, and is committed on the next connection.
-    /// </summary>
-    public void CommitNotSent(CommitMark mark)
-    {
-        if (!mark.Taken)
-        {
-            return;
-        }
-        lock (_gate)
-        {
-            if (mark.AwaitsAck && _awaitingAck.Count > 0)
-            {
-                _awaitingAck.RemoveAt(_awaitingAck.Count - 1);
-            }
-            _lastCommitEnd = mark.LastCommitEnd;
-            _speechFrom = mark.SpeechFrom is { } from ? Math.Max(from, _start) : null;
-        }
-    }
-
-    /// <summary>What <see cref="CommittedHere"/> changed (<see cref="Taken"/>: anything), for <see cref="CommitNotSent"/>.</summary>
-    public readonly record struct CommitMark(bool Taken, long? SpeechFrom, long LastCommitEnd, bool AwaitsAck);
 
     /// <summary>
     /// The user left (the input buffer is cleared): their turns, committed or not, are not sent to a new connection, whose
@@ -463,6 +449,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _committed.Clear();
             _seenAnswers.Clear();
             _awaitingAck.Clear();
+            _acksAhead = 0;
             _commits = _lastCommitEnd = 0;
             _unheard = null;
             _askedAgain = false;
@@ -494,6 +481,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _speechFrom = saved.SpeechFrom;
             _speechAfterReplayedCommit = null;
             _commits = saved.Commits;
+            _acksAhead = 0; // a commit told late on the old connection is all but impossible across a failed switch
             _awaitingAck.Clear();
             _awaitingAck.AddRange(saved.AwaitingAck);
             _lastCommitEnd = saved.LastCommitEnd;
@@ -560,6 +548,16 @@ internal sealed class OpenTurnAudio : IDisposable
     }
 
     /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
+    /// <summary>A committed turn, numbered by its acknowledgement (under the lock); over the bound the oldest reaches through the next.</summary>
+    private void AddCommitted(long commit, long from)
+    {
+        _committed.Add((commit, from));
+        if (_committed.Count > MaxPending)
+        {
+            _committed.RemoveAt(1);
+        }
+    }
+
     private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _awaitingAck.Count > 0 ? _awaitingAck[0] : _speechFrom);
 
     private short[] Copy(long from, long to)

@@ -59,34 +59,17 @@ internal sealed class UncommittedInput
     /// or one whose audio went with a commit already). A commit the connection could not send (it broke: a
     /// <see cref="RealtimeException"/>) leaves its audio uncommitted, for the next connection, which is sent it again.
     /// </summary>
-    /// <param name="client">The live connection.</param>
-    /// <param name="ct">Cancels the send.</param>
-    /// <param name="sending">
-    /// Told just before the commit goes (what must know of it before the service's acknowledgement can be read: the
-    /// open turn's bookkeeping, <see cref="OpenTurnAudio.CommittedHere"/>); returns what takes that back should the
-    /// commit not be sent.
-    /// </param>
-    public async ValueTask<bool> CommitAsync(IRealtimeConnection client, CancellationToken ct, Func<Action>? sending = null)
+    public async ValueTask<bool> CommitAsync(IRealtimeConnection client, CancellationToken ct)
     {
         ValueTask sent;
         long taken;
-        Action? undo;
         lock (_gate)
         {
             if (_samples < MinCommitSamples)
             {
                 return false;
             }
-            undo = sending?.Invoke();
-            try
-            {
-                sent = client.SendAsync(new InputAudioBufferCommitEvent(), ct);
-            }
-            catch (RealtimeException)
-            {
-                undo?.Invoke();
-                throw;
-            }
+            sent = client.SendAsync(new InputAudioBufferCommitEvent(), ct);
             taken = _samples;
             _samples = 0;
         }
@@ -100,7 +83,6 @@ internal sealed class UncommittedInput
             {
                 _samples += taken;
             }
-            undo?.Invoke();
             throw;
         }
         return true;
