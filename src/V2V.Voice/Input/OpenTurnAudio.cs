@@ -547,7 +547,6 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
     /// <summary>A committed turn, numbered by its acknowledgement (under the lock); over the bound the oldest reaches through the next.</summary>
     private void AddCommitted(long commit, long from)
     {
@@ -558,6 +557,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
+    /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
     private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _awaitingAck.Count > 0 ? _awaitingAck[0] : _speechFrom);
 
     private short[] Copy(long from, long to)
