@@ -239,8 +239,8 @@ internal sealed class LiveClientSlot(TimeSpan keep, int sampleRate, VoiceMetrics
         await SendAsync(client, replayed.Audio.AsMemory(0, committed), ct).ConfigureAwait(false);
         if (committed > 0)
         {
-            // Noted first, as any commit of this side's; a send that fails fails the connection, and its caller puts the
-            // old connection's turns back.
+            // Noted before it goes (this connection's events are read only once it is live, so no acknowledgement comes
+            // first); a send that fails fails the connection, and its caller puts the old connection's turns back.
             openTurn?.ReplayedPartCommitted();
             await client.SendAsync(new InputAudioBufferCommitEvent(), ct).ConfigureAwait(false);
         }
