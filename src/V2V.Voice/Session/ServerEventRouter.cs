@@ -187,19 +187,21 @@ internal sealed class ServerEventRouter(
             context.Metrics.Tokens.Record(usage.InputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
             context.Metrics.Tokens.Record(usage.OutputTokens ?? 0, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
         }
-        if (response.Status == "failed" && response.Id is { } failed)
+        if (response.Status != "cancelled" && response.Id is { } doneId)
         {
-            // The host is told so, and the turn is over: a later connection must not answer it again. A retry of it, when
-            // one can mend it, asks for it again (the answer asked for stays owed until then).
-            answers.Heard(failed);
-        }
-        else if (response.Status != "cancelled" && response.Id is { } doneId)
-        {
-            // Ended whole or cut short by the service, it plays on to its end through any connection's end: it is heard,
-            // the turn is over, and no later connection is asked for it again. Told here too because all of its audio may
-            // have come while another answer still played, before the listener took any of it: no delta told it then.
-            // A cancelled one was judged by the barge-in.
-            answers.Listened(doneId);
+            // Either way the turn is over: a later connection must not answer it again (a cancelled one was judged by the
+            // barge-in). Ended whole or cut short by the service, it plays on to its end through any connection's end: it
+            // is heard, and the answer asked for is owed no more (told here too because all of its audio may have come
+            // while another answer still played, before the listener took any of it: no delta told it then). Failed, the
+            // host is told so, and a retry that can mend it asks for it again: the answer asked for stays owed until then.
+            if (response.Status == "failed")
+            {
+                answers.Heard(doneId);
+            }
+            else
+            {
+                answers.Listened(doneId);
+            }
         }
         if (turns.OnResponseDone(response.Id) && turns.TurnAudioMs > 0)
         {
