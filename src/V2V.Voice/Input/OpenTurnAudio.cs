@@ -74,10 +74,14 @@ internal sealed class OpenTurnAudio : IDisposable
     // ended while disconnected) leaves the speech going on as the next turn.
     private bool _inLocalSpeech;
     // Commits the service acknowledged on this connection (input_audio_buffer.committed, in order). With turns ended
-    // here, the turns committed and not yet acknowledged (where each begins), and where the last commit sent ended: a
-    // turn is numbered at its acknowledgement, so only an answer seen after it answers the turn.
+    // here, the commits sent and not yet acknowledged (where each one's turn begins, or NoTurn; how many commits it
+    // stands for, more than one only over the bound), and where the last commit sent ended: a turn is numbered at its
+    // acknowledgement, so only an answer seen after it answers the turn.
     private long _commits;
-    private readonly List<long> _awaitingAck = [];
+    private readonly List<(long From, int Commits)> _awaitingAck = [];
+    // A commit sent with no turn in it (the host's, over silence since the last): it takes an acknowledgement (or a
+    // refusal) of its own, in its place, and numbers no turn.
+    private const long NoTurn = -1;
     // Acknowledgements read before the sender told this of their commits (CommittedHere): the sender goes on from sending
     // a commit after the service's answer may have been read.
     private int _acksAhead;
@@ -203,14 +207,16 @@ internal sealed class OpenTurnAudio : IDisposable
             _commits++;
             if (!_serverDetectsTurns)
             {
-                // Ours, acknowledged in the order they were sent: this is the oldest turn awaiting (two commits may go
+                // Ours, acknowledged in the order they were sent: this is the oldest commit awaiting (two commits may go
                 // before the first acknowledgement is read: a new connection's replayed turn and one owed to it, and a
                 // response created between them answers the first only). One the service refused went with it
-                // (CommitRefused).
+                // (CommitRefused); one of silence numbers no turn.
                 if (_awaitingAck.Count > 0)
                 {
-                    AddCommitted(_commits, _awaitingAck[0]);
-                    _awaitingAck.RemoveAt(0);
+                    if (TakeOldestAwaitingAck() is { } turnFrom and not NoTurn)
+                    {
+                        AddCommitted(_commits, turnFrom);
+                    }
                 }
                 else
                 {
@@ -237,10 +243,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            if (_speechFrom is { } from && from < _end)
-            {
-                _awaitingAck.Add(from);
-            }
+            AddAwaitingAck(_speechFrom is { } from && from < _end ? from : NoTurn);
             _lastCommitEnd = _end;
             _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _end;
             _speechAfterReplayedCommit = null;
@@ -263,11 +266,15 @@ internal sealed class OpenTurnAudio : IDisposable
             {
                 return;
             }
-            var from = _awaitingAck[0];
-            _awaitingAck.RemoveAt(0);
+            var refused = TakeOldestAwaitingAck();
+            if (refused is not { } from || from == NoTurn)
+            {
+                return; // one of several kept as one (the rest go on), or silence left in the buffer: no turn to carry
+            }
             if (_awaitingAck.Count > 0)
             {
-                _awaitingAck[0] = Math.Min(_awaitingAck[0], from);
+                var next = _awaitingAck[0];
+                _awaitingAck[0] = (Merge(next.From, from), next.Commits);
             }
             else
             {
@@ -366,23 +373,20 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            var acknowledged = _acksAhead > 0;
-            if (_speechFrom is { } from && from < _end)
+            var from = _speechFrom is { } speech && speech < _end ? speech : NoTurn;
+            if (_acksAhead > 0)
             {
-                if (acknowledged)
+                // Its acknowledgement came first: a turn is committed as of that acknowledgement (the oldest read ahead),
+                // so an answer seen since answers it, one seen before does not.
+                if (from != NoTurn)
                 {
-                    // Its acknowledgement came first: the turn is committed as of that acknowledgement (the oldest read
-                    // ahead), so an answer seen since answers it, one seen before does not.
                     AddCommitted(_commits - _acksAhead + 1, from);
                 }
-                else if (_awaitingAck.Count < MaxPending)
-                {
-                    _awaitingAck.Add(from); // over the bound the oldest awaiting reaches through this one
-                }
-            }
-            if (acknowledged)
-            {
                 _acksAhead--;
+            }
+            else
+            {
+                AddAwaitingAck(from);
             }
             _lastCommitEnd = _end;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
@@ -429,7 +433,7 @@ internal sealed class OpenTurnAudio : IDisposable
                 var replayFrom = Math.Max(turnFrom, _start);
                 audio = Copy(replayFrom, _end);
                 missingMs = Math.Max(0, _start - turnFrom) * 1000.0 / _sampleRate;
-                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || _awaitingAck.Count > 0))
+                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || FirstTurnAwaitingAck is not null))
                 {
                     // Turns ended here were committed up to the last commit: the new connection commits that much again.
                     // Only while a committed turn is unheard: once all are heard, a local speech start may still point
@@ -557,8 +561,59 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
+    /// <summary>
+    /// A commit sent, awaiting its acknowledgement (under the lock). Over the bound it is kept as one with the last: that
+    /// turn reaches through it, and is numbered at the later of their acknowledgements (an answer between them is then
+    /// not taken for its answer: a repeat should the connection end, never a loss).
+    /// </summary>
+    private void AddAwaitingAck(long from)
+    {
+        if (_awaitingAck.Count < MaxPending)
+        {
+            _awaitingAck.Add((from, 1));
+            return;
+        }
+        var last = _awaitingAck[^1];
+        _awaitingAck[^1] = (Merge(last.From, from), last.Commits + 1);
+    }
+
+    /// <summary>
+    /// One acknowledgement, or refusal, of the oldest commit awaiting one (under the lock): where its turn begins (or
+    /// <see cref="NoTurn"/>) once all the commits it stands for are answered, else null.
+    /// </summary>
+    private long? TakeOldestAwaitingAck()
+    {
+        var (from, commits) = _awaitingAck[0];
+        if (commits > 1)
+        {
+            _awaitingAck[0] = (from, commits - 1);
+            return null;
+        }
+        _awaitingAck.RemoveAt(0);
+        return from;
+    }
+
+    /// <summary>Where one turn made of two begins: the earlier start, commits of silence aside.</summary>
+    private static long Merge(long first, long second) => first == NoTurn ? second : second == NoTurn ? first : Math.Min(first, second);
+
+    /// <summary>Where the oldest turn awaiting its acknowledgement begins (commits of silence aside).</summary>
+    private long? FirstTurnAwaitingAck
+    {
+        get
+        {
+            foreach (var (from, _) in _awaitingAck)
+            {
+                if (from != NoTurn)
+                {
+                    return from;
+                }
+            }
+            return null;
+        }
+    }
+
     /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
-    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _awaitingAck.Count > 0 ? _awaitingAck[0] : _speechFrom);
+    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : FirstTurnAwaitingAck ?? _speechFrom);
 
     private short[] Copy(long from, long to)
     {
@@ -594,7 +649,7 @@ internal sealed class OpenTurnAudio : IDisposable
         long Start,
         long? SpeechFrom,
         long Commits,
-        long[] AwaitingAck,
+        (long From, int Commits)[] AwaitingAck,
         long LastCommitEnd,
         (long Commit, long From)[] Committed,
         (string ResponseId, long Commits)[] SeenAnswers,

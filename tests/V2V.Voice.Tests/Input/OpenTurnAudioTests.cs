@@ -441,6 +441,93 @@ public sealed class OpenTurnAudioTests
         Assert.Equal(900, next.CommittedSamples);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LocalVad_ACommitOfSilence_IsNoTurn_AndItsAcknowledgementNumbersNoLaterTurn(bool refused)
+    {
+        // The host commits while the user is silent (no speech since the last commit): the service acknowledges that
+        // commit (or refuses it), and it carries no turn. The user's next turn is committed after it; a tool's answer
+        // created before that turn's own acknowledgement answers nothing of it, heard or not.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 1000);
+        turn.CommittedHere(); // silence
+        if (refused)
+        {
+            turn.CommitRefused();
+        }
+        else
+        {
+            turn.ServiceCommitted();
+        }
+        Append(turn, 1000, 1500);
+        turn.SpeechStartedHere(msBack: 300); // at 1200
+        Append(turn, 1500, 2500);
+        turn.SpeechEndedHere(turnKept: true);
+        turn.CommittedHere();
+        Answer(turn, "resp_tool");
+        turn.Heard("resp_tool");
+
+        Assert.True(turn.TurnOpen);
+        var replayed = turn.Restart();
+        Assert.Equal(1200, replayed.Audio[0]);
+        Assert.Equal(1300, replayed.CommittedSamples);
+    }
+
+    [Fact]
+    public void TurnsEndedHere_ACommitOfSilence_BetweenTwoTurns_TakesItsOwnAcknowledgement()
+    {
+        // Turn A, a commit of silence, then turn B, all sent before any acknowledgement is read. A's answer heard, the
+        // second acknowledgement is the silence's: an answer read after it and before B's (a tool's) leaves B open.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs, localDetectorOpensTurns: true);
+        Append(turn, 0, 200);
+        turn.SpeechStartedHere(msBack: 200); // at 0
+        Append(turn, 200, 1000);
+        turn.SpeechEndedHere(turnKept: true);
+        turn.CommittedHere(); // A: 0-1000
+        Append(turn, 1000, 1500);
+        turn.CommittedHere(); // silence
+        Append(turn, 1500, 1700);
+        turn.SpeechStartedHere(msBack: 200); // at 1500
+        Append(turn, 1700, 2500);
+        turn.SpeechEndedHere(turnKept: true);
+        turn.CommittedHere(); // B: 1500-2500
+        turn.ServiceCommitted();
+        Answer(turn, "resp_a");
+        turn.Heard("resp_a");
+        turn.ServiceCommitted(); // the silence's
+        Answer(turn, "resp_tool");
+        turn.Heard("resp_tool");
+
+        var replayed = turn.Restart();
+        Assert.Equal(1500, replayed.Audio[0]);
+        Assert.Equal(1000, replayed.CommittedSamples);
+    }
+
+    [Fact]
+    public void TurnsEndedHere_MoreCommitsAwaitingAcknowledgementThanTheBound_TheLastAreKeptAsOne_NoneLost()
+    {
+        // Eighteen turns committed and none acknowledged yet (a stalled reader): beyond the sixteen told apart the last
+        // are kept as one, numbered at the last acknowledgement. The answer after the sixteenth answers the fifteen
+        // before; the last three turns stay open.
+        using var turn = new OpenTurnAudio(Rate, serverDetectsTurns: false, PaddingMs);
+        for (var i = 0; i < 18; i++)
+        {
+            Append(turn, i * 200, (i + 1) * 200);
+            turn.CommittedHere();
+        }
+        for (var i = 0; i < 16; i++)
+        {
+            turn.ServiceCommitted();
+        }
+        Answer(turn, "resp_1");
+        turn.Heard("resp_1");
+
+        var replayed = turn.Restart();
+        Assert.Equal(15 * 200, replayed.Audio[0]);
+        Assert.Equal(600, replayed.CommittedSamples);
+    }
+
     [Fact]
     public void TurnsEndedHere_AnAnswerSeenBeforeTheServiceAcknowledgedTheCommit_DoesNotAnswerTheTurn()
     {
