@@ -54,7 +54,7 @@ internal static class ChaosRunner
         var heard = new Heard[sessions];
         for (int i = 0; i < sessions; i++)
         {
-            heard[i] = new Heard();
+            heard[i] = new Heard(speechToldByTheService: mode is TurnMode.ServerVad or TurnMode.SemanticVad);
         }
         // The sessions' lines join what their readers got, for the timeline of a turn that went wrong.
         var warnings = new WarningTally(onLine: (session, line) => heard[session].Log(line));
@@ -414,7 +414,11 @@ internal static class ChaosRunner
     }
 
     /// <summary>What one session's reader got: states and final assistant transcripts, by item id.</summary>
-    private sealed class Heard
+    /// <param name="speechToldByTheService">
+    /// The speech outputs come from the service's turn detection, whose end a lost connection never tells; else from the
+    /// local detector or the harness's push-to-talk, which go on across connections.
+    /// </param>
+    private sealed class Heard(bool speechToldByTheService)
     {
         private readonly Dictionary<string, string> _pieces = [];
 
@@ -536,7 +540,7 @@ internal static class ChaosRunner
                 _userSpeaking = speech.Started;
                 _continuationAwaited &= !speech.Started;
             }
-            else if (output.Event is StateOutput { State: VoiceSessionState.Connected })
+            else if (output.Event is StateOutput { State: VoiceSessionState.Connected } && speechToldByTheService)
             {
                 _userSpeaking = false; // a speech start whose end the old connection never told
             }
