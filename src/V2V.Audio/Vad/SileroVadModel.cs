@@ -53,10 +53,12 @@ public sealed class SileroVadModel : IDisposable
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(
-                $"Silero VAD model not found at '{path}'. The build of V2V.Audio downloads it with npm " +
-                "(npm pack @ricky0123/vad-web@0.0.31, file package/dist/silero_vad_v5.onnx) into src/V2V.Audio/obj/silero-vad/ " +
-                "and copies it to models/ in the output: install npm (Debian: apt-get install npm) and rebuild, or pass the path of " +
-                "silero_vad_v5.onnx to SileroVadModel.Load. Without it, use EnergyVoiceActivityDetector.", path);
+                $"Silero VAD model not found at '{path}'. The V2V.Audio package carries it and its build puts it in models/ in " +
+                "the output of every app that references the package: rebuild the app (a copy of the output must take models/ " +
+                "along). Built from source, V2V.Audio downloads it with npm (npm pack @ricky0123/vad-web@0.0.31, file " +
+                "package/dist/silero_vad_v5.onnx) into src/V2V.Audio/obj/silero-vad/: install npm (Debian: apt-get install npm) " +
+                "and rebuild. Or pass the path of silero_vad_v5.onnx to SileroVadModel.Load; without it, use " +
+                "EnergyVoiceActivityDetector.", path);
         }
 
         // One thread per inference: a 32 ms chunk takes well under a millisecond, and sessions serve many streams.
