@@ -34,7 +34,7 @@ public sealed class PackagesTests : IDisposable
         foreach (var library in Libraries)
         {
             // The build the tests run on: packed as it is (dotnet pack -c Release -o artifacts builds it first).
-            var (packed, packOutput) = await DotnetAsync(root, NoVariables, "pack", Path.Combine(root, "src", library, library + ".csproj"), "-c", Configuration, "--no-build", "-o", artifacts);
+            var (packed, packOutput) = await DotnetAsync(root, NoVariables, "pack", Path.Combine(root, "src", library, library + ".csproj"), "-c", Configuration, "--no-build", "--disable-build-servers", "-o", artifacts);
             Assert.True(packed == 0, $"dotnet pack {library}:\n{packOutput}");
         }
         using (var audio = ZipFile.OpenRead(Path.Combine(artifacts, "V2V.Audio.0.1.0.nupkg")))
@@ -53,8 +53,9 @@ public sealed class PackagesTests : IDisposable
         // from the machine's, where the repository's restore put the same versions.
         var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set ? set
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        // No build server is left behind (compiler, MSBuild nodes): the test run leaves no process of its own running.
         var ownPackages = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
-        var (built, buildOutput) = await DotnetAsync(app, ownPackages, "build", "-c", "Release", "-p:RestoreFallbackFolders=" + machinePackages);
+        var (built, buildOutput) = await DotnetAsync(app, ownPackages, "build", "-c", "Release", "--disable-build-servers", "-p:RestoreFallbackFolders=" + machinePackages);
         Assert.True(built == 0, $"dotnet build of the sample:\n{buildOutput}");
         var output = Path.Combine(app, "bin", "Release", "net10.0");
         Assert.True(File.Exists(Path.Combine(output, "models", "silero_vad_v5.onnx")), "the Silero model is not in the app's output");
