@@ -39,21 +39,7 @@ internal static class CliProcess
         using var process = Process.Start(StartInfo(programDirectory ?? AppContext.BaseDirectory, workingDirectory, environment, args))!;
         var stdout = ReadAsync(process, process.StandardOutput, interruptWhen, signal);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        guard.CancelAfter(Patience);
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // A guard, not a timing: the command is stuck (or the run was cancelled). It must not outlive the test, and a
-            // failure shows what it said.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"v2v {string.Join(' ', args)} did not exit within {Patience.TotalSeconds:F0} s; it said:\n{await stdout}{await stderr}");
-        }
+        await ProcessGuard.WaitForExitAsync(process, Patience, $"v2v {string.Join(' ', args)}", async () => await stdout + await stderr);
         return (process.ExitCode, await stdout + await stderr);
     }
 

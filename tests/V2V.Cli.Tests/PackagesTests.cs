@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 
 namespace V2V.Cli.Tests;
 
@@ -107,20 +106,8 @@ public sealed class PackagesTests : IDisposable
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        guard.CancelAfter(Patience);
-        try
-        {
-            await process.WaitForExitAsync(guard.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            TestContext.Current.CancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not exit within {Patience.TotalMinutes:F0} min; it said:\n{await stdout}{await stderr}");
-        }
-        return (process.ExitCode, new StringBuilder().Append(await stdout).Append(await stderr).ToString());
+        await ProcessGuard.WaitForExitAsync(process, Patience, $"dotnet {string.Join(' ', args)}", async () => await stdout + await stderr);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static void CopyDirectory(string from, string to)
