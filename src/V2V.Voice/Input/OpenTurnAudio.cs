@@ -32,8 +32,8 @@ namespace V2V.Voice.Input;
 /// <para>
 /// Bounded: at most <see cref="MaxTurn"/> is kept; when a turn grows longer its oldest audio is dropped, and the
 /// replay says how much of the turn it lacks (<see cref="ReplayedTurn.MissingMs"/>) so the caller tells it once.
-/// The audio is held in blocks of 85 ms shared by the process's sessions (<see cref="AudioBlockPool"/>): the ring
-/// costs what it holds, not its maximum, and allocates nothing once the process has the blocks its speaking users need.
+/// The audio is held in blocks of 85 ms shared by the process's sessions (<see cref="KeptAudio"/>): it costs what it
+/// holds, not its maximum, and allocates nothing once the process has the blocks its speaking users need.
 /// Thread-safe: the producer appends, the connection's reader notes, the session confirms, the switch restarts.
 /// </para>
 /// </remarks>
@@ -49,10 +49,8 @@ internal sealed class OpenTurnAudio : IDisposable
     /// </remarks>
     public static readonly TimeSpan KeepBeforeATurn = TimeSpan.FromSeconds(1);
 
-    private const int BlockSamples = AudioBlockPool.BlockSamples;
-
     private readonly Lock _gate = new();
-    private readonly List<short[]> _blocks = [];
+    private readonly KeptAudio _audio = new();
     private readonly int _sampleRate;
     private readonly bool _serverDetectsTurns;
     private readonly bool _localDetectorOpensTurns;
@@ -66,9 +64,6 @@ internal sealed class OpenTurnAudio : IDisposable
 
     private readonly List<(long Commit, long From)> _committed = [];
     private readonly List<(string ResponseId, long Commits)> _seenAnswers = [];
-    private long _blocksStart;
-    private long _start;
-    private long _end;
     private long? _speechFrom;
     // Local VAD: the detector heard speech begin and not yet end. A commit then (the host's, or one made for a turn
     // ended while disconnected) leaves the speech going on as the next turn.
@@ -128,7 +123,7 @@ internal sealed class OpenTurnAudio : IDisposable
         {
             lock (_gate)
             {
-                return (_end - _start) * 1000.0 / _sampleRate;
+                return (_audio.End - _audio.Start) * 1000.0 / _sampleRate;
             }
         }
     }
@@ -138,7 +133,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            Keep(samples);
+            _audio.Append(samples);
             Trim();
         }
     }
@@ -152,7 +147,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            var at = Math.Clamp(SamplesOf(audioStartMs) - _leadSamples, 0, _end);
+            var at = Math.Clamp(SamplesOf(audioStartMs) - _leadSamples, 0, _audio.End);
             _speechFrom = _speechFrom is { } open ? Math.Min(open, at) : at;
         }
     }
@@ -170,7 +165,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            _speechFrom ??= Math.Max(_start, _end - SamplesOf(msBack));
+            _speechFrom ??= Math.Max(_audio.Start, _audio.End - SamplesOf(msBack));
             _inLocalSpeech = true;
         }
     }
@@ -243,9 +238,9 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            AddAwaitingAck(_speechFrom is { } from && from < _end ? from : NoTurn);
-            _lastCommitEnd = _end;
-            _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _end;
+            AddAwaitingAck(_speechFrom is { } from && from < _audio.End ? from : NoTurn);
+            _lastCommitEnd = _audio.End;
+            _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _audio.End;
             _speechAfterReplayedCommit = null;
         }
     }
@@ -373,7 +368,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            var from = _speechFrom is { } speech && speech < _end ? speech : NoTurn;
+            var from = _speechFrom is { } speech && speech < _audio.End ? speech : NoTurn;
             if (_acksAhead > 0)
             {
                 // Its acknowledgement came first: a turn is committed as of that acknowledgement (the oldest read ahead),
@@ -388,9 +383,9 @@ internal sealed class OpenTurnAudio : IDisposable
             {
                 AddAwaitingAck(from);
             }
-            _lastCommitEnd = _end;
+            _lastCommitEnd = _audio.End;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
-            _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _end;
+            _speechFrom = _localDetectorOpensTurns && !_inLocalSpeech ? null : _audio.End;
             Trim();
         }
     }
@@ -409,7 +404,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _unheard = null;
             _askedAgain = false;
             _inLocalSpeech = false;
-            _speechFrom = _serverDetectsTurns || _localDetectorOpensTurns ? null : _end;
+            _speechFrom = _serverDetectsTurns || _localDetectorOpensTurns ? null : _audio.End;
             Trim();
         }
     }
@@ -430,9 +425,9 @@ internal sealed class OpenTurnAudio : IDisposable
             _speechAfterReplayedCommit = null;
             if (from is { } turnFrom)
             {
-                var replayFrom = Math.Max(turnFrom, _start);
-                audio = Copy(replayFrom, _end);
-                missingMs = Math.Max(0, _start - turnFrom) * 1000.0 / _sampleRate;
+                var replayFrom = Math.Max(turnFrom, _audio.Start);
+                audio = _audio.Copy(replayFrom, _audio.End);
+                missingMs = Math.Max(0, _audio.Start - turnFrom) * 1000.0 / _sampleRate;
                 if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || FirstTurnAwaitingAck is not null))
                 {
                     // Turns ended here were committed up to the last commit: the new connection commits that much again.
@@ -447,8 +442,7 @@ internal sealed class OpenTurnAudio : IDisposable
                     }
                 }
             }
-            ReturnBlocks();
-            _blocksStart = _start = _end = 0;
+            _audio.Clear(0);
             // On the new connection the replayed audio is one turn in its input buffer, neither committed nor answered.
             _committed.Clear();
             _seenAnswers.Clear();
@@ -470,7 +464,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            return new Saved(Copy(_start, _end), _start, _speechFrom, _commits, [.. _awaitingAck], _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
+            return new Saved(_audio.Copy(_audio.Start, _audio.End), _audio.Start, _speechFrom, _commits, [.. _awaitingAck], _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
         }
     }
 
@@ -479,9 +473,8 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            ReturnBlocks();
-            _blocksStart = _start = _end = saved.Start;
-            Keep(saved.Audio);
+            _audio.Clear(saved.Start);
+            _audio.Append(saved.Audio);
             _speechFrom = saved.SpeechFrom;
             _speechAfterReplayedCommit = null;
             _commits = saved.Commits;
@@ -502,53 +495,19 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            ReturnBlocks();
-            _blocksStart = _start = _end;
-        }
-    }
-
-    /// <summary>Keeps <paramref name="samples"/> after what is kept, in the pool's blocks; under the gate.</summary>
-    private void Keep(ReadOnlySpan<short> samples)
-    {
-        if (_blocks.Count == 0)
-        {
-            _blocksStart = _end;
-        }
-        while (!samples.IsEmpty)
-        {
-            var offset = _end - _blocksStart;
-            var index = (int)(offset / BlockSamples);
-            var within = (int)(offset % BlockSamples);
-            if (index == _blocks.Count)
-            {
-                _blocks.Add(AudioBlockPool.Take());
-            }
-            var take = Math.Min(samples.Length, BlockSamples - within);
-            samples[..take].CopyTo(_blocks[index].AsSpan(within));
-            samples = samples[take..];
-            _end += take;
+            _audio.Clear(_audio.End);
         }
     }
 
     /// <summary>Drops what no replay can need: before the open turn (at most <see cref="MaxTurn"/>), or before the stretch kept while none is open.</summary>
     private void Trim()
     {
-        if (_unheard is { } unheard && unheard.From < _end - _maxSamples)
+        if (_unheard is { } unheard && unheard.From < _audio.End - _maxSamples)
         {
             _unheard = null; // an answer not heard in all that time is given up: a later connection gets no stale question
         }
-        var keepFrom = Math.Max(TurnStart ?? _end - _keepWhileClosed, _end - _maxSamples);
-        if (keepFrom <= _start)
-        {
-            return;
-        }
-        _start = keepFrom;
-        while (_blocks.Count > 0 && _blocksStart + BlockSamples <= _start)
-        {
-            AudioBlockPool.Give(_blocks[0]);
-            _blocks.RemoveAt(0);
-            _blocksStart += BlockSamples;
-        }
+        var end = _audio.End;
+        _audio.DropBefore(Math.Max(TurnStart ?? end - _keepWhileClosed, end - _maxSamples));
     }
 
     /// <summary>A committed turn, numbered by its acknowledgement (under the lock); over the bound the oldest reaches through the next.</summary>
@@ -614,32 +573,6 @@ internal sealed class OpenTurnAudio : IDisposable
 
     /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
     private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : FirstTurnAwaitingAck ?? _speechFrom);
-
-    private short[] Copy(long from, long to)
-    {
-        var copy = new short[to - from];
-        var written = 0;
-        for (var at = from; at < to;)
-        {
-            var offset = at - _blocksStart;
-            var block = _blocks[(int)(offset / BlockSamples)];
-            var within = (int)(offset % BlockSamples);
-            var take = (int)Math.Min(BlockSamples - within, to - at);
-            block.AsSpan(within, take).CopyTo(copy.AsSpan(written));
-            written += take;
-            at += take;
-        }
-        return copy;
-    }
-
-    private void ReturnBlocks()
-    {
-        foreach (var block in _blocks)
-        {
-            AudioBlockPool.Give(block);
-        }
-        _blocks.Clear();
-    }
 
     private long SamplesOf(double ms) => (long)(ms * _sampleRate / 1000);
 
