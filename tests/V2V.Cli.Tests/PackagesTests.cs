@@ -48,13 +48,24 @@ public sealed class PackagesTests : IDisposable
         var samples = Path.Combine(_work, "samples");
         CopyDirectory(Path.Combine(root, "samples"), samples);
         var app = Path.Combine(samples, "ConsoleAgent");
-        // A package folder of its own for the V2V packages (the machine's would keep a 0.1.0 of an earlier run); the rest
-        // from the machine's, where the repository's restore put the same versions.
+        // A package folder of its own for the V2V packages (the machine's may keep a 0.1.0 of an earlier run, or of the
+        // README's sample, which NuGet would take over the new one); the rest from the machine's, where the repository's
+        // restore put the same versions: a view of it without its V2V packages.
         var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set ? set
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var thirdParty = Path.Combine(_work, "machine-packages");
+        Directory.CreateDirectory(thirdParty);
+        foreach (var package in Directory.EnumerateDirectories(machinePackages))
+        {
+            var name = Path.GetFileName(package);
+            if (!name.StartsWith("v2v.", StringComparison.OrdinalIgnoreCase))
+            {
+                Directory.CreateSymbolicLink(Path.Combine(thirdParty, name), package);
+            }
+        }
         // No build server is left behind (compiler, MSBuild nodes): the test run leaves no process of its own running.
         var ownPackages = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_work, "packages") };
-        var (built, buildOutput) = await DotnetAsync(app, ownPackages, "build", "-c", "Release", "--disable-build-servers", "-p:RestoreFallbackFolders=" + machinePackages);
+        var (built, buildOutput) = await DotnetAsync(app, ownPackages, "build", "-c", "Release", "--disable-build-servers", "-p:RestoreFallbackFolders=" + thirdParty);
         Assert.True(built == 0, $"dotnet build of the sample:\n{buildOutput}");
         var output = Path.Combine(app, "bin", "Release", "net10.0");
         Assert.True(File.Exists(Path.Combine(output, "models", "silero_vad_v5.onnx")), "the Silero model is not in the app's output");
