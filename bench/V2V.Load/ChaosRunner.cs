@@ -182,6 +182,10 @@ internal static class ChaosRunner
                     ? $"session {i}: its last {WarningTally.KeptLines} log lines at most:"
                     : $"session {i}: its log lines up to the first error event the service sent it ({WarningTally.KeptLines} at most):");
                 WarningTally.Print(atError ?? warnings.RecentOf(i));
+                lock (h)
+                {
+                    Timeline.PrintAround("the first error event", line => line.StartsWith("wire: error", StringComparison.Ordinal), w.TraceNow(), h.Trace);
+                }
             }
         }
         RealtimeProbe.Enable(null, null);

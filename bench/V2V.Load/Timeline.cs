@@ -78,6 +78,17 @@ internal static class Timeline
         }
     }
 
+    /// <summary>Prints both lines from 5 s before the first wire line that <paramref name="matches"/> to 2 s after it (nothing when none does).</summary>
+    public static void PrintAround(string title, Func<string, bool> matches, List<Entry> wire, List<Entry> reader)
+    {
+        if (wire.Find(e => matches(e.Line)) is not { } found)
+        {
+            return;
+        }
+        Console.WriteLine($"  timeline around {title}:");
+        PrintBetween(wire.Concat(reader).OrderBy(e => e.At), found.At - (Stopwatch.Frequency * 5), found.At + (Stopwatch.Frequency * 2));
+    }
+
     /// <summary>Prints both lines from 10 s before the first mention of <paramref name="item"/> (or its response) to 10 s after the last.</summary>
     public static void Print(string item, List<Entry> wire, List<Entry> reader)
     {
@@ -95,6 +106,11 @@ internal static class Timeline
         var from = mentions[0].At - margin;
         var to = mentions[^1].LastAt + margin;
         Console.WriteLine($"  timeline of {item} (response {response ?? "?"}):");
+        PrintBetween(all, from, to);
+    }
+
+    private static void PrintBetween(IEnumerable<Entry> all, long from, long to)
+    {
         foreach (var e in all.Where(e => e.At >= from && e.At <= to))
         {
             var at = Stopwatch.GetElapsedTime(Start, e.At).TotalSeconds;
