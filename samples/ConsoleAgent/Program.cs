@@ -3,7 +3,7 @@
 // to the local realtime server, started in this process. Turns are detected here with Silero VAD, whose model comes
 // with the V2V.Audio package.
 //
-//   dotnet pack -c Release -o artifacts                 (at the repository's root: the packages)
+//   dotnet pack V2V.Packages.slnf -c Release -o artifacts     (at the repository's root: the packages)
 //   dotnet run --project samples/ConsoleAgent -- graphs/audio/question.wav answer.wav
 using System.Runtime.InteropServices;
 using V2V.Audio;

@@ -32,7 +32,7 @@ public sealed class PackagesTests : IDisposable
         var artifacts = Path.Combine(_work, "artifacts");
         foreach (var library in Libraries)
         {
-            // The build the tests run on: packed as it is (dotnet pack -c Release -o artifacts builds it first).
+            // The build the tests run on, packed as it is (the README's dotnet pack V2V.Packages.slnf builds it first).
             var (packed, packOutput) = await DotnetAsync(root, NoVariables, "pack", Path.Combine(root, "src", library, library + ".csproj"), "-c", Configuration, "--no-build", "--disable-build-servers", "-o", artifacts);
             Assert.True(packed == 0, $"dotnet pack {library}:\n{packOutput}");
         }
@@ -83,6 +83,23 @@ public sealed class PackagesTests : IDisposable
         var (refused, why) = await DotnetAsync(_work, NoVariables, Path.Combine(output, "ConsoleAgent.dll"), Path.Combine(_work, "missing.wav"));
         Assert.Equal(2, refused);
         Assert.Contains("missing.wav", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThePackagesSolutionFilter_ListsEveryProjectThatIsAPackage()
+    {
+        // The README packs with V2V.Packages.slnf: a library left out of it would be missing from artifacts/, and an app
+        // that depends on it would not restore.
+        var root = RepositoryFiles.Root();
+        using var filter = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "V2V.Packages.slnf")));
+        var listed = filter.RootElement.GetProperty("solution").GetProperty("projects").EnumerateArray().Select(p => p.GetString()!).Order().ToList();
+        var packable = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories)
+            .Where(project => !File.ReadAllText(project).Contains("<IsPackable>false</IsPackable>", StringComparison.Ordinal))
+            .Select(project => Path.GetRelativePath(root, project).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order().ToList();
+
+        Assert.Equal(packable, listed);
+        Assert.All(listed, project => Assert.True(File.Exists(Path.Combine(root, project)), project));
     }
 
     public void Dispose()
