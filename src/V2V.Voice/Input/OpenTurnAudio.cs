@@ -238,7 +238,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            AddAwaitingAck(_speechFrom is { } from && from < _audio.End ? from : NoTurn);
+            AddAwaitingAck(TurnSinceLastCommit);
             _lastCommitEnd = _audio.End;
             _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _audio.End;
             _speechAfterReplayedCommit = null;
@@ -368,7 +368,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            var from = _speechFrom is { } speech && speech < _audio.End ? speech : NoTurn;
+            var from = TurnSinceLastCommit;
             if (_acksAhead > 0)
             {
                 // Its acknowledgement came first: a turn is committed as of that acknowledgement (the oldest read ahead),
@@ -554,6 +554,9 @@ internal sealed class OpenTurnAudio : IDisposable
 
     /// <summary>Where one turn made of two begins: the earlier start, commits of silence aside.</summary>
     private static long Merge(long first, long second) => first == NoTurn ? second : second == NoTurn ? first : Math.Min(first, second);
+
+    /// <summary>What a commit sent now carries (under the lock): where the user's turn since the last commit began, or <see cref="NoTurn"/>.</summary>
+    private long TurnSinceLastCommit => _speechFrom is { } from && from < _audio.End ? from : NoTurn;
 
     /// <summary>Where the oldest turn awaiting its acknowledgement begins (commits of silence aside).</summary>
     private long? FirstTurnAwaitingAck
