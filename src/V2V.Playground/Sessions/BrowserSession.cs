@@ -196,28 +196,8 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
         }
     }
 
-    private async Task<WebSocketReceiveResult?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        while (true)
-        {
-            if (count == buffer.Length)
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {MaxMessageBytes} bytes", cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-            count += result.Count;
-            if (result.EndOfMessage)
-            {
-                return new WebSocketReceiveResult(count, result.MessageType, true);
-            }
-        }
-    }
+    private Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
+        WholeMessages.ReceiveAsync(socket, buffer, cancellationToken);
 
     private async Task StopGraphAsync(RunningGraph graph, MicExtension mic)
     {
@@ -251,8 +231,6 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
             }
         }
     }
-
-    private readonly record struct WebSocketReceiveResult(int Count, WebSocketMessageType Type, bool EndOfMessage);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: started (voice {Voice}, {TurnMode}, microphone at {SampleRate} Hz, backend {Backend}).")]
     private static partial void LogStarted(ILogger logger, string session, string voice, string turnMode, int sampleRate, string backend);

@@ -4,6 +4,7 @@ using V2V.Audio;
 using V2V.Frames;
 using V2V.Graph;
 using V2V.Graph.Hosting;
+using V2V.Playground.Hosting;
 using V2V.Playground.Sessions;
 using V2V.Ten;
 
@@ -238,28 +239,10 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
     }
 
     /// <summary>The length of a whole text message; -1 for a binary one; null when the socket closed.</summary>
-    private async Task<int?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        while (true)
-        {
-            if (count == buffer.Length)
-            {
-                await socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"messages are limited to {MaxMessageBytes} bytes", cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-            count += result.Count;
-            if (result.EndOfMessage)
-            {
-                return result.MessageType == WebSocketMessageType.Binary ? -1 : count;
-            }
-        }
-    }
+    private async Task<int?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
+        await WholeMessages.ReceiveAsync(socket, buffer, cancellationToken).ConfigureAwait(false) is { } message
+            ? message.Type == WebSocketMessageType.Binary ? -1 : message.Count
+            : null;
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {

@@ -39,6 +39,10 @@ internal sealed class PageSocket : IAsyncDisposable
     public Task SendAsync(string json) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
 
+    /// <summary>A binary message (the page's microphone audio).</summary>
+    public Task SendBinaryAsync(byte[] bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, TestContext.Current.CancellationToken);
+
     /// <summary>The first event received (now or later) that matches; fails if the server closes first.</summary>
     public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match)
     {

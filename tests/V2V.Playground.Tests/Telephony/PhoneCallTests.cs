@@ -186,6 +186,20 @@ public sealed class PhoneCallTests
         Assert.Contains("a second start message", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMessageOverTheLimit_ClosesTheCall_AsMessageTooBig()
+    {
+        await using var rig = await Rig.StartAsync(greet: false);
+        await using var caller = await TwilioCaller.ConnectAsync(rig.Server.Addresses[0]);
+        await caller.StartAsync();
+
+        // A media message with 64 KiB of payload: far beyond any 20 ms of mu-law (160 bytes, 216 as base64).
+        var payload = Convert.ToBase64String(new byte[48 * 1024]);
+        await caller.SendAsync(new JsonObject { ["event"] = "media", ["streamSid"] = TwilioCaller.StreamSid, ["media"] = new JsonObject { ["payload"] = payload } });
+
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, await caller.Closed.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct));
+    }
+
     private static double Rms(byte[] muLaw)
     {
         var sum = 0.0;
