@@ -60,7 +60,8 @@ internal sealed class OpenTurnAudio : IDisposable
     // The most answers seen and not yet taken, and of committed turns not yet answered, that are told apart: beyond
     // them the oldest answer is forgotten (its turn is sent again should a switch come first: a repeat, never a loss)
     // and the two oldest turns are kept as one.
-    private const int MaxPending = 16;
+    private const int MaxPending = CommitsAwaitingAck.MaxPending;
+    private const long NoTurn = CommitsAwaitingAck.NoTurn;
 
     private readonly List<(long Commit, long From)> _committed = [];
     private readonly List<(string ResponseId, long Commits)> _seenAnswers = [];
@@ -69,14 +70,10 @@ internal sealed class OpenTurnAudio : IDisposable
     // ended while disconnected) leaves the speech going on as the next turn.
     private bool _inLocalSpeech;
     // Commits the service acknowledged on this connection (input_audio_buffer.committed, in order). With turns ended
-    // here, the commits sent and not yet acknowledged (where each one's turn begins, or NoTurn; how many commits it
-    // stands for, more than one only over the bound), and where the last commit sent ended: a turn is numbered at its
+    // here, the commits sent and not yet acknowledged, and where the last commit sent ended: a turn is numbered at its
     // acknowledgement, so only an answer seen after it answers the turn.
     private long _commits;
-    private readonly List<(long From, int Commits)> _awaitingAck = [];
-    // A commit sent with no turn in it (the host's, over silence since the last): it takes an acknowledgement (or a
-    // refusal) of its own, in its place, and numbers no turn.
-    private const long NoTurn = -1;
+    private readonly CommitsAwaitingAck _awaitingAck = new();
     // Acknowledgements read before the sender told this of their commits (CommittedHere): the sender goes on from sending
     // a commit after the service's answer may have been read.
     private int _acksAhead;
@@ -208,7 +205,7 @@ internal sealed class OpenTurnAudio : IDisposable
                 // (CommitRefused); one of silence numbers no turn.
                 if (_awaitingAck.Count > 0)
                 {
-                    if (TakeOldestAwaitingAck() is { } turnFrom and not NoTurn)
+                    if (_awaitingAck.TakeOldest() is { } turnFrom and not NoTurn)
                     {
                         AddCommitted(_commits, turnFrom);
                     }
@@ -238,7 +235,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            AddAwaitingAck(TurnSinceLastCommit);
+            _awaitingAck.Add(TurnSinceLastCommit);
             _lastCommitEnd = _audio.End;
             _speechFrom = _localDetectorOpensTurns ? _speechAfterReplayedCommit : _audio.End;
             _speechAfterReplayedCommit = null;
@@ -257,21 +254,7 @@ internal sealed class OpenTurnAudio : IDisposable
         }
         lock (_gate)
         {
-            if (_awaitingAck.Count == 0)
-            {
-                return;
-            }
-            var refused = TakeOldestAwaitingAck();
-            if (refused is not { } from || from == NoTurn)
-            {
-                return; // one of several kept as one (the rest go on), or silence left in the buffer: no turn to carry
-            }
-            if (_awaitingAck.Count > 0)
-            {
-                var next = _awaitingAck[0];
-                _awaitingAck[0] = (Merge(next.From, from), next.Commits);
-            }
-            else
+            if (_awaitingAck.Refused() is { } from)
             {
                 _speechFrom = Math.Min(_speechFrom ?? from, from); // open again, to be committed with what follows
             }
@@ -381,7 +364,7 @@ internal sealed class OpenTurnAudio : IDisposable
             }
             else
             {
-                AddAwaitingAck(from);
+                _awaitingAck.Add(from);
             }
             _lastCommitEnd = _audio.End;
             // With local VAD the silence after a turn is no turn, unless the user is still speaking (a commit mid-speech).
@@ -428,7 +411,7 @@ internal sealed class OpenTurnAudio : IDisposable
                 var replayFrom = Math.Max(turnFrom, _audio.Start);
                 audio = _audio.Copy(replayFrom, _audio.End);
                 missingMs = Math.Max(0, _audio.Start - turnFrom) * 1000.0 / _sampleRate;
-                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || FirstTurnAwaitingAck is not null))
+                if (!_serverDetectsTurns && (_unheard is not null || _committed.Count > 0 || _awaitingAck.FirstTurn is not null))
                 {
                     // Turns ended here were committed up to the last commit: the new connection commits that much again.
                     // Only while a committed turn is unheard: once all are heard, a local speech start may still point
@@ -464,7 +447,7 @@ internal sealed class OpenTurnAudio : IDisposable
     {
         lock (_gate)
         {
-            return new Saved(_audio.Copy(_audio.Start, _audio.End), _audio.Start, _speechFrom, _commits, [.. _awaitingAck], _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
+            return new Saved(_audio.Copy(_audio.Start, _audio.End), _audio.Start, _speechFrom, _commits, _awaitingAck.Snapshot(), _lastCommitEnd, [.. _committed], [.. _seenAnswers], _unheard, _askedAgain);
         }
     }
 
@@ -479,8 +462,7 @@ internal sealed class OpenTurnAudio : IDisposable
             _speechAfterReplayedCommit = null;
             _commits = saved.Commits;
             _acksAhead = 0; // a commit told late on the old connection is all but impossible across a failed switch
-            _awaitingAck.Clear();
-            _awaitingAck.AddRange(saved.AwaitingAck);
+            _awaitingAck.Restore(saved.AwaitingAck);
             _lastCommitEnd = saved.LastCommitEnd;
             _committed.Clear();
             _committed.AddRange(saved.Committed);
@@ -520,62 +502,11 @@ internal sealed class OpenTurnAudio : IDisposable
         }
     }
 
-    /// <summary>
-    /// A commit sent, awaiting its acknowledgement (under the lock). Over the bound it is kept as one with the last: that
-    /// turn reaches through it, and is numbered at the later of their acknowledgements (an answer between them is then
-    /// not taken for its answer: a repeat should the connection end, never a loss).
-    /// </summary>
-    private void AddAwaitingAck(long from)
-    {
-        if (_awaitingAck.Count < MaxPending)
-        {
-            _awaitingAck.Add((from, 1));
-            return;
-        }
-        var last = _awaitingAck[^1];
-        _awaitingAck[^1] = (Merge(last.From, from), last.Commits + 1);
-    }
-
-    /// <summary>
-    /// One acknowledgement, or refusal, of the oldest commit awaiting one (under the lock): where its turn begins (or
-    /// <see cref="NoTurn"/>) once all the commits it stands for are answered, else null.
-    /// </summary>
-    private long? TakeOldestAwaitingAck()
-    {
-        var (from, commits) = _awaitingAck[0];
-        if (commits > 1)
-        {
-            _awaitingAck[0] = (from, commits - 1);
-            return null;
-        }
-        _awaitingAck.RemoveAt(0);
-        return from;
-    }
-
-    /// <summary>Where one turn made of two begins: the earlier start, commits of silence aside.</summary>
-    private static long Merge(long first, long second) => first == NoTurn ? second : second == NoTurn ? first : Math.Min(first, second);
-
     /// <summary>What a commit sent now carries (under the lock): where the user's turn since the last commit began, or <see cref="NoTurn"/>.</summary>
     private long TurnSinceLastCommit => _speechFrom is { } from && from < _audio.End ? from : NoTurn;
 
-    /// <summary>Where the oldest turn awaiting its acknowledgement begins (commits of silence aside).</summary>
-    private long? FirstTurnAwaitingAck
-    {
-        get
-        {
-            foreach (var (from, _) in _awaitingAck)
-            {
-                if (from != NoTurn)
-                {
-                    return from;
-                }
-            }
-            return null;
-        }
-    }
-
     /// <summary>Where the open turn begins: the oldest turn whose answer was not heard, not answered, or still in the input buffer.</summary>
-    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : FirstTurnAwaitingAck ?? _speechFrom);
+    private long? TurnStart => _unheard?.From ?? (_committed.Count > 0 ? _committed[0].From : _awaitingAck.FirstTurn ?? _speechFrom);
 
     private long SamplesOf(double ms) => (long)(ms * _sampleRate / 1000);
 
