@@ -163,6 +163,21 @@ public sealed class TalkCommandTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task TalkHelp_NamesEveryExitCode()
+    {
+        var (code, output) = await CliProcess.RunAsync("talk", "--help");
+
+        Assert.Equal(0, code);
+        var help = string.Join(" ", output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)); // as wrapped to the console
+        var constants = typeof(V2V.Cli.Talk.TalkExitCode).GetFields().Where(f => f.IsLiteral).Select(f => (int)f.GetRawConstantValue()!).ToList();
+        Assert.Equal(constants.Order(), V2V.Cli.Talk.TalkExitCode.All.Select(c => c.Code).Order());
+        foreach (var (exitCode, meaning) in V2V.Cli.Talk.TalkExitCode.All)
+        {
+            Assert.Contains($"{exitCode} {meaning}", help, StringComparison.Ordinal);
+        }
+    }
+
     /// <summary>A WAV header of IMA ADPCM (format tag 0x11), which the reader does not decode.</summary>
     private static byte[] AdpcmWav()
     {

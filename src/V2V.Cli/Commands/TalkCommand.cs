@@ -21,7 +21,7 @@ internal static class TalkCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the answers after the input is sent.", DefaultValueFactory = _ => 120 };
         var connection = new ConnectionOptions();
 
-        var command = new Command("talk", "Talk to the agent with a WAV file: prints the transcripts as they arrive and writes the answer audio. Exit codes: 0 answered, 1 failed, 2 bad input, 3 unreachable, 4 key refused, 5 no answer, 6 no speech heard, 7 quota or billing exhausted, 130 cancelled (Ctrl+C).")
+        var command = new Command("talk", "Talk to the agent with a WAV file: prints the transcripts as they arrive and writes the answer audio. Exit codes: " + TalkExitCode.Summary + ".")
         {
             input, output, transcript, turns, fast, rate, voice, instructions, timeout,
         };

@@ -20,6 +20,24 @@ internal static class TalkExitCode
     /// <summary>Stopped by Ctrl+C (SIGINT) or SIGTERM: 128 + SIGINT, as shells report it.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>Every exit code and what it means, for the command's help (a test holds it to the constants above).</summary>
+    public static IReadOnlyList<(int Code, string Meaning)> All { get; } =
+    [
+        (Ok, "answered"),
+        (Failed, "failed"),
+        (BadInput, "bad input"),
+        (Unreachable, "unreachable"),
+        (KeyRefused, "key refused"),
+        (NoAnswer, "no answer"),
+        (NoSpeech, "no speech heard"),
+        (QuotaExceeded, "quota or billing exhausted"),
+        (RateLimited, "rate limited (HTTP 429)"),
+        (Cancelled, "cancelled (Ctrl+C)"),
+    ];
+
+    /// <summary>"0 answered, 1 failed, ...": the exit codes in the command's help.</summary>
+    public static string Summary => string.Join(", ", All.Select(c => $"{c.Code} {c.Meaning}"));
+
     /// <summary>The exit code of a session stopped by a fatal error of this code.</summary>
     public static int ForFatalError(string? code) => code switch
     {
