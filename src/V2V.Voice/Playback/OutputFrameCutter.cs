@@ -14,7 +14,7 @@ internal sealed class OutputFrameCutter
     private const int ModelRate = 24000;
     private readonly int _outputRate;
     private readonly int _frameSamples;
-    private AudioResampler _resampler;
+    private readonly AudioResampler _resampler;
     private short[] _resampled = [];
     private PcmFrame _open;
     private int _fill;
@@ -69,7 +69,7 @@ internal sealed class OutputFrameCutter
             Emit(frames);
         }
         _itemId = null;
-        _resampler = new AudioResampler(ModelRate, _outputRate);
+        _resampler.Reset(); // a new item's audio starts a new stream: no history of the last (and no filter allocated per item)
     }
 
     /// <summary>Drops everything in progress (barge-in).</summary>
@@ -79,7 +79,7 @@ internal sealed class OutputFrameCutter
         _open = default;
         _fill = 0;
         _itemId = null;
-        _resampler = new AudioResampler(ModelRate, _outputRate);
+        _resampler.Reset(); // a new item's audio starts a new stream: no history of the last (and no filter allocated per item)
     }
 
     private ReadOnlySpan<short> Resample(ReadOnlySpan<short> samples)

@@ -127,10 +127,17 @@ public sealed class ResamplerStreamingTests
         Assert.Equal(input, output);
     }
 
-    [Fact]
-    public void Reset_starts_a_new_stream()
+    [Theory]
+    [InlineData(48000, 24000)]
+    [InlineData(24000, 8000)]
+    [InlineData(24000, 16000)]
+    [InlineData(24000, 22050)]
+    [InlineData(24000, 44100)]
+    [InlineData(24000, 48000)]
+    [InlineData(16000, 24000)]
+    public void Reset_starts_a_new_stream(int from, int to)
     {
-        var resampler = new AudioResampler(48000, 24000);
+        var resampler = new AudioResampler(from, to);
         short[] input = Noise(4800, seed: 3);
         var first = new short[resampler.GetMaxOutputCount(input.Length)];
         var second = new short[first.Length];

@@ -57,6 +57,34 @@ public sealed class OutputFrameOwnershipTests
         frames.ForEach(f => f.Dispose());
     }
 
+    [Theory]
+    [InlineData(16000)]
+    [InlineData(8000)]
+    [InlineData(48000)]
+    public void Cutter_AfterAnItemEndsOrIsCut_ResamplesTheNextAsANewStream(int outputRate)
+    {
+        var fresh = new OutputFrameCutter(outputRate, FrameLength);
+        var expected = new List<PcmFrame>();
+        fresh.Add("item_2", Ramp(2400), expected);
+        fresh.Finish(expected);
+
+        var cutter = new OutputFrameCutter(outputRate, FrameLength);
+        var frames = new List<PcmFrame>();
+        cutter.Add("item_1", Ramp(3000), frames);
+        cutter.Finish(frames); // an item ended
+        cutter.Add("item_x", Ramp(1000), frames);
+        cutter.Reset(); // an item cut (barge-in)
+        frames.ForEach(f => f.Dispose());
+        frames.Clear();
+        cutter.Add("item_2", Ramp(2400), frames);
+        cutter.Finish(frames);
+
+        // No history of the items before: the same samples as from a cutter that never had them.
+        Assert.Equal(expected.SelectMany(f => f.Span.ToArray()), frames.SelectMany(f => f.Span.ToArray()));
+        expected.ForEach(f => f.Dispose());
+        frames.ForEach(f => f.Dispose());
+    }
+
     [Fact]
     public void Queue_HandsReleasedFramesToTheReader_AndDisposesTheFramesAClearDrops()
     {
