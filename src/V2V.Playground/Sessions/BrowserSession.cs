@@ -197,7 +197,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     }
 
     private Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
-        WholeMessages.ReceiveAsync(socket, buffer, cancellationToken);
+        WholeMessages.ReceiveAsync(socket, buffer, cancellationToken).AsTask(); // the pump waits on it with a deadline
 
     private async Task StopGraphAsync(RunningGraph graph, MicExtension mic)
     {

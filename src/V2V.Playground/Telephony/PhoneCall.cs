@@ -88,9 +88,9 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
     // connected, then start: what comes before start has no stream to belong to and is skipped, logged.
     private async Task<bool> ReadUntilStartAsync(byte[] buffer, CancellationToken cancellationToken)
     {
-        while (await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false) is { } count)
+        while (await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false) is { } message)
         {
-            if (!Read(buffer, count))
+            if (!Read(buffer, message))
             {
                 continue;
             }
@@ -121,9 +121,9 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
     // After start: media to the agent, marks as the played position, keys to the keypad, until stop or the socket's end.
     private async Task<string> PumpAsync(byte[] buffer, MicExtension caller, KeypadDigits keypad, CancellationToken cancellationToken)
     {
-        while (await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false) is { } count)
+        while (await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false) is { } message)
         {
-            if (!Read(buffer, count))
+            if (!Read(buffer, message))
             {
                 continue;
             }
@@ -162,14 +162,14 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
         return "the stream closed without stop";
     }
 
-    private bool Read(byte[] buffer, int count)
+    private bool Read(byte[] buffer, (int Count, WebSocketMessageType Type) message)
     {
-        if (count < 0)
+        if (message.Type == WebSocketMessageType.Binary)
         {
             _problems.Report(logger, _id, "binary", "a binary message (Twilio sends JSON text): skipped");
             return false;
         }
-        if (!_message.TryRead(buffer.AsSpan(0, count), out var problem))
+        if (!_message.TryRead(buffer.AsSpan(0, message.Count), out var problem))
         {
             _problems.Report(logger, _id, "json", $"a message that is {problem}: skipped");
             return false;
@@ -238,11 +238,9 @@ internal sealed partial class PhoneCall(WebSocket socket, SessionContext context
         await graph.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The length of a whole text message; -1 for a binary one; null when the socket closed.</summary>
-    private async Task<int?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
-        await WholeMessages.ReceiveAsync(socket, buffer, cancellationToken).ConfigureAwait(false) is { } message
-            ? message.Type == WebSocketMessageType.Binary ? -1 : message.Count
-            : null;
+    /// <summary>The next whole message; null when the socket closed.</summary>
+    private ValueTask<(int Count, WebSocketMessageType Type)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
+        WholeMessages.ReceiveAsync(socket, buffer, cancellationToken);
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
