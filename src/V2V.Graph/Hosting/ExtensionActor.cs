@@ -8,14 +8,14 @@ namespace V2V.Graph.Hosting;
 /// <summary>
 /// One extension as an actor: a single loop runs its handlers one at a time. Two queues feed it: the control
 /// queue (commands and lifecycle steps; unbounded, never dropped) is always served before the message queue
-/// (data and audio frames; bounded, full mode Wait = back-pressure on the sender). A semaphore counts the
-/// entries of both, so the loop sleeps on one wait and never allocates while work is queued.
+/// (data and audio frames; bounded, full mode Wait = back-pressure on the sender). The loop takes from them until both
+/// are empty, then sleeps on one <see cref="WakeSignal"/>, which every entry sets: no allocation to wait or to wake.
 /// </summary>
 internal sealed partial class ExtensionActor
 {
     private readonly Channel<ControlItem> _control = Channel.CreateUnbounded<ControlItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<TenMessage> _messages;
-    private readonly SemaphoreSlim _pending = new(0);
+    private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly GraphActivity _activity;
     private readonly ILogger _logger;
@@ -74,7 +74,7 @@ internal sealed partial class ExtensionActor
         {
             return Task.FromResult(CmdResult.Ok("already finished"));
         }
-        _pending.Release();
+        _wake.Set();
         return item.Outcome.Task;
     }
 
@@ -90,7 +90,7 @@ internal sealed partial class ExtensionActor
             return CmdResult.NotDelivered($"'{Name}' has finished; the command '{cmd.Name}' from '{cmd.Source}' was not delivered.");
         }
         _activity.Begin();
-        _pending.Release();
+        _wake.Set();
         return await item.Outcome.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,7 +105,7 @@ internal sealed partial class ExtensionActor
         _activity.Begin();
         if (_messages.Writer.TryWrite(message))
         {
-            _pending.Release();
+            _wake.Set();
             return ValueTask.CompletedTask;
         }
         return PostSlowAsync(message, cancellationToken);
@@ -117,7 +117,7 @@ internal sealed partial class ExtensionActor
         try
         {
             await _messages.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-            _pending.Release();
+            _wake.Set();
         }
         catch (ChannelClosedException)
         {
@@ -136,8 +136,7 @@ internal sealed partial class ExtensionActor
     {
         while (true)
         {
-            // No token: the loop ends with the deinit step, which is always queued, even when a stop is aborted.
-            await _pending.WaitAsync().ConfigureAwait(false);
+            // The control queue first, each time round.
             if (_control.Reader.TryRead(out var item))
             {
                 if (await HandleControlAsync(item).ConfigureAwait(false))
@@ -148,6 +147,11 @@ internal sealed partial class ExtensionActor
             else if (_messages.Reader.TryRead(out var message))
             {
                 await HandleMessageAsync(message).ConfigureAwait(false);
+            }
+            else
+            {
+                // No token: the loop ends with the deinit step, which is always queued, even when a stop is aborted.
+                await _wake.WaitAsync().ConfigureAwait(false);
             }
         }
         _control.Writer.TryComplete();

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Threading.Channels;
 using V2V.Frames;
+using V2V.Graph.Hosting;
 
 namespace V2V.Playground.Sessions;
 
@@ -26,7 +27,7 @@ internal sealed class PageWriter : IAsyncDisposable
         SingleReader = true,
     });
     private readonly OutgoingFrames _audio = new(AudioCapacity);
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WakeSignal _signal = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -45,7 +46,7 @@ internal sealed class PageWriter : IAsyncDisposable
     public async ValueTask SendJsonAsync(byte[] utf8Json, CancellationToken cancellationToken)
     {
         await _control.Writer.WriteAsync(Mask(utf8Json), cancellationToken).ConfigureAwait(false);
-        _signal.Release();
+        _signal.Set();
     }
 
     /// <summary>Queues a JSON event without waiting (from a callback); false when the queue is full or closed.</summary>
@@ -55,7 +56,7 @@ internal sealed class PageWriter : IAsyncDisposable
         {
             return false;
         }
-        _signal.Release();
+        _signal.Set();
         return true;
     }
 
@@ -64,7 +65,7 @@ internal sealed class PageWriter : IAsyncDisposable
     {
         if (_audio.TryAdd(frame)) // refused (and disposed) once the writer is closed: the page is gone
         {
-            _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -76,9 +77,10 @@ internal sealed class PageWriter : IAsyncDisposable
     {
         _control.Writer.TryComplete();
         _audio.Complete();
-        _signal.Release();
+        _signal.Set();
         await _loop.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stop.CancelAsync().ConfigureAwait(false);
+        _signal.Set(); // a loop waiting for work sees the cancel
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -86,7 +88,6 @@ internal sealed class PageWriter : IAsyncDisposable
     {
         await DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         _stop.Dispose();
-        _signal.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -112,7 +113,8 @@ internal sealed class PageWriter : IAsyncDisposable
                 }
                 else
                 {
-                    await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await _signal.WaitAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested(); // the drain's deadline: what is left is not sent
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using V2V.Frames;
+using V2V.Graph.Hosting;
 using V2V.Playground.Sessions;
 
 namespace V2V.Playground.Telephony;
@@ -20,7 +21,7 @@ internal sealed class CallWriter : IAsyncDisposable
     private readonly TwilioOutbound _messages;
     private readonly MarkLedger _marks;
     private readonly OutgoingFrames _audio = new(AudioCapacity);
-    private readonly SemaphoreSlim _signal = new(0);
+    private readonly WakeSignal _signal = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _clearPending;
@@ -45,7 +46,7 @@ internal sealed class CallWriter : IAsyncDisposable
     {
         if (_audio.TryAdd(frame)) // refused (and disposed) once the call is over
         {
-            _signal.Release();
+            _signal.Set();
         }
     }
 
@@ -54,7 +55,7 @@ internal sealed class CallWriter : IAsyncDisposable
     {
         var dropped = _audio.Clear();
         Volatile.Write(ref _clearPending, 1);
-        _signal.Release();
+        _signal.Set();
         return dropped;
     }
 
@@ -62,9 +63,10 @@ internal sealed class CallWriter : IAsyncDisposable
     public async Task DrainAsync(TimeSpan patience)
     {
         _audio.Complete();
-        _signal.Release();
+        _signal.Set();
         await _loop.WaitAsync(patience).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stop.CancelAsync().ConfigureAwait(false);
+        _signal.Set(); // a loop waiting for work sees the cancel
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
@@ -73,7 +75,6 @@ internal sealed class CallWriter : IAsyncDisposable
         await DrainAsync(TimeSpan.Zero).ConfigureAwait(false);
         _audio.DisposeRemaining();
         _stop.Dispose();
-        _signal.Dispose();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -104,7 +105,8 @@ internal sealed class CallWriter : IAsyncDisposable
                 }
                 else
                 {
-                    await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await _signal.WaitAsync().ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested(); // the drain's deadline: what is left is not sent
                 }
             }
         }
