@@ -9,7 +9,8 @@ namespace V2V.Simulator.Responses;
 
 /// <summary>
 /// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
-/// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer);
+/// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer); a turn of
+/// silence (an idle timeout's) gets a prompt to go on;
 /// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output gets an
 /// answer reporting it. Asked to go on from a beginning of a text's or an output's answer the user heard, it says the rest. Answers are spoken
 /// (a tone as long as the words) when the response's modalities include audio, as the service answers. A script, when
@@ -55,6 +56,12 @@ internal sealed class EchoAgent(SimulatorScript? script)
         }
 
         var audio = last.Content.LastOrDefault(p => p.Kind == ContentKind.InputAudio);
+        if (audio is not null && !audio.HoldsSound)
+        {
+            // Silence committed as a turn (the idle timeout's): as a model does, it prompts the user to go on.
+            return [Say(IdlePrompt, speaksAudio)];
+        }
+
         if (audio is not null)
         {
             var seconds = (audio.AudioMs / 1000.0).ToString("0.00", CultureInfo.InvariantCulture);
@@ -108,6 +115,9 @@ internal sealed class EchoAgent(SimulatorScript? script)
         }
         return answer[said.Length..].TrimStart();
     }
+
+    /// <summary>The answer to a turn of silence.</summary>
+    public const string IdlePrompt = "Are you still there? Take your time, I am listening.";
 
     /// <summary>The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!"</summary>
     private static string? QuotedWords(string instructions)

@@ -85,6 +85,33 @@ internal sealed class ContentPart
     public int AudioMs => V2V.Simulator.Audio.Pcm.Ms(AudioSamples);
 
     /// <summary>
+    /// Whether a 10 ms frame of the part's audio is louder than a quiet room (<see cref="SpeechDbfs"/>): the silence an idle
+    /// timeout commits holds none, and a recognizer hears no words in it.
+    /// </summary>
+    public bool HoldsSound
+    {
+        get
+        {
+            if (Audio is null)
+            {
+                return false;
+            }
+            for (var at = 0; at < AudioSamples; at += Vad.EnergyVad.FrameSamples)
+            {
+                var frame = Audio.AsSpan(at, Math.Min(Vad.EnergyVad.FrameSamples, AudioSamples - at));
+                if (V2V.Audio.Pcm16Level.Dbfs(frame) >= SpeechDbfs)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /// <summary>The quietest level taken for sound: server VAD's at the lowest threshold it is usually given (0.2).</summary>
+    public static readonly double SpeechDbfs = Vad.EnergyVad.LevelDbfs(0.2);
+
+    /// <summary>
     /// How much shorter than the audio sent the service holds this generated part (see
     /// <see cref="LocalRealtimeServerOptions.ItemAudioShortfallMs"/>); 0 once truncated (the truncate set its end).
     /// </summary>

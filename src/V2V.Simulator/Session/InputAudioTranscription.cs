@@ -46,6 +46,14 @@ internal sealed class InputAudioTranscription(SessionConfig config, LocalRealtim
             }];
         }
 
+        if (!part.HoldsSound)
+        {
+            // Silence (an idle timeout's turn, a commit of a muted microphone) has no words: the service completes its
+            // transcription empty, with no delta.
+            part.Transcript = string.Empty;
+            return [Completed(itemId, part, config)];
+        }
+
         part.Transcript = EchoAgent.DescribeUserAudio(part.AudioMs);
         var delta = new JsonObject
         {
@@ -55,6 +63,11 @@ internal sealed class InputAudioTranscription(SessionConfig config, LocalRealtim
             ["delta"] = part.Transcript,
             ["obfuscation"] = Obfuscation.For(part.Transcript),
         };
+        return [delta, Completed(itemId, part, config)];
+    }
+
+    private static JsonObject Completed(string itemId, ContentPart part, SessionConfig config)
+    {
         var completed = new JsonObject
         {
             ["type"] = "conversation.item.input_audio_transcription.completed",
@@ -66,7 +79,6 @@ internal sealed class InputAudioTranscription(SessionConfig config, LocalRealtim
         {
             completed["usage"] = new JsonObject { ["type"] = "duration", ["seconds"] = part.AudioMs / 1000.0 };
         }
-
-        return [delta, completed];
+        return completed;
     }
 }

@@ -135,24 +135,31 @@ public sealed class ServiceBehaviourTests
     }
 
     [Fact]
-    public async Task IdleTimeout_TriggersAfterSilence_CommitsIt_AndAnswers()
+    public async Task IdleTimeout_TriggersAfterSilence_CommitsIt_AndAnswers_WithAPromptNotAnEcho()
     {
         await using var server = await Servers.StartAsync();
         var (client, _) = await RealtimeTestClient.StartAsync(server);
         await using var _c = client;
-        var update = Turns.ServerVadTurnTests.VadUpdate(ga: true, transcription: false);
+        var update = Turns.ServerVadTurnTests.VadUpdate(ga: true, transcription: true);
         update["session"]!["audio"]!["input"]!["turn_detection"]!["idle_timeout_ms"] = 6000;
         await client.SendAsync(update);
         await client.UntilAsync("session.updated");
 
         await client.AppendAudioAsync(TestAudio.Silence(7000));
-        var events = await client.UntilAsync("response.done");
+        var events = await client.UntilAllAsync("response.done", "conversation.item.input_audio_transcription.completed");
 
         var timeout = events.OfType("input_audio_buffer.timeout_triggered").Single();
         Assert.Equal(0, timeout.Int("audio_start_ms"));
         Assert.InRange(timeout.Int("audio_end_ms"), 6000, 6100);
         Assert.Equal(timeout.Str("item_id"), events.OfType("input_audio_buffer.committed").Single().Str("item_id"));
-        Assert.Equal("completed", events.Last()["response"]!.Str("status"));
+        Assert.Equal("completed", events.OfType("response.done").Single()["response"]!.Str("status"));
+        // Silence has no words: its transcription completes empty, with no delta; the model prompts the user to go on
+        // rather than saying the silence back.
+        var transcription = events.OfType("conversation.item.input_audio_transcription.completed").Single();
+        Assert.Equal(timeout.Str("item_id"), transcription.Str("item_id"));
+        Assert.Equal("", transcription.Str("transcript"));
+        Assert.Empty(events.OfType("conversation.item.input_audio_transcription.delta"));
+        Assert.Equal(global::V2V.Simulator.Responses.EchoAgent.IdlePrompt, events.OfType("response.output_audio_transcript.done").Single().Str("transcript"));
     }
 
     [Fact]

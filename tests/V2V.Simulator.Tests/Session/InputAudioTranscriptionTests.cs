@@ -37,6 +37,20 @@ public sealed class InputAudioTranscriptionTests
     }
 
     [Fact]
+    public void ATurnOfSilence_CompletesEmpty_WithNoDelta()
+    {
+        var (transcription, part, _) = Transcription(DialectProfile.Ga, new LocalRealtimeServerOptions());
+        part.Audio = new short[1500 * TestAudio.SamplesPerMs];
+
+        var completed = Assert.Single(transcription.Transcribe("item_1", part));
+
+        Assert.Equal("conversation.item.input_audio_transcription.completed", completed.Type());
+        Assert.Equal("", completed.Str("transcript"));
+        Assert.Equal(1.5, completed["usage"]!["seconds"]!.GetValue<double>());
+        Assert.Equal("", part.Transcript);
+    }
+
+    [Fact]
     public void InBeta_CompletedHasNoUsage()
     {
         var (transcription, part, _) = Transcription(DialectProfile.Beta, new LocalRealtimeServerOptions());
@@ -106,7 +120,7 @@ public sealed class InputAudioTranscriptionTests
             ? new JsonObject { ["type"] = "realtime", ["audio"] = new JsonObject { ["input"] = new JsonObject { ["transcription"] = transcription } } }
             : new JsonObject { ["input_audio_transcription"] = transcription };
         Apply(config, session.ToJsonString(), azure: options.Profile == ServiceProfile.Azure);
-        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = new short[1500 * TestAudio.SamplesPerMs] };
+        var part = new ContentPart { Kind = ContentKind.InputAudio, Audio = TestAudio.TurnSamples(0, 1500, 0) };
         return (new InputAudioTranscription(config, options), part, config);
     }
 
