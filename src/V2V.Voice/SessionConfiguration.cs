@@ -86,6 +86,7 @@ internal static class SessionConfiguration
             Threshold = options.VadThreshold,
             PrefixPaddingMs = options.VadPrefixPaddingMs,
             SilenceDurationMs = options.VadSilenceDurationMs,
+            IdleTimeoutMs = options.IdleTimeout is { } idle ? (int)idle.TotalMilliseconds : null,
             CreateResponse = true,
             InterruptResponse = true,
         },

@@ -56,6 +56,14 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public string? NoiseReduction { get; set; }
 
+    /// <summary>
+    /// Server VAD on the GA dialect only: when the user says nothing for this long after the agent's last answer has
+    /// played, the service commits the silence as a turn and answers it (the model prompts the user to go on; a phone
+    /// agent's "are you still there?"), and the session tells its reader (<see cref="Outputs.UserIdleOutput"/>). 5 to
+    /// 30 s (the service's <c>idle_timeout_ms</c>); null: off (the default).
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
     /// <summary>False: text only (no audio out; transcripts from the model's text).</summary>
     public bool AudioOut { get; set; } = true;
 

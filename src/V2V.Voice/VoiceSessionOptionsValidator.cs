@@ -39,6 +39,9 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.VadSilenceDurationMs is >= 50 and <= 10000, nameof(VoiceSessionOptions.VadSilenceDurationMs), $"must be 50 to 10000 ms (got {o.VadSilenceDurationMs})");
         Check(o.SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(VoiceSessionOptions.SemanticVadEagerness), $"must be low, medium, high or auto (got '{o.SemanticVadEagerness}')");
         Check(o.NoiseReduction is null or "near_field" or "far_field", nameof(VoiceSessionOptions.NoiseReduction), $"must be near_field, far_field or null (off) (got '{o.NoiseReduction}')");
+        Check(o.IdleTimeout is null || (o.IdleTimeout >= MinIdleTimeout && o.IdleTimeout <= MaxIdleTimeout), nameof(VoiceSessionOptions.IdleTimeout), $"must be 5 to 30 s, or null (off) (got {o.IdleTimeout?.TotalSeconds} s)");
+        Check(o.IdleTimeout is null || o.TurnMode == TurnMode.ServerVad, nameof(VoiceSessionOptions.IdleTimeout), $"works with TurnMode.ServerVad only, as the service's idle_timeout_ms does (TurnMode is {o.TurnMode}); set IdleTimeout to null or TurnMode to ServerVad");
+        Check(o.IdleTimeout is null || o.Connection?.Dialect != V2V.Realtime.Protocol.RealtimeDialect.Beta, nameof(VoiceSessionOptions.IdleTimeout), "needs the GA dialect: the beta protocol (Azure's preview endpoint) has no idle_timeout_ms; connect to a GA endpoint or set IdleTimeout to null");
         Check(IsSafeFileLabel(o.DumpName), nameof(VoiceSessionOptions.DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{o.DumpName}')");
         Check(o.PreviousConversation is not null, nameof(VoiceSessionOptions.PreviousConversation), "must be set (empty: none)");
         Check(o.MaxHistory >= 0, nameof(VoiceSessionOptions.MaxHistory), $"must not be negative (got {o.MaxHistory})");
@@ -62,6 +65,10 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.TimeProvider is not null, nameof(VoiceSessionOptions.TimeProvider), "must be set (TimeProvider.System by default)");
         return failures;
     }
+
+    // The service's bounds of idle_timeout_ms.
+    private static readonly TimeSpan MinIdleTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromSeconds(30);
 
     private static bool IsSafeFileLabel(string? label) =>
         label is { Length: >= 1 and <= 32 } && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

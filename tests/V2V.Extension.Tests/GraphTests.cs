@@ -132,6 +132,7 @@ public sealed class GraphTests
     [InlineData("input_chunk_ms", "5", "input_chunk_ms")]
     [InlineData("vad_type", "\"loud\"", "vad_type")]
     [InlineData("vad_eagerness", "\"eager\"", "vad_eagerness")]
+    [InlineData("idle_timeout_ms", "2000", "idle_timeout_ms")]
     public async Task BadProperty_IsRefused_WithAMessageNamingIt(string property, string value, string named)
     {
         var v2v = V2VProperties();

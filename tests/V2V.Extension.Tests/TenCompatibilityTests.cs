@@ -121,6 +121,22 @@ public sealed class TenCompatibilityTests
     }
 
     [Fact]
+    public async Task IdleTimeout_IsAskedOfTheService_AndOffByDefault()
+    {
+        var properties = Properties();
+        properties["idle_timeout_ms"] = 8000;
+        await using var harness = await GraphHarness.StartAsync(null, properties);
+        await harness.WaitForSentAsync("session.update", _ => true, "the session's configuration");
+        await using var plain = await GraphHarness.StartAsync(null, Properties());
+        await plain.WaitForSentAsync("session.update", _ => true, "the session's configuration");
+
+        static JsonElement TurnDetection(JsonElement update) =>
+            update.GetProperty("session").GetProperty("audio").GetProperty("input").GetProperty("turn_detection");
+        Assert.Equal(8000, TurnDetection(harness.Sent("session.update").First()).GetProperty("idle_timeout_ms").GetInt32());
+        Assert.False(TurnDetection(plain.Sent("session.update").First()).TryGetProperty("idle_timeout_ms", out var off) && off.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task UnknownProperty_IsAWarningNamingIt_NotARefusedGraph()
     {
         var properties = Properties();

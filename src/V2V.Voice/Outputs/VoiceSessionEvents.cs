@@ -24,8 +24,8 @@ public sealed record TranscriptOutput(TranscriptRole Role, string Text, bool IsF
 
 /// <summary>
 /// The user's spoken turn <paramref name="ItemId"/> is in the conversation and its transcript is still to come
-/// (<paramref name="Pending"/> true, at its commit), or will not come after all (false: its transcription failed, it was
-/// given up (at most 32 turns are awaited at once), or the connection it was on was replaced). Every turn said pending
+/// (<paramref name="Pending"/> true, at its commit), or will not come after all (false: its transcription failed or
+/// found no words, as in the silence an idle timeout commits, it was given up (at most 32 turns are awaited at once), or the connection it was on was replaced). Every turn said pending
 /// is followed by its <see cref="TranscriptOutput"/> or by this event with false, unless the session ends first. The service transcribes a turn after it has begun answering it, so its
 /// <see cref="TranscriptOutput"/> may come after the answer's: a host that stores turns in the conversation's order
 /// holds what comes after a pending turn until its transcript (or this event with false) comes.
@@ -39,6 +39,16 @@ public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionEvent;
 /// <param name="Started">True at the start of speech, false at its end.</param>
 /// <param name="AudioMs">Where in the input (ms since the session's first audio) the boundary lies.</param>
 public sealed record UserSpeechOutput(bool Started, double AudioMs) : VoiceSessionEvent;
+
+/// <summary>
+/// The user said nothing for <see cref="VoiceSessionOptions.IdleTimeout"/> after the agent's last answer played: the
+/// service committed the silence as a turn and answers it (a prompt to go on). A host that ends calls nobody speaks in
+/// counts these (e.g. hangs up after the second in a row with no <see cref="UserSpeechOutput"/> between).
+/// </summary>
+/// <param name="ItemId">The user turn the silence was committed as (the one its answer answers).</param>
+/// <param name="SilentFromMs">Where in the input the silence began, as <see cref="UserSpeechOutput.AudioMs"/> counts.</param>
+/// <param name="SilentToMs">Where in the input the timeout fired.</param>
+public sealed record UserIdleOutput(string ItemId, double SilentFromMs, double SilentToMs) : VoiceSessionEvent;
 
 /// <summary>The first audio of an answer left the session: how long after the end of the user's speech.</summary>
 public sealed record FirstAudioOutput(double LatencyMs, string ItemId) : VoiceSessionEvent;

@@ -81,6 +81,12 @@ internal sealed class ServerEventRouter(
                 await context.EmitAsync(new UserSpeechOutput(false, stopped.AudioEndMs), ct).ConfigureAwait(false);
                 firstAudio.SpeechStopped(input.InputMs, stopped.AudioEndMs, Stopwatch.GetTimestamp());
                 break;
+            case InputAudioBufferTimeoutTriggeredEvent idle:
+                // The service heard nothing for IdleTimeout after the last answer played; it commits the silence and
+                // answers it as any turn of server VAD (the response is the service's, as after speech).
+                context.Logger.LogInformation("The user said nothing for the idle timeout ({From}-{To} ms of the input): the service prompts them", idle.AudioStartMs, idle.AudioEndMs);
+                await context.EmitAsync(new UserIdleOutput(idle.ItemId, idle.AudioStartMs, idle.AudioEndMs), ct).ConfigureAwait(false);
+                break;
             case InputAudioBufferCommittedEvent committed when context.Options.EffectiveTranscriptionModel is not null && !toldSpeech.CommittedToldBefore(committed.ItemId):
                 if (turns.OnUserAudioCommitted(committed.ItemId) is { } givenUp)
                 {
@@ -94,6 +100,11 @@ internal sealed class ServerEventRouter(
                 break;
             case ConversationItemInputAudioTranscriptionFailedEvent notHeardAgain when !toldSpeech.Transcribed(notHeardAgain.ItemId):
                 await NotTranscribedAsync(notHeardAgain.ItemId, ct).ConfigureAwait(false);
+                break;
+            case ConversationItemInputAudioTranscriptionCompletedEvent wordless when string.IsNullOrWhiteSpace(wordless.Transcript):
+                // No words (the silence an idle timeout commits, or noise the recognizer made nothing of): no empty line
+                // for the host, none in the history a new connection is given.
+                await NotTranscribedAsync(wordless.ItemId, ct).ConfigureAwait(false);
                 break;
             case ConversationItemInputAudioTranscriptionCompletedEvent heard:
                 turns.OnUserTranscribed(heard.ItemId);

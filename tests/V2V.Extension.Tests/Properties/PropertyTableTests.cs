@@ -121,6 +121,7 @@ public sealed class PropertyTableTests
         "sample_rate" => 16000,
         "temperature" or "vad_threshold" => row.Default == "0.25" ? 0.5 : 0.25,
         "input_quiet_dbfs" => -60.5,
+        "idle_timeout_ms" => 8000,
         "voice" => "marin", // a voice the service speaks with: any other name is refused before connecting
         _ when row.Allowed.Count > 0 => row.Allowed.First(a => a != row.Default),
         _ => row.Type switch
