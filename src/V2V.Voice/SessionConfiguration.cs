@@ -29,6 +29,7 @@ internal static class SessionConfiguration
                 {
                     Format = RealtimeAudioFormat.Pcm16,
                     Voice = string.IsNullOrWhiteSpace(options.Voice) ? null : new RealtimeVoice(options.Voice),
+                    Speed = options.Speed,
                 },
             },
             Tools = Tools(tools),
@@ -36,6 +37,7 @@ internal static class SessionConfiguration
             MaxOutputTokens = options.MaxTokens is int max ? new RealtimeTokenLimit(max) : RealtimeTokenLimit.Infinite,
             // GA models fix the temperature and refuse the field; beta takes it.
             Temperature = dialect == RealtimeDialect.Beta ? options.Temperature : null,
+            Truncation = Truncation(options),
         };
         return session;
     }
@@ -96,6 +98,22 @@ internal static class SessionConfiguration
         },
         _ => RealtimeTurnDetection.Disabled,
     };
+
+    // Unset (the default JsonElement) is not written: the service truncates as it does by default (auto).
+    private static System.Text.Json.JsonElement Truncation(VoiceSessionOptions options)
+    {
+        if (options.RetentionRatio is not { } ratio)
+        {
+            return default;
+        }
+        var truncation = new System.Text.Json.Nodes.JsonObject { ["type"] = "retention_ratio", ["retention_ratio"] = ratio };
+        if (options.TruncationTokenLimit is { } limit)
+        {
+            truncation["token_limits"] = new System.Text.Json.Nodes.JsonObject { ["post_instructions"] = limit };
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(truncation.ToJsonString());
+        return json.RootElement.Clone();
+    }
 
     // Transcription takes ISO-639-1 ("zh"), while the product's language property is often a locale ("zh-CN").
     private static string? TranscriptionLanguage(string? language) =>

@@ -25,11 +25,32 @@ public sealed class VoiceSessionOptions
     /// <summary>The voice, e.g. <c>alloy</c>, <c>marin</c>.</summary>
     public string? Voice { get; set; }
 
+    /// <summary>
+    /// How fast the voice speaks, as a multiple of its own pace: 0.25 to 1.5 (GA only; the service's
+    /// <c>audio.output.speed</c>, applied to the audio after it is made); null: the service's (1).
+    /// </summary>
+    public double? Speed { get; set; }
+
     /// <summary>The sampling temperature (sent in the beta dialect only; GA models fix it).</summary>
     public double? Temperature { get; set; }
 
     /// <summary>The maximum output tokens of a response; null: no limit.</summary>
     public int? MaxTokens { get; set; }
+
+    /// <summary>
+    /// Cost control of a long conversation (GA only; the service's <c>truncation</c>): once the conversation outgrows the
+    /// model's context (or <see cref="TruncationTokenLimit"/>), the service drops its oldest turns until this fraction of
+    /// the limit is left, more than 0 and at most 1 (e.g. 0.8), so it truncates seldom and its cache of the conversation
+    /// holds between turns; null: the service's own truncation (<c>auto</c>), which drops just enough on every turn.
+    /// </summary>
+    public double? RetentionRatio { get; set; }
+
+    /// <summary>
+    /// With <see cref="RetentionRatio"/>: the tokens the conversation may hold after the instructions and tools before it
+    /// is truncated (the service's <c>token_limits.post_instructions</c>), a cap on what each answer costs; null: the
+    /// model's context.
+    /// </summary>
+    public int? TruncationTokenLimit { get; set; }
 
     /// <summary>The conversation language (e.g. <c>en</c>, <c>zh-CN</c>): for input transcription and <c>{language}</c>.</summary>
     public string? Language { get; set; }

@@ -22,6 +22,7 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
     internal static IReadOnlyList<(string Setting, string Message)> Check(VoiceSessionOptions o)
     {
         var failures = new List<(string, string)>();
+        var beta = o.Connection?.Dialect == V2V.Realtime.Protocol.RealtimeDialect.Beta;
         void Check(bool ok, string name, string message)
         {
             if (!ok)
@@ -41,7 +42,13 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.NoiseReduction is null or "near_field" or "far_field", nameof(VoiceSessionOptions.NoiseReduction), $"must be near_field, far_field or null (off) (got '{o.NoiseReduction}')");
         Check(o.IdleTimeout is null || (o.IdleTimeout >= MinIdleTimeout && o.IdleTimeout <= MaxIdleTimeout), nameof(VoiceSessionOptions.IdleTimeout), $"must be 5 to 30 s, or null (off) (got {o.IdleTimeout?.TotalSeconds} s)");
         Check(o.IdleTimeout is null || o.TurnMode == TurnMode.ServerVad, nameof(VoiceSessionOptions.IdleTimeout), $"works with TurnMode.ServerVad only, as the service's idle_timeout_ms does (TurnMode is {o.TurnMode}); set IdleTimeout to null or TurnMode to ServerVad");
-        Check(o.IdleTimeout is null || o.Connection?.Dialect != V2V.Realtime.Protocol.RealtimeDialect.Beta, nameof(VoiceSessionOptions.IdleTimeout), "needs the GA dialect: the beta protocol (Azure's preview endpoint) has no idle_timeout_ms; connect to a GA endpoint or set IdleTimeout to null");
+        Check(o.IdleTimeout is null || !beta, nameof(VoiceSessionOptions.IdleTimeout), GaOnly("idle_timeout_ms", nameof(VoiceSessionOptions.IdleTimeout)));
+        Check(o.Speed is null or (>= 0.25 and <= 1.5), nameof(VoiceSessionOptions.Speed), $"must be 0.25 to 1.5, or null (the service's, 1) (got {o.Speed})");
+        Check(o.Speed is null || !beta, nameof(VoiceSessionOptions.Speed), GaOnly("audio.output.speed", nameof(VoiceSessionOptions.Speed)));
+        Check(o.RetentionRatio is null or (> 0 and <= 1), nameof(VoiceSessionOptions.RetentionRatio), $"must be more than 0 and at most 1, or null (the service's own truncation) (got {o.RetentionRatio})");
+        Check(o.RetentionRatio is null || !beta, nameof(VoiceSessionOptions.RetentionRatio), GaOnly("truncation", nameof(VoiceSessionOptions.RetentionRatio)));
+        Check(o.TruncationTokenLimit is null or > 0, nameof(VoiceSessionOptions.TruncationTokenLimit), $"must be positive, or null (the model's context) (got {o.TruncationTokenLimit})");
+        Check(o.TruncationTokenLimit is null || o.RetentionRatio is not null, nameof(VoiceSessionOptions.TruncationTokenLimit), "works with RetentionRatio only, as the service's token_limits do; set RetentionRatio too (e.g. 0.8)");
         Check(IsSafeFileLabel(o.DumpName), nameof(VoiceSessionOptions.DumpName), $"must be 1 to 32 letters, digits, '-' or '_' (got '{o.DumpName}')");
         Check(o.PreviousConversation is not null, nameof(VoiceSessionOptions.PreviousConversation), "must be set (empty: none)");
         Check(o.MaxHistory >= 0, nameof(VoiceSessionOptions.MaxHistory), $"must not be negative (got {o.MaxHistory})");
@@ -65,6 +72,9 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.TimeProvider is not null, nameof(VoiceSessionOptions.TimeProvider), "must be set (TimeProvider.System by default)");
         return failures;
     }
+
+    private static string GaOnly(string field, string option) =>
+        $"needs the GA dialect: the beta protocol (Azure's preview endpoint) has no {field}; connect to a GA endpoint or set {option} to null";
 
     // The service's bounds of idle_timeout_ms.
     private static readonly TimeSpan MinIdleTimeout = TimeSpan.FromSeconds(5);

@@ -133,6 +133,8 @@ public sealed class GraphTests
     [InlineData("vad_type", "\"loud\"", "vad_type")]
     [InlineData("vad_eagerness", "\"eager\"", "vad_eagerness")]
     [InlineData("idle_timeout_ms", "2000", "idle_timeout_ms")]
+    [InlineData("speed", "3", "speed")]
+    [InlineData("truncation_token_limit", "8000", "truncation_token_limit")]
     public async Task BadProperty_IsRefused_WithAMessageNamingIt(string property, string value, string named)
     {
         var v2v = V2VProperties();

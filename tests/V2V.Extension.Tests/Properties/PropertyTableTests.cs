@@ -50,6 +50,10 @@ public sealed class PropertyTableTests
         {
             properties["path"] = "/openai/realtime?api-version=2025-04-01-preview&deployment=test"; // azure needs one
         }
+        if (name == "truncation_token_limit")
+        {
+            properties["retention_ratio"] = 0.8; // a token limit is one of retention's
+        }
         if (name == "dialect")
         {
             properties["base_uri"] = "wss://example.org/"; // beta is refused on api.openai.com, which retired it
@@ -122,6 +126,8 @@ public sealed class PropertyTableTests
         "temperature" or "vad_threshold" => row.Default == "0.25" ? 0.5 : 0.25,
         "input_quiet_dbfs" => -60.5,
         "idle_timeout_ms" => 8000,
+        "speed" => 1.25,
+        "retention_ratio" => 0.8,
         "voice" => "marin", // a voice the service speaks with: any other name is refused before connecting
         _ when row.Allowed.Count > 0 => row.Allowed.First(a => a != row.Default),
         _ => row.Type switch

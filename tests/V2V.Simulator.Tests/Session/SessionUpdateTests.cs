@@ -139,6 +139,11 @@ public sealed class SessionUpdateTests
     [InlineData(false, """{"type":"realtime","audio":{"input":{"turn_detection":{"type":"server_vad","eagerness":"high"}}}}""", "unknown_parameter", "session.audio.input.turn_detection.eagerness", "Unknown parameter: 'session.audio.input.turn_detection.eagerness'.")]
     // The schema's own ranges are worded as the service words them too.
     [InlineData(false, """{"type":"realtime","audio":{"output":{"speed":2}}}""", "decimal_above_max_value", "session.audio.output.speed", "Invalid 'session.audio.output.speed': decimal above maximum value. Expected a value <= 1.5, but got 2 instead.")]
+    [InlineData(false, """{"type":"realtime","truncation":{"type":"retention_ratio","retention_ratio":1.5}}""", "decimal_above_max_value", "session.truncation.retention_ratio", null)]
+    [InlineData(false, """{"type":"realtime","truncation":{"type":"retention_ratio","retention_ratio":0.8,"token_limits":{"post_instructions":-1}}}""", "integer_below_min_value", "session.truncation.token_limits.post_instructions", null)]
+    [InlineData(false, """{"type":"realtime","truncation":"sometimes"}""", "invalid_value", "session.truncation", null)]
+    [InlineData(true, """{"truncation":{"type":"retention_ratio","retention_ratio":0.8}}""", "unknown_parameter", "session.truncation", null)]
+    [InlineData(true, """{"speed":1.2}""", "unknown_parameter", "session.speed", null)]
     [InlineData(true, """{"turn_detection":{"type":"server_vad","threshold":2}}""", "decimal_above_max_value", "session.turn_detection.threshold", null)]
     [InlineData(true, """{"turn_detection":{"type":"server_vad","idle_timeout_ms":6000}}""", "unknown_parameter", "session.turn_detection.idle_timeout_ms", null)]
     public async Task RefusedUpdate_NamesCodeParamAndEventId_AndChangesNothing(bool beta, string session, string code, string param, string? message)
