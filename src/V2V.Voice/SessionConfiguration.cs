@@ -7,12 +7,16 @@ namespace V2V.Voice;
 /// <summary>Builds the session configuration the server is given from the options and the registered tools.</summary>
 internal static class SessionConfiguration
 {
-    public static RealtimeSession Build(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration> tools)
+    public static RealtimeSession Build(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration> tools) =>
+        Build(options, options.Instructions, tools);
+
+    /// <summary>As <see cref="Build(VoiceSessionOptions, IReadOnlyCollection{AIFunctionDeclaration})"/>, with the instructions of now (<paramref name="instructions"/>).</summary>
+    public static RealtimeSession Build(VoiceSessionOptions options, string? instructions, IReadOnlyCollection<AIFunctionDeclaration> tools)
     {
         var dialect = options.Connection.Dialect;
         var session = new RealtimeSession
         {
-            Instructions = Instructions(options, tools),
+            Instructions = Instructions(options, instructions, tools),
             OutputModalities = options.AudioOut ? (dialect == RealtimeDialect.Beta ? ["text", "audio"] : ["audio"]) : ["text"],
             Audio = new RealtimeSessionAudio
             {
@@ -53,9 +57,13 @@ internal static class SessionConfiguration
     /// The instructions with <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> replaced, followed by the previous
     /// conversation when there is one.
     /// </summary>
-    public static string? Instructions(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration>? tools = null)
+    public static string? Instructions(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration>? tools = null) =>
+        Instructions(options, options.Instructions, tools);
+
+    /// <summary>As <see cref="Instructions(VoiceSessionOptions, IReadOnlyCollection{AIFunctionDeclaration})"/>, of <paramref name="template"/> in place of the options'.</summary>
+    public static string? Instructions(VoiceSessionOptions options, string? template, IReadOnlyCollection<AIFunctionDeclaration>? tools)
     {
-        var instructions = options.Instructions?
+        var instructions = template?
             .Replace("{language}", string.IsNullOrWhiteSpace(options.Language) ? "the user's language" : options.Language, StringComparison.Ordinal)
             .Replace("{model}", options.Connection.Model ?? "", StringComparison.Ordinal)
             .Replace("{tools}", ToolsText(tools ?? []), StringComparison.Ordinal);

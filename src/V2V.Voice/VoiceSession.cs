@@ -45,6 +45,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private readonly InputStage _input;
     private readonly SessionActor _actor;
     private readonly ConnectionSupervisor _connection;
+    private readonly ServerLink _link;
     private int _disposed;
 
     // The composition: each stage gets what it works with in its constructor and owns its own state.
@@ -55,7 +56,7 @@ public sealed class VoiceSession : IAsyncDisposable
         // the channel full is dropped and counted by the playout queue.
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _dump = options.Dump ? AudioDump.Create(options.DumpFolder, options.DumpName, DateTimeOffset.UtcNow) : null;
-        var link = new ServerLink(_logger);
+        var link = _link = new ServerLink(_logger);
         var metrics = VoiceMetrics.For(options);
         _handoff = new TransportHandoff(_outputs.Reader, metrics, options.TransportReportsPlayed);
         var context = new SessionContext(options, _logger, metrics, _outputs.Writer, link.SendAsync, _lifetime.Token);
@@ -198,7 +199,24 @@ public sealed class VoiceSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(tool);
         ArgumentException.ThrowIfNullOrWhiteSpace(tool.Name, nameof(tool));
-        return _inbox.PostAndWaitAsync(ct => _tools.AddAsync(tool, ct), cancellationToken);
+        return _inbox.PostAndWaitAsync(ct => _tools.AddAsync(tool, _configurator, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the agent new instructions (a hand-off to another role, a new task): the service answers with them from its
+    /// next answer on (one being spoken keeps its own), and every later connection (a reconnect, a renewal) is configured
+    /// with them. <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> are replaced as in
+    /// <see cref="VoiceSessionOptions.Instructions"/>, and the previous conversation given at the start still follows.
+    /// Tools are added with <see cref="RegisterToolAsync"/>.
+    /// </summary>
+    public Task UpdateInstructionsAsync(string instructions, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(instructions);
+        return _inbox.PostAndWaitAsync(ct =>
+        {
+            _configurator.ReplaceInstructions(instructions);
+            return _link.SendAsync(_configurator.Change(_tools.Tools, instructionsChanged: true), ct);
+        }, cancellationToken);
     }
 
     /// <summary>A user joined: the greeting is spoken (once per user) when one is configured.</summary>

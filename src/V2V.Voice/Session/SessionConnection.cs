@@ -62,6 +62,12 @@ internal sealed class SessionConnection(
         var userSpoke = replayed.ReplayedMs > 0 || replayed.KeptLoudMs > 0;
         responses.NewConnection(userSpoke);
         continuation.NewConnection(userSpoke);
+        if (configurator.ChangedSinceConfigured)
+        {
+            // Instructions or tools changed on the actor while this connection was being configured (a renewal's, beside a
+            // live one): told now that it is the one the actor sends on, ahead of the events it sends.
+            _ = inbox.PostAsync(ct => context.SendAsync(configurator.Missed(tools.Tools), ct), "configuration changed while connecting").AsTask();
+        }
     }
 
     // The user turns whose transcription the replaced connection owed, told before the state (WentLive cannot emit).

@@ -23,8 +23,9 @@ internal sealed class ToolCoordinator(
     ResponseCoordinator responses,
     SessionInbox inbox)
 {
-    // In the order the model is told of them; a tool registered later under a name replaces the one before.
-    private readonly List<AIFunction> _tools = [.. context.Options.Tools];
+    // In the order the model is told of them; a tool registered later under a name replaces the one before. A new array
+    // each time (on the actor): a new connection's configuration reads it from the connection stage meanwhile.
+    private volatile AIFunction[] _tools = [.. context.Options.Tools];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
 
     // The calls of the last round and their outputs once in, in the order they came: a new connection holds only what
@@ -46,22 +47,11 @@ internal sealed class ToolCoordinator(
     /// <summary>A call is running; its output has not come back.</summary>
     public bool HasCallsOut => _callsOut > 0;
 
-    /// <summary>Adds (or replaces, by name) a tool; the live session gets the new list.</summary>
-    public async ValueTask AddAsync(AIFunction tool, CancellationToken ct)
+    /// <summary>On the actor: adds (or replaces, by name) a tool; the live session gets the new list.</summary>
+    public ValueTask AddAsync(AIFunction tool, Configuration.SessionConfigurator configurator, CancellationToken ct)
     {
-        _tools.RemoveAll(t => t.Name == tool.Name);
-        _tools.Add(tool);
-        // Only the tools change, and the instructions when they list the tools ({tools}); the rest stays as it is.
-        var listsTools = context.Options.Instructions?.Contains("{tools}", StringComparison.Ordinal) == true;
-        await context.SendAsync(new SessionUpdateEvent
-        {
-            Session = new RealtimeSession
-            {
-                Instructions = listsTools ? SessionConfiguration.Instructions(context.Options, _tools) : null,
-                Tools = SessionConfiguration.Tools(_tools),
-                ToolChoice = SessionConfiguration.AutoToolChoice,
-            },
-        }, ct).ConfigureAwait(false);
+        _tools = [.. _tools.Where(t => t.Name != tool.Name), tool];
+        return context.SendAsync(configurator.Change(_tools, instructionsChanged: false), ct);
     }
 
     /// <summary>A function call item was announced: its name, as its arguments' done event may not carry it.</summary>
@@ -81,7 +71,7 @@ internal sealed class ToolCoordinator(
         _callNames.Remove(callId);
         _callsOut++;
         // Taken now, on the actor: a registration meanwhile does not change the tool this call runs.
-        var function = _tools.Find(t => t.Name == name);
+        var function = Array.Find(_tools, t => t.Name == name);
         _ = Task.Run(async () =>
         {
             var output = await ToolInvocation.RunAsync(function, name, arguments, context.Options.ToolTimeout, context.Logger, context.Lifetime).ConfigureAwait(false);

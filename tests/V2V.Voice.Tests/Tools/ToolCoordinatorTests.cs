@@ -173,7 +173,8 @@ public sealed class ToolCoordinatorTests
         {
             var turns = new TurnTracker();
             var tools = new ToolCoordinator(rig.Context, new ConversationHistory(maxTurns: 10), turns, new ResponseCoordinator(rig.Context, turns, rig.Inbox), rig.Inbox);
-            await tools.AddAsync(Weather(() => Task.FromResult("{}")), ct);
+            var configurator = new V2V.Voice.Configuration.SessionConfigurator(rig.Context.Options, new V2V.Voice.Session.ServerLink(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+            await tools.AddAsync(Weather(() => Task.FromResult("{}")), configurator, ct);
         }
 
         var listed = Assert.Single(listing.Sent<SessionUpdateEvent>()).Session;
