@@ -42,6 +42,7 @@ internal static class SessionConfiguration
             // GA models fix the temperature and refuse the field; beta takes it.
             Temperature = dialect == RealtimeDialect.Beta ? options.Temperature : null,
             Truncation = Truncation(options),
+            Reasoning = options.ReasoningEffort is { } effort ? Json(new System.Text.Json.Nodes.JsonObject { ["effort"] = effort }) : default,
         };
         return session;
     }
@@ -119,7 +120,12 @@ internal static class SessionConfiguration
         {
             truncation["token_limits"] = new System.Text.Json.Nodes.JsonObject { ["post_instructions"] = limit };
         }
-        using var json = System.Text.Json.JsonDocument.Parse(truncation.ToJsonString());
+        return Json(truncation);
+    }
+
+    private static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonObject value)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(value.ToJsonString());
         return json.RootElement.Clone();
     }
 

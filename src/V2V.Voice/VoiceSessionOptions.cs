@@ -38,6 +38,13 @@ public sealed class VoiceSessionOptions
     public int? MaxTokens { get; set; }
 
     /// <summary>
+    /// How hard a reasoning model (such as <c>gpt-realtime-2</c>) thinks before it speaks: <c>minimal</c>, <c>low</c>,
+    /// <c>medium</c>, <c>high</c> or <c>xhigh</c> (GA only; the service's <c>reasoning.effort</c>): more is better on hard
+    /// turns and slower to the first word; null: the model's own (low).
+    /// </summary>
+    public string? ReasoningEffort { get; set; }
+
+    /// <summary>
     /// Cost control of a long conversation (GA only; the service's <c>truncation</c>): once the conversation outgrows the
     /// model's context (or <see cref="TruncationTokenLimit"/>), the service drops its oldest turns until this fraction of
     /// the limit is left, more than 0 and at most 1 (e.g. 0.8), so it truncates seldom and its cache of the conversation

@@ -45,6 +45,8 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.IdleTimeout is null || !beta, nameof(VoiceSessionOptions.IdleTimeout), GaOnly("idle_timeout_ms", nameof(VoiceSessionOptions.IdleTimeout)));
         Check(o.Speed is null or (>= 0.25 and <= 1.5), nameof(VoiceSessionOptions.Speed), $"must be 0.25 to 1.5, or null (the service's, 1) (got {o.Speed})");
         Check(o.Speed is null || !beta, nameof(VoiceSessionOptions.Speed), GaOnly("audio.output.speed", nameof(VoiceSessionOptions.Speed)));
+        Check(o.ReasoningEffort is null or "minimal" or "low" or "medium" or "high" or "xhigh", nameof(VoiceSessionOptions.ReasoningEffort), $"must be minimal, low, medium, high, xhigh or null (the model's own) (got '{o.ReasoningEffort}')");
+        Check(o.ReasoningEffort is null || !beta, nameof(VoiceSessionOptions.ReasoningEffort), GaOnly("reasoning", nameof(VoiceSessionOptions.ReasoningEffort)));
         Check(o.RetentionRatio is null or (> 0 and <= 1), nameof(VoiceSessionOptions.RetentionRatio), $"must be more than 0 and at most 1, or null (the service's own truncation) (got {o.RetentionRatio})");
         Check(o.RetentionRatio is null || !beta, nameof(VoiceSessionOptions.RetentionRatio), GaOnly("truncation", nameof(VoiceSessionOptions.RetentionRatio)));
         Check(o.TruncationTokenLimit is null or > 0, nameof(VoiceSessionOptions.TruncationTokenLimit), $"must be positive, or null (the model's context) (got {o.TruncationTokenLimit})");

@@ -144,6 +144,8 @@ public sealed class SessionUpdateTests
     [InlineData(false, """{"type":"realtime","truncation":"sometimes"}""", "invalid_value", "session.truncation", null)]
     [InlineData(true, """{"truncation":{"type":"retention_ratio","retention_ratio":0.8}}""", "unknown_parameter", "session.truncation", null)]
     [InlineData(true, """{"speed":1.2}""", "unknown_parameter", "session.speed", null)]
+    [InlineData(false, """{"type":"realtime","reasoning":{"effort":"maximal"}}""", "invalid_value", "session.reasoning.effort", null)]
+    [InlineData(true, """{"reasoning":{"effort":"low"}}""", "unknown_parameter", "session.reasoning", null)]
     [InlineData(true, """{"turn_detection":{"type":"server_vad","threshold":2}}""", "decimal_above_max_value", "session.turn_detection.threshold", null)]
     [InlineData(true, """{"turn_detection":{"type":"server_vad","idle_timeout_ms":6000}}""", "unknown_parameter", "session.turn_detection.idle_timeout_ms", null)]
     public async Task RefusedUpdate_NamesCodeParamAndEventId_AndChangesNothing(bool beta, string session, string code, string param, string? message)

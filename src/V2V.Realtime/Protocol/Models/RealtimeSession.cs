@@ -60,6 +60,10 @@ public sealed class RealtimeSession
     [JsonPropertyName("prompt")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Prompt { get; set; }
 
+    /// <summary>Reasoning of a reasoning model such as <c>gpt-realtime-2</c> (GA: <c>{"effort": "low"}</c>), kept as JSON.</summary>
+    [JsonPropertyName("reasoning")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public JsonElement Reasoning { get; set; }
+
     /// <summary>Truncation behaviour (GA), kept as JSON.</summary>
     [JsonPropertyName("truncation")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Truncation { get; set; }

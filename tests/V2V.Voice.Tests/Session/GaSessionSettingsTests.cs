@@ -5,18 +5,20 @@ using V2V.Voice.Tests.Support;
 namespace V2V.Voice.Tests.Session;
 
 /// <summary>
-/// <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.RetentionRatio"/> and
-/// <see cref="VoiceSessionOptions.TruncationTokenLimit"/>: asked of the service in its own words (a strict local server
+/// The settings of the GA session only: <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.ReasoningEffort"/>,
+/// <see cref="VoiceSessionOptions.RetentionRatio"/> and <see cref="VoiceSessionOptions.TruncationTokenLimit"/>: asked of the service in its own words (a strict local server
 /// takes them, or the session would not start), left to the service when unset, and refused before connecting when the
 /// service could not keep them.
 /// </summary>
-public sealed class SpeedAndTruncationTests
+public sealed class GaSessionSettingsTests
 {
     [Fact]
-    public async Task SpeedAndRetention_AreAskedOfTheService_AsTheGaSessionNamesThem()
+    public async Task SpeedReasoningAndRetention_AreAskedOfTheService_AsTheGaSessionNamesThem()
     {
         await using var harness = await SessionHarness.StartAsync(o =>
         {
+            o.Connection.Model = "gpt-realtime-2";
+            o.ReasoningEffort = "medium";
             o.Speed = 1.25;
             o.RetentionRatio = 0.8;
             o.TruncationTokenLimit = 8000;
@@ -24,6 +26,7 @@ public sealed class SpeedAndTruncationTests
 
         var session = (await harness.WaitForSentAsync("session.update")).GetProperty("session");
         Assert.Equal(1.25, session.GetProperty("audio").GetProperty("output").GetProperty("speed").GetDouble());
+        Assert.Equal("medium", session.GetProperty("reasoning").GetProperty("effort").GetString());
         var truncation = session.GetProperty("truncation");
         Assert.Equal("retention_ratio", truncation.GetProperty("type").GetString());
         Assert.Equal(0.8, truncation.GetProperty("retention_ratio").GetDouble());
@@ -40,12 +43,14 @@ public sealed class SpeedAndTruncationTests
         Assert.False(session.TryGetProperty("truncation", out var t) && t.TryGetProperty("token_limits", out _), "no token limit unless one is given");
         var plainSession = (await plain.WaitForSentAsync("session.update")).GetProperty("session");
         Assert.False(plainSession.TryGetProperty("truncation", out _));
+        Assert.False(plainSession.TryGetProperty("reasoning", out _));
         Assert.False(plainSession.GetProperty("audio").GetProperty("output").TryGetProperty("speed", out var speed) && speed.ValueKind != JsonValueKind.Null);
     }
 
     [Theory]
     [InlineData(nameof(VoiceSessionOptions.Speed), "Speed must be 0.25 to 1.5, or null (the service's, 1) (got 2)")]
     [InlineData(nameof(VoiceSessionOptions.RetentionRatio), "RetentionRatio must be more than 0 and at most 1, or null (the service's own truncation) (got 0)")]
+    [InlineData(nameof(VoiceSessionOptions.ReasoningEffort), "ReasoningEffort must be minimal, low, medium, high, xhigh or null (the model's own) (got 'maximal')")]
     [InlineData(nameof(VoiceSessionOptions.TruncationTokenLimit), "TruncationTokenLimit works with RetentionRatio only, as the service's token_limits do; set RetentionRatio too")]
     public void ASettingTheServiceCannotKeep_IsNamed_WithWhatIsAllowed(string setting, string message)
     {
@@ -57,6 +62,9 @@ public sealed class SpeedAndTruncationTests
                 break;
             case nameof(VoiceSessionOptions.RetentionRatio):
                 options.RetentionRatio = 0;
+                break;
+            case nameof(VoiceSessionOptions.ReasoningEffort):
+                options.ReasoningEffort = "maximal";
                 break;
             default:
                 options.TruncationTokenLimit = 8000;
@@ -72,11 +80,12 @@ public sealed class SpeedAndTruncationTests
     [Fact]
     public void OnTheBetaDialect_TheGaOnlySettings_AreRefused_EachNamed()
     {
-        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, Connection = new() { Dialect = RealtimeDialect.Beta } };
+        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, ReasoningEffort = "high", Connection = new() { Dialect = RealtimeDialect.Beta } };
 
         var failures = new VoiceSessionOptionsValidator().Validate(null, options).Failures!;
 
         Assert.Contains(failures, f => f.StartsWith("Speed needs the GA dialect: the beta protocol (Azure's preview endpoint) has no audio.output.speed", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ReasoningEffort needs the GA dialect: the beta protocol (Azure's preview endpoint) has no reasoning", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("RetentionRatio needs the GA dialect: the beta protocol (Azure's preview endpoint) has no truncation", StringComparison.Ordinal));
     }
 }
