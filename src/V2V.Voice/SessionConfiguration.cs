@@ -43,6 +43,7 @@ internal static class SessionConfiguration
             Temperature = dialect == RealtimeDialect.Beta ? options.Temperature : null,
             Truncation = Truncation(options),
             Reasoning = options.ReasoningEffort is { } effort ? Json(new System.Text.Json.Nodes.JsonObject { ["effort"] = effort }) : default,
+            Tracing = options.Tracing is { } tracing ? Json(tracing.ToJson()) : default,
         };
         return session;
     }
@@ -123,7 +124,7 @@ internal static class SessionConfiguration
         return Json(truncation);
     }
 
-    private static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonObject value)
+    private static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonNode value)
     {
         using var json = System.Text.Json.JsonDocument.Parse(value.ToJsonString());
         return json.RootElement.Clone();

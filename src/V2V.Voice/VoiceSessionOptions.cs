@@ -44,6 +44,9 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public string? ReasoningEffort { get; set; }
 
+    /// <summary>The session's traces in OpenAI's Traces dashboard (GA only); null: not traced (the default).</summary>
+    public SessionTracing? Tracing { get; set; }
+
     /// <summary>
     /// Cost control of a long conversation (GA only; the service's <c>truncation</c>): once the conversation outgrows the
     /// model's context (or <see cref="TruncationTokenLimit"/>), the service drops its oldest turns until this fraction of

@@ -169,6 +169,15 @@ internal static class PropertyTable
                 (s, v) => s.EnableStorage = v, s => s.EnableStorage),
 
             // Diagnostics.
+            Flag("tracing", nameof(VoiceSessionOptions.Tracing),
+                "true: the session is traced in OpenAI's Traces dashboard (GA only), named by trace_workflow_name and trace_group_id when given (either of them turns tracing on).",
+                (s, v) => s.Session.Tracing = v ? s.Session.Tracing ?? new SessionTracing() : null, s => s.Session.Tracing is not null),
+            Text("trace_workflow_name", nameof(VoiceSessionOptions.Tracing),
+                "The workflow the traces are listed under (with tracing).",
+                (s, v) => (s.Session.Tracing ??= new SessionTracing()).WorkflowName = v, s => s.Session.Tracing?.WorkflowName),
+            Text("trace_group_id", nameof(VoiceSessionOptions.Tracing),
+                "The group the traces are filed under, e.g. a call or customer id (with tracing).",
+                (s, v) => (s.Session.Tracing ??= new SessionTracing()).GroupId = v, s => s.Session.Tracing?.GroupId),
             Flag("dump", nameof(VoiceSessionOptions.Dump),
                 "Write each session's input and output audio as WAV files into dump_path.",
                 (s, v) => s.Session.Dump = v, s => s.Session.Dump),

@@ -59,6 +59,14 @@ internal static class SessionUpdateRules
             }
         }
 
+        // "Once tracing is enabled for a session, the configuration cannot be modified" (the GA schema): the same again is
+        // harmless, another is refused (the wording is ours; the service's is not on record).
+        if (ga && At(session, "tracing") is { } tracing && current.Passthrough["tracing"] is { } traced
+            && !System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(tracing.GetRawText()), traced))
+        {
+            return new("invalid_value", "Cannot update a session's tracing configuration once tracing is enabled.", "session.tracing");
+        }
+
         if (At(session, paths.MaxOutputTokens) is { } max && MaxOutputTokens.Check(max, Param(paths.MaxOutputTokens)) is { } badMax)
         {
             return badMax;

@@ -245,6 +245,27 @@ public sealed class SessionUpdateTests
         Assert.Equal("session.updated", (await client.NextAsync()).Type());
     }
 
+    [Fact]
+    public async Task TracingOnceEnabled_CannotBeChanged_TheSameAgainIsAccepted()
+    {
+        await using var server = await Servers.StartAsync();
+        var (client, _) = await RealtimeTestClient.StartAsync(server);
+        await using var _c = client;
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","tracing":{"workflow_name":"support","group_id":"CA1"}}}""");
+        var before = (await client.UntilAsync("session.updated")).Last()["session"]!.AsObject();
+        Assert.Equal("CA1", before["tracing"]!["group_id"]!.GetValue<string>());
+
+        await client.SendRawAsync("""{"type":"session.update","event_id":"evt_trace","session":{"type":"realtime","instructions":"must not be applied","tracing":"auto"}}""");
+        var error = (await client.NextAsync())["error"]!;
+
+        Assert.Equal("invalid_value", error.Str("code"));
+        Assert.Equal("session.tracing", error.Str("param"));
+        Assert.Equal("evt_trace", error.Str("event_id"));
+        await AssertSessionIsAsync(client, beta: false, before);
+        await client.SendRawAsync("""{"type":"session.update","session":{"type":"realtime","tracing":{"group_id":"CA1","workflow_name":"support"}}}""");
+        Assert.Equal("session.updated", (await client.NextAsync()).Type());
+    }
+
     /// <summary>An update that changes nothing reports the session exactly as <paramref name="expected"/>: the refused update left no trace.</summary>
     private static async Task AssertSessionIsAsync(RealtimeTestClient client, bool beta, JsonObject expected)
     {

@@ -5,7 +5,7 @@ using V2V.Voice.Tests.Support;
 namespace V2V.Voice.Tests.Session;
 
 /// <summary>
-/// The settings of the GA session only: <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.ReasoningEffort"/>,
+/// The settings of the GA session only: <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.ReasoningEffort"/>, <see cref="VoiceSessionOptions.Tracing"/>,
 /// <see cref="VoiceSessionOptions.RetentionRatio"/> and <see cref="VoiceSessionOptions.TruncationTokenLimit"/>: asked of the service in its own words (a strict local server
 /// takes them, or the session would not start), left to the service when unset, and refused before connecting when the
 /// service could not keep them.
@@ -34,6 +34,28 @@ public sealed class GaSessionSettingsTests
     }
 
     [Fact]
+    public async Task Tracing_NamesTheTrace_OnceForEachConnection_AndNothingSetIsAuto()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var named = await SessionHarness.StartAsync(o => o.Tracing = new SessionTracing
+        {
+            WorkflowName = "support line",
+            GroupId = "CA1234",
+            Metadata = { ["tier"] = "gold" },
+        });
+        await using var auto = await SessionHarness.StartAsync(o => o.Tracing = new SessionTracing());
+
+        var tracing = (await named.WaitForSentAsync("session.update")).GetProperty("session").GetProperty("tracing");
+        Assert.Equal(("support line", "CA1234", "gold"), (tracing.GetProperty("workflow_name").GetString(), tracing.GetProperty("group_id").GetString(), tracing.GetProperty("metadata").GetProperty("tier").GetString()));
+        Assert.Equal("auto", (await auto.WaitForSentAsync("session.update")).GetProperty("session").GetProperty("tracing").GetString());
+        // A later update of the same connection (a tool registered) leaves it be: the service refuses a change of it.
+        await named.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
+        var updates = await named.WaitForSentAsync("session.update", u => u.Count == 2, "the tool's update");
+        Assert.False(updates[1].GetProperty("session").TryGetProperty("tracing", out _));
+        Assert.Empty(named.Outputs.OfType<V2V.Voice.Outputs.ErrorOutput>());
+    }
+
+    [Fact]
     public async Task Unset_TheServiceKeepsItsOwn_NothingIsSent()
     {
         await using var harness = await SessionHarness.StartAsync(o => o.RetentionRatio = 0.5);
@@ -44,6 +66,7 @@ public sealed class GaSessionSettingsTests
         var plainSession = (await plain.WaitForSentAsync("session.update")).GetProperty("session");
         Assert.False(plainSession.TryGetProperty("truncation", out _));
         Assert.False(plainSession.TryGetProperty("reasoning", out _));
+        Assert.False(plainSession.TryGetProperty("tracing", out _));
         Assert.False(plainSession.GetProperty("audio").GetProperty("output").TryGetProperty("speed", out var speed) && speed.ValueKind != JsonValueKind.Null);
     }
 
@@ -80,12 +103,13 @@ public sealed class GaSessionSettingsTests
     [Fact]
     public void OnTheBetaDialect_TheGaOnlySettings_AreRefused_EachNamed()
     {
-        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, ReasoningEffort = "high", Connection = new() { Dialect = RealtimeDialect.Beta } };
+        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, ReasoningEffort = "high", Tracing = new(), Connection = new() { Dialect = RealtimeDialect.Beta } };
 
         var failures = new VoiceSessionOptionsValidator().Validate(null, options).Failures!;
 
         Assert.Contains(failures, f => f.StartsWith("Speed needs the GA dialect: the beta protocol (Azure's preview endpoint) has no audio.output.speed", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ReasoningEffort needs the GA dialect: the beta protocol (Azure's preview endpoint) has no reasoning", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Tracing needs the GA dialect: the beta protocol (Azure's preview endpoint) has no tracing", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("RetentionRatio needs the GA dialect: the beta protocol (Azure's preview endpoint) has no truncation", StringComparison.Ordinal));
     }
 }
