@@ -46,6 +46,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private readonly SessionActor _actor;
     private readonly ConnectionSupervisor _connection;
     private readonly ServerLink _link;
+    private readonly V2V.Realtime.Protocol.RealtimeDialect _dialect;
     private int _disposed;
 
     // The composition: each stage gets what it works with in its constructor and owns its own state.
@@ -57,6 +58,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _outputs = Channel.CreateBounded<VoiceSessionOutput>(new BoundedChannelOptions(options.OutputCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
         _dump = options.Dump ? AudioDump.Create(options.DumpFolder, options.DumpName, DateTimeOffset.UtcNow) : null;
         var link = _link = new ServerLink(_logger);
+        _dialect = options.Connection.Dialect;
         var metrics = VoiceMetrics.For(options);
         _handoff = new TransportHandoff(_outputs.Reader, metrics, options.TransportReportsPlayed);
         var context = new SessionContext(options, _logger, metrics, _outputs.Writer, link.SendAsync, _lifetime.Token);
@@ -171,6 +173,23 @@ public sealed class VoiceSession : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         return _inbox.PostAndWaitAsync(ct => _conversation.SendUserTextAsync(text, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Shows the agent an image (GA only): a PNG or JPEG of at most 10 MiB, with <paramref name="text"/> as the user's words
+    /// when given. It joins the conversation and the model sees it with what the user says next; with
+    /// <paramref name="askForAnswer"/> it is answered at once (an answer in progress is interrupted, as by a text). A new
+    /// connection is given the last two images shown (older ones as a note). Throws <see cref="ArgumentException"/> for
+    /// an image the service would refuse, naming why, and <see cref="NotSupportedException"/> on the beta protocol.
+    /// </summary>
+    public Task SendImageAsync(ReadOnlyMemory<byte> image, ImageDetail detail = ImageDetail.Auto, string? text = null, bool askForAnswer = false, CancellationToken cancellationToken = default)
+    {
+        if (_dialect == V2V.Realtime.Protocol.RealtimeDialect.Beta)
+        {
+            throw new NotSupportedException("Images need the GA protocol: the beta protocol (Azure's preview endpoint) has no input_image. Connect to a GA endpoint.");
+        }
+        var message = UserImage.Message(image.Span, detail, text);
+        return _inbox.PostAndWaitAsync(ct => _conversation.SendUserImageAsync(message, askForAnswer, ct), cancellationToken);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace V2V.Simulator.Responses;
 /// <summary>
 /// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer); a turn of
-/// silence (an idle timeout's) gets a prompt to go on;
+/// silence (an idle timeout's) gets a prompt to go on; an image is described by its format and size;
 /// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output gets an
 /// answer reporting it. Asked to go on from a beginning of a text's or an output's answer the user heard, it says the rest. Answers are spoken
 /// (a tone as long as the words) when the response's modalities include audio, as the service answers. A script, when
@@ -75,6 +75,14 @@ internal sealed class EchoAgent(SimulatorScript? script)
         if (FindTool(text, config) is { } tool)
         {
             return [new PlannedFunctionCall(tool.Name, tool.Arguments)];
+        }
+
+        if (last.Content.Where(p => p.Image is not null).Select(p => p.Image!).ToList() is { Count: > 0 } images)
+        {
+            // No vision here: it says what it was shown, as a model that read the image's header would.
+            var seen = string.Join(" and ", images.Select(i => $"a {i.Format} image of {i.Width} by {i.Height} pixels"));
+            var said = text.Length > 0 ? $"You said: {text}, and showed me {seen}." : $"You showed me {seen}.";
+            return [Say(RestAfterTheWordsSaid(context, last, said), speaksAudio)];
         }
 
         // As the service does: in a session that speaks, a text turn is answered with audio and its transcript.

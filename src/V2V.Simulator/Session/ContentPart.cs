@@ -7,6 +7,7 @@ internal enum ContentKind
     InputAudio,
     OutputText,
     OutputAudio,
+    InputImage,
 }
 
 /// <summary>One part of a message item. Audio is held as 24 kHz pcm16 samples, whatever the wire format.</summary>
@@ -19,6 +20,12 @@ internal sealed class ContentPart
     public string? Text { get; set; }
 
     public string? Transcript { get; set; }
+
+    /// <summary>An image the user sent (<see cref="ContentKind.InputImage"/>): what it is, not its bytes.</summary>
+    public Images.SentImage? Image { get; init; }
+
+    /// <summary>The detail level asked for an image: <c>auto</c>, <c>low</c> or <c>high</c>.</summary>
+    public string? Detail { get; init; }
 
     /// <summary>
     /// The samples; only the first <see cref="AudioSamples"/> count. A response's audio part shares the planned

@@ -83,6 +83,11 @@ internal sealed class ConversationItem
                 }
 
                 break;
+            case ContentKind.InputImage:
+                // The image is not sent back: the item says what it holds, not its bytes.
+                json["type"] = "input_image";
+                json["detail"] = part.Detail ?? "auto";
+                break;
             case ContentKind.OutputText:
                 json["type"] = profile.AssistantTextContent;
                 json["text"] = part.Text ?? string.Empty;

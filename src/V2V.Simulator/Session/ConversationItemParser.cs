@@ -43,6 +43,12 @@ internal static class ConversationItemParser
                 {
                     "input_text" => new ContentPart { Kind = ContentKind.InputText, Text = text },
                     "input_audio" => new ContentPart { Kind = ContentKind.InputAudio, Audio = audio, Transcript = transcript },
+                    "input_image" => new ContentPart
+                    {
+                        Kind = ContentKind.InputImage,
+                        Image = Images.SentImage.Parse(c.TryGetProperty("image_url", out var url) && url.ValueKind == JsonValueKind.String ? url.GetString() : null),
+                        Detail = c.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString() : "auto",
+                    },
                     "text" or "output_text" => new ContentPart { Kind = ContentKind.OutputText, Text = text },
                     "audio" or "output_audio" => new ContentPart { Kind = ContentKind.OutputAudio, Audio = audio, Transcript = transcript },
                     _ => throw new FormatException($"The local realtime server does not accept content of type '{partType}'."),

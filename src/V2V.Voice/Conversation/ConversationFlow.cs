@@ -79,6 +79,25 @@ internal sealed class ConversationFlow(
     }
 
     /// <summary>
+    /// The user shows an image (<see cref="UserImage"/>): it joins the conversation, seen with what they say next; with
+    /// <paramref name="askForAnswer"/>, as a text does, it interrupts the agent and is answered at once.
+    /// </summary>
+    public async ValueTask SendUserImageAsync(RealtimeConversationItem message, bool askForAnswer, CancellationToken ct)
+    {
+        if (askForAnswer)
+        {
+            await bargeIn.RunAsync("the user sent an image", ct).ConfigureAwait(false);
+        }
+        history.AddUserImage(message);
+        await context.SendAsync(new ConversationItemCreateEvent { Item = message }, ct).ConfigureAwait(false);
+        responses.ConversationGrew();
+        if (askForAnswer)
+        {
+            await responses.RequestAsync(null, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The local VAD heard the user begin to speak: what plays is cut, and their turn is open until it is answered, so that
     /// a tool round whose outputs come meanwhile is not answered over them (the answer to their turn carries the outputs).
     /// </summary>

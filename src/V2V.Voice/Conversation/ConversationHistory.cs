@@ -23,6 +23,27 @@ internal sealed class ConversationHistory(int maxTurns)
 
     public void AddUser(string text) => AddMessage(RealtimeConversationItem.UserText(text));
 
+    /// <summary>The most images the history keeps for a new connection: an older one is kept as a note (images are large).</summary>
+    public const int MaxImages = 2;
+
+    /// <summary>A user message with an image (<see cref="UserImage"/>); beyond <see cref="MaxImages"/>, the oldest image becomes a note.</summary>
+    public void AddUserImage(RealtimeConversationItem message)
+    {
+        AddMessage(message);
+        var withImages = new List<LinkedListNode<RealtimeConversationItem>>();
+        for (var node = _items.Last; node is not null; node = node.Previous)
+        {
+            if (UserImage.HasImage(node.Value))
+            {
+                withImages.Add(node);
+            }
+        }
+        foreach (var old in withImages.Skip(MaxImages))
+        {
+            old.Value = UserImage.WithoutImages(old.Value);
+        }
+    }
+
     /// <summary>The user's spoken turn <paramref name="itemId"/> was committed: its place is kept until its words come.</summary>
     public void KeepPlaceForUser(string itemId)
     {

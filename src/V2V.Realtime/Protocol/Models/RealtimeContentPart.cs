@@ -13,6 +13,9 @@ public sealed class RealtimeContentPart
     /// <summary>Audio from the user.</summary>
     public const string InputAudioType = "input_audio";
 
+    /// <summary>An image from the user (GA only): PNG or JPEG, as a base64 data URI.</summary>
+    public const string InputImageType = "input_image";
+
     /// <summary>Text from the model (beta: <c>text</c>).</summary>
     public const string OutputTextType = "output_text";
 
@@ -30,6 +33,12 @@ public sealed class RealtimeContentPart
 
     /// <summary>The transcript of an audio part.</summary>
     [JsonPropertyName("transcript")] public string? Transcript { get; set; }
+
+    /// <summary>The image of an image part: a base64 data URI (<c>data:image/png;base64,...</c>).</summary>
+    [JsonPropertyName("image_url")] public string? ImageUrl { get; set; }
+
+    /// <summary>The detail an image part is seen at: <c>auto</c>, <c>low</c> or <c>high</c>.</summary>
+    [JsonPropertyName("detail")] public string? Detail { get; set; }
 
     /// <summary>Fields this model does not know, with their raw JSON.</summary>
     [JsonExtensionData]
