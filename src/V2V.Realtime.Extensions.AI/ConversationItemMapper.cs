@@ -7,7 +7,7 @@ using WireItem = V2V.Realtime.Protocol.Models.RealtimeConversationItem;
 namespace V2V.Realtime.Extensions.AI;
 
 /// <summary>
-/// Conversation items both ways: a message's text and audio parts as <see cref="TextContent"/> and
+/// Conversation items both ways: a message's text, audio and image (PNG, JPEG) parts as <see cref="TextContent"/> and
 /// <see cref="DataContent"/>, a function call as <see cref="FunctionCallContent"/>, its output as
 /// <see cref="FunctionResultContent"/>.
 /// </summary>
@@ -43,7 +43,10 @@ internal static class ConversationItemMapper
             {
                 TextContent text => new RealtimeContentPart { Type = fromModel ? RealtimeContentPart.OutputTextType : RealtimeContentPart.InputTextType, Text = text.Text },
                 DataContent data when data.HasTopLevelMediaType("audio") => new RealtimeContentPart { Type = RealtimeContentPart.InputAudioType, Audio = Convert.ToBase64String(data.Data.Span) },
-                _ => throw new NotSupportedException($"Item content {content.GetType().Name} has no realtime form; use TextContent, audio DataContent, FunctionCallContent or FunctionResultContent."),
+                DataContent data when data.MediaType is "image/png" or "image/jpeg" => new RealtimeContentPart { Type = RealtimeContentPart.InputImageType, ImageUrl = data.Uri },
+                DataContent data when data.HasTopLevelMediaType("image") => throw new NotSupportedException(
+                    $"An image of type {data.MediaType} has no realtime form: the service takes image/png and image/jpeg only. Convert it first."),
+                _ => throw new NotSupportedException($"Item content {content.GetType().Name} has no realtime form; use TextContent, audio or image (PNG, JPEG) DataContent, FunctionCallContent or FunctionResultContent."),
             });
         }
         if (parts.Count == 0)
@@ -69,6 +72,11 @@ internal static class ConversationItemMapper
         if (part.Audio is { } audio)
         {
             return new DataContent(Convert.FromBase64String(audio), PcmMediaType) { RawRepresentation = part };
+        }
+        if (part.Type == RealtimeContentPart.InputImageType)
+        {
+            // The service does not send an image back (its items say only that one is there): a data URI when one is given.
+            return part.ImageUrl is { } url && url.StartsWith("data:", StringComparison.Ordinal) ? new DataContent(url) { RawRepresentation = part } : null;
         }
         var text = part.Text ?? part.Transcript;
         return text is null ? null : new TextContent(text) { RawRepresentation = part };

@@ -56,6 +56,36 @@ public sealed class SessionEdgeTests
     }
 
     [Fact]
+    public async Task AnImage_IsShownAsAnInputImage_AndAFormatTheServiceDoesNotTake_IsRefusedByName()
+    {
+        await using var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { SpeedFactor = 0 }, Ct);
+        using var client = new RealtimeClient(new RealtimeClientOptions { BaseUri = server.BaseUri, ApiKey = "test-key" }).AsIRealtimeClient();
+        await using var session = await client.CreateSessionAsync(null, Ct);
+
+        var gif = await Assert.ThrowsAsync<NotSupportedException>(() => session.SendAsync(new CreateConversationItemRealtimeClientMessage(
+            new MeaiItem([new DataContent(V2V.Testing.TestImages.GifHeader(), "image/gif")], role: ChatRole.User)), Ct));
+        Assert.Contains("image/gif", gif.Message, StringComparison.Ordinal);
+        await session.SendAsync(new CreateConversationItemRealtimeClientMessage(new MeaiItem(
+            [new TextContent("what is this"), new DataContent(V2V.Testing.TestImages.Png(16, 9), "image/png")], role: ChatRole.User)), Ct);
+        await session.SendAsync(new CreateResponseRealtimeClientMessage { OutputModalities = ["text"] }, Ct);
+
+        var text = "";
+        await foreach (var message in session.GetStreamingResponseAsync(Ct))
+        {
+            Assert.IsNotType<ErrorRealtimeServerMessage>(message);
+            if (message is OutputTextAudioRealtimeServerMessage { Type: var type } delta && type == RealtimeServerMessageType.OutputTextDelta)
+            {
+                text += delta.Text;
+            }
+            if (message.Type == RealtimeServerMessageType.ResponseDone)
+            {
+                break;
+            }
+        }
+        Assert.Equal("You said: what is this, and showed me a PNG image of 16 by 9 pixels.", text);
+    }
+
+    [Fact]
     public async Task TextBesideAudio_IsAskedAsAudio_OnGa_AndAnAnswerExcludedFromTheConversation_AddsNothingToIt()
     {
         // GA refuses both modalities at once: a session asking for both (a beta habit) gets audio, whose transcript is the
