@@ -44,6 +44,7 @@ internal static class SessionConfiguration
             Truncation = Truncation(options),
             Reasoning = options.ReasoningEffort is { } effort ? Json(new System.Text.Json.Nodes.JsonObject { ["effort"] = effort }) : default,
             Tracing = options.Tracing is { } tracing ? Json(tracing.ToJson()) : default,
+            ParallelToolCalls = options.ParallelToolCalls,
         };
         return session;
     }

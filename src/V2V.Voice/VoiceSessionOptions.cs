@@ -44,6 +44,12 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public string? ReasoningEffort { get; set; }
 
+    /// <summary>
+    /// Whether a reasoning model (such as <c>gpt-realtime-2</c>) may call several tools at once (GA only; the service's
+    /// <c>parallel_tool_calls</c>): false for tools that must run one after another; null: the model's own (not sent).
+    /// </summary>
+    public bool? ParallelToolCalls { get; set; }
+
     /// <summary>The session's traces in OpenAI's Traces dashboard (GA only); null: not traced (the default).</summary>
     public SessionTracing? Tracing { get; set; }
 

@@ -47,6 +47,7 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.Speed is null || !beta, nameof(VoiceSessionOptions.Speed), GaOnly("audio.output.speed", nameof(VoiceSessionOptions.Speed)));
         Check(o.ReasoningEffort is null or "minimal" or "low" or "medium" or "high" or "xhigh", nameof(VoiceSessionOptions.ReasoningEffort), $"must be minimal, low, medium, high, xhigh or null (the model's own) (got '{o.ReasoningEffort}')");
         Check(o.ReasoningEffort is null || !beta, nameof(VoiceSessionOptions.ReasoningEffort), GaOnly("reasoning", nameof(VoiceSessionOptions.ReasoningEffort)));
+        Check(o.ParallelToolCalls is null || !beta, nameof(VoiceSessionOptions.ParallelToolCalls), GaOnly("parallel_tool_calls", nameof(VoiceSessionOptions.ParallelToolCalls)));
         Check(o.Tracing is null || !beta, nameof(VoiceSessionOptions.Tracing), GaOnly("tracing", nameof(VoiceSessionOptions.Tracing)));
         Check(o.Tracing?.Metadata is null || o.Tracing.Metadata.All(m => !string.IsNullOrWhiteSpace(m.Key) && m.Value is not null), nameof(VoiceSessionOptions.Tracing), "Metadata must have a name and a value in each entry");
         Check(o.RetentionRatio is null or (> 0 and <= 1), nameof(VoiceSessionOptions.RetentionRatio), $"must be more than 0 and at most 1, or null (the service's own truncation) (got {o.RetentionRatio})");

@@ -135,6 +135,7 @@ public sealed class GraphTests
     [InlineData("idle_timeout_ms", "2000", "idle_timeout_ms")]
     [InlineData("speed", "3", "speed")]
     [InlineData("reasoning_effort", "\"maximal\"", "reasoning_effort")]
+    [InlineData("parallel_tool_calls", "\"sometimes\"", "parallel_tool_calls")]
     [InlineData("truncation_token_limit", "8000", "truncation_token_limit")]
     public async Task BadProperty_IsRefused_WithAMessageNamingIt(string property, string value, string named)
     {

@@ -139,7 +139,7 @@ internal sealed class SessionConfig
             MaxOutputTokens = JsonNode.Parse(max.GetRawText())!;
         }
 
-        foreach (var name in new[] { "tracing", "truncation", "prompt", "include", "reasoning" })
+        foreach (var name in new[] { "tracing", "truncation", "prompt", "include", "reasoning", "parallel_tool_calls" })
         {
             if (s.TryGetProperty(name, out var value))
             {

@@ -48,7 +48,7 @@ internal static class SessionConfigWriter
             ["include"] = null,
         };
 
-        // Set by the client (tracing, truncation, prompt, include, reasoning): reported as set, in place of the defaults.
+        // Set by the client (tracing, truncation, prompt, include, reasoning, parallel_tool_calls): reported as set, in place of the defaults.
         foreach (var (name, value) in c.Passthrough)
         {
             session[name] = value?.DeepClone();

@@ -5,7 +5,7 @@ using V2V.Voice.Tests.Support;
 namespace V2V.Voice.Tests.Session;
 
 /// <summary>
-/// The settings of the GA session only: <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.ReasoningEffort"/>, <see cref="VoiceSessionOptions.Tracing"/>,
+/// The settings of the GA session only: <see cref="VoiceSessionOptions.Speed"/>, <see cref="VoiceSessionOptions.ReasoningEffort"/>, <see cref="VoiceSessionOptions.ParallelToolCalls"/>, <see cref="VoiceSessionOptions.Tracing"/>,
 /// <see cref="VoiceSessionOptions.RetentionRatio"/> and <see cref="VoiceSessionOptions.TruncationTokenLimit"/>: asked of the service in its own words (a strict local server
 /// takes them, or the session would not start), left to the service when unset, and refused before connecting when the
 /// service could not keep them.
@@ -19,6 +19,7 @@ public sealed class GaSessionSettingsTests
         {
             o.Connection.Model = "gpt-realtime-2";
             o.ReasoningEffort = "medium";
+            o.ParallelToolCalls = false;
             o.Speed = 1.25;
             o.RetentionRatio = 0.8;
             o.TruncationTokenLimit = 8000;
@@ -27,6 +28,7 @@ public sealed class GaSessionSettingsTests
         var session = (await harness.WaitForSentAsync("session.update")).GetProperty("session");
         Assert.Equal(1.25, session.GetProperty("audio").GetProperty("output").GetProperty("speed").GetDouble());
         Assert.Equal("medium", session.GetProperty("reasoning").GetProperty("effort").GetString());
+        Assert.False(session.GetProperty("parallel_tool_calls").GetBoolean());
         var truncation = session.GetProperty("truncation");
         Assert.Equal("retention_ratio", truncation.GetProperty("type").GetString());
         Assert.Equal(0.8, truncation.GetProperty("retention_ratio").GetDouble());
@@ -67,6 +69,7 @@ public sealed class GaSessionSettingsTests
         Assert.False(plainSession.TryGetProperty("truncation", out _));
         Assert.False(plainSession.TryGetProperty("reasoning", out _));
         Assert.False(plainSession.TryGetProperty("tracing", out _));
+        Assert.False(plainSession.TryGetProperty("parallel_tool_calls", out var parallel) && parallel.ValueKind != JsonValueKind.Null);
         Assert.False(plainSession.GetProperty("audio").GetProperty("output").TryGetProperty("speed", out var speed) && speed.ValueKind != JsonValueKind.Null);
     }
 
@@ -103,12 +106,13 @@ public sealed class GaSessionSettingsTests
     [Fact]
     public void OnTheBetaDialect_TheGaOnlySettings_AreRefused_EachNamed()
     {
-        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, ReasoningEffort = "high", Tracing = new(), Connection = new() { Dialect = RealtimeDialect.Beta } };
+        var options = new VoiceSessionOptions { Speed = 1.2, RetentionRatio = 0.8, ReasoningEffort = "high", Tracing = new(), ParallelToolCalls = true, Connection = new() { Dialect = RealtimeDialect.Beta } };
 
         var failures = new VoiceSessionOptionsValidator().Validate(null, options).Failures!;
 
         Assert.Contains(failures, f => f.StartsWith("Speed needs the GA dialect: the beta protocol (Azure's preview endpoint) has no audio.output.speed", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("ReasoningEffort needs the GA dialect: the beta protocol (Azure's preview endpoint) has no reasoning", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("ParallelToolCalls needs the GA dialect: the beta protocol (Azure's preview endpoint) has no parallel_tool_calls", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Tracing needs the GA dialect: the beta protocol (Azure's preview endpoint) has no tracing", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("RetentionRatio needs the GA dialect: the beta protocol (Azure's preview endpoint) has no truncation", StringComparison.Ordinal));
     }

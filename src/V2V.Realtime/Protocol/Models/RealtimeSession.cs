@@ -60,6 +60,9 @@ public sealed class RealtimeSession
     [JsonPropertyName("prompt")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Prompt { get; set; }
 
+    /// <summary>Whether the model may call several tools at once (GA; reasoning models such as <c>gpt-realtime-2</c>).</summary>
+    [JsonPropertyName("parallel_tool_calls")] public bool? ParallelToolCalls { get; set; }
+
     /// <summary>Reasoning of a reasoning model such as <c>gpt-realtime-2</c> (GA: <c>{"effort": "low"}</c>), kept as JSON.</summary>
     [JsonPropertyName("reasoning")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Reasoning { get; set; }
