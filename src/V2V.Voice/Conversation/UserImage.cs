@@ -21,7 +21,10 @@ public enum ImageDetail
 /// </summary>
 internal static class UserImage
 {
-    /// <summary>The largest image sent: its base64 in one message stays well under the 16 MiB a message may have.</summary>
+    /// <summary>
+    /// The largest image sent: its base64 (4/3 of it) in one message stays well under 16 MiB, the most our client and the
+    /// local server take in one message (the service's own limit is not on record).
+    /// </summary>
     public const int MaxBytes = 10 * 1024 * 1024;
 
     /// <summary>The user message that carries <paramref name="image"/> (and <paramref name="text"/>, when given); throws <see cref="ArgumentException"/> naming what is wrong.</summary>
