@@ -57,6 +57,9 @@ internal static class LoadRunner
         listener.Start();
     }
 
+    /// <summary>Users spread over the cycle (<c>--stagger</c>) instead of speaking on the same beat.</summary>
+    public static bool Stagger { get; set; }
+
     public static async Task<LoadResult> RunAsync(string bridge, int sessions, TimeSpan duration, TimeSpan warmUp, short[] speech)
     {
         await using var server = await SimulatorProcess.StartAsync(speed: 1).ConfigureAwait(false);
@@ -83,8 +86,9 @@ internal static class LoadRunner
                 await gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    // Users start at different points of the cycle and of the speech, as real callers do.
-                    var script = new TurnScript(speech, offsetFrames: i * 37);
+                    // Users start at different points of the speech; with Stagger, at different points of the cycle too,
+                    // as a crowd of callers does (without, they all speak and pause on the same beat: a worst case).
+                    var script = new TurnScript(speech, offsetFrames: i * 37, cyclePhaseFrames: Stagger ? i * TurnScript.CycleFrames / sessions : 0);
                     all[i] = bridge switch
                     {
                         "v2v" => await OursSession.StartAsync(baseUri, script, stats).ConfigureAwait(false),

@@ -3,7 +3,7 @@ using System.Text.Json;
 using V2V.Load;
 
 // dotnet run -c Release --project bench/V2V.Load -- [load|ttfa|soak|chaos|plot] [options]
-//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,rawdecode,rawplay,v2vtick5,v2vunpaced,v2vinput,none] --out docs/perf [--rounds 1] [--warmup 15] [--server-yields] [--server-core N] [--keep-awake] [--no-prime]   (raw: socket traffic only; rawdecode: and the deltas' JSON and base64 decoded; rawplay: and the answers played, 10 ms frames paced to a reader; v2vtick5: ours handing paced audio over every 5 ms instead of 20; v2vunpaced: ours giving the answers out as they come; v2vinput: ours with turns never ended, the input path alone; none: the harness alone; server-core: the server on that core only (run the harness under taskset -c on another); rounds: the bridges in turn R times, with each bridge's CPU against the others' per round)
+//   load  --sessions 1,10,100,500 --seconds 20 --bridges v2v,openai[,raw,rawdecode,rawplay,v2vtick5,v2vunpaced,v2vinput,none] --out docs/perf [--rounds 1] [--warmup 15] [--server-yields] [--server-core N] [--keep-awake] [--no-prime] [--stagger]   (stagger: users spread over the 9 s cycle instead of speaking on one beat; raw: socket traffic only; rawdecode: and the deltas' JSON and base64 decoded; rawplay: and the answers played, 10 ms frames paced to a reader; v2vtick5: ours handing paced audio over every 5 ms instead of 20; v2vunpaced: ours giving the answers out as they come; v2vinput: ours with turns never ended, the input path alone; none: the harness alone; server-core: the server on that core only (run the harness under taskset -c on another); rounds: the bridges in turn R times, with each bridge's CPU against the others' per round)
 //   quality               (resampler against sox rate -v)
 //   ttfa  --turns 40 [--direct --chunk-ms 40] [--keep-awake]   (through a graph, or a VoiceSession alone; keep-awake: no core idles, a control)
 //   phone --calls 50,100 --seconds 30 [--warmup 15]   (phone calls to an in-process playground's /media-stream)
@@ -25,6 +25,7 @@ Console.WriteLine($"machine: {Machine.Describe()}");
 var json = new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 SimulatorProcess.ServerYields = args.Contains("--server-yields");
 SimulatorProcess.ServerCore = args.Contains("--server-core") ? int.Parse(Arg("server-core", "1")) : null;
+LoadRunner.Stagger = args.Contains("--stagger");
 using var keeper = args.Contains("--keep-awake") ? new CoreKeeper() : null;
 if (keeper is not null)
 {

@@ -10,7 +10,11 @@ namespace V2V.Load;
 /// silence was 3.2 s, and every answer after the first cycle was cut 100-200 ms before its end: that was counted
 /// as heard only while transcripts ran ahead of the audio.)
 /// </summary>
-internal sealed class TurnScript(short[] speech, int offsetFrames)
+/// <remarks>
+/// <paramref name="offsetFrames"/> moves where in the speech a user's words start; <paramref name="cyclePhaseFrames"/>
+/// moves where in the cycle they start (0: every user speaks and pauses on the same beat, a worst case of bursts).
+/// </remarks>
+internal sealed class TurnScript(short[] speech, int offsetFrames, int cyclePhaseFrames = 0)
 {
     public const int FrameSamples = SpeechSignal.SampleRate / 100;
     private static readonly byte[] Silence = new byte[FrameSamples * 2];
@@ -29,7 +33,7 @@ internal sealed class TurnScript(short[] speech, int offsetFrames)
     /// <summary>Frame <paramref name="index"/> of this user's audio.</summary>
     public ReadOnlyMemory<byte> Frame(long index)
     {
-        int inCycle = (int)(index % CycleFrames);
+        int inCycle = (int)((index + cyclePhaseFrames) % CycleFrames);
         foreach (var (frames, isSpeech) in Cycle)
         {
             if (inCycle < frames)
