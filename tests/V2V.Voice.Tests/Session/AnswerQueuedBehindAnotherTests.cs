@@ -33,10 +33,7 @@ public sealed class AnswerQueuedBehindAnotherTests
         Assert.Equal(2, harness.Sent("response.create").Count);
 
         // Then, all quiet, the connection is lost (at the server's next event: the session.updated of a tool registered).
-        var faults = harness.Server.Options.Faults;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 0;
+        harness.LoseTheConnectionAtTheServersNextEvent();
         await harness.Session.RegisterToolAsync(Microsoft.Extensions.AI.AIFunctionFactory.Create(() => "12:00", "get_time"), ct);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the next connection");
         // (The lost connection's last session.updated may be lost with it: the next connection's is looked for after its session.created.)

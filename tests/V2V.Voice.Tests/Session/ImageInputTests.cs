@@ -41,10 +41,7 @@ public sealed class ImageInputTests
         Assert.Empty(harness.Sent("response.create"));
 
         // The service's answer to the next update is this connection's last event: the next one is given the history.
-        var faults = harness.Server.Options.Faults;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 0;
+        harness.LoseTheConnectionAtTheServersNextEvent();
         await harness.Session.UpdateInstructionsAsync("Look closely.", ct);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the next connection");
         var replayed = await harness.WaitForSentAsync("conversation.item.create", c => c.Count >= 6, "the history replayed");

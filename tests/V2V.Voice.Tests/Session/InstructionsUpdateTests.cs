@@ -26,10 +26,7 @@ public sealed class InstructionsUpdateTests
         await harness.WaitForSentAsync("session.update");
 
         // The service's answer to the update (session.updated) is the last event of this connection: it is then lost.
-        var faults = harness.Server.Options.Faults;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 0;
+        harness.LoseTheConnectionAtTheServersNextEvent();
         await harness.Session.UpdateInstructionsAsync("You are the billing desk. Speak {language}.", ct);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the next connection");
 

@@ -59,10 +59,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         // Once the connection is configured, the server sends nothing while it is sent audio with no turn detection of
         // its own: its next event is the commit's, and the connection is closed right after it.
         await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.updated") >= harness.Sent("session.update").Count, "the connection configured");
-        var faults = harness.Server.Options.Faults;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 0; // read live: closed after the next event sent
+        harness.LoseTheConnectionAtTheServersNextEvent();
         var question = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
         await harness.SendAsync(question, 16000, 1);
         if (turnMode == TurnMode.Manual)
@@ -105,10 +102,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         Assert.True(await harness.Session.EndTurnAsync(ct));
         await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "input_audio_buffer.committed") >= 2, "the second turn committed");
         Assert.Single(harness.Sent("response.create")); // the second turn's answer waits for the cancelled one's end
-        var faults = harness.Server.Options.Faults;
-        faults.AbortInsteadOfClose = true;
-        faults.CloseConnections = 1;
-        faults.CloseAfterEvents = 0; // read live: the server's next event (the cancelled answer's) closes the connection
+        harness.LoseTheConnectionAtTheServersNextEvent(); // the cancelled answer's next event is the last
 
         await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "response.done") >= 1 && harness.ReceivedEvents.Count(e => e == "session.created") >= 2,
             "an answer done on the next connection", guardSeconds: 60);

@@ -147,6 +147,18 @@ internal sealed class SessionHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server's next event is this connection's last: it is then dropped without a close (a network loss), once; the
+    /// next connection lasts. (The faults are read live.)
+    /// </summary>
+    public void LoseTheConnectionAtTheServersNextEvent()
+    {
+        var faults = Server.Options.Faults;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 0;
+    }
+
     public static bool HasFinalAssistantTranscript(IReadOnlyList<VoiceSessionEvent> outputs) =>
         outputs.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal);
 
