@@ -107,7 +107,8 @@ public static partial class TenProperties
                 if (bool.TryParse(text, out var b)) return JsonValue.Create(b);
                 throw Expected(addon, name, "true or false", value);
             case "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64":
-                if (kind == System.Text.Json.JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _)) return value;
+                // Read from its JSON text: a number parsed from a file and one set from code (an int, a short) read alike.
+                if (kind == System.Text.Json.JsonValueKind.Number && long.TryParse(value.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) return value;
                 if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);
                 throw Expected(addon, name, "an integer", value);
             case "float32" or "float64":

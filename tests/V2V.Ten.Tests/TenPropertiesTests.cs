@@ -27,6 +27,18 @@ public sealed class TenPropertiesTests
     }
 
     [Fact]
+    public void Resolve_TakesIntegersSetFromCode_OfAnyCSharpType_AsThoseParsedFromAFile()
+    {
+        var fromCode = new JsonObject { ["model"] = "m", ["max_tokens"] = 8000, ["temperature"] = 1 };
+        var small = new JsonObject { ["model"] = "m", ["max_tokens"] = (short)12 };
+
+        Assert.Equal(8000, TenProperties.Resolve(Manifest, null, fromCode, Env())["max_tokens"]!.GetValue<int>());
+        Assert.Equal(12, TenProperties.Resolve(Manifest, null, small, Env())["max_tokens"]!.GetValue<short>());
+        var fraction = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, new JsonObject { ["model"] = "m", ["max_tokens"] = 1.5 }, Env()));
+        Assert.Contains("must be an integer", fraction.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resolve_LeavesItsInputsUntouched_AndCanRunTwice()
     {
         var defaults = Obj("""{ "model": "gpt-realtime", "tools": [1, 2] }""");
