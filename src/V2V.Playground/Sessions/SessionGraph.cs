@@ -38,7 +38,7 @@ internal static class SessionGraph
         // The server's properties first, then the page's three; the page cannot name any other property.
         var agent = (JsonObject)serverProperties.DeepClone();
         agent["voice"] = settings.Voice;
-        agent["turn_detection"] = settings.TurnMode;
+        settings.ApplyTurnMode(agent);
         if (settings.Instructions.Length > 0)
         {
             agent["system_message"] = settings.Instructions;

@@ -20,6 +20,20 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
     /// <summary>The extension's <c>turn_detection</c> values.</summary>
     public static IReadOnlyList<string> TurnModes { get; } = ["server_vad", "semantic_vad", "local_vad"];
 
+    /// <summary>
+    /// The page's turn mode set on an agent's properties. The server's idle prompt (<c>idle_timeout_ms</c>) is server VAD's
+    /// alone (the service's <c>idle_timeout_ms</c>): for the page's other modes it is left out, so that the operator's
+    /// setting for server VAD does not stop the session of a visitor who chose another.
+    /// </summary>
+    public void ApplyTurnMode(System.Text.Json.Nodes.JsonObject agent)
+    {
+        agent["turn_detection"] = TurnMode;
+        if (TurnMode != "server_vad")
+        {
+            agent.Remove("idle_timeout_ms");
+        }
+    }
+
     /// <summary>Reads a <c>start</c> message, or says in one sentence what is wrong with it.</summary>
     public static SessionSettings Parse(ReadOnlySpan<byte> utf8Json, out string? problem)
     {
