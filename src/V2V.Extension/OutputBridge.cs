@@ -195,6 +195,10 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
             case UserSpeechOutput speech:
                 await SendEventAsync(speech.Started ? "user_speech_started" : "user_speech_stopped", cancellationToken, ("audio_ms", speech.AudioMs)).ConfigureAwait(false);
                 break;
+            case UserIdleOutput idle:
+                // The service prompts a silent user (idle_timeout_ms): a host that ends calls nobody speaks in counts these.
+                await SendEventAsync("user_idle", cancellationToken, ("item_id", idle.ItemId), ("silent_from_ms", idle.SilentFromMs), ("silent_to_ms", idle.SilentToMs)).ConfigureAwait(false);
+                break;
             case FirstAudioOutput first:
                 await SendEventAsync("first_audio", cancellationToken, ("latency_ms", first.LatencyMs), ("item_id", first.ItemId)).ConfigureAwait(false);
                 break;

@@ -121,6 +121,27 @@ public sealed class TenCompatibilityTests
     }
 
     [Fact]
+    public async Task ASilentUser_IsASessionEvent_AndTheModelPromptsThem()
+    {
+        var folder = Directory.CreateTempSubdirectory("v2v-idle-").FullName;
+        // A short question, then silence longer than its answer and the timeout together, at the pace it was recorded
+        // (the service counts the silence in the audio it is sent, from the end of the answer).
+        var wav = V2V.Testing.Speech.WriteWav(Path.Combine(folder, "hello.wav"), "Hello.", 16000, 1, trailingSilenceMs: 8_000);
+        var properties = Properties();
+        properties["idle_timeout_ms"] = 5000;
+        await using var harness = await GraphHarness.StartAsync(wav, properties, realtimeSource: true);
+
+        static bool IsIdle(DataMessage d) => d.Name == "session_event" && d.GetString("kind") == "user_idle";
+        await harness.WaitForAsync(p => p.Received.OfType<DataMessage>().Any(IsIdle) && GraphHarness.AssistantTurnsClosed(p, 2), "the idle event and the prompt");
+
+        var probe = harness.Probe;
+        var idle = probe.Received.OfType<DataMessage>().Single(IsIdle);
+        Assert.False(string.IsNullOrEmpty(idle.GetString("item_id")));
+        Assert.InRange(idle.Properties["silent_to_ms"]!.GetValue<double>() - idle.Properties["silent_from_ms"]!.GetValue<double>(), 5000, 5200);
+        Assert.Empty(harness.Sent("response.create")); // the service prompted them by itself
+    }
+
+    [Fact]
     public async Task IdleTimeout_IsAskedOfTheService_AndOffByDefault()
     {
         var properties = Properties();
