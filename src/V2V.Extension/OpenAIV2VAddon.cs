@@ -34,6 +34,13 @@ public static class OpenAIV2VAddon
             () => new OpenAIV2VExtension(keylessEndpoint, keyVariables, tools));
     }
 
+    /// <summary>
+    /// Checks a node's resolved properties as the node will when it starts (types, ranges, what the layers below refuse),
+    /// so that a host can refuse a bad value before any session; throws <see cref="TenPropertyException"/> naming the
+    /// property and what it accepts.
+    /// </summary>
+    public static void CheckProperties(JsonObject properties) => _ = Properties.V2VPropertyReader.Read(properties);
+
     /// <summary>The addon under each of its names (<see cref="Name"/> and <see cref="PythonName"/>), to register them all.</summary>
     /// <param name="keylessEndpoint">As <see cref="Create"/>'s.</param>
     /// <param name="tools">As <see cref="Create"/>'s.</param>

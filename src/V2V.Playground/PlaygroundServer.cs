@@ -176,8 +176,14 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
             var resolved = TenProperties.Resolve(agent.Manifest, agent.DefaultProperties, serverProperties, environment);
             // A graph may carry properties the extension does not know (TEN tolerates them); the server's own --set is a typo.
             var unknown = TenProperties.Undeclared(agent.Manifest, resolved);
-            return unknown.Count == 0 ? resolved
-                : throw new PlaygroundConfigurationException($"{agent.Name}: unknown property '{unknown[0]}'. Known properties: {string.Join(", ", agent.Manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
+            if (unknown.Count > 0)
+            {
+                throw new PlaygroundConfigurationException($"{agent.Name}: unknown property '{unknown[0]}'. Known properties: {string.Join(", ", agent.Manifest.PropertyTypes.Keys.Order(StringComparer.Ordinal))}.");
+            }
+            // Ranges and what the layers below refuse too, as a page's session would have them: refused now, not at
+            // every session (--set idle_timeout_ms=2000 would start, and then no visitor's session would).
+            OpenAIV2VAddon.CheckProperties(Sessions.SessionGraph.AgentProperties(Sessions.SessionSettings.Default, resolved));
+            return resolved;
         }
         catch (TenPropertyException ex)
         {

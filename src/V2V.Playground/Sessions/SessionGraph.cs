@@ -29,13 +29,9 @@ internal static class SessionGraph
     /// <summary>The shared time tool addon.</summary>
     public static ExtensionAddon TimeToolAddon() => TimeTool.Addon();
 
-    /// <summary>
-    /// The graph. Node order matters: extensions start in it and stop in reverse, so the page node starts first and
-    /// stops last, after the agent has stopped producing.
-    /// </summary>
-    public static GraphDefinition Build(SessionSettings settings, JsonObject serverProperties)
+    /// <summary>The agent's properties in a page's session: the server's first, then the page's three (it can name no other).</summary>
+    public static JsonObject AgentProperties(SessionSettings settings, JsonObject serverProperties)
     {
-        // The server's properties first, then the page's three; the page cannot name any other property.
         var agent = (JsonObject)serverProperties.DeepClone();
         agent["voice"] = settings.Voice;
         settings.ApplyTurnMode(agent);
@@ -46,6 +42,16 @@ internal static class SessionGraph
         agent["sample_rate"] = (long)OutputSampleRate;
         agent["audio_out"] = true;
         agent["input_transcript"] = true;
+        return agent;
+    }
+
+    /// <summary>
+    /// The graph. Node order matters: extensions start in it and stop in reverse, so the page node starts first and
+    /// stops last, after the agent has stopped producing.
+    /// </summary>
+    public static GraphDefinition Build(SessionSettings settings, JsonObject serverProperties)
+    {
+        var agent = AgentProperties(settings, serverProperties);
         GraphNode[] nodes =
         [
             new(Page, BrowserAddons.Page, null, []),

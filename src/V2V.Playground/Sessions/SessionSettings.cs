@@ -65,7 +65,8 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
         }
     }
 
-    private static SessionSettings Default => new(24000, "alloy", "", "server_vad");
+    /// <summary>What a page that chooses nothing gets.</summary>
+    public static SessionSettings Default => new(24000, "alloy", "", "server_vad");
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

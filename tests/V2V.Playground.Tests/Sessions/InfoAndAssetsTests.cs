@@ -76,4 +76,17 @@ public sealed class InfoAndAssetsTests
 
         Assert.Contains("sample_rat", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("idle_timeout_ms", 2000, "IdleTimeout must be 5 to 30 s")]
+    [InlineData("vad_threshold", 5, "VadThreshold must be 0 to 1")]
+    public async Task AServerValueOutOfRange_IsReportedAtStartup_NotAtEverySession(string property, int value, string why)
+    {
+        using var loggers = TestLogging.Create();
+        var error = await Assert.ThrowsAsync<PlaygroundConfigurationException>(() =>
+            LocalPlayground.StartAsync(loggers, o => o.ExtensionProperties[property] = value));
+
+        Assert.Contains($"'{property}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
 }
