@@ -7,10 +7,7 @@ namespace V2V.Voice;
 /// <summary>Builds the session configuration the server is given from the options and the registered tools.</summary>
 internal static class SessionConfiguration
 {
-    public static RealtimeSession Build(VoiceSessionOptions options, IReadOnlyCollection<AIFunctionDeclaration> tools) =>
-        Build(options, options.Instructions, tools);
-
-    /// <summary>As <see cref="Build(VoiceSessionOptions, IReadOnlyCollection{AIFunctionDeclaration})"/>, with the instructions of now (<paramref name="instructions"/>).</summary>
+    /// <summary>A connection's whole configuration, with the instructions of now (<paramref name="instructions"/>: the options', or those given since).</summary>
     public static RealtimeSession Build(VoiceSessionOptions options, string? instructions, IReadOnlyCollection<AIFunctionDeclaration> tools)
     {
         var dialect = options.Connection.Dialect;
