@@ -99,6 +99,12 @@ public sealed class LocalRealtimeServerOptions
         "gpt-realtime", "gpt-realtime-mini", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper",
     };
 
+    /// <summary>
+    /// How long the server waits for each request to a session's remote MCP server (an <c>mcp</c> tool's
+    /// <c>server_url</c>: the handshake, a page of its tool list, a tool call) before that listing or call fails. 10 s by default.
+    /// </summary>
+    public TimeSpan McpRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Faults to inject (none by default).</summary>
     public LocalRealtimeServerFaults Faults { get; set; } = new();
 
@@ -194,6 +200,11 @@ public sealed class LocalRealtimeServerOptions
         if (ItemAudioShortfallMs is < 0 or > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(ItemAudioShortfallMs), ItemAudioShortfallMs, "ItemAudioShortfallMs must be between 0 and 1000.");
+        }
+
+        if (McpRequestTimeout <= TimeSpan.Zero || McpRequestTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(McpRequestTimeout), McpRequestTimeout, "McpRequestTimeout must be positive and at most 5 minutes.");
         }
 
         if (ApiKey is { Length: 0 })

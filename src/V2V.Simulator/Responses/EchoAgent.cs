@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using V2V.Simulator.Protocol;
+using V2V.Simulator.Mcp;
 using V2V.Simulator.Scripting;
 using V2V.Simulator.Session;
 
@@ -11,16 +11,21 @@ namespace V2V.Simulator.Responses;
 /// The deterministic local agent: it answers the latest turn (not a system message). A user audio turn is spoken back as it was
 /// (an echo) with a transcript that says what was heard (its duration; there is no speech recognizer); a turn of
 /// silence (an idle timeout's) gets a prompt to go on; an image is described by its format and size;
-/// a user text gets an answer quoting it, or a function call when it names a configured tool; a function output gets an
-/// answer reporting it. Asked to go on from a beginning of a text's or an output's answer the user heard, it says the rest. Answers are spoken
-/// (a tone as long as the words) when the response's modalities include audio, as the service answers. A script, when
-/// loaded, answers first.
+/// a user text gets an answer quoting it, or a function call when it names a configured tool (an MCP call, or its
+/// approval request, when it names a listed MCP tool); a function output gets an answer reporting it, the answer to an
+/// MCP approval request the call or the word that it was not approved. Asked to go on from a beginning of a text's or
+/// an output's answer the user heard, it says the rest. Answers are spoken (a tone as long as the words) when the
+/// response's modalities include audio, as the service answers. A script, when loaded, answers first.
 /// </summary>
 internal sealed class EchoAgent(SimulatorScript? script)
 {
     private int _scriptIndex;
 
-    public IReadOnlyList<PlannedOutput> Plan(IReadOnlyList<ConversationItem> context, SessionConfig config, bool speaksAudio, string? responseInstructions = null)
+    /// <summary>
+    /// What the response to <paramref name="context"/> says or calls. <paramref name="mcpTools"/>: the remote MCP tools
+    /// listed in the session, which a user text may name as it names a function tool (a function tool of that name wins).
+    /// </summary>
+    public IReadOnlyList<PlannedOutput> Plan(IReadOnlyList<ConversationItem> context, SessionConfig config, bool speaksAudio, string? responseInstructions = null, IReadOnlyList<McpOfferedTool>? mcpTools = null)
     {
         // Instructions of one response that ask for exact words (a greeting, an announcement) are obeyed:
         // the words become the transcript, spoken as a tone as long as speech of them would take.
@@ -38,11 +43,17 @@ internal sealed class EchoAgent(SimulatorScript? script)
             }
         }
 
-        // A system message instructs, it is not a turn to answer (a client's note that the conversation was resumed).
-        var last = context.LastOrDefault(i => i.Role is not ("assistant" or "system") && i.Type != "function_call");
+        // A system message instructs, it is not a turn to answer (a client's note that the conversation was resumed); the
+        // model's own calls and requests, and a server's listed tools, are not turns either.
+        var last = context.LastOrDefault(i => i.Role is not ("assistant" or "system") && i.Type is not ("function_call" or "mcp_list_tools" or "mcp_call" or "mcp_approval_request"));
         if (last is null)
         {
             return [Say("Hello from the local realtime server. Speak, and I will say it back.", speaksAudio)];
+        }
+
+        if (last.Type == "mcp_approval_response")
+        {
+            return [McpTurns.AnswerToApproval(last, context, speaksAudio)];
         }
 
         if (last.Type == "function_call_output")
@@ -75,6 +86,11 @@ internal sealed class EchoAgent(SimulatorScript? script)
         if (FindTool(text, config) is { } tool)
         {
             return [new PlannedFunctionCall(tool.Name, tool.Arguments)];
+        }
+
+        if (!ToolsAreOff(config) && McpTurns.CallNamedIn(text, mcpTools ?? []) is { } mcpCall)
+        {
+            return [mcpCall];
         }
 
         if (last.Content.Where(p => p.Image is not null).Select(p => p.Image!).ToList() is { Count: > 0 } images)
@@ -153,45 +169,30 @@ internal sealed class EchoAgent(SimulatorScript? script)
             : new PlannedAudio(Tone.ForText(text), text);
     }
 
-    private static PlannedOutput Say(string text, bool speaksAudio) =>
+    /// <summary>Words to say: spoken (a tone as long as the words, with them as its transcript) when the response speaks, else text.</summary>
+    public static PlannedOutput Say(string text, bool speaksAudio) =>
         speaksAudio ? new PlannedAudio(Tone.ForText(text), text) : new PlannedText(text);
 
-    /// <summary>
-    /// A tool is called when the user's text names it. Its required string parameters get the rest of the text
-    /// after the name ("get_weather Paris" gives {"city":"Paris"}); other parameters are left out.
-    /// </summary>
+    /// <summary>The function tool the user's text names (see <see cref="ToolMention"/>), with the arguments it gets, or null.</summary>
     private static (string Name, string Arguments)? FindTool(string text, SessionConfig config)
     {
-        if (config.ToolChoice is JsonValue choice && choice.GetValue<string>() == "none")
+        if (ToolsAreOff(config))
         {
             return null;
         }
 
         foreach (var tool in config.Tools.OfType<JsonObject>())
         {
-            var name = tool["name"]?.GetValue<string>();
-            var at = name is null ? -1 : text.IndexOf(name, StringComparison.OrdinalIgnoreCase);
-            if (at < 0)
+            if (tool["name"] is JsonValue named && named.TryGetValue<string>(out var name) && ToolMention.RestAfter(text, name) is { } rest)
             {
-                continue;
+                return (name, ToolMention.Arguments(rest, tool["parameters"]));
             }
-
-            var rest = text[(at + name!.Length)..].Trim(' ', '.', '?', '!', ',', ':');
-            var arguments = new JsonObject();
-            if (tool["parameters"]?["required"] is JsonArray required)
-            {
-                foreach (var parameter in required.Select(r => r?.GetValue<string>()).OfType<string>())
-                {
-                    if (tool["parameters"]?["properties"]?[parameter]?["type"]?.GetValue<string>() is "string" or null)
-                    {
-                        arguments[parameter] = rest;
-                    }
-                }
-            }
-
-            return (name, arguments.ToJsonString(WireJson.SerializerOptions));
         }
 
         return null;
     }
+
+    /// <summary><c>tool_choice: "none"</c>: the model calls no tool, of any kind.</summary>
+    private static bool ToolsAreOff(SessionConfig config) =>
+        config.ToolChoice is JsonValue choice && choice.TryGetValue<string>(out var setting) && setting == "none";
 }

@@ -12,7 +12,7 @@ namespace V2V.Simulator.Responses;
 /// sends, in order: its open item closed as <c>incomplete</c>, <c>response.done</c> with its status and usage,
 /// then (GA) <c>rate_limits.updated</c>. It sends and waits for nothing: the session does what it decides.
 /// </summary>
-internal sealed class ResponseLifecycle(SessionConfig config, Conversation conversation, OutputItemEvents items, EchoAgent agent, LocalRealtimeServerOptions options)
+internal sealed class ResponseLifecycle(SessionConfig config, Conversation conversation, OutputItemEvents items, EchoAgent agent, LocalRealtimeServerOptions options, Mcp.McpServers mcp)
 {
     // Fixed when the connection opens: which connections are delayed is counted across the server.
     private readonly bool _firstDelayed = options.Faults.NextConnectionDelayed();
@@ -55,7 +55,7 @@ internal sealed class ResponseLifecycle(SessionConfig config, Conversation conve
             context = texts.Count > 0 ? [input] : [];
         }
 
-        var plan = agent.Plan(context, config, modalities.Contains("audio"), request.Instructions);
+        var plan = agent.Plan(context, config, modalities.Contains("audio"), request.Instructions, mcp.Offered());
         var faults = options.Faults;
         Active = new ActiveResponse(session)
         {

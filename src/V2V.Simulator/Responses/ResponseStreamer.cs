@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using V2V.Simulator.Audio;
+using V2V.Simulator.Mcp;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Session;
 
@@ -8,14 +9,16 @@ namespace V2V.Simulator.Responses;
 /// <summary>
 /// Streams a planned response in the service's order: <c>response.created</c> (beta: with its rate limits), then
 /// per output item <c>output_item.added</c>, the conversation's item event, <c>content_part.added</c>, the deltas,
-/// the done events, <c>output_item.done</c>; then the end. Audio goes out as the service generates it
-/// (<see cref="Pacer"/>, in deltas of the <see cref="AudioChunkSchedule"/>), each transcript word with the delta in
-/// which its audio starts. It sends nothing: it yields steps, which the session takes under its gate while the
+/// the done events, <c>output_item.done</c>; then the end (remote MCP items as <see cref="McpCallSteps"/> streams
+/// them). Audio goes out as the service generates it (<see cref="Pacer"/>, in deltas of the
+/// <see cref="AudioChunkSchedule"/>), each transcript word with the delta in which its audio starts. It sends nothing: it yields steps, which the session takes under its gate while the
 /// response is open, so a cancel or a barge-in between two steps ends the stream there. The waits (the audio's
 /// pace, the first response's delay) come between steps, outside the gate, on <paramref name="clock"/>.
 /// </summary>
-internal sealed class ResponseStreamer(SessionConfig config, Conversation conversation, OutputItemEvents items, LocalRealtimeServerOptions options, TimeProvider clock)
+internal sealed class ResponseStreamer(SessionConfig config, Conversation conversation, OutputItemEvents items, LocalRealtimeServerOptions options, TimeProvider clock, McpServers mcp)
 {
+    private readonly McpCallSteps _mcpSteps = new(items, mcp);
+
     /// <summary>Characters of function call arguments per delta.</summary>
     private const int ArgumentsDeltaChars = 16;
 
@@ -39,9 +42,11 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
         var pacer = new Pacer(options, clock);
         var chunks = new AudioChunkSchedule(options.AudioChunkMs);
         var audioOffsetMs = 0;
-        for (var index = 0; index < r.Plan.Count; index++)
+        // An MCP call's answer is known once the call is done: it joins the plan then, as the items that follow the call.
+        var plan = r.Plan.ToList();
+        for (var index = 0; index < plan.Count; index++)
         {
-            switch (r.Plan[index])
+            switch (plan[index])
             {
                 case PlannedAudio audio:
                     await foreach (var step in AudioStepsAsync(r, index, audio, pacer, chunks, audioOffsetMs).ConfigureAwait(false))
@@ -64,6 +69,23 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
                         yield return step;
                     }
 
+                    break;
+                case PlannedMcpApprovalRequest request:
+                    foreach (var step in _mcpSteps.ApprovalRequestSteps(r, index, request))
+                    {
+                        yield return step;
+                    }
+
+                    break;
+                case PlannedMcpCall mcpCall:
+                    var item = McpCallSteps.NewCall(mcpCall);
+                    await foreach (var step in _mcpSteps.CallStepsAsync(r, index, item, mcpCall.Arguments).ConfigureAwait(false))
+                    {
+                        yield return step;
+                    }
+
+                    // As the model does, it says what the tool gave in the same response.
+                    plan.InsertRange(index + 1, AnswerSplitter.Split([EchoAgent.Say(McpCallSteps.Report(item), r.Modalities.Contains("audio"))], options.SplitAnswersLongerThanMs));
                     break;
             }
         }

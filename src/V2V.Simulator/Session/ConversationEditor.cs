@@ -71,6 +71,11 @@ internal sealed class ConversationEditor(SessionConfig config, Conversation conv
             return Reply.Refused(RealtimeError.Invalid("invalid_tool_call_id", $"Tool call ID '{item.CallId}' not found in conversation.", null, eventId));
         }
 
+        if (item.Type == "mcp_approval_response" && Mcp.McpApprovalRules.Check(item, conversation) is { } unanswerable)
+        {
+            return Reply.Refused(unanswerable.ToError(eventId));
+        }
+
         var after = conversation.Insert(item, previous == "root" ? null : previous);
         if (previous == "root")
         {

@@ -3,7 +3,10 @@ using V2V.Simulator.Protocol;
 
 namespace V2V.Simulator.Session;
 
-/// <summary>An item of the conversation: a message, a function call or a function call's output.</summary>
+/// <summary>
+/// An item of the conversation: a message, a function call or a function call's output, or one of the items of remote
+/// MCP tools (GA): a server's listed tools, a call of one, a request for the client's approval and its answer.
+/// </summary>
 internal sealed class ConversationItem
 {
     public string Id { get; init; } = EventIds.Item();
@@ -22,7 +25,29 @@ internal sealed class ConversationItem
 
     public string? Arguments { get; set; }
 
-    public string? Output { get; init; }
+    /// <summary>A function call's output, or an MCP call's (set when the call completes).</summary>
+    public string? Output { get; set; }
+
+    /// <summary>The label of the MCP server of an <c>mcp_list_tools</c>, <c>mcp_call</c> or <c>mcp_approval_request</c>.</summary>
+    public string? ServerLabel { get; init; }
+
+    /// <summary>The tools of an <c>mcp_list_tools</c> item, as the item shows them.</summary>
+    public JsonArray? Tools { get; set; }
+
+    /// <summary>The approval request an <c>mcp_approval_response</c> answers, or that an <c>mcp_call</c> was approved by.</summary>
+    public string? ApprovalRequestId { get; init; }
+
+    /// <summary>Whether an <c>mcp_approval_response</c> approves the call.</summary>
+    public bool Approve { get; init; }
+
+    /// <summary>The reason an <c>mcp_approval_response</c> gives, if any.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Why an <c>mcp_call</c> failed (<c>protocol_error</c>, <c>tool_execution_error</c> or <c>http_error</c>), or null.</summary>
+    public JsonObject? Error { get; set; }
+
+    /// <summary>One of the items of remote MCP tools (<c>mcp_list_tools</c>, <c>mcp_call</c>, <c>mcp_approval_request</c>, <c>mcp_approval_response</c>).</summary>
+    public bool IsMcp => Type.StartsWith("mcp_", StringComparison.Ordinal);
 
     /// <summary>
     /// The item as the server shows it, in the dialect's names. Audio bytes are left out (as in the service's events),
@@ -31,7 +56,10 @@ internal sealed class ConversationItem
     /// </summary>
     public JsonObject ToJson(DialectProfile profile, Func<ContentPart, string?>? audioOf = null)
     {
-        var json = new JsonObject { ["id"] = Id, ["object"] = "realtime.item", ["type"] = Type };
+        // The schema's MCP items have neither object nor status: a client giving one back as it was told (restoring a
+        // conversation) would otherwise be refused for an unknown parameter. A cancelled call's item shows it by having
+        // neither output nor error.
+        var json = IsMcp ? new JsonObject { ["id"] = Id, ["type"] = Type } : new JsonObject { ["id"] = Id, ["object"] = "realtime.item", ["type"] = Type };
         switch (Type)
         {
             case "message":
@@ -56,6 +84,28 @@ internal sealed class ConversationItem
                 json["call_id"] = CallId;
                 json["name"] = Name;
                 json["arguments"] = Arguments ?? string.Empty;
+                break;
+            case "mcp_list_tools":
+                json["server_label"] = ServerLabel;
+                json["tools"] = Tools?.DeepClone() ?? new JsonArray();
+                break;
+            case "mcp_call":
+                json["server_label"] = ServerLabel;
+                json["name"] = Name;
+                json["arguments"] = Arguments ?? string.Empty;
+                json["approval_request_id"] = ApprovalRequestId;
+                json["output"] = Output;
+                json["error"] = Error?.DeepClone();
+                break;
+            case "mcp_approval_request":
+                json["server_label"] = ServerLabel;
+                json["name"] = Name;
+                json["arguments"] = Arguments ?? string.Empty;
+                break;
+            case "mcp_approval_response":
+                json["approval_request_id"] = ApprovalRequestId;
+                json["approve"] = Approve;
+                json["reason"] = Reason;
                 break;
             default:
                 json["call_id"] = CallId;

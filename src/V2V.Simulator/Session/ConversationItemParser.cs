@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using V2V.Simulator.Audio;
 using V2V.Simulator.Protocol;
 
@@ -22,6 +23,32 @@ internal static class ConversationItemParser
                 return new ConversationItem { Id = id, Type = type, CallId = Get("call_id") ?? EventIds.Call(), Name = Get("name"), Arguments = Get("arguments") ?? "{}" };
             case "function_call_output":
                 return new ConversationItem { Id = id, Type = type, CallId = Get("call_id"), Output = Get("output") ?? string.Empty };
+            // The items of remote MCP tools, as the server showed them (a client restoring a conversation gives them back).
+            case "mcp_list_tools":
+                return new ConversationItem { Id = id, Type = type, ServerLabel = Get("server_label"), Tools = Node(json, "tools") as JsonArray ?? [] };
+            case "mcp_call":
+                return new ConversationItem
+                {
+                    Id = id,
+                    Type = type,
+                    ServerLabel = Get("server_label"),
+                    Name = Get("name"),
+                    Arguments = Get("arguments") ?? string.Empty,
+                    ApprovalRequestId = Get("approval_request_id"),
+                    Output = Get("output"),
+                    Error = Node(json, "error") as JsonObject,
+                };
+            case "mcp_approval_request":
+                return new ConversationItem { Id = id, Type = type, ServerLabel = Get("server_label"), Name = Get("name"), Arguments = Get("arguments") ?? string.Empty };
+            case "mcp_approval_response":
+                return new ConversationItem
+                {
+                    Id = id,
+                    Type = type,
+                    ApprovalRequestId = Get("approval_request_id"),
+                    Approve = json.TryGetProperty("approve", out var approve) && approve.ValueKind == JsonValueKind.True,
+                    Reason = Get("reason"),
+                };
             case "message":
                 break;
             default:
@@ -58,4 +85,8 @@ internal static class ConversationItemParser
 
         return item;
     }
+
+    /// <summary>The JSON value of <paramref name="name"/> as a tree of its own (null when absent or null).</summary>
+    private static JsonNode? Node(JsonElement json, string name) =>
+        json.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? JsonNode.Parse(value.GetRawText()) : null;
 }

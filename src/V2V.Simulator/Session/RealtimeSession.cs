@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using V2V.Simulator.Audio;
+using V2V.Simulator.Mcp;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
 using V2V.Simulator.Turns;
@@ -34,6 +35,7 @@ internal sealed class RealtimeSession
     private readonly ConversationEditor _editor;
     private readonly InputAudioTranscription _transcription;
     private readonly ResponseRunner _responses;
+    private readonly McpServers _mcp;
     private readonly SessionEnding _ending;
     private WebSocketCloseStatus? _clientCloseStatus;
 
@@ -53,11 +55,12 @@ internal sealed class RealtimeSession
         var conversation = new Conversation();
         _editor = new ConversationEditor(_config, conversation);
         _transcription = new InputAudioTranscription(_config, options);
+        _mcp = new McpServers(conversation, options.McpRequestTimeout);
         var items = new OutputItemEvents(profile, conversation);
-        var lifecycle = new ResponseLifecycle(_config, conversation, items, new EchoAgent(script), options);
+        var lifecycle = new ResponseLifecycle(_config, conversation, items, new EchoAgent(script), options, _mcp);
 
         // Answers are paced on the wall clock: the options' TimeProvider is the clock of the session's lifetime only.
-        var streamer = new ResponseStreamer(_config, conversation, items, options, TimeProvider.System);
+        var streamer = new ResponseStreamer(_config, conversation, items, options, TimeProvider.System, _mcp);
         _responses = new ResponseRunner(lifecycle, streamer, _turns, _gate, _sink, profile, logger, _cts.Token);
     }
 
@@ -86,6 +89,7 @@ internal sealed class RealtimeSession
             }
 
             await _ending.CloseAsync().ConfigureAwait(false);
+            await _mcp.DisposeAsync().ConfigureAwait(false);
             _cts.Dispose();
             _options.ClientCloseObserver?.Invoke(_clientCloseStatus);
         }
@@ -244,12 +248,13 @@ internal sealed class RealtimeSession
     }
 
     /// <summary><c>session.update</c>: already checked against the schema; the service's own refusals change nothing.</summary>
-    private Task UpdateSessionAsync(JsonElement session, string? eventId)
+    private async Task UpdateSessionAsync(JsonElement session, string? eventId)
     {
         var vadWasOn = _config.TurnDetection is not null;
         if (_config.Apply(session, _responses.AssistantHasSpoken, _options.Profile.NamesTranscriptionDeployments()) is { } refused)
         {
-            return _sink.SendErrorAsync(refused.ToError(eventId));
+            await _sink.SendErrorAsync(refused.ToError(eventId)).ConfigureAwait(false);
+            return;
         }
 
         if (vadWasOn != (_config.TurnDetection is not null))
@@ -257,7 +262,25 @@ internal sealed class RealtimeSession
             _turns.RestartDetection();
         }
 
-        return _sink.SendAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionConfigWriter.ToJson(_config) });
+        await _sink.SendAsync(new JsonObject { ["type"] = "session.updated", ["session"] = SessionConfigWriter.ToJson(_config) }).ConfigureAwait(false);
+        if (_config.Profile.IsGa && session.TryGetProperty("tools", out _))
+        {
+            await ListMcpToolsAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The MCP servers the update brought (or changed) are listed as the service lists them: begun now, after
+    /// session.updated, and ended (the listed item joins the conversation, or the listing failed) when the server has
+    /// answered, without holding up the session meanwhile.
+    /// </summary>
+    private async Task ListMcpToolsAsync()
+    {
+        foreach (var listing in _mcp.Update(_config.Tools))
+        {
+            await _sink.SendAllAsync(_mcp.Begin(listing)).ConfigureAwait(false);
+            _gate.RunWhenDone(listing.RunAsync, outcome => _sink.SendAllAsync(_mcp.Finish(listing, outcome.Tools, outcome.Failure)));
+        }
     }
 
     private async Task ExpireAsync()

@@ -22,7 +22,7 @@ internal static class SessionConfigWriter
             ["model"] = c.Model,
             ["output_modalities"] = Modalities(c),
             ["instructions"] = c.Instructions,
-            ["tools"] = c.Tools.DeepClone(),
+            ["tools"] = EchoedTools(c.Tools),
             ["tool_choice"] = c.ToolChoice.DeepClone(),
             ["max_output_tokens"] = c.MaxOutputTokens.DeepClone(),
             ["tracing"] = null,
@@ -85,6 +85,21 @@ internal static class SessionConfigWriter
         ["tracing"] = null,
         ["client_secret"] = null,
     };
+
+    /// <summary>
+    /// The session's tools as set, but for an mcp tool's <c>authorization</c>: the service does not send the token back
+    /// (it redacts it), so a client's logs of session.updated never hold it. Its other fields are echoed as given.
+    /// </summary>
+    private static JsonArray EchoedTools(JsonArray tools)
+    {
+        var echoed = (JsonArray)tools.DeepClone();
+        foreach (var tool in echoed.OfType<JsonObject>().Where(Mcp.McpServerSettings.IsMcp))
+        {
+            tool.Remove("authorization");
+        }
+
+        return echoed;
+    }
 
     private static JsonArray Modalities(SessionConfig c) => new(c.OutputModalities.Select(m => (JsonNode)m).ToArray());
 

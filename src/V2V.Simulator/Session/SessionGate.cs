@@ -42,6 +42,30 @@ internal sealed class SessionGate(ILogger logger, string sessionId, Cancellation
         return taken;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> beside the session, outside the gate (what waits on another server: an MCP server's
+    /// tool list), then <paramref name="then"/> with its result under the gate, unless the session has ended by then.
+    /// </summary>
+    public void RunWhenDone<T>(Func<CancellationToken, Task<T>> work, Func<T, Task> then)
+    {
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var result = await work(session.Token).ConfigureAwait(false);
+                await RunAsync(() => then(result)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
+            {
+                // The session ended first, or the work was called off: nothing left to tell.
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Work of session {Session} failed", sessionId);
+            }
+        }, CancellationToken.None);
+    }
+
     /// <summary>Runs <paramref name="action"/> under the gate after <paramref name="delay"/> (wall clock), unless the session has ended by then.</summary>
     public void RunLater(TimeSpan delay, Func<Task> action)
     {

@@ -67,6 +67,11 @@ internal static class SessionUpdateRules
             return new("invalid_value", "Cannot update a session's tracing configuration once tracing is enabled.", "session.tracing");
         }
 
+        if (ga && Mcp.McpToolRules.Check(session) is { } badMcpTool)
+        {
+            return badMcpTool;
+        }
+
         if (At(session, paths.MaxOutputTokens) is { } max && MaxOutputTokens.Check(max, Param(paths.MaxOutputTokens)) is { } badMax)
         {
             return badMax;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using V2V.Simulator.Mcp;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
 using V2V.Simulator.Session;
@@ -236,6 +237,7 @@ public sealed class ResponseLifecycleTests
         var config = new SessionConfig(profile, null, DateTimeOffset.UnixEpoch);
         var conversation = new Conversation();
         var items = new OutputItemEvents(profile, conversation);
-        return (new ResponseLifecycle(config, conversation, items, new EchoAgent(null), options ?? new LocalRealtimeServerOptions()), items, conversation);
+        options ??= new LocalRealtimeServerOptions();
+        return (new ResponseLifecycle(config, conversation, items, new EchoAgent(null), options, new McpServers(conversation, options.McpRequestTimeout)), items, conversation);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using V2V.Simulator.Mcp;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Responses;
 using V2V.Simulator.Session;
@@ -214,8 +215,9 @@ public sealed class ResponseStreamerTests
             configure?.Invoke(options);
             var config = new SessionConfig(profile, null, DateTimeOffset.UnixEpoch);
             var items = new OutputItemEvents(profile, Conversation);
-            _lifecycle = new ResponseLifecycle(config, Conversation, items, new EchoAgent(null), options);
-            Streamer = new ResponseStreamer(config, Conversation, items, options, clock ?? TimeProvider.System);
+            var mcp = new McpServers(Conversation, options.McpRequestTimeout);
+            _lifecycle = new ResponseLifecycle(config, Conversation, items, new EchoAgent(null), options, mcp);
+            Streamer = new ResponseStreamer(config, Conversation, items, options, clock ?? TimeProvider.System, mcp);
         }
 
         public Conversation Conversation { get; } = new();

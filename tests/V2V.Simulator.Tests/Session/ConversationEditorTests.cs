@@ -52,7 +52,8 @@ public sealed class ConversationEditorTests
     [InlineData("""{"previous_item_id":"item_missing","item":{"type":"message","role":"user","content":[]}}""", "item_not_found", "previous_item_id")]
     [InlineData("""{"item":{"id":"item_a","type":"message","role":"user","content":[]}}""", "item_already_exists", "item.id")]
     [InlineData("""{"item":{"id":"3f2c9a4e-8d1b-4c7a-9e6f-2b5d8a1c4e7f","type":"message","role":"user","content":[]}}""", "string_above_max_length", "item.id")]
-    [InlineData("""{"item":{"type":"mcp_call"}}""", "invalid_value", "item")]
+    [InlineData("""{"item":{"type":"web_search_call"}}""", "invalid_value", "item")]
+    [InlineData("""{"item":{"id":"item_r","type":"mcp_approval_response","approval_request_id":"item_none","approve":true}}""", "invalid_value", "item.approval_request_id")]
     [InlineData("""{"item":{"type":"message","role":"user","content":[{"type":"input_image"}]}}""", "invalid_value", "item")]
     public void ARefusedCreate_IsAnErrorNamingTheEvent_AndChangesNothing(string create, string code, string param)
     {
