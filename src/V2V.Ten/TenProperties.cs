@@ -130,5 +130,6 @@ public static partial class TenProperties
     /// <summary>Properties whose values must never be shown in messages or logs.</summary>
     public static bool LooksSecret(string name) =>
         name.Contains("key", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase);
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("authorization", StringComparison.OrdinalIgnoreCase);
 }

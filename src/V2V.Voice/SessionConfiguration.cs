@@ -33,7 +33,7 @@ internal static class SessionConfiguration
                     Speed = options.Speed,
                 },
             },
-            Tools = Tools(tools),
+            Tools = Tools(tools, options.McpServers),
             ToolChoice = AutoToolChoice,
             MaxOutputTokens = options.MaxTokens is int max ? new RealtimeTokenLimit(max) : RealtimeTokenLimit.Infinite,
             // GA models fix the temperature and refuse the field; beta takes it.
@@ -49,9 +49,15 @@ internal static class SessionConfiguration
     /// <summary>The model chooses whether to call a tool.</summary>
     public static readonly System.Text.Json.JsonElement AutoToolChoice = System.Text.Json.JsonDocument.Parse("\"auto\"").RootElement;
 
-    /// <summary>The tools as the session configuration describes them.</summary>
-    public static List<RealtimeTool> Tools(IEnumerable<AIFunctionDeclaration> tools) =>
-        [.. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.JsonSchema })];
+    /// <summary>
+    /// The tools as the session configuration describes them: the functions, then the MCP servers (every update of the
+    /// tools gives the whole list: a server left out would be dropped).
+    /// </summary>
+    public static List<RealtimeTool> Tools(IEnumerable<AIFunctionDeclaration> tools, IEnumerable<McpServer> mcpServers) =>
+    [
+        .. tools.Select(t => new RealtimeTool { Name = t.Name, Description = t.Description, Parameters = t.JsonSchema }),
+        .. mcpServers.Select(V2V.Voice.Tools.McpServerTool.ToRealtimeTool),
+    ];
 
     /// <summary>
     /// The instructions with <c>{language}</c>, <c>{model}</c> and <c>{tools}</c> replaced, followed by the previous
@@ -122,7 +128,7 @@ internal static class SessionConfiguration
         return Json(truncation);
     }
 
-    private static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonNode value)
+    internal static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonNode value)
     {
         using var json = System.Text.Json.JsonDocument.Parse(value.ToJsonString());
         return json.RootElement.Clone();

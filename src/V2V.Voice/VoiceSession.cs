@@ -40,6 +40,7 @@ public sealed class VoiceSession : IAsyncDisposable
     private readonly SpokenTranscript _transcript;
     private readonly BargeIn _bargeIn;
     private readonly ToolCoordinator _tools;
+    private readonly McpActivity _mcp;
     private readonly ConversationFlow _conversation;
     private readonly SessionConfigurator _configurator;
     private readonly InputStage _input;
@@ -79,10 +80,11 @@ public sealed class VoiceSession : IAsyncDisposable
         var uncommitted = new UncommittedInput();
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation, uncommitted);
         _input = new InputStage(context, link, _inbox, _conversation, uncommitted, _dump);
-        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio);
+        _mcp = new McpActivity(context, _history, responses);
+        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio, _mcp);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
-        var owner = new SessionConnection(context, _inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses, continuation);
+        var owner = new SessionConnection(context, _inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses, continuation, _mcp);
         _connection = new ConnectionSupervisor(RealtimeConnectors.For(client), options, owner, _logger, metrics);
         link.Attach(_connection);
     }
@@ -236,6 +238,18 @@ public sealed class VoiceSession : IAsyncDisposable
             _configurator.ReplaceInstructions(instructions);
             return _link.SendAsync(_configurator.Change(_tools.Tools, instructionsChanged: true), ct);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers an <see cref="McpApprovalRequestOutput"/>: with <paramref name="approve"/> the service makes the call and the
+    /// model speaks its result; without, the model is told it was not approved (<paramref name="reason"/>, when given, says
+    /// why) and goes on. Throws <see cref="InvalidOperationException"/> for a request that is not pending (answered already,
+    /// or asked on a connection since replaced).
+    /// </summary>
+    public Task AnswerMcpApprovalAsync(string requestId, bool approve, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestId);
+        return _inbox.PostAndWaitAsync(ct => _mcp.AnswerAsync(requestId, approve, reason, ct), cancellationToken);
     }
 
     /// <summary>A user joined: the greeting is spoken (once per user) when one is configured.</summary>

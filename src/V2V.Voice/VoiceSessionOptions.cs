@@ -194,6 +194,12 @@ public sealed class VoiceSessionOptions
     /// </summary>
     public IList<AIFunction> Tools { get; set; } = [];
 
+    /// <summary>
+    /// Remote MCP servers whose tools the model may use (GA only): the service lists and calls them itself (see
+    /// <see cref="McpServer"/>). Given to every connection with the functions of <see cref="Tools"/>.
+    /// </summary>
+    public IList<McpServer> McpServers { get; set; } = [];
+
     /// <summary>How long a tool call may take before an error output is returned to the model.</summary>
     public TimeSpan ToolTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

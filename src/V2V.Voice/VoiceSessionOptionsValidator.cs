@@ -63,6 +63,10 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.Tools is not null && o.Tools.All(f => f is not null), nameof(VoiceSessionOptions.Tools), "must be set, without null entries (empty: none)");
         var duplicate = o.Tools?.Where(f => f is not null).GroupBy(f => f.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
         Check(duplicate is null, nameof(VoiceSessionOptions.Tools), $"must name each function once (two are named '{duplicate}'; pass name: to AIFunctionFactory.Create)");
+        foreach (var problem in Tools.McpServerTool.Problems(o.McpServers, o.Connection, beta))
+        {
+            Check(false, nameof(VoiceSessionOptions.McpServers), problem);
+        }
         Check(o.ToolTimeout > TimeSpan.Zero, nameof(VoiceSessionOptions.ToolTimeout), "must be positive");
         Check(o.OutputCapacity >= 16, nameof(VoiceSessionOptions.OutputCapacity), $"must be at least 16 (got {o.OutputCapacity})");
         Check(o.OutputPacingInterval >= TimeSpan.FromMilliseconds(1) && o.OutputPacingInterval <= TimeSpan.FromMilliseconds(100), nameof(VoiceSessionOptions.OutputPacingInterval), $"must be 1 to 100 ms (got {o.OutputPacingInterval.TotalMilliseconds} ms)");

@@ -179,7 +179,8 @@ public sealed class RealtimeEndpoint
 
     private static bool IsOpenAI(string host) => string.Equals(host, "api.openai.com", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsLoopback(string host) =>
+    /// <summary>Whether <paramref name="host"/> names this machine (localhost, 127.0.0.0/8, ::1).</summary>
+    internal static bool IsLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) ||
         (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -67,7 +67,7 @@ internal sealed class SessionConfigurator(VoiceSessionOptions options, ServerLin
             Session = new RealtimeSession
             {
                 Instructions = sendInstructions ? SessionConfiguration.Instructions(options, instructions, tools) : null,
-                Tools = SessionConfiguration.Tools(tools),
+                Tools = SessionConfiguration.Tools(tools, options.McpServers),
                 ToolChoice = SessionConfiguration.AutoToolChoice,
             },
         };

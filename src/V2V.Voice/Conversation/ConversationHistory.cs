@@ -97,6 +97,12 @@ internal sealed class ConversationHistory(int maxTurns)
     public void AddFunctionOutput(string callId, string output) =>
         AddItem(RealtimeConversationItem.FunctionCallOutput(callId, output));
 
+    /// <summary>
+    /// A note of what happened that no item of the client's can replay (an MCP server's call, made by the service): a new
+    /// connection reads it as a system message, and does not make the call again. It rides with its turn.
+    /// </summary>
+    public void AddNote(string text) => AddItem(RealtimeConversationItem.SystemText(text));
+
     /// <summary>The items to replay, oldest first (a place kept for words still to come is not an item yet).</summary>
     public IReadOnlyList<RealtimeConversationItem> Items
     {

@@ -33,7 +33,8 @@ internal sealed class ServerEventRouter(
     InputStage input,
     ToldUserSpeech toldSpeech,
     AnswerProgress answers,
-    FirstAudioTimer firstAudio)
+    FirstAudioTimer firstAudio,
+    McpActivity mcp)
 {
     private readonly Errors.FailedTranscription _failedTranscription = new();
 
@@ -140,6 +141,22 @@ internal sealed class ServerEventRouter(
                 // now, the new one is given the call and its output, and is not asked again (the tool would run twice).
                 turns.OnCallMade(call.ResponseId);
                 answers.Listened(call.ResponseId);
+                break;
+            case ResponseMcpCallArgumentsDoneEvent call when turns.IsLive(call.ResponseId):
+                // The service runs the call itself, now: were the connection to end, the new one is told of it (a note in
+                // the history) and not asked again, or the tool would act twice.
+                turns.OnCallMade(call.ResponseId);
+                answers.Listened(call.ResponseId);
+                await mcp.HandleAsync(call, ct).ConfigureAwait(false);
+                break;
+            case ResponseOutputItemDoneEvent { Item.Type: "mcp_approval_request" } asked when turns.IsLive(asked.ResponseId):
+                answers.Listened(asked.ResponseId); // what the model wanted is asked of the host; the answer goes on from there
+                await mcp.HandleAsync(asked, ct).ConfigureAwait(false);
+                break;
+            case McpListToolsInProgressEvent or McpListToolsCompletedEvent or McpListToolsFailedEvent
+                or ConversationItemAddedEvent { Item.Type: "mcp_list_tools" } or ConversationItemDoneEvent { Item.Type: "mcp_list_tools" }
+                or ResponseOutputItemAddedEvent { Item.Type: "mcp_call" } or ResponseOutputItemDoneEvent { Item.Type: "mcp_call" }:
+                await mcp.HandleAsync(serverEvent, ct).ConfigureAwait(false);
                 break;
             case ResponseDoneEvent done:
                 await OnResponseDoneAsync(done, ct).ConfigureAwait(false);

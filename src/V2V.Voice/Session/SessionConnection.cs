@@ -33,7 +33,8 @@ internal sealed class SessionConnection(
     ToldUserSpeech toldSpeech,
     Diagnostics.FirstAudioTimer firstAudio,
     ResponseCoordinator responses,
-    AnswerContinuation continuation) : IConnectionOwner
+    AnswerContinuation continuation,
+    McpActivity mcp) : IConnectionOwner
 {
     public async Task ConfigureAsync(IRealtimeConnection client, bool replay, CancellationToken ct)
     {
@@ -56,6 +57,7 @@ internal sealed class SessionConnection(
         transcript.NewConnectionLive();
         conversation.NewConnectionLive(turnCommittedAgain: replayed.CommittedSamples > 0);
         tools.NewConnectionLive();
+        mcp.NewConnectionLive();
         toldSpeech.NewConnection(replayed.ReplayedMs, committedAgain: replayed.CommittedSamples > 0);
         // The user's words went to it (their unanswered turn, or speech while there was no connection): it answers them,
         // and what the old connection was answering is not asked of it.

@@ -6,7 +6,8 @@ namespace V2V.Realtime.Protocol.Models;
 
 /// <summary>
 /// An item of the conversation: a message (system, user, assistant), a function call, or a function call
-/// output (GA also has MCP items, kept with their fields in <see cref="AdditionalProperties"/>).
+/// output; GA also has the items of remote MCP servers (<c>mcp_list_tools</c>, <c>mcp_call</c>,
+/// <c>mcp_approval_request</c>, <c>mcp_approval_response</c>).
 /// </summary>
 public sealed class RealtimeConversationItem
 {
@@ -46,6 +47,26 @@ public sealed class RealtimeConversationItem
     /// <summary>The output of a function call, as text (usually JSON).</summary>
     [JsonPropertyName("output")] public string? Output { get; set; }
 
+    /// <summary>MCP items: the label of the server.</summary>
+    [JsonPropertyName("server_label")] public string? ServerLabel { get; set; }
+
+    /// <summary><c>mcp_call</c>: the approval request it ran under; <c>mcp_approval_response</c>: the request it answers.</summary>
+    [JsonPropertyName("approval_request_id")] public string? ApprovalRequestId { get; set; }
+
+    /// <summary><c>mcp_approval_response</c>: whether the call may run.</summary>
+    [JsonPropertyName("approve")] public bool? Approve { get; set; }
+
+    /// <summary><c>mcp_approval_response</c>: why, when given.</summary>
+    [JsonPropertyName("reason")] public string? Reason { get; set; }
+
+    /// <summary><c>mcp_call</c>: what failed (an object with <c>type</c> and <c>message</c>), when it failed.</summary>
+    [JsonPropertyName("error")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public JsonElement Error { get; set; }
+
+    /// <summary><c>mcp_list_tools</c>: the tools the server offers (objects with <c>name</c>, <c>description</c>, <c>input_schema</c>).</summary>
+    [JsonPropertyName("tools")] [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public JsonElement Tools { get; set; }
+
     /// <summary>Fields this model does not know, with their raw JSON.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
@@ -66,6 +87,13 @@ public sealed class RealtimeConversationItem
     /// <summary>A function call, e.g. to replay history after a reconnect.</summary>
     public static RealtimeConversationItem FunctionCall(string callId, string name, string arguments) =>
         new() { Type = "function_call", CallId = callId, Name = name, Arguments = arguments };
+
+    /// <summary>
+    /// The client's answer to an MCP approval request: the call runs (<paramref name="approve"/>) or not. It has an id of
+    /// its own, as the GA schema requires of this item (and of no other the client creates).
+    /// </summary>
+    public static RealtimeConversationItem McpApprovalResponse(string approvalRequestId, bool approve, string? reason = null) =>
+        new() { Id = $"mcpr_{Guid.NewGuid():N}"[..MaxIdLength], Type = "mcp_approval_response", ApprovalRequestId = approvalRequestId, Approve = approve, Reason = reason };
 
     private static RealtimeConversationItem Message(string role, string partType, string text) =>
         new() { Type = "message", Role = role, Content = [new RealtimeContentPart { Type = partType, Text = text }] };
