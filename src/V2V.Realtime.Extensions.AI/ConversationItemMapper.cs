@@ -62,9 +62,22 @@ internal static class ConversationItemMapper
         {
             "function_call" => [new FunctionCallContent(item.CallId ?? "", item.Name ?? "", ParseArguments(item.Arguments)) { RawRepresentation = item }],
             "function_call_output" => [new FunctionResultContent(item.CallId ?? "", item.Output) { RawRepresentation = item }],
+            "mcp_call" => McpCall(item),
             _ => [.. (item.Content ?? []).Select(ToContent).OfType<AIContent>()],
         };
         return new MeaiItem(contents, item.Id, item.Role is { } role ? new ChatRole(role) : null) { RawRepresentation = item };
+    }
+
+    // A call the service made to a remote MCP server: the call, and its result once it has one.
+    private static List<AIContent> McpCall(WireItem item)
+    {
+        var id = item.Id ?? "";
+        List<AIContent> contents = [new McpServerToolCallContent(id, item.Name ?? "", item.ServerLabel) { Arguments = ParseArguments(item.Arguments), RawRepresentation = item }];
+        if (item.Output is { } output)
+        {
+            contents.Add(new McpServerToolResultContent(id) { Outputs = [new TextContent(output)], RawRepresentation = item });
+        }
+        return contents;
     }
 
     private static AIContent? ToContent(RealtimeContentPart part)

@@ -81,19 +81,61 @@ internal static class SessionOptionsMapper
             Rate = format.MediaType == V2V.Realtime.Protocol.Models.RealtimeAudioFormat.PcmType ? format.SampleRate : null,
         };
 
-    /// <summary>The functions among the tools, each with the JSON schema MEAI derived for its parameters.</summary>
+    /// <summary>
+    /// The tools: each function with the JSON schema MEAI derived for its parameters, each <see cref="HostedMcpServerTool"/>
+    /// as the service's <c>mcp</c> tool (the service lists and calls its tools; GA only).
+    /// </summary>
     public static List<RealtimeTool> ToTools(IEnumerable<AITool> tools)
     {
         var result = new List<RealtimeTool>();
         foreach (var tool in tools)
         {
-            if (tool is not AIFunctionDeclaration function)
+            result.Add(tool switch
             {
-                throw new NotSupportedException($"Tool '{tool.Name}' is a {tool.GetType().Name}; the realtime service takes functions only (AIFunction, e.g. from AIFunctionFactory.Create).");
-            }
-            result.Add(new RealtimeTool { Name = function.Name, Description = function.Description, Parameters = function.JsonSchema });
+                AIFunctionDeclaration function => new RealtimeTool { Name = function.Name, Description = function.Description, Parameters = function.JsonSchema },
+                HostedMcpServerTool mcp => ToMcpTool(mcp),
+                _ => throw new NotSupportedException($"Tool '{tool.Name}' is a {tool.GetType().Name}; the realtime service takes functions (AIFunction, e.g. from AIFunctionFactory.Create) and remote MCP servers (HostedMcpServerTool)."),
+            });
         }
         return result;
+    }
+
+    // The server's address is a URL, or the name of one of the service's connectors (connector_googlecalendar, ...).
+    private static RealtimeTool ToMcpTool(HostedMcpServerTool mcp)
+    {
+        var isUrl = Uri.TryCreate(mcp.ServerAddress, UriKind.Absolute, out var url) && url.Scheme is "https" or "http";
+        return new RealtimeTool
+        {
+            Type = "mcp",
+            ServerLabel = mcp.ServerName,
+            ServerUrl = isUrl ? mcp.ServerAddress : null,
+            ConnectorId = isUrl ? null : mcp.ServerAddress,
+            ServerDescription = mcp.ServerDescription,
+            Headers = mcp.Headers is { Count: > 0 } headers ? new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) : null,
+            AllowedTools = mcp.AllowedTools is { } allowed ? JsonElement.Parse(new JsonArray([.. allowed.Select(n => JsonValue.Create(n))]).ToJsonString()) : default,
+            RequireApproval = mcp.ApprovalMode switch
+            {
+                null => default,
+                HostedMcpServerToolNeverRequireApprovalMode => JsonElement.Parse("\"never\""),
+                HostedMcpServerToolRequireSpecificApprovalMode specific => JsonElement.Parse(ByToolName(specific).ToJsonString()),
+                _ => JsonElement.Parse("\"always\""),
+            },
+        };
+    }
+
+    // The object form of require_approval: the tools named under always wait, those under never do not.
+    private static JsonObject ByToolName(HostedMcpServerToolRequireSpecificApprovalMode specific)
+    {
+        var byName = new JsonObject();
+        if (specific.AlwaysRequireApprovalToolNames is { } always)
+        {
+            byName["always"] = new JsonObject { ["tool_names"] = new JsonArray([.. always.Select(n => JsonValue.Create(n))]) };
+        }
+        if (specific.NeverRequireApprovalToolNames is { } never)
+        {
+            byName["never"] = new JsonObject { ["tool_names"] = new JsonArray([.. never.Select(n => JsonValue.Create(n))]) };
+        }
+        return byName;
     }
 
     /// <summary>The tool mode as the service's <c>tool_choice</c>: <c>auto</c>, <c>none</c>, <c>required</c> or one named function.</summary>
