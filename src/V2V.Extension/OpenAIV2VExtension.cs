@@ -167,6 +167,28 @@ public sealed class OpenAIV2VExtension : Ten.Extension
         }
     }
 
+    // A node's answer to a session_event mcp_approval_request: request_id, approve (bool), reason (optional).
+    private static async Task<CmdResult> AnswerMcpApprovalAsync(VoiceSession session, Cmd cmd, CancellationToken cancellationToken)
+    {
+        if (cmd.GetString("request_id") is not { Length: > 0 } requestId)
+        {
+            return CmdResult.Error("mcp_approval needs request_id: the request_id of the session_event mcp_approval_request it answers.");
+        }
+        if (cmd.Properties["approve"] is not { } approve || approve.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+        {
+            return CmdResult.Error("mcp_approval needs approve: true to let the call run, false to refuse it.");
+        }
+        try
+        {
+            await session.AnswerMcpApprovalAsync(requestId, approve.GetValue<bool>(), cmd.GetString("reason"), cancellationToken).ConfigureAwait(false);
+            return CmdResult.Ok();
+        }
+        catch (InvalidOperationException notPending)
+        {
+            return CmdResult.Error(notPending.Message);
+        }
+    }
+
     /// <inheritdoc />
     public override async Task<CmdResult> OnCmdAsync(ITenEnv env, Cmd cmd, CancellationToken cancellationToken)
     {
@@ -193,6 +215,8 @@ public sealed class OpenAIV2VExtension : Ten.Extension
             case "on_user_left":
                 await session.UserLeftAsync(cancellationToken).ConfigureAwait(false);
                 return CmdResult.Ok();
+            case "mcp_approval":
+                return await AnswerMcpApprovalAsync(session, cmd, cancellationToken).ConfigureAwait(false);
             case "on_connection_failure":
                 // The RTC transport lost its connection; the session keeps its own connection and goes on.
                 env.Logger.LogWarning("{Name}: the transport reports a connection failure ({From}).", env.Name, cmd.Source ?? "unknown sender");

@@ -199,6 +199,18 @@ internal sealed class OutputBridge(ITenEnv env, long agentStreamId, Func<long> u
                 // The service prompts a silent user (idle_timeout_ms): a host that ends calls nobody speaks in counts these.
                 await SendEventAsync("user_idle", cancellationToken, ("item_id", idle.ItemId), ("silent_from_ms", idle.SilentFromMs), ("silent_to_ms", idle.SilentToMs)).ConfigureAwait(false);
                 break;
+            case McpToolsOutput tools:
+                await SendEventAsync("mcp_tools", cancellationToken, ("server_label", tools.ServerLabel), ("tools", new System.Text.Json.Nodes.JsonArray([.. tools.Tools.Select(t => System.Text.Json.Nodes.JsonValue.Create(t))])), ("failed", tools.Failed)).ConfigureAwait(false);
+                break;
+            case McpCallOutput call:
+                // The service runs the call itself; a graph shows or logs it (the model speaks the result).
+                await SendEventAsync("mcp_call", cancellationToken, ("item_id", call.ItemId), ("server_label", call.ServerLabel), ("name", call.Name), ("arguments", call.Arguments),
+                    ("state", call.State.ToString().ToLowerInvariant()), ("output", call.Output), ("error", call.Error)).ConfigureAwait(false);
+                break;
+            case McpApprovalRequestOutput request:
+                // Nothing runs until a node answers with the cmd mcp_approval (request_id, approve, reason).
+                await SendEventAsync("mcp_approval_request", cancellationToken, ("request_id", request.RequestId), ("server_label", request.ServerLabel), ("name", request.Name), ("arguments", request.Arguments)).ConfigureAwait(false);
+                break;
             case FirstAudioOutput first:
                 await SendEventAsync("first_audio", cancellationToken, ("latency_ms", first.LatencyMs), ("item_id", first.ItemId)).ConfigureAwait(false);
                 break;

@@ -168,6 +168,25 @@ internal static class PropertyTable
                 },
                 s => s.StreamId),
 
+            // A remote MCP server (GA): the service lists and calls its tools itself; the graph sees each call as a
+            // session_event and answers approvals with the cmd mcp_approval.
+            Text("mcp_server_url", nameof(VoiceSessionOptions.McpServers),
+                "A remote MCP server (GA) whose tools the service lists and calls itself, an https:// URL the service can reach; empty: none.",
+                (s, v) => s.Mcp.Url = McpUrl(v), s => s.Mcp.Url?.GetLeftPart(UriPartial.Path)),
+            Text("mcp_server_label", nameof(VoiceSessionOptions.McpServers),
+                "The label of the MCP server's calls: letters, digits, '-' or '_'.",
+                (s, v) => s.Mcp.Label = v.Trim(), s => s.Mcp.Label),
+            Text("mcp_authorization", nameof(VoiceSessionOptions.McpServers),
+                "An OAuth access token the service gives the MCP server (a secret: use ${env:NAME}).",
+                (s, v) => s.Mcp.Authorization = v, s => s.Mcp.Authorization),
+            Text("mcp_allowed_tools", nameof(VoiceSessionOptions.McpServers),
+                "The MCP server's tools the model may use, comma-separated; empty: all it lists.",
+                (s, v) => s.Mcp.AllowedTools = v, s => s.Mcp.AllowedTools),
+            Choice("mcp_require_approval", nameof(VoiceSessionOptions.McpServers),
+                "always: each call waits for the cmd mcp_approval (request_id, approve, reason) answering the session_event mcp_approval_request; never: calls run at once.",
+                [("always", McpApproval.Always), ("never", McpApproval.Never)],
+                (s, v) => s.Mcp.Approval = v, s => s.Mcp.Approval),
+
             // Storage, as the original: the cmd retrieve at start (its answer becomes the previous conversation), data append per final turn.
             Flag("enable_storage", nameof(V2VSettings.EnableStorage),
                 "Send cmd retrieve at start (its response, a JSON list of {role, input}, is the earlier conversation) and data append {text, role, stream_id} per final turn.",
@@ -200,6 +219,10 @@ internal static class PropertyTable
         var rows = Rows.Where(r => r.Option == name).ToList();
         return rows.LastOrDefault(r => r.IsGiven(given)) ?? rows.LastOrDefault(r => r.AliasOf is null);
     }
+
+    private static Uri McpUrl(string text) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
+            : throw Rows.First(r => r.Name == "mcp_server_url").Refused($"must be an absolute https:// URL, got \"{text}\".");
 
     private static Uri AbsoluteUri(string text) =>
         Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? uri

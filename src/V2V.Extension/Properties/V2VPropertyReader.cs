@@ -27,6 +27,10 @@ internal static class V2VPropertyReader
         }
         var connection = settings.Session.Connection;
         connection.Model ??= DefaultModel;
+        if (settings.Mcp.ToServer() is { } mcp)
+        {
+            settings.Session.McpServers.Add(mcp);
+        }
         Check(settings, properties);
         return settings;
     }

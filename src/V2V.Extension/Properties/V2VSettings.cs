@@ -22,6 +22,9 @@ internal sealed class V2VSettings
     /// <summary>Retrieve the earlier conversation at start and append each final turn (the original's storage contract).</summary>
     public bool EnableStorage { get; set; }
 
+    /// <summary>The remote MCP server of the <c>mcp_*</c> properties, as read so far.</summary>
+    public McpServerProperties Mcp { get; } = new();
+
     /// <summary>What the agent says when a user joins: null when it says nothing.</summary>
     public string? GreetingToSay => !GreetOnJoin ? null : string.IsNullOrWhiteSpace(Session.Greeting) ? GreetingText.For(Session.Language) : Session.Greeting;
 

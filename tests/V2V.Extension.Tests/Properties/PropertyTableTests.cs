@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using V2V.Extension.Properties;
 using V2V.Ten;
+using V2V.Voice;
 
 namespace V2V.Extension.Tests.Properties;
 
@@ -119,6 +120,35 @@ public sealed class PropertyTableTests
     private static PropertyRow Row(string name) => PropertyTable.Rows.Single(r => r.Name == name);
 
     // A value each row accepts (inside the voice session's ranges), unlike its default.
+    [Fact]
+    public void TheMcpProperties_GiveTheSessionOneServer_AndItsTokenIsNeverShown()
+    {
+        var settings = V2VPropertyReader.Read(new JsonObject
+        {
+            ["api_key"] = "sk-test",
+            ["mcp_server_url"] = "https://mcp.example.com/mcp",
+            ["mcp_server_label"] = "crm",
+            ["mcp_authorization"] = "mcp-secret-1",
+            ["mcp_allowed_tools"] = "find_customer, open_ticket",
+            ["mcp_require_approval"] = "never",
+        });
+        var none = V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["mcp_server_label"] = "crm" });
+
+        var server = Assert.Single(settings.Session.McpServers);
+        Assert.Equal(("crm", "https://mcp.example.com/mcp", "mcp-secret-1", McpApproval.Never), (server.Label, server.Url.AbsoluteUri, server.Authorization, server.Approval));
+        Assert.Equal(["find_customer", "open_ticket"], server.AllowedTools);
+        Assert.Empty(none.Session.McpServers); // no URL, no server
+        var wrongType = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["mcp_authorization"] = 12345 }));
+        Assert.DoesNotContain("12345", wrongType.Message, StringComparison.Ordinal);
+        var notUrl = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["mcp_server_url"] = "mcp.example.com" }));
+        Assert.Equal("mcp_server_url", notUrl.Property);
+        Assert.Contains("must be an absolute https:// URL, got \"mcp.example.com\"", notUrl.Message, StringComparison.Ordinal);
+        // A server the service could not reach is refused by the session's rule, named by the property that set it.
+        var local = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["mcp_server_url"] = "http://127.0.0.1:9000/mcp" }));
+        Assert.Equal("mcp_server_url", local.Property);
+        Assert.Contains("which the realtime service cannot reach", local.Message, StringComparison.Ordinal);
+    }
+
     private static JsonNode GoodValueOtherThanDefault(PropertyRow row) => row.Name switch
     {
         "base_uri" => "wss://example.org/",
@@ -128,6 +158,7 @@ public sealed class PropertyTableTests
         "idle_timeout_ms" => 8000,
         "speed" => 1.25,
         "retention_ratio" => 0.8,
+        "mcp_server_url" => "https://mcp.example.com/mcp",
         "voice" => "marin", // a voice the service speaks with: any other name is refused before connecting
         _ when row.Allowed.Count > 0 => row.Allowed.First(a => a != row.Default),
         _ => row.Type switch

@@ -172,7 +172,7 @@ internal sealed class GraphHarness : IAsyncDisposable
         if (withText)
         {
             nodes.Add(new JsonObject { ["type"] = "extension", ["name"] = "text", ["addon"] = TextSource.AddonName });
-            connections.Add(new JsonObject { ["extension"] = "text", ["data"] = new JsonArray(Route("text_data", "v2v")), ["cmd"] = new JsonArray(Route("on_user_joined", "v2v")) });
+            connections.Add(new JsonObject { ["extension"] = "text", ["data"] = new JsonArray(Route("text_data", "v2v")), ["cmd"] = new JsonArray(Route("on_user_joined", "v2v"), Route("mcp_approval", "v2v")) });
         }
         extend?.Invoke(nodes, connections);
         return new JsonObject { ["nodes"] = nodes, ["connections"] = connections }.ToJsonString();

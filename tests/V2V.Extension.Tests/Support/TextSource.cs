@@ -10,7 +10,7 @@ internal sealed class TextSource(string text) : Ten.Extension
 
     private readonly TaskCompletionSource<ITenEnv> _env = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ExtensionAddon Addon() => new(AddonName, TestManifest.Create(AddonName, dataOut: ["text_data"], cmdOut: ["on_user_joined"]), [], () => this);
+    public ExtensionAddon Addon() => new(AddonName, TestManifest.Create(AddonName, dataOut: ["text_data"], cmdOut: ["on_user_joined", "mcp_approval"]), [], () => this);
 
     public override Task OnStartAsync(ITenEnv env, CancellationToken cancellationToken)
     {
@@ -31,6 +31,13 @@ internal sealed class TextSource(string text) : Ten.Extension
         var data = new DataMessage("text_data");
         data.Set("text", words);
         await env.SendDataAsync(data, cancellationToken);
+    }
+
+    /// <summary>Sends a cmd of the user's side (an approval a screen asked them for) and returns openai_v2v's result.</summary>
+    public async Task<CmdResult> SendAsync(Cmd cmd, CancellationToken cancellationToken)
+    {
+        var env = await _env.Task.WaitAsync(cancellationToken);
+        return await env.SendCmdAsync(cmd, cancellationToken);
     }
 
     /// <summary>Sends on_user_joined, as a transport does when someone joins.</summary>
