@@ -83,7 +83,7 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
         if (ErrorText(call.Error) is { } error)
         {
             context.Logger.LogWarning("MCP server {Server}: the call of {Tool} failed: {Error}", label, name, error);
-            history.AddNote($"[The tool {name} of {label} was called with {arguments} and failed: {error}]");
+            history.AddNote($"[The tool {name} of {label} was called with {Bounded(arguments)} and failed: {Bounded(error)}]");
             await context.EmitAsync(new McpCallOutput(id, label, name, arguments, McpCallState.Failed, Error: error), ct).ConfigureAwait(false);
             return;
         }
@@ -94,7 +94,7 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
             await context.EmitAsync(new McpCallOutput(id, label, name, arguments, McpCallState.Failed, Error: CutShort), ct).ConfigureAwait(false);
             return;
         }
-        history.AddNote($"[The tool {name} of {label} was called with {arguments} and returned: {call.Output}]");
+        history.AddNote($"[The tool {name} of {label} was called with {Bounded(arguments)} and returned: {Bounded(call.Output)}]");
         await context.EmitAsync(new McpCallOutput(id, label, name, arguments, McpCallState.Completed, Output: call.Output ?? ""), ct).ConfigureAwait(false);
     }
 
@@ -121,6 +121,12 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
         _calls.Clear();
         _pendingApprovals.Clear();
     }
+
+    // A tool may answer with pages of text: the note a new connection is given keeps the start of it, as a previous
+    // conversation's turns are kept (the model heard the whole, and said what mattered of it).
+    private const int MaxNoteChars = 2000;
+
+    private static string Bounded(string text) => text.Length <= MaxNoteChars ? text : text[..MaxNoteChars] + "...";
 
     private static IReadOnlyList<string> ToolNames(JsonElement tools) => tools.ValueKind != JsonValueKind.Array ? []
         : [.. tools.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.Object && t.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : null).OfType<string>()];
