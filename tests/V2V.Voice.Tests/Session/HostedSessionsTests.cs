@@ -77,6 +77,27 @@ public sealed class HostedSessionsTests
     }
 
     [Fact]
+    public async Task McpServers_AreBound_FromTheHostsConfiguration()
+    {
+        await using var services = Services(new Dictionary<string, string?>
+        {
+            ["Voice:McpServers:0:Label"] = "crm",
+            ["Voice:McpServers:0:Url"] = "https://mcp.example.com/mcp",
+            ["Voice:McpServers:0:Authorization"] = "from-a-secret-store",
+            ["Voice:McpServers:0:Approval"] = "Never",
+            ["Voice:McpServers:0:AllowedTools:0"] = "find_customer",
+            ["Voice:McpServers:0:Headers:X-Tenant"] = "north",
+        }, new FakeLoggerProvider());
+
+        var server = Assert.Single(services.GetRequiredService<VoiceSessionFactory>().CreateOptions(null).McpServers);
+
+        Assert.Equal(("crm", new Uri("https://mcp.example.com/mcp"), "from-a-secret-store", McpApproval.Never), (server.Label, server.Url, server.Authorization, server.Approval));
+        Assert.Equal(["find_customer"], server.AllowedTools);
+        Assert.Equal("north", server.Headers["X-Tenant"]);
+        await services.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(Ct); // a server the service can reach: taken
+    }
+
+    [Fact]
     public async Task ASettingAtFault_MadeForOneSession_IsNamed_WhenThatSessionStarts()
     {
         await using var services = Services(new Dictionary<string, string?>(), new FakeLoggerProvider());
