@@ -102,7 +102,7 @@ internal static class SessionConfiguration
             Threshold = options.VadThreshold,
             PrefixPaddingMs = options.VadPrefixPaddingMs,
             SilenceDurationMs = options.VadSilenceDurationMs,
-            IdleTimeoutMs = options.IdleTimeout is { } idle ? (int)idle.TotalMilliseconds : null,
+            IdleTimeoutMs = options.IdleTimeoutIsTheServices ? (int)options.IdleTimeout!.Value.TotalMilliseconds : null,
             CreateResponse = true,
             InterruptResponse = true,
         },

@@ -75,13 +75,14 @@ public sealed class VoiceSession : IAsyncDisposable
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
         var continuation = new AnswerContinuation(context, link, _inbox, responses);
-        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation);
+        var idle = new UserIdleWatch(context, _inbox, _voice, turns, responses, () => _input!.InputMs, () => _tools!.HasCallsOut);
+        _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation, idle);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         var uncommitted = new UncommittedInput();
         _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation, uncommitted);
         _input = new InputStage(context, link, _inbox, _conversation, uncommitted, _dump);
         _mcp = new McpActivity(context, _history, responses);
-        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio, _mcp);
+        var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio, _mcp, idle);
         _actor = new SessionActor(context, _inbox, link, router, _transcript.CatchUpAsync);
         var renewal = new ConnectionRenewal(context, link, _inbox, turns, _tools, _bargeIn, _conversation, responses, answers);
         var owner = new SessionConnection(context, _inbox, _actor, _status, _configurator, turns, _tools, _transcript, _conversation, _bargeIn, renewal, toldSpeech, firstAudio, responses, continuation, _mcp);

@@ -94,12 +94,17 @@ public sealed class VoiceSessionOptions
     public string? NoiseReduction { get; set; }
 
     /// <summary>
-    /// Server VAD on the GA dialect only: when the user says nothing for this long after the agent's last answer has
-    /// played, the service commits the silence as a turn and answers it (the model prompts the user to go on; a phone
-    /// agent's "are you still there?"), and the session tells its reader (<see cref="Outputs.UserIdleOutput"/>). 5 to
-    /// 30 s (the service's <c>idle_timeout_ms</c>); null: off (the default).
+    /// When the user says nothing for this long after the agent's last answer has played, the model prompts them to go on
+    /// (a phone agent's "are you still there?"), and the session tells its reader (<see cref="Outputs.UserIdleOutput"/>).
+    /// With server VAD on the GA dialect the service keeps it (its <c>idle_timeout_ms</c>: it commits the silence as a
+    /// turn and answers it); in every other turn mode, and on beta, the session keeps it itself (any speech heard, text,
+    /// <see cref="VoiceSession.InterruptAsync"/> or <see cref="VoiceSession.EndTurnAsync"/> resets it). 5 to 30 s (the
+    /// service's bounds); null: off (the default).
     /// </summary>
     public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>The service keeps <see cref="IdleTimeout"/> (server VAD, GA); otherwise the session's own timer does.</summary>
+    internal bool IdleTimeoutIsTheServices => IdleTimeout is not null && TurnMode == TurnMode.ServerVad && Connection.Dialect != V2V.Realtime.Protocol.RealtimeDialect.Beta;
 
     /// <summary>False: text only (no audio out; transcripts from the model's text).</summary>
     public bool AudioOut { get; set; } = true;

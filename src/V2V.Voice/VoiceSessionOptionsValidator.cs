@@ -41,8 +41,6 @@ public sealed class VoiceSessionOptionsValidator : IValidateOptions<VoiceSession
         Check(o.SemanticVadEagerness is "low" or "medium" or "high" or "auto", nameof(VoiceSessionOptions.SemanticVadEagerness), $"must be low, medium, high or auto (got '{o.SemanticVadEagerness}')");
         Check(o.NoiseReduction is null or "near_field" or "far_field", nameof(VoiceSessionOptions.NoiseReduction), $"must be near_field, far_field or null (off) (got '{o.NoiseReduction}')");
         Check(o.IdleTimeout is null || (o.IdleTimeout >= MinIdleTimeout && o.IdleTimeout <= MaxIdleTimeout), nameof(VoiceSessionOptions.IdleTimeout), $"must be 5 to 30 s, or null (off) (got {o.IdleTimeout?.TotalSeconds} s)");
-        Check(o.IdleTimeout is null || o.TurnMode == TurnMode.ServerVad, nameof(VoiceSessionOptions.IdleTimeout), $"works with TurnMode.ServerVad only, as the service's idle_timeout_ms does (TurnMode is {o.TurnMode}); set IdleTimeout to null or TurnMode to ServerVad");
-        Check(o.IdleTimeout is null || !beta, nameof(VoiceSessionOptions.IdleTimeout), GaOnly("idle_timeout_ms", nameof(VoiceSessionOptions.IdleTimeout)));
         Check(o.Speed is null or (>= 0.25 and <= 1.5), nameof(VoiceSessionOptions.Speed), $"must be 0.25 to 1.5, or null (the service's, 1) (got {o.Speed})");
         Check(o.Speed is null || !beta, nameof(VoiceSessionOptions.Speed), GaOnly("audio.output.speed", nameof(VoiceSessionOptions.Speed)));
         Check(o.ReasoningEffort is null or "minimal" or "low" or "medium" or "high" or "xhigh", nameof(VoiceSessionOptions.ReasoningEffort), $"must be minimal, low, medium, high, xhigh or null (the model's own) (got '{o.ReasoningEffort}')");

@@ -126,7 +126,7 @@ internal static class PropertyTable
                 "Input frames quieter than this (-120 to 0 dBFS) near the end of a turn are sent at once; -120: off.",
                 (s, v) => s.Session.InputQuietDbfs = v, s => s.Session.InputQuietDbfs),
             Int32("idle_timeout_ms", nameof(VoiceSessionOptions.IdleTimeout),
-                "Server VAD (GA) only: a user silent this long after the agent's answer played is prompted by the model to go on, 5000 to 30000 ms; 0: off.",
+                "A user silent this long after the agent's answer played is prompted by the model to go on, 5000 to 30000 ms (server VAD on GA: the service keeps it; otherwise the session); 0: off.",
                 (s, v) => s.Session.IdleTimeout = v == 0 ? null : TimeSpan.FromMilliseconds(v), s => (int)(s.Session.IdleTimeout?.TotalMilliseconds ?? 0)),
             // Noise that reaches the turn detection is taken for speech, and speech cuts the agent off.
             Choice("noise_reduction", nameof(VoiceSessionOptions.NoiseReduction),

@@ -41,14 +41,15 @@ public sealed record FlushOutput(string? InterruptedItemId) : VoiceSessionEvent;
 public sealed record UserSpeechOutput(bool Started, double AudioMs) : VoiceSessionEvent;
 
 /// <summary>
-/// The user said nothing for <see cref="VoiceSessionOptions.IdleTimeout"/> after the agent's last answer played: the
-/// service committed the silence as a turn and answers it (a prompt to go on). A host that ends calls nobody speaks in
-/// counts these (e.g. hangs up after the second in a row with no <see cref="UserSpeechOutput"/> between).
+/// The user said nothing for <see cref="VoiceSessionOptions.IdleTimeout"/> after the agent's last answer played, and the
+/// model is prompting them (server VAD on GA: the service committed the silence as a turn and answers it; otherwise the
+/// session asked for the prompt). A host that ends calls nobody speaks in counts these (e.g. hangs up after the second in
+/// a row with no <see cref="UserSpeechOutput"/> between).
 /// </summary>
-/// <param name="ItemId">The user turn the silence was committed as (the one its answer answers).</param>
+/// <param name="ItemId">The user turn the service committed the silence as (the one its answer answers); null when the session's own timer fired (no turn was committed).</param>
 /// <param name="SilentFromMs">Where in the input the silence began, as <see cref="UserSpeechOutput.AudioMs"/> counts.</param>
 /// <param name="SilentToMs">Where in the input the timeout fired.</param>
-public sealed record UserIdleOutput(string ItemId, double SilentFromMs, double SilentToMs) : VoiceSessionEvent;
+public sealed record UserIdleOutput(string? ItemId, double SilentFromMs, double SilentToMs) : VoiceSessionEvent;
 
 /// <summary>The first audio of an answer left the session: how long after the end of the user's speech.</summary>
 public sealed record FirstAudioOutput(double LatencyMs, string ItemId) : VoiceSessionEvent;

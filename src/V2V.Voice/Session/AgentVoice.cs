@@ -51,6 +51,9 @@ internal sealed class AgentVoice
     /// <summary>Audio not yet played: waiting in the playout queue, or written and not yet taken by the reader.</summary>
     public bool Unplayed => _playout?.Count > 0 || _handoff.InFlight;
 
+    /// <summary>How long what waits in the playout queue takes to play (zero unpaced: the reader plays it at its own pace).</summary>
+    public TimeSpan QueuedDuration => _playout is { Count: var frames } ? _context.Options.OutputFrameDuration * frames : TimeSpan.Zero;
+
     /// <summary>Pacing starts (the session is started) or stops (it is disposed).</summary>
     public void Pace(bool on)
     {

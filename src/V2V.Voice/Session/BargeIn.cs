@@ -14,7 +14,7 @@ namespace V2V.Voice.Session;
 /// not heard to its end; close the transcript as interrupted at what was heard. Holds no state of its own. An answer
 /// cut after some of it was heard is told to <c>answers</c> (null in tests of the voice alone, with no connection).
 /// </summary>
-internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null, ResponseCoordinator? responses = null, AnswerContinuation? continuation = null)
+internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVoice voice, SpokenTranscript transcript, FirstAudioTimer firstAudio, AnswerProgress? answers = null, ResponseCoordinator? responses = null, AnswerContinuation? continuation = null, Turns.UserIdleWatch? idle = null)
 {
     /// <summary>The agent is answering, or its answer is still being played: there is something to interrupt.</summary>
     public bool AgentSpeaking => turns.ActiveResponseId is not null || voice.Unplayed || transcript.IsOpen;
@@ -120,6 +120,7 @@ internal sealed class BargeIn(SessionContext context, TurnTracker turns, AgentVo
         turns.CancelTheResponseOnItsWay();
         responses?.UserMovedOn();
         continuation?.UserMovedOn();
+        idle?.Disarm(); // whatever they did ends their silence
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ internal sealed class ServerEventRouter(
     ToldUserSpeech toldSpeech,
     AnswerProgress answers,
     FirstAudioTimer firstAudio,
-    McpActivity mcp)
+    McpActivity mcp,
+    UserIdleWatch idle)
 {
     private readonly Errors.FailedTranscription _failedTranscription = new();
 
@@ -129,6 +130,7 @@ internal sealed class ServerEventRouter(
                     break;
                 }
                 tools.OnResponseCreated();
+                idle.Disarm(); // an answer begins: the silence counts again from its end
                 responses.Created(createdId);
                 answers.Taken(createdId);
                 break;
@@ -259,6 +261,10 @@ internal sealed class ServerEventRouter(
         }
         await responses.SendDeferredIfReadyAsync(ct).ConfigureAwait(false);
         await tools.AnswerIfReadyAsync(ct).ConfigureAwait(false);
+        if (response.Status is "completed" or "incomplete")
+        {
+            idle.AnswerDone(); // (a cancelled one was cut by the user, a failed one told as an error)
+        }
     }
 
     private async ValueTask OnErrorAsync(ErrorEvent error, CancellationToken ct)

@@ -62,8 +62,6 @@ public sealed class IdleTimeoutTests
     [Theory]
     [InlineData(4.9, TurnMode.ServerVad, "IdleTimeout must be 5 to 30 s, or null (off) (got 4.9 s)")]
     [InlineData(31, TurnMode.ServerVad, "IdleTimeout must be 5 to 30 s, or null (off) (got 31 s)")]
-    [InlineData(10, TurnMode.SemanticVad, "IdleTimeout works with TurnMode.ServerVad only, as the service's idle_timeout_ms does (TurnMode is SemanticVad)")]
-    [InlineData(10, TurnMode.Manual, "IdleTimeout works with TurnMode.ServerVad only, as the service's idle_timeout_ms does (TurnMode is Manual)")]
     public void AnIdleTimeoutTheServiceCannotKeep_IsNamed_WithWhatIsAllowed(double seconds, TurnMode mode, string message)
     {
         var options = new VoiceSessionOptions { IdleTimeout = TimeSpan.FromSeconds(seconds), TurnMode = mode };
@@ -75,14 +73,26 @@ public sealed class IdleTimeoutTests
     }
 
     [Fact]
-    public void AnIdleTimeout_OnTheBetaDialect_IsRefused_NamingTheEndpoint()
+    public async Task InAnotherTurnMode_TheServiceIsNotAskedToKeepIt_TheSessionPromptsTheUser()
     {
-        var options = new VoiceSessionOptions { IdleTimeout = TimeSpan.FromSeconds(10), Connection = new() { Dialect = RealtimeDialect.Beta } };
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromSeconds(5);
+            o.TurnMode = TurnMode.Manual;
+        });
+        var update = await harness.WaitForSentAsync("session.update");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, update.GetProperty("session").GetProperty("audio").GetProperty("input").GetProperty("turn_detection").ValueKind);
 
-        var ex = Assert.Throws<ArgumentException>(options.Validate);
+        await harness.Session.SendTextAsync("Hello.", TestContext.Current.CancellationToken);
+        var outputs = await harness.WaitForAsync(
+            o => o.OfType<UserIdleOutput>().Any() && o.OfType<TranscriptOutput>().Count(t => t.Role == TranscriptRole.Assistant && t.IsFinal) == 2,
+            "the answer, the silence and the prompt's answer");
 
-        Assert.Equal(nameof(VoiceSessionOptions.IdleTimeout), ex.ParamName);
-        Assert.Contains("needs the GA dialect", ex.Message, StringComparison.Ordinal);
-        Assert.True(new VoiceSessionOptionsValidator().Validate(null, new VoiceSessionOptions { IdleTimeout = TimeSpan.FromSeconds(10) }).Succeeded);
+        var idle = Assert.Single(outputs.OfType<UserIdleOutput>());
+        Assert.Null(idle.ItemId);
+        Assert.Equal(5000, idle.SilentToMs - idle.SilentFromMs);
+        var creates = harness.Sent("response.create");
+        Assert.Equal(2, creates.Count); // the text's answer, then the prompt
+        Assert.Equal(V2V.Voice.Turns.UserIdleWatch.PromptInstructions, creates[1].GetProperty("response").GetProperty("instructions").GetString());
     }
 }
