@@ -23,6 +23,9 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
     // must not grow memory). Listings and calls close by themselves; a connection's end forgets what it left open.
     private const int MaxPendingApprovals = 16;
 
+    // Listings and calls open at once on one connection, at most: a service that never ends some cannot grow memory.
+    private const int MaxOpen = 64;
+
     private readonly Dictionary<string, (string Label, IReadOnlyList<string> Tools)> _listings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Label, string Name)> _calls = new(StringComparer.Ordinal);
     private readonly List<string> _pendingApprovals = [];
@@ -35,6 +38,10 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
         switch (serverEvent)
         {
             case ConversationItemAddedEvent { Item: { Type: "mcp_list_tools", Id: { } id } item }:
+                if (_listings.Count >= MaxOpen)
+                {
+                    _listings.Clear(); // listings the service never ended (a server replaced meanwhile): stale
+                }
                 _listings[id] = (item.ServerLabel ?? "", ToolNames(item.Tools));
                 break;
             case ConversationItemDoneEvent { Item: { Type: "mcp_list_tools", Id: { } id } item }:
@@ -45,14 +52,17 @@ internal sealed class McpActivity(SessionContext context, ConversationHistory hi
                 await context.EmitAsync(new McpToolsOutput(listed.Label, listed.Tools, Failed: false), ct).ConfigureAwait(false);
                 break;
             case McpListToolsFailedEvent failed:
-                // The service's error event follows with its reason, told as an error output.
-                // The service names the server in the listing's item, added as the listing begins; without one, the
-                // error that follows names it.
+                // The service names the server in the listing's item, added as the listing begins; its error event
+                // follows with the reason (told as an error output), which names the server too.
                 var label = _listings.Remove(failed.ItemId, out var notListed) ? notListed.Label : "";
                 context.Logger.LogWarning("MCP server {Server}: the service could not list its tools", label);
                 await context.EmitAsync(new McpToolsOutput(label, [], Failed: true), ct).ConfigureAwait(false);
                 break;
             case ResponseOutputItemAddedEvent { Item: { Type: "mcp_call", Id: { } id } call }:
+                if (_calls.Count >= MaxOpen)
+                {
+                    _calls.Clear(); // calls whose items never ended: stale
+                }
                 _calls[id] = (call.ServerLabel ?? "", call.Name ?? "");
                 break;
             case ResponseMcpCallArgumentsDoneEvent arguments when _calls.TryGetValue(arguments.ItemId, out var started):
