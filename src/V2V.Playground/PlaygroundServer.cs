@@ -77,11 +77,14 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         // A session with no key is answered by the local realtime server, which the playground owns.
         var agent = OpenAIV2VAddon.Create(new KeylessEndpoint("the local realtime server", EmbeddedRealtimeServer.GetAsync));
         var resolved = Resolve(agent, options.ExtensionProperties, options.ResolveEnvironment);
+        JsonObject[] agents = [resolved];
         if (options.Graph is { AgentNodes.Count: > 0 } appGraph)
         {
-            // The app's agent node decides the backend (and the key to mask): its own properties, then the server's.
-            var node = appGraph.Graph.Nodes.First(n => n.Name == appGraph.AgentNodes[0]);
-            resolved = ResolveAppAgent(agent, AppSessionGraph.AgentProperties(node.Property, options.ExtensionProperties), options.ResolveEnvironment);
+            // The app's first agent node decides the backend; every agent node's secrets are masked. Each node's own
+            // properties, then the server's.
+            agents = [.. appGraph.AgentNodes.Select(name => ResolveAppAgent(agent,
+                AppSessionGraph.AgentProperties(appGraph.Graph.Nodes.First(n => n.Name == name).Property, options.ExtensionProperties), options.ResolveEnvironment))];
+            resolved = agents[0];
         }
         var backend = BackendInfo.From(resolved);
         var logger = options.LoggerFactory.CreateLogger("V2V.Playground");
@@ -106,7 +109,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         TelemetrySetup.Register(builder.Services, options.Telemetry, options.ResolveEnvironment);
         var app = builder.Build();
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
-            BackendInfo.KeyOf(resolved), options.ResolveEnvironment, options.LoggerFactory,
+            SecretMask.Of(agents), options.ResolveEnvironment, options.LoggerFactory,
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
         app.Use(SecurityHeaders.InvokeAsync);
         // Phone calls have a gate of their own (Twilio cannot send the page's token), so they branch off before it.

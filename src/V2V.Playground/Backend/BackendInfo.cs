@@ -43,9 +43,6 @@ public sealed record BackendInfo(string Kind, string Model, string Endpoint)
     internal static Uri ServiceUri(JsonObject resolvedProperties) =>
         Uri.TryCreate(Text(resolvedProperties, "base_uri"), UriKind.Absolute, out var uri) ? uri : new Uri("wss://api.openai.com");
 
-    /// <summary>The resolved API key, or null.</summary>
-    internal static string? KeyOf(JsonObject resolvedProperties) => Text(resolvedProperties, "api_key") is { Length: > 0 } k ? k : null;
-
     private static string Text(JsonObject properties, string name) =>
         properties[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s.Trim() : "";
 

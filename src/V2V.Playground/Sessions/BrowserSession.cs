@@ -10,6 +10,7 @@ using V2V.Playground.Backend;
 using V2V.Playground.Hosting;
 using V2V.Playground.Telemetry;
 using V2V.Ten;
+using V2V.Ten.Messages;
 
 namespace V2V.Playground.Sessions;
 
@@ -32,7 +33,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     public async Task RunAsync(SessionGate gate, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxMessageBytes];
-        await using var page = new PageWriter(socket, context.Secret);
+        await using var page = new PageWriter(socket, context.Secrets);
         using var trace = new SessionTrace(_id, context.Backend);
         using var told = gate.Draining.Register(() => page.TryQueueJson(PageMessages.Notice(DrainNotice.Text(gate.DrainTimeout), "draining")));
         RunningGraph? graph = null;
@@ -64,7 +65,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
             }
             await page.SendJsonAsync(PageMessages.Ready(_id, context.Backend, SessionGraph.OutputSampleRate), cancellationToken).ConfigureAwait(false);
             await mic.SendCmdAsync("on_user_joined", cancellationToken).ConfigureAwait(false);
-            var reason = await PumpAsync(buffer, settings, mic, trace, gate.Deadline, cancellationToken).ConfigureAwait(false);
+            var reason = await PumpAsync(buffer, settings, mic, page, trace, gate.Deadline, cancellationToken).ConfigureAwait(false);
             trace.Ended(reason, failed: false);
             LogEnded(logger, _id, reason, mic.Frames, page.AudioDropped);
             await StopGraphAsync(graph, mic).ConfigureAwait(false);
@@ -125,7 +126,7 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
     // Reads the page until it stops or leaves: binary messages are microphone audio, text messages are JSON commands.
     // At the drain's deadline it returns with the receive still pending: cancelling a WebSocket's receive would abort
     // the socket, and the graph's last words (the transcript's end) and the close must still reach the page.
-    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, SessionTrace trace, CancellationToken deadline, CancellationToken cancellationToken)
+    private async Task<string> PumpAsync(byte[] buffer, SessionSettings settings, MicExtension mic, PageWriter page, SessionTrace trace, CancellationToken deadline, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -157,44 +158,65 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 }
                 continue;
             }
-            switch (ReadCommand(buffer.AsSpan(0, m.Count), out var text))
+            if (ReadCommand(buffer.AsSpan(0, m.Count)) is not { } command)
+            {
+                continue;
+            }
+            switch (Text(command, "type"))
             {
                 case "stop":
                     return "the page stopped the session";
-                case "text" when text is { Length: > 0 }:
+                case "text" when Text(command, "text") is { Length: > 0 } text:
                     trace.UserTurnEnded("text");
                     await mic.SendTextAsync(text, cancellationToken).ConfigureAwait(false);
                     break;
                 case "interrupt":
                     await mic.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
                     break;
+                case "mcp_approval":
+                    await AnswerMcpApprovalAsync(command, mic, page, cancellationToken).ConfigureAwait(false);
+                    break;
             }
         }
     }
 
-    private static string? ReadCommand(ReadOnlySpan<byte> utf8Json, out string? text)
+    // The visitor's answer to an MCP approval request. A malformed one is not sent; one the agent refuses (not pending:
+    // answered already, or unknown; no route in a TEN app's graph) is told to the page. Neither ends the session.
+    private async Task AnswerMcpApprovalAsync(JsonElement command, MicExtension mic, PageWriter page, CancellationToken cancellationToken)
     {
-        text = null;
+        if (McpApprovalMessage.Parse(command, out var problem) is not { } approval)
+        {
+            await page.SendJsonAsync(PageMessages.Error(problem!, "bad_mcp_approval", fatal: false), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var result = await mic.SendCmdAsync(approval.ToCmd(), cancellationToken).ConfigureAwait(false);
+        if (result.Status != StatusCode.Ok)
+        {
+            var why = result.Detail ?? "the agent did not take the answer.";
+            LogApprovalRefused(logger, _id, why);
+            await page.SendJsonAsync(PageMessages.Error(why, "mcp_approval_refused", fatal: false), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        LogApproval(logger, _id, approval.Approve ? "allowed" : "denied", approval.RequestId);
+    }
+
+    // A JSON object (its root cloned: the message's buffer is reused), or null for anything else.
+    private static JsonElement? ReadCommand(ReadOnlySpan<byte> utf8Json)
+    {
         try
         {
             var reader = new Utf8JsonReader(utf8Json);
             using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-            if (root.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
-            {
-                text = t.GetString();
-            }
-            return root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    private static string? Text(JsonElement command, string name) =>
+        command.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken) =>
         WholeMessages.ReceiveAsync(socket, buffer, cancellationToken).AsTask(); // the pump waits on it with a deadline
@@ -240,6 +262,12 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: ended, {Reason} ({MicFrames} microphone frames in, {Dropped} output frames dropped).")]
     private static partial void LogEnded(ILogger logger, string session, string reason, long micFrames, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: the page {Answer} the MCP call of approval request {RequestId}.")]
+    private static partial void LogApproval(ILogger logger, string session, string answer, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session}: the agent did not take the page's MCP approval: {Reason}")]
+    private static partial void LogApprovalRefused(ILogger logger, string session, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Session {Session}: the graph did not stop cleanly: {Reason}")]
     private static partial void LogStopFailed(ILogger logger, string session, string reason);

@@ -8,7 +8,8 @@ namespace V2V.Playground.Sessions;
 /// <c>playground_mic</c>: what one browser tab sends into its graph. The session's socket reader calls it: the
 /// microphone as <c>pcm_frame</c> (pcm16 mono at the page's rate), typed text as <c>text_data</c>, a phone stream's
 /// played position as <c>audio_played</c>, and the commands
-/// <c>on_user_joined</c>, <c>on_user_left</c> and <c>flush</c> (the page's own interrupt).
+/// <c>on_user_joined</c>, <c>on_user_left</c>, <c>flush</c> (the page's own interrupt) and <c>mcp_approval</c> (the
+/// visitor's answer to an MCP approval request).
 /// </summary>
 internal sealed class MicExtension : Ten.Extension
 {
@@ -66,9 +67,12 @@ internal sealed class MicExtension : Ten.Extension
     }
 
     /// <summary>Sends a command without properties (<c>on_user_joined</c>, <c>on_user_left</c>, <c>flush</c>) and returns its result.</summary>
-    public async Task<CmdResult> SendCmdAsync(string name, CancellationToken cancellationToken)
+    public Task<CmdResult> SendCmdAsync(string name, CancellationToken cancellationToken) => SendCmdAsync(new Cmd(name), cancellationToken);
+
+    /// <summary>Sends a command (the page's <c>mcp_approval</c>, for one) and returns its result.</summary>
+    public async Task<CmdResult> SendCmdAsync(Cmd cmd, CancellationToken cancellationToken)
     {
         var env = await _env.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await env.SendCmdAsync(new Cmd(name), cancellationToken).ConfigureAwait(false);
+        return await env.SendCmdAsync(cmd, cancellationToken).ConfigureAwait(false);
     }
 }

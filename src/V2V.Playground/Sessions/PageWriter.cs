@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Threading.Channels;
 using V2V.Frames;
 using V2V.Graph.Hosting;
+using V2V.Playground.Security;
 
 namespace V2V.Playground.Sessions;
 
@@ -11,7 +11,8 @@ namespace V2V.Playground.Sessions;
 /// events, never dropped; full: the sender waits) is always served first, so a flush overtakes queued audio; audio
 /// (pcm16 frames; bounded to one second, full: the oldest frame is dropped and counted) is cleared by
 /// <see cref="FlushAudio"/>. The writer owns the frames queued to it: each is disposed once sent, dropped or flushed.
-/// The API key, should any text contain it, is masked here, the last stop before the browser.
+/// The agent's secrets (the API key, the MCP server's token), should any text contain one, are masked here, the last stop
+/// before the browser.
 /// </summary>
 internal sealed class PageWriter : IAsyncDisposable
 {
@@ -19,8 +20,7 @@ internal sealed class PageWriter : IAsyncDisposable
     private const int ControlCapacity = 256;
 
     private readonly WebSocket _socket;
-    private readonly string? _secret;
-    private readonly byte[]? _secretUtf8;
+    private readonly SecretMask _secrets;
     private readonly Channel<byte[]> _control = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ControlCapacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
@@ -31,11 +31,10 @@ internal sealed class PageWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public PageWriter(WebSocket socket, string? secret)
+    public PageWriter(WebSocket socket, SecretMask secrets)
     {
         _socket = socket;
-        _secret = string.IsNullOrEmpty(secret) ? null : secret;
-        _secretUtf8 = _secret is null ? null : Encoding.UTF8.GetBytes(_secret);
+        _secrets = secrets;
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -45,14 +44,14 @@ internal sealed class PageWriter : IAsyncDisposable
     /// <summary>Queues a JSON event (UTF-8).</summary>
     public async ValueTask SendJsonAsync(byte[] utf8Json, CancellationToken cancellationToken)
     {
-        await _control.Writer.WriteAsync(Mask(utf8Json), cancellationToken).ConfigureAwait(false);
+        await _control.Writer.WriteAsync(_secrets.Apply(utf8Json), cancellationToken).ConfigureAwait(false);
         _signal.Set();
     }
 
     /// <summary>Queues a JSON event without waiting (from a callback); false when the queue is full or closed.</summary>
     public bool TryQueueJson(byte[] utf8Json)
     {
-        if (!_control.Writer.TryWrite(Mask(utf8Json)))
+        if (!_control.Writer.TryWrite(_secrets.Apply(utf8Json)))
         {
             return false;
         }
@@ -122,15 +121,5 @@ internal sealed class PageWriter : IAsyncDisposable
         {
             // The page went away or the session is over: what was not sent has no reader any more.
         }
-    }
-
-    // Keys are plain ASCII tokens, so the key's JSON form is the key itself.
-    private byte[] Mask(byte[] utf8Json)
-    {
-        if (_secret is null || _secretUtf8 is null || utf8Json.AsSpan().IndexOf(_secretUtf8) < 0)
-        {
-            return utf8Json;
-        }
-        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8Json).Replace(_secret, "***", StringComparison.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using V2V.Playground.Backend;
+using V2V.Playground.Security;
 using V2V.Ten;
 
 namespace V2V.Playground.Sessions;
@@ -10,7 +11,7 @@ namespace V2V.Playground.Sessions;
 /// <param name="Tool">The time_tool addon.</param>
 /// <param name="ServerProperties">The agent properties the server sets (key, endpoint, model...).</param>
 /// <param name="Backend">Which backend they select, for the page.</param>
-/// <param name="Secret">The resolved API key, masked in anything sent to a page; null when there is none.</param>
+/// <param name="Secrets">The agents' resolved secrets (API key, MCP token), masked in anything sent to a page.</param>
 /// <param name="Environment">Resolves <c>${env:NAME}</c>.</param>
 /// <param name="LoggerFactory">Loggers for the graphs.</param>
 /// <param name="RefusedKeyFix">What to do when the service refuses the key, in the host's words.</param>
@@ -20,7 +21,7 @@ internal sealed record SessionContext(
     ExtensionAddon Tool,
     JsonObject ServerProperties,
     BackendInfo Backend,
-    string? Secret,
+    SecretMask Secrets,
     Func<string, string?> Environment,
     ILoggerFactory LoggerFactory,
     string RefusedKeyFix,

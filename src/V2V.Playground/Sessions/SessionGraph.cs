@@ -9,7 +9,7 @@ namespace V2V.Playground.Sessions;
 /// <summary>
 /// The graph of one browser session: <c>mic</c> (what the page sends) -> <c>v2v</c> (openai_v2v) -> <c>page</c> (what
 /// the page receives), and <c>tool</c> (time_tool) registered with the agent. In TEN's terms:
-/// mic -pcm_frame, text_data, on_user_joined, on_user_left, flush-> v2v;
+/// mic -pcm_frame, text_data, on_user_joined, on_user_left, flush, mcp_approval-> v2v;
 /// v2v -pcm_frame, text_data, session_event, error, flush-> page; v2v -tool_call-> tool; tool -tool_register-> v2v.
 /// </summary>
 internal static class SessionGraph
@@ -66,6 +66,7 @@ internal static class SessionGraph
             Route(Mic, MessageKind.Cmd, "on_user_joined", Agent),
             Route(Mic, MessageKind.Cmd, "on_user_left", Agent),
             Route(Mic, MessageKind.Cmd, "flush", Agent),
+            Route(Mic, MessageKind.Cmd, "mcp_approval", Agent),
             Route(Agent, MessageKind.AudioFrame, "pcm_frame", Page),
             Route(Agent, MessageKind.Data, "text_data", Page),
             Route(Agent, MessageKind.Data, "session_event", Page),

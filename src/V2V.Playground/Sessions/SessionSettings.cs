@@ -21,18 +21,10 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
     public static IReadOnlyList<string> TurnModes { get; } = ["server_vad", "semantic_vad", "local_vad"];
 
     /// <summary>
-    /// The page's turn mode set on an agent's properties. The server's idle prompt (<c>idle_timeout_ms</c>) is server VAD's
-    /// alone (the service's <c>idle_timeout_ms</c>): for the page's other modes it is left out, so that the operator's
-    /// setting for server VAD does not stop the session of a visitor who chose another.
+    /// The page's turn mode set on an agent's properties. The server's idle prompt (<c>idle_timeout_ms</c>) holds in every
+    /// mode: the service keeps it for server VAD, the session for the others.
     /// </summary>
-    public void ApplyTurnMode(System.Text.Json.Nodes.JsonObject agent)
-    {
-        agent["turn_detection"] = TurnMode;
-        if (TurnMode != "server_vad")
-        {
-            agent.Remove("idle_timeout_ms");
-        }
-    }
+    public void ApplyTurnMode(System.Text.Json.Nodes.JsonObject agent) => agent["turn_detection"] = TurnMode;
 
     /// <summary>Reads a <c>start</c> message, or says in one sentence what is wrong with it.</summary>
     public static SessionSettings Parse(ReadOnlySpan<byte> utf8Json, out string? problem)

@@ -1,6 +1,7 @@
-// The playground page: settings, start/stop, the microphone to the server, the agent's voice back, transcript and
-// timeline. The wire protocol is described in src/V2V.Playground/PROTOCOL.md.
+// The playground page: settings, start/stop, the microphone to the server, the agent's voice back, typed turns,
+// transcript (with the agent's MCP tool use) and timeline. The wire protocol is described in src/V2V.Playground/PROTOCOL.md.
 import { Transcript } from './transcript.js';
+import { McpLines } from './mcp.js';
 import { Timeline } from './timeline.js';
 
 const CHUNK_MS = 20;
@@ -17,6 +18,7 @@ const stats = {
   flushes: 0,
   lastFlush: null, // { droppedSamples, bufferedAfter } as the player reported it
   transcript: [],
+  mcp: [],
   events: [],
   errors: [],
   notices: [],
@@ -27,6 +29,7 @@ window.v2vStats = stats;
 const $ = (id) => document.getElementById(id);
 const transcript = new Transcript($('transcript'), stats.transcript);
 const timeline = new Timeline($('timeline'), stats.timeline);
+const mcp = new McpLines($('transcript'), stats.mcp, (requestId, approve) => session?.send({ type: 'mcp_approval', requestId, approve }) ?? false);
 let session = null;
 
 function setState(state) {
@@ -36,6 +39,10 @@ function setState(state) {
   $('start').disabled = busy;
   $('stop').disabled = !busy;
   for (const id of ['voice', 'turn-mode', 'instructions']) $(id).disabled = busy;
+  // Typed turns need the server's graph: from its ready until the session ends.
+  const typing = busy && state !== 'starting';
+  $('typed-text').disabled = !typing;
+  $('send').disabled = !typing;
 }
 
 function showError(message) {
@@ -124,6 +131,13 @@ class Session {
     source.connect(this.captureNode).connect(mute).connect(this.capture.destination);
   }
 
+  // Sends a JSON message; false when the socket is not open (the session is over).
+  send(message) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
   onAudio(data) {
     stats.framesReceived++;
     transcript.agentVoice();
@@ -181,6 +195,15 @@ class Session {
       case 'first_audio':
         timeline.firstAudio(event.latencyMs);
         break;
+      case 'mcp_tools':
+        mcp.tools(event);
+        break;
+      case 'mcp_call':
+        mcp.call(event);
+        break;
+      case 'mcp_approval_request':
+        mcp.approvalRequest(event);
+        break;
       case 'state':
         if (event.state && !['connected', 'ready'].includes(event.state)) stats.sessionState = event.state;
         break;
@@ -224,6 +247,7 @@ class Session {
     if (this.ws && this.ws.readyState === WebSocket.OPEN) setTimeout(() => this.ws.close(1000), 2000);
     timeline.stop();
     transcript.endPending(); // words still to come will not come now
+    mcp.endSession();
     setState(error ? 'failed' : 'stopped');
     if (session === this) session = null;
   }
@@ -235,6 +259,7 @@ async function start(event) {
   $('error').hidden = true;
   $('notice').hidden = true;
   transcript.clear();
+  mcp.clear();
   Object.assign(stats, { playedSamples: 0, bufferedSamples: 0, framesReceived: 0, micChunksSent: 0, flushes: 0, lastFlush: null });
   stats.events.length = 0;
   stats.errors.length = 0;
@@ -247,7 +272,17 @@ async function start(event) {
   }
 }
 
+// A typed turn: sent as text, shown at once as the user's line (the server sends no transcript of typed words).
+function sendTyped(event) {
+  event.preventDefault();
+  const text = $('typed-text').value.trim();
+  if (!text || !session?.send({ type: 'text', text })) return;
+  transcript.typed(text);
+  $('typed-text').value = '';
+}
+
 $('settings').addEventListener('submit', start);
+$('typed').addEventListener('submit', sendTyped);
 $('stop').addEventListener('click', () => session?.stop());
 setState('idle');
 loadInfo();

@@ -50,6 +50,15 @@ export class Transcript {
     if (at >= 0) this.entries.splice(at, 1);
   }
 
+  // The user typed a turn: its line, final at once (typed words have no transcript to wait for).
+  typed(text) {
+    const line = this.addLine('user');
+    line.entry.text = text;
+    line.entry.final = true;
+    line.entry.typed = true;
+    this.render(line);
+  }
+
   // The agent's voice is playing: a turn is under way even before its first words arrive.
   agentVoice() {
     this.agentVoiceUnclosed = true;

@@ -14,6 +14,7 @@ public sealed class InfoAndAssetsTests
     [InlineData("/player-worklet.js", "text/javascript")]
     [InlineData("/timeline.js", "text/javascript")]
     [InlineData("/transcript.js", "text/javascript")]
+    [InlineData("/mcp.js", "text/javascript")]
     [InlineData("/style.css", "text/css")]
     public async Task PageFiles_AreServedFromTheAssembly_WithAContentSecurityPolicy(string path, string contentType)
     {

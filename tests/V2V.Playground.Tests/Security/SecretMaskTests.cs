@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using V2V.Playground.Security;
+
+namespace V2V.Playground.Tests.Security;
+
+/// <summary>
+/// The last line of defence before the browser: the agent's secrets (API key, MCP token) are masked in any JSON event,
+/// in the form JSON gives them too (a token with '+' is written <c>\u002B</c>).
+/// </summary>
+public sealed class SecretMaskTests
+{
+    private static readonly JsonObject Agent = new()
+    {
+        ["api_key"] = "sk-test-0123456789",
+        ["mcp_authorization"] = " tok+en/with=base64+chars ",
+        ["model"] = "gpt-realtime",
+    };
+
+    [Fact]
+    public void TheKeyAndTheMcpToken_AreMasked_RawAndJsonEscaped()
+    {
+        var mask = SecretMask.Of([Agent]);
+        var json = new JsonObject { ["message"] = "key sk-test-0123456789, token tok+en/with=base64+chars" }.ToJsonString();
+        Assert.Contains("\\u002B", json, StringComparison.Ordinal); // as the page writer's events write it
+
+        var masked = Encoding.UTF8.GetString(mask.Apply(Encoding.UTF8.GetBytes(json)));
+        var raw = Encoding.UTF8.GetString(mask.Apply("key sk-test-0123456789 token tok+en/with=base64+chars"u8.ToArray()));
+
+        Assert.Equal("""{"message":"key ***, token ***"}""", masked);
+        Assert.Equal("key *** token ***", raw);
+    }
+
+    [Fact]
+    public void AnEventWithoutSecrets_IsSentAsItIs()
+    {
+        var json = """{"type":"event","kind":"mcp_tools","tools":["book_table"]}"""u8.ToArray();
+
+        Assert.Same(json, SecretMask.Of([Agent]).Apply(json));
+        Assert.Same(json, SecretMask.Of([new JsonObject { ["api_key"] = "", ["mcp_authorization"] = 5 }]).Apply(json));
+    }
+}
