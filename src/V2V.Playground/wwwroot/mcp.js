@@ -3,6 +3,8 @@
 // error (one line per call, updated as it runs); each approval request as a prompt with Allow and Deny buttons, which
 // answer it (the page's mcp_approval message) and give way to the answer given.
 // Every line is also kept in `entries` for window.v2vStats: { kind: 'tools' | 'call' | 'approval', ... }.
+import { appendLine } from './transcript.js';
+
 const MAX_SHOWN = 300;
 
 export class McpLines {
@@ -130,19 +132,9 @@ export class McpLines {
   }
 
   addLine(who) {
-    const item = document.createElement('li');
-    item.className = 'line tool';
-    const label = document.createElement('span');
-    label.className = 'who';
-    label.textContent = who;
-    const text = document.createElement('span');
-    text.className = 'text';
-    const mark = document.createElement('span');
-    mark.className = 'mark';
-    item.append(label, text, mark);
-    this.list.append(item);
-    item.scrollIntoView({ block: 'nearest' });
-    return { item, text, mark };
+    const line = appendLine(this.list, 'tool', who);
+    line.item.scrollIntoView({ block: 'nearest' });
+    return line;
   }
 }
 

@@ -8,6 +8,22 @@
 // at once (an ellipsis), before the answer's, and its words fill it when they come (by item id); a turn whose words
 // will not come loses its line.
 // Every line is also kept in `entries` ({ role, text, final, interrupted }) for window.v2vStats.
+// A line of the transcript panel: who speaks, the text, and a mark (interrupted, running...), appended to `list`.
+export function appendLine(list, kind, who) {
+  const item = document.createElement('li');
+  item.className = `line ${kind}`;
+  const label = document.createElement('span');
+  label.className = 'who';
+  label.textContent = who;
+  const text = document.createElement('span');
+  text.className = 'text';
+  const mark = document.createElement('span');
+  mark.className = 'mark';
+  item.append(label, text, mark);
+  list.append(item);
+  return { item, text, mark };
+}
+
 export class Transcript {
   constructor(list, entries) {
     this.list = list;
@@ -117,17 +133,7 @@ export class Transcript {
   }
 
   addLine(role) {
-    const item = document.createElement('li');
-    item.className = `line ${role}`;
-    const who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = role === 'user' ? 'You' : 'Agent';
-    const text = document.createElement('span');
-    text.className = 'text';
-    const mark = document.createElement('span');
-    mark.className = 'mark';
-    item.append(who, text, mark);
-    this.list.append(item);
+    const { item, text, mark } = appendLine(this.list, role, role === 'user' ? 'You' : 'Agent');
     const entry = { role, text: '', final: false, interrupted: false };
     this.entries.push(entry);
     return { item, text, mark, entry };
