@@ -75,7 +75,7 @@ public sealed class VoiceSession : IAsyncDisposable
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
         var continuation = new AnswerContinuation(context, link, _inbox, responses);
-        var idle = new UserIdleWatch(context, _inbox, _voice, turns, responses, () => _input!.InputMs, () => _tools!.HasCallsOut);
+        var idle = new UserIdleWatch(context, _inbox, _voice, turns, responses, () => _input!.InputMs, () => _tools!.HasCallsOut, () => _configurator.CurrentInstructions(_tools!.Tools));
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation, idle);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         var uncommitted = new UncommittedInput();

@@ -44,6 +44,9 @@ internal sealed class SessionConfigurator(VoiceSessionOptions options, ServerLin
     /// <summary>On the actor: the agent's instructions from now on (placeholders as in <see cref="VoiceSessionOptions.Instructions"/>).</summary>
     public void ReplaceInstructions(string instructions) => _instructions = instructions;
 
+    /// <summary>The session's instructions of now, as a connection is given them (placeholders replaced), or null when none.</summary>
+    public string? CurrentInstructions(IReadOnlyCollection<AIFunctionDeclaration> tools) => SessionConfiguration.Instructions(options, _instructions, tools);
+
     /// <summary>
     /// On the actor: the tools changed (<paramref name="instructionsChanged"/>: the instructions too): the update that
     /// tells the live connection (the instructions only when they changed or list the tools, <c>{tools}</c>: the service

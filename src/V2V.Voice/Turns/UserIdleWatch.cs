@@ -14,7 +14,15 @@ namespace V2V.Voice.Turns;
 /// committed) and the model is asked to prompt the user, as the service does for server VAD; that prompt is an answer,
 /// so the watch is armed again after it (a host counts the prompts to hang up). Its one state: which arming is current.
 /// </summary>
-internal sealed class UserIdleWatch(SessionContext context, SessionInbox inbox, AgentVoice voice, TurnTracker turns, ResponseCoordinator responses, Func<double> inputMs, Func<bool> toolsRunning)
+internal sealed class UserIdleWatch(
+    SessionContext context,
+    SessionInbox inbox,
+    AgentVoice voice,
+    TurnTracker turns,
+    ResponseCoordinator responses,
+    Func<double> inputMs,
+    Func<bool> toolsRunning,
+    Func<string?>? sessionInstructions = null)
 {
     /// <summary>What the model is asked to say (the service's own prompt for server VAD is the model's too).</summary>
     public const string PromptInstructions =
@@ -58,6 +66,9 @@ internal sealed class UserIdleWatch(SessionContext context, SessionInbox inbox, 
         var timeoutMs = context.Options.IdleTimeout!.Value.TotalMilliseconds;
         context.Logger.LogInformation("The user said nothing for the idle timeout ({Timeout} ms): the model prompts them", timeoutMs);
         await context.EmitAsync(new UserIdleOutput(null, silentFromMs, silentFromMs + timeoutMs), ct).ConfigureAwait(false);
-        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = PromptInstructions }, ct).ConfigureAwait(false);
+        // A response's instructions replace the session's for that answer: the prompt comes after them, so the agent stays
+        // who it is (its persona, its language) while it checks on the user.
+        var instructions = sessionInstructions?.Invoke() is { Length: > 0 } session ? $"{session}\n\n{PromptInstructions}" : PromptInstructions;
+        await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = instructions }, ct).ConfigureAwait(false);
     }
 }

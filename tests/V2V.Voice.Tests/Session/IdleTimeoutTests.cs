@@ -79,6 +79,8 @@ public sealed class IdleTimeoutTests
         {
             o.IdleTimeout = TimeSpan.FromSeconds(5);
             o.TurnMode = TurnMode.Manual;
+            o.Instructions = "You speak {language}.";
+            o.Language = "French";
         });
         var update = await harness.WaitForSentAsync("session.update");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, update.GetProperty("session").GetProperty("audio").GetProperty("input").GetProperty("turn_detection").ValueKind);
@@ -93,6 +95,7 @@ public sealed class IdleTimeoutTests
         Assert.Equal(5000, idle.SilentToMs - idle.SilentFromMs);
         var creates = harness.Sent("response.create");
         Assert.Equal(2, creates.Count); // the text's answer, then the prompt
-        Assert.Equal(V2V.Voice.Turns.UserIdleWatch.PromptInstructions, creates[1].GetProperty("response").GetProperty("instructions").GetString());
+        // The prompt follows the session's instructions (placeholders replaced), which a response's would otherwise replace.
+        Assert.Equal($"You speak French.\n\n{V2V.Voice.Turns.UserIdleWatch.PromptInstructions}", creates[1].GetProperty("response").GetProperty("instructions").GetString());
     }
 }

@@ -56,6 +56,18 @@ public sealed class UserIdleWatchTests
     }
 
     [Fact]
+    public async Task ThePrompt_KeepsTheSessionsInstructions_BeforeIt()
+    {
+        var (rig, time, watch) = Rig(TurnMode.Manual, RealtimeDialect.GA, toolsRunning: () => false, instructions: "You are Ada, the bakery's assistant.");
+
+        watch.AnswerDone();
+        await RunWhenDueAsync(rig, time);
+
+        var prompt = Assert.Single(rig.Sent<ResponseCreateEvent>());
+        Assert.Equal($"You are Ada, the bakery's assistant.\n\n{UserIdleWatch.PromptInstructions}", prompt.Response?.Instructions);
+    }
+
+    [Fact]
     public void WithServerVadOnGa_TheServiceKeepsIt_AndTheSessionSetsNoTimer()
     {
         var (rig, _, watch) = Rig(TurnMode.ServerVad, RealtimeDialect.GA, toolsRunning: () => false);
@@ -66,7 +78,7 @@ public sealed class UserIdleWatchTests
         Assert.True(rig.Inbox.IsEmpty);
     }
 
-    private static (StageRig Rig, FakeTimeProvider Time, UserIdleWatch Watch) Rig(TurnMode mode, RealtimeDialect dialect, Func<bool> toolsRunning)
+    private static (StageRig Rig, FakeTimeProvider Time, UserIdleWatch Watch) Rig(TurnMode mode, RealtimeDialect dialect, Func<bool> toolsRunning, string? instructions = null)
     {
         var time = new FakeTimeProvider();
         var rig = new StageRig(o =>
@@ -78,7 +90,7 @@ public sealed class UserIdleWatchTests
         });
         var stages = new AnswerStages(rig);
         var responses = new ResponseCoordinator(rig.Context, stages.Turns, rig.Inbox);
-        return (rig, time, new UserIdleWatch(rig.Context, rig.Inbox, stages.Voice, stages.Turns, responses, () => 1500, toolsRunning));
+        return (rig, time, new UserIdleWatch(rig.Context, rig.Inbox, stages.Voice, stages.Turns, responses, () => 1500, toolsRunning, () => instructions));
     }
 
     // The timer starts on the pool (PostAfter): the clock is moved on until its work has been posted, which then runs.
