@@ -112,30 +112,15 @@ internal static class SessionOptionsMapper
             ConnectorId = isUrl ? null : mcp.ServerAddress,
             ServerDescription = mcp.ServerDescription,
             Headers = mcp.Headers is { Count: > 0 } headers ? new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) : null,
-            AllowedTools = mcp.AllowedTools is { } allowed ? JsonElement.Parse(new JsonArray([.. allowed.Select(n => JsonValue.Create(n))]).ToJsonString()) : default,
+            AllowedTools = RealtimeMcpTool.AllowedTools(mcp.AllowedTools),
             RequireApproval = mcp.ApprovalMode switch
             {
                 null => default,
-                HostedMcpServerToolNeverRequireApprovalMode => JsonElement.Parse("\"never\""),
-                HostedMcpServerToolRequireSpecificApprovalMode specific => JsonElement.Parse(ByToolName(specific).ToJsonString()),
-                _ => JsonElement.Parse("\"always\""),
+                HostedMcpServerToolNeverRequireApprovalMode => RealtimeMcpTool.RequireApproval(always: false),
+                HostedMcpServerToolRequireSpecificApprovalMode specific => RealtimeMcpTool.RequireApproval(specific.AlwaysRequireApprovalToolNames, specific.NeverRequireApprovalToolNames),
+                _ => RealtimeMcpTool.RequireApproval(always: true),
             },
         };
-    }
-
-    // The object form of require_approval: the tools named under always wait, those under never do not.
-    private static JsonObject ByToolName(HostedMcpServerToolRequireSpecificApprovalMode specific)
-    {
-        var byName = new JsonObject();
-        if (specific.AlwaysRequireApprovalToolNames is { } always)
-        {
-            byName["always"] = new JsonObject { ["tool_names"] = new JsonArray([.. always.Select(n => JsonValue.Create(n))]) };
-        }
-        if (specific.NeverRequireApprovalToolNames is { } never)
-        {
-            byName["never"] = new JsonObject { ["tool_names"] = new JsonArray([.. never.Select(n => JsonValue.Create(n))]) };
-        }
-        return byName;
     }
 
     /// <summary>The tool mode as the service's <c>tool_choice</c>: <c>auto</c>, <c>none</c>, <c>required</c> or one named function.</summary>

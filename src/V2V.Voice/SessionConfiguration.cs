@@ -128,7 +128,7 @@ internal static class SessionConfiguration
         return Json(truncation);
     }
 
-    internal static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonNode value)
+    private static System.Text.Json.JsonElement Json(System.Text.Json.Nodes.JsonNode value)
     {
         using var json = System.Text.Json.JsonDocument.Parse(value.ToJsonString());
         return json.RootElement.Clone();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using V2V.Realtime.Client;
 using V2V.Realtime.Protocol.Models;
 
@@ -15,34 +14,17 @@ internal static class McpServerTool
         ServerDescription = server.Description,
         Authorization = string.IsNullOrEmpty(server.Authorization) ? null : server.Authorization,
         Headers = server.Headers is { Count: > 0 } headers ? new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase) : null,
-        AllowedTools = AllowedTools(server),
+        AllowedTools = RealtimeMcpTool.AllowedTools(server.AllowedTools, server.ReadOnlyToolsOnly),
         RequireApproval = RequireApproval(server),
     };
 
-    // Names, a read-only filter, both (the filter object), or unset (all).
-    private static System.Text.Json.JsonElement AllowedTools(McpServer server)
-    {
-        if (!server.ReadOnlyToolsOnly)
-        {
-            return server.AllowedTools is { } names ? SessionConfiguration.Json(new JsonArray([.. names.Select(n => JsonValue.Create(n))])) : default;
-        }
-        var filter = new JsonObject { ["read_only"] = true };
-        if (server.AllowedTools is { } allowed)
-        {
-            filter["tool_names"] = new JsonArray([.. allowed.Select(n => JsonValue.Create(n))]);
-        }
-        return SessionConfiguration.Json(filter);
-    }
-
-    // "never", "always", or (always, but these) the object form: the listed tools never wait; the others keep the default, always.
+    // "never", "always", or (always, but these) the form by name: the listed tools never wait; the others keep the
+    // default, always.
     private static System.Text.Json.JsonElement RequireApproval(McpServer server) => server switch
     {
-        { Approval: McpApproval.Never } => SessionConfiguration.Json(JsonValue.Create("never")),
-        { ToolsWithoutApproval.Count: > 0 } => SessionConfiguration.Json(new JsonObject
-        {
-            ["never"] = new JsonObject { ["tool_names"] = new JsonArray([.. server.ToolsWithoutApproval.Select(n => JsonValue.Create(n))]) },
-        }),
-        _ => SessionConfiguration.Json(JsonValue.Create("always")),
+        { Approval: McpApproval.Never } => RealtimeMcpTool.RequireApproval(always: false),
+        { ToolsWithoutApproval.Count: > 0 } => RealtimeMcpTool.RequireApproval(always: null, never: server.ToolsWithoutApproval),
+        _ => RealtimeMcpTool.RequireApproval(always: true),
     };
 
     /// <summary>What is wrong with the servers, each message naming the server and the fix (empty: nothing).</summary>
