@@ -15,9 +15,6 @@ namespace V2V.Simulator.Responses;
 /// </summary>
 internal sealed class McpCallSteps(OutputItemEvents items, McpServers servers)
 {
-    /// <summary>Characters of call arguments per delta, as function calls stream them.</summary>
-    private const int ArgumentsDeltaChars = 16;
-
     /// <summary>The item of <paramref name="planned"/>, in progress: the streamer keeps it to report the result.</summary>
     public static ConversationItem NewCall(PlannedMcpCall planned) => new()
     {
@@ -45,9 +42,8 @@ internal sealed class McpCallSteps(OutputItemEvents items, McpServers servers)
     public async IAsyncEnumerable<ResponseStep> CallStepsAsync(ActiveResponse r, int index, ConversationItem item, string arguments)
     {
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, null, null));
-        for (var at = 0; at < arguments.Length; at += ArgumentsDeltaChars)
+        foreach (var delta in OutputItemEvents.ArgumentDeltas(arguments))
         {
-            var delta = arguments.Substring(at, Math.Min(ArgumentsDeltaChars, arguments.Length - at));
             yield return new ResponseStep.Emit(() =>
             {
                 item.Arguments += delta;

@@ -77,6 +77,18 @@ internal sealed class OutputItemEvents(DialectProfile profile, Conversation conv
         return events;
     }
 
+    /// <summary>Characters of a call's arguments per delta (function and MCP calls alike), as the service streams them.</summary>
+    private const int ArgumentsDeltaChars = 16;
+
+    /// <summary>A call's arguments in the pieces its <c>*_arguments.delta</c> events carry, in order.</summary>
+    public static IEnumerable<string> ArgumentDeltas(string arguments)
+    {
+        for (var at = 0; at < arguments.Length; at += ArgumentsDeltaChars)
+        {
+            yield return arguments.Substring(at, Math.Min(ArgumentsDeltaChars, arguments.Length - at));
+        }
+    }
+
     /// <summary>A delta of the item's content part (audio, transcript or text).</summary>
     public static JsonObject Delta(string type, ActiveResponse r, int index, ConversationItem item, string delta)
     {

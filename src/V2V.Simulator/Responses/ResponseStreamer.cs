@@ -19,9 +19,6 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
 {
     private readonly McpCallSteps _mcpSteps = new(items, mcp);
 
-    /// <summary>Characters of function call arguments per delta.</summary>
-    private const int ArgumentsDeltaChars = 16;
-
     private DialectProfile Profile => config.Profile;
 
     /// <summary>The steps of <paramref name="r"/>, from <c>response.created</c> to its end; waits are cancelled by the response's token.</summary>
@@ -189,9 +186,8 @@ internal sealed class ResponseStreamer(SessionConfig config, Conversation conver
         var item = new ConversationItem { Type = "function_call", Status = "in_progress", CallId = EventIds.Call(), Name = planned.Name, Arguments = string.Empty };
         yield return new ResponseStep.Emit(() => items.Open(r, index, item, null, null));
 
-        for (var at = 0; at < planned.Arguments.Length; at += ArgumentsDeltaChars)
+        foreach (var delta in OutputItemEvents.ArgumentDeltas(planned.Arguments))
         {
-            var delta = planned.Arguments.Substring(at, Math.Min(ArgumentsDeltaChars, planned.Arguments.Length - at));
             yield return new ResponseStep.Emit(() =>
             {
                 item.Arguments += delta;
