@@ -34,7 +34,7 @@ internal static class SessionGraph
     {
         var agent = (JsonObject)serverProperties.DeepClone();
         agent["voice"] = settings.Voice;
-        settings.ApplyTurnMode(agent);
+        agent["turn_detection"] = settings.TurnMode; // the server's idle_timeout_ms holds in any: the service's or the session's
         if (settings.Instructions.Length > 0)
         {
             agent["system_message"] = settings.Instructions;

@@ -20,12 +20,6 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
     /// <summary>The extension's <c>turn_detection</c> values.</summary>
     public static IReadOnlyList<string> TurnModes { get; } = ["server_vad", "semantic_vad", "local_vad"];
 
-    /// <summary>
-    /// The page's turn mode set on an agent's properties. The server's idle prompt (<c>idle_timeout_ms</c>) holds in every
-    /// mode: the service keeps it for server VAD, the session for the others.
-    /// </summary>
-    public void ApplyTurnMode(System.Text.Json.Nodes.JsonObject agent) => agent["turn_detection"] = TurnMode;
-
     /// <summary>Reads a <c>start</c> message, or says in one sentence what is wrong with it.</summary>
     public static SessionSettings Parse(ReadOnlySpan<byte> utf8Json, out string? problem)
     {
