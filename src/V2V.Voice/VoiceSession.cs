@@ -75,11 +75,12 @@ public sealed class VoiceSession : IAsyncDisposable
         _voice = new AgentVoice(context, turns, firstAudio, _dump, _handoff, answers);
         _transcript = new SpokenTranscript(context, _voice, _history, turns.WholeMs);
         var continuation = new AnswerContinuation(context, link, _inbox, responses);
-        var idle = new UserIdleWatch(context, _inbox, _voice, turns, responses, () => _input!.InputMs, () => _tools!.HasCallsOut, () => _configurator.CurrentInstructions(_tools!.Tools));
+        Func<string?> sessionInstructions = () => _configurator.CurrentInstructions(_tools!.Tools);
+        var idle = new UserIdleWatch(context, _inbox, _voice, turns, responses, () => _input!.InputMs, () => _tools!.HasCallsOut, sessionInstructions);
         _bargeIn = new BargeIn(context, turns, _voice, _transcript, firstAudio, answers, responses, continuation, idle);
         _tools = new ToolCoordinator(context, _history, turns, responses, _inbox);
         var uncommitted = new UncommittedInput();
-        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation, uncommitted);
+        _conversation = new ConversationFlow(context, link, _history, turns, responses, _tools, _bargeIn, firstAudio, continuation, uncommitted, sessionInstructions);
         _input = new InputStage(context, link, _inbox, _conversation, uncommitted, _dump);
         _mcp = new McpActivity(context, _history, responses);
         var router = new ServerEventRouter(context, _status, _configurator, turns, responses, _voice, _transcript, _bargeIn, _tools, _history, _input, toldSpeech, answers, firstAudio, _mcp, idle);

@@ -143,13 +143,24 @@ internal sealed class EchoAgent(SimulatorScript? script)
     /// <summary>The answer to a turn of silence.</summary>
     public const string IdlePrompt = "Are you still there? Take your time, I am listening.";
 
-    /// <summary>The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!"</summary>
+    /// <summary>
+    /// The quoted words after "exactly" in instructions such as: Say exactly this: "Hello!" The ask comes last (after
+    /// the session's own instructions, which a client keeps in front so the agent stays who it is), so the last
+    /// "exactly" that a quotation follows is the ask's: one inside the quoted words is followed by no opening quote.
+    /// </summary>
     private static string? QuotedWords(string instructions)
     {
-        var exactly = instructions.IndexOf("exactly", StringComparison.OrdinalIgnoreCase);
-        var open = exactly < 0 ? -1 : instructions.IndexOf('"', exactly);
-        var close = open < 0 ? -1 : instructions.LastIndexOf('"');
-        return close > open + 1 ? instructions[(open + 1)..close] : null;
+        var close = instructions.LastIndexOf('"');
+        for (var exactly = instructions.LastIndexOf("exactly", StringComparison.OrdinalIgnoreCase); exactly >= 0;
+             exactly = exactly == 0 ? -1 : instructions.LastIndexOf("exactly", exactly - 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var open = instructions.IndexOf('"', exactly);
+            if (open >= 0 && close > open + 1)
+            {
+                return instructions[(open + 1)..close];
+            }
+        }
+        return null;
     }
 
     /// <summary>The transcript a user audio turn gets when input transcription is on.</summary>

@@ -25,7 +25,8 @@ internal sealed class ConversationFlow(
     BargeIn bargeIn,
     FirstAudioTimer firstAudio,
     AnswerContinuation continuation,
-    UncommittedInput uncommitted)
+    UncommittedInput uncommitted,
+    Func<string?> sessionInstructions)
 {
     private const string ReanchorText =
         "The connection to the conversation was re-established. The messages above are the conversation so far; " +
@@ -35,6 +36,9 @@ internal sealed class ConversationFlow(
     private bool _greeted;
     private bool _commitOwed; // a turn ended on this side while there was no connection
     private bool _answerOwed; // a turn ended on this side, committed again on a new connection: to be answered there
+
+    /// <summary>What the greeting's answer is asked to do (after the session's instructions).</summary>
+    public static string GreetingAsk(string greeting) => $"Greet the user by saying exactly this, and nothing else: \"{greeting}\"";
 
     /// <summary>Speaks the greeting once per user; deferred while not connected.</summary>
     public async ValueTask GreetAsync(CancellationToken ct)
@@ -53,7 +57,7 @@ internal sealed class ConversationFlow(
         _greeted = true;
         await responses.RequestAsync(new RealtimeResponseCreateParams
         {
-            Instructions = $"Greet the user by saying exactly this, and nothing else: \"{context.Options.Greeting}\"",
+            Instructions = ResponseInstructions.AfterSession(sessionInstructions(), GreetingAsk(context.Options.Greeting)),
         }, ct).ConfigureAwait(false);
     }
 

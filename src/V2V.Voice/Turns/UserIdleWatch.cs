@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using V2V.Realtime.Protocol.Models;
 using V2V.Voice.Actor;
+using V2V.Voice.Conversation;
 using V2V.Voice.Outputs;
 using V2V.Voice.Session;
 
@@ -66,9 +67,7 @@ internal sealed class UserIdleWatch(
         var timeoutMs = context.Options.IdleTimeout!.Value.TotalMilliseconds;
         context.Logger.LogInformation("The user said nothing for the idle timeout ({Timeout} ms): the model prompts them", timeoutMs);
         await context.EmitAsync(new UserIdleOutput(null, silentFromMs, silentFromMs + timeoutMs), ct).ConfigureAwait(false);
-        // A response's instructions replace the session's for that answer: the prompt comes after them, so the agent stays
-        // who it is (its persona, its language) while it checks on the user.
-        var instructions = sessionInstructions?.Invoke() is { Length: > 0 } session ? $"{session}\n\n{PromptInstructions}" : PromptInstructions;
+        var instructions = ResponseInstructions.AfterSession(sessionInstructions?.Invoke(), PromptInstructions);
         await responses.RequestAsync(new RealtimeResponseCreateParams { Instructions = instructions }, ct).ConfigureAwait(false);
     }
 }

@@ -24,6 +24,27 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Greeting_IsAskedAfterTheSessionsInstructions_SoTheAgentKeepsItsPersona_AndSaysItExactly()
+    {
+        // A response's instructions replace the session's for that answer: the greeting's keep them in front.
+        const string persona = "You are the bakery's assistant. Answer exactly as asked, in French, and sign \"Chez Paul\".";
+        const string greeting = "Bonjour ! Que puis-je faire pour vous ?";
+        await using var harness = await SessionHarness.StartAsync(o =>
+        {
+            o.Instructions = persona;
+            o.Greeting = greeting;
+        });
+
+        await harness.Session.UserJoinedAsync(TestContext.Current.CancellationToken);
+        var outputs = await harness.WaitForAsync(SessionHarness.HasFinalAssistantTranscript, "the greeting");
+
+        var asked = harness.Sent("response.create").Single().GetProperty("response").GetProperty("instructions").GetString()!;
+        Assert.StartsWith(persona, asked, StringComparison.Ordinal);
+        Assert.EndsWith(V2V.Voice.Conversation.ConversationFlow.GreetingAsk(greeting), asked, StringComparison.Ordinal);
+        Assert.Equal(greeting, string.Concat(outputs.OfType<TranscriptOutput>().Select(t => t.Text)));
+    }
+
+    [Fact]
     public async Task Dispose_EndsTheConnectionWithACloseFrame_NotADrop()
     {
         // A session that ends while its reader waits for the next event must still say goodbye: cancelling that
