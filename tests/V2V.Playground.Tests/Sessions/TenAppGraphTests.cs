@@ -86,6 +86,55 @@ public sealed class TenAppGraphTests
     }
 
     [Fact]
+    public async Task AnApprovalTheGraphDoesNotRoute_IsRefusedToThePage_NamingIt_AndTheSessionGoesOn()
+    {
+        // TEN-Agent's graph routes no mcp_approval from its RTC node: the page must hear so, not wait for a call that never runs.
+        var app = PlaygroundGraph.Create(GraphJson.Load(TenFixtures.PathOf(App), GraphName), Addons(),
+            new Dictionary<string, string> { ["weatherapi_tool_python"] = "time_tool" }, Environment);
+        using var loggers = TestLogging.Create();
+        await using var server = await LocalPlayground.StartAsync(loggers, o =>
+        {
+            o.Environment = Environment;
+            o.Graph = app;
+        });
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        guard.CancelAfter(TimeSpan.FromSeconds(90));
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri(server.Addresses[0].ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ws"), guard.Token);
+        await socket.SendAsync("""{"type":"start","sampleRate":16000,"voice":"alloy","turnMode":"server_vad"}"""u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+        var buffer = new byte[64 * 1024];
+        await NextAsync(socket, buffer, "ready", guard.Token);
+
+        await socket.SendAsync("""{"type":"mcp_approval","requestId":"mcpr_0123","approve":true}"""u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+        var refused = await NextAsync(socket, buffer, "error", guard.Token);
+
+        Assert.Equal("mcp_approval_refused", refused.GetProperty("code").GetString());
+        Assert.False(refused.GetProperty("fatal").GetBoolean());
+        Assert.Contains("mcp_approval", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await socket.SendAsync("""{"type":"stop"}"""u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+        WebSocketReceiveResult result;
+        while ((result = await socket.ReceiveAsync(buffer, guard.Token)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, result.CloseStatus);
+    }
+
+    // The next JSON message of a type, skipping audio and the others.
+    private static async Task<JsonElement> NextAsync(ClientWebSocket socket, byte[] buffer, string type, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, cancellationToken);
+            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
+            if (result.MessageType == WebSocketMessageType.Text
+                && JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, result.Count)).RootElement.Clone() is var message && Is(message, type))
+            {
+                return message;
+            }
+        }
+    }
+
+    [Fact]
     public void ForeignAddonLeftUnbound_FailsAtStart_NamingTheBind()
     {
         var error = Assert.Throws<GraphValidationException>(() =>
