@@ -135,6 +135,12 @@ public sealed class LocalRealtimeServerOptions
     /// </summary>
     public Action<System.Net.WebSockets.WebSocketCloseStatus?>? ClientCloseObserver { get; set; }
 
+    /// <summary>
+    /// How many unexpired client secrets the server keeps (<see cref="ClientSecrets.ClientSecretStore"/>): more are refused
+    /// with 429. Settable for tests of that refusal.
+    /// </summary>
+    internal int MaxLiveClientSecrets { get; set; } = ClientSecrets.ClientSecretStore.DefaultCapacity;
+
     /// <summary>The lifetime sessions get: <see cref="SessionLifetime"/>, else the profile's.</summary>
     internal TimeSpan EffectiveSessionLifetime => SessionLifetime ?? Profile.DefaultSessionLifetime();
 
@@ -210,6 +216,17 @@ public sealed class LocalRealtimeServerOptions
         if (ApiKey is { Length: 0 })
         {
             throw new ArgumentException("ApiKey must be null (no auth) or a non-empty key.", nameof(ApiKey));
+        }
+
+        // Clients would present it and be taken for ephemeral keys, looked up among the minted ones.
+        if (ApiKey?.StartsWith(ClientSecrets.ClientSecret.Prefix, StringComparison.Ordinal) == true)
+        {
+            throw new ArgumentException($"ApiKey must not begin with '{ClientSecrets.ClientSecret.Prefix}': that prefix marks the ephemeral keys the server mints.", nameof(ApiKey));
+        }
+
+        if (MaxLiveClientSecrets < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxLiveClientSecrets), MaxLiveClientSecrets, "MaxLiveClientSecrets must be at least 1.");
         }
 
         ArgumentNullException.ThrowIfNull(AzureDeployments, nameof(AzureDeployments));

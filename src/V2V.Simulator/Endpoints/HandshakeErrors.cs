@@ -1,14 +1,13 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using V2V.Simulator.Protocol;
+using static V2V.Simulator.Endpoints.JsonAnswer;
 
 namespace V2V.Simulator.Endpoints;
 
 /// <summary>
-/// HTTP error answers to a refused handshake, worded and shaped as the profile's service does: OpenAI's
-/// <c>{"error":{"message","type","param","code"}}</c>, Azure's <c>{"error":{"code","message"}}</c>. Where the
-/// local server differs from the service (a path of another profile), the message says how to fix it.
+/// HTTP error answers to a refused handshake, worded and shaped as the profile's service does (see
+/// <see cref="JsonAnswer"/>). Where the local server differs from the service (a path of another profile), the
+/// message says how to fix it.
 /// </summary>
 internal static class HandshakeErrors
 {
@@ -28,12 +27,12 @@ internal static class HandshakeErrors
         }
         return (profile.IsAzure(), status) switch
         {
-            (true, 429) => AzureAsync(context, status, "429",
+            (true, 429) => AzureErrorAsync(context, status, "429",
                 $"Requests to the Realtime API have exceeded the call rate limit of your current tier. Please retry after {seconds ?? "60"} seconds. (injected fault)"),
-            (true, _) => AzureAsync(context, status, status.ToString(CultureInfo.InvariantCulture), "The service is temporarily unable to process your request. Please try again later. (injected fault)"),
-            (false, 429) => OpenAiAsync(context, status,
+            (true, _) => AzureErrorAsync(context, status, status.ToString(CultureInfo.InvariantCulture), "The service is temporarily unable to process your request. Please try again later. (injected fault)"),
+            (false, 429) => OpenAiErrorAsync(context, status,
                 $"Rate limit reached for requests. Please try again in {seconds ?? "1"}s. (injected fault)", "requests", "rate_limit_exceeded"),
-            _ => OpenAiAsync(context, status, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null),
+            _ => OpenAiErrorAsync(context, status, "The server is currently overloaded with other requests. Sorry about that! (injected fault)", "server_error", null),
         };
     }
 
@@ -44,10 +43,10 @@ internal static class HandshakeErrors
             $"{pathOwner.Path()} is served by the '{ServiceProfileNames.Format(pathOwner)}' profile (--profile {ServiceProfileNames.Format(pathOwner)}).";
         return profile switch
         {
-            ServiceProfile.OpenAi => OpenAiAsync(context, 404, $"Invalid URL ({context.Request.Method} {context.Request.Path}). {running}", "invalid_request_error", null),
-            ServiceProfile.Azure when pathOwner == ServiceProfile.AzurePreview => AzureAsync(context, 404, "404",
+            ServiceProfile.OpenAi => OpenAiErrorAsync(context, 404, $"Invalid URL ({context.Request.Method} {context.Request.Path}). {running}", "invalid_request_error", null),
+            ServiceProfile.Azure when pathOwner == ServiceProfile.AzurePreview => AzureErrorAsync(context, 404, "404",
                 $"Resource not found. The preview endpoint {pathOwner.PathForm()} is deprecated: use the GA endpoint {profile.PathForm()}. {running}"),
-            _ => AzureAsync(context, 404, "404", $"Resource not found. {running}"),
+            _ => AzureErrorAsync(context, 404, "404", $"Resource not found. {running}"),
         };
     }
 
@@ -58,11 +57,11 @@ internal static class HandshakeErrors
         switch (profile)
         {
             case ServiceProfile.Azure when string.IsNullOrEmpty(query["model"]):
-                await AzureAsync(context, 400, "BadRequest", $"Missing required query parameter 'model': the name of your realtime model deployment, e.g. {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
+                await AzureErrorAsync(context, 400, "BadRequest", $"Missing required query parameter 'model': the name of your realtime model deployment, e.g. {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
                 return true;
             case ServiceProfile.AzurePreview when string.IsNullOrEmpty(query["api-version"]) || string.IsNullOrEmpty(query["deployment"]):
                 var missing = string.IsNullOrEmpty(query["api-version"]) ? "api-version" : "deployment";
-                await AzureAsync(context, 404, "404", $"Resource not found: the query parameter '{missing}' is missing; the preview endpoint is {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
+                await AzureErrorAsync(context, 404, "404", $"Resource not found: the query parameter '{missing}' is missing; the preview endpoint is {profile.Path()}{profile.ExampleQuery()}.").ConfigureAwait(false);
                 return true;
             default:
                 return false;
@@ -74,35 +73,31 @@ internal static class HandshakeErrors
     {
         if (profile.IsAzure())
         {
-            return AzureAsync(context, 401, "401", viaBearer ? AzureUnauthorizedToken : AzureUnauthorizedKey);
+            return AzureErrorAsync(context, 401, "401", viaBearer ? AzureUnauthorizedToken : AzureUnauthorizedKey);
         }
 
         return key is null
-            ? OpenAiAsync(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null)
-            : OpenAiAsync(context, 401, $"Incorrect API key provided: {Redact(key)}. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+            ? OpenAiErrorAsync(context, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", "invalid_request_error", null)
+            : OpenAiErrorAsync(context, 401, $"Incorrect API key provided: {Redact(key)}. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", "invalid_api_key");
+    }
+
+    /// <summary>
+    /// An ephemeral key (<c>ek_...</c>) this server never minted, or one past its <c>expires_at</c>: refused whatever
+    /// <see cref="LocalRealtimeServerOptions.ApiKey"/> is, as the service refuses a key it does not know.
+    /// </summary>
+    public static Task UnknownEphemeralKeyAsync(HttpContext context, ServiceProfile profile, string key)
+    {
+        var message = $"Incorrect API key provided: {Redact(key)}. The ephemeral key is unknown or has expired: mint a new one with POST {profile.Path()}/client_secrets.";
+        return profile.IsAzure()
+            ? AzureErrorAsync(context, 401, "401", message)
+            : OpenAiErrorAsync(context, 401, message, "invalid_request_error", "invalid_api_key");
     }
 
     /// <summary>A plain HTTP request on the WebSocket endpoint.</summary>
     public static Task NotWebSocketAsync(HttpContext context, ServiceProfile profile) => profile.IsAzure()
-        ? AzureAsync(context, 426, "426", "This endpoint only accepts WebSocket connections.")
-        : OpenAiAsync(context, 426, "This endpoint only accepts WebSocket connections.", "invalid_request_error", null);
+        ? AzureErrorAsync(context, 426, "426", "This endpoint only accepts WebSocket connections.")
+        : OpenAiErrorAsync(context, 426, "This endpoint only accepts WebSocket connections.", "invalid_request_error", null);
 
     /// <summary>Shows a key as OpenAI does in its 401 message: only its ends.</summary>
     public static string Redact(string key) => key.Length <= 8 ? "***" : $"{key[..3]}{new string('*', 8)}{key[^4..]}";
-
-    private static Task OpenAiAsync(HttpContext context, int status, string message, string type, string? code) =>
-        WriteAsync(context, status, new JsonObject
-        {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = null, ["code"] = code },
-        });
-
-    private static Task AzureAsync(HttpContext context, int status, string code, string message) =>
-        WriteAsync(context, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
-
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject body)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(WireJson.SerializerOptions), context.RequestAborted).ConfigureAwait(false);
-    }
 }

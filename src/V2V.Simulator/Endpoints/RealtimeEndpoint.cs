@@ -1,10 +1,9 @@
 using System.Net.WebSockets;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using V2V.Simulator.ClientSecrets;
 using V2V.Simulator.Protocol;
 using V2V.Simulator.Scripting;
 using V2V.Simulator.Session;
@@ -13,11 +12,12 @@ using RealtimeDialect = V2V.Realtime.Protocol.RealtimeDialect;
 namespace V2V.Simulator.Endpoints;
 
 /// <summary>
-/// The WebSocket handshake of the server's <see cref="ServiceProfile"/>: faults, path, query, authentication,
-/// dialect, then one <see cref="RealtimeSession"/> for the connection. Each of the three URL forms is mapped so
-/// that the two the profile does not serve answer 404 saying which profile runs and what it serves.
+/// The WebSocket handshake of the server's <see cref="ServiceProfile"/>: faults, path, an ephemeral key, query, a
+/// standard key, dialect, then one <see cref="RealtimeSession"/> for the connection (started with the configuration of
+/// the client secret it was opened with, if any). Each of the three URL forms is mapped so that the two the profile
+/// does not serve answer 404 saying which profile runs and what it serves.
 /// </summary>
-internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, SimulatorScript? script, ILoggerFactory loggerFactory)
+internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, SimulatorScript? script, ClientSecretStore secrets, ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("V2V.Simulator");
 
@@ -39,14 +39,26 @@ internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, Simul
             return;
         }
 
-        if (await HandshakeErrors.MissingQueryAsync(context, profile).ConfigureAwait(false))
+        // An ephemeral key is resolved first: a secret that names its model lets the client leave ?model= out.
+        var protocols = context.WebSockets.WebSocketRequestedProtocols;
+        var key = PresentedKey.Read(context.Request, profile, protocols);
+        ClientSecret? secret = null;
+        if (key.IsEphemeral && (secret = secrets.Find(key.Value!)) is null)
+        {
+            _logger.LogInformation("Refused a handshake: {Reason}", "unknown or expired ephemeral key");
+            await HandshakeErrors.UnknownEphemeralKeyAsync(context, profile, key.Value!).ConfigureAwait(false);
+            return;
+        }
+
+        if (secret?.Model is null && await HandshakeErrors.MissingQueryAsync(context, profile).ConfigureAwait(false))
         {
             return;
         }
 
-        var protocols = context.WebSockets.WebSocketRequestedProtocols;
-        if (options.ApiKey is { } expected && !await AuthenticateAsync(context, profile, protocols, expected).ConfigureAwait(false))
+        if (!key.IsEphemeral && !key.Opens(options.ApiKey))
         {
+            _logger.LogInformation("Refused a handshake: {Reason}", key.Value is null ? "no key" : "wrong key");
+            await HandshakeErrors.UnauthorizedAsync(context, profile, key.Value, key.ViaBearer).ConfigureAwait(false);
             return;
         }
 
@@ -74,48 +86,10 @@ internal sealed class RealtimeEndpoint(LocalRealtimeServerOptions options, Simul
         }
 
         var query = context.Request.Query;
-        var model = profile == ServiceProfile.AzurePreview ? query["deployment"].ToString() : query["model"].ToString();
+        var model = secret?.Model ?? (profile == ServiceProfile.AzurePreview ? query["deployment"].ToString() : query["model"].ToString());
         var dialect = profile == ServiceProfile.AzurePreview ? RealtimeDialect.Beta : RealtimeDialect.GA;
-        _logger.LogInformation("Realtime connection: {Profile}, {Dialect}, model {Model}", profile, dialect, model);
-        var session = new RealtimeSession(socket, DialectProfile.For(dialect), model, options, script, _logger, aborted.Token);
+        _logger.LogInformation("Realtime connection: {Profile}, {Dialect}, model {Model}, {Key}", profile, dialect, model, secret is null ? "standard key" : "client secret");
+        var session = new RealtimeSession(socket, DialectProfile.For(dialect), model, secret?.Session, options, script, _logger, aborted.Token);
         await session.RunAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The profile's ways to present the key: OpenAI takes a Bearer key, or, from browsers (which cannot set
-    /// headers on a WebSocket), the subprotocol <c>openai-insecure-api-key.KEY</c>; Azure takes the
-    /// <c>api-key</c> header or a Bearer token (Entra ID; here the same key stands for the token).
-    /// </summary>
-    private async Task<bool> AuthenticateAsync(HttpContext context, ServiceProfile profile, IList<string> protocols, string expected)
-    {
-        const string keyProtocol = "openai-insecure-api-key.";
-        string? key = null;
-        var viaBearer = false;
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            key = authorization["Bearer ".Length..].Trim();
-            viaBearer = true;
-        }
-
-        if (profile.IsAzure() && context.Request.Headers.TryGetValue("api-key", out var apiKey))
-        {
-            key = apiKey.ToString();
-            viaBearer = false;
-        }
-
-        if (!profile.IsAzure())
-        {
-            key ??= protocols.FirstOrDefault(p => p.StartsWith(keyProtocol, StringComparison.Ordinal))?[keyProtocol.Length..];
-        }
-
-        if (key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(expected)))
-        {
-            return true;
-        }
-
-        _logger.LogInformation("Refused a handshake: {Reason}", key is null ? "no key" : "wrong key");
-        await HandshakeErrors.UnauthorizedAsync(context, profile, key, viaBearer).ConfigureAwait(false);
-        return false;
     }
 }

@@ -33,6 +33,18 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
         }
     }
 
+    /// <summary>
+    /// Checks the JSON body of a REST request against its schema (e.g. <c>RealtimeCreateClientSecretRequest</c>) as
+    /// strictly as an event is checked, params named from the body's root. Null when valid.
+    /// </summary>
+    public RealtimeError? ValidateBody(string schemaName, JsonElement body)
+    {
+        lock (schemas)
+        {
+            return Check(schemaName, body, eventId: null);
+        }
+    }
+
     private RealtimeError? ValidateUnderLock(string type, JsonElement root, string? eventId)
     {
         if (!schemas.ClientEventSchemas.TryGetValue(type, out var schemaName))
@@ -44,6 +56,11 @@ internal sealed partial class ClientEventValidator(ProtocolSchemas schemas)
                 eventId);
         }
 
+        return Check(schemaName, root, eventId);
+    }
+
+    private RealtimeError? Check(string schemaName, JsonElement root, string? eventId)
+    {
         if (FindUnknownParameter(schemas.Raw(schemaName), root, prefix: null) is { } unknown)
         {
             return RealtimeError.Invalid("unknown_parameter", $"Unknown parameter: '{unknown}'.", unknown, eventId);

@@ -39,7 +39,18 @@ internal sealed class RealtimeSession
     private readonly SessionEnding _ending;
     private WebSocketCloseStatus? _clientCloseStatus;
 
-    public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
+    /// <param name="socket">The accepted connection.</param>
+    /// <param name="profile">The dialect it speaks.</param>
+    /// <param name="model">The model it connected to (the URL's, or its client secret's).</param>
+    /// <param name="configured">
+    /// The <c>session</c> of the client secret the connection was opened with, or null: the session starts with it
+    /// applied, as if a <c>session.update</c> had brought it (it was checked when the secret was minted).
+    /// </param>
+    /// <param name="options">The server's options.</param>
+    /// <param name="script">Scripted answers, if any.</param>
+    /// <param name="logger">Where the session logs.</param>
+    /// <param name="aborted">Ends the session (the client left, the server stops).</param>
+    public RealtimeSession(WebSocket socket, DialectProfile profile, string? model, JsonElement? configured, LocalRealtimeServerOptions options, Scripting.SimulatorScript? script, ILogger logger, CancellationToken aborted)
     {
         _socket = socket;
         _options = options;
@@ -51,6 +62,11 @@ internal sealed class RealtimeSession
         _lifetime = new SessionLifetime(options.TimeProvider, options.EffectiveSessionLifetime);
         _drop = new TimedDrop(socket, _cts, logger);
         _config = new SessionConfig(profile, model, _lifetime.ExpiresAt);
+        if (configured is { } secretSession && _config.Apply(secretSession, assistantAudioSent: false, options.Profile.NamesTranscriptionDeployments()) is { } refused)
+        {
+            throw new InvalidOperationException($"A client secret's session, accepted when minted, was refused when a session started: {refused.Message}");
+        }
+
         _gate = new SessionGate(logger, _config.Id, _cts);
         var conversation = new Conversation();
         _editor = new ConversationEditor(_config, conversation);
@@ -70,7 +86,16 @@ internal sealed class RealtimeSession
         {
             _lifetime.Start(ExpireAsync);
             _drop.Start(_options.Faults.NextDropAfter());
-            await _gate.RunAsync(() => _sink.SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) })).ConfigureAwait(false);
+            await _gate.RunAsync(async () =>
+            {
+                await _sink.SendAsync(new JsonObject { ["type"] = "session.created", ["session"] = SessionConfigWriter.ToJson(_config) }).ConfigureAwait(false);
+
+                // A client secret's mcp tools are listed as a session.update's would be, after session.created.
+                if (_config.Profile.IsGa && _config.Tools.Count > 0)
+                {
+                    await ListMcpToolsAsync().ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)

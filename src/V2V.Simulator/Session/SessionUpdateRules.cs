@@ -28,9 +28,9 @@ internal static class SessionUpdateRules
     {
         var ga = current.Profile.IsGa;
         var paths = ga ? GaPaths : BetaPaths;
-        if (ga && At(session, "type") is { ValueKind: JsonValueKind.String } type && type.GetString() == "transcription")
+        if (ga && RefuseTranscription(session) is { } transcription)
         {
-            return new("unsupported_session_type", "The local realtime server does not simulate transcription sessions.", "session.type");
+            return transcription;
         }
 
         // The model is fixed when connecting ("any field except for voice and model" may be updated): the same one
@@ -91,6 +91,12 @@ internal static class SessionUpdateRules
 
         return At(session, paths.TurnDetection) is { } turnDetection ? TurnDetectionLimits.Check(turnDetection, Param(paths.TurnDetection)) : null;
     }
+
+    /// <summary>A GA session of type <c>transcription</c>, which this server does not run; null for any other.</summary>
+    public static InvalidParam? RefuseTranscription(JsonElement session) =>
+        At(session, "type") is { ValueKind: JsonValueKind.String } type && type.GetString() == "transcription"
+            ? new("unsupported_session_type", "This local realtime server does not run transcription sessions: ask for a session of type 'realtime'.", "session.type")
+            : null;
 
     private static string Param(string path) => $"session.{path}";
 

@@ -31,6 +31,10 @@ public sealed class MappedHostTests
         Assert.Equal(beta ? "pcm16" : null, session["input_audio_format"]?.GetValue<string>());
         using var http = new HttpClient();
         Assert.Equal("ok", await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/health"), TestContext.Current.CancellationToken));
+
+        // Client secrets are mapped beside the realtime path: minted on a GA profile, absent (404) on the preview one.
+        var secrets = await ClientSecretProbe.SendAsync(HttpMethod.Post, new Uri($"http://127.0.0.1:{port}{profile.Path()}/client_secrets"), "{}");
+        Assert.Equal(beta ? HttpStatusCode.NotFound : HttpStatusCode.OK, secrets.Status);
         await app.StopAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -14,6 +14,9 @@ namespace V2V.Simulator.Tests.Schema;
 internal sealed class ProtocolSchemaValidator
 {
     private readonly Dictionary<string, JsonSchema> _byEventType = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonSchema> _components = new(StringComparer.Ordinal);
+    private readonly Uri _baseUri;
+    private readonly BuildOptions _options;
 
     public ProtocolSchemaValidator(string fileName, bool beta)
     {
@@ -29,17 +32,16 @@ internal sealed class ProtocolSchemaValidator
             ApplyGaErrata(document);
         }
 
-        var baseUri = new Uri($"https://tests.v2v.local/{fileName}");
+        _baseUri = new Uri($"https://tests.v2v.local/{fileName}");
         var registry = new SchemaRegistry();
-        registry.Register(baseUri, new JsonElementBaseDocument(JsonSerializer.SerializeToElement(document), baseUri));
-        var options = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
+        registry.Register(_baseUri, new JsonElementBaseDocument(JsonSerializer.SerializeToElement(document), _baseUri));
+        _options = new BuildOptions { SchemaRegistry = registry, Dialect = Dialect.Draft202012 };
         foreach (var (name, schema) in document["components"]!["schemas"]!.AsObject())
         {
             if (name.StartsWith("RealtimeServerEvent", StringComparison.Ordinal)
                 && schema?["properties"]?["type"]?["enum"] is JsonArray { Count: > 0 } types)
             {
-                var text = $$"""{"$schema":"https://json-schema.org/draft/2020-12/schema","$ref":"{{baseUri}}#/components/schemas/{{name}}"}""";
-                _byEventType[types[0]!.GetValue<string>()] = JsonSchema.FromText(text, options, new Uri(baseUri, $"event/{name}"));
+                _byEventType[types[0]!.GetValue<string>()] = Component(name, "event");
             }
         }
     }
@@ -59,7 +61,34 @@ internal sealed class ProtocolSchemaValidator
             return [$"'{type}' is not a server event of this dialect"];
         }
 
-        var results = schema.Evaluate(JsonSerializer.SerializeToElement(evt), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        return Problems(schema, evt, type);
+    }
+
+    /// <summary>Problems of an instance of a component schema (e.g. a REST answer, <c>RealtimeCreateClientSecretResponse</c>), empty when valid.</summary>
+    public IReadOnlyList<string> ValidateComponent(string schemaName, JsonNode instance)
+    {
+        JsonSchema schema;
+        lock (_components)
+        {
+            // Built once per name: a schema is registered under its URI, which may not be taken twice.
+            if (!_components.TryGetValue(schemaName, out schema!))
+            {
+                _components[schemaName] = schema = Component(schemaName, "component");
+            }
+        }
+
+        return Problems(schema, instance, schemaName);
+    }
+
+    private JsonSchema Component(string name, string kind)
+    {
+        var text = $$"""{"$schema":"https://json-schema.org/draft/2020-12/schema","$ref":"{{_baseUri}}#/components/schemas/{{name}}"}""";
+        return JsonSchema.FromText(text, _options, new Uri(_baseUri, $"{kind}/{name}"));
+    }
+
+    private static IReadOnlyList<string> Problems(JsonSchema schema, JsonNode instance, string label)
+    {
+        var results = schema.Evaluate(JsonSerializer.SerializeToElement(instance), new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (results.IsValid)
         {
             return [];
@@ -67,8 +96,8 @@ internal sealed class ProtocolSchemaValidator
 
         return (results.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
-            .SelectMany(d => d.Errors!.Select(e => $"{type} {d.InstanceLocation}: {e.Key}: {e.Value}"))
-            .DefaultIfEmpty($"{type}: invalid")
+            .SelectMany(d => d.Errors!.Select(e => $"{label} {d.InstanceLocation}: {e.Key}: {e.Value}"))
+            .DefaultIfEmpty($"{label}: invalid")
             .ToList();
     }
 
