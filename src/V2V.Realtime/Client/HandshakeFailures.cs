@@ -13,11 +13,12 @@ internal static class HandshakeFailures
     /// <param name="status">The HTTP status, or 0 when no HTTP answer came.</param>
     /// <param name="refusal">What the server said, when it answered with an error.</param>
     /// <param name="error">The failure ClientWebSocket reported.</param>
-    public static RealtimeHandshakeException Create(RealtimeEndpoint endpoint, RealtimeClientOptions options, int status, HandshakeRefusal? refusal, Exception error)
+    /// <param name="providedKey">The key <see cref="RealtimeClientOptions.ApiKeyProvider"/> gave for this attempt, if any.</param>
+    public static RealtimeHandshakeException Create(RealtimeEndpoint endpoint, RealtimeClientOptions options, int status, HandshakeRefusal? refusal, Exception error, string? providedKey = null)
     {
         var url = endpoint.DisplayUrl;
         // The reason was masked by its look; the credentials we sent are masked by their value too, whatever they look like.
-        var reason = refusal?.Reason is { } said ? Mask(said, options) : null;
+        var reason = refusal?.Reason is { } said ? Mask(said, options, providedKey) : null;
         return status switch
         {
             401 or 403 => new RealtimeAuthenticationException(
@@ -25,10 +26,10 @@ internal static class HandshakeFailures
                 url, status)
             {
                 Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter,
-                Option = string.IsNullOrEmpty(options.BearerToken) ? nameof(RealtimeClientOptions.ApiKey) : nameof(RealtimeClientOptions.BearerToken),
+                Option = CredentialOption(options),
             },
             0 when error is OperationCanceledException => new RealtimeHandshakeException($"Connecting to {url} timed out after {options.ConnectTimeout.TotalSeconds:F0} s.", url, null),
-            0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(WithCause(error), options)}", url, null),
+            0 => new RealtimeHandshakeException($"Could not connect to {url}: {Mask(WithCause(error), options, providedKey)}", url, null),
             _ => new RealtimeHandshakeException(
                 $"The realtime endpoint {url} refused the WebSocket handshake with HTTP {status}{Said(reason, ": ")}.{Wait(refusal?.RetryAfter)}",
                 url, status) { Reason = reason, ErrorCode = refusal?.Code, RetryAfter = refusal?.RetryAfter },
@@ -57,10 +58,18 @@ internal static class HandshakeFailures
         ? string.Create(CultureInfo.InvariantCulture, $" The service asks to wait {wait.TotalSeconds:0.#} s before trying again (Retry-After).")
         : "";
 
-    private static string CredentialHint(RealtimeClientOptions options) => string.IsNullOrEmpty(options.BearerToken)
-        ? "ApiKey" + (options.Vendor == RealtimeVendor.Azure ? " (Azure: the resource's key, sent as api-key)" : "")
-        : "BearerToken";
+    private static string CredentialOption(RealtimeClientOptions options) =>
+        options.ApiKeyProvider is not null ? nameof(RealtimeClientOptions.ApiKeyProvider)
+        : string.IsNullOrEmpty(options.BearerToken) ? nameof(RealtimeClientOptions.ApiKey)
+        : nameof(RealtimeClientOptions.BearerToken);
 
-    private static string Mask(string text, RealtimeClientOptions options) =>
-        SecretRedactor.Redact(SecretRedactor.Redact(text, options.ApiKey), options.BearerToken);
+    private static string CredentialHint(RealtimeClientOptions options) => CredentialOption(options) switch
+    {
+        nameof(RealtimeClientOptions.ApiKeyProvider) => "the key ApiKeyProvider returned (an ephemeral key opens sessions only until it expires: make a new one for each connection)",
+        nameof(RealtimeClientOptions.ApiKey) => "ApiKey" + (options.Vendor == RealtimeVendor.Azure ? " (Azure: the resource's key, sent as api-key)" : ""),
+        var other => other,
+    };
+
+    private static string Mask(string text, RealtimeClientOptions options, string? providedKey) =>
+        SecretRedactor.Redact(SecretRedactor.Redact(SecretRedactor.Redact(text, options.ApiKey), options.BearerToken), providedKey);
 }

@@ -86,4 +86,25 @@ public class RealtimeClient
         }
         return await RealtimeWebSocketConnection.OpenAsync(_endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Makes a client secret: an ephemeral key (<c>ek_...</c>) that opens realtime sessions for a while (10 minutes
+    /// unless <see cref="RealtimeClientSecretOptions.ExpiresAfter"/> says otherwise), starting with the session given.
+    /// For an app's server: it hands the key to a client on a user's device or in a browser, which connects with it
+    /// (<see cref="RealtimeClientOptions.ApiKeyProvider"/>) and never holds the API key. Uses this client's endpoint and
+    /// credentials (<c>POST /v1/realtime/client_secrets</c>; Azure OpenAI <c>/openai/v1/realtime/client_secrets</c>).
+    /// Throws <see cref="RealtimeRequestException"/> when refused or unanswered within
+    /// <see cref="RealtimeClientOptions.ConnectTimeout"/> (its <see cref="RealtimeRequestException.Param"/> names a
+    /// field refused), <see cref="RealtimeConfigurationException"/> where there can be none (beta, Azure's preview
+    /// endpoint, a client whose key comes from a provider), <see cref="ArgumentOutOfRangeException"/> for a lifetime
+    /// the service would refuse.
+    /// </summary>
+    public virtual Task<RealtimeClientSecret> CreateClientSecretAsync(RealtimeClientSecretOptions? secret = null, CancellationToken cancellationToken = default)
+    {
+        if (_endpoint is null || _options is null)
+        {
+            throw new InvalidOperationException("This RealtimeClient was built without options (the constructor for test doubles); override CreateClientSecretAsync.");
+        }
+        return ClientSecretRequest.SendAsync(_endpoint, _options, secret, cancellationToken);
+    }
 }

@@ -22,6 +22,17 @@ public sealed class RealtimeClientOptions
     public string? BearerToken { get; set; }
 
     /// <summary>
+    /// Asked for the key before each connection, instead of a fixed <see cref="ApiKey"/>: for an app on a user's
+    /// device or in a browser that must not hold the API key, it fetches an ephemeral key (<c>ek_...</c>) from the
+    /// app's server, which makes it with <see cref="RealtimeClient.CreateClientSecretAsync"/>. A key that expired is
+    /// therefore never reused: a reconnect asks again. Sent as <see cref="ApiKey"/> is; never logged. Its time counts
+    /// in <see cref="ConnectTimeout"/>. An exception it throws fails that connection attempt (a caller that reconnects,
+    /// such as the voice session, tries again); an empty key is refused as a missing credential. Set this, or
+    /// <see cref="ApiKey"/> or <see cref="BearerToken"/>, not both.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? ApiKeyProvider { get; set; }
+
+    /// <summary>
     /// The server: <c>wss://api.openai.com</c> (default), the Azure OpenAI resource <c>wss://NAME.openai.azure.com</c>,
     /// or a loopback <c>ws://127.0.0.1:PORT</c>. <c>https://</c> is read as <c>wss://</c>. Plain <c>ws://</c> is refused for
     /// anything but loopback. A base URI that is the API's root (<c>.../v1</c>, <c>.../openai/v1/</c>) means its

@@ -90,6 +90,7 @@ public sealed class RealtimeEndpoint
         return new RealtimeEndpoint(builder.Uri, HandshakeHeaders(options, builder.Uri))
         {
             IsAzurePreview = preview,
+            KeyInApiKeyHeader = options.Vendor == RealtimeVendor.Azure,
             Model = options.Vendor == RealtimeVendor.Azure || string.IsNullOrEmpty(query["model"]) ? null : query["model"],
         };
     }
@@ -155,7 +156,15 @@ public sealed class RealtimeEndpoint
         {
             throw new RealtimeConfigurationException(nameof(options.BearerToken), "Set ApiKey or BearerToken, not both: the service takes one credential.");
         }
-        if (hasToken)
+        if (options.ApiKeyProvider is not null && (hasKey || hasToken))
+        {
+            throw new RealtimeConfigurationException(nameof(options.ApiKeyProvider), $"Set ApiKeyProvider or {(hasKey ? "ApiKey" : "BearerToken")}, not both: the service takes one credential.");
+        }
+        if (options.ApiKeyProvider is not null)
+        {
+            // No header now: the provider's key is asked for at each connection (CredentialHeader).
+        }
+        else if (hasToken)
         {
             headers.Add(new("Authorization", "Bearer " + options.BearerToken));
         }
@@ -176,6 +185,13 @@ public sealed class RealtimeEndpoint
         }
         return headers;
     }
+
+    /// <summary>The header that carries a key given at connection time (<see cref="RealtimeClientOptions.ApiKeyProvider"/>): as a fixed key's.</summary>
+    internal KeyValuePair<string, string> CredentialHeader(string key) =>
+        KeyInApiKeyHeader ? new("api-key", key) : new("Authorization", "Bearer " + key);
+
+    // Azure OpenAI takes a key in its api-key header; OpenAI and other servers as a Bearer token.
+    private bool KeyInApiKeyHeader { get; init; }
 
     private static bool IsOpenAI(string host) => string.Equals(host, "api.openai.com", StringComparison.OrdinalIgnoreCase);
 

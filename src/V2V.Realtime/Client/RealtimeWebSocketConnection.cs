@@ -70,15 +70,22 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ConnectTimeout);
+        string? providedKey = null;
         try
         {
+            if (options.ApiKeyProvider is { } provider)
+            {
+                providedKey = await ProvidedKey.GetAsync(provider, endpoint, timeout.Token).ConfigureAwait(false);
+                var (name, value) = endpoint.CredentialHeader(providedKey);
+                socket.Options.SetRequestHeader(name, value);
+            }
             await socket.ConnectAsync(endpoint.Uri, invoker, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             var status = (int)socket.HttpStatusCode;
             socket.Dispose();
-            var failure = HandshakeFailures.Create(endpoint, options, status, refusals.Refusal, ex);
+            var failure = HandshakeFailures.Create(endpoint, options, status, refusals.Refusal, ex, providedKey);
             if (failure.StatusCode is { } refusedWith)
             {
                 RealtimeLog.HandshakeFailed(logger, endpoint.DisplayUrl, refusedWith, failure.Reason);

@@ -38,13 +38,14 @@ public static partial class SecretRedactor
 
     /// <summary>
     /// The text with whatever looks like a key or token masked: OpenAI keys (<c>sk-...</c>, even half-masked as
-    /// the service echoes them), bearer tokens and JWTs, long runs of key characters (Azure's keys), and the values
+    /// the service echoes them), ephemeral keys (<c>ek_...</c>), bearer tokens and JWTs, long runs of key characters (Azure's keys), and the values
     /// of secret query parameters. For text from elsewhere (a server's error), whose secrets are not known.
     /// </summary>
     public static string RedactKeys(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         text = OpenAiKey().Replace(text, "sk-***");
+        text = EphemeralKey().Replace(text, "ek_***");
         text = BearerToken().Replace(text, "Bearer ***");
         text = Jwt().Replace(text, "***");
         text = LongKey().Replace(text, "***");
@@ -53,6 +54,11 @@ public static partial class SecretRedactor
 
     [GeneratedRegex(@"\bsk-[A-Za-z0-9_\-\*]{4,}", RegexOptions.CultureInvariant)]
     private static partial Regex OpenAiKey();
+
+    // A client secret (ek_ and 32 hex characters, or half-masked as a service echoes it): "_" joins it into one word,
+    // so the long-run rule below would not see it.
+    [GeneratedRegex(@"\bek_[A-Za-z0-9_\-\*]{4,}", RegexOptions.CultureInvariant)]
+    private static partial Regex EphemeralKey();
 
     [GeneratedRegex(@"\bBearer\s+[^\s""',;]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BearerToken();

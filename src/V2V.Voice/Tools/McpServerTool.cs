@@ -45,7 +45,7 @@ internal static class McpServerTool
         }
         // With neither an endpoint nor a key, the endpoint is a host's to give (the TEN extension's key-less one, the local
         // server): not known yet, and checked again when the session starts with it.
-        var realtimeIsLocal = connection?.BaseUri is { } baseUri ? RealtimeEndpoint.IsLoopback(baseUri.Host) : string.IsNullOrEmpty(connection?.ApiKey) && string.IsNullOrEmpty(connection?.BearerToken);
+        var realtimeIsLocal = connection?.BaseUri is { } baseUri ? RealtimeEndpoint.IsLoopback(baseUri.Host) : string.IsNullOrEmpty(connection?.ApiKey) && string.IsNullOrEmpty(connection?.BearerToken) && connection?.ApiKeyProvider is null;
         var labels = new HashSet<string>(StringComparer.Ordinal);
         foreach (var server in servers)
         {
