@@ -63,6 +63,23 @@ public static partial class TenProperties
 
     private static JsonNode? Substitute(string name, JsonNode? value, Func<string, string?> environment, Dictionary<string, string> unsetVariables)
     {
+        // References inside an object or an array are resolved too (a list of servers, each with its own token); an
+        // unset one there becomes null, as at the top.
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(p => p.Key).ToList())
+                {
+                    obj[key] = Detached(Substitute(name, obj[key], environment, unsetVariables));
+                }
+                return obj;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    array[i] = Detached(Substitute(name, array[i], environment, unsetVariables));
+                }
+                return array;
+        }
         if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
         {
             return value;
@@ -89,7 +106,11 @@ public static partial class TenProperties
         return JsonValue.Create(resolved);
     }
 
-    // A value from the environment is always text; it is read as the declared type. Anything else must already be of it.
+    // A node put back where it came from must have no parent of its own (an unchanged one is still the one there).
+    private static JsonNode? Detached(JsonNode? node) => node?.Parent is null ? node : node.DeepClone();
+
+    // A value from the environment is always text; it is read as the declared type (an object or an array as JSON text).
+    // Anything else must already be of it.
     private static JsonNode? Check(string addon, string name, string type, JsonNode? value)
     {
         if (value is null)
@@ -116,16 +137,31 @@ public static partial class TenProperties
                 if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return JsonValue.Create(d);
                 throw Expected(addon, name, "a number", value);
             case "object":
-                return kind == System.Text.Json.JsonValueKind.Object ? value : throw Expected(addon, name, "an object", value);
+                return kind == System.Text.Json.JsonValueKind.Object ? value
+                    : ParsedJson(text) is JsonObject parsedObject ? parsedObject : throw Expected(addon, name, "an object (or its JSON text)", value);
             case "array":
-                return kind == System.Text.Json.JsonValueKind.Array ? value : throw Expected(addon, name, "an array", value);
+                return kind == System.Text.Json.JsonValueKind.Array ? value
+                    : ParsedJson(text) is JsonArray parsedArray ? parsedArray : throw Expected(addon, name, "an array (or its JSON text)", value);
             default:
                 return value;
         }
     }
 
+    private static JsonNode? ParsedJson(string? text)
+    {
+        try
+        {
+            return text is null ? null : JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    // A value meant to be an object or an array is not shown either: it may hold secrets of its own (a server's token).
     private static TenPropertyException Expected(string addon, string name, string expected, JsonNode value) =>
-        new(name, $"{addon}: property '{name}' must be {expected}, got {(LooksSecret(name) ? "a " + value.GetValueKind().ToString().ToLowerInvariant() + " (value hidden)" : value.ToJsonString())}.");
+        new(name, $"{addon}: property '{name}' must be {expected}, got {(LooksSecret(name) || expected.StartsWith("an object", StringComparison.Ordinal) || expected.StartsWith("an array", StringComparison.Ordinal) ? "a " + value.GetValueKind().ToString().ToLowerInvariant() + " (value hidden)" : value.ToJsonString())}.");
 
     /// <summary>Properties whose values must never be shown in messages or logs.</summary>
     public static bool LooksSecret(string name) =>

@@ -62,6 +62,46 @@ public sealed class McpGraphTests
         Assert.Contains(GraphHarness.AssistantTurns(harness.Probe), t => t.Text.Contains("Booked a table at Chez Paul", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task AGraphsListOfMcpServers_IsListedServerByServer_EachWithItsOwnToken_AndAToolOfTheSecondRuns()
+    {
+        await using var dining = await TestMcpServer.StartAsync();
+        await using var weather = await TestMcpServer.StartAsync(new TestMcpServerOptions { RequiredBearerToken = "weather-token-5" });
+        var properties = new JsonObject
+        {
+            ["api_key"] = "",
+            ["audio_out"] = false,
+            ["pace_output"] = false,
+            ["greet_on_join"] = false,
+            ["mcp_server_url"] = dining.Url.AbsoluteUri,
+            ["mcp_server_label"] = "dining",
+            ["mcp_allowed_tools"] = "book_table", // the same test server: its get_weather is the other server's to run
+            ["mcp_servers"] = new JsonArray(new JsonObject
+            {
+                ["server_url"] = weather.Url.AbsoluteUri,
+                ["server_label"] = "weather",
+                ["authorization"] = "weather-token-5",
+                ["allowed_tools"] = "get_weather",
+                ["require_approval"] = "never",
+            }),
+        };
+        await using var harness = await GraphHarness.StartAsync(null, properties, textSource: "get_weather Paris");
+        await harness.WaitForAsync(p => p.Received.OfType<DataMessage>().Count(d => IsEvent(d, "mcp_tools")) == 2, "both servers listed");
+
+        var listed = harness.Probe.Received.OfType<DataMessage>().Where(d => IsEvent(d, "mcp_tools"))
+            .ToDictionary(d => d.GetString("server_label")!, d => d.Properties["tools"]!.AsArray().Select(t => t!.GetValue<string>()).ToList());
+        Assert.Equal(["book_table"], listed["dining"]);
+        Assert.Equal(["get_weather"], listed["weather"]); // each server's allowed_tools
+        Assert.All(harness.Probe.Received.OfType<DataMessage>().Where(d => IsEvent(d, "mcp_tools")), d => Assert.False(d.Properties["failed"]!.GetValue<bool>()));
+
+        await harness.Text!.SayAsync(Ct);
+        await harness.WaitForAsync(p => p.Received.OfType<DataMessage>().Any(d => IsEvent(d, "mcp_call") && d.GetString("state") == "completed"), "the weather call, run without approval");
+
+        Assert.Equal("Paris", Assert.Single(weather.Calls).Arguments["city"]);
+        Assert.Empty(dining.Calls);
+        Assert.DoesNotContain(harness.Probe.Received.OfType<DataMessage>(), d => IsEvent(d, "mcp_approval_request"));
+    }
+
     private static Cmd Approval(string requestId, bool approve)
     {
         var cmd = new Cmd("mcp_approval");

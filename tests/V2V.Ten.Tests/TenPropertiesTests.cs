@@ -129,6 +129,37 @@ public sealed class TenPropertiesTests
     }
 
     [Fact]
+    public void Resolve_ReplacesEnvReferencesInsideObjectsAndArrays_AnUnsetOneBecomingNull()
+    {
+        var overrides = Obj("""
+            { "model": "m", "tools": [ { "name": "crm", "token": "${env:CRM_TOKEN}", "spare": "${env:UNSET_TOKEN}" }, "${env:TOOL_NAME|lookup}" ],
+              "extra": { "nested": { "key": "${env:EXTRA_KEY}" } } }
+            """);
+
+        var result = TenProperties.Resolve(Manifest, null, overrides, Env(("CRM_TOKEN", "crm-secret"), ("EXTRA_KEY", "k-1")));
+
+        Assert.Equal("crm-secret", result["tools"]![0]!["token"]!.GetValue<string>());
+        Assert.True(result["tools"]![0]!.AsObject().ContainsKey("spare"));
+        Assert.Null(result["tools"]![0]!["spare"]);
+        Assert.Equal("lookup", result["tools"]![1]!.GetValue<string>());
+        Assert.Equal("k-1", result["extra"]!["nested"]!["key"]!.GetValue<string>());
+        Assert.Equal("${env:CRM_TOKEN}", overrides["tools"]![0]!["token"]!.GetValue<string>()); // the input is untouched
+    }
+
+    [Fact]
+    public void Resolve_ReadsJsonTextAsAnArrayOrAnObject_WhenDeclaredSo_WithoutShowingABadOne()
+    {
+        var result = TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "tools": "${env:TOOLS}", "extra": "{\"a\": 1}" }"""),
+            Env(("TOOLS", """[{"name":"crm","token":"crm-secret"}]""")));
+        var bad = Assert.Throws<TenPropertyException>(() => TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "tools": "[{\"token\": \"crm-secret\"" }"""), Env()));
+
+        Assert.Equal("crm", result["tools"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal(1, result["extra"]!["a"]!.GetValue<int>());
+        Assert.Equal("tools", bad.Property);
+        Assert.DoesNotContain("crm-secret", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resolve_UndeclaredProperty_IsKeptUnchecked_AndNamedByUndeclared()
     {
         var result = TenProperties.Resolve(Manifest, null, Obj("""{ "model": "m", "voise": "alloy", "vad_type": 3 }"""), Env());

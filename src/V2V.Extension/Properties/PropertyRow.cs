@@ -29,7 +29,7 @@ internal sealed class PropertyRow
     /// <summary>The property name, as in manifest.json and graphs.</summary>
     public string Name { get; }
 
-    /// <summary>The manifest type: <c>string</c>, <c>int64</c>, <c>float64</c> or <c>bool</c>.</summary>
+    /// <summary>The manifest type: <c>string</c>, <c>int64</c>, <c>float64</c>, <c>bool</c> or <c>array</c>.</summary>
     public string Type { get; }
 
     /// <summary>The option it sets, as the layer below names it (e.g. <c>OutputSampleRate</c>, <c>BaseUri</c>).</summary>
@@ -88,6 +88,13 @@ internal sealed class PropertyRow
             (s, node, row) => set(s, AsInteger(row, node) is var v && v is >= int.MinValue and <= int.MaxValue ? (int)v : throw row.Refused($"must be {int.MinValue} to {int.MaxValue}, got {v}.")),
             s => get(s)?.ToString(CultureInfo.InvariantCulture) ?? "");
 
+    /// <summary>
+    /// A property that is a list of objects: a JSON array in a graph, or its JSON text (as <c>--set</c> and
+    /// <c>${env:NAME}</c> give it). Its value is never shown in an error: its objects may hold secrets.
+    /// </summary>
+    public static PropertyRow Objects(string name, string option, string doc, Action<V2VSettings, JsonArray, PropertyRow> set, Func<V2VSettings, string> show) =>
+        new(name, "array", option, doc, [], (s, node, row) => set(s, AsArray(row, node), row), show);
+
     /// <summary>A text property that takes one of a few values.</summary>
     public static PropertyRow Choice<T>(string name, string option, string doc, IReadOnlyList<(string Text, T Value)> allowed, Action<V2VSettings, T> set, Func<V2VSettings, T> get)
         where T : notnull
@@ -106,6 +113,29 @@ internal sealed class PropertyRow
     private static string AsText(PropertyRow row, JsonNode node) =>
         node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw WrongType(row, "a string", node);
 
+    private static JsonArray AsArray(PropertyRow row, JsonNode node)
+    {
+        if (node is JsonArray array)
+        {
+            return array;
+        }
+        if (node.GetValueKind() == JsonValueKind.String)
+        {
+            try
+            {
+                if (JsonNode.Parse(node.GetValue<string>()) is JsonArray parsed)
+                {
+                    return parsed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Below: not the JSON text of an array.
+            }
+        }
+        throw WrongType(row, "an array of objects (or its JSON text)", node);
+    }
+
     private static bool AsFlag(PropertyRow row, JsonNode node) => node.GetValueKind() switch
     {
         JsonValueKind.True => true,
@@ -123,5 +153,5 @@ internal sealed class PropertyRow
             : throw WrongType(row, "an integer", node);
 
     private static TenPropertyException WrongType(PropertyRow row, string expected, JsonNode node) =>
-        row.Refused($"must be {expected}, got {(TenProperties.LooksSecret(row.Name) ? $"a {node.GetValueKind().ToString().ToLowerInvariant()} (value hidden)" : node.ToJsonString())}.");
+        row.Refused($"must be {expected}, got {(TenProperties.LooksSecret(row.Name) || row.Type == "array" ? $"a {node.GetValueKind().ToString().ToLowerInvariant()} (value hidden)" : node.ToJsonString())}.");
 }

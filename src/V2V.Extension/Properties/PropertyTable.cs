@@ -186,6 +186,9 @@ internal static class PropertyTable
                 "always: each call waits for the cmd mcp_approval (request_id, approve, reason) answering the session_event mcp_approval_request; never: calls run at once.",
                 [("always", McpApproval.Always), ("never", McpApproval.Never)],
                 (s, v) => s.Mcp.Approval = v, s => s.Mcp.Approval),
+            Objects("mcp_servers", nameof(VoiceSessionOptions.McpServers),
+                "More remote MCP servers, a list of objects each with server_url and server_label, and optionally authorization (${env:NAME}), allowed_tools (comma-separated) and require_approval (always or never); with mcp_server_url's, if given; the labels must differ.",
+                (s, list, row) => s.McpServers.AddRange(McpServerList.Read(list, row)), s => McpServerList.Show(s.McpServers)),
 
             // Storage, as the original: the cmd retrieve at start (its answer becomes the previous conversation), data append per final turn.
             Flag("enable_storage", nameof(V2VSettings.EnableStorage),

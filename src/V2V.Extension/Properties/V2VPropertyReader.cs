@@ -31,6 +31,10 @@ internal static class V2VPropertyReader
         {
             settings.Session.McpServers.Add(mcp);
         }
+        foreach (var server in settings.McpServers)
+        {
+            settings.Session.McpServers.Add(server);
+        }
         Check(settings, properties);
         return settings;
     }

@@ -25,6 +25,9 @@ internal sealed class V2VSettings
     /// <summary>The remote MCP server of the <c>mcp_*</c> properties, as read so far.</summary>
     public McpServerProperties Mcp { get; } = new();
 
+    /// <summary>The remote MCP servers of the <c>mcp_servers</c> list.</summary>
+    public List<McpServer> McpServers { get; } = [];
+
     /// <summary>What the agent says when a user joins: null when it says nothing.</summary>
     public string? GreetingToSay => !GreetOnJoin ? null : string.IsNullOrWhiteSpace(Session.Greeting) ? GreetingText.For(Session.Language) : Session.Greeting;
 

@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace V2V.Playground.Security;
 
 /// <summary>
-/// The secrets among the agent's resolved properties (<c>api_key</c>, <c>mcp_authorization</c>), masked as <c>***</c> in
+/// The secrets among the agent's resolved properties (<c>api_key</c>, <c>mcp_authorization</c>, the tokens of
+/// <c>mcp_servers</c>), masked as <c>***</c> in
 /// every JSON event to a page: the last line of defence, should a message ever carry one (none is meant to). Thread-safe:
 /// it is built once and only read.
 /// </summary>
@@ -36,12 +37,33 @@ internal sealed class SecretMask
     /// <summary>A mask that masks nothing.</summary>
     public static SecretMask None { get; } = new([]);
 
-    /// <summary>The secrets of agents' resolved properties (<see cref="SecretProperties"/> that are strings).</summary>
+    /// <summary>
+    /// The secrets of agents' resolved properties: <see cref="SecretProperties"/> that are strings, and the
+    /// <c>authorization</c> of each server of <c>mcp_servers</c> (a list, or its JSON text).
+    /// </summary>
     public static SecretMask Of(IEnumerable<JsonObject> resolvedAgents)
     {
         ArgumentNullException.ThrowIfNull(resolvedAgents);
-        return new(resolvedAgents.SelectMany(agent => SecretProperties.Select(name =>
-            agent[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null)));
+        return new(resolvedAgents.SelectMany(agent => SecretProperties.Select(name => TextOf(agent[name]))
+            .Concat(ServersOf(agent["mcp_servers"]).Select(server => TextOf(server?["authorization"])))));
+    }
+
+    private static string? TextOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
+
+    private static IEnumerable<JsonNode?> ServersOf(JsonNode? list)
+    {
+        if (TextOf(list) is { } text)
+        {
+            try
+            {
+                list = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                return []; // not a list: the agent refuses it before any session starts
+            }
+        }
+        return list as JsonArray ?? [];
     }
 
     /// <summary><paramref name="utf8Json"/> itself when it holds no secret, else a copy with each one replaced by <c>***</c>.</summary>

@@ -149,6 +149,64 @@ public sealed class PropertyTableTests
         Assert.Contains("which the realtime service cannot reach", local.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheMcpServersList_AddsServersToTheFlatOne_AsAGraphOrAsJsonText_AndItsTokensAreNeverShown()
+    {
+        var list = new JsonArray(
+            new JsonObject { ["server_url"] = "https://docs.example.com/mcp", ["server_label"] = "docs", ["allowed_tools"] = "search, fetch", ["require_approval"] = "never" },
+            new JsonObject { ["server_url"] = "https://crm.example.com/mcp", ["server_label"] = "crm", ["authorization"] = "crm-secret-2" });
+        var properties = new JsonObject
+        {
+            ["api_key"] = "sk-test",
+            ["mcp_server_url"] = "https://mcp.example.com/mcp",
+            ["mcp_server_label"] = "tickets",
+            ["mcp_servers"] = list.DeepClone(),
+        };
+
+        var servers = V2VPropertyReader.Read(properties).Session.McpServers;
+        properties["mcp_servers"] = list.ToJsonString(); // as --set or ${env:NAME} give it
+        var fromText = V2VPropertyReader.Read(properties).Session.McpServers;
+
+        Assert.Equal(["tickets", "docs", "crm"], servers.Select(s => s.Label));
+        Assert.Equal(servers.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)), fromText.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)));
+        Assert.Equal(["search", "fetch"], servers[1].AllowedTools);
+        Assert.Equal((McpApproval.Never, McpApproval.Always), (servers[1].Approval, servers[2].Approval));
+        Assert.Equal("crm-secret-2", servers[2].Authorization);
+        var shown = Row("mcp_servers").ValueIn(V2VPropertyReader.Read(properties));
+        Assert.Contains("\"server_label\":\"crm\",\"authorization\":\"***\"", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("crm-secret-2", shown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[{"server_label":"docs"}]""", "[0].server_url is missing")]
+    [InlineData("""[{"server_url":"docs.example.com","server_label":"docs"}]""", "[0].server_url must be an absolute https:// URL")]
+    [InlineData("""[{"server_url":"https://a.example.com/mcp","server_label":"a"},{"server_url":"https://b.example.com/mcp"}]""", "[1].server_label is missing")]
+    [InlineData("""[{"url":"https://a.example.com/mcp","server_label":"a"}]""", "[0] has a field 'url' it does not know")]
+    [InlineData("""[{"server_url":"https://a.example.com/mcp","server_label":"a","require_approval":"sometimes"}]""", "[0].require_approval must be \"always\" or \"never\"")]
+    [InlineData("""["https://a.example.com/mcp"]""", "[0] must be an object")]
+    [InlineData("""[{"server_url":"https://a.example.com/mcp","server_label":"a","authorization":{"token":"crm-secret-3"}}]""", "[0].authorization must be a string, got a object (value hidden)")]
+    public void AServerOfTheList_ThatCannotWork_IsRefused_NamingItsPlaceAndField(string list, string problem)
+    {
+        var refused = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject { ["api_key"] = "sk-test", ["mcp_servers"] = JsonNode.Parse(list) }));
+
+        Assert.Equal("mcp_servers", refused.Property);
+        Assert.Contains(problem, refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("crm-secret-3", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoServersOfOneLabel_AreRefusedByTheSession_NamingTheListProperty()
+    {
+        var refused = Assert.Throws<TenPropertyException>(() => V2VPropertyReader.Read(new JsonObject
+        {
+            ["api_key"] = "sk-test",
+            ["mcp_servers"] = JsonNode.Parse("""[{"server_url":"https://a.example.com/mcp","server_label":"docs"},{"server_url":"https://b.example.com/mcp","server_label":"docs"}]"""),
+        }));
+
+        Assert.Equal("mcp_servers", refused.Property);
+        Assert.Contains("docs", refused.Message, StringComparison.Ordinal);
+    }
+
     private static JsonNode GoodValueOtherThanDefault(PropertyRow row) => row.Name switch
     {
         "base_uri" => "wss://example.org/",
@@ -159,6 +217,7 @@ public sealed class PropertyTableTests
         "speed" => 1.25,
         "retention_ratio" => 0.8,
         "mcp_server_url" => "https://mcp.example.com/mcp",
+        "mcp_servers" => new JsonArray(new JsonObject { ["server_url"] = "https://mcp.example.com/mcp", ["server_label"] = "docs" }),
         "voice" => "marin", // a voice the service speaks with: any other name is refused before connecting
         _ when row.Allowed.Count > 0 => row.Allowed.First(a => a != row.Default),
         _ => row.Type switch

@@ -32,6 +32,22 @@ public sealed class SecretMaskTests
     }
 
     [Fact]
+    public void TheTokensOfTheMcpServersList_AreMasked_AsAListOrAsItsJsonText()
+    {
+        var list = new JsonArray(
+            new JsonObject { ["server_url"] = "https://docs.example.com/mcp", ["server_label"] = "docs" },
+            new JsonObject { ["server_url"] = "https://crm.example.com/mcp", ["server_label"] = "crm", ["authorization"] = "crm-token-77" });
+        var json = """{"message":"the crm token is crm-token-77"}"""u8.ToArray();
+
+        foreach (var given in new JsonNode[] { list, list.ToJsonString() })
+        {
+            var masked = SecretMask.Of([new JsonObject { ["mcp_servers"] = given.DeepClone() }]).Apply(json);
+
+            Assert.Equal("""{"message":"the crm token is ***"}""", Encoding.UTF8.GetString(masked));
+        }
+    }
+
+    [Fact]
     public void AnEventWithoutSecrets_IsSentAsItIs()
     {
         var json = """{"type":"event","kind":"mcp_tools","tools":["book_table"]}"""u8.ToArray();
