@@ -164,7 +164,7 @@ internal static class ClientSecretRequest
         return new RealtimeRequestException(
             $"Making a client secret at {url} was refused with HTTP {status}{(reason is null ? "" : ": " + reason.TrimEnd('.', ' '))}{(param is null ? "" : $" (field '{param}')")}.{wait}{check}",
             url, status)
-        { Reason = reason, ErrorCode = code, Param = param };
+        { Reason = reason, ErrorCode = code, Param = param, RetryAfter = retryAfter?.Delta };
     }
 
     private static string? StringOf(JsonElement error, string name) =>

@@ -22,33 +22,13 @@ public sealed class RealtimeConfigurationException : RealtimeException
 }
 
 /// <summary>The WebSocket handshake failed: the server answered with an HTTP status other than 101, or could not be reached.</summary>
-public class RealtimeHandshakeException : RealtimeException
+public class RealtimeHandshakeException : RealtimeRequestException
 {
     /// <summary>Creates the exception.</summary>
     public RealtimeHandshakeException(string message, string endpoint, int? statusCode, Exception? innerException = null)
-        : base(message, innerException)
+        : base(message, endpoint, statusCode, innerException)
     {
-        Endpoint = endpoint;
-        StatusCode = statusCode;
     }
-
-    /// <summary>The URL that was tried, with secrets in its query replaced by <c>***</c>.</summary>
-    public string Endpoint { get; }
-
-    /// <summary>The HTTP status of the refusal, or null when no HTTP answer came.</summary>
-    public int? StatusCode { get; }
-
-    /// <summary>
-    /// Why the service refused, in its words: the <c>error.message</c> of its JSON body (OpenAI, Azure OpenAI), else
-    /// the first line of the body; cut to a line, anything that looks like a key masked. Null when it said nothing.
-    /// </summary>
-    public string? Reason { get; init; }
-
-    /// <summary>The service's error code from the body (e.g. <c>invalid_api_key</c>, <c>rate_limit_exceeded</c>), when it sent one.</summary>
-    public string? ErrorCode { get; init; }
-
-    /// <summary>The wait the service asked for in its <c>Retry-After</c> header, when it sent one.</summary>
-    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The refusal in a few words for a host's own message: <c>HTTP 401: Incorrect API key provided: sk-***</c> (no final stop).</summary>
     public string StatusAndReason => $"HTTP {StatusCode}{HandshakeFailures.Said(Reason, ": ")}";

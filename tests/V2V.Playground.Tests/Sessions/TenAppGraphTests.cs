@@ -29,20 +29,11 @@ public sealed class TenAppGraphTests
     [Fact]
     public async Task SpokenQuestion_IsAnsweredWithAudio_AndTheCollectorsTranscripts()
     {
-        var app = PlaygroundGraph.Create(GraphJson.Load(TenFixtures.PathOf(App), GraphName), Addons(),
-            new Dictionary<string, string> { ["weatherapi_tool_python"] = "time_tool" }, Environment);
-        Assert.Equal("playground_rtc", app.Bindings["agora_rtc"]);
-        using var loggers = TestLogging.Create();
-        await using var server = await LocalPlayground.StartAsync(loggers, o =>
-        {
-            o.Environment = Environment;
-            o.Graph = app;
-        });
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         guard.CancelAfter(TimeSpan.FromSeconds(90));
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri(server.Addresses[0].ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ws"), guard.Token);
-        await socket.SendAsync("""{"type":"start","sampleRate":16000,"voice":"alloy","turnMode":"server_vad"}"""u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+        await using var page = await GraphPage.StartAsync(guard.Token);
+        Assert.Equal("playground_rtc", page.Graph.Bindings["agora_rtc"]);
+        var socket = page.Socket;
 
         var messages = new List<JsonElement>();
         var answerAudioBytes = 0L;
@@ -89,19 +80,10 @@ public sealed class TenAppGraphTests
     public async Task AnApprovalTheGraphDoesNotRoute_IsRefusedToThePage_NamingIt_AndTheSessionGoesOn()
     {
         // TEN-Agent's graph routes no mcp_approval from its RTC node: the page must hear so, not wait for a call that never runs.
-        var app = PlaygroundGraph.Create(GraphJson.Load(TenFixtures.PathOf(App), GraphName), Addons(),
-            new Dictionary<string, string> { ["weatherapi_tool_python"] = "time_tool" }, Environment);
-        using var loggers = TestLogging.Create();
-        await using var server = await LocalPlayground.StartAsync(loggers, o =>
-        {
-            o.Environment = Environment;
-            o.Graph = app;
-        });
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         guard.CancelAfter(TimeSpan.FromSeconds(90));
-        using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri(server.Addresses[0].ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ws"), guard.Token);
-        await socket.SendAsync("""{"type":"start","sampleRate":16000,"voice":"alloy","turnMode":"server_vad"}"""u8.ToArray(), WebSocketMessageType.Text, true, guard.Token);
+        await using var page = await GraphPage.StartAsync(guard.Token);
+        var socket = page.Socket;
         var buffer = new byte[64 * 1024];
         await NextAsync(socket, buffer, "ready", guard.Token);
 
@@ -144,6 +126,48 @@ public sealed class TenAppGraphTests
         Assert.Contains(error.Problems, p => p.Contains("--bind weatherapi_tool_python=", StringComparison.Ordinal));
         // agora_rtc is the page's without being asked: it is no problem.
         Assert.DoesNotContain(error.Problems, p => p.Contains("agora_rtc", StringComparison.Ordinal));
+    }
+
+    // The playground serving TEN-Agent's graph (its weather tool bound to time_tool), and a page started on it.
+    private sealed class GraphPage : IAsyncDisposable
+    {
+        private readonly IDisposable _loggers;
+        private readonly PlaygroundServer _server;
+
+        private GraphPage(PlaygroundGraph app, IDisposable loggers, PlaygroundServer server, ClientWebSocket socket)
+        {
+            Graph = app;
+            _loggers = loggers;
+            _server = server;
+            Socket = socket;
+        }
+
+        public PlaygroundGraph Graph { get; }
+
+        public ClientWebSocket Socket { get; }
+
+        public static async Task<GraphPage> StartAsync(CancellationToken cancellationToken)
+        {
+            var app = PlaygroundGraph.Create(GraphJson.Load(TenFixtures.PathOf(App), GraphName), Addons(),
+                new Dictionary<string, string> { ["weatherapi_tool_python"] = "time_tool" }, Environment);
+            var loggers = TestLogging.Create();
+            var server = await LocalPlayground.StartAsync(loggers, o =>
+            {
+                o.Environment = Environment;
+                o.Graph = app;
+            });
+            var socket = new ClientWebSocket();
+            await socket.ConnectAsync(new Uri(server.Addresses[0].ToString().Replace("http://", "ws://", StringComparison.Ordinal) + "ws"), cancellationToken);
+            await socket.SendAsync("""{"type":"start","sampleRate":16000,"voice":"alloy","turnMode":"server_vad"}"""u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken);
+            return new GraphPage(app, loggers, server, socket);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Socket.Dispose();
+            await _server.DisposeAsync();
+            _loggers.Dispose();
+        }
     }
 
     // The addons v2v serve gives a graph: the built-ins and openai_v2v under both its names.
