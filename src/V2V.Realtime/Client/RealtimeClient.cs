@@ -77,6 +77,7 @@ public class RealtimeClient
     /// (401/403), and <see cref="RealtimeHandshakeException"/> for other failures (with the URL, without secrets,
     /// and the HTTP status), or when the handshake takes longer than <see cref="RealtimeClientOptions.ConnectTimeout"/>.
     /// A refusal carries what the service said: its reason (keys masked), error code and <c>Retry-After</c> wait.
+    /// With <see cref="RealtimeClientOptions.ApiKeyProvider"/>, a key refused is asked for again once before failing.
     /// </summary>
     public virtual async Task<IRealtimeConnection> ConnectAsync(CancellationToken cancellationToken = default)
     {
@@ -84,7 +85,16 @@ public class RealtimeClient
         {
             throw new InvalidOperationException("This RealtimeClient was built without options (the constructor for test doubles); override ConnectAsync.");
         }
-        return await RealtimeWebSocketConnection.OpenAsync(_endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RealtimeWebSocketConnection.OpenAsync(_endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RealtimeAuthenticationException) when (_options.ApiKeyProvider is not null)
+        {
+            // A provider's key may have expired between its making and its use (an app's server that hands out a key it
+            // made a while ago): the provider is asked once more. A second refusal is the answer.
+            return await RealtimeWebSocketConnection.OpenAsync(_endpoint, _options, _logger, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -25,7 +25,8 @@ public sealed class RealtimeClientOptions
     /// Asked for the key before each connection, instead of a fixed <see cref="ApiKey"/>: for an app on a user's
     /// device or in a browser that must not hold the API key, it fetches an ephemeral key (<c>ek_...</c>) from the
     /// app's server, which makes it with <see cref="RealtimeClient.CreateClientSecretAsync"/>. A key that expired is
-    /// therefore never reused: a reconnect asks again. Sent as <see cref="ApiKey"/> is; never logged. Its time counts
+    /// therefore never reused: a reconnect asks again, and so does a connection whose key is refused (once: a key may
+    /// expire between its making and its use). Sent as <see cref="ApiKey"/> is; never logged. Its time counts
     /// in <see cref="ConnectTimeout"/>. An exception it throws fails that connection attempt (a caller that reconnects,
     /// such as the voice session, tries again); an empty key is refused as a missing credential. Set this, or
     /// <see cref="ApiKey"/> or <see cref="BearerToken"/>, not both.

@@ -79,18 +79,45 @@ public sealed class ClientSecretTests
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
 
+        var asked = 0;
+
         var refused = await Assert.ThrowsAsync<RealtimeAuthenticationException>(() => new RealtimeClient(new RealtimeClientOptions
         {
             BaseUri = server.Server.BaseUri, Model = "gpt-realtime", LoggerFactory = loggerFactory,
-            ApiKeyProvider = _ => ValueTask.FromResult(secret.Value),
+            ApiKeyProvider = _ =>
+            {
+                asked++;
+                return ValueTask.FromResult(secret.Value);
+            },
         }).ConnectAsync(Ct));
 
+        Assert.Equal(2, asked); // asked once more after the refusal, and refused again
         Assert.Equal(401, refused.StatusCode);
         Assert.Equal(nameof(RealtimeClientOptions.ApiKeyProvider), refused.Option);
         Assert.Contains("ApiKeyProvider", refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(secret.Value, refused.ToString(), StringComparison.Ordinal);
         Assert.NotEmpty(logs.Lines);
         Assert.DoesNotContain(logs.Lines, line => line.Contains(secret.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AKeyThatExpiredBeforeItsUse_IsFollowedByANewOne_WithoutFailingTheConnection()
+    {
+        // An app's server that hands out the key it made a while ago: the first one the client gets has just expired.
+        await using var server = await StartServerAsync();
+        var minter = Minter(server);
+        var stale = await minter.CreateClientSecretAsync(new RealtimeClientSecretOptions { ExpiresAfter = TimeSpan.FromSeconds(10) }, Ct);
+        server.Clock.Advance(TimeSpan.FromSeconds(10));
+        var asked = 0;
+
+        await using var connection = await new RealtimeClient(new RealtimeClientOptions
+        {
+            BaseUri = server.Server.BaseUri, Model = "gpt-realtime",
+            ApiKeyProvider = async ct => asked++ == 0 ? stale.Value : (await minter.CreateClientSecretAsync(cancellationToken: ct)).Value,
+        }).ConnectAsync(Ct);
+
+        await FirstEventAsync<SessionCreatedEvent>(connection);
+        Assert.Equal(2, asked);
     }
 
     [Fact]
