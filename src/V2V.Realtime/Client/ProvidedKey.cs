@@ -8,17 +8,25 @@ internal static class ProvidedKey
 {
     /// <param name="provider">The options' provider.</param>
     /// <param name="endpoint">The endpoint about to be connected (for the failure's words).</param>
-        /// <param name="timeout">The handshake's token: the caller's and the connect timeout.</param>
-    public static async ValueTask<string> GetAsync(Func<CancellationToken, ValueTask<string>> provider, RealtimeEndpoint endpoint, CancellationToken timeout)
+    /// <param name="connectTimeout">How long the handshake may take, the provider's time included.</param>
+    /// <param name="timeout">The handshake's token: the caller's and the connect timeout.</param>
+    /// <param name="caller">The caller's own token, to tell its cancellation from the timeout.</param>
+    public static async ValueTask<string> GetAsync(Func<CancellationToken, ValueTask<string>> provider, RealtimeEndpoint endpoint, TimeSpan connectTimeout, CancellationToken timeout, CancellationToken caller)
     {
         string? key;
         try
         {
             key = await provider(timeout).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (caller.IsCancellationRequested)
         {
-            throw; // the caller's cancellation, or the connect timeout: the handshake's own handling says which
+            throw; // the caller gave up: no failure of ours
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            // Said as the provider's, not as a handshake that timed out: the server was never asked.
+            throw new RealtimeHandshakeException(
+                $"ApiKeyProvider gave no key within the connect timeout ({connectTimeout.TotalSeconds:0.#} s) for {endpoint.DisplayUrl}; the realtime endpoint was not contacted.", endpoint.DisplayUrl, null, ex);
         }
         catch (Exception ex) when (ex is not RealtimeException)
         {

@@ -75,7 +75,7 @@ internal sealed class RealtimeWebSocketConnection : IRealtimeConnection
         {
             if (options.ApiKeyProvider is { } provider)
             {
-                providedKey = await ProvidedKey.GetAsync(provider, endpoint, timeout.Token).ConfigureAwait(false);
+                providedKey = await ProvidedKey.GetAsync(provider, endpoint, options.ConnectTimeout, timeout.Token, cancellationToken).ConfigureAwait(false);
                 var (name, value) = endpoint.CredentialHeader(providedKey);
                 socket.Options.SetRequestHeader(name, value);
             }

@@ -205,6 +205,23 @@ public sealed class ClientSecretTests
     }
 
     [Fact]
+    public async Task AProviderThatHangs_FailsTheAttemptAtTheConnectTimeout_SayingItWasTheProvider()
+    {
+        var refused = await Assert.ThrowsAsync<RealtimeHandshakeException>(() => new RealtimeClient(new RealtimeClientOptions
+        {
+            BaseUri = new Uri("ws://127.0.0.1:9"), Model = "gpt-realtime", ConnectTimeout = TimeSpan.FromSeconds(1),
+            ApiKeyProvider = async ct =>
+            {
+                await Task.Delay(Timeout.Infinite, ct); // the app's server never answers
+                return "ek_never";
+            },
+        }).ConnectAsync(Ct));
+
+        Assert.Null(refused.StatusCode);
+        Assert.Contains("ApiKeyProvider gave no key within the connect timeout", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AProviderThatReturnsNoKey_IsAConfigurationFault()
     {
         var refused = await Assert.ThrowsAsync<RealtimeConfigurationException>(() => new RealtimeClient(new RealtimeClientOptions
