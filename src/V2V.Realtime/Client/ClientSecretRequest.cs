@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -55,7 +53,7 @@ internal static class ClientSecretRequest
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            var why = ex is OperationCanceledException ? $"no answer within {options.ConnectTimeout.TotalSeconds:F0} s" : Mask(ex.Message, options);
+            var why = ex is OperationCanceledException ? $"no answer within {options.ConnectTimeout.TotalSeconds:F0} s" : HandshakeFailures.Mask(ex.Message, options);
             throw new RealtimeRequestException($"Making a client secret at {url} failed: {why}.", url, null, ex);
         }
 
@@ -63,7 +61,7 @@ internal static class ClientSecretRequest
         {
             if (!response.IsSuccessStatusCode)
             {
-                throw Refused(url, (int)response.StatusCode, response.Headers.RetryAfter, answer, options);
+                throw Refused(url, (int)response.StatusCode, ServiceRefusal.Read(response.Headers, answer, TimeProvider.System.GetUtcNow()), options);
             }
             return Read(answer, url);
         }
@@ -140,36 +138,15 @@ internal static class ClientSecretRequest
         throw new RealtimeRequestException($"The answer of {url} is not a client secret (it needs a string 'value' and an integer 'expires_at').", url, 200);
     }
 
-    private static RealtimeRequestException Refused(string url, int status, RetryConditionHeaderValue? retryAfter, byte[] answer, RealtimeClientOptions options)
+    private static RealtimeRequestException Refused(string url, int status, ServiceRefusal refusal, RealtimeClientOptions options)
     {
-        string? reason = null, code = null, param = null;
-        try
-        {
-            using var json = JsonDocument.Parse(answer);
-            if (json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
-            {
-                reason = StringOf(error, "message");
-                code = StringOf(error, "code");
-                param = StringOf(error, "param");
-            }
-        }
-        catch (JsonException)
-        {
-            var text = Encoding.UTF8.GetString(answer).Trim();
-            reason = text.Length == 0 ? null : text.Split('\n')[0];
-        }
-        reason = reason is null ? null : Mask(SecretRedactor.RedactKeys(reason), options);
-        var wait = retryAfter?.Delta is { } delta ? string.Create(CultureInfo.InvariantCulture, $" The service asks to wait {delta.TotalSeconds:0.#} s (Retry-After).") : "";
+        // As a refused handshake is worded: the reason masked by its look and by the credentials sent, the wait asked for.
+        var reason = refusal.Reason is { } said ? HandshakeFailures.Mask(said, options) : null;
+        var field = refusal.Param is { } param ? $" (field '{param}')" : "";
         var check = status is 401 or 403 ? " Check ApiKey (BearerToken for an Entra ID token): only the API key, not an ephemeral key, can make client secrets." : "";
         return new RealtimeRequestException(
-            $"Making a client secret at {url} was refused with HTTP {status}{(reason is null ? "" : ": " + reason.TrimEnd('.', ' '))}{(param is null ? "" : $" (field '{param}')")}.{wait}{check}",
+            $"Making a client secret at {url} was refused with HTTP {status}{HandshakeFailures.Said(reason, ": ")}{field}.{HandshakeFailures.Wait(refusal.RetryAfter)}{check}",
             url, status)
-        { Reason = reason, ErrorCode = code, Param = param, RetryAfter = retryAfter?.Delta };
+        { Reason = reason, ErrorCode = refusal.Code, Param = refusal.Param, RetryAfter = refusal.RetryAfter };
     }
-
-    private static string? StringOf(JsonElement error, string name) =>
-        error.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static string Mask(string text, RealtimeClientOptions options) =>
-        SecretRedactor.Redact(SecretRedactor.Redact(text, options.ApiKey), options.BearerToken);
 }

@@ -14,7 +14,7 @@ internal static class HandshakeFailures
     /// <param name="refusal">What the server said, when it answered with an error.</param>
     /// <param name="error">The failure ClientWebSocket reported.</param>
     /// <param name="providedKey">The key <see cref="RealtimeClientOptions.ApiKeyProvider"/> gave for this attempt, if any.</param>
-    public static RealtimeHandshakeException Create(RealtimeEndpoint endpoint, RealtimeClientOptions options, int status, HandshakeRefusal? refusal, Exception error, string? providedKey = null)
+    public static RealtimeHandshakeException Create(RealtimeEndpoint endpoint, RealtimeClientOptions options, int status, ServiceRefusal? refusal, Exception error, string? providedKey = null)
     {
         var url = endpoint.DisplayUrl;
         // The reason was masked by its look; the credentials we sent are masked by their value too, whatever they look like.
@@ -54,7 +54,7 @@ internal static class HandshakeFailures
 
     internal static string Said(string? reason, string separator) => reason is null ? "" : separator + reason.TrimEnd('.', ' ');
 
-    private static string Wait(TimeSpan? retryAfter) => retryAfter is { } wait
+    internal static string Wait(TimeSpan? retryAfter) => retryAfter is { } wait
         ? string.Create(CultureInfo.InvariantCulture, $" The service asks to wait {wait.TotalSeconds:0.#} s before trying again (Retry-After).")
         : "";
 
@@ -70,6 +70,7 @@ internal static class HandshakeFailures
         var other => other,
     };
 
-    private static string Mask(string text, RealtimeClientOptions options, string? providedKey) =>
+    /// <summary>The text with the credentials sent masked by their value, whatever they look like.</summary>
+    internal static string Mask(string text, RealtimeClientOptions options, string? providedKey = null) =>
         SecretRedactor.Redact(SecretRedactor.Redact(SecretRedactor.Redact(text, options.ApiKey), options.BearerToken), providedKey);
 }

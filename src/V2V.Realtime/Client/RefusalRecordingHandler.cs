@@ -24,7 +24,7 @@ internal sealed class RefusalRecordingHandler(TimeProvider clock) : DelegatingHa
     private static readonly TimeSpan BodyPatience = TimeSpan.FromSeconds(2);
 
     /// <summary>What the server said, when it refused; null while it has not.</summary>
-    public HandshakeRefusal? Refusal { get; private set; }
+    public ServiceRefusal? Refusal { get; private set; }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ internal sealed class RefusalRecordingHandler(TimeProvider clock) : DelegatingHa
         // 101 upgrades HTTP/1.1; 200 accepts a WebSocket over HTTP/2. Anything else is a refusal.
         if (response.StatusCode is not HttpStatusCode.SwitchingProtocols and not HttpStatusCode.OK)
         {
-            Refusal = HandshakeRefusal.Read(response.Headers, await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false), clock.GetUtcNow());
+            Refusal = ServiceRefusal.Read(response.Headers, await ReadBoundedAsync(response, cancellationToken).ConfigureAwait(false), clock.GetUtcNow());
         }
         return response;
     }

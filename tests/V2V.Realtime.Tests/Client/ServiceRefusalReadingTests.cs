@@ -14,18 +14,18 @@ public sealed class HandshakeRefusalReadingTests
     {
         var body = "Bad gateway " + string.Concat(Enumerable.Repeat("try later ", 100)) + "\r\n<html>more</html>";
 
-        var refusal = HandshakeRefusal.Read(Headers(), Encoding.UTF8.GetBytes(body), Now);
+        var refusal = ServiceRefusal.Read(Headers(), Encoding.UTF8.GetBytes(body), Now);
 
         Assert.StartsWith("Bad gateway try later", refusal.Reason, StringComparison.Ordinal);
         Assert.EndsWith("...", refusal.Reason, StringComparison.Ordinal);
-        Assert.Equal(HandshakeRefusal.MaxReasonLength, refusal.Reason!.Length);
+        Assert.Equal(ServiceRefusal.MaxReasonLength, refusal.Reason!.Length);
         Assert.Null(refusal.Code);
     }
 
     [Fact]
     public void JsonWithoutAnErrorMessage_IsShownAsText()
     {
-        var refusal = HandshakeRefusal.Read(Headers(), """{"detail":"no"}"""u8, Now);
+        var refusal = ServiceRefusal.Read(Headers(), """{"detail":"no"}"""u8, Now);
 
         Assert.Equal("""{"detail":"no"}""", refusal.Reason);
     }
@@ -33,7 +33,7 @@ public sealed class HandshakeRefusalReadingTests
     [Fact]
     public void EmptyBody_SaysNothing()
     {
-        var refusal = HandshakeRefusal.Read(Headers(), [], Now);
+        var refusal = ServiceRefusal.Read(Headers(), [], Now);
 
         Assert.Null(refusal.Reason);
         Assert.Null(refusal.RetryAfter);
@@ -45,7 +45,7 @@ public sealed class HandshakeRefusalReadingTests
         var headers = Headers();
         headers.RetryAfter = new RetryConditionHeaderValue(Now.AddSeconds(42));
 
-        Assert.Equal(TimeSpan.FromSeconds(42), HandshakeRefusal.Read(headers, [], Now).RetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(42), ServiceRefusal.Read(headers, [], Now).RetryAfter);
     }
 
     [Theory]
