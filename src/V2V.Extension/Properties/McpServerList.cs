@@ -47,6 +47,7 @@ internal static class McpServerList
         return (JsonNode)entry;
     })]).ToJsonString();
 
+    // Field by field into the flat properties' own holder, which makes the server as it makes theirs.
     private static McpServer ReadOne(JsonObject entry, string at, PropertyRow row)
     {
         if (entry.Select(p => p.Key).FirstOrDefault(name => !Fields.Contains(name)) is { } unknown)
@@ -58,30 +59,18 @@ internal static class McpServerList
         {
             throw row.Refused($"{at}.server_url is missing: each server needs the https:// URL of its MCP endpoint.");
         }
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        var approval = Text(entry, "require_approval", at, row) ?? "always";
+        return new McpServerProperties
         {
-            throw row.Refused($"{at}.server_url must be an absolute https:// URL, got \"{url}\".");
-        }
-        var approval = Text(entry, "require_approval", at, row)?.Trim() ?? "always";
-        return new McpServer
-        {
-            Url = uri,
+            Url = McpServerProperties.UrlOf(url) ?? throw row.Refused($"{at}.server_url must be an absolute https:// URL, got \"{url}\"."),
             Label = Text(entry, "server_label", at, row)?.Trim() is { Length: > 0 } label ? label
                 : throw row.Refused($"{at}.server_label is missing: each server needs a label of its own (letters, digits, '-' or '_'), which names its calls."),
-            Authorization = Text(entry, "authorization", at, row, secret: true) is { Length: > 0 } token ? token : null,
-            AllowedTools = AllowedTools(entry, at, row),
-            Approval = approval.ToLowerInvariant() switch
-            {
-                "always" => McpApproval.Always,
-                "never" => McpApproval.Never,
-                _ => throw row.Refused($"{at}.require_approval must be \"always\" or \"never\"; got \"{approval}\"."),
-            },
-        };
+            Authorization = Text(entry, "authorization", at, row, secret: true),
+            AllowedTools = Text(entry, "allowed_tools", at, row) ?? "",
+            Approval = McpServerProperties.ApprovalOf(approval)
+                ?? throw row.Refused($"{at}.require_approval must be {string.Join(" or ", McpServerProperties.Approvals.Select(a => $"\"{a.Text}\""))}; got \"{approval.Trim()}\"."),
+        }.ToServer()!;
     }
-
-    // A comma-separated text, as mcp_allowed_tools takes it (the manifest declares a string).
-    private static string[]? AllowedTools(JsonObject entry, string at, PropertyRow row) =>
-        (Text(entry, "allowed_tools", at, row) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } names ? names : null;
 
     private static string? Text(JsonObject entry, string field, string at, PropertyRow row, bool secret = false) => entry[field] switch
     {

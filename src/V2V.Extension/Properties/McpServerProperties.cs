@@ -3,11 +3,22 @@ using V2V.Voice;
 namespace V2V.Extension.Properties;
 
 /// <summary>
-/// The <c>mcp_*</c> properties of a node as they are read, one by one: the one remote MCP server a TEN graph can give
-/// openai_v2v, which becomes an <see cref="McpServer"/> once every property is read (none when no URL is given).
+/// One remote MCP server as the properties give it, field by field: the flat <c>mcp_*</c> properties of a node, or one
+/// object of <c>mcp_servers</c>; it becomes an <see cref="McpServer"/> once every field is read (none when no URL is given).
 /// </summary>
 internal sealed class McpServerProperties
 {
+    /// <summary>The values of <c>require_approval</c>, for the flat property and for each server of <c>mcp_servers</c>.</summary>
+    public static IReadOnlyList<(string Text, McpApproval Value)> Approvals { get; } = [("always", McpApproval.Always), ("never", McpApproval.Never)];
+
+    /// <summary>An absolute <c>https://</c> (or <c>http://</c>) URL, or null for anything else.</summary>
+    public static Uri? UrlOf(string text) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri : null;
+
+    /// <summary>The approval a text names (any letter case), or null.</summary>
+    public static McpApproval? ApprovalOf(string text) =>
+        Approvals.Where(a => string.Equals(a.Text, text.Trim(), StringComparison.OrdinalIgnoreCase)).Select(a => (McpApproval?)a.Value).FirstOrDefault();
+
     public Uri? Url { get; set; }
 
     public string Label { get; set; } = "mcp";

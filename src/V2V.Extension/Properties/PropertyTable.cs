@@ -184,7 +184,7 @@ internal static class PropertyTable
                 (s, v) => s.Mcp.AllowedTools = v, s => s.Mcp.AllowedTools),
             Choice("mcp_require_approval", nameof(VoiceSessionOptions.McpServers),
                 "always: each call waits for the cmd mcp_approval (request_id, approve, reason) answering the session_event mcp_approval_request; never: calls run at once.",
-                [("always", McpApproval.Always), ("never", McpApproval.Never)],
+                McpServerProperties.Approvals,
                 (s, v) => s.Mcp.Approval = v, s => s.Mcp.Approval),
             Objects("mcp_servers", nameof(VoiceSessionOptions.McpServers),
                 "More remote MCP servers, a list of objects each with server_url and server_label, and optionally authorization (${env:NAME}), allowed_tools (comma-separated) and require_approval (always or never); with mcp_server_url's, if given; the labels must differ.",
@@ -223,9 +223,8 @@ internal static class PropertyTable
         return rows.LastOrDefault(r => r.IsGiven(given)) ?? rows.LastOrDefault(r => r.AliasOf is null);
     }
 
-    private static Uri McpUrl(string text) =>
-        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" ? uri
-            : throw Rows.First(r => r.Name == "mcp_server_url").Refused($"must be an absolute https:// URL, got \"{text}\".");
+    private static Uri McpUrl(string text) => McpServerProperties.UrlOf(text)
+        ?? throw Rows.First(r => r.Name == "mcp_server_url").Refused($"must be an absolute https:// URL, got \"{text}\".");
 
     private static Uri AbsoluteUri(string text) =>
         Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) ? uri
