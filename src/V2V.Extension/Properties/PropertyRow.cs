@@ -89,8 +89,8 @@ internal sealed class PropertyRow
             s => get(s)?.ToString(CultureInfo.InvariantCulture) ?? "");
 
     /// <summary>
-    /// A property that is a list of objects: a JSON array in a graph, or its JSON text (as <c>--set</c> and
-    /// <c>${env:NAME}</c> give it). Its value is never shown in an error: its objects may hold secrets.
+    /// A property that is a list of objects (given as JSON text, by <c>--set</c> or <c>${env:NAME}</c>, it is parsed by
+    /// the host, <see cref="TenProperties.Resolve"/>). Its value is never shown in an error: its objects may hold secrets.
     /// </summary>
     public static PropertyRow Objects(string name, string option, string doc, Action<V2VSettings, JsonArray, PropertyRow> set, Func<V2VSettings, string> show) =>
         new(name, "array", option, doc, [], (s, node, row) => set(s, AsArray(row, node), row), show);
@@ -113,28 +113,9 @@ internal sealed class PropertyRow
     private static string AsText(PropertyRow row, JsonNode node) =>
         node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw WrongType(row, "a string", node);
 
-    private static JsonArray AsArray(PropertyRow row, JsonNode node)
-    {
-        if (node is JsonArray array)
-        {
-            return array;
-        }
-        if (node.GetValueKind() == JsonValueKind.String)
-        {
-            try
-            {
-                if (JsonNode.Parse(node.GetValue<string>()) is JsonArray parsed)
-                {
-                    return parsed;
-                }
-            }
-            catch (JsonException)
-            {
-                // Below: not the JSON text of an array.
-            }
-        }
-        throw WrongType(row, "an array of objects (or its JSON text)", node);
-    }
+    // A list given as JSON text (--set, ${env:NAME}) was parsed by the host, as every value is read as its declared type.
+    private static JsonArray AsArray(PropertyRow row, JsonNode node) =>
+        node as JsonArray ?? throw WrongType(row, "an array of objects", node);
 
     private static bool AsFlag(PropertyRow row, JsonNode node) => node.GetValueKind() switch
     {

@@ -39,32 +39,17 @@ internal sealed class SecretMask
 
     /// <summary>
     /// The secrets of agents' resolved properties: <see cref="SecretProperties"/> that are strings, and the
-    /// <c>authorization</c> of each server of <c>mcp_servers</c> (a list, or its JSON text).
+    /// <c>authorization</c> of each server of <c>mcp_servers</c> (a list: resolved properties hold it parsed, as the
+    /// manifest declares it, even when it was given as JSON text).
     /// </summary>
     public static SecretMask Of(IEnumerable<JsonObject> resolvedAgents)
     {
         ArgumentNullException.ThrowIfNull(resolvedAgents);
         return new(resolvedAgents.SelectMany(agent => SecretProperties.Select(name => TextOf(agent[name]))
-            .Concat(ServersOf(agent["mcp_servers"]).Select(server => TextOf(server?["authorization"])))));
+            .Concat((agent["mcp_servers"] as JsonArray ?? []).Select(server => TextOf(server?["authorization"])))));
     }
 
     private static string? TextOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
-
-    private static IEnumerable<JsonNode?> ServersOf(JsonNode? list)
-    {
-        if (TextOf(list) is { } text)
-        {
-            try
-            {
-                list = JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
-                return []; // not a list: the agent refuses it before any session starts
-            }
-        }
-        return list as JsonArray ?? [];
-    }
 
     /// <summary><paramref name="utf8Json"/> itself when it holds no secret, else a copy with each one replaced by <c>***</c>.</summary>
     public byte[] Apply(byte[] utf8Json)

@@ -164,15 +164,15 @@ public sealed class PropertyTableTests
         };
 
         var servers = V2VPropertyReader.Read(properties).Session.McpServers;
-        properties["mcp_servers"] = list.ToJsonString(); // as --set or ${env:NAME} give it
-        var fromText = V2VPropertyReader.Read(properties).Session.McpServers;
+        properties["mcp_servers"] = list.ToJsonString(); // as --set or ${env:NAME} give it, read by the host as the manifest declares it
+        var fromText = V2VPropertyReader.Read(TenProperties.Resolve(OpenAIV2VAddon.Create().Manifest, null, properties, _ => null));
 
         Assert.Equal(["tickets", "docs", "crm"], servers.Select(s => s.Label));
-        Assert.Equal(servers.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)), fromText.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)));
+        Assert.Equal(servers.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)), fromText.Session.McpServers.Select(s => (s.Label, s.Url, s.Authorization, s.Approval)));
         Assert.Equal(["search", "fetch"], servers[1].AllowedTools);
         Assert.Equal((McpApproval.Never, McpApproval.Always), (servers[1].Approval, servers[2].Approval));
         Assert.Equal("crm-secret-2", servers[2].Authorization);
-        var shown = Row("mcp_servers").ValueIn(V2VPropertyReader.Read(properties));
+        var shown = Row("mcp_servers").ValueIn(fromText);
         Assert.Contains("\"server_label\":\"crm\",\"authorization\":\"***\"", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("crm-secret-2", shown, StringComparison.Ordinal);
     }

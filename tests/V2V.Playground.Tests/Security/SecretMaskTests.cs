@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using V2V.Extension;
 using V2V.Playground.Security;
+using V2V.Ten;
 
 namespace V2V.Playground.Tests.Security;
 
@@ -41,7 +43,9 @@ public sealed class SecretMaskTests
 
         foreach (var given in new JsonNode[] { list, list.ToJsonString() })
         {
-            var masked = SecretMask.Of([new JsonObject { ["mcp_servers"] = given.DeepClone() }]).Apply(json);
+            // As the server resolves an agent's properties: the JSON text of a list is read as the list the manifest declares.
+            var agent = TenProperties.Resolve(OpenAIV2VAddon.Create().Manifest, null, new JsonObject { ["mcp_servers"] = given.DeepClone() }, _ => null);
+            var masked = SecretMask.Of([agent]).Apply(json);
 
             Assert.Equal("""{"message":"the crm token is ***"}""", Encoding.UTF8.GetString(masked));
         }
