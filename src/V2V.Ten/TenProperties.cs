@@ -138,10 +138,10 @@ public static partial class TenProperties
                 throw Expected(addon, name, "a number", value);
             case "object":
                 return kind == System.Text.Json.JsonValueKind.Object ? value
-                    : ParsedJson(text) is JsonObject parsedObject ? parsedObject : throw Expected(addon, name, "an object (or its JSON text)", value);
+                    : ParsedJson(text) is JsonObject parsedObject ? parsedObject : throw Expected(addon, name, "an object (or its JSON text)", value, structured: true);
             case "array":
                 return kind == System.Text.Json.JsonValueKind.Array ? value
-                    : ParsedJson(text) is JsonArray parsedArray ? parsedArray : throw Expected(addon, name, "an array (or its JSON text)", value);
+                    : ParsedJson(text) is JsonArray parsedArray ? parsedArray : throw Expected(addon, name, "an array (or its JSON text)", value, structured: true);
             default:
                 return value;
         }
@@ -160,8 +160,8 @@ public static partial class TenProperties
     }
 
     // A value meant to be an object or an array is not shown either: it may hold secrets of its own (a server's token).
-    private static TenPropertyException Expected(string addon, string name, string expected, JsonNode value) =>
-        new(name, $"{addon}: property '{name}' must be {expected}, got {(LooksSecret(name) || expected.StartsWith("an object", StringComparison.Ordinal) || expected.StartsWith("an array", StringComparison.Ordinal) ? "a " + value.GetValueKind().ToString().ToLowerInvariant() + " (value hidden)" : value.ToJsonString())}.");
+    private static TenPropertyException Expected(string addon, string name, string expected, JsonNode value, bool structured = false) =>
+        new(name, $"{addon}: property '{name}' must be {expected}, got {(LooksSecret(name) || structured ? "a " + value.GetValueKind().ToString().ToLowerInvariant() + " (value hidden)" : value.ToJsonString())}.");
 
     /// <summary>Properties whose values must never be shown in messages or logs.</summary>
     public static bool LooksSecret(string name) =>
