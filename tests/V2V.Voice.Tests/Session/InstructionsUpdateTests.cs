@@ -30,7 +30,8 @@ public sealed class InstructionsUpdateTests
         await harness.Session.UpdateInstructionsAsync("You are the billing desk. Speak {language}.", ct);
         await harness.WaitForAsync(o => o.OfType<StateOutput>().Count(s => s.State == VoiceSessionState.Connected) >= 2, "the next connection");
 
-        var updates = harness.Sent("session.update");
+        // The server's record lags the client's sends a little: the new connection's configuration may still be on its way.
+        var updates = await harness.WaitForSentAsync("session.update", sent => sent.Count >= 3, "the new connection's configuration");
         var said = updates.Select(u => u.GetProperty("session").TryGetProperty("instructions", out var i) ? i.GetString() : null).ToList();
         Assert.Equal(["You are the front desk. Speak fr.", "You are the billing desk. Speak fr.", "You are the billing desk. Speak fr."], said);
         // The last is the new connection's whole configuration, not a second partial update.
