@@ -33,8 +33,11 @@ public sealed class VoiceSessionFactory
     public Task<VoiceSession> StartAsync(Action<VoiceSessionOptions>? configure = null, CancellationToken cancellationToken = default) =>
         VoiceSession.StartAsync(CreateOptions(configure), cancellationToken);
 
-    /// <summary>The options of one session: the registered ones, a new instance, then <paramref name="configure"/>.</summary>
-    internal VoiceSessionOptions CreateOptions(Action<VoiceSessionOptions>? configure)
+    /// <summary>
+    /// The options of one session: the registered ones, a new instance, then <paramref name="configure"/>. For a host that
+    /// changes them asynchronously (a user's conversation read from a store) before <see cref="VoiceSession.StartAsync"/>.
+    /// </summary>
+    public VoiceSessionOptions CreateOptions(Action<VoiceSessionOptions>? configure = null)
     {
         var options = _options.Create(Options.DefaultName);
         options.LoggerFactory ??= _loggerFactory;

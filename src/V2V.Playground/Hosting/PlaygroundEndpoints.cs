@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using V2V.AspNetCore;
 using V2V.Playground.Security;
 using V2V.Playground.Sessions;
 
@@ -15,7 +16,7 @@ namespace V2V.Playground.Hosting;
 /// </summary>
 internal sealed partial class PlaygroundEndpoints(SessionContext context, SessionGate gate, ILogger logger)
 {
-    private readonly EmbeddedAssets _assets = new();
+    private readonly EmbeddedAssets _assets = new(typeof(PlaygroundEndpoints).Assembly, "playground/");
 
     public void Map(WebApplication app)
     {
@@ -49,7 +50,7 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, Sessio
             http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
             return;
         }
-        if (!OriginPolicy.IsSameOrigin(http.Request))
+        if (!OriginCheck.Allows(http.Request, []))
         {
             LogForeignOrigin(logger, http.Request.Headers.Origin.ToString());
             http.Response.StatusCode = StatusCodes.Status403Forbidden;

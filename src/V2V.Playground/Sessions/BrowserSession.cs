@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using V2V.AspNetCore;
 using V2V.Frames;
 using V2V.Graph;
 using V2V.Graph.Definition;

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
+using V2V.AspNetCore;
 using V2V.Audio;
 using V2V.Frames;
 using V2V.Graph;

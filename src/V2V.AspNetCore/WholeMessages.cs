@@ -1,10 +1,10 @@
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 
-namespace V2V.Playground.Hosting;
+namespace V2V.AspNetCore;
 
 /// <summary>
-/// Whole WebSocket messages from a peer of the playground (a page, a phone line), each within the caller's buffer:
+/// Whole WebSocket messages from a peer (a page, a phone line), each within the caller's buffer:
 /// a message longer than the buffer closes the socket (MessageTooBig, naming the limit) instead of growing a buffer
 /// at a peer's will. A read that waits (as nearly every one does: the peer sends every 20 ms) takes its state machine
 /// from a pool, so a call's 50 messages a second allocate nothing here.

@@ -1,27 +1,27 @@
+using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 
-namespace V2V.Playground.Hosting;
+namespace V2V.AspNetCore;
 
 /// <summary>
-/// The page's files, read once from the assembly's resources (<c>playground/NAME</c>): nothing on disk to find or to
-/// go missing, and no file system path a request could walk out of.
+/// Files served from an assembly's resources (those named <c>PREFIX/NAME</c>), read once: nothing on disk to find or
+/// to go missing, and no file system path a request could walk out of. Each answer says <c>no-cache</c> with an ETag:
+/// a page from an older server must not talk an older protocol to a newer one.
 /// </summary>
 internal sealed class EmbeddedAssets
 {
-    private const string Prefix = "playground/";
     private readonly Dictionary<string, Asset> _assets = new(StringComparer.Ordinal);
 
-    public EmbeddedAssets()
+    public EmbeddedAssets(Assembly assembly, string prefix)
     {
-        var assembly = typeof(EmbeddedAssets).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
         {
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
             var bytes = copy.ToArray();
-            var name = resource[Prefix.Length..];
+            var name = resource[prefix.Length..];
             _assets[name] = new Asset(bytes, ContentType(name), $"\"{Convert.ToHexString(SHA256.HashData(bytes))[..16]}\"");
         }
     }
@@ -39,7 +39,6 @@ internal sealed class EmbeddedAssets
         }
         var headers = context.Response.Headers;
         headers.ETag = asset.ETag;
-        // Revalidate every time: a page from an older server must not talk an older protocol to a newer one.
         headers.CacheControl = "no-cache";
         if (context.Request.Headers.IfNoneMatch == asset.ETag)
         {

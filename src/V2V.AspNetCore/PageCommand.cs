@@ -1,0 +1,113 @@
+using System.Text.Json;
+
+namespace V2V.AspNetCore;
+
+/// <summary>What a page's text message asks (PROTOCOL.md, "page -> server").</summary>
+internal abstract record PageCommand
+{
+    public sealed record Start(int SampleRate) : PageCommand;
+
+    public sealed record Text(string Words) : PageCommand;
+
+    public sealed record Interrupt : PageCommand;
+
+    public sealed record Stop : PageCommand;
+
+    public sealed record McpApproval(string RequestId, bool Approve, string? Reason) : PageCommand;
+
+    /// <summary>A message that is none of these: <see cref="Problem"/> says what is wrong, naming the field.</summary>
+    public sealed record Malformed(string Problem) : PageCommand;
+
+    public const int MaxTextLength = 4000;
+    public const int MaxRequestIdLength = 128;
+    public const int MaxReasonLength = 1000;
+
+    /// <summary>Reads one message. Fields a command does not know are ignored (a newer page); a known field of the wrong kind is not.</summary>
+    public static PageCommand Parse(ReadOnlySpan<byte> utf8)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            if (!JsonDocument.TryParseValue(ref reader, out var parsed))
+            {
+                return new Malformed("the message is not JSON");
+            }
+            document = parsed;
+        }
+        catch (JsonException ex)
+        {
+            return new Malformed($"the message is not JSON ({ex.Message})");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new Malformed("a message is a JSON object with a 'type'");
+            }
+            if (!root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                return new Malformed("'type' is missing or not a string");
+            }
+            return type.GetString() switch
+            {
+                "start" => ParseStart(root),
+                "text" => ParseText(root),
+                "interrupt" => new Interrupt(),
+                "stop" => new Stop(),
+                "mcp_approval" => ParseApproval(root),
+                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, text, interrupt, mcp_approval, stop"),
+            };
+        }
+    }
+
+    private static PageCommand ParseStart(JsonElement root)
+    {
+        if (!root.TryGetProperty("sampleRate", out var rate) || rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out var sampleRate))
+        {
+            return new Malformed("'sampleRate' must be the microphone's rate in Hz, an integer (the AudioContext's sampleRate)");
+        }
+        if (sampleRate is < 8000 or > 48000)
+        {
+            return new Malformed($"'sampleRate' is {sampleRate}; it must be from 8000 to 48000 Hz");
+        }
+        return new Start(sampleRate);
+    }
+
+    private static PageCommand ParseText(JsonElement root)
+    {
+        if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(text.GetString()))
+        {
+            return new Malformed("'text' must be the user's words, a non-empty string");
+        }
+        var words = text.GetString()!;
+        return words.Length > MaxTextLength
+            ? new Malformed($"'text' is {words.Length} characters; at most {MaxTextLength}")
+            : new Text(words);
+    }
+
+    private static PageCommand ParseApproval(JsonElement root)
+    {
+        if (!root.TryGetProperty("requestId", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxRequestIdLength } requestId)
+        {
+            return new Malformed($"'requestId' must be the request's id, a string of 1 to {MaxRequestIdLength} characters");
+        }
+        if (!root.TryGetProperty("approve", out var approve) || approve.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            return new Malformed("'approve' must be true or false");
+        }
+        string? reason = null;
+        if (root.TryGetProperty("reason", out var given) && given.ValueKind != JsonValueKind.Null)
+        {
+            if (given.ValueKind != JsonValueKind.String || given.GetString()!.Length > MaxReasonLength)
+            {
+                return new Malformed($"'reason' must be a string of at most {MaxReasonLength} characters, or left out");
+            }
+            reason = given.GetString();
+        }
+        return new McpApproval(requestId, approve.GetBoolean(), reason);
+    }
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+}

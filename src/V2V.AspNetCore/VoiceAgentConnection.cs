@@ -1,0 +1,335 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using V2V.Voice;
+
+namespace V2V.AspNetCore;
+
+/// <summary>
+/// One page's socket, PROTOCOL.md from <c>start</c> to close: waits for <c>start</c>, starts the voice session, then
+/// runs two loops until either ends: the page's messages into the session (audio straight in, commands), and the
+/// session's outputs out to the page (<see cref="PageSender"/>). The session is disposed whatever ends it.
+/// </summary>
+internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket socket, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, ILogger logger, CancellationToken stopping)
+{
+    /// <summary>The largest message a page may send: 64 KiB (a 20 ms chunk at 48 kHz is under 2 KiB).</summary>
+    public const int MaxMessageBytes = 64 * 1024;
+
+    // How long the page has to answer a close before its socket is dropped.
+    private static readonly TimeSpan ClosePatience = TimeSpan.FromSeconds(5);
+
+    private readonly string _id = Guid.NewGuid().ToString("N")[..12];
+    private readonly byte[] _buffer = new byte[MaxMessageBytes];
+
+    public async Task RunAsync()
+    {
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        using var scope = logger.BeginScope("voice agent socket {Socket}", _id);
+        using var sender = new PageSender(socket, options.SendTimeout, ended.Token);
+        if (await ReadStartAsync(sender).ConfigureAwait(false) is { } start)
+        {
+            if (slots.TryTake())
+            {
+                try
+                {
+                    await RunSessionAsync(start, sender, ended).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Give();
+                }
+            }
+            else
+            {
+                LogFull(logger, slots.Taken);
+                await FailAsync(sender, "the voice agent is at its limit of sessions; try again later", "full", WebSocketCloseStatus.EndpointUnavailable).ConfigureAwait(false);
+            }
+        }
+        await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
+        await AwaitPageCloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunSessionAsync(PageCommand.Start start, PageSender sender, CancellationTokenSource ended)
+    {
+        VoiceSessionOptions sessionOptions;
+        VoiceSession session;
+        try
+        {
+            sessionOptions = factory.CreateOptions(configure: null);
+            if (options.ConfigureSession is { } configure)
+            {
+                await configure(http, sessionOptions, ended.Token).ConfigureAwait(false);
+            }
+            // From here the key is known: the sender masks it in every text (a last line of defence; nothing should hold it).
+            sender.Mask(sessionOptions.Connection.ApiKey ?? sessionOptions.Connection.BearerToken);
+            session = await VoiceSession.StartAsync(sessionOptions, ended.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            return; // the page went away while its session started
+        }
+        catch (Exception ex)
+        {
+            LogStartFailed(logger, ex.GetType().Name);
+            await FailAsync(sender, $"the voice session could not start: {ex.Message}", "start_failed", WebSocketCloseStatus.InternalServerError).ConfigureAwait(false);
+            return;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            LogStarted(logger, start.SampleRate);
+            await sender.SendJsonAsync(PageEvents.Ready(_id, sessionOptions.OutputSampleRate)).ConfigureAwait(false);
+            var outputs = PumpOutputsAsync(session, sender, ended);
+            await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
+            using (stopping.Register(() => _ = ShutDownAsync(sender, ended)))
+            {
+                await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
+            }
+            // The page stopped, left, or answered a close from this side: nothing more goes to it.
+            await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
+            await ended.CancelAsync().ConfigureAwait(false);
+            await outputs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        LogEnded(logger);
+    }
+
+    /// <summary>The page's messages into the session, until the page closes or stops, or the socket is closed from this side.</summary>
+    private async Task PumpInputAsync(VoiceSession session, int sampleRate, PageSender sender, CancellationToken ct)
+    {
+        while (await ReceiveAsync(sender, ct).ConfigureAwait(false) is { } message)
+        {
+            if (message.Type == WebSocketMessageType.Binary)
+            {
+                var count = message.Count & ~1; // an odd trailing byte is half a sample
+                if (count > 0)
+                {
+                    await session.SendAudioAsync(_buffer.AsMemory(0, count), sampleRate, channels: 1, ct).ConfigureAwait(false);
+                }
+                continue;
+            }
+            if (!await RunCommandAsync(session, PageCommand.Parse(_buffer.AsSpan(0, message.Count)), sender, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One command of the page; false for <c>stop</c>.</summary>
+    private async Task<bool> RunCommandAsync(VoiceSession session, PageCommand command, PageSender sender, CancellationToken ct)
+    {
+        try
+        {
+            switch (command)
+            {
+                case PageCommand.Stop:
+                    return false;
+                case PageCommand.Text text:
+                    await session.SendTextAsync(text.Words, ct).ConfigureAwait(false);
+                    break;
+                case PageCommand.Interrupt:
+                    await session.InterruptAsync(ct).ConfigureAwait(false);
+                    break;
+                case PageCommand.McpApproval approval:
+                    await Refusable(session.AnswerMcpApprovalAsync(approval.RequestId, approval.Approve, approval.Reason, ct), "mcp_approval_refused", sender).ConfigureAwait(false);
+                    break;
+                case PageCommand.Start:
+                    await sender.SendJsonAsync(PageEvents.Error("'start' was sent again: a socket has one session; open another socket for another", "bad_message", fatal: false)).ConfigureAwait(false);
+                    break;
+                case PageCommand.Malformed bad:
+                    await sender.SendJsonAsync(PageEvents.Error(bad.Problem, "bad_message", fatal: false)).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (ObjectDisposedException) when (ct.IsCancellationRequested)
+        {
+            return false;
+        }
+        return true;
+    }
+
+    private static async Task Refusable(Task call, string code, PageSender sender)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            await sender.SendJsonAsync(PageEvents.Error(ex.Message, code, fatal: false)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The session's outputs to the page, in order, until the session stops (then the socket is closed) or the socket ends.</summary>
+    private async Task PumpOutputsAsync(VoiceSession session, PageSender sender, CancellationTokenSource ended)
+    {
+        var fatal = false;
+        try
+        {
+            await foreach (var output in session.ReadOutputsAsync(ended.Token).ConfigureAwait(false))
+            {
+                if (output.TryGetAudio(out var frame))
+                {
+                    using (frame)
+                    {
+                        if (!await sender.SendAudioAsync(frame.Memory).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                fatal |= output.Event is V2V.Voice.Outputs.ErrorOutput { Fatal: true };
+                if (PageEvents.For(output.Event!) is { } json && !await sender.SendJsonAsync(json).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            return; // the input side ended the session
+        }
+        // The session stopped by itself (a fatal error, told above) or the page stopped reading: the socket closes.
+        await CloseAndLetGoAsync(sender, fatal ? WebSocketCloseStatus.InternalServerError : WebSocketCloseStatus.NormalClosure, fatal ? "session failed" : "session ended", ended).ConfigureAwait(false);
+    }
+
+    private async Task ShutDownAsync(PageSender sender, CancellationTokenSource ended)
+    {
+        LogShuttingDown(logger);
+        await sender.SendJsonAsync(PageEvents.Error("the server is shutting down", "shutting_down", fatal: true)).ConfigureAwait(false);
+        await CloseAndLetGoAsync(sender, WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ended).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the socket from this side and gives the page <see cref="ClosePatience"/> to answer before it is dropped.</summary>
+    private static async Task CloseAndLetGoAsync(PageSender sender, WebSocketCloseStatus status, string reason, CancellationTokenSource ended)
+    {
+        await sender.CloseAsync(status, reason).ConfigureAwait(false);
+        try
+        {
+            ended.CancelAfter(ClosePatience);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection has ended already.
+        }
+    }
+
+    /// <summary>
+    /// The page's <c>start</c>, or null when it sent something else (told, and the socket closed), none in time, or left.
+    /// The read is raced against the deadline rather than cancelled by it: a cancelled read aborts the socket, and the
+    /// page is to be told why it is closed.
+    /// </summary>
+    private async Task<PageCommand.Start?> ReadStartAsync(PageSender sender)
+    {
+        var read = WholeMessages.ReceiveAsync(socket, _buffer, http.RequestAborted).AsTask();
+        var deadline = Task.Delay(options.StartTimeout, stopping);
+        if (await Task.WhenAny(read, deadline).ConfigureAwait(false) != read)
+        {
+            var shuttingDown = stopping.IsCancellationRequested;
+            LogNoStart(logger, shuttingDown ? "the server is shutting down" : $"no start within {options.StartTimeout.TotalSeconds:0.#} s");
+            await FailAsync(sender, shuttingDown ? "the server is shutting down" : $"no 'start' came within {options.StartTimeout.TotalSeconds:0.#} s of the connection",
+                shuttingDown ? "shutting_down" : "start_timeout", shuttingDown ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+            // The pending read ends with the page's answer to the close; a page that does not answer is dropped.
+            if (await Task.WhenAny(read, Task.Delay(ClosePatience)).ConfigureAwait(false) != read)
+            {
+                socket.Abort();
+            }
+            await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            return null;
+        }
+        (int Count, WebSocketMessageType Type)? first;
+        try
+        {
+            first = await read.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            return null;
+        }
+        if (first is not { } message)
+        {
+            return null;
+        }
+        var command = message.Type == WebSocketMessageType.Text
+            ? PageCommand.Parse(_buffer.AsSpan(0, message.Count))
+            : new PageCommand.Malformed("audio came before 'start'; the first message must be {\"type\":\"start\",\"sampleRate\":...}");
+        switch (command)
+        {
+            case PageCommand.Start start:
+                return start;
+            case PageCommand.Malformed bad:
+                await FailAsync(sender, bad.Problem, "bad_start", WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+                return null;
+            default:
+                await FailAsync(sender, "the first message must be {\"type\":\"start\",\"sampleRate\":...}", "bad_start", WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private async Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(PageSender sender, CancellationToken ct)
+    {
+        try
+        {
+            var message = await WholeMessages.ReceiveAsync(socket, _buffer, ct).ConfigureAwait(false);
+            if (message is null && socket.CloseStatus == WebSocketCloseStatus.MessageTooBig)
+            {
+                LogTooBig(logger, MaxMessageBytes);
+            }
+            return message;
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            return null; // the page went away, or was let go after a close it did not answer
+        }
+    }
+
+    private static async Task FailAsync(PageSender sender, string message, string code, WebSocketCloseStatus status)
+    {
+        await sender.SendJsonAsync(PageEvents.Error(message, code, fatal: true)).ConfigureAwait(false);
+        await sender.CloseAsync(status, code).ConfigureAwait(false);
+    }
+
+    /// <summary>After a close from this side: reads until the page answers it, for at most <see cref="ClosePatience"/>.</summary>
+    private async Task AwaitPageCloseAsync()
+    {
+        if (socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        patience.CancelAfter(ClosePatience);
+        var scratch = new byte[1024];
+        try
+        {
+            while (socket.State == WebSocketState.CloseSent)
+            {
+                await socket.ReceiveAsync(scratch.AsMemory(), patience.Token).ConfigureAwait(false); // what the page sent before it saw the close is not read
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // It did not answer: the connection is dropped.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voice session started (microphone at {SampleRate} Hz)")]
+    private static partial void LogStarted(ILogger logger, int sampleRate);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Voice session ended")]
+    private static partial void LogEnded(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A socket was refused: {Taken} sessions run already (MaxSessions)")]
+    private static partial void LogFull(ILogger logger, int taken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The voice session could not start ({Error}); the page was told why")]
+    private static partial void LogStartFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A socket ended before its session started: {Reason}")]
+    private static partial void LogNoStart(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A page sent a message over {Limit} bytes: its socket was closed (1009)")]
+    private static partial void LogTooBig(ILogger logger, int limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The server is shutting down: the voice session ends")]
+    private static partial void LogShuttingDown(ILogger logger);
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http;
+using V2V.Voice;
+
+namespace V2V.AspNetCore;
+
+/// <summary>
+/// How <see cref="VoiceAgentEndpointRouteBuilderExtensions.MapVoiceAgent"/> serves its sockets. The voice sessions' own
+/// settings (key, endpoint, model, voice, turn mode ...) are the registered <see cref="VoiceSessionOptions"/>
+/// (<c>services.AddVoiceSessions()</c>); <see cref="ConfigureSession"/> changes them per socket.
+/// </summary>
+public sealed class VoiceAgentEndpointOptions
+{
+    /// <summary>
+    /// Called for each socket after its <c>start</c>, before its session starts: the place for what depends on the
+    /// user (<see cref="HttpContext.User"/>): their instructions, tools, greeting, conversation so far. Throwing refuses
+    /// the session (<c>error</c> <c>start_failed</c> with the exception's message: say nothing secret in it).
+    /// </summary>
+    public Func<HttpContext, VoiceSessionOptions, CancellationToken, ValueTask>? ConfigureSession { get; set; }
+
+    /// <summary>Sessions at once, over every socket of this endpoint; one more is refused (<c>full</c>, close 1013). Default 100.</summary>
+    public int MaxSessions { get; set; } = 100;
+
+    /// <summary>
+    /// Origins other than the request's own whose pages may open a socket (<c>https://app.example.com</c>). A browser
+    /// always sends its page's <c>Origin</c> on a WebSocket, and WebSockets are not bound by CORS: without this check
+    /// any site open in the user's browser could talk to the agent with the user's cookie. Empty by default.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>How long a socket may take to send <c>start</c>. Default 15 s.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A send to the page that takes longer than this ends the session (the page stopped reading). Default 10 s.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The checks of <see cref="VoiceAgentEndpointRouteBuilderExtensions.MapVoiceAgent"/>, each setting named.</summary>
+    internal void Validate()
+    {
+        if (MaxSessions < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSessions), MaxSessions, $"{nameof(MaxSessions)} must be at least 1.");
+        }
+        if (StartTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(StartTimeout), StartTimeout, $"{nameof(StartTimeout)} must be positive.");
+        }
+        if (SendTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SendTimeout), SendTimeout, $"{nameof(SendTimeout)} must be positive.");
+        }
+        foreach (var origin in AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery != "/" || origin.EndsWith('/'))
+            {
+                throw new ArgumentException($"{nameof(AllowedOrigins)} holds '{origin}', which is not an origin: give scheme, host and port only, as a browser sends it (https://app.example.com).", nameof(AllowedOrigins));
+            }
+        }
+    }
+}

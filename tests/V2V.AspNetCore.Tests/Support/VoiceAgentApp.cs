@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using V2V.Realtime.Client;
+using V2V.Simulator;
+using V2V.Voice;
+
+namespace V2V.AspNetCore.Tests.Support;
+
+/// <summary>
+/// An app as a .NET developer writes one: Kestrel on loopback, the voice sessions registered against the local realtime
+/// server (in-process, with a key it checks), <c>MapVoiceAgent("/voice")</c> and <c>MapRealtimeClientSecrets("/realtime-key")</c>.
+/// </summary>
+internal sealed class VoiceAgentApp : IAsyncDisposable
+{
+    /// <summary>The key the local server takes; no message to a page may hold it.</summary>
+    public const string ApiKey = "sk-test-KEY-never-shown-7f3a9c";
+
+    private VoiceAgentApp(WebApplication app, LocalRealtimeServer server, FakeLoggerProvider logs, Uri baseUri)
+    {
+        App = app;
+        Server = server;
+        Logs = logs;
+        BaseUri = baseUri;
+    }
+
+    public WebApplication App { get; }
+
+    public LocalRealtimeServer Server { get; }
+
+    public FakeLoggerProvider Logs { get; }
+
+    public Uri BaseUri { get; }
+
+    public Uri VoiceUri => new($"ws://{BaseUri.Authority}/voice");
+
+    public static async Task<VoiceAgentApp> StartAsync(
+        Action<VoiceAgentEndpointOptions>? endpoint = null,
+        Action<VoiceSessionOptions>? session = null,
+        string serverKey = ApiKey,
+        bool useWebSockets = true,
+        Action<ClientSecretEndpointOptions>? secrets = null)
+    {
+        var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = serverKey }, TestContext.Current.CancellationToken);
+        var logs = new FakeLoggerProvider();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddVoiceSessions(o =>
+        {
+            o.Connection = new RealtimeClientOptions { BaseUri = server.BaseUri, ApiKey = ApiKey, Model = "gpt-realtime" };
+            session?.Invoke(o);
+        });
+        var app = builder.Build();
+        if (useWebSockets)
+        {
+            app.UseWebSockets();
+        }
+        app.MapVoiceAgent("/voice", endpoint);
+        app.MapRealtimeClientSecrets("/realtime-key", secrets);
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new VoiceAgentApp(app, server, logs, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+        await Server.DisposeAsync();
+        Logs.Dispose();
+    }
+}
