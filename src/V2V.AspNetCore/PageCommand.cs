@@ -5,7 +5,12 @@ namespace V2V.AspNetCore;
 /// <summary>What a page's text message asks (PROTOCOL.md, "page -> server").</summary>
 internal abstract record PageCommand
 {
-    public sealed record Start(int SampleRate) : PageCommand;
+    /// <param name="SampleRate">The microphone's rate.</param>
+    /// <param name="ReportsPlayed">The page says what it played (<see cref="Played"/>): a barge-in truncates there.</param>
+    public sealed record Start(int SampleRate, bool ReportsPlayed) : PageCommand;
+
+    /// <summary>The page played the agent's item <paramref name="ItemId"/> up to <paramref name="Ms"/> into it.</summary>
+    public sealed record Played(string ItemId, double Ms) : PageCommand;
 
     public sealed record Text(string Words) : PageCommand;
 
@@ -57,7 +62,8 @@ internal abstract record PageCommand
                 "interrupt" => new Interrupt(),
                 "stop" => new Stop(),
                 "mcp_approval" => ParseApproval(root),
-                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, text, interrupt, mcp_approval, stop"),
+                "played" => ParsePlayed(root),
+                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, text, interrupt, mcp_approval, played, stop"),
             };
         }
     }
@@ -72,7 +78,29 @@ internal abstract record PageCommand
         {
             return new Malformed($"'sampleRate' is {sampleRate}; it must be from 8000 to 48000 Hz");
         }
-        return new Start(sampleRate);
+        var reportsPlayed = false;
+        if (root.TryGetProperty("reportsPlayed", out var reports) && reports.ValueKind != JsonValueKind.Null)
+        {
+            if (reports.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                return new Malformed("'reportsPlayed' must be true (the page sends 'played') or false, or left out");
+            }
+            reportsPlayed = reports.GetBoolean();
+        }
+        return new Start(sampleRate, reportsPlayed);
+    }
+
+    private static PageCommand ParsePlayed(JsonElement root)
+    {
+        if (!root.TryGetProperty("itemId", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxRequestIdLength } itemId)
+        {
+            return new Malformed($"'itemId' must be the item of an 'audio_item', a string of 1 to {MaxRequestIdLength} characters");
+        }
+        if (!root.TryGetProperty("ms", out var ms) || ms.ValueKind != JsonValueKind.Number || !ms.TryGetDouble(out var played) || played < 0 || !double.IsFinite(played))
+        {
+            return new Malformed("'ms' must be how far into the item the page has played, in ms, a number of 0 or more");
+        }
+        return new Played(itemId, played);
     }
 
     private static PageCommand ParseText(JsonElement root)

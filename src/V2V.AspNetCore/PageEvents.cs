@@ -19,6 +19,14 @@ internal static class PageEvents
         w.WriteNumber("outputSampleRate", outputSampleRate);
     });
 
+    /// <summary>The agent's voice from here on is of <paramref name="itemId"/>, beginning <paramref name="startMs"/> into it.</summary>
+    public static byte[] AudioItem(string itemId, double startMs) => Write(w =>
+    {
+        w.WriteString("type", "audio_item");
+        w.WriteString("itemId", itemId);
+        w.WriteNumber("startMs", Math.Round(startMs, 1));
+    });
+
     /// <summary>An error; its message is cleared of anything that looks like a key (it may quote a service).</summary>
     public static byte[] Error(string message, string? code, bool fatal) => Write(w =>
     {

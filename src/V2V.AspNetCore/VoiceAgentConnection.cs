@@ -60,6 +60,8 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             {
                 await configure(http, sessionOptions, ended.Token).ConfigureAwait(false);
             }
+            // The page's capability, not the app's choice: a page that does not report would have every barge-in truncate at 0.
+            sessionOptions.TransportReportsPlayed = start.ReportsPlayed;
             // From here the key is known: the sender masks it in every text (a last line of defence; nothing should hold it).
             sender.Mask(sessionOptions.Connection.ApiKey ?? sessionOptions.Connection.BearerToken);
             session = await VoiceSession.StartAsync(sessionOptions, ended.Token).ConfigureAwait(false);
@@ -126,6 +128,9 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                 case PageCommand.Text text:
                     await session.SendTextAsync(text.Words, ct).ConfigureAwait(false);
                     break;
+                case PageCommand.Played played:
+                    session.ReportPlayed(played.ItemId, played.Ms); // ignored when the page did not say it reports
+                    break;
                 case PageCommand.Interrupt:
                     await session.InterruptAsync(ct).ConfigureAwait(false);
                     break;
@@ -163,6 +168,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
     private async Task PumpOutputsAsync(VoiceSession session, PageSender sender, CancellationTokenSource ended)
     {
         var fatal = false;
+        string? item = null;
         try
         {
             await foreach (var output in session.ReadOutputsAsync(ended.Token).ConfigureAwait(false))
@@ -171,6 +177,15 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                 {
                     using (frame)
                     {
+                        if (frame.ItemId is { } itemId && itemId != item)
+                        {
+                            // The page counts what it plays of each item from here: its 'played' reports name it.
+                            item = itemId;
+                            if (!await sender.SendJsonAsync(PageEvents.AudioItem(itemId, frame.ItemEndMs - frame.Duration.TotalMilliseconds)).ConfigureAwait(false))
+                            {
+                                break;
+                            }
+                        }
                         if (!await sender.SendAudioAsync(frame.Memory).ConfigureAwait(false))
                         {
                             break;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -36,6 +38,24 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
+    /// <summary>Every event the sessions sent to the realtime server, in order.</summary>
+    public ConcurrentQueue<JsonElement> ClientEvents { get; private init; } = new();
+
+    /// <summary>The events of <paramref name="type"/> the realtime server received.</summary>
+    public IReadOnlyList<JsonElement> Sent(string type) => [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
+
+    /// <summary>Waits (a minute at most) until the realtime server has received an event of <paramref name="type"/>; all of them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> SentAsync(string type)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Sent(type) is { Count: 0 })
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), $"the realtime server received no {type} within a minute");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        return Sent(type);
+    }
+
     public Uri VoiceUri => new($"ws://{BaseUri.Authority}/voice");
 
     public static async Task<VoiceAgentApp> StartAsync(
@@ -45,7 +65,8 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
         bool useWebSockets = true,
         Action<ClientSecretEndpointOptions>? secrets = null)
     {
-        var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = serverKey }, TestContext.Current.CancellationToken);
+        var clientEvents = new ConcurrentQueue<JsonElement>();
+        var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = serverKey, ClientEventObserver = e => clientEvents.Enqueue(e.Clone()) }, TestContext.Current.CancellationToken);
         var logs = new FakeLoggerProvider();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
@@ -64,7 +85,7 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
         app.MapRealtimeClientSecrets("/realtime-key", secrets);
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new VoiceAgentApp(app, server, logs, new Uri(address));
+        return new VoiceAgentApp(app, server, logs, new Uri(address)) { ClientEvents = clientEvents };
     }
 
     public async ValueTask DisposeAsync()

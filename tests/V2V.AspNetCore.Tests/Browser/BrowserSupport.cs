@@ -1,0 +1,394 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using V2V.Realtime.Client;
+using V2V.Simulator;
+using V2V.Testing;
+using V2V.Voice;
+using Xunit.Sdk;
+
+namespace V2V.AspNetCore.Tests.Browser;
+
+/// <summary>
+/// An app as a .NET developer writes one (voice sessions against a local realtime server in this process,
+/// <c>MapVoiceAgent("/voice")</c>, a page at <c>/</c> that imports <c>/voice/voice-agent.js</c>), on a free loopback port,
+/// and Debian's chromium to open it.
+/// </summary>
+internal sealed class BrowserApp : IAsyncDisposable
+{
+    /// <summary>A guard only: a test that works finishes far sooner; one that does not fails with the page's state.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentQueue<WebSocketCloseStatus?> _realtimeCloses;
+
+    private BrowserApp(LocalRealtimeServer realtime, WebApplication app, CapturingLoggerProvider logs, Chromium chromium, ConcurrentQueue<WebSocketCloseStatus?> realtimeCloses)
+    {
+        _realtimeCloses = realtimeCloses;
+        Realtime = realtime;
+        App = app;
+        Logs = logs;
+        Chromium = chromium;
+        Url = new Uri(app.Urls.Single());
+    }
+
+    public LocalRealtimeServer Realtime { get; }
+
+    public WebApplication App { get; }
+
+    public CapturingLoggerProvider Logs { get; }
+
+    public Chromium Chromium { get; }
+
+    public Uri Url { get; }
+
+    /// <summary>The truncates the voice sessions sent to the realtime server: (item, audio_end_ms).</summary>
+    public ConcurrentQueue<(string ItemId, int AudioEndMs)> Truncates { get; private init; } = new();
+
+    /// <summary>How many of the voice sessions' realtime connections have ended (the session behind a socket is gone).</summary>
+    public int RealtimeConnectionsEnded => _realtimeCloses.Count;
+
+    public static async Task<BrowserApp> StartAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = "sk-test-" + Guid.NewGuid().ToString("N");
+        var closes = new ConcurrentQueue<WebSocketCloseStatus?>();
+        // A key the realtime server insists on: the sessions work only with the server's own settings.
+        var truncates = new ConcurrentQueue<(string ItemId, int AudioEndMs)>();
+        var realtime = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions
+        {
+            ApiKey = key,
+            ClientCloseObserver = closes.Enqueue,
+            ClientEventObserver = e =>
+            {
+                if (e.GetProperty("type").GetString() == "conversation.item.truncate")
+                {
+                    truncates.Enqueue((e.GetProperty("item_id").GetString()!, e.GetProperty("audio_end_ms").GetInt32()));
+                }
+            },
+        }, ct);
+        try
+        {
+            var logs = new CapturingLoggerProvider();
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Information);
+            builder.Services.AddVoiceSessions(o =>
+            {
+                o.Connection = new RealtimeClientOptions { BaseUri = realtime.BaseUri, ApiKey = key, Model = "gpt-realtime" };
+                o.InputTranscript = true; // the user's words come back as a transcript
+            });
+            var app = builder.Build();
+            app.UseWebSockets();
+            app.MapVoiceAgent("/voice");
+            // A second endpoint with room for one session only: a second page is refused (full).
+            app.MapVoiceAgent("/voice-one", o => o.MaxSessions = 1);
+            app.MapGet("/", () => Results.Content(TestPage.Html, "text/html; charset=utf-8"));
+            await app.StartAsync(ct);
+            Chromium? chromium = null;
+            try
+            {
+                chromium = await Chromium.LaunchAsync();
+                return new BrowserApp(realtime, app, logs, chromium, closes) { Truncates = truncates };
+            }
+            catch
+            {
+                if (chromium is not null)
+                {
+                    await chromium.DisposeAsync();
+                }
+                await app.DisposeAsync();
+                throw;
+            }
+        }
+        catch
+        {
+            await realtime.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A new page (its own browser context, microphone allowed, the <see cref="TestMicrophone"/> in it) at <c>/</c>.</summary>
+    public async Task<AgentPage> OpenPageAsync()
+    {
+        var page = new AgentPage(await Chromium.NewPageAsync(Url), this);
+        await page.Page.GotoAsync(Url.ToString());
+        await page.WaitForScriptAsync("() => window.pageReady === true", "the test page's module loaded (it imports /voice/voice-agent.js)");
+        return page;
+    }
+
+    /// <summary>The last lines the app logged, for a failure's message.</summary>
+    public string LogTail(int lines = 40) => string.Join('\n', Logs.Lines.TakeLast(lines));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Chromium.DisposeAsync();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+        await Realtime.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The test page: imports the client as a developer's page does and starts agents when the test says, keeping what
+/// their callbacks told it (window.agents[name].log) and every AudioContext made after it loaded (to see them closed).
+/// </summary>
+internal static class TestPage
+{
+    public const string Html = """
+        <!doctype html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>voice agent test page</title></head>
+        <body>
+        <p>voice agent test page</p>
+        <script type="module">
+          import { VoiceAgent } from '/voice/voice-agent.js';
+
+          const contexts = [];
+          const NativeAudioContext = window.AudioContext;
+          window.AudioContext = class extends NativeAudioContext {
+            constructor(...args) { super(...args); contexts.push(this); }
+          };
+          // The agents' contexts still open (the test microphone's own is not theirs).
+          window.openAgentContexts = () => contexts.filter((c) => c !== window.v2vTestMicrophone?.context && c.state !== 'closed').length;
+
+          window.agents = {};
+          window.startAgent = (name, url) => {
+            const entry = window.agents[name] = { agent: null, startError: null, log: [] };
+            const note = (what, fields) => {
+              const s = entry.agent?.stats;
+              entry.log.push({ what, at: Math.round(performance.now()), played: s?.samplesPlayed ?? 0, lastFlush: s?.lastFlush ? { ...s.lastFlush } : null, ...fields });
+            };
+            const options = {
+              onStateChange: (state, error) => note('state', { to: state, error: error?.code ?? null }),
+              onFlush: (itemId) => note('flush', { itemId }),
+              onError: (error) => note('error', { code: error.code, message: error.message, fatal: error.fatal }),
+              onReady: (ready) => note('ready', ready),
+            };
+            if (url !== null) options.url = url;
+            VoiceAgent.start(options).then(
+              (agent) => { entry.agent = agent; },
+              (error) => { entry.startError = { name: error.name, code: error.code ?? null, message: error.message }; });
+          };
+          window.pageReady = true;
+        </script>
+        </body>
+        </html>
+        """;
+}
+
+/// <summary>The test page as a test drives it: agents started by name, waits on what they measured.</summary>
+internal sealed class AgentPage(IPage page, BrowserApp app)
+{
+    public IPage Page { get; } = page;
+
+    /// <summary>Starts an agent in the page (not awaited there: the test waits on its state); null url: the module's default.</summary>
+    public Task StartAgentAsync(string name, string? url) =>
+        Page.EvaluateAsync("([name, url]) => { window.startAgent(name, url); }", new object?[] { name, url });
+
+    /// <summary>
+    /// Waits until <paramref name="predicate"/> holds: JavaScript over <c>e</c> (window.agents[name]), <c>a</c> (its
+    /// agent, once started), <c>s</c> (its stats) and <c>t</c> (its transcript lines); false while the agent is not there.
+    /// </summary>
+    public Task WaitForAsync(string name, string predicate, string what) =>
+        WaitForScriptAsync($$"""
+            () => {
+              const e = window.agents['{{name}}'];
+              const a = e && e.agent;
+              if (!a) return false;
+              const s = a.stats, t = a.transcript;
+              return {{predicate}};
+            }
+            """, what);
+
+    public async Task WaitForScriptAsync(string script, string what)
+    {
+        try
+        {
+            await Page.WaitForFunctionAsync(script, null, new PageWaitForFunctionOptions { Timeout = (float)BrowserApp.Patience.TotalMilliseconds, PollingInterval = 100 });
+        }
+        catch (TimeoutException)
+        {
+            throw new XunitException($"The page never showed {what} within {BrowserApp.Patience.TotalSeconds:F0} s.\nIts agents: {await AgentsJsonAsync()}\nIts microphone: {await MicrophoneJsonAsync()}\nThe app's log:\n{app.LogTail()}");
+        }
+    }
+
+    /// <summary>Speaks a WAV into the page's microphone (it starts playing; the test waits for what follows).</summary>
+    public async Task SpeakAsync(string wavPath)
+    {
+        var wav = Convert.ToBase64String(await File.ReadAllBytesAsync(wavPath));
+        await Page.EvaluateAsync("wav => window.v2vTestMicrophone.speak(wav)", wav);
+    }
+
+    /// <summary>One agent as JSON: { stats, transcript, log, startError, state }.</summary>
+    public async Task<JsonElement> AgentAsync(string name) =>
+        JsonDocument.Parse(await Page.EvaluateAsync<string>("""
+            name => {
+              const e = window.agents[name];
+              return JSON.stringify({ stats: e.agent?.stats ?? null, transcript: e.agent?.transcript ?? [], log: e.log, startError: e.startError });
+            }
+            """, name)).RootElement;
+
+    public Task<string> AgentsJsonAsync() => Page.EvaluateAsync<string>("""
+        () => JSON.stringify(Object.fromEntries(Object.entries(window.agents ?? {}).map(([k, e]) =>
+          [k, { stats: e.agent?.stats ?? null, transcript: e.agent?.transcript ?? [], log: e.log, startError: e.startError }])))
+        """);
+
+    /// <summary>What the <see cref="TestMicrophone"/> did: streams opened, their tracks live, when the test spoke.</summary>
+    public Task<string> MicrophoneJsonAsync() => Page.EvaluateAsync<string>("""
+        () => { const m = window.v2vTestMicrophone; return JSON.stringify(m && { opened: m.streams.length, live: m.liveTracks(), spoken: m.spoken, now: Math.round(performance.now()) }); }
+        """);
+
+    /// <summary>Tracks of the test microphone's streams not stopped yet.</summary>
+    public Task<int> LiveMicrophoneTracksAsync() => Page.EvaluateAsync<int>("() => window.v2vTestMicrophone.liveTracks()");
+
+    public Task<int> OpenAgentContextsAsync() => Page.EvaluateAsync<int>("() => window.openAgentContexts()");
+}
+
+/// <summary>
+/// Debian's chromium, headless, driven by Playwright (no browser download), as in V2V.Playground.Tests. Each page's
+/// microphone is the <see cref="TestMicrophone"/>: silent until the test speaks into it.
+/// </summary>
+internal sealed class Chromium : IAsyncDisposable
+{
+    private const string ExecutablePath = "/usr/bin/chromium";
+    private readonly IPlaywright _playwright;
+
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    public static async Task<Chromium> LaunchAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException("Debian's chromium is needed: apt-get install -y --no-install-recommends chromium fonts-liberation (test.sh does this).");
+        }
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                ChromiumSandbox = false,
+                Timeout = 60_000,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    "--autoplay-policy=no-user-gesture-required",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            });
+            return new Chromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A new browser context (its own cookies) with the microphone allowed and the test's microphone in it, and a page in it.</summary>
+    public async Task<IPage> NewPageAsync(Uri origin)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
+        await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = origin.GetLeftPart(UriPartial.Authority) });
+        await context.AddInitScriptAsync(TestMicrophone.InitScript);
+        // Clicks and navigations get the same generous guard as the waits: a busy machine is slow, not broken.
+        context.SetDefaultTimeout((float)BrowserApp.Patience.TotalMilliseconds);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.CloseAsync();
+        _playwright.Dispose();
+    }
+}
+
+/// <summary>
+/// The page's microphone in the tests (as V2V.Playground.Tests' TestMicrophone): <c>getUserMedia</c> gives a stream of
+/// an AudioContext of the test's, silent until the test speaks a WAV into it, which it does once the page says it
+/// listens (an event, not a time: on a busy machine the agent's <c>ready</c> may take seconds). Every stream handed out
+/// is kept, so a test can see its tracks stopped.
+/// </summary>
+internal static class TestMicrophone
+{
+    public const string InitScript = """
+        (() => {
+          const mic = window.v2vTestMicrophone = { streams: [], spoken: [], context: null, destination: null };
+          mic.liveTracks = () => mic.streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState !== 'ended').length;
+          navigator.mediaDevices.getUserMedia = async (constraints) => {
+            if (!constraints || !constraints.audio) throw new DOMException('the test microphone is audio only', 'NotSupportedError');
+            mic.context ??= new AudioContext();
+            await mic.context.resume();
+            // A stream per call: an agent stops the tracks of its own when it ends.
+            mic.destination = mic.context.createMediaStreamDestination();
+            mic.destination.channelCount = 1;
+            mic.streams.push(mic.destination.stream);
+            return mic.destination.stream;
+          };
+          mic.speak = async (wavBase64) => {
+            if (!mic.destination) throw new Error('the page has not opened the microphone');
+            const bytes = Uint8Array.from(atob(wavBase64), (c) => c.charCodeAt(0));
+            const buffer = await mic.context.decodeAudioData(bytes.buffer);
+            const source = mic.context.createBufferSource();
+            source.buffer = buffer;
+            source.connect(mic.destination);
+            mic.spoken.push({ at: Math.round(performance.now()), seconds: buffer.duration });
+            source.start();
+          };
+        })();
+        """;
+}
+
+/// <summary>The spoken WAVs of the tests, made once per run with espeak-ng (V2V.Testing's <see cref="Speech"/>).</summary>
+internal static class TestSpeech
+{
+    private static readonly string Folder = Directory.CreateTempSubdirectory("v2v-aspnetcore-speech-").FullName;
+
+    public const string QuestionText = "What is the weather in Paris today?";
+
+    /// <summary>A question at 16 kHz, then silence: one turn, answered.</summary>
+    public static string Question() => Cached("question.wav", path => Speech.WriteWav(path, QuestionText, 16000, 1, leadingSilenceMs: 500, trailingSilenceMs: 4000));
+
+    /// <summary>A long request at 48 kHz: its answer (an echo, as long) is long enough to be barged in on.</summary>
+    public static string LongRequest() => Cached("long-request.wav", path =>
+        Speech.WriteWav(path, "Please tell me a long story about the history of Paris and all of its old bridges over the river.", 48000, 1, leadingSilenceMs: 500, trailingSilenceMs: 1000));
+
+    /// <summary>Speech that interrupts the answer while it plays, then silence so the next answer plays.</summary>
+    public static string Interruption() => Cached("interruption.wav", path =>
+        Speech.WriteWav(path, "Stop, stop. Tell me about London instead.", 48000, 1, leadingSilenceMs: 0, trailingSilenceMs: 6000));
+
+    /// <summary>Seconds of the sentence itself (espeak's own, without the silence around it).</summary>
+    public static double Seconds(string text)
+    {
+        var speech = Speech.Say(text);
+        return speech.Samples.Length / (double)speech.SampleRate / speech.Channels;
+    }
+
+    private static string Cached(string name, Func<string, string> make)
+    {
+        var path = Path.Combine(Folder, name);
+        lock (Folder)
+        {
+            return File.Exists(path) ? path : make(path);
+        }
+    }
+}
