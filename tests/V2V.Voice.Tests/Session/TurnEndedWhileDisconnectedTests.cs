@@ -56,10 +56,10 @@ public sealed class TurnEndedWhileDisconnectedTests
         // commits it and answers it, instead of being asked for an answer to a question it never heard.
         var ct = TestContext.Current.CancellationToken;
         await using var harness = await StartSpokenAsync(turnMode);
-        // Once the connection is configured, the server sends nothing while it is sent audio with no turn detection of
-        // its own: its next event is the commit's, and the connection is closed right after it.
-        await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.updated") >= harness.Sent("session.update").Count, "the connection configured");
-        harness.LoseTheConnectionAtTheServersNextEvent();
+        // The connection that receives the commit is lost at the server's answer to it (armed on the commit itself, not
+        // at the server's next event from now: on a busy machine another event had come first once, and the turn was
+        // then committed only on the next connection).
+        harness.LoseTheConnectionWhenTheServerReceives("input_audio_buffer.commit");
         var question = Speech.Pcm16("What is the weather like in Paris today?", 16000, 1);
         await harness.SendAsync(question, 16000, 1);
         if (turnMode == TurnMode.Manual)
@@ -69,6 +69,7 @@ public sealed class TurnEndedWhileDisconnectedTests
         await harness.WaitForAsync(_ => harness.ReceivedEvents.Count(e => e == "session.created") >= 2, "the next connection");
         var firstConnection = harness.ReceivedEvents.Skip(1).TakeWhile(e => e != "session.created").ToList();
         Assert.DoesNotContain("response.created", firstConnection); // lost before its answer began
+        var connections = harness.ReceivedEvents.Count(e => e == "session.created");
 
         var outputs = await harness.WaitForAsync(o => o.OfType<TranscriptOutput>().Any(t => t.Role == TranscriptRole.Assistant && t.IsFinal),
             "an answer on the next connection", guardSeconds: 60);
@@ -76,7 +77,10 @@ public sealed class TurnEndedWhileDisconnectedTests
         Assert.Contains("I heard", answer.Text, StringComparison.Ordinal); // the question's audio, not an answer to nothing
         var heardSeconds = HeardSeconds(answer.Text);
         Assert.InRange(heardSeconds, Speech.Say("What is the weather like in Paris today?").Duration.TotalSeconds * 0.9, 30);
-        Assert.Equal(2, harness.Sent("input_audio_buffer.commit").Count); // once on each connection
+        // Once on the connection lost at its commit, once on the one that answered (and on none in between: a connection
+        // of a busy machine's own troubles, before the turn ended, had no turn to commit).
+        Assert.True(harness.Sent("input_audio_buffer.commit").Count == 2,
+            $"{harness.Sent("input_audio_buffer.commit").Count} commits over {connections} connections; events received: {string.Join(", ", harness.ReceivedEvents)}");
         Assert.Empty(outputs.OfType<ErrorOutput>());
     }
 

@@ -48,7 +48,11 @@ internal sealed class SessionHarness : IAsyncDisposable
         {
             harness.ClientEvents.Enqueue(e);
         }
-        serverOptions.ClientEventObserver = e => harness.ClientEvents.Enqueue(e.Clone());
+        serverOptions.ClientEventObserver = e =>
+        {
+            harness.ClientEvents.Enqueue(e.Clone());
+            harness.LoseTheConnectionIfArmedFor(e);
+        };
         var options = new VoiceSessionOptions
         {
             Connection = new() { BaseUri = server.BaseUri, Model = "gpt-realtime", Dialect = dialect, Path = beta ? server.ExampleUri.PathAndQuery : null },
@@ -151,6 +155,23 @@ internal sealed class SessionHarness : IAsyncDisposable
     /// The server's next event is this connection's last: it is then dropped without a close (a network loss), once; the
     /// next connection lasts. (The faults are read live.)
     /// </summary>
+    /// <summary>
+    /// Loses the connection that receives the next client event of <paramref name="type"/>, at the server's answer to it:
+    /// wherever that event goes, whatever else the server sent before it.
+    /// </summary>
+    public void LoseTheConnectionWhenTheServerReceives(string type) => Volatile.Write(ref _loseAt, type);
+
+    private string? _loseAt;
+
+    // On the session's receive loop, before the event is handled: the server's next event is its answer to it.
+    private void LoseTheConnectionIfArmedFor(JsonElement clientEvent)
+    {
+        if (_loseAt is { } type && clientEvent.GetProperty("type").GetString() == type && Interlocked.CompareExchange(ref _loseAt, null, type) == type)
+        {
+            LoseTheConnectionAtTheServersNextEvent();
+        }
+    }
+
     public void LoseTheConnectionAtTheServersNextEvent()
     {
         var faults = Server.Options.Faults;
