@@ -12,7 +12,8 @@ namespace V2V.AspNetCore;
 /// <summary>A voice agent in an ASP.NET Core app: <see cref="MapVoiceAgent"/>.</summary>
 public static class VoiceAgentEndpointRouteBuilderExtensions
 {
-    private static readonly Lazy<EmbeddedAssets> ClientFiles = new(() => new EmbeddedAssets(typeof(VoiceAgentEndpointRouteBuilderExtensions).Assembly, "voice-agent/"));
+    /// <summary>The browser client's files (voice-agent.js and its worklets); the playground's page uses the capture worklet too.</summary>
+    internal static readonly Lazy<EmbeddedAssets> ClientFiles = new(() => new EmbeddedAssets(typeof(VoiceAgentEndpointRouteBuilderExtensions).Assembly, "voice-agent/"));
 
     /// <summary>
     /// Serves a voice agent at <paramref name="pattern"/>: a WebSocket there is one voice session (the protocol is

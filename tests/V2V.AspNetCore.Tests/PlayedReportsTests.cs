@@ -26,9 +26,12 @@ public sealed class PlayedReportsTests
 
         Assert.Equal(item, (string?)(await page.NextAsync("flush"))["itemId"]);
         await page.NextAsync(m => (string?)m["type"] == "transcript" && (bool)m["interrupted"]!, "the answer's words closed as interrupted");
-        var truncate = Assert.Single(await app.SentAsync("conversation.item.truncate"));
-        Assert.Equal(item, truncate.GetProperty("item_id").GetString());
+        // The answer may be of two items (the local server speaks a long text as two): the one playing is cut at the
+        // report; one whose audio had begun to come, none of it played, at 0.
+        var truncates = await app.SentAsync("conversation.item.truncate", t => t.GetProperty("item_id").GetString() == item);
+        var truncate = Assert.Single(truncates, t => t.GetProperty("item_id").GetString() == item);
         Assert.Equal(250, truncate.GetProperty("audio_end_ms").GetInt32());
+        Assert.All(truncates.Where(t => t.GetProperty("item_id").GetString() != item), t => Assert.Equal(0, t.GetProperty("audio_end_ms").GetInt32()));
     }
 
     [Fact]
@@ -47,7 +50,7 @@ public sealed class PlayedReportsTests
 
         await page.NextAsync("flush");
         var sentMs = page.AudioMessages * 10; // every message is 10 ms; a few more may be on their way
-        var truncate = Assert.Single(await app.SentAsync("conversation.item.truncate"));
+        var truncate = Assert.Single(await app.SentAsync("conversation.item.truncate", t => t.GetProperty("item_id").GetString() == item), t => t.GetProperty("item_id").GetString() == item);
         Assert.InRange(truncate.GetProperty("audio_end_ms").GetInt32(), 800, sentMs + 100);
     }
 

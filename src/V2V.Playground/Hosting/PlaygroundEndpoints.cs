@@ -26,6 +26,9 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, Sessio
         {
             app.MapMethods("/" + name, getOrHead, (HttpContext c) => _assets.ServeAsync(c, name));
         }
+        // The microphone's worklet is the voice agent package's (one capture for every page of this project).
+        const string capture = "voice-agent-capture.js";
+        app.MapMethods("/" + capture, getOrHead, (HttpContext c) => VoiceAgentEndpointRouteBuilderExtensions.ClientFiles.Value.ServeAsync(c, capture));
         app.MapGet("/api/info", Info);
         app.Map("/ws", SessionAsync);
     }

@@ -89,7 +89,7 @@ class Session {
     }
     this.playback = new AudioContext({ sampleRate: 24000, latencyHint: 'interactive' });
     await Promise.all([
-      this.capture.audioWorklet.addModule('capture-worklet.js'),
+      this.capture.audioWorklet.addModule('voice-agent-capture.js'),
       this.playback.audioWorklet.addModule('player-worklet.js'),
     ]);
     this.player = new AudioWorkletNode(this.playback, 'v2v-player', { outputChannelCount: [1] });
@@ -115,7 +115,7 @@ class Session {
   // The microphone is connected only once the server's graph is ready: nothing is captured for nobody.
   startMicrophone(sampleRate) {
     const source = this.capture.createMediaStreamSource(this.stream);
-    this.captureNode = new AudioWorkletNode(this.capture, 'v2v-capture', {
+    this.captureNode = new AudioWorkletNode(this.capture, 'voice-agent-capture', {
       numberOfOutputs: 1,
       processorOptions: { chunkSamples: Math.round((sampleRate * CHUNK_MS) / 1000) },
     });

@@ -13,6 +13,8 @@ using V2V.Testing;
 using V2V.Voice;
 using Xunit.Sdk;
 
+using V2V.Testing.Browser;
+
 namespace V2V.AspNetCore.Tests.Browser;
 
 /// <summary>
@@ -248,114 +250,6 @@ internal sealed class AgentPage(IPage page, BrowserApp app)
     public Task<int> LiveMicrophoneTracksAsync() => Page.EvaluateAsync<int>("() => window.v2vTestMicrophone.liveTracks()");
 
     public Task<int> OpenAgentContextsAsync() => Page.EvaluateAsync<int>("() => window.openAgentContexts()");
-}
-
-/// <summary>
-/// Debian's chromium, headless, driven by Playwright (no browser download), as in V2V.Playground.Tests. Each page's
-/// microphone is the <see cref="TestMicrophone"/>: silent until the test speaks into it.
-/// </summary>
-internal sealed class Chromium : IAsyncDisposable
-{
-    private const string ExecutablePath = "/usr/bin/chromium";
-    private readonly IPlaywright _playwright;
-
-    private Chromium(IPlaywright playwright, IBrowser browser)
-    {
-        _playwright = playwright;
-        Browser = browser;
-    }
-
-    public IBrowser Browser { get; }
-
-    public static async Task<Chromium> LaunchAsync()
-    {
-        if (!File.Exists(ExecutablePath))
-        {
-            throw new InvalidOperationException("Debian's chromium is needed: apt-get install -y --no-install-recommends chromium fonts-liberation (test.sh does this).");
-        }
-        var playwright = await Playwright.CreateAsync();
-        try
-        {
-            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ExecutablePath,
-                Headless = true,
-                ChromiumSandbox = false,
-                Timeout = 60_000,
-                Args =
-                [
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--use-fake-ui-for-media-stream",
-                    "--use-fake-device-for-media-stream",
-                    "--autoplay-policy=no-user-gesture-required",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            });
-            return new Chromium(playwright, browser);
-        }
-        catch
-        {
-            playwright.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>A new browser context (its own cookies) with the microphone allowed and the test's microphone in it, and a page in it.</summary>
-    public async Task<IPage> NewPageAsync(Uri origin)
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
-        await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = origin.GetLeftPart(UriPartial.Authority) });
-        await context.AddInitScriptAsync(TestMicrophone.InitScript);
-        // Clicks and navigations get the same generous guard as the waits: a busy machine is slow, not broken.
-        context.SetDefaultTimeout((float)BrowserApp.Patience.TotalMilliseconds);
-        return await context.NewPageAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Browser.CloseAsync();
-        _playwright.Dispose();
-    }
-}
-
-/// <summary>
-/// The page's microphone in the tests (as V2V.Playground.Tests' TestMicrophone): <c>getUserMedia</c> gives a stream of
-/// an AudioContext of the test's, silent until the test speaks a WAV into it, which it does once the page says it
-/// listens (an event, not a time: on a busy machine the agent's <c>ready</c> may take seconds). Every stream handed out
-/// is kept, so a test can see its tracks stopped.
-/// </summary>
-internal static class TestMicrophone
-{
-    public const string InitScript = """
-        (() => {
-          const mic = window.v2vTestMicrophone = { streams: [], spoken: [], context: null, destination: null };
-          mic.liveTracks = () => mic.streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState !== 'ended').length;
-          navigator.mediaDevices.getUserMedia = async (constraints) => {
-            if (!constraints || !constraints.audio) throw new DOMException('the test microphone is audio only', 'NotSupportedError');
-            mic.context ??= new AudioContext();
-            await mic.context.resume();
-            // A stream per call: an agent stops the tracks of its own when it ends.
-            mic.destination = mic.context.createMediaStreamDestination();
-            mic.destination.channelCount = 1;
-            mic.streams.push(mic.destination.stream);
-            return mic.destination.stream;
-          };
-          mic.speak = async (wavBase64) => {
-            if (!mic.destination) throw new Error('the page has not opened the microphone');
-            const bytes = Uint8Array.from(atob(wavBase64), (c) => c.charCodeAt(0));
-            const buffer = await mic.context.decodeAudioData(bytes.buffer);
-            const source = mic.context.createBufferSource();
-            source.buffer = buffer;
-            source.connect(mic.destination);
-            mic.spoken.push({ at: Math.round(performance.now()), seconds: buffer.duration });
-            source.start();
-          };
-        })();
-        """;
 }
 
 /// <summary>The spoken WAVs of the tests, made once per run with espeak-ng (V2V.Testing's <see cref="Speech"/>).</summary>

@@ -44,11 +44,11 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
     /// <summary>The events of <paramref name="type"/> the realtime server received.</summary>
     public IReadOnlyList<JsonElement> Sent(string type) => [.. ClientEvents.Where(e => e.GetProperty("type").GetString() == type)];
 
-    /// <summary>Waits (a minute at most) until the realtime server has received an event of <paramref name="type"/>; all of them.</summary>
-    public async Task<IReadOnlyList<JsonElement>> SentAsync(string type)
+    /// <summary>Waits (a minute at most) until the realtime server has received an event of <paramref name="type"/> (that <paramref name="matches"/>); all of that type.</summary>
+    public async Task<IReadOnlyList<JsonElement>> SentAsync(string type, Func<JsonElement, bool>? matches = null)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (Sent(type) is { Count: 0 })
+        while (!Sent(type).Any(matches ?? (_ => true)))
         {
             Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), $"the realtime server received no {type} within a minute");
             await Task.Delay(20, TestContext.Current.CancellationToken);

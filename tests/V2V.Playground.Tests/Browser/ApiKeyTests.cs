@@ -4,6 +4,8 @@ using Microsoft.Playwright;
 using V2V.Playground.Tests.Support;
 using V2V.Simulator;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>The API key stays on the server: nothing the page receives, over HTTP or the WebSocket, holds it.</summary>

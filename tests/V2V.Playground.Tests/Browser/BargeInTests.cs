@@ -1,5 +1,7 @@
 using V2V.Playground.Tests.Support;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>Speech while the agent talks: the server flushes, the page drops what it had buffered at once.</summary>

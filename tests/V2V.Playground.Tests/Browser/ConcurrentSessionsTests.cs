@@ -1,5 +1,7 @@
 using V2V.Playground.Tests.Support;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>Two browser contexts at once: each has a graph of its own.</summary>

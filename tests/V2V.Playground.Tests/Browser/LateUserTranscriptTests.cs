@@ -1,6 +1,8 @@
 using V2V.Playground.Tests.Support;
 using V2V.Simulator;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>

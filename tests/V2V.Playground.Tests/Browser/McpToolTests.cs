@@ -2,6 +2,8 @@ using Microsoft.Playwright;
 using V2V.Playground.Tests.Support;
 using V2V.Testing;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using V2V.Playground.Tests.Support;
 using V2V.Simulator;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>The page's settings reach the agent's session, and a spoken turn completes under each turn mode.</summary>

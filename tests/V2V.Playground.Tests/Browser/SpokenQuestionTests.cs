@@ -1,5 +1,7 @@
 using V2V.Playground.Tests.Support;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Browser;
 
 /// <summary>A real browser, whose microphone the test speaks into, talks to the playground backed by the local realtime server.</summary>

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Xunit.Sdk;
 
+using V2V.Testing.Browser;
+
 namespace V2V.Playground.Tests.Support;
 
 /// <summary>The playground page as a test drives it: settings, Start and Stop, and waits on what the page measured (window.v2vStats).</summary>
@@ -60,7 +62,7 @@ internal sealed class PlaygroundPage(IPage page)
 
     /// <summary>What the <see cref="TestMicrophone"/> did: how often the page opened it, when (page time, ms) the test spoke and for how long.</summary>
     public Task<string> MicrophoneJsonAsync() =>
-        Page.EvaluateAsync<string>("() => { const m = window.v2vTestMicrophone; return JSON.stringify(m && { opened: m.opened, spoken: m.spoken, now: Math.round(performance.now()) }); }");
+        Page.EvaluateAsync<string>("() => { const m = window.v2vTestMicrophone; return JSON.stringify(m && { opened: m.streams.length, spoken: m.spoken, now: Math.round(performance.now()) }); }");
 
     public async Task<JsonElement> StatsAsync() => JsonDocument.Parse(await StatsJsonAsync()).RootElement;
 

@@ -1,13 +1,17 @@
 using Microsoft.Playwright;
 
-namespace V2V.Playground.Tests.Support;
+namespace V2V.Testing.Browser;
 
 /// <summary>
-/// Debian's chromium, headless, driven by Playwright (no browser download). Each page's microphone is the
-/// <see cref="TestMicrophone"/>: silent until the test speaks into it.
+/// Debian's chromium, headless, driven by Playwright (no browser download), for the tests of the pages (the playground's,
+/// the voice agent's browser client). Each page's microphone is the <see cref="TestMicrophone"/>: silent until the test
+/// speaks into it.
 /// </summary>
-internal sealed class Chromium : IAsyncDisposable
+public sealed class Chromium : IAsyncDisposable
 {
+    /// <summary>A guard only, for clicks, navigations and waits: a busy machine is slow, not broken.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     private const string ExecutablePath = "/usr/bin/chromium";
     private readonly IPlaywright _playwright;
 
@@ -28,7 +32,6 @@ internal sealed class Chromium : IAsyncDisposable
         var playwright = await Playwright.CreateAsync();
         try
         {
-            // Playwright gives every launch a fresh, empty profile of its own (its --user-data-dir).
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ExecutablePath,
@@ -64,7 +67,7 @@ internal sealed class Chromium : IAsyncDisposable
         await context.GrantPermissionsAsync(["microphone"], new BrowserContextGrantPermissionsOptions { Origin = origin.GetLeftPart(UriPartial.Authority) });
         await context.AddInitScriptAsync(TestMicrophone.InitScript);
         // Clicks and navigations get the same generous guard as the waits: a busy machine is slow, not broken.
-        context.SetDefaultTimeout((float)PlaygroundPage.Patience.TotalMilliseconds);
+        context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         return await context.NewPageAsync();
     }
 

@@ -1,27 +1,27 @@
-namespace V2V.Playground.Tests.Support;
+namespace V2V.Testing.Browser;
 
 /// <summary>
-/// The page's microphone in the tests: <c>getUserMedia</c> gives a stream of an AudioContext of the test's, silent
-/// until the test speaks a WAV into it (<see cref="PlaygroundPage.SpeakAsync"/>). Chromium's fake device
-/// (<c>--use-file-for-fake-audio-capture</c>) played its file from the moment <c>getUserMedia</c> returned, but the
-/// page connects the microphone only once the server's graph is <c>ready</c>: on a busy machine that took 4-8 s, the
-/// question (over 2 s after <c>getUserMedia</c>) had been said to nobody, and the pages sent thousands of chunks of
-/// silence. A test speaks when the page says it listens instead: an event, not a time.
+/// The page's microphone in the tests: <c>getUserMedia</c> gives a stream of an AudioContext of the test's, silent until
+/// the test speaks a WAV into it (<c>window.v2vTestMicrophone.speak(wavBase64)</c>), which it does once the page says it
+/// listens: an event, not a time. Chromium's fake device (<c>--use-file-for-fake-audio-capture</c>) played its file from
+/// the moment <c>getUserMedia</c> returned, but a page connects the microphone only once the server is ready: on a busy
+/// machine that took 4-8 s, and the question had been said to nobody. Every stream handed out is kept
+/// (<c>streams</c>, <c>liveTracks()</c>), so a test can see its tracks stopped.
 /// </summary>
-internal static class TestMicrophone
+public static class TestMicrophone
 {
-    /// <summary>Installed into every page before its scripts run; <c>window.v2vTestMicrophone</c> records what it did.</summary>
     public const string InitScript = """
         (() => {
-          const mic = window.v2vTestMicrophone = { opened: 0, spoken: [], context: null, destination: null };
+          const mic = window.v2vTestMicrophone = { streams: [], spoken: [], context: null, destination: null };
+          mic.liveTracks = () => mic.streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState !== 'ended').length;
           navigator.mediaDevices.getUserMedia = async (constraints) => {
             if (!constraints || !constraints.audio) throw new DOMException('the test microphone is audio only', 'NotSupportedError');
             mic.context ??= new AudioContext();
             await mic.context.resume();
-            // A stream per call: the page stops the tracks of the one it had when a session ends.
+            // A stream per call: an agent stops the tracks of its own when it ends.
             mic.destination = mic.context.createMediaStreamDestination();
             mic.destination.channelCount = 1;
-            mic.opened++;
+            mic.streams.push(mic.destination.stream);
             return mic.destination.stream;
           };
           mic.speak = async (wavBase64) => {
