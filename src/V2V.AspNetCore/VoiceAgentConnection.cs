@@ -82,10 +82,17 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             LogStarted(logger, start.SampleRate);
             await sender.SendJsonAsync(PageEvents.Ready(_id, sessionOptions.OutputSampleRate)).ConfigureAwait(false);
             var outputs = PumpOutputsAsync(session, sender, ended);
-            await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
             using (stopping.Register(() => _ = ShutDownAsync(sender, ended)))
             {
-                await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
+                try
+                {
+                    await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
+                    await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+                {
+                    // The session stopped (its fatal error goes to the page from the output pump) or the socket ended.
+                }
             }
             // The page stopped, left, or answered a close from this side: nothing more goes to it.
             await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
@@ -107,7 +114,8 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                 {
                     await session.SendAudioAsync(_buffer.AsMemory(0, count), sampleRate, channels: 1, ct).ConfigureAwait(false);
                 }
-                continue;
+                continue; // a stopped session throws ObjectDisposedException: the caller's end of the loop
+
             }
             if (!await RunCommandAsync(session, PageCommand.Parse(_buffer.AsSpan(0, message.Count)), sender, ct).ConfigureAwait(false))
             {
@@ -145,9 +153,10 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                     break;
             }
         }
-        catch (ObjectDisposedException) when (ct.IsCancellationRequested)
+        catch (ArgumentException ex)
         {
-            return false;
+            // A value the session refuses that the message's reading let through: told, and the session goes on.
+            await sender.SendJsonAsync(PageEvents.Error(ex.Message, "bad_message", fatal: false)).ConfigureAwait(false);
         }
         return true;
     }

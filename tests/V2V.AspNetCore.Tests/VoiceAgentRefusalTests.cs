@@ -90,6 +90,32 @@ public sealed class VoiceAgentRefusalTests
     }
 
     [Fact]
+    public async Task ASessionThatFailsMidConversation_TellsThePageWhy_ClosesTheSocket_AndFreesItsSlot()
+    {
+        await using var app = await VoiceAgentApp.StartAsync(endpoint: o => o.MaxSessions = 1);
+        await using var page = await PageClient.ConnectAsync(app.VoiceUri);
+        await page.StartAsync(16000);
+        await page.NextAsync("ready");
+
+        // The connection is lost at the server's next event, and the key is refused from then on: the session cannot go on.
+        var faults = app.Server.Options.Faults;
+        faults.RefuseHandshakeStatusCode = 401;
+        faults.AbortInsteadOfClose = true;
+        faults.CloseConnections = 1;
+        faults.CloseAfterEvents = 0;
+        await page.SendJsonAsync(new JsonObject { ["type"] = "text", ["text"] = "Hello?" });
+
+        var error = await page.NextAsync(m => (string?)m["type"] == "error" && (bool)m["fatal"]!, "the session's fatal error");
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, await page.ClosedAsync());
+        Assert.DoesNotContain(VoiceAgentApp.ApiKey, (string?)error["message"], StringComparison.Ordinal);
+        faults.RefuseHandshakeStatusCode = null;
+        await using var next = await PageClient.ConnectAsync(app.VoiceUri);
+        await next.StartAsync(16000);
+        await next.NextAsync("ready"); // the failed session's slot was given back
+        Assert.DoesNotContain(app.Logs.Collector.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Error && r.Category?.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
     public async Task TheAppStopping_TellsItsPagesShuttingDown_AndCloses1001()
     {
         var app = await VoiceAgentApp.StartAsync();
