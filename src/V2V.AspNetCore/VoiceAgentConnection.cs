@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using V2V.Realtime.Client;
 using V2V.Voice;
 
 namespace V2V.AspNetCore;
@@ -72,7 +73,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
         catch (Exception ex)
         {
-            LogStartFailed(logger, ex.GetType().Name);
+            LogStartFailed(logger, ex.GetType().Name, SecretRedactor.RedactKeys(ex.Message));
             await FailAsync(sender, $"the voice session could not start: {ex.Message}", "start_failed", WebSocketCloseStatus.InternalServerError).ConfigureAwait(false);
             return;
         }
@@ -105,7 +106,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
     /// <summary>The page's messages into the session, until the page closes or stops, or the socket is closed from this side.</summary>
     private async Task PumpInputAsync(VoiceSession session, int sampleRate, PageSender sender, CancellationToken ct)
     {
-        while (await ReceiveAsync(sender, ct).ConfigureAwait(false) is { } message)
+        while (await ReceiveAsync(ct).ConfigureAwait(false) is { } message)
         {
             if (message.Type == WebSocketMessageType.Binary)
             {
@@ -114,8 +115,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                 {
                     await session.SendAudioAsync(_buffer.AsMemory(0, count), sampleRate, channels: 1, ct).ConfigureAwait(false);
                 }
-                continue; // a stopped session throws ObjectDisposedException: the caller's end of the loop
-
+                continue; // a session that stopped throws ObjectDisposedException: the caller ends the loop
             }
             if (!await RunCommandAsync(session, PageCommand.Parse(_buffer.AsSpan(0, message.Count)), sender, ct).ConfigureAwait(false))
             {
@@ -167,7 +167,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         {
             await call.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or (InvalidOperationException and not ObjectDisposedException))
         {
             await sender.SendJsonAsync(PageEvents.Error(ex.Message, code, fatal: false)).ConfigureAwait(false);
         }
@@ -290,7 +290,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
     }
 
-    private async Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(PageSender sender, CancellationToken ct)
+    private async Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(CancellationToken ct)
     {
         try
         {
@@ -345,8 +345,8 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
     [LoggerMessage(Level = LogLevel.Warning, Message = "A socket was refused: {Taken} sessions run already (MaxSessions)")]
     private static partial void LogFull(ILogger logger, int taken);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The voice session could not start ({Error}); the page was told why")]
-    private static partial void LogStartFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The voice session could not start ({Error}: {Reason}); the page was told why")]
+    private static partial void LogStartFailed(ILogger logger, string error, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A socket ended before its session started: {Reason}")]
     private static partial void LogNoStart(ILogger logger, string reason);
