@@ -66,6 +66,18 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             // From here the key is known: the sender masks it in every text (a last line of defence; nothing should hold it).
             sender.Mask(sessionOptions.Connection.ApiKey ?? sessionOptions.Connection.BearerToken);
             session = await VoiceSession.StartAsync(sessionOptions, ended.Token).ConfigureAwait(false);
+            if (options.OnSessionStarted is { } started)
+            {
+                try
+                {
+                    await started(http, session, ended.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await session.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            }
         }
         catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
@@ -203,6 +215,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                     continue;
                 }
                 fatal |= output.Event is V2V.Voice.Outputs.ErrorOutput { Fatal: true };
+                await ObserveAsync(output.Event!, ended.Token).ConfigureAwait(false);
                 if (PageEvents.For(output.Event!) is { } json && !await sender.SendJsonAsync(json).ConfigureAwait(false))
                 {
                     break;
@@ -215,6 +228,23 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
         // The session stopped by itself (a fatal error, told above) or the page stopped reading: the socket closes.
         await CloseAndLetGoAsync(sender, fatal ? WebSocketCloseStatus.InternalServerError : WebSocketCloseStatus.NormalClosure, fatal ? "session failed" : "session ended", ended).ConfigureAwait(false);
+    }
+
+    /// <summary>The app's <see cref="VoiceAgentEndpointOptions.OnEvent"/>: what it throws is logged, never the session's end.</summary>
+    private async ValueTask ObserveAsync(V2V.Voice.Outputs.VoiceSessionEvent sessionEvent, CancellationToken ct)
+    {
+        if (options.OnEvent is not { } observe)
+        {
+            return;
+        }
+        try
+        {
+            await observe(http, sessionEvent, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogObserverFailed(logger, sessionEvent.GetType().Name, ex);
+        }
     }
 
     private async Task ShutDownAsync(PageSender sender, CancellationTokenSource ended)
@@ -353,6 +383,9 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A page sent a message over {Limit} bytes: its socket was closed (1009)")]
     private static partial void LogTooBig(ILogger logger, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OnEvent threw for a {Event}; the session goes on")]
+    private static partial void LogObserverFailed(ILogger logger, string @event, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The server is shutting down: the voice session ends")]
     private static partial void LogShuttingDown(ILogger logger);

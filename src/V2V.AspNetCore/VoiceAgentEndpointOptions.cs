@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using V2V.Voice;
+using V2V.Voice.Outputs;
 
 namespace V2V.AspNetCore;
 
@@ -16,6 +17,21 @@ public sealed class VoiceAgentEndpointOptions
     /// the session (<c>error</c> <c>start_failed</c> with the exception's message: say nothing secret in it).
     /// </summary>
     public Func<HttpContext, VoiceSessionOptions, CancellationToken, ValueTask>? ConfigureSession { get; set; }
+
+    /// <summary>
+    /// Called once the socket's session has started, before the page is told <c>ready</c>: the place to keep the session
+    /// for what the app does to it from elsewhere (<see cref="VoiceSession.UpdateInstructionsAsync"/>,
+    /// <see cref="VoiceSession.RegisterToolAsync"/>). Throwing refuses the session as <see cref="ConfigureSession"/> does.
+    /// </summary>
+    public Func<HttpContext, VoiceSession, CancellationToken, ValueTask>? OnSessionStarted { get; set; }
+
+    /// <summary>
+    /// Called with each event of the session (transcripts, flushes, state, errors, MCP calls; not the voice), in order,
+    /// before it goes to the page: the place to store the conversation or to count. It runs on the session's way out to
+    /// the page, so the voice waits for it: keep it short (queue slow work). What it throws is logged and the session
+    /// goes on.
+    /// </summary>
+    public Func<HttpContext, VoiceSessionEvent, CancellationToken, ValueTask>? OnEvent { get; set; }
 
     /// <summary>Sessions at once, over every socket of this endpoint; one more is refused (<c>full</c>, close 1013). Default 100.</summary>
     public int MaxSessions { get; set; } = 100;
