@@ -11,7 +11,7 @@ namespace V2V.AspNetCore;
 /// runs two loops until either ends: the page's messages into the session (audio straight in, commands), and the
 /// session's outputs out to the page (<see cref="PageSender"/>). The session is disposed whatever ends it.
 /// </summary>
-internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket socket, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, ILogger logger, CancellationToken stopping)
+internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket socket, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, VoiceAgentMetrics metrics, ILogger logger, CancellationToken stopping)
 {
     /// <summary>The largest message a page may send: 64 KiB (a 20 ms chunk at 48 kHz is under 2 KiB).</summary>
     public const int MaxMessageBytes = 64 * 1024;
@@ -90,27 +90,35 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             return;
         }
 
-        await using (session.ConfigureAwait(false))
+        metrics.SessionStarted();
+        try
         {
-            LogStarted(logger, start.SampleRate);
-            await sender.SendJsonAsync(PageEvents.Ready(_id, sessionOptions.OutputSampleRate)).ConfigureAwait(false);
-            var outputs = PumpOutputsAsync(session, sender, ended);
-            using (stopping.Register(() => _ = ShutDownAsync(sender, ended)))
+            await using (session.ConfigureAwait(false))
             {
-                try
+                LogStarted(logger, start.SampleRate);
+                await sender.SendJsonAsync(PageEvents.Ready(_id, sessionOptions.OutputSampleRate)).ConfigureAwait(false);
+                var outputs = PumpOutputsAsync(session, sender, ended);
+                using (stopping.Register(() => _ = ShutDownAsync(sender, ended)))
                 {
-                    await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
-                    await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
+                        await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+                    {
+                        // The session stopped (its fatal error goes to the page from the output pump) or the socket ended.
+                    }
                 }
-                catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
-                {
-                    // The session stopped (its fatal error goes to the page from the output pump) or the socket ended.
-                }
+                // The page stopped, left, or answered a close from this side: nothing more goes to it.
+                await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
+                await ended.CancelAsync().ConfigureAwait(false);
+                await outputs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
-            // The page stopped, left, or answered a close from this side: nothing more goes to it.
-            await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
-            await ended.CancelAsync().ConfigureAwait(false);
-            await outputs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            metrics.SessionEnded();
         }
         LogEnded(logger);
     }
@@ -337,8 +345,9 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
     }
 
-    private static async Task FailAsync(PageSender sender, string message, string code, WebSocketCloseStatus status)
+    private async Task FailAsync(PageSender sender, string message, string code, WebSocketCloseStatus status)
     {
+        metrics.Refused(code);
         await sender.SendJsonAsync(PageEvents.Error(message, code, fatal: true)).ConfigureAwait(false);
         await sender.CloseAsync(status, code).ConfigureAwait(false);
     }

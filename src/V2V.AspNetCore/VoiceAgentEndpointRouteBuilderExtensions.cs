@@ -37,9 +37,10 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("V2V.AspNetCore.VoiceAgent") ?? NullLogger.Instance;
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var slots = new SessionSlots(options.MaxSessions);
+        var metrics = new VoiceAgentMetrics(services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), pattern);
 
         var group = endpoints.MapGroup(pattern);
-        group.Map("", http => AcceptAsync(http, options, factory, slots, logger, stopping));
+        group.Map("", http => AcceptAsync(http, options, factory, slots, metrics, logger, stopping));
         foreach (var name in ClientFiles.Value.Names)
         {
             group.MapGet(name, http => ClientFiles.Value.ServeAsync(http, name));
@@ -47,7 +48,7 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         return group;
     }
 
-    private static async Task AcceptAsync(HttpContext http, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, ILogger logger, CancellationToken stopping)
+    private static async Task AcceptAsync(HttpContext http, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, VoiceAgentMetrics metrics, ILogger logger, CancellationToken stopping)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -60,11 +61,12 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         }
         if (!OriginCheck.Allows(http.Request, options.AllowedOrigins))
         {
+            metrics.Refused("origin");
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             await http.Response.WriteAsync("A page of another origin may not open this voice agent's socket (VoiceAgentEndpointOptions.AllowedOrigins).", http.RequestAborted).ConfigureAwait(false);
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        await new VoiceAgentConnection(http, socket, options, factory, slots, logger, stopping).RunAsync().ConfigureAwait(false);
+        await new VoiceAgentConnection(http, socket, options, factory, slots, metrics, logger, stopping).RunAsync().ConfigureAwait(false);
     }
 }
