@@ -193,68 +193,6 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
     }
 
-    /// <summary>The session's outputs to the page, in order, until the session stops (then the socket is closed) or the socket ends.</summary>
-    private async Task PumpOutputsAsync(VoiceSession session, PageSender sender, CancellationTokenSource ended)
-    {
-        var fatal = false;
-        string? item = null;
-        try
-        {
-            await foreach (var output in session.ReadOutputsAsync(ended.Token).ConfigureAwait(false))
-            {
-                if (output.TryGetAudio(out var frame))
-                {
-                    using (frame)
-                    {
-                        if (frame.ItemId is { } itemId && itemId != item)
-                        {
-                            // The page counts what it plays of each item from here: its 'played' reports name it.
-                            item = itemId;
-                            if (!await sender.SendJsonAsync(PageEvents.AudioItem(itemId, frame.ItemEndMs - frame.Duration.TotalMilliseconds)).ConfigureAwait(false))
-                            {
-                                break;
-                            }
-                        }
-                        if (!await sender.SendAudioAsync(frame.Memory).ConfigureAwait(false))
-                        {
-                            break;
-                        }
-                    }
-                    continue;
-                }
-                fatal |= output.Event is V2V.Voice.Outputs.ErrorOutput { Fatal: true };
-                await ObserveAsync(output.Event!, ended.Token).ConfigureAwait(false);
-                if (PageEvents.For(output.Event!) is { } json && !await sender.SendJsonAsync(json).ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ended.IsCancellationRequested)
-        {
-            return; // the input side ended the session
-        }
-        // The session stopped by itself (a fatal error, told above) or the page stopped reading: the socket closes.
-        await CloseAndLetGoAsync(sender, fatal ? WebSocketCloseStatus.InternalServerError : WebSocketCloseStatus.NormalClosure, fatal ? "session failed" : "session ended", ended).ConfigureAwait(false);
-    }
-
-    /// <summary>The app's <see cref="VoiceAgentEndpointOptions.OnEvent"/>: what it throws is logged, never the session's end.</summary>
-    private async ValueTask ObserveAsync(V2V.Voice.Outputs.VoiceSessionEvent sessionEvent, CancellationToken ct)
-    {
-        if (options.OnEvent is not { } observe)
-        {
-            return;
-        }
-        try
-        {
-            await observe(http, sessionEvent, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            LogObserverFailed(logger, sessionEvent.GetType().Name, ex);
-        }
-    }
-
     private async Task ShutDownAsync(PageSender sender, CancellationTokenSource ended)
     {
         LogShuttingDown(logger);
@@ -273,58 +211,6 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         catch (ObjectDisposedException)
         {
             // The connection has ended already.
-        }
-    }
-
-    /// <summary>
-    /// The page's <c>start</c>, or null when it sent something else (told, and the socket closed), none in time, or left.
-    /// The read is raced against the deadline rather than cancelled by it: a cancelled read aborts the socket, and the
-    /// page is to be told why it is closed.
-    /// </summary>
-    private async Task<PageCommand.Start?> ReadStartAsync(PageSender sender)
-    {
-        var read = WholeMessages.ReceiveAsync(socket, _buffer, http.RequestAborted).AsTask();
-        var deadline = Task.Delay(options.StartTimeout, stopping);
-        if (await Task.WhenAny(read, deadline).ConfigureAwait(false) != read)
-        {
-            var shuttingDown = stopping.IsCancellationRequested;
-            LogNoStart(logger, shuttingDown ? "the server is shutting down" : $"no start within {options.StartTimeout.TotalSeconds:0.#} s");
-            await FailAsync(sender, shuttingDown ? "the server is shutting down" : $"no 'start' came within {options.StartTimeout.TotalSeconds:0.#} s of the connection",
-                shuttingDown ? "shutting_down" : "start_timeout", shuttingDown ? WebSocketCloseStatus.EndpointUnavailable : WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
-            // The pending read ends with the page's answer to the close; a page that does not answer is dropped.
-            if (await Task.WhenAny(read, Task.Delay(ClosePatience)).ConfigureAwait(false) != read)
-            {
-                socket.Abort();
-            }
-            await ((Task)read).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return null;
-        }
-        (int Count, WebSocketMessageType Type)? first;
-        try
-        {
-            first = await read.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            return null;
-        }
-        if (first is not { } message)
-        {
-            return null;
-        }
-        var command = message.Type == WebSocketMessageType.Text
-            ? PageCommand.Parse(_buffer.AsSpan(0, message.Count))
-            : new PageCommand.Malformed("audio came before 'start'; the first message must be {\"type\":\"start\",\"sampleRate\":...}");
-        switch (command)
-        {
-            case PageCommand.Start start:
-                return start;
-            case PageCommand.Malformed bad:
-                await FailAsync(sender, bad.Problem, "bad_start", WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
-                return null;
-            default:
-                await FailAsync(sender, "the first message must be {\"type\":\"start\",\"sampleRate\":...}", "bad_start", WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
-                return null;
         }
     }
 
@@ -374,28 +260,4 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             // It did not answer: the connection is dropped.
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Voice session started (microphone at {SampleRate} Hz)")]
-    private static partial void LogStarted(ILogger logger, int sampleRate);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Voice session ended")]
-    private static partial void LogEnded(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A socket was refused: {Taken} sessions run already (MaxSessions)")]
-    private static partial void LogFull(ILogger logger, int taken);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The voice session could not start ({Error}: {Reason}); the page was told why")]
-    private static partial void LogStartFailed(ILogger logger, string error, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "A socket ended before its session started: {Reason}")]
-    private static partial void LogNoStart(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A page sent a message over {Limit} bytes: its socket was closed (1009)")]
-    private static partial void LogTooBig(ILogger logger, int limit);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "OnEvent threw for a {Event}; the session goes on")]
-    private static partial void LogObserverFailed(ILogger logger, string @event, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The server is shutting down: the voice session ends")]
-    private static partial void LogShuttingDown(ILogger logger);
 }
