@@ -31,10 +31,11 @@
 // connection_failed, connection_lost, ready_timeout, closed, stopped). A failure while starting rejects start() (and
 // is not passed to onError as well); afterwards every error goes to onError, and a fatal one ends the agent.
 
+import { PlayedItems } from './voice-agent-played.js';
+
 const CHUNK_MS = 20;           // microphone message size, as the server's session chunks its input
 const STOP_WAIT_MS = 2000;     // how long stop() waits for the server's close before closing itself
 const MAX_SOCKET_BACKLOG_MS = 1000; // microphone audio the socket may hold unsent before chunks are dropped
-const MAX_ITEMS = 16;          // the agent's items whose audio positions are kept (older ones have long played out)
 
 const CLOSE_ERRORS = {
   1001: ['shutting_down', 'The server is shutting down; try again later.'],
@@ -121,11 +122,8 @@ export class VoiceAgent {
   #openAssistant = null;
   #openUser = null;
   #userLines = new Map(); // itemId -> line whose words are awaited
-  // The agent's items in the order their audio came: { itemId, at, startMs, end }. `at` is the first sample's index
-  // among all samples received, `end` (after a flush) the index where what was kept of it ends. With the player's
-  // count of what it played, they say how far into which item the listener is, which the server is told ('played').
-  #items = [];
-  #lastPlayed = null;
+  // How far into which of the agent's items the listener is, which the server is told ('played').
+  #played = new PlayedItems();
 
   constructor(options = {}) {
     this.#options = { startBufferMs: 60, readyTimeoutMs: 30000, ...options };
@@ -368,7 +366,7 @@ export class VoiceAgent {
     switch (message.type) {
       case 'flushed':
         // What was kept of the item being played ends where the flush cut it: the dropped samples were never heard.
-        if (this.#items.length > 0) this.#items[this.#items.length - 1].end ??= message.played + stats.samplesFlushed;
+        this.#played.cut(message.played + stats.samplesFlushed);
         stats.samplesFlushed += message.dropped;
         if (stats.lastFlush) Object.assign(stats.lastFlush, { droppedSamples: message.dropped, bufferedAfter: message.buffered, samplesPlayed: message.played });
         break;
@@ -385,32 +383,20 @@ export class VoiceAgent {
   }
 
   #onAudioItem({ itemId, startMs }) {
-    if (typeof itemId !== 'string' || !itemId) return;
-    this.#items.push({ itemId, at: this.stats.samplesReceived, startMs: Number(startMs) || 0, end: null });
-    if (this.#items.length > MAX_ITEMS) this.#items.shift();
+    this.#played.begin(itemId, this.stats.samplesReceived, startMs);
   }
 
-  // Tells the server how far into which item the listener is: the player's count of samples played (plus those
-  // flushes dropped) is an index among all samples received, which the items' starts map to an item and a time.
+  // Tells the server how far into which item the listener is (what the player played, as it plays).
   #reportPlayed() {
-    const rate = this.stats.outputSampleRate;
-    if (!rate || this.#items.length === 0) return;
-    const at = this.stats.samplesPlayed + this.stats.samplesFlushed;
-    let item = null;
-    for (let i = this.#items.length - 1; i >= 0; i--) {
-      if (this.#items[i].at < at) { item = this.#items[i]; break; }
-    }
-    if (!item || (item.end !== null && at > item.end)) return; // nothing of it played yet, or cut: reported before
-    const ms = Math.round((item.startMs + ((at - item.at) * 1000) / rate) * 10) / 10;
-    if (this.#lastPlayed && this.#lastPlayed.itemId === item.itemId && this.#lastPlayed.ms >= ms) return;
-    if (this.#send({ type: 'played', itemId: item.itemId, ms })) this.stats.lastPlayed = this.#lastPlayed = { itemId: item.itemId, ms };
+    const report = this.#played.next(this.stats.samplesPlayed + this.stats.samplesFlushed, this.stats.outputSampleRate);
+    if (report && this.#send({ type: 'played', ...report })) this.stats.lastPlayed = report;
   }
 
   #onFlush(itemId) {
     this.stats.flushes++;
     // Filled in by the player's answer ('flushed'): null until then.
     // playedMs: how far into the cut item this page had said it was (the server cut it there, or before).
-    const reported = this.#lastPlayed?.itemId === itemId ? this.#lastPlayed.ms : null;
+    const reported = this.#played.last?.itemId === itemId ? this.#played.last.ms : null;
     this.stats.lastFlush = { itemId, playedMs: reported, droppedSamples: null, bufferedAfter: null, samplesPlayed: null };
     this.#player?.port.postMessage({ type: 'flush' });
     // The agent's open line is cut: its closing piece (the words heard) may still come and fill it.

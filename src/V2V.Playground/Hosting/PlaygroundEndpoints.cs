@@ -26,9 +26,12 @@ internal sealed partial class PlaygroundEndpoints(SessionContext context, Sessio
         {
             app.MapMethods("/" + name, getOrHead, (HttpContext c) => _assets.ServeAsync(c, name));
         }
-        // The microphone's worklet is the voice agent package's (one capture for every page of this project).
-        const string capture = "voice-agent-capture.js";
-        app.MapMethods("/" + capture, getOrHead, (HttpContext c) => VoiceAgentEndpointRouteBuilderExtensions.ClientFiles.Value.ServeAsync(c, capture));
+        // The microphone's worklet and the count of what was played are the voice agent package's (one of each for every
+        // page of this project).
+        foreach (var shared in new[] { "voice-agent-capture.js", "voice-agent-played.js" })
+        {
+            app.MapMethods("/" + shared, getOrHead, (HttpContext c) => VoiceAgentEndpointRouteBuilderExtensions.ClientFiles.Value.ServeAsync(c, shared));
+        }
         app.MapGet("/api/info", Info);
         app.Map("/ws", SessionAsync);
     }

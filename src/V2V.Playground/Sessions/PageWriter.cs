@@ -30,6 +30,7 @@ internal sealed class PageWriter : IAsyncDisposable
     private readonly WakeSignal _signal = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private string? _item; // the agent's item whose audio the page was sent last
 
     public PageWriter(WebSocket socket, SecretMask secrets)
     {
@@ -103,6 +104,14 @@ internal sealed class PageWriter : IAsyncDisposable
                 {
                     using (frame)
                     {
+                        if (frame.ItemId is { } item && item != _item)
+                        {
+                            // Named in order with the audio (not on the control lane, which overtakes it): the page's
+                            // 'played' reports count from here.
+                            _item = item;
+                            var named = V2V.AspNetCore.PageEvents.AudioItem(item, frame.ItemEndMs - frame.Duration.TotalMilliseconds);
+                            await _socket.SendAsync(named, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                        }
                         await _socket.SendAsync(frame.Memory, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
                     }
                 }

@@ -42,6 +42,7 @@ internal static class SessionGraph
         agent["sample_rate"] = (long)OutputSampleRate;
         agent["audio_out"] = true;
         agent["input_transcript"] = true;
+        agent["played_reports"] = true; // the page says what its player played ('played'): a barge-in truncates there
         return agent;
     }
 
@@ -67,6 +68,7 @@ internal static class SessionGraph
             Route(Mic, MessageKind.Cmd, "on_user_left", Agent),
             Route(Mic, MessageKind.Cmd, "flush", Agent),
             Route(Mic, MessageKind.Cmd, "mcp_approval", Agent),
+            Route(Mic, MessageKind.Data, "audio_played", Agent),
             Route(Agent, MessageKind.AudioFrame, "pcm_frame", Page),
             Route(Agent, MessageKind.Data, "text_data", Page),
             Route(Agent, MessageKind.Data, "session_event", Page),

@@ -3,6 +3,7 @@
 import { Transcript } from './transcript.js';
 import { McpLines } from './mcp.js';
 import { Timeline } from './timeline.js';
+import { PlayedItems } from './voice-agent-played.js';
 
 const CHUNK_MS = 20;
 
@@ -16,6 +17,9 @@ const stats = {
   framesReceived: 0,
   micChunksSent: 0,
   flushes: 0,
+  samplesReceived: 0, // the agent's voice received, in its samples (24 kHz)
+  samplesFlushed: 0,  // of those, dropped from the player by flushes
+  lastPlayed: null,   // { itemId, ms }: the last 'played' report (how far into which answer the listener was)
   lastFlush: null, // { droppedSamples, bufferedAfter } as the player reported it
   transcript: [],
   mcp: [],
@@ -75,6 +79,8 @@ class Session {
   constructor(settings) {
     this.settings = settings;
     this.closed = false;
+    // How far into which of the agent's items the listener is: told to the server ('played'), which truncates there.
+    this.played = new PlayedItems();
   }
 
   async open() {
@@ -140,6 +146,7 @@ class Session {
 
   onAudio(data) {
     stats.framesReceived++;
+    stats.samplesReceived += data.byteLength >> 1;
     transcript.agentVoice();
     this.player.port.postMessage({ type: 'audio', pcm: data }, [data]);
   }
@@ -155,6 +162,9 @@ class Session {
         break;
       case 'transcript':
         transcript.update(message);
+        break;
+      case 'audio_item':
+        this.played.begin(message.itemId, stats.samplesReceived, message.startMs);
         break;
       case 'flush':
         stats.flushes++;
@@ -219,7 +229,9 @@ class Session {
       case 'flushed':
         stats.playedSamples = message.played;
         stats.bufferedSamples = message.buffered;
-        stats.lastFlush = { droppedSamples: message.dropped, bufferedAfter: message.buffered };
+        stats.lastFlush = { droppedSamples: message.dropped, bufferedAfter: message.buffered, playedMs: stats.lastPlayed?.ms ?? null, itemId: stats.lastPlayed?.itemId ?? null };
+        this.played.cut(message.played + stats.samplesFlushed);
+        stats.samplesFlushed += message.dropped;
         break;
       case 'started':
         timeline.agentSpeech(true, timeline.now());
@@ -229,6 +241,11 @@ class Session {
         timeline.agentSpeech(false, timeline.now() - message.lateMs);
         if (stats.state === 'agent speaking') setState('listening');
         break;
+    }
+    // What the player played, as it plays (its reports come every 50 ms).
+    if (typeof message.played === 'number') {
+      const report = this.played.next(message.played + stats.samplesFlushed, 24000);
+      if (report && this.send({ type: 'played', ...report })) stats.lastPlayed = report;
     }
   }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using V2V.Playground.Tests.Support;
 
 using V2V.Testing.Browser;
@@ -10,7 +11,8 @@ public sealed class BargeInTests
     [Fact]
     public async Task SpeechDuringTheAnswer_FlushesThePlayer_AndMarksTheTurnInterrupted()
     {
-        using var loggers = TestLogging.Create();
+        var lines = new LogLineWaiter();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(lines).SetMinimumLevel(LogLevel.Information));
         // The embedded local realtime server, at the service's pace: the whole answer arrives long before it is heard.
         await using var server = await LocalPlayground.StartAsync(loggers);
         await using var chromium = await Chromium.LaunchAsync();
@@ -27,6 +29,12 @@ public sealed class BargeInTests
         var stats = await page.StatsAsync();
         var flush = stats.GetProperty("lastFlush");
         Assert.Equal(0, flush.GetProperty("bufferedAfter").GetInt32());
+        // The page says what its player played: the answer was cut where the listener was, never past it (what the page
+        // had received, buffered to ride over the network's jitter, was ahead of that).
+        var cutItem = flush.GetProperty("itemId").GetString()!;
+        var truncated = await lines.WaitAsync(l => l.Contains($"truncated {cutItem} at ", StringComparison.Ordinal)).WaitAsync(PlaygroundPage.Patience, TestContext.Current.CancellationToken);
+        var truncatedAt = int.Parse(System.Text.RegularExpressions.Regex.Match(truncated, $@"truncated {cutItem} at (\d+) ms").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(truncatedAt, 1, flush.GetProperty("playedMs").GetDouble() + 0.5);
         Assert.True(stats.GetProperty("timeline").GetProperty("interruptions").GetArrayLength() >= 1);
 
         await page.WaitForAsync("s.transcript.some(t => t.role === 'assistant' && t.final && t.interrupted)", "the interrupted agent turn marked");

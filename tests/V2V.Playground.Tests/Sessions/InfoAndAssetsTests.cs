@@ -11,6 +11,7 @@ public sealed class InfoAndAssetsTests
     [InlineData("/", "text/html")]
     [InlineData("/app.js", "text/javascript")]
     [InlineData("/voice-agent-capture.js", "text/javascript")]
+    [InlineData("/voice-agent-played.js", "text/javascript")]
     [InlineData("/player-worklet.js", "text/javascript")]
     [InlineData("/timeline.js", "text/javascript")]
     [InlineData("/transcript.js", "text/javascript")]
