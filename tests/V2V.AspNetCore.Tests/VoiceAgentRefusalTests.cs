@@ -171,7 +171,7 @@ public sealed class VoiceAgentRefusalTests
     {
         await using var app = await VoiceAgentApp.StartAsync();
         using var http = new HttpClient { BaseAddress = app.BaseUri };
-        foreach (var name in new[] { "voice-agent.js", "voice-agent-capture.js", "voice-agent-player.js" })
+        foreach (var name in new[] { "voice-agent.js", "voice-agent-capture.js", "voice-agent-player.js", "voice-agent-played.js" })
         {
             var file = await http.GetAsync($"/voice/{name}", TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, file.StatusCode);
