@@ -174,9 +174,8 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                 case "interrupt":
                     await mic.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
                     break;
-                // What the page's player played of the agent's item. The playground's own graph truncates there; a TEN
-                // app's graph has no such message from its RTC node, and counts what was sent.
-                case "played" when context.App is null && Text(command, "itemId") is { Length: > 0 and <= 128 } itemId
+                // What the page's player played of the agent's item: audio_played into the agent, which truncates there.
+                case "played" when Text(command, "itemId") is { Length: > 0 and <= 128 } itemId
                     && command.TryGetProperty("ms", out var ms) && ms.ValueKind == JsonValueKind.Number && ms.GetDouble() is >= 0 and var endMs && double.IsFinite(endMs):
                     await mic.SendPlayedAsync(itemId, endMs, cancellationToken).ConfigureAwait(false);
                     break;

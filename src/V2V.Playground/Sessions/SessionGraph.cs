@@ -42,7 +42,7 @@ internal static class SessionGraph
         agent["sample_rate"] = (long)OutputSampleRate;
         agent["audio_out"] = true;
         agent["input_transcript"] = true;
-        agent["played_reports"] = true; // the page says what its player played ('played'): a barge-in truncates there
+        agent["played_reports"] = settings.ReportsPlayed; // the page says what its player played ('played'): a barge-in truncates there
         return agent;
     }
 

@@ -10,7 +10,9 @@ namespace V2V.Playground.Sessions;
 /// <param name="Voice">One of <see cref="Voices"/>.</param>
 /// <param name="Instructions">The system message; empty keeps the extension's default.</param>
 /// <param name="TurnMode">One of <see cref="TurnModes"/>.</param>
-internal sealed record SessionSettings(int SampleRate, string Voice, string Instructions, string TurnMode)
+/// <param name="ReportsPlayed">The page sends <c>played</c> as its player plays: the agent truncates a barge-in there. A
+/// client that does not (one that only records, a test) has what was sent count as played.</param>
+internal sealed record SessionSettings(int SampleRate, string Voice, string Instructions, string TurnMode, bool ReportsPlayed = false)
 {
     public const int MaxInstructionsLength = 4000;
 
@@ -37,12 +39,14 @@ internal sealed record SessionSettings(int SampleRate, string Voice, string Inst
             var voice = Text(root, "voice") ?? "alloy";
             var instructions = Text(root, "instructions") ?? "";
             var turnMode = Text(root, "turnMode") ?? "server_vad";
+            var reportsPlayed = root.TryGetProperty("reportsPlayed", out var reports) && reports.ValueKind == JsonValueKind.True;
             problem = rate is < 8000 or > 48000 ? $"sampleRate must be between 8000 and 48000, got {rate}."
                 : !Voices.Contains(voice) ? $"voice must be one of {string.Join(", ", Voices)}, got \"{voice}\"."
                 : !TurnModes.Contains(turnMode) ? $"turnMode must be one of {string.Join(", ", TurnModes)}, got \"{turnMode}\"."
                 : instructions.Length > MaxInstructionsLength ? $"instructions may be at most {MaxInstructionsLength} characters, got {instructions.Length}."
+                : root.TryGetProperty("reportsPlayed", out var given) && given.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) ? "reportsPlayed must be true or false."
                 : null;
-            return new SessionSettings(rate, voice, instructions.Trim(), turnMode);
+            return new SessionSettings(rate, voice, instructions.Trim(), turnMode, reportsPlayed);
         }
         catch (JsonException ex)
         {

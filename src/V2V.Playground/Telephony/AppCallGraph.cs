@@ -25,13 +25,10 @@ internal static class AppCallGraph
                 : node)
             .ToList();
         var routes = app.Graph.Routes.ToList();
-        if (app.AgentNodes.Count > 0)
+        foreach (var phone in AppSessionGraph.RtcNodes(app))
         {
-            foreach (var phone in PhoneNodes(app))
-            {
-                AddUnlessRouted(routes, phone, "audio_played", app.AgentNodes);
-                AddUnlessRouted(routes, phone, "text_data", app.AgentNodes);
-            }
+            AppSessionGraph.AddUnlessRouted(routes, phone, "audio_played", app.AgentNodes, "phone call");
+            AppSessionGraph.AddUnlessRouted(routes, phone, "text_data", app.AgentNodes, "phone call");
         }
         return new GraphDefinition(app.Graph.Name, nodes, routes) { AutoStart = app.Graph.AutoStart };
     }
@@ -47,14 +44,4 @@ internal static class AppCallGraph
         return options;
     }
 
-    private static IEnumerable<string> PhoneNodes(PlaygroundGraph app) =>
-        app.Bindings.Where(b => b.Value == PlaygroundGraph.RtcAddon).Select(b => b.Key);
-
-    private static void AddUnlessRouted(List<GraphRoute> routes, string phone, string name, IReadOnlyList<string> agents)
-    {
-        if (!routes.Any(r => r.Source == phone && r.Kind == MessageKind.Data && r.MessageName == name))
-        {
-            routes.Add(new GraphRoute(phone, MessageKind.Data, name, [.. agents], $"phone call: {phone} data {name}"));
-        }
-    }
 }

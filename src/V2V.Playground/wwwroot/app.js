@@ -110,6 +110,7 @@ class Session {
     this.ws.onopen = () => this.ws.send(JSON.stringify({
       type: 'start',
       sampleRate: this.capture.sampleRate,
+      reportsPlayed: true, // this page sends 'played' as its player plays
       voice: this.settings.voice,
       instructions: this.settings.instructions,
       turnMode: this.settings.turnMode,

@@ -39,16 +39,22 @@ public sealed class SendLaneTests
         int appendAfterCommit;
         await using (var connection = (RealtimeWebSocketConnection)await new RealtimeClient(options).ConnectAsync(Ct))
         {
-            // Appends until the socket is stalled (kernel buffers full) and the audio lane is full.
+            // Appends until the socket is stalled (kernel buffers full) and the audio lane is full, and stays so: the
+            // kernel may grow a loopback socket's buffers (autotuning) and take more a moment later, which on a busy
+            // machine once drained the lane before the cancel came (nothing was left for it to overtake).
             var index = 0;
             while (true)
             {
-                Assert.True(index < 5000, "the audio lane never filled: the socket kept taking appends from a server that does not read");
+                Assert.True(index < 20000, "the audio lane never filled: the socket kept taking appends from a server that does not read");
                 var send = connection.SendAudioAsync(Audio(index++), Ct);
                 pending.Add(send.AsTask());
                 if (!send.IsCompleted && connection.QueuedAudio == Capacity)
                 {
-                    break;
+                    await Task.Delay(200, Ct);
+                    if (connection.QueuedAudio == Capacity)
+                    {
+                        break;
+                    }
                 }
             }
             lastQueuedBeforeCancel = index - 1;
