@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 
 namespace V2V.AspNetCore;
 
@@ -14,18 +13,18 @@ internal sealed class PageSender(WebSocket socket, TimeSpan timeout, Cancellatio
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _guard = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-    private byte[]? _secret;
+    private SecretMask _secrets = SecretMask.None;
     private bool _closed;
 
     /// <summary>False once a send failed or timed out, or the socket was closed from this side.</summary>
     public bool IsOpen => !_closed && !_guard.IsCancellationRequested && socket.State is WebSocketState.Open or WebSocketState.CloseReceived;
 
-    /// <summary>Masks <paramref name="secret"/> in every text from now on (the session's key, once it is known).</summary>
-    public void Mask(string? secret) => _secret = string.IsNullOrEmpty(secret) ? null : Encoding.UTF8.GetBytes(secret);
+    /// <summary>Masks <paramref name="secrets"/> in every text from now on (the session's key and tokens, once known).</summary>
+    public void Mask(IEnumerable<string?> secrets) => _secrets = new SecretMask(secrets);
 
     public ValueTask<bool> SendAudioAsync(ReadOnlyMemory<byte> pcm16) => SendAsync(pcm16, WebSocketMessageType.Binary);
 
-    public ValueTask<bool> SendJsonAsync(byte[] utf8Json) => SendAsync(Masked(utf8Json), WebSocketMessageType.Text);
+    public ValueTask<bool> SendJsonAsync(byte[] utf8Json) => SendAsync(_secrets.Apply(utf8Json), WebSocketMessageType.Text);
 
     /// <summary>Sends the close (once); the page answers it, which ends the input loop's read.</summary>
     public async ValueTask CloseAsync(WebSocketCloseStatus status, string reason)
@@ -74,16 +73,6 @@ internal sealed class PageSender(WebSocket socket, TimeSpan timeout, Cancellatio
         {
             _gate.Release();
         }
-    }
-
-    private byte[] Masked(byte[] utf8Json)
-    {
-        if (_secret is null || utf8Json.AsSpan().IndexOf(_secret) < 0)
-        {
-            return utf8Json;
-        }
-        // A key is letters, digits, '-' and '_': JSON writes it unescaped, so the bytes are the key's own.
-        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8Json).Replace(Encoding.UTF8.GetString(_secret), "***", StringComparison.Ordinal));
     }
 
     public void Dispose()

@@ -63,8 +63,8 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
             }
             // The page's capability, not the app's choice: a page that does not report would have every barge-in truncate at 0.
             sessionOptions.TransportReportsPlayed = start.ReportsPlayed;
-            // From here the key is known: the sender masks it in every text (a last line of defence; nothing should hold it).
-            sender.Mask(sessionOptions.Connection.ApiKey ?? sessionOptions.Connection.BearerToken);
+            // From here the secrets are known: the sender masks them in every text (a last line of defence; nothing should hold one).
+            sender.Mask([sessionOptions.Connection.ApiKey, sessionOptions.Connection.BearerToken, .. sessionOptions.McpServers.Select(m => m.Authorization)]);
             session = await VoiceSession.StartAsync(sessionOptions, ended.Token).ConfigureAwait(false);
             if (options.OnSessionStarted is { } started)
             {

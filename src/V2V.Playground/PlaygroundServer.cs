@@ -17,6 +17,8 @@ using V2V.Playground.Sessions;
 using V2V.Playground.Telephony;
 using V2V.Ten;
 
+using V2V.AspNetCore;
+
 namespace V2V.Playground;
 
 /// <summary>
@@ -109,7 +111,7 @@ public sealed partial class PlaygroundServer : IAsyncDisposable
         TelemetrySetup.Register(builder.Services, options.Telemetry, options.ResolveEnvironment);
         var app = builder.Build();
         var context = new SessionContext(agent, SessionGraph.TimeToolAddon(), (JsonObject)options.ExtensionProperties.DeepClone(), backend,
-            SecretMask.Of(agents), options.ResolveEnvironment, options.LoggerFactory,
+            PlaygroundSecrets.Of(agents), options.ResolveEnvironment, options.LoggerFactory,
             options.RefusedKeyFix ?? "Check the api_key property of the agent.", options.Graph);
         app.Use(SecurityHeaders.InvokeAsync);
         // Phone calls have a gate of their own (Twilio cannot send the page's token), so they branch off before it.

@@ -4,6 +4,8 @@ using V2V.Frames;
 using V2V.Graph.Hosting;
 using V2V.Playground.Security;
 
+using V2V.AspNetCore;
+
 namespace V2V.Playground.Sessions;
 
 /// <summary>

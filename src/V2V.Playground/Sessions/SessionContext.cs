@@ -4,6 +4,8 @@ using V2V.Playground.Backend;
 using V2V.Playground.Security;
 using V2V.Ten;
 
+using V2V.AspNetCore;
+
 namespace V2V.Playground.Sessions;
 
 /// <summary>What every browser session of one server shares: the addons, the server's agent properties, the backend.</summary>

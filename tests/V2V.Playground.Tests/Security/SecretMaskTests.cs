@@ -4,6 +4,8 @@ using V2V.Extension;
 using V2V.Playground.Security;
 using V2V.Ten;
 
+using V2V.AspNetCore;
+
 namespace V2V.Playground.Tests.Security;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class SecretMaskTests
     [Fact]
     public void TheKeyAndTheMcpToken_AreMasked_RawAndJsonEscaped()
     {
-        var mask = SecretMask.Of([Agent]);
+        var mask = PlaygroundSecrets.Of([Agent]);
         var json = new JsonObject { ["message"] = "key sk-test-0123456789, token tok+en/with=base64+chars" }.ToJsonString();
         Assert.Contains("\\u002B", json, StringComparison.Ordinal); // as the page writer's events write it
 
@@ -45,7 +47,7 @@ public sealed class SecretMaskTests
         {
             // As the server resolves an agent's properties: the JSON text of a list is read as the list the manifest declares.
             var agent = TenProperties.Resolve(OpenAIV2VAddon.Create().Manifest, null, new JsonObject { ["mcp_servers"] = given.DeepClone() }, _ => null);
-            var masked = SecretMask.Of([agent]).Apply(json);
+            var masked = PlaygroundSecrets.Of([agent]).Apply(json);
 
             Assert.Equal("""{"message":"the crm token is ***"}""", Encoding.UTF8.GetString(masked));
         }
@@ -56,7 +58,7 @@ public sealed class SecretMaskTests
     {
         var json = """{"type":"event","kind":"mcp_tools","tools":["book_table"]}"""u8.ToArray();
 
-        Assert.Same(json, SecretMask.Of([Agent]).Apply(json));
-        Assert.Same(json, SecretMask.Of([new JsonObject { ["api_key"] = "", ["mcp_authorization"] = 5 }]).Apply(json));
+        Assert.Same(json, PlaygroundSecrets.Of([Agent]).Apply(json));
+        Assert.Same(json, PlaygroundSecrets.Of([new JsonObject { ["api_key"] = "", ["mcp_authorization"] = 5 }]).Apply(json));
     }
 }

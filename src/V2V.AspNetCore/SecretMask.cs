@@ -1,21 +1,16 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
-namespace V2V.Playground.Security;
+namespace V2V.AspNetCore;
 
 /// <summary>
-/// The secrets among the agent's resolved properties (<c>api_key</c>, <c>mcp_authorization</c>, the tokens of
-/// <c>mcp_servers</c>), masked as <c>***</c> in
-/// every JSON event to a page: the last line of defence, should a message ever carry one (none is meant to). Thread-safe:
-/// it is built once and only read.
+/// Secrets (an API key, MCP servers' tokens) masked as <c>***</c> in every JSON event to a page: the last line of
+/// defence, should a message ever carry one (none is meant to). Thread-safe: it is built once and only read. The voice
+/// agent endpoint masks its sessions' secrets with it, the playground its agents' (<c>PlaygroundSecrets</c>).
 /// </summary>
 internal sealed class SecretMask
 {
     private const string Masked = "***";
-
-    /// <summary>The agent properties that hold a secret.</summary>
-    public static IReadOnlyList<string> SecretProperties { get; } = ["api_key", "mcp_authorization"];
 
     // Longest first, so that a secret holding another is masked whole. Each secret raw and as System.Text.Json writes it
     // in a string (its default encoder escapes '+', '<', '&', '\'' and non-ASCII as \uXXXX): a token of base64 with a '+'
@@ -36,20 +31,6 @@ internal sealed class SecretMask
 
     /// <summary>A mask that masks nothing.</summary>
     public static SecretMask None { get; } = new([]);
-
-    /// <summary>
-    /// The secrets of agents' resolved properties: <see cref="SecretProperties"/> that are strings, and the
-    /// <c>authorization</c> of each server of <c>mcp_servers</c> (a list: resolved properties hold it parsed, as the
-    /// manifest declares it, even when it was given as JSON text).
-    /// </summary>
-    public static SecretMask Of(IEnumerable<JsonObject> resolvedAgents)
-    {
-        ArgumentNullException.ThrowIfNull(resolvedAgents);
-        return new(resolvedAgents.SelectMany(agent => SecretProperties.Select(name => TextOf(agent[name]))
-            .Concat((agent["mcp_servers"] as JsonArray ?? []).Select(server => TextOf(server?["authorization"])))));
-    }
-
-    private static string? TextOf(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text.Trim() : null;
 
     /// <summary><paramref name="utf8Json"/> itself when it holds no secret, else a copy with each one replaced by <c>***</c>.</summary>
     public byte[] Apply(byte[] utf8Json)
