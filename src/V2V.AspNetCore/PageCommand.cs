@@ -9,6 +9,11 @@ internal abstract record PageCommand
     /// <param name="ReportsPlayed">The page says what it played (<see cref="Played"/>): a barge-in truncates there.</param>
     public sealed record Start(int SampleRate, bool ReportsPlayed) : PageCommand;
 
+    /// <summary>The first message of a page's new socket that takes its session back (the token of its last <c>ready</c>).</summary>
+    /// <param name="Token">The session's resume token.</param>
+    /// <param name="SampleRate">The microphone's rate from now on.</param>
+    public sealed record Resume(string Token, int SampleRate) : PageCommand;
+
     /// <summary>The page played the agent's item <paramref name="ItemId"/> up to <paramref name="Ms"/> into it.</summary>
     public sealed record Played(string ItemId, double Ms) : PageCommand;
 
@@ -58,26 +63,26 @@ internal abstract record PageCommand
             return type.GetString() switch
             {
                 "start" => ParseStart(root),
+                "resume" => ParseResume(root),
                 "text" => ParseText(root),
                 "interrupt" => new Interrupt(),
                 "stop" => new Stop(),
                 "mcp_approval" => ParseApproval(root),
                 "played" => ParsePlayed(root),
-                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, text, interrupt, mcp_approval, played, stop"),
+                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, resume, text, interrupt, mcp_approval, played, stop"),
             };
         }
     }
 
+    public const int MaxTokenLength = 64;
+
     private static PageCommand ParseStart(JsonElement root)
     {
-        if (!root.TryGetProperty("sampleRate", out var rate) || rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out var sampleRate))
+        if (ParseSampleRate(root) is { } bad)
         {
-            return new Malformed("'sampleRate' must be the microphone's rate in Hz, an integer (the AudioContext's sampleRate)");
+            return bad;
         }
-        if (sampleRate is < 8000 or > 48000)
-        {
-            return new Malformed($"'sampleRate' is {sampleRate}; it must be from 8000 to 48000 Hz");
-        }
+        var sampleRate = root.GetProperty("sampleRate").GetInt32();
         var reportsPlayed = false;
         if (root.TryGetProperty("reportsPlayed", out var reports) && reports.ValueKind != JsonValueKind.Null)
         {
@@ -88,6 +93,25 @@ internal abstract record PageCommand
             reportsPlayed = reports.GetBoolean();
         }
         return new Start(sampleRate, reportsPlayed);
+    }
+
+    private static PageCommand ParseResume(JsonElement root)
+    {
+        if (!root.TryGetProperty("token", out var given) || given.ValueKind != JsonValueKind.String || given.GetString() is not { Length: > 0 and <= MaxTokenLength } token)
+        {
+            return new Malformed($"'token' must be the resumeToken of the session's last 'ready', a string of 1 to {MaxTokenLength} characters");
+        }
+        return ParseSampleRate(root) ?? (PageCommand)new Resume(token, root.GetProperty("sampleRate").GetInt32());
+    }
+
+    /// <summary>Null when 'sampleRate' is a rate the session takes; else what is wrong with it.</summary>
+    private static Malformed? ParseSampleRate(JsonElement root)
+    {
+        if (!root.TryGetProperty("sampleRate", out var rate) || rate.ValueKind != JsonValueKind.Number || !rate.TryGetInt32(out var sampleRate))
+        {
+            return new Malformed("'sampleRate' must be the microphone's rate in Hz, an integer (the AudioContext's sampleRate)");
+        }
+        return sampleRate is < 8000 or > 48000 ? new Malformed($"'sampleRate' is {sampleRate}; it must be from 8000 to 48000 Hz") : null;
     }
 
     private static PageCommand ParsePlayed(JsonElement root)

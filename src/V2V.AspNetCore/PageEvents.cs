@@ -12,11 +12,21 @@ namespace V2V.AspNetCore;
 /// </summary>
 internal static class PageEvents
 {
-    public static byte[] Ready(string sessionId, int outputSampleRate) => Write(w =>
+    /// <summary>
+    /// The session is ready on this socket; <paramref name="resumed"/> when it is a page's new socket that took its
+    /// session back. <paramref name="resumeToken"/> (null when sessions are not resumable) takes it back once more.
+    /// </summary>
+    public static byte[] Ready(string sessionId, int outputSampleRate, string? resumeToken, TimeSpan resumeWindow, bool resumed) => Write(w =>
     {
         w.WriteString("type", "ready");
         w.WriteString("session", sessionId);
         w.WriteNumber("outputSampleRate", outputSampleRate);
+        w.WriteBoolean("resumed", resumed);
+        if (resumeToken is not null)
+        {
+            w.WriteString("resumeToken", resumeToken);
+            w.WriteNumber("resumeWithinMs", (long)resumeWindow.TotalMilliseconds);
+        }
     });
 
     /// <summary>The agent's voice from here on is of <paramref name="itemId"/>, beginning <paramref name="startMs"/> into it.</summary>

@@ -28,4 +28,16 @@ internal sealed partial class VoiceAgentConnection
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The server is shutting down: the voice session ends")]
     private static partial void LogShuttingDown(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The page's socket was lost without a close; its session waits {Seconds} s for it to resume")]
+    private static partial void LogPageLost(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The page resumed its session on a new socket (microphone at {SampleRate} Hz)")]
+    private static partial void LogResumed(ILogger logger, int sampleRate);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The page did not come back in time: its session ends")]
+    private static partial void LogNotResumed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A socket's resume was refused: no session of its user holds that token")]
+    private static partial void LogResumeRefused(ILogger logger);
 }

@@ -6,40 +6,42 @@ namespace V2V.AspNetCore;
 /// <summary>The session's way out to the page: its voice (each item announced), its events (the app's hook first).</summary>
 internal sealed partial class VoiceAgentConnection
 {
-    /// <summary>The session's outputs to the page, in order, until the session stops (then the socket is closed) or the socket ends.</summary>
-    private async Task PumpOutputsAsync(VoiceSession session, PageSender sender, CancellationTokenSource ended)
+    /// <summary>
+    /// The session's outputs to the page's socket, in order, until the session stops (then the socket is closed) or
+    /// ends. While the page is away its events are kept and its voice dropped (<see cref="PageOutlet"/>).
+    /// </summary>
+    private async Task PumpOutputsAsync(VoiceSession session, CancellationTokenSource ended)
     {
         var fatal = false;
-        string? item = null;
         try
         {
             await foreach (var output in session.ReadOutputsAsync(ended.Token).ConfigureAwait(false))
             {
+                PageOutlet.Delivery delivery;
                 if (output.TryGetAudio(out var frame))
                 {
                     using (frame)
                     {
-                        if (frame.ItemId is { } itemId && itemId != item)
-                        {
-                            // The page counts what it plays of each item from here: its 'played' reports name it.
-                            item = itemId;
-                            if (!await sender.SendJsonAsync(PageEvents.AudioItem(itemId, frame.ItemEndMs - frame.Duration.TotalMilliseconds)).ConfigureAwait(false))
-                            {
-                                break;
-                            }
-                        }
-                        if (!await sender.SendAudioAsync(frame.Memory).ConfigureAwait(false))
-                        {
-                            break;
-                        }
+                        delivery = await _outlet.SendAudioAsync(frame).ConfigureAwait(false);
                     }
-                    continue;
                 }
-                fatal |= output.Event is V2V.Voice.Outputs.ErrorOutput { Fatal: true };
-                await ObserveAsync(output.Event!, ended.Token).ConfigureAwait(false);
-                if (PageEvents.For(output.Event!) is { } json && !await sender.SendJsonAsync(json).ConfigureAwait(false))
+                else
                 {
-                    break;
+                    fatal |= output.Event is V2V.Voice.Outputs.ErrorOutput { Fatal: true };
+                    await ObserveAsync(output.Event!, ended.Token).ConfigureAwait(false);
+                    if (PageEvents.For(output.Event!) is not { } json)
+                    {
+                        continue;
+                    }
+                    delivery = await _outlet.SendJsonAsync(json).ConfigureAwait(false);
+                }
+                if (delivery == PageOutlet.Delivery.Failed && !endpoint.Resumable)
+                {
+                    break; // the page stopped reading (SendTimeout) or its socket broke, and it cannot come back
+                }
+                if (delivery == PageOutlet.Delivery.Failed)
+                {
+                    Volatile.Read(ref _current)?.Abort(); // its input side sees the loss: the session waits for the page
                 }
             }
         }
@@ -47,14 +49,19 @@ internal sealed partial class VoiceAgentConnection
         {
             return; // the input side ended the session
         }
-        // The session stopped by itself (a fatal error, told above) or the page stopped reading: the socket closes.
-        await CloseAndLetGoAsync(sender, fatal ? WebSocketCloseStatus.InternalServerError : WebSocketCloseStatus.NormalClosure, fatal ? "session failed" : "session ended", ended).ConfigureAwait(false);
+        // The session stopped by itself (a fatal error, told above), or the page stopped reading: the socket closes,
+        // and a session waiting for its page waits no more.
+        WakeFromPark();
+        if (Volatile.Read(ref _current) is { } link)
+        {
+            await CloseAndLetGoAsync(link, fatal ? WebSocketCloseStatus.InternalServerError : WebSocketCloseStatus.NormalClosure, fatal ? "session failed" : "session ended", ended).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The app's <see cref="VoiceAgentEndpointOptions.OnEvent"/>: what it throws is logged, never the session's end.</summary>
     private async ValueTask ObserveAsync(V2V.Voice.Outputs.VoiceSessionEvent sessionEvent, CancellationToken ct)
     {
-        if (options.OnEvent is not { } observe)
+        if (_options.OnEvent is not { } observe)
         {
             return;
         }
@@ -64,7 +71,7 @@ internal sealed partial class VoiceAgentConnection
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LogObserverFailed(logger, sessionEvent.GetType().Name, ex);
+            LogObserverFailed(_logger, sessionEvent.GetType().Name, ex);
         }
     }
 }

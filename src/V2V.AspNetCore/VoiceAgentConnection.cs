@@ -7,141 +7,162 @@ using V2V.Voice;
 namespace V2V.AspNetCore;
 
 /// <summary>
-/// One page's socket, PROTOCOL.md from <c>start</c> to close: waits for <c>start</c>, starts the voice session, then
-/// runs two loops until either ends: the page's messages into the session (audio straight in, commands), and the
-/// session's outputs out to the page (<see cref="PageSender"/>). The session is disposed whatever ends it.
+/// One page's voice session, PROTOCOL.md from <c>start</c> to its end, held by the request whose socket started it:
+/// starts the voice session, then runs two loops until the session ends: the page's messages into the session (audio
+/// straight in, commands) from whichever socket of the page is attached, and the session's outputs out to it
+/// (<see cref="PageOutlet"/>). A socket lost without a close does not end the session at once: the page may resume it
+/// on another socket within <see cref="VoiceAgentEndpointOptions.ResumeWindow"/> (VoiceAgentConnection.Resume.cs).
+/// The session is disposed whatever ends it.
 /// </summary>
-internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket socket, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, VoiceAgentMetrics metrics, ILogger logger, CancellationToken stopping)
+internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentEndpoint endpoint)
 {
     /// <summary>The largest message a page may send: 64 KiB (a 20 ms chunk at 48 kHz is under 2 KiB).</summary>
     public const int MaxMessageBytes = 64 * 1024;
 
-    // How long the page has to answer a close before its socket is dropped.
-    private static readonly TimeSpan ClosePatience = TimeSpan.FromSeconds(5);
-
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
-    private readonly byte[] _buffer = new byte[MaxMessageBytes];
+    private readonly VoiceAgentEndpointOptions _options = endpoint.Options;
+    private readonly ILogger _logger = endpoint.Logger;
+    private readonly PageOutlet _outlet = new();
 
-    public async Task RunAsync()
+    private async Task RunAsync(PageCommand.Start start, PageLink first)
     {
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        using var scope = logger.BeginScope("voice agent socket {Socket}", _id);
-        using var sender = new PageSender(socket, options.SendTimeout, ended.Token);
-        if (await ReadStartAsync(sender).ConfigureAwait(false) is { } start)
+        using var scope = _logger.BeginScope("voice agent socket {Socket}", _id);
+        if (!endpoint.Slots.TryTake())
         {
-            if (slots.TryTake())
-            {
-                try
-                {
-                    await RunSessionAsync(start, sender, ended).ConfigureAwait(false);
-                }
-                finally
-                {
-                    slots.Give();
-                }
-            }
-            else
-            {
-                LogFull(logger, slots.Taken);
-                await FailAsync(sender, "the voice agent is at its limit of sessions; try again later", "full", WebSocketCloseStatus.EndpointUnavailable).ConfigureAwait(false);
-            }
-        }
-        await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
-        await AwaitPageCloseAsync().ConfigureAwait(false);
-    }
-
-    private async Task RunSessionAsync(PageCommand.Start start, PageSender sender, CancellationTokenSource ended)
-    {
-        VoiceSessionOptions sessionOptions;
-        VoiceSession session;
-        try
-        {
-            sessionOptions = factory.CreateOptions(configure: null);
-            if (options.ConfigureSession is { } configure)
-            {
-                await configure(http, sessionOptions, ended.Token).ConfigureAwait(false);
-            }
-            // The page's capability, not the app's choice: a page that does not report would have every barge-in truncate at 0.
-            sessionOptions.TransportReportsPlayed = start.ReportsPlayed;
-            // From here the secrets are known: the sender masks them in every text (a last line of defence; nothing should hold one).
-            sender.Mask([sessionOptions.Connection.ApiKey, sessionOptions.Connection.BearerToken, .. sessionOptions.McpServers.Select(m => m.Authorization)]);
-            session = await VoiceSession.StartAsync(sessionOptions, ended.Token).ConfigureAwait(false);
-            if (options.OnSessionStarted is { } started)
-            {
-                try
-                {
-                    await started(http, session, ended.Token).ConfigureAwait(false);
-                }
-                catch
-                {
-                    await session.DisposeAsync().ConfigureAwait(false);
-                    throw;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ended.IsCancellationRequested)
-        {
-            return; // the page went away while its session started
-        }
-        catch (Exception ex)
-        {
-            LogStartFailed(logger, ex.GetType().Name, SecretRedactor.RedactKeys(ex.Message));
-            await FailAsync(sender, $"the voice session could not start: {ex.Message}", "start_failed", WebSocketCloseStatus.InternalServerError).ConfigureAwait(false);
+            LogFull(_logger, endpoint.Slots.Taken);
+            await FailAsync(first, endpoint, "the voice agent is at its limit of sessions; try again later", "full", WebSocketCloseStatus.EndpointUnavailable).ConfigureAwait(false);
             return;
         }
+        try
+        {
+            await RunSessionAsync(start, first).ConfigureAwait(false);
+        }
+        finally
+        {
+            endpoint.Slots.Give();
+            await RefuseOffersAsync().ConfigureAwait(false);
+            _outlet.Dispose();
+        }
+    }
 
-        metrics.SessionStarted();
+    private async Task RunSessionAsync(PageCommand.Start start, PageLink first)
+    {
+        using var ended = new CancellationTokenSource();
+        VoiceSessionOptions sessionOptions;
+        VoiceSession session;
+        // Until the session has started it is the first socket's: its page going away stops the start.
+        using (var starting = CancellationTokenSource.CreateLinkedTokenSource(ended.Token, first.Http.RequestAborted))
+        {
+            try
+            {
+                sessionOptions = endpoint.Factory.CreateOptions(configure: null);
+                if (_options.ConfigureSession is { } configure)
+                {
+                    await configure(http, sessionOptions, starting.Token).ConfigureAwait(false);
+                }
+                // The page's capability, not the app's choice: a page that does not report would have every barge-in truncate at 0.
+                sessionOptions.TransportReportsPlayed = start.ReportsPlayed;
+                // From here the secrets are known: the sender masks them in every text (a last line of defence; nothing should hold one).
+                _secrets = [sessionOptions.Connection.ApiKey, sessionOptions.Connection.BearerToken, .. sessionOptions.McpServers.Select(m => m.Authorization)];
+                first.Sender.Mask(_secrets);
+                session = await VoiceSession.StartAsync(sessionOptions, starting.Token).ConfigureAwait(false);
+                if (_options.OnSessionStarted is { } started)
+                {
+                    try
+                    {
+                        await started(http, session, starting.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        await session.DisposeAsync().ConfigureAwait(false);
+                        throw;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (starting.IsCancellationRequested)
+            {
+                return; // the page went away while its session started
+            }
+            catch (Exception ex)
+            {
+                LogStartFailed(_logger, ex.GetType().Name, SecretRedactor.RedactKeys(ex.Message));
+                await FailAsync(first, endpoint, $"the voice session could not start: {ex.Message}", "start_failed", WebSocketCloseStatus.InternalServerError).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        endpoint.Metrics.SessionStarted();
         try
         {
             await using (session.ConfigureAwait(false))
             {
-                LogStarted(logger, start.SampleRate);
-                await sender.SendJsonAsync(PageEvents.Ready(_id, sessionOptions.OutputSampleRate)).ConfigureAwait(false);
-                var outputs = PumpOutputsAsync(session, sender, ended);
-                using (stopping.Register(() => _ = ShutDownAsync(sender, ended)))
+                LogStarted(_logger, start.SampleRate);
+                _outputRate = sessionOptions.OutputSampleRate;
+                var outputs = PumpOutputsAsync(session, ended);
+                using (endpoint.Stopping.Register(() => _ = ShutDownAsync(ended)))
                 {
-                    try
+                    var last = await RunLinksAsync(session, first, start.SampleRate, ended).ConfigureAwait(false);
+                    // The page stopped, left, or answered a close from this side: nothing more goes to it.
+                    if (last is not null)
                     {
-                        await session.UserJoinedAsync(ended.Token).ConfigureAwait(false); // a greeting, when one is configured, is spoken now
-                        await PumpInputAsync(session, start.SampleRate, sender, ended.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
-                    {
-                        // The session stopped (its fatal error goes to the page from the output pump) or the socket ended.
+                        await last.Sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
+                        last.Release();
                     }
                 }
-                // The page stopped, left, or answered a close from this side: nothing more goes to it.
-                await sender.CloseAsync(WebSocketCloseStatus.NormalClosure, "session ended").ConfigureAwait(false);
+                endpoint.Tokens.Revoke(_token);
                 await ended.CancelAsync().ConfigureAwait(false);
                 await outputs.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         finally
         {
-            metrics.SessionEnded();
+            endpoint.Metrics.SessionEnded();
         }
-        LogEnded(logger);
+        LogEnded(_logger);
     }
 
-    /// <summary>The page's messages into the session, until the page closes or stops, or the socket is closed from this side.</summary>
-    private async Task PumpInputAsync(VoiceSession session, int sampleRate, PageSender sender, CancellationToken ct)
+    /// <summary>The page's messages into the session, until the page closes, stops or is lost, or the socket is closed from this side.</summary>
+    private async Task<LinkEnd> PumpInputAsync(VoiceSession session, PageLink link, int sampleRate, CancellationToken ct)
     {
-        while (await ReceiveAsync(ct).ConfigureAwait(false) is { } message)
+        while (true)
         {
+            var message = await link.ReceiveAsync(ct).ConfigureAwait(false);
+            if (message.IsLost)
+            {
+                return LinkEnd.Lost;
+            }
+            if (message.IsClosed)
+            {
+                if (link.Socket.CloseStatus == WebSocketCloseStatus.MessageTooBig)
+                {
+                    LogTooBig(_logger, MaxMessageBytes);
+                }
+                return LinkEnd.Closed;
+            }
             if (message.Type == WebSocketMessageType.Binary)
             {
                 var count = message.Count & ~1; // an odd trailing byte is half a sample
                 if (count > 0)
                 {
-                    await session.SendAudioAsync(_buffer.AsMemory(0, count), sampleRate, channels: 1, ct).ConfigureAwait(false);
+                    await session.SendAudioAsync(link.Buffer.AsMemory(0, count), sampleRate, channels: 1, ct).ConfigureAwait(false);
                 }
                 continue; // a session that stopped throws ObjectDisposedException: the caller ends the loop
             }
-            if (!await RunCommandAsync(session, PageCommand.Parse(_buffer.AsSpan(0, message.Count)), sender, ct).ConfigureAwait(false))
+            if (!await RunCommandAsync(session, PageCommand.Parse(link.Buffer.AsSpan(0, message.Count)), link.Sender, ct).ConfigureAwait(false))
             {
-                return;
+                return LinkEnd.Closed;
             }
         }
+    }
+
+    /// <summary>How a socket of the page ended.</summary>
+    private enum LinkEnd
+    {
+        /// <summary>Closed (by the page, or answering a close from here), or <c>stop</c>: the session ends.</summary>
+        Closed,
+
+        /// <summary>Failed without a close (or a newer socket of the page replaced it): the page may resume.</summary>
+        Lost,
     }
 
     /// <summary>One command of the page; false for <c>stop</c>.</summary>
@@ -165,8 +186,8 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
                 case PageCommand.McpApproval approval:
                     await Refusable(session.AnswerMcpApprovalAsync(approval.RequestId, approval.Approve, approval.Reason, ct), "mcp_approval_refused", sender).ConfigureAwait(false);
                     break;
-                case PageCommand.Start:
-                    await sender.SendJsonAsync(PageEvents.Error("'start' was sent again: a socket has one session; open another socket for another", "bad_message", fatal: false)).ConfigureAwait(false);
+                case PageCommand.Start or PageCommand.Resume:
+                    await sender.SendJsonAsync(PageEvents.Error($"'{(command is PageCommand.Start ? "start" : "resume")}' was sent again: it is a socket's first message only; open another socket for another session", "bad_message", fatal: false)).ConfigureAwait(false);
                     break;
                 case PageCommand.Malformed bad:
                     await sender.SendJsonAsync(PageEvents.Error(bad.Problem, "bad_message", fatal: false)).ConfigureAwait(false);
@@ -193,71 +214,32 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, WebSocket s
         }
     }
 
-    private async Task ShutDownAsync(PageSender sender, CancellationTokenSource ended)
+    private async Task ShutDownAsync(CancellationTokenSource ended)
     {
-        LogShuttingDown(logger);
-        await sender.SendJsonAsync(PageEvents.Error("the server is shutting down", "shutting_down", fatal: true)).ConfigureAwait(false);
-        await CloseAndLetGoAsync(sender, WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ended).ConfigureAwait(false);
+        LogShuttingDown(_logger);
+        _shuttingDown = true;
+        if (Volatile.Read(ref _current) is { } link)
+        {
+            await link.Sender.SendJsonAsync(PageEvents.Error("the server is shutting down", "shutting_down", fatal: true)).ConfigureAwait(false);
+            await CloseAndLetGoAsync(link, WebSocketCloseStatus.EndpointUnavailable, "server shutting down", ended).ConfigureAwait(false);
+        }
+        else
+        {
+            WakeFromPark(); // no page to tell: a session waiting for its page ends now
+        }
     }
 
-    /// <summary>Closes the socket from this side and gives the page <see cref="ClosePatience"/> to answer before it is dropped.</summary>
-    private static async Task CloseAndLetGoAsync(PageSender sender, WebSocketCloseStatus status, string reason, CancellationTokenSource ended)
+    /// <summary>Closes the socket from this side and gives the page <see cref="PageLink.ClosePatience"/> to answer before it is dropped.</summary>
+    private static async Task CloseAndLetGoAsync(PageLink link, WebSocketCloseStatus status, string reason, CancellationTokenSource ended)
     {
-        await sender.CloseAsync(status, reason).ConfigureAwait(false);
+        await link.Sender.CloseAsync(status, reason).ConfigureAwait(false);
         try
         {
-            ended.CancelAfter(ClosePatience);
+            ended.CancelAfter(PageLink.ClosePatience);
         }
         catch (ObjectDisposedException)
         {
             // The connection has ended already.
-        }
-    }
-
-    private async Task<(int Count, WebSocketMessageType Type)?> ReceiveAsync(CancellationToken ct)
-    {
-        try
-        {
-            var message = await WholeMessages.ReceiveAsync(socket, _buffer, ct).ConfigureAwait(false);
-            if (message is null && socket.CloseStatus == WebSocketCloseStatus.MessageTooBig)
-            {
-                LogTooBig(logger, MaxMessageBytes);
-            }
-            return message;
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            return null; // the page went away, or was let go after a close it did not answer
-        }
-    }
-
-    private async Task FailAsync(PageSender sender, string message, string code, WebSocketCloseStatus status)
-    {
-        metrics.Refused(code);
-        await sender.SendJsonAsync(PageEvents.Error(message, code, fatal: true)).ConfigureAwait(false);
-        await sender.CloseAsync(status, code).ConfigureAwait(false);
-    }
-
-    /// <summary>After a close from this side: reads until the page answers it, for at most <see cref="ClosePatience"/>.</summary>
-    private async Task AwaitPageCloseAsync()
-    {
-        if (socket.State != WebSocketState.CloseSent)
-        {
-            return;
-        }
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        patience.CancelAfter(ClosePatience);
-        var scratch = new byte[1024];
-        try
-        {
-            while (socket.State == WebSocketState.CloseSent)
-            {
-                await socket.ReceiveAsync(scratch.AsMemory(), patience.Token).ConfigureAwait(false); // what the page sent before it saw the close is not read
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // It did not answer: the connection is dropped.
         }
     }
 }

@@ -49,6 +49,22 @@ public sealed class VoiceAgentEndpointOptions
     /// <summary>A send to the page that takes longer than this ends the session (the page stopped reading). Default 10 s.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a session waits for its page to come back after the page's socket was lost without a close (a phone
+    /// changing networks, a laptop waking): the browser client opens another socket and resumes the conversation on it
+    /// (<c>resume</c>). Meanwhile the session holds its slot of <see cref="MaxSessions"/>, its answer in progress is cut
+    /// where the listener was, and its events are kept for the page. A page that closes its socket, or sends
+    /// <c>stop</c>, ends its session at once. Default 30 s; <see cref="TimeSpan.Zero"/>: a lost socket ends its session.
+    /// </summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often the server pings a page's socket; a page that answers none for as long again is taken as lost (and may
+    /// resume). Without it a page whose network vanished silently would hold its session until TCP gives up. Default
+    /// 15 s; <see cref="TimeSpan.Zero"/>: no pings.
+    /// </summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The checks of <see cref="VoiceAgentEndpointRouteBuilderExtensions.MapVoiceAgent"/>, each setting named.</summary>
     internal void Validate()
     {
@@ -63,6 +79,14 @@ public sealed class VoiceAgentEndpointOptions
         if (SendTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(SendTimeout), SendTimeout, $"{nameof(SendTimeout)} must be positive.");
+        }
+        if (ResumeWindow < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResumeWindow), ResumeWindow, $"{nameof(ResumeWindow)} must be zero (sessions are not resumed) or positive.");
+        }
+        if (KeepAliveInterval < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, $"{nameof(KeepAliveInterval)} must be zero (no pings) or positive.");
         }
         foreach (var origin in AllowedOrigins)
         {

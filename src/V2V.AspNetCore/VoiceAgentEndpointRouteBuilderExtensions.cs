@@ -36,11 +36,11 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
             ?? throw new InvalidOperationException("MapVoiceAgent needs the voice sessions' services: call builder.Services.AddVoiceSessions() (V2V.Voice), bound to your configuration, before building the app.");
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("V2V.AspNetCore.VoiceAgent") ?? NullLogger.Instance;
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var slots = new SessionSlots(options.MaxSessions);
         var metrics = new VoiceAgentMetrics(services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), pattern);
+        var endpoint = new VoiceAgentEndpoint(options, factory, new SessionSlots(options.MaxSessions), new ResumeTokens(), metrics, logger, stopping);
 
         var group = endpoints.MapGroup(pattern);
-        group.Map("", http => AcceptAsync(http, options, factory, slots, metrics, logger, stopping));
+        group.Map("", http => AcceptAsync(http, endpoint));
         foreach (var name in ClientFiles.Value.Names)
         {
             group.MapGet(name, http => ClientFiles.Value.ServeAsync(http, name));
@@ -48,8 +48,9 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         return group;
     }
 
-    private static async Task AcceptAsync(HttpContext http, VoiceAgentEndpointOptions options, VoiceSessionFactory factory, SessionSlots slots, VoiceAgentMetrics metrics, ILogger logger, CancellationToken stopping)
+    private static async Task AcceptAsync(HttpContext http, VoiceAgentEndpoint endpoint)
     {
+        var options = endpoint.Options;
         if (!http.WebSockets.IsWebSocketRequest)
         {
             var upgrade = http.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
@@ -61,12 +62,18 @@ public static class VoiceAgentEndpointRouteBuilderExtensions
         }
         if (!OriginCheck.Allows(http.Request, options.AllowedOrigins))
         {
-            metrics.Refused("origin");
+            endpoint.Metrics.Refused("origin");
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             await http.Response.WriteAsync("A page of another origin may not open this voice agent's socket (VoiceAgentEndpointOptions.AllowedOrigins).", http.RequestAborted).ConfigureAwait(false);
             return;
         }
-        using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        await new VoiceAgentConnection(http, socket, options, factory, slots, metrics, logger, stopping).RunAsync().ConfigureAwait(false);
+        // Pings find a page whose network vanished without a word: its session then waits for it to resume.
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            KeepAliveInterval = options.KeepAliveInterval,
+            KeepAliveTimeout = options.KeepAliveInterval > TimeSpan.Zero ? options.KeepAliveInterval : Timeout.InfiniteTimeSpan,
+        }).ConfigureAwait(false);
+        using var link = new PageLink(http, socket, options.SendTimeout);
+        await VoiceAgentConnection.ServeAsync(link, endpoint).ConfigureAwait(false);
     }
 }

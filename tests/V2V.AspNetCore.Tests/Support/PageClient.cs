@@ -26,12 +26,16 @@ internal sealed class PageClient : IAsyncDisposable
         _reader = Task.Run(ReadAsync);
     }
 
-    public static async Task<PageClient> ConnectAsync(Uri uri, string? origin = null)
+    public static async Task<PageClient> ConnectAsync(Uri uri, string? origin = null, string? user = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null)
         {
             socket.Options.SetRequestHeader("Origin", origin);
+        }
+        if (user is not null)
+        {
+            socket.Options.SetRequestHeader(VoiceAgentApp.UserHeader, user);
         }
         await socket.ConnectAsync(uri, TestContext.Current.CancellationToken);
         return new PageClient(socket);
@@ -49,6 +53,15 @@ internal sealed class PageClient : IAsyncDisposable
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public Task StartAsync(int sampleRate) => SendJsonAsync(new JsonObject { ["type"] = "start", ["sampleRate"] = sampleRate });
+
+    /// <summary>The first message of a page's new socket that takes its session back.</summary>
+    public Task ResumeAsync(string token, int sampleRate) => SendJsonAsync(new JsonObject { ["type"] = "resume", ["token"] = token, ["sampleRate"] = sampleRate });
+
+    /// <summary>The page's network goes: the socket is dropped without a close (as a phone changing networks loses it).</summary>
+    public void Drop() => _socket.Abort();
+
+    /// <summary>Whether the socket has ended (closed, dropped by either side).</summary>
+    public bool IsOver => _reader.IsCompleted;
 
     public Task SendJsonAsync(JsonObject message) => SendTextAsync(message.ToJsonString());
 
@@ -175,9 +188,9 @@ internal sealed class PageClient : IAsyncDisposable
                 _events.Writer.TryWrite(JsonNode.Parse(text)!.AsObject());
             }
         }
-        catch (WebSocketException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The server dropped the connection.
+            // The server dropped the connection, or this page did.
         }
         finally
         {

@@ -22,6 +22,9 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
     /// <summary>The key the local server takes; no message to a page may hold it.</summary>
     public const string ApiKey = "sk-test-KEY-never-shown-7f3a9c";
 
+    /// <summary>With <c>signIn</c>, the request header naming the signed-in user (a stand-in for the app's authentication).</summary>
+    public const string UserHeader = "X-Test-User";
+
     private VoiceAgentApp(WebApplication app, LocalRealtimeServer server, FakeLoggerProvider logs, Uri baseUri)
     {
         App = app;
@@ -63,7 +66,8 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
         Action<VoiceSessionOptions>? session = null,
         string serverKey = ApiKey,
         bool useWebSockets = true,
-        Action<ClientSecretEndpointOptions>? secrets = null)
+        Action<ClientSecretEndpointOptions>? secrets = null,
+        bool signIn = false)
     {
         var clientEvents = new ConcurrentQueue<JsonElement>();
         var server = await LocalRealtimeServer.StartAsync(new LocalRealtimeServerOptions { ApiKey = serverKey, ClientEventObserver = e => clientEvents.Enqueue(e.Clone()) }, TestContext.Current.CancellationToken);
@@ -80,6 +84,17 @@ internal sealed class VoiceAgentApp : IAsyncDisposable
         if (useWebSockets)
         {
             app.UseWebSockets();
+        }
+        if (signIn)
+        {
+            app.Use((http, next) =>
+            {
+                if (http.Request.Headers[UserHeader].ToString() is { Length: > 0 } user)
+                {
+                    http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, user)], "test"));
+                }
+                return next(http);
+            });
         }
         app.MapVoiceAgent("/voice", endpoint);
         app.MapRealtimeClientSecrets("/realtime-key", secrets);
