@@ -13,7 +13,13 @@
 //   };
 //
 // States (`agent.state`, `onStateChange(state, error)`): idle -> starting -> listening <-> speaking, reconnecting (the
-// server's link to the model is being restored) -> stopping -> stopped | failed (`agent.error` says why).
+// server's link to the model is being restored, or this page's link to the server) -> stopping -> stopped | failed
+// (`agent.error` says why).
+//
+// A socket lost without a close (the network changed, the laptop slept) does not end the conversation: the agent
+// stops playing (the server cuts the answer where the listener was), says `reconnecting`, and opens a new socket that
+// takes the same session back (`resume`, PROTOCOL.md), trying again with growing pauses for as long as the server keeps
+// the session (its `resumeWithinMs`, 30 s by default). The microphone stays open meanwhile; what it hears is dropped.
 //
 // Options:
 //   url            the endpoint: absolute, or relative to the page; http(s) becomes ws(s). By default the endpoint this
@@ -28,7 +34,8 @@
 //
 // Errors are VoiceAgentError { code, message, fatal, closeCode? }: the server's codes (PROTOCOL.md: bad_start, full,
 // shutting_down, start_failed, ...) and this client's (microphone_denied, no_microphone, microphone_failed,
-// connection_failed, connection_lost, ready_timeout, closed, stopped). A failure while starting rejects start() (and
+// connection_failed, connection_lost (and not resumed in time), ready_timeout, closed, stopped; resume_failed is the
+// server's: the session had ended). A failure while starting rejects start() (and
 // is not passed to onError as well); afterwards every error goes to onError, and a fatal one ends the agent.
 
 import { PlayedItems } from './voice-agent-played.js';
@@ -36,6 +43,7 @@ import { PlayedItems } from './voice-agent-played.js';
 const CHUNK_MS = 20;           // microphone message size, as the server's session chunks its input
 const STOP_WAIT_MS = 2000;     // how long stop() waits for the server's close before closing itself
 const MAX_SOCKET_BACKLOG_MS = 1000; // microphone audio the socket may hold unsent before chunks are dropped
+const RESUME_PAUSES_MS = [0, 250, 500, 1000, 2000, 4000]; // between tries to take the session back; the last repeats
 
 const CLOSE_ERRORS = {
   1001: ['shutting_down', 'The server is shutting down; try again later.'],
@@ -88,6 +96,7 @@ export class VoiceAgent {
     transcriptLines: 0,
     errors: 0,
     lastError: null,     // { code, message, fatal }
+    resumes: 0,          // times a lost socket was replaced and the session taken back
   };
 
   /**
@@ -113,6 +122,8 @@ export class VoiceAgent {
   #nodes = [];
   #contextClosed = Promise.resolve();
   #starting = null;   // { resolve, reject } of start() until `ready`
+  #resume = null;     // { token, withinMs } of the last `ready`: what takes the session back on a new socket
+  #resuming = null;   // { deadline, tries, timer } while a lost socket is being replaced
   #readyTimer = 0;
   #ready = false;
   #stopping = false;
@@ -213,7 +224,9 @@ export class VoiceAgent {
     this.#setState('stopping');
     this.#releaseAudio();
     const socket = this.#socket;
-    if (socket?.readyState === WebSocket.OPEN) {
+    // A socket that is taking the session back is not yet the session's: it is closed, and the server's session ends
+    // when its page does not come back.
+    if (socket?.readyState === WebSocket.OPEN && !this.#resuming) {
       socket.send(JSON.stringify({ type: 'stop' }));
       // The server closes (1000) once its session has ended; a server that does not is not waited for long.
       await new Promise((resolve) => {
@@ -247,19 +260,28 @@ export class VoiceAgent {
   #connect() {
     return new Promise((resolve, reject) => {
       this.#starting = { resolve, reject };
-      const socket = new WebSocket(this.#url);
-      this.#socket = socket;
-      socket.binaryType = 'arraybuffer';
       // reportsPlayed: this page says what it played, so a barge-in cuts the agent's words where the listener was.
-      socket.onopen = () => socket.send(JSON.stringify({ type: 'start', sampleRate: this.stats.inputSampleRate, reportsPlayed: true }));
-      socket.onmessage = (e) => (typeof e.data === 'string' ? this.#onMessage(e.data) : this.#onAudio(e.data));
-      // An `error` event is always followed by `close`, which says more.
-      socket.onclose = (e) => this.#onClose(e);
+      this.#open({ type: 'start', sampleRate: this.stats.inputSampleRate, reportsPlayed: true });
       if (this.#options.readyTimeoutMs > 0) {
         this.#readyTimer = setTimeout(() => this.#finish('failed',
           new VoiceAgentError('ready_timeout', `The server was not ready within ${this.#options.readyTimeoutMs} ms.`)), this.#options.readyTimeoutMs);
       }
     });
+  }
+
+  // A socket to the endpoint whose first message is `first` (start, or resume).
+  #open(first) {
+    const socket = new WebSocket(this.#url);
+    this.#socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => socket.send(JSON.stringify(first));
+    socket.onmessage = (e) => {
+      if (socket === this.#socket) typeof e.data === 'string' ? this.#onMessage(e.data) : this.#onAudio(e.data);
+    };
+    // An `error` event is always followed by `close`, which says more.
+    socket.onclose = (e) => {
+      if (socket === this.#socket) this.#onClose(e);
+    };
   }
 
   #onMessage(data) {
@@ -288,6 +310,15 @@ export class VoiceAgent {
   }
 
   #onReady(message) {
+    this.#resume = typeof message.resumeToken === 'string' ? { token: message.resumeToken, withinMs: Number(message.resumeWithinMs) || 0 } : null;
+    if (this.#resuming) {
+      // The session is back, on this socket: what happened while away (a cut, the words heard) follows.
+      clearTimeout(this.#resuming.timer);
+      this.#resuming = null;
+      this.stats.resumes++;
+      this.#setState(this.#playing ? 'speaking' : 'listening');
+      return;
+    }
     if (!this.#starting) return;
     clearTimeout(this.#readyTimer);
     this.stats.session = message.session ?? null;
@@ -336,8 +367,12 @@ export class VoiceAgent {
 
   #sendMicrophone({ pcm, peak }) {
     const socket = this.#socket;
-    if (this.#ended || this.#stopping || socket?.readyState !== WebSocket.OPEN) return;
+    if (this.#ended || this.#stopping) return;
     this.stats.micLevel = peak;
+    if (this.#resuming || socket?.readyState !== WebSocket.OPEN) {
+      this.stats.micChunksDropped++; // no session hears it until the socket is back
+      return;
+    }
     // A socket that cannot keep up (a slow uplink) would only make the agent hear the user later and later: the
     // newest audio matters, so chunks beyond a second of backlog are dropped.
     if (socket.bufferedAmount > (this.stats.inputSampleRate * 2 * MAX_SOCKET_BACKLOG_MS) / 1000) {
@@ -484,6 +519,10 @@ export class VoiceAgent {
 
   #onClose(event) {
     if (this.#ended) return;
+    if (!this.#stopping && this.#ready && event.code === 1006 && this.#resume) {
+      this.#resumeLater(); // lost without a close (1006): the network, not the server, ended it
+      return;
+    }
     if (this.#stopping) {
       this.#finish('stopped', null);
     } else if (event.code === 1000) {
@@ -495,9 +534,31 @@ export class VoiceAgent {
     }
   }
 
+  // The socket was lost: stop playing (the listener hears the cut the server makes), then take the session back on a
+  // new socket, trying again while the server still keeps it.
+  #resumeLater() {
+    if (!this.#resuming) {
+      this.#resuming = { deadline: performance.now() + this.#resume.withinMs, tries: 0, timer: 0 };
+      this.#player?.port.postMessage({ type: 'flush' });
+      this.#setState('reconnecting');
+    }
+    const resuming = this.#resuming;
+    const pause = RESUME_PAUSES_MS[Math.min(resuming.tries, RESUME_PAUSES_MS.length - 1)];
+    if (performance.now() + pause >= resuming.deadline) {
+      this.#resuming = null;
+      this.#finish('failed', new VoiceAgentError('connection_lost', `The connection was lost and could not be restored within ${Math.round(this.#resume.withinMs / 1000)} s.`, { closeCode: 1006 }));
+      return;
+    }
+    resuming.tries++;
+    resuming.timer = setTimeout(() => {
+      if (this.#ended || this.#stopping) return;
+      this.#open({ type: 'resume', token: this.#resume.token, sampleRate: this.stats.inputSampleRate });
+    }, pause);
+  }
+
   #send(message) {
     const socket = this.#socket;
-    if (this.#ended || this.#stopping || this.#starting || socket?.readyState !== WebSocket.OPEN) return false;
+    if (this.#ended || this.#stopping || this.#starting || this.#resuming || socket?.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify(message));
     return true;
   }
@@ -526,6 +587,8 @@ export class VoiceAgent {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#readyTimer);
+    clearTimeout(this.#resuming?.timer);
+    this.#resuming = null;
     this.#releaseAudio();
     const socket = this.#socket;
     if (socket && socket.readyState <= WebSocket.OPEN) {

@@ -52,6 +52,9 @@ internal sealed class BrowserApp : IAsyncDisposable
     /// <summary>The truncates the voice sessions sent to the realtime server: (item, audio_end_ms).</summary>
     public ConcurrentQueue<(string ItemId, int AudioEndMs)> Truncates { get; private init; } = new();
 
+    /// <summary>The requests of the pages' voice sockets, in order (a test drops one to cut a page's network).</summary>
+    public ConcurrentQueue<HttpContext> VoiceSockets { get; private init; } = new();
+
     /// <summary>How many of the voice sessions' realtime connections have ended (the session behind a socket is gone).</summary>
     public int RealtimeConnectionsEnded => _realtimeCloses.Count;
 
@@ -87,6 +90,15 @@ internal sealed class BrowserApp : IAsyncDisposable
             });
             var app = builder.Build();
             app.UseWebSockets();
+            var voiceSockets = new ConcurrentQueue<HttpContext>();
+            app.Use((http, next) =>
+            {
+                if (http.WebSockets.IsWebSocketRequest)
+                {
+                    voiceSockets.Enqueue(http);
+                }
+                return next(http);
+            });
             app.MapVoiceAgent("/voice");
             // A second endpoint with room for one session only: a second page is refused (full).
             app.MapVoiceAgent("/voice-one", o => o.MaxSessions = 1);
@@ -96,7 +108,7 @@ internal sealed class BrowserApp : IAsyncDisposable
             try
             {
                 chromium = await Chromium.LaunchAsync();
-                return new BrowserApp(realtime, app, logs, chromium, closes) { Truncates = truncates };
+                return new BrowserApp(realtime, app, logs, chromium, closes) { Truncates = truncates, VoiceSockets = voiceSockets };
             }
             catch
             {

@@ -145,6 +145,38 @@ public sealed partial class VoiceAgentBrowserTests
         Assert.Equal(0, await page.OpenAgentContextsAsync());
     }
 
+    [Fact]
+    public async Task ALostSocket_IsReplaced_AndTheSameConversationGoesOn()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.OpenPageAsync();
+        await page.StartAgentAsync("main", url: null);
+        await page.WaitForAsync("main", "s.state === 'listening'", "the agent listening (the server's ready)");
+        var before = $"before the loss {Guid.NewGuid():N}";
+        Assert.True(await page.Page.EvaluateAsync<bool>("text => window.agents.main.agent.sendText(text)", before));
+        await page.WaitForAsync("main", $"t.some(l => l.role === 'assistant' && l.final && l.text.includes('{before}')) && s.state === 'listening'", "the first answer");
+        var session = (await page.AgentAsync("main")).GetProperty("stats").GetProperty("session").GetString();
+
+        // The page's network goes: its connection is dropped without a WebSocket close (the page sees 1006).
+        Assert.True(app.VoiceSockets.TryPeek(out var socket));
+        socket.Abort();
+        await page.WaitForAsync("main", "s.resumes === 1 && s.state === 'listening'", "the agent back, on a new socket");
+        var after = $"after the loss {Guid.NewGuid():N}";
+        Assert.True(await page.Page.EvaluateAsync<bool>("text => window.agents.main.agent.sendText(text)", after));
+        await page.WaitForAsync("main", $"t.some(l => l.role === 'assistant' && l.final && l.text.includes('{after}'))", "the answer on the new socket");
+
+        var agent = await page.AgentAsync("main");
+        var log = agent.GetProperty("log").EnumerateArray().ToList();
+        Assert.Contains(log, e => e.GetProperty("what").GetString() == "state" && e.GetProperty("to").GetString() == "reconnecting");
+        Assert.Equal(session, agent.GetProperty("stats").GetProperty("session").GetString()); // the same session
+        Assert.Contains(agent.GetProperty("transcript").EnumerateArray(), l => l.GetProperty("text").GetString()!.Contains(before, StringComparison.Ordinal));
+        Assert.Equal(0, agent.GetProperty("stats").GetProperty("errors").GetInt32());
+        Assert.Equal(1, await page.LiveMicrophoneTracksAsync()); // the microphone stayed open
+        Assert.Equal(2, app.VoiceSockets.Count);
+        await page.Page.EvaluateAsync("() => window.agents.main.agent.stop()");
+        Assert.Equal(0, await page.LiveMicrophoneTracksAsync());
+    }
+
     private static double Seconds(string text)
     {
         var match = SecondsPattern().Match(text);
