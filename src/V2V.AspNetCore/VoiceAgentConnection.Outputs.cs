@@ -39,9 +39,9 @@ internal sealed partial class VoiceAgentConnection
                 {
                     break; // the page stopped reading (SendTimeout) or its socket broke, and it cannot come back
                 }
-                if (delivery == PageOutlet.Delivery.Failed)
+                if (delivery == PageOutlet.Delivery.Failed && Volatile.Read(ref _current) is { Sender.IsOpen: false } failed)
                 {
-                    Volatile.Read(ref _current)?.Abort(); // its input side sees the loss: the session waits for the page
+                    failed.Abort(); // its input side sees the loss: the session waits for the page
                 }
             }
         }

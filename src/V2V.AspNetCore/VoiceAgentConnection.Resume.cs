@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using V2V.Voice;
@@ -138,8 +139,10 @@ internal sealed partial class VoiceAgentConnection
 
     /// <summary>Whether the request that would resume the session is of its user (when the app signs its users in).</summary>
     private bool IsOwnedBy(HttpContext other) =>
-        http.User.Identity is not { IsAuthenticated: true } owner
-        || (other.User.Identity is { IsAuthenticated: true } claimant && string.Equals(owner.Name, claimant.Name, StringComparison.Ordinal));
+        http.User.Identity is not { IsAuthenticated: true }
+        || (other.User.Identity is { IsAuthenticated: true } && UserOf(http.User) == UserOf(other.User));
+
+    private static (string? Id, string? Name) UserOf(ClaimsPrincipal user) => (user.FindFirst(ClaimTypes.NameIdentifier)?.Value, user.Identity?.Name);
 
     /// <summary>The session has ended: sockets that came to resume it are refused.</summary>
     private async Task RefuseOffersAsync()
