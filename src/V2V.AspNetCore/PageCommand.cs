@@ -7,7 +7,14 @@ internal abstract record PageCommand
 {
     /// <param name="SampleRate">The microphone's rate.</param>
     /// <param name="ReportsPlayed">The page says what it played (<see cref="Played"/>): a barge-in truncates there.</param>
-    public sealed record Start(int SampleRate, bool ReportsPlayed) : PageCommand;
+    /// <param name="Tools">Tools the page runs itself (the agent's calls come to it as <c>tool_call</c>).</param>
+    public sealed record Start(int SampleRate, bool ReportsPlayed, IReadOnlyList<ToolSpec> Tools) : PageCommand;
+
+    /// <summary>A tool of the page's: its name, what it does, and its parameters' JSON schema.</summary>
+    public sealed record ToolSpec(string Name, string Description, JsonElement Parameters);
+
+    /// <summary>The page's answer to a <c>tool_call</c>: its output, or the error it failed with.</summary>
+    public sealed record ToolResult(string CallId, string? Output, string? Error) : PageCommand;
 
     /// <summary>The first message of a page's new socket that takes its session back (the token of its last <c>ready</c>).</summary>
     /// <param name="Token">The session's resume token.</param>
@@ -69,12 +76,16 @@ internal abstract record PageCommand
                 "stop" => new Stop(),
                 "mcp_approval" => ParseApproval(root),
                 "played" => ParsePlayed(root),
-                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, resume, text, interrupt, mcp_approval, played, stop"),
+                "tool_result" => ParseToolResult(root),
+                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, resume, text, interrupt, mcp_approval, played, tool_result, stop"),
             };
         }
     }
 
     public const int MaxTokenLength = 64;
+    public const int MaxTools = 32;
+    public const int MaxToolDescriptionLength = 1024;
+    public const int MaxToolErrorLength = 1000;
 
     private static PageCommand ParseStart(JsonElement root)
     {
@@ -92,7 +103,23 @@ internal abstract record PageCommand
             }
             reportsPlayed = reports.GetBoolean();
         }
-        return new Start(sampleRate, reportsPlayed);
+        var tools = new List<ToolSpec>();
+        if (root.TryGetProperty("tools", out var given) && given.ValueKind != JsonValueKind.Null)
+        {
+            if (given.ValueKind != JsonValueKind.Array || given.GetArrayLength() > MaxTools)
+            {
+                return new Malformed($"'tools' must be a list of at most {MaxTools} tools ({{\"name\", \"description\", \"parameters\"}}), or left out");
+            }
+            var index = 0;
+            foreach (var tool in given.EnumerateArray())
+            {
+                if (ParseTool(tool, $"tools[{index++}]", tools) is { } badTool)
+                {
+                    return badTool;
+                }
+            }
+        }
+        return new Start(sampleRate, reportsPlayed, tools);
     }
 
     private static PageCommand ParseResume(JsonElement root)
@@ -112,6 +139,66 @@ internal abstract record PageCommand
             return new Malformed("'sampleRate' must be the microphone's rate in Hz, an integer (the AudioContext's sampleRate)");
         }
         return sampleRate is < 8000 or > 48000 ? new Malformed($"'sampleRate' is {sampleRate}; it must be from 8000 to 48000 Hz") : null;
+    }
+
+    private static Malformed? ParseTool(JsonElement tool, string at, List<ToolSpec> tools)
+    {
+        if (tool.ValueKind != JsonValueKind.Object)
+        {
+            return new Malformed($"'{at}' must be an object with a 'name'");
+        }
+        if (!tool.TryGetProperty("name", out var named) || named.ValueKind != JsonValueKind.String || named.GetString() is not { } name || !IsToolName(name))
+        {
+            return new Malformed($"'{at}.name' must be 1 to 64 letters, digits, '_' or '-' (as the model's tools are named)");
+        }
+        if (tools.Any(t => t.Name == name))
+        {
+            return new Malformed($"'{at}.name' '{name}' is given twice");
+        }
+        var description = "";
+        if (tool.TryGetProperty("description", out var described) && described.ValueKind != JsonValueKind.Null)
+        {
+            if (described.ValueKind != JsonValueKind.String || described.GetString()!.Length > MaxToolDescriptionLength)
+            {
+                return new Malformed($"'{at}.description' must be a string of at most {MaxToolDescriptionLength} characters (what the tool does, for the model)");
+            }
+            description = described.GetString()!;
+        }
+        var parameters = EmptySchema;
+        if (tool.TryGetProperty("parameters", out var schema) && schema.ValueKind != JsonValueKind.Null)
+        {
+            if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "object")
+            {
+                return new Malformed($"'{at}.parameters' must be a JSON schema of type \"object\" (the tool's arguments), or left out");
+            }
+            parameters = schema.Clone();
+        }
+        tools.Add(new ToolSpec(name, description, parameters));
+        return null;
+    }
+
+    private static readonly JsonElement EmptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
+
+    private static bool IsToolName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    private static PageCommand ParseToolResult(JsonElement root)
+    {
+        if (!root.TryGetProperty("callId", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxRequestIdLength } callId)
+        {
+            return new Malformed($"'callId' must be the callId of a 'tool_call', a string of 1 to {MaxRequestIdLength} characters");
+        }
+        if (root.TryGetProperty("error", out var failed) && failed.ValueKind != JsonValueKind.Null)
+        {
+            return failed.ValueKind == JsonValueKind.String && failed.GetString()!.Length <= MaxToolErrorLength
+                ? new ToolResult(callId, null, failed.GetString())
+                : new Malformed($"'error' must be why the tool failed, a string of at most {MaxToolErrorLength} characters, or left out");
+        }
+        if (!root.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Undefined)
+        {
+            return new Malformed("'output' must be the tool's result (a string as it is, any other JSON value as its JSON), or 'error' why it failed");
+        }
+        return new ToolResult(callId, output.ValueKind == JsonValueKind.String ? output.GetString() : output.GetRawText(), null);
     }
 
     private static PageCommand ParsePlayed(JsonElement root)

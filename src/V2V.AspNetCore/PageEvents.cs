@@ -37,6 +37,16 @@ internal static class PageEvents
         w.WriteNumber("startMs", Math.Round(startMs, 1));
     });
 
+    /// <summary>The agent calls a tool of the page's: the page runs it and answers <c>tool_result</c> with <paramref name="callId"/>.</summary>
+    public static byte[] ToolCall(string callId, string name, System.Text.Json.Nodes.JsonObject arguments) => Write(w =>
+    {
+        w.WriteString("type", "tool_call");
+        w.WriteString("callId", callId);
+        w.WriteString("name", name);
+        w.WritePropertyName("arguments");
+        arguments.WriteTo(w);
+    });
+
     /// <summary>An error; its message is cleared of anything that looks like a key (it may quote a service).</summary>
     public static byte[] Error(string message, string? code, bool fatal) => Write(w =>
     {

@@ -23,6 +23,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
     private readonly VoiceAgentEndpointOptions _options = endpoint.Options;
     private readonly ILogger _logger = endpoint.Logger;
     private readonly PageOutlet _outlet = new();
+    private PageToolCalls? _pageCalls;
 
     private async Task RunAsync(PageCommand.Start start, PageLink first)
     {
@@ -56,6 +57,11 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
             try
             {
                 sessionOptions = endpoint.Factory.CreateOptions(configure: null);
+                if (PageToolsRefusal(start.Tools, sessionOptions) is { } refusal)
+                {
+                    await FailAsync(first, endpoint, refusal, "bad_start", WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+                    return;
+                }
                 if (_options.ConfigureSession is { } configure)
                 {
                     await configure(http, sessionOptions, starting.Token).ConfigureAwait(false);
@@ -119,6 +125,30 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
             endpoint.Metrics.SessionEnded();
         }
         LogEnded(_logger);
+    }
+
+    /// <summary>
+    /// Adds the page's tools to the session's (before the app's <see cref="VoiceAgentEndpointOptions.ConfigureSession"/>,
+    /// which sees them); why not, when they are refused.
+    /// </summary>
+    private string? PageToolsRefusal(IReadOnlyList<PageCommand.ToolSpec> tools, VoiceSessionOptions sessionOptions)
+    {
+        if (tools.Count == 0)
+        {
+            return null;
+        }
+        if (!_options.AllowPageTools)
+        {
+            return "this voice agent takes no tools from its page ('tools' in 'start'; VoiceAgentEndpointOptions.AllowPageTools is false)";
+        }
+        if (tools.FirstOrDefault(t => sessionOptions.Tools.Any(own => own.Name == t.Name)) is { } taken)
+        {
+            return $"'tools' names '{taken.Name}', which is a tool of the app's: give the page's tool another name";
+        }
+        _pageCalls = new PageToolCalls(async json => await _outlet.SendJsonAsync(json).ConfigureAwait(false));
+        // A new list: the app's may be one list shared by every session's options.
+        sessionOptions.Tools = [.. sessionOptions.Tools, .. tools.Select(t => new PageTool(t, _pageCalls))];
+        return null;
     }
 
     /// <summary>The page's messages into the session, until the page closes, stops or is lost, or the socket is closed from this side.</summary>
@@ -185,6 +215,12 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
                     break;
                 case PageCommand.McpApproval approval:
                     await Refusable(session.AnswerMcpApprovalAsync(approval.RequestId, approval.Approve, approval.Reason, ct), "mcp_approval_refused", sender).ConfigureAwait(false);
+                    break;
+                case PageCommand.ToolResult result:
+                    if (_pageCalls?.Answer(result.CallId, result.Output, result.Error) != true)
+                    {
+                        await sender.SendJsonAsync(PageEvents.Error($"no tool call waits for 'callId' '{result.CallId}': it was answered already, or timed out (the session's ToolTimeout), or never was", "bad_message", fatal: false)).ConfigureAwait(false);
+                    }
                     break;
                 case PageCommand.Start or PageCommand.Resume:
                     await sender.SendJsonAsync(PageEvents.Error($"'{(command is PageCommand.Start ? "start" : "resume")}' was sent again: it is a socket's first message only; open another socket for another session", "bad_message", fatal: false)).ConfigureAwait(false);

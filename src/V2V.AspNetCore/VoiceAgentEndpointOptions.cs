@@ -50,6 +50,15 @@ public sealed class VoiceAgentEndpointOptions
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Whether a page may give the agent tools it runs itself (<c>tools</c> in <c>start</c>; in the browser client, the
+    /// <c>tools</c> option): the agent's calls go to the page as <c>tool_call</c> and its <c>tool_result</c> is the output,
+    /// within the session's <c>ToolTimeout</c>. Such a tool runs in the user's browser and can do nothing the user could
+    /// not; <see cref="ConfigureSession"/> sees them among the session's tools (and may take them out). A page's tool may
+    /// not take the name of one of the app's. Default true; false refuses a page that gives tools (<c>bad_start</c>).
+    /// </summary>
+    public bool AllowPageTools { get; set; } = true;
+
+    /// <summary>
     /// How long a session waits for its page to come back after the page's socket was lost without a close (a phone
     /// changing networks, a laptop waking): the browser client opens another socket and resumes the conversation on it
     /// (<c>resume</c>). Meanwhile the session holds its slot of <see cref="MaxSessions"/>, its answer in progress is cut

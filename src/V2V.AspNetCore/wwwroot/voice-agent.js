@@ -29,6 +29,10 @@
 //   stream         a MediaStream of your own to use instead of opening the microphone (its tracks stay yours).
 //   startBufferMs  audio buffered before the agent's voice starts playing (60): more rides over a worse network.
 //   readyTimeoutMs how long start() waits for the server's `ready` (30000; 0: no limit).
+//   tools          tools the agent may call that run in this page: [{ name, description, parameters (a JSON schema of
+//                  type "object"), execute(args, { callId }) }]. What execute returns (or resolves to) is the output
+//                  the model answers from (a string as it is, anything else as JSON); what it throws, the error the
+//                  model hears. The server's tool timeout applies (10 s by default): answer quickly.
 //   onTranscript(line, piece), onEvent(event), onFlush(itemId), onError(error), onStateChange(state, error),
 //   onReady({ session, outputSampleRate }).
 //
@@ -97,6 +101,7 @@ export class VoiceAgent {
     errors: 0,
     lastError: null,     // { code, message, fatal }
     resumes: 0,          // times a lost socket was replaced and the session taken back
+    toolCalls: 0,        // calls of this page's tools by the agent
   };
 
   /**
@@ -124,6 +129,8 @@ export class VoiceAgent {
   #starting = null;   // { resolve, reject } of start() until `ready`
   #resume = null;     // { token, withinMs } of the last `ready`: what takes the session back on a new socket
   #resuming = null;   // { deadline, tries, timer } while a lost socket is being replaced
+  #tools = new Map(); // name -> { name, description, parameters, execute } of the page's tools
+  #unsentResults = []; // tool results that found no socket (a lost one being replaced): sent once it is back
   #readyTimer = 0;
   #ready = false;
   #stopping = false;
@@ -139,6 +146,12 @@ export class VoiceAgent {
   constructor(options = {}) {
     this.#options = { startBufferMs: 60, readyTimeoutMs: 30000, ...options };
     this.#url = endpointUrl(this.#options.url);
+    for (const tool of this.#options.tools ?? []) {
+      if (typeof tool?.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) throw new TypeError(`A tool's name must be 1-64 letters, digits, '_' or '-' (got ${tool?.name}).`);
+      if (typeof tool.execute !== 'function') throw new TypeError(`The tool ${tool.name} needs execute(args), the function that runs it.`);
+      if (this.#tools.has(tool.name)) throw new TypeError(`The tool ${tool.name} is given twice.`);
+      this.#tools.set(tool.name, tool);
+    }
   }
 
   get state() { return this.stats.state; }
@@ -261,7 +274,9 @@ export class VoiceAgent {
     return new Promise((resolve, reject) => {
       this.#starting = { resolve, reject };
       // reportsPlayed: this page says what it played, so a barge-in cuts the agent's words where the listener was.
-      this.#open({ type: 'start', sampleRate: this.stats.inputSampleRate, reportsPlayed: true });
+      const start = { type: 'start', sampleRate: this.stats.inputSampleRate, reportsPlayed: true };
+      if (this.#tools.size) start.tools = [...this.#tools.values()].map(({ name, description, parameters }) => ({ name, description, parameters }));
+      this.#open(start);
       if (this.#options.readyTimeoutMs > 0) {
         this.#readyTimer = setTimeout(() => this.#finish('failed',
           new VoiceAgentError('ready_timeout', `The server was not ready within ${this.#options.readyTimeoutMs} ms.`)), this.#options.readyTimeoutMs);
@@ -298,6 +313,7 @@ export class VoiceAgent {
       case 'transcript': return this.#onTranscript(message);
       case 'flush': return this.#onFlush(message.itemId ?? null);
       case 'audio_item': return this.#onAudioItem(message);
+      case 'tool_call': return this.#onToolCall(message);
       case 'event': return this.#onEvent(message);
       case 'error': {
         const error = new VoiceAgentError(message.code || 'error', message.message || 'The server reported an error.', { fatal: Boolean(message.fatal) });
@@ -317,6 +333,7 @@ export class VoiceAgent {
       this.#resuming = null;
       this.stats.resumes++;
       this.#setState(this.#playing ? 'speaking' : 'listening');
+      for (const result of this.#unsentResults.splice(0)) this.#send(result);
       return;
     }
     if (!this.#starting) return;
@@ -415,6 +432,22 @@ export class VoiceAgent {
         break;
     }
     this.#reportPlayed();
+  }
+
+  // The agent calls a tool of this page's: its result (or its error) goes back as `tool_result`.
+  async #onToolCall({ callId, name, arguments: args }) {
+    this.stats.toolCalls++;
+    const tool = this.#tools.get(name);
+    let result;
+    try {
+      if (!tool) throw new Error(`this page has no tool named ${name}`);
+      const output = await tool.execute(args ?? {}, { callId });
+      result = { type: 'tool_result', callId, output: output === undefined ? null : output };
+      JSON.stringify(result); // an output that is not JSON (a cycle, a BigInt) is the tool's error, not the agent's
+    } catch (e) {
+      result = { type: 'tool_result', callId, error: String(e?.message ?? e).slice(0, 1000) };
+    }
+    if (!this.#send(result) && this.#resuming && this.#unsentResults.length < 16) this.#unsentResults.push(result);
   }
 
   #onAudioItem({ itemId, startMs }) {

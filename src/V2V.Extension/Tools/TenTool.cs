@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using V2V.Ten;
+using V2V.Voice.Tools;
 
 namespace V2V.Extension.Tools;
 
@@ -24,18 +25,5 @@ internal sealed class TenTool(ITenEnv env, string name, string description, Json
 
     /// <inheritdoc />
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken) =>
-        await TenToolCall.CallAsync(env, name, ArgumentsObject(arguments), cancellationToken).ConfigureAwait(false);
-
-    // The session hands each argument over as the model's JSON; anything else a caller put in goes as MEAI serializes it.
-    private static JsonObject ArgumentsObject(AIFunctionArguments arguments)
-    {
-        var json = new JsonObject();
-        foreach (var (key, value) in arguments)
-        {
-            json[key] = value is JsonElement element
-                ? JsonNode.Parse(element.GetRawText())
-                : JsonSerializer.SerializeToNode(value, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object)));
-        }
-        return json;
-    }
+        await TenToolCall.CallAsync(env, name, ModelArguments.ToJsonObject(arguments), cancellationToken).ConfigureAwait(false);
 }

@@ -183,6 +183,13 @@ internal static class TestPage
               onFlush: (itemId) => note('flush', { itemId }),
               onError: (error) => note('error', { code: error.code, message: error.message, fatal: error.fatal }),
               onReady: (ready) => note('ready', ready),
+              // A tool of the page's: the agent's call changes the page.
+              tools: [{
+                name: 'set_theme',
+                description: 'Sets the colour theme of the page.',
+                parameters: { type: 'object', properties: { theme: { type: 'string' } }, required: ['theme'] },
+                execute: async ({ theme }) => { document.body.dataset.theme = theme; note('tool', { theme }); return { applied: theme }; },
+              }],
             };
             if (url !== null) options.url = url;
             VoiceAgent.start(options).then(

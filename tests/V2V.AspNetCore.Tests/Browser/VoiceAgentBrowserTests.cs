@@ -177,6 +177,24 @@ public sealed partial class VoiceAgentBrowserTests
         Assert.Equal(0, await page.LiveMicrophoneTracksAsync());
     }
 
+    [Fact]
+    public async Task TheAgentCallsAToolOfThePage_WhichRunsInThePage_AndTheAnswerUsesItsResult()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.OpenPageAsync();
+        await page.StartAgentAsync("main", url: null);
+        await page.WaitForAsync("main", "s.state === 'listening'", "the agent listening (the server's ready)");
+
+        Assert.True(await page.Page.EvaluateAsync<bool>("() => window.agents.main.agent.sendText('Please set_theme dark')"));
+        await page.WaitForAsync("main", "s.toolCalls === 1 && t.some(l => l.role === 'assistant' && l.final && l.text.includes('applied'))", "the tool's result in the agent's answer");
+
+        Assert.Equal("dark", await page.Page.EvaluateAsync<string>("() => document.body.dataset.theme"));
+        var agent = await page.AgentAsync("main");
+        Assert.Contains(agent.GetProperty("log").EnumerateArray(), e => e.GetProperty("what").GetString() == "tool");
+        Assert.Equal(0, agent.GetProperty("stats").GetProperty("errors").GetInt32());
+        await page.Page.EvaluateAsync("() => window.agents.main.agent.stop()");
+    }
+
     private static double Seconds(string text)
     {
         var match = SecondsPattern().Match(text);
