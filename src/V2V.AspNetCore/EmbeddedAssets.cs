@@ -57,6 +57,7 @@ internal sealed class EmbeddedAssets
         ".css" => "text/css; charset=utf-8",
         ".svg" => "image/svg+xml",
         ".md" => "text/markdown; charset=utf-8",
+        ".ts" => "text/plain; charset=utf-8", // TypeScript declarations, to read or save beside an app's own sources
         _ => "application/octet-stream",
     };
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -194,6 +195,50 @@ public sealed partial class VoiceAgentBrowserTests
         Assert.Equal(0, agent.GetProperty("stats").GetProperty("errors").GetInt32());
         await page.Page.EvaluateAsync("() => window.agents.main.agent.stop()");
     }
+
+    [Fact]
+    public async Task TheTypeScriptDeclarations_NameWhatTheClientHas()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        var page = await app.OpenPageAsync();
+        using var http = new HttpClient { BaseAddress = app.Url };
+        using var response = await http.GetAsync("/voice/voice-agent.d.ts", TestContext.Current.CancellationToken);
+        response.EnsureSuccessStatusCode();
+        var declarations = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        // What an agent has before it starts: its methods and getters, and its stats' fields.
+        var actual = JsonDocument.Parse(await page.Page.EvaluateAsync<string>("""
+            async () => {
+              const { VoiceAgent } = await import('/voice/voice-agent.js');
+              const agent = new VoiceAgent({ url: 'ws://127.0.0.1:9/nowhere' });
+              const members = Object.getOwnPropertyNames(VoiceAgent.prototype).filter((n) => n !== 'constructor');
+              return JSON.stringify({ members: [...members, ...Object.keys(agent)], stats: Object.keys(agent.stats), statics: Object.getOwnPropertyNames(VoiceAgent).filter((n) => typeof VoiceAgent[n] === 'function') });
+            }
+            """)).RootElement;
+        var agentClass = Block(declarations, "export declare class VoiceAgent {");
+        var declaredMembers = DeclaredNames(agentClass, statics: false).Where(n => n != "constructor").Order();
+        var declaredStats = DeclaredNames(Block(declarations, "export interface VoiceAgentStats {"), statics: false).Order();
+
+        Assert.Equal(actual.GetProperty("members").EnumerateArray().Select(e => e.GetString()!).Order(), declaredMembers);
+        Assert.Equal(actual.GetProperty("stats").EnumerateArray().Select(e => e.GetString()!).Order(), declaredStats);
+        Assert.Equal(actual.GetProperty("statics").EnumerateArray().Select(e => e.GetString()!).Order(), DeclaredNames(agentClass, statics: true).Order());
+    }
+
+    // The body of the declaration that opens with `opening`, to its closing brace at the line's start.
+    private static string Block(string text, string opening)
+    {
+        var start = text.IndexOf(opening, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no '{opening}' in voice-agent.d.ts");
+        var end = text.IndexOf("\n}", start, StringComparison.Ordinal);
+        return text[(start + opening.Length)..end];
+    }
+
+    // The members a declaration body names (`name(`, `name:`, `name?:`, `readonly name:`), or its statics (`static name(`).
+    private static IEnumerable<string> DeclaredNames(string body, bool statics) =>
+        DeclaredName().Matches(body).Where(m => m.Groups["static"].Success == statics).Select(m => m.Groups["name"].Value).Distinct();
+
+    [GeneratedRegex(@"^\s*(?<static>static\s+)?(?:readonly\s+)?(?<name>[A-Za-z]\w*)\??\s*[(:]", RegexOptions.Multiline)]
+    private static partial Regex DeclaredName();
 
     private static double Seconds(string text)
     {
