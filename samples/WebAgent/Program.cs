@@ -4,6 +4,7 @@
 //
 //   dotnet pack V2V.Packages.slnf -c Release -o artifacts     (at the repository's root: the packages)
 //   dotnet run --project samples/WebAgent                     (then open http://localhost:5080)
+using Microsoft.Extensions.AI;
 using V2V.AspNetCore;
 using V2V.Realtime.Client;
 using V2V.Simulator;
@@ -21,6 +22,8 @@ builder.Services.AddVoiceSessions(o =>
         : new RealtimeClientOptions { BaseUri = localServer.BaseUri, Model = "gpt-realtime" };
     o.Instructions = "You are a helpful assistant. Answer in one or two short sentences.";
     o.InputTranscript = true; // the user's words in the page's transcript
+    // A tool that runs here, on the server (the page gives its own, which run in the browser: see index.html).
+    o.Tools = [AIFunctionFactory.Create(() => DateTimeOffset.Now.ToString("HH:mm"), "get_time", "The time now, where the server is.")];
 });
 
 var app = builder.Build();

@@ -55,6 +55,9 @@ public sealed class PackagesTests(PackedSamples packed) : IClassFixture<PackedSa
         Assert.Equal("Hello! What can I do for you?", said[0]);
         Assert.Contains("Is anyone there?", said[1], StringComparison.Ordinal);
         Assert.Contains("local realtime server", web.Log, StringComparison.Ordinal);
+        // The sample's server-side tool: the local server calls a tool a user's text names, and answers with its output.
+        var timed = await web.TalkAsync("Please use get_time");
+        Assert.Matches(@"get_time returned: \d\d:\d\d", timed[1]);
     }
 
     [Fact]
