@@ -28,6 +28,9 @@ internal abstract record PageCommand
 
     public sealed record Interrupt : PageCommand;
 
+    /// <summary>The page checks that its socket still carries: answered at once with <c>pong</c> and the same id.</summary>
+    public sealed record Ping(long Id) : PageCommand;
+
     public sealed record Stop : PageCommand;
 
     public sealed record McpApproval(string RequestId, bool Approve, string? Reason) : PageCommand;
@@ -73,11 +76,14 @@ internal abstract record PageCommand
                 "resume" => ParseResume(root),
                 "text" => ParseText(root),
                 "interrupt" => new Interrupt(),
+                "ping" => root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var ping)
+                    ? new Ping(ping)
+                    : new Malformed("'id' must be the ping's number (the pong brings it back)"),
                 "stop" => new Stop(),
                 "mcp_approval" => ParseApproval(root),
                 "played" => ParsePlayed(root),
                 "tool_result" => ParseToolResult(root),
-                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, resume, text, interrupt, mcp_approval, played, tool_result, stop"),
+                var other => new Malformed($"'type' '{Shorten(other!)}' is not one of start, resume, text, interrupt, mcp_approval, played, tool_result, ping, stop"),
             };
         }
     }

@@ -37,6 +37,13 @@ internal static class PageEvents
         w.WriteNumber("startMs", Math.Round(startMs, 1));
     });
 
+    /// <summary>The answer to the page's <c>ping</c>: its socket carries both ways.</summary>
+    public static byte[] Pong(long id) => Write(w =>
+    {
+        w.WriteString("type", "pong");
+        w.WriteNumber("id", id);
+    });
+
     /// <summary>The agent calls a tool of the page's: the page runs it and answers <c>tool_result</c> with <paramref name="callId"/>.</summary>
     public static byte[] ToolCall(string callId, string name, System.Text.Json.Nodes.JsonObject arguments) => Write(w =>
     {

@@ -210,6 +210,9 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
                 case PageCommand.Played played:
                     session.ReportPlayed(played.ItemId, played.Ms); // ignored when the page did not say it reports
                     break;
+                case PageCommand.Ping ping:
+                    await sender.SendJsonAsync(PageEvents.Pong(ping.Id)).ConfigureAwait(false); // this socket's, not the session's: straight out
+                    break;
                 case PageCommand.Interrupt:
                     await session.InterruptAsync(ct).ConfigureAwait(false);
                     break;

@@ -78,6 +78,8 @@ export interface VoiceAgentOptions {
   startBufferMs?: number;
   /** How long start() waits for the server's `ready`, in ms (30000; 0: no limit). */
   readyTimeoutMs?: number;
+  /** How often the agent checks that its socket carries (`ping`), in ms (3000; 0: never); silent 2.5 times that, it is replaced. */
+  heartbeatMs?: number;
   /** Tools the agent may call that run in this page. */
   tools?: VoiceAgentTool<any>[];
   onTranscript?(line: TranscriptLine, piece: TranscriptPiece | null): void;

@@ -29,6 +29,9 @@
 //   stream         a MediaStream of your own to use instead of opening the microphone (its tracks stay yours).
 //   startBufferMs  audio buffered before the agent's voice starts playing (60): more rides over a worse network.
 //   readyTimeoutMs how long start() waits for the server's `ready` (30000; 0: no limit).
+//   heartbeatMs    how often the agent checks that its socket still carries (`ping`, 3000; 0: never). With no `pong`
+//                  for 2.5 times that, the socket is taken as lost (a network that went silent without closing it)
+//                  and the session is taken back on a new one.
 //   tools          tools the agent may call that run in this page: [{ name, description, parameters (a JSON schema of
 //                  type "object"), execute(args, { callId }) }]. What execute returns (or resolves to) is the output
 //                  the model answers from (a string as it is, anything else as JSON); what it throws, the error the
@@ -130,6 +133,7 @@ export class VoiceAgent {
   #resume = null;     // { token, withinMs } of the last `ready`: what takes the session back on a new socket
   #resuming = null;   // { deadline, tries, timer } while a lost socket is being replaced
   #tools = new Map(); // name -> { name, description, parameters, execute } of the page's tools
+  #heartbeat = { timer: 0, pings: 0, waitingSince: 0 }; // the socket's liveness: pings out, since when one waits for its pong
   #unsentResults = []; // tool results that found no socket (a lost one being replaced): sent once it is back
   #readyTimer = 0;
   #ready = false;
@@ -144,7 +148,7 @@ export class VoiceAgent {
   #played = new PlayedItems();
 
   constructor(options = {}) {
-    this.#options = { startBufferMs: 60, readyTimeoutMs: 30000, ...options };
+    this.#options = { startBufferMs: 60, readyTimeoutMs: 30000, heartbeatMs: 3000, ...options };
     this.#url = endpointUrl(this.#options.url);
     for (const tool of this.#options.tools ?? []) {
       if (typeof tool?.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(tool.name)) throw new TypeError(`A tool's name must be 1-64 letters, digits, '_' or '-' (got ${tool?.name}).`);
@@ -314,6 +318,7 @@ export class VoiceAgent {
       case 'flush': return this.#onFlush(message.itemId ?? null);
       case 'audio_item': return this.#onAudioItem(message);
       case 'tool_call': return this.#onToolCall(message);
+      case 'pong': this.#heartbeat.waitingSince = 0; return;
       case 'event': return this.#onEvent(message);
       case 'error': {
         const error = new VoiceAgentError(message.code || 'error', message.message || 'The server reported an error.', { fatal: Boolean(message.fatal) });
@@ -332,6 +337,7 @@ export class VoiceAgent {
       clearTimeout(this.#resuming.timer);
       this.#resuming = null;
       this.stats.resumes++;
+      this.#heartbeat.waitingSince = 0;
       this.#setState(this.#playing ? 'speaking' : 'listening');
       for (const result of this.#unsentResults.splice(0)) this.#send(result);
       return;
@@ -354,6 +360,7 @@ export class VoiceAgent {
     const starting = this.#starting;
     this.#starting = null;
     this.#ready = true;
+    this.#startHeartbeat();
     this.#setState('listening');
     this.#call('onReady', { session: this.stats.session, outputSampleRate: rate });
     starting.resolve();
@@ -567,6 +574,31 @@ export class VoiceAgent {
     }
   }
 
+  // Pings the socket while the session lives; one that carries no pong for a while is given up and the session taken
+  // back on a new one (a network gone silent closes nothing: without this the page would wait on a dead socket).
+  #startHeartbeat() {
+    const every = this.#options.heartbeatMs;
+    if (!(every > 0) || this.#heartbeat.timer) return;
+    const heartbeat = this.#heartbeat;
+    heartbeat.timer = setInterval(() => {
+      if (this.#ended || this.#stopping || this.#resuming) return;
+      // Measured from the ping that waits, not from the last pong: a page whose timers the browser slowed (a hidden
+      // tab) pings less often, but its socket is no less alive.
+      if (heartbeat.waitingSince && performance.now() - heartbeat.waitingSince > every * 2.5) {
+        if (!this.#resume) {
+          this.#finish('failed', new VoiceAgentError('connection_lost', `The connection carried nothing for ${Math.round((every * 2.5) / 1000)} s.`));
+          return;
+        }
+        const dead = this.#socket;
+        this.#socket = null; // what the dead socket still says (its close, much later) is no longer heard
+        try { dead?.close(); } catch { /* closing already */ }
+        this.#resumeLater();
+        return;
+      }
+      if (this.#send({ type: 'ping', id: ++heartbeat.pings }) && !heartbeat.waitingSince) heartbeat.waitingSince = performance.now();
+    }, every);
+  }
+
   // The socket was lost: stop playing (the listener hears the cut the server makes), then take the session back on a
   // new socket, trying again while the server still keeps it.
   #resumeLater() {
@@ -622,6 +654,7 @@ export class VoiceAgent {
     clearTimeout(this.#readyTimer);
     clearTimeout(this.#resuming?.timer);
     this.#resuming = null;
+    clearInterval(this.#heartbeat.timer);
     this.#releaseAudio();
     const socket = this.#socket;
     if (socket && socket.readyState <= WebSocket.OPEN) {

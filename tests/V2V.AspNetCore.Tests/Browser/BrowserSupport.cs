@@ -128,10 +128,11 @@ internal sealed class BrowserApp : IAsyncDisposable
     }
 
     /// <summary>A new page (its own browser context, microphone allowed, the <see cref="TestMicrophone"/> in it) at <c>/</c>.</summary>
-    public async Task<AgentPage> OpenPageAsync()
+    public async Task<AgentPage> OpenPageAsync(Uri? at = null)
     {
-        var page = new AgentPage(await Chromium.NewPageAsync(Url), this);
-        await page.Page.GotoAsync(Url.ToString());
+        at ??= Url;
+        var page = new AgentPage(await Chromium.NewPageAsync(at), this);
+        await page.Page.GotoAsync(at.ToString());
         await page.WaitForScriptAsync("() => window.pageReady === true", "the test page's module loaded (it imports /voice/voice-agent.js)");
         return page;
     }

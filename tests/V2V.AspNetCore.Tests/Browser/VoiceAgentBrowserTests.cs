@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
+using V2V.AspNetCore.Tests.Support;
+
 namespace V2V.AspNetCore.Tests.Browser;
 
 /// <summary>
@@ -176,6 +178,30 @@ public sealed partial class VoiceAgentBrowserTests
         Assert.Equal(2, app.VoiceSockets.Count);
         await page.Page.EvaluateAsync("() => window.agents.main.agent.stop()");
         Assert.Equal(0, await page.LiveMicrophoneTracksAsync());
+    }
+
+    [Fact]
+    public async Task ANetworkThatGoesSilent_IsFoundByTheHeartbeat_AndTheSessionTakenBackOnANewSocket()
+    {
+        await using var app = await BrowserApp.StartAsync();
+        await using var network = new FreezableProxy(app.Url);
+        var page = await app.OpenPageAsync(network.Url);
+        await page.StartAgentAsync("main", url: null);
+        await page.WaitForAsync("main", "s.state === 'listening'", "the agent listening (the server's ready)");
+        var session = (await page.AgentAsync("main")).GetProperty("stats").GetProperty("session").GetString();
+
+        // Nothing is closed: the socket just carries nothing more, either way. No pong comes back to the page's pings.
+        Assert.True(network.Freeze() > 0);
+        await page.WaitForAsync("main", "s.resumes === 1 && s.state === 'listening'", "the agent back, on a new socket");
+        var after = $"after the silence {Guid.NewGuid():N}";
+        Assert.True(await page.Page.EvaluateAsync<bool>("text => window.agents.main.agent.sendText(text)", after));
+        await page.WaitForAsync("main", $"t.some(l => l.role === 'assistant' && l.final && l.text.includes('{after}'))", "the answer on the new socket");
+
+        var agent = await page.AgentAsync("main");
+        Assert.Equal(session, agent.GetProperty("stats").GetProperty("session").GetString());
+        Assert.Contains(agent.GetProperty("log").EnumerateArray(), e => e.GetProperty("what").GetString() == "state" && e.GetProperty("to").GetString() == "reconnecting");
+        Assert.Equal(0, agent.GetProperty("stats").GetProperty("errors").GetInt32());
+        await page.Page.EvaluateAsync("() => window.agents.main.agent.stop()");
     }
 
     [Fact]
