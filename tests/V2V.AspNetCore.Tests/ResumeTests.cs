@@ -214,6 +214,24 @@ public sealed class ResumeTests
         Assert.Contains("'token'", (string?)error["message"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task APing_IsAnsweredWithItsId_AndOneWithoutAnIdIsANonFatalError()
+    {
+        await using var app = await VoiceAgentApp.StartAsync();
+        await using var page = await PageClient.ConnectAsync(app.VoiceUri);
+        await page.StartAsync(16000);
+        await page.NextAsync("ready");
+
+        await page.SendJsonAsync(new JsonObject { ["type"] = "ping", ["id"] = 7 });
+        var pong = await page.NextAsync("pong");
+        await page.SendJsonAsync(new JsonObject { ["type"] = "ping" });
+        var error = await page.NextAsync("error");
+
+        Assert.Equal(7, (long)pong["id"]!);
+        Assert.Equal(("bad_message", false), ((string?)error["code"], (bool)error["fatal"]!));
+        Assert.Contains("'id'", (string?)error["message"], StringComparison.Ordinal);
+    }
+
     private static async Task WaitForLogAsync(VoiceAgentApp app, string text, int count = 1)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
