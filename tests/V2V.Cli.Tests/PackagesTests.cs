@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using Microsoft.Playwright;
+using V2V.Testing.Browser;
 
 namespace V2V.Cli.Tests;
 
@@ -58,6 +60,30 @@ public sealed class PackagesTests(PackedSamples packed) : IClassFixture<PackedSa
         // The sample's server-side tool: the local server calls a tool a user's text names, and answers with its output.
         var timed = await web.TalkAsync("Please use get_time");
         Assert.Matches(@"get_time returned: \d\d:\d\d", timed[1]);
+    }
+
+    [Fact]
+    public async Task TheBlazorSampleApp_BuiltFromThePackages_TalksInABrowser_AndRunsItsToolWrittenInCSharp()
+    {
+        var output = await packed.BuildAsync("BlazorAgent");
+        await using var web = await WebSample.StartAsync(Path.Combine(output, "BlazorAgent.dll"), Path.Combine(packed.Work, "samples", "BlazorAgent"));
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.NewPageAsync(web.Url);
+        await page.GotoAsync(web.Url.ToString());
+
+        // The page answers clicks once its circuit is up; then the agent starts in it, from the click.
+        await page.Locator("#interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.ClickAsync("#start");
+        await page.Locator("#state", new() { HasText = "listening" }).WaitForAsync();
+        await page.FillAsync("#text", "Please set_theme dark");
+        await page.ClickAsync("#send");
+
+        // The agent called the page's tool, written in C#: it changed the page, and the answer reports its output.
+        await page.Locator("#page[data-theme=dark]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Locator("li.assistant", new() { HasText = "theme is now dark" }).WaitForAsync();
+        await page.ClickAsync("#stop");
+        await page.Locator("#state", new() { HasText = "stopped" }).WaitForAsync();
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => window.v2vTestMicrophone.liveTracks()")); // the microphone released
     }
 
     [Fact]
