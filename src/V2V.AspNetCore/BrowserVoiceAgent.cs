@@ -6,7 +6,7 @@ using V2V.Voice.Tools;
 namespace V2V.AspNetCore;
 
 /// <summary>
-/// The browser client (voice-agent.js) driven from .NET in the page: a Blazor component (Server or WebAssembly) starts
+/// The browser client (voice-agent.js) driven from .NET in the page: a Blazor component rendered on the server starts
 /// a voice agent with the user's microphone and speakers, reads its transcript and state as .NET events, sends typed
 /// turns, and gives it tools written in C# (the agent calls them in the page, they run here). The endpoint is a
 /// <c>MapVoiceAgent</c> of the app's. Start it from a user's click: browsers start audio after a gesture.

@@ -1,4 +1,4 @@
-// voice-agent-dotnet.js: voice-agent.js for .NET in the browser's page (Blazor, Server or WebAssembly), used by
+// voice-agent-dotnet.js: voice-agent.js for .NET driving the browser's page (Blazor's interactive server rendering), used by
 // V2V.AspNetCore's BrowserVoiceAgent through IJSRuntime. The agent's callbacks go to a DotNetObjectReference, and the
 // tools the .NET side gives run there. Not meant to be imported by a page's own script (use voice-agent.js).
 
