@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using V2V.Simulator.Session;
+using V2V.Testing;
 
 namespace V2V.Simulator.Tests.Session;
 
@@ -13,7 +12,7 @@ public sealed class ClientMessageReaderTests
     [Fact]
     public async Task AMessageInFragments_LargerThanTheFirstBuffer_IsReadWhole()
     {
-        await using var pair = await SocketPair.ConnectAsync();
+        await using var pair = await WebSocketPair.ConnectAsync(Ct);
         using var reader = new ClientMessageReader(pair.Server);
         var message = Enumerable.Range(0, 200_000).Select(i => (byte)('a' + (i % 26))).ToArray();
 
@@ -29,7 +28,7 @@ public sealed class ClientMessageReaderTests
     [Fact]
     public async Task AMessageOverTheLimit_IsReportedOversized_AndTheNextIsReadAsUsual()
     {
-        await using var pair = await SocketPair.ConnectAsync();
+        await using var pair = await WebSocketPair.ConnectAsync(Ct);
         using var reader = new ClientMessageReader(pair.Server);
 
         var sending = Task.Run(async () =>
@@ -49,49 +48,11 @@ public sealed class ClientMessageReaderTests
     [Fact]
     public async Task TheClientsClose_EndsTheReading()
     {
-        await using var pair = await SocketPair.ConnectAsync();
+        await using var pair = await WebSocketPair.ConnectAsync(Ct);
         using var reader = new ClientMessageReader(pair.Server);
 
         await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
 
         Assert.Null(await reader.ReadAsync(Ct));
-    }
-
-    private sealed class SocketPair : IAsyncDisposable
-    {
-        private readonly TcpClient _serverTcp;
-        private readonly TcpClient _clientTcp;
-
-        private SocketPair(TcpClient serverTcp, TcpClient clientTcp)
-        {
-            _serverTcp = serverTcp;
-            _clientTcp = clientTcp;
-            Server = WebSocket.CreateFromStream(serverTcp.GetStream(), new WebSocketCreationOptions { IsServer = true });
-            Client = WebSocket.CreateFromStream(clientTcp.GetStream(), new WebSocketCreationOptions { IsServer = false });
-        }
-
-        public WebSocket Server { get; }
-
-        public WebSocket Client { get; }
-
-        public static async Task<SocketPair> ConnectAsync()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var client = new TcpClient();
-            var connecting = client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port, Ct);
-            var server = await listener.AcceptTcpClientAsync(Ct);
-            await connecting;
-            return new SocketPair(server, client);
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            Server.Dispose();
-            Client.Dispose();
-            _serverTcp.Dispose();
-            _clientTcp.Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 }
