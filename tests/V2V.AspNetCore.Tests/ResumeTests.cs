@@ -57,6 +57,10 @@ public sealed class ResumeTests
         var item = (string)(await first.NextAsync("audio_item"))["itemId"]!;
         await first.AudioAsync(40, "the answer playing");
         await first.SendJsonAsync(new JsonObject { ["type"] = "played", ["itemId"] = item, ["ms"] = 200 });
+        // The pong says the report was read (the page's messages are read in order): a socket dropped at once may lose
+        // what it sent last (a reset discards it), and the truncate is then at the report before, as it should be.
+        await first.SendJsonAsync(new JsonObject { ["type"] = "ping", ["id"] = 1 });
+        await first.NextAsync("pong");
 
         first.Drop();
         var truncate = Assert.Single(await app.SentAsync("conversation.item.truncate", t => t.GetProperty("item_id").GetString() == item), t => t.GetProperty("item_id").GetString() == item);
