@@ -282,9 +282,12 @@ internal static class TestSpeech
     /// <summary>A question at 16 kHz, then silence: one turn, answered.</summary>
     public static string Question() => Cached("question.wav", path => Speech.WriteWav(path, QuestionText, 16000, 1, leadingSilenceMs: 500, trailingSilenceMs: 4000));
 
-    /// <summary>A long request at 48 kHz: its answer (an echo, as long) is long enough to be barged in on.</summary>
+    /// <summary>
+    /// A long request at 48 kHz: its answer (an echo, as long: about 12 s) is long enough to be barged in on even when a
+    /// busy machine lets the test see it playing only seconds after it began (5 s once, with a 6 s answer: it ended first).
+    /// </summary>
     public static string LongRequest() => Cached("long-request.wav", path =>
-        Speech.WriteWav(path, "Please tell me a long story about the history of Paris and all of its old bridges over the river.", 48000, 1, leadingSilenceMs: 500, trailingSilenceMs: 1000));
+        Speech.WriteWav(path, "Please tell me a long story about the history of Paris and all of its old bridges over the river, about the people who built them, the kings who paid for them, and the floods that took some of them away.", 48000, 1, leadingSilenceMs: 500, trailingSilenceMs: 1000));
 
     /// <summary>Speech that interrupts the answer while it plays, then silence so the next answer plays.</summary>
     public static string Interruption() => Cached("interruption.wav", path =>
