@@ -207,7 +207,8 @@ internal abstract record PageCommand
         return new ToolResult(callId, output.ValueKind == JsonValueKind.String ? output.GetString() : output.GetRawText(), null);
     }
 
-    private static PageCommand ParsePlayed(JsonElement root)
+    /// <summary>A <c>played</c> message's fields (the playground's page sends the same).</summary>
+    internal static PageCommand ParsePlayed(JsonElement root)
     {
         if (!root.TryGetProperty("itemId", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 and <= MaxRequestIdLength } itemId)
         {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using V2V.AspNetCore;
 using V2V.Extension;
 using V2V.Playground.Backend;
 using V2V.Playground.Health;
@@ -16,8 +17,6 @@ using V2V.Simulator;
 using V2V.Playground.Sessions;
 using V2V.Playground.Telephony;
 using V2V.Ten;
-
-using V2V.AspNetCore;
 
 namespace V2V.Playground;
 

@@ -175,9 +175,8 @@ internal sealed partial class BrowserSession(WebSocket socket, SessionContext co
                     await mic.SendCmdAsync("flush", cancellationToken).ConfigureAwait(false);
                     break;
                 // What the page's player played of the agent's item: audio_played into the agent, which truncates there.
-                case "played" when Text(command, "itemId") is { Length: > 0 and <= 128 } itemId
-                    && command.TryGetProperty("ms", out var ms) && ms.ValueKind == JsonValueKind.Number && ms.GetDouble() is >= 0 and var endMs && double.IsFinite(endMs):
-                    await mic.SendPlayedAsync(itemId, endMs, cancellationToken).ConfigureAwait(false);
+                case "played" when PageCommand.ParsePlayed(command) is PageCommand.Played played:
+                    await mic.SendPlayedAsync(played.ItemId, played.Ms, cancellationToken).ConfigureAwait(false);
                     break;
                 case "mcp_approval":
                     await AnswerMcpApprovalAsync(command, mic, page, cancellationToken).ConfigureAwait(false);

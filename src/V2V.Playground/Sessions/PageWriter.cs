@@ -1,10 +1,8 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using V2V.AspNetCore;
 using V2V.Frames;
 using V2V.Graph.Hosting;
-using V2V.Playground.Security;
-
-using V2V.AspNetCore;
 
 namespace V2V.Playground.Sessions;
 
@@ -111,7 +109,7 @@ internal sealed class PageWriter : IAsyncDisposable
                             // Named in order with the audio (not on the control lane, which overtakes it): the page's
                             // 'played' reports count from here.
                             _item = item;
-                            var named = V2V.AspNetCore.PageEvents.AudioItem(item, frame.ItemEndMs - frame.Duration.TotalMilliseconds);
+                            var named = PageEvents.AudioItem(item, frame.ItemEndMs - frame.Duration.TotalMilliseconds);
                             await _socket.SendAsync(named, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
                         }
                         await _socket.SendAsync(frame.Memory, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);

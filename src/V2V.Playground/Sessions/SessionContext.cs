@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using V2V.Playground.Backend;
-using V2V.Playground.Security;
-using V2V.Ten;
-
 using V2V.AspNetCore;
+using V2V.Playground.Backend;
+using V2V.Ten;
 
 namespace V2V.Playground.Sessions;
 

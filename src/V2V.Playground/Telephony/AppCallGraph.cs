@@ -43,5 +43,4 @@ internal static class AppCallGraph
         }
         return options;
     }
-
 }
