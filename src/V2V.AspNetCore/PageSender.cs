@@ -20,7 +20,7 @@ internal sealed class PageSender(WebSocket socket, TimeSpan timeout, Cancellatio
     public bool IsOpen => !_closed && !_guard.IsCancellationRequested && socket.State is WebSocketState.Open or WebSocketState.CloseReceived;
 
     /// <summary>Masks <paramref name="secrets"/> in every text from now on (the session's key and tokens, once known).</summary>
-    public void Mask(IEnumerable<string?> secrets) => _secrets = new SecretMask(secrets);
+    public void Mask(SecretMask secrets) => _secrets = secrets;
 
     public ValueTask<bool> SendAudioAsync(ReadOnlyMemory<byte> pcm16) => SendAsync(pcm16, WebSocketMessageType.Binary);
 

@@ -13,12 +13,14 @@ internal sealed class PageToolCalls(Func<byte[], ValueTask> send)
     public const int MaxPending = 16;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _pending = new(StringComparer.Ordinal);
+    private int _waiting; // counted apart from the dictionary: calls come on several threads at once, and the bound holds exactly
 
     /// <summary>Asks the page to run <paramref name="name"/>; its output, or its error thrown (the session makes it the model's output).</summary>
     public async Task<string> CallAsync(string name, JsonObject arguments, CancellationToken ct)
     {
-        if (_pending.Count >= MaxPending)
+        if (Interlocked.Increment(ref _waiting) > MaxPending)
         {
+            Interlocked.Decrement(ref _waiting);
             throw new InvalidOperationException($"the page runs {MaxPending} tool calls already; try again when one has answered");
         }
         var callId = "page_call_" + Guid.NewGuid().ToString("N")[..16];
@@ -32,6 +34,7 @@ internal sealed class PageToolCalls(Func<byte[], ValueTask> send)
         finally
         {
             _pending.TryRemove(callId, out _);
+            Interlocked.Decrement(ref _waiting);
         }
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class VoiceAgentConnection
     private readonly CancellationTokenSource _over = new();
     private PageLink? _current;
     private string? _token;
-    private string?[] _secrets = [];
+    private SecretMask _secrets = SecretMask.None; // the session's, built once: every socket of the page masks them
     private int _outputRate;
     private volatile bool _shuttingDown;
 

@@ -69,7 +69,7 @@ internal sealed partial class VoiceAgentConnection(HttpContext http, VoiceAgentE
                 // The page's capability, not the app's choice: a page that does not report would have every barge-in truncate at 0.
                 sessionOptions.TransportReportsPlayed = start.ReportsPlayed;
                 // From here the secrets are known: the sender masks them in every text (a last line of defence; nothing should hold one).
-                _secrets = [sessionOptions.Connection.ApiKey, sessionOptions.Connection.BearerToken, .. sessionOptions.McpServers.Select(m => m.Authorization)];
+                _secrets = new SecretMask([sessionOptions.Connection.ApiKey, sessionOptions.Connection.BearerToken, .. sessionOptions.McpServers.Select(m => m.Authorization)]);
                 first.Sender.Mask(_secrets);
                 session = await VoiceSession.StartAsync(sessionOptions, starting.Token).ConfigureAwait(false);
                 if (_options.OnSessionStarted is { } started)
